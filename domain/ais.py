@@ -1,0 +1,80 @@
+"""AIS vocabularies: 'not available' sentinels, navigational status names and ship type categories.
+
+Values follow ITU-R M.1371. Events store names, not codes, so the log reads like the domain.
+"""
+from __future__ import annotations
+
+LAT_NOT_AVAILABLE = 91.0
+LON_NOT_AVAILABLE = 181.0
+SOG_NOT_AVAILABLE = 102.3
+COG_NOT_AVAILABLE = 360.0
+HEADING_NOT_AVAILABLE = 511
+SOG_MAX = 102.2  # the largest speed the AIS field can carry
+
+NAV_STATUSES: tuple[str, ...] = (
+    "under way using engine",
+    "at anchor",
+    "not under command",
+    "restricted manoeuvrability",
+    "constrained by her draught",
+    "moored",
+    "aground",
+    "engaged in fishing",
+    "under way sailing",
+    "reserved for high-speed craft",
+    "reserved for wing in ground",
+    "towing astern",
+    "pushing ahead or towing alongside",
+    "reserved",
+    "AIS-SART active",
+    "not defined",
+)
+NAV_STATUS_CODES: dict[str, int] = {name: code for code, name in enumerate(NAV_STATUSES)}
+
+
+def nav_status_name(code: int | None) -> str | None:
+    """The status name of an AIS code 0-15; None for a missing or out-of-range code."""
+    if code is None or not 0 <= code < len(NAV_STATUSES):
+        return None
+    return NAV_STATUSES[code]
+
+
+SHIP_TYPES: tuple[str, ...] = (
+    "cargo",
+    "tanker",
+    "passenger",
+    "fishing",
+    "tug",
+    "towing",
+    "pilot",
+    "search and rescue",
+    "law enforcement",
+    "military",
+    "high-speed craft",
+    "sailing",
+    "pleasure craft",
+    "dredging",
+    "diving",
+    "port tender",
+    "anti-pollution",
+    "medical",
+    "wing in ground",
+    "other",
+)
+SHIP_TYPE_CODES: dict[str, int] = {name: code for code, name in enumerate(SHIP_TYPES)}
+
+_SINGLE_CODES = {
+    30: "fishing", 31: "towing", 32: "towing", 33: "dredging", 34: "diving", 35: "military",
+    36: "sailing", 37: "pleasure craft", 50: "pilot", 51: "search and rescue", 52: "tug",
+    53: "port tender", 54: "anti-pollution", 55: "law enforcement", 58: "medical",
+}
+_DECADES = {2: "wing in ground", 4: "high-speed craft", 6: "passenger", 7: "cargo", 8: "tanker", 9: "other"}
+
+
+def ship_type_from_code(code: int | None) -> str | None:
+    """The category of an AIS 'type of ship and cargo' code (0-99); None when not available."""
+    if code is None or not 1 <= code <= 99:
+        return None
+    if code in _SINGLE_CODES:
+        return _SINGLE_CODES[code]
+    return _DECADES.get(code // 10, "other")

@@ -1,0 +1,15 @@
+"""Domain events, one module per family, and the registry that maps stored type names to classes."""
+from domain.events.base import (Event, build_event, event_class, event_type, payload_fields, register,
+                                registered_event_types)
+from domain.events.envelope import NewEvent, RecordedEvent
+from domain.events.operators import OPERATIONS_STREAM, AlertAcknowledged, OperatorNoteAdded
+from domain.events.ships import (PositionReported, ShipDetailsChanged, ShipEvent, ShipRegistered, quantise_degrees,
+                                 quantise_tenths, ship_stream)
+from domain.events.upcasting import UPCASTERS, UpcasterRegistry
+
+__all__ = [
+    "Event", "build_event", "event_class", "event_type", "payload_fields", "register", "registered_event_types",
+    "NewEvent", "RecordedEvent", "OPERATIONS_STREAM", "AlertAcknowledged", "OperatorNoteAdded",
+    "PositionReported", "ShipDetailsChanged", "ShipEvent", "ShipRegistered", "quantise_degrees", "quantise_tenths",
+    "ship_stream", "UPCASTERS", "UpcasterRegistry",
+]

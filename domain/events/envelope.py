@@ -1,0 +1,50 @@
+"""Events on their way into the log (``NewEvent``) and as the log holds them (``RecordedEvent``)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+from uuid import UUID
+
+from domain.events.base import Event
+
+METADATA_KEYS = frozenset({"source", "operator", "correlation_id", "causation_id", "file", "feed", "reason"})
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event to append, with what the log learns alongside it.
+
+    ``recorded_at`` is when the log learned the fact (a live feed: now; a simulator: the simulated receipt
+    time). ``dedupe_key`` identifies the observation so the same one is never appended twice.
+    """
+
+    event: Event
+    recorded_at: int
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    dedupe_key: bytes | None = None
+    event_id: UUID | None = None
+
+    @property
+    def stream_id(self) -> str:
+        return self.event.stream_id  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event as stored: the envelope of the log plus the (upcast) domain event."""
+
+    position: int
+    event_id: UUID
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    occurred_at: int
+    recorded_at: int
+    metadata: Mapping[str, Any]
+    event: Event
+    hash: bytes
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.event.payload()

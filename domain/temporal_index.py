@@ -1,0 +1,394 @@
+"""TemporalIndex: the fast path for 'where was every ship at T (as known at R)'.
+
+Columnar numpy arrays, one row per report, sorted by ship, then ``occurred_at``, then log order. The state
+of every ship at T is one vectorised ``searchsorted`` over a composite key (ship, rank of time) plus a
+gather, so scrubbing never loops over ships in Python. Rows appended after the last compaction live in a
+small unsorted tail that is searched with vectorised masks and merged in when it grows.
+
+It answers exactly what ``fleet_state.replay`` answers (tests hold it to that): per ship, the report with
+the latest ``occurred_at <= at`` among those with ``recorded_at <= known_at``, later log entries winning
+ties; and for each static field the value of the latest event that set it.
+"""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+import numpy as np
+
+from domain import ais
+from domain.events import PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered
+from domain.ship import ShipState
+
+_NONE = -1
+_FALLBACK_AFTER_STEPS = 8
+_TAIL_LIMIT = 65_536
+_SNAPSHOT_FORMAT = 1
+
+POSITION_COLUMNS: dict[str, np.dtype] = {
+    "lat": np.dtype(np.int32),  # 1e-7 degree
+    "lon": np.dtype(np.int32),
+    "sog": np.dtype(np.int16),  # 0.1 knot, -1 = not available
+    "cog": np.dtype(np.int16),  # 0.1 degree, -1 = not available
+    "heading": np.dtype(np.int16),  # degrees, -1 = not available
+    "status": np.dtype(np.int8),  # navigational status code, -1 = not available
+}
+VALUE_COLUMN = {"value": np.dtype(np.int32)}
+
+
+class _Track:
+    """Rows of (ship, occurred, recorded, values...) with a sorted main block and an unsorted tail."""
+
+    def __init__(self, columns: Mapping[str, np.dtype]):
+        self.columns = dict(columns)
+        self.ship = np.empty(0, np.int32)
+        self.occurred = np.empty(0, np.int64)
+        self.recorded = np.empty(0, np.int64)
+        self.values = {name: np.empty(0, dtype) for name, dtype in self.columns.items()}
+        self.key = np.empty(0, np.int64)
+        self.times = np.empty(0, np.int64)
+        self._tail: list[tuple] = []
+        self._tail_arrays: tuple | None = None
+        self._pending: list[tuple] = []  # blocks added in bulk, merged at the next compaction
+
+    def __len__(self) -> int:
+        return len(self.ship) + len(self._tail) + sum(len(block[0]) for block in self._pending)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = [self.ship, self.occurred, self.recorded, self.key, self.times, *self.values.values()]
+        return sum(a.nbytes for a in arrays)
+
+    def append(self, ship: int, occurred: int, recorded: int, *values: int) -> None:
+        self._tail.append((ship, occurred, recorded, *values))
+        self._tail_arrays = None
+        if len(self._tail) >= _TAIL_LIMIT:
+            self.compact()
+
+    def extend(self, ship: np.ndarray, occurred: np.ndarray, recorded: np.ndarray, values: Mapping[str, np.ndarray]) -> None:
+        """Add many rows at once (in log order, after the rows already held); sorted in at the next compaction."""
+        self._tail_to_pending()
+        self._pending.append((ship.astype(np.int32), occurred.astype(np.int64), recorded.astype(np.int64),
+                              {n: values[n].astype(d) for n, d in self.columns.items()}))
+
+    def _tail_to_pending(self) -> None:
+        if self._tail:
+            self._pending.append(self._tail_columns())
+            self._tail, self._tail_arrays = [], None
+
+    def compact(self) -> None:
+        """Merge the tail and any bulk blocks into the sorted main block (one sort for all of them)."""
+        self._tail_to_pending()
+        if not self._pending:
+            return
+        blocks, self._pending = self._pending, []
+        self._set_main(np.concatenate([self.ship] + [b[0] for b in blocks]),
+                       np.concatenate([self.occurred] + [b[1] for b in blocks]),
+                       np.concatenate([self.recorded] + [b[2] for b in blocks]),
+                       {n: np.concatenate([self.values[n]] + [b[3][n] for b in blocks]) for n in self.columns})
+
+    def _set_main(self, ship, occurred, recorded, values) -> None:
+        order = np.lexsort((occurred, ship))  # stable: equal (ship, time) keep log order
+        self.ship, self.occurred, self.recorded = ship[order], occurred[order], recorded[order]
+        self.values = {n: v[order] for n, v in values.items()}
+        self._rekey()
+
+    def _rekey(self) -> None:
+        self.times = np.unique(self.occurred)
+        rank = np.searchsorted(self.times, self.occurred)
+        self.key = self.ship.astype(np.int64) * (len(self.times) + 1) + rank
+
+    def _tail_columns(self):
+        if self._tail_arrays is None:
+            n = len(self._tail)
+            width = 3 + len(self.columns)
+            table = np.array(self._tail, dtype=np.int64).reshape(n, width) if n else np.empty((0, width), np.int64)
+            values = {name: table[:, 3 + i].astype(dtype) for i, (name, dtype) in enumerate(self.columns.items())}
+            self._tail_arrays = (table[:, 0].astype(np.int32), table[:, 1].copy(), table[:, 2].copy(), values)
+        return self._tail_arrays
+
+    def latest(self, ship_count: int, at: int, known_at: int | None):
+        """Per ship: whether a row qualifies, and its occurred, recorded and values."""
+        if self._pending:
+            self.compact()
+        ships = np.arange(ship_count, dtype=np.int64)
+        found, pos = self._latest_in_main(ships, at, known_at)
+        out_occ = np.where(found, self.occurred[pos] if len(pos) and len(self.occurred) else 0, 0)
+        out_rec = np.where(found, self.recorded[pos] if len(pos) and len(self.recorded) else 0, 0)
+        out_values = {n: np.where(found, v[pos], _NONE) if len(v) else np.full(ship_count, _NONE, v.dtype)
+                      for n, v in self.values.items()}
+        if self._tail:
+            self._merge_tail(found, out_occ, out_rec, out_values, at, known_at)
+        return found, out_occ, out_rec, out_values
+
+    def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None):
+        n = len(ships)
+        if not len(self.key):
+            return np.zeros(n, bool), np.zeros(n, np.int64)
+        rank = np.searchsorted(self.times, at, side="right")
+        pos = np.searchsorted(self.key, ships * (len(self.times) + 1) + rank, side="left") - 1
+        found = pos >= 0
+        pos = np.maximum(pos, 0)
+        found &= self.ship[pos] == ships
+        if known_at is None:
+            return found, pos
+        for _ in range(_FALLBACK_AFTER_STEPS):
+            late = np.flatnonzero(found & (self.recorded[pos] > known_at))
+            if not late.size:
+                return found, pos
+            earlier = pos[late] - 1
+            still = earlier >= 0
+            earlier = np.maximum(earlier, 0)
+            still &= self.ship[earlier] == ships[late]
+            pos[late] = earlier
+            found[late] = still
+        late = np.flatnonzero(found & (self.recorded[pos] > known_at))
+        if late.size:
+            starts = np.searchsorted(self.key, ships[late] * (len(self.times) + 1), side="left")
+            for ship_slot, start in zip(late, starts):
+                known = np.flatnonzero(self.recorded[start:pos[ship_slot] + 1] <= known_at)
+                if known.size:
+                    pos[ship_slot] = start + known[-1]
+                else:
+                    found[ship_slot] = False
+        return found, pos
+
+    def _merge_tail(self, found, out_occ, out_rec, out_values, at: int, known_at: int | None) -> None:
+        ship, occurred, recorded, values = self._tail_columns()
+        mask = occurred <= at
+        if known_at is not None:
+            mask &= recorded <= known_at
+        rows = np.flatnonzero(mask)
+        if not rows.size:
+            return
+        order = np.lexsort((rows, occurred[rows], ship[rows]))
+        rows = rows[order]
+        row_ships = ship[rows]
+        last_of_ship = np.r_[row_ships[1:] != row_ships[:-1], True]
+        rows, row_ships = rows[last_of_ship], row_ships[last_of_ship]
+        take = ~found[row_ships] | (occurred[rows] >= out_occ[row_ships])  # the tail is later in the log
+        rows, row_ships = rows[take], row_ships[take]
+        found[row_ships] = True
+        out_occ[row_ships] = occurred[rows]
+        out_rec[row_ships] = recorded[rows]
+        for n in self.columns:
+            out_values[n][row_ships] = values[n][rows]
+
+    def rows_of(self, ship: int) -> np.ndarray:
+        """Main-block row numbers of one ship (sorted by time); compacts first."""
+        self.compact()
+        if not len(self.key):
+            return np.empty(0, np.int64)
+        width = len(self.times) + 1
+        lo, hi = np.searchsorted(self.key, [ship * width, (ship + 1) * width], side="left")
+        return np.arange(lo, hi)
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        self.compact()
+        return {"ship": self.ship, "occurred": self.occurred, "recorded": self.recorded,
+                **{f"v_{n}": v for n, v in self.values.items()}}
+
+    def load(self, arrays: Mapping[str, np.ndarray]) -> None:
+        self.ship, self.occurred, self.recorded = arrays["ship"], arrays["occurred"], arrays["recorded"]
+        self.values = {n: arrays[f"v_{n}"] for n in self.columns}
+        self._tail, self._tail_arrays = [], None
+        self._rekey()
+
+
+@dataclass(frozen=True)
+class FleetArrays:
+    """The state of every positioned ship at a moment, as columns ready for a plot or a table.
+
+    Missing values: NaN for sog/cog/heading, -1 for status and type codes, None in ``names``.
+    """
+
+    mmsi: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    sog: np.ndarray
+    cog: np.ndarray
+    heading: np.ndarray
+    status: np.ndarray
+    ship_type: np.ndarray
+    last_report_at: np.ndarray
+    recorded_at: np.ndarray
+    names: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.mmsi)
+
+    def ship_states(self) -> list[ShipState]:
+        """One ``ShipState`` per ship, sorted by MMSI (the form the fold produces)."""
+        states = []
+        for i in range(len(self.mmsi)):
+            sog, cog, heading = self.sog[i], self.cog[i], self.heading[i]
+            states.append(ShipState(
+                mmsi=int(self.mmsi[i]), name=self.names[i],
+                ship_type=ais.SHIP_TYPES[self.ship_type[i]] if self.ship_type[i] >= 0 else None,
+                lat=float(self.lat[i]), lon=float(self.lon[i]),
+                sog=None if np.isnan(sog) else float(sog), cog=None if np.isnan(cog) else float(cog),
+                heading=None if np.isnan(heading) else int(heading),
+                nav_status=ais.NAV_STATUSES[self.status[i]] if self.status[i] >= 0 else None,
+                last_report_at=int(self.last_report_at[i])))
+        return states
+
+
+def _tenths(value: float | None) -> int:
+    return _NONE if value is None else round(value * 10)
+
+
+class TemporalIndex:
+    """Every ship's reports and static data as columns, answering state-at-T queries in microseconds."""
+
+    def __init__(self) -> None:
+        self.mmsis: list[int] = []
+        self._slot: dict[int, int] = {}
+        self._names: list[str] = []
+        self._name_code: dict[str, int] = {}
+        self.positions = _Track(POSITION_COLUMNS)
+        self.ship_names = _Track(VALUE_COLUMN)
+        self.ship_types = _Track(VALUE_COLUMN)
+        self.log_position = 0
+        self._by_mmsi: np.ndarray | None = None
+        self._mmsi_array: np.ndarray | None = None
+
+    # --- growing -------------------------------------------------------------------------------------------
+
+    def slot_of(self, mmsi: int) -> int:
+        """The dense row number of a ship, allotted on first sight."""
+        slot = self._slot.get(mmsi)
+        if slot is None:
+            slot = self._slot[mmsi] = len(self.mmsis)
+            self.mmsis.append(mmsi)
+            self._by_mmsi = self._mmsi_array = None
+        return slot
+
+    def _name_value(self, name: str) -> int:
+        code = self._name_code.get(name)
+        if code is None:
+            code = self._name_code[name] = len(self._names)
+            self._names.append(name)
+        return code
+
+    def add(self, recorded: RecordedEvent) -> None:
+        """Fold one stored event in; events must be added in log order."""
+        event = recorded.event
+        if isinstance(event, PositionReported):
+            self.positions.append(self.slot_of(event.mmsi), event.occurred_at, recorded.recorded_at,
+                                  round(event.lat * 10_000_000), round(event.lon * 10_000_000), _tenths(event.sog),
+                                  _tenths(event.cog), _NONE if event.heading is None else event.heading,
+                                  _NONE if event.nav_status is None else ais.NAV_STATUS_CODES[event.nav_status])
+        elif isinstance(event, (ShipRegistered, ShipDetailsChanged)):
+            slot = self.slot_of(event.mmsi)
+            if event.name is not None:
+                self.ship_names.append(slot, event.occurred_at, recorded.recorded_at, self._name_value(event.name))
+            if event.ship_type is not None:
+                self.ship_types.append(slot, event.occurred_at, recorded.recorded_at, ais.SHIP_TYPE_CODES[event.ship_type])
+        self.log_position = max(self.log_position, recorded.position)
+
+    def add_all(self, events: Iterable[RecordedEvent]) -> None:
+        for recorded in events:
+            self.add(recorded)
+        self.compact()
+
+    def extend_positions(self, mmsi: np.ndarray, occurred: np.ndarray, recorded: np.ndarray, lat: np.ndarray,
+                         lon: np.ndarray, sog: np.ndarray, cog: np.ndarray, heading: np.ndarray, status: np.ndarray,
+                         last_position: int) -> None:
+        """Bulk-add position reports already in index units (see ``POSITION_COLUMNS``), in log order."""
+        distinct, inverse = np.unique(mmsi, return_inverse=True)
+        slots = np.array([self.slot_of(int(m)) for m in distinct], dtype=np.int32)[inverse]
+        self.positions.extend(slots, occurred, recorded, {"lat": lat, "lon": lon, "sog": sog, "cog": cog,
+                                                          "heading": heading, "status": status})
+        self.log_position = max(self.log_position, last_position)
+
+    def compact(self) -> None:
+        for track in (self.positions, self.ship_names, self.ship_types):
+            track.compact()
+
+    # --- asking ---------------------------------------------------------------------------------------------
+
+    @property
+    def report_count(self) -> int:
+        return len(self.positions)
+
+    @property
+    def nbytes(self) -> int:
+        return self.positions.nbytes + self.ship_names.nbytes + self.ship_types.nbytes + 8 * len(self.mmsis)
+
+    def time_range(self) -> tuple[int, int] | None:
+        """The first and last ``occurred_at`` of any report, or None when there is none."""
+        self.positions.compact()
+        if not len(self.positions.times):
+            return None
+        return int(self.positions.times[0]), int(self.positions.times[-1])
+
+    def state_at(self, at: int, known_at: int | None = None) -> FleetArrays:
+        """Every ship with a report by ``at`` (recorded by ``known_at``), sorted by MMSI."""
+        n = len(self.mmsis)
+        found, occurred, recorded, v = self.positions.latest(n, at, known_at)
+        named, _, _, name_v = self.ship_names.latest(n, at, known_at)
+        typed, _, _, type_v = self.ship_types.latest(n, at, known_at)
+        order = self._mmsi_order()
+        slots = order[found[order]]
+        names_all = np.array(self._names + [None], dtype=object)
+        name_codes = np.where(named, name_v["value"], len(self._names))
+        return FleetArrays(
+            mmsi=self._mmsi_values()[slots],
+            lat=v["lat"][slots] / 10_000_000, lon=v["lon"][slots] / 10_000_000,
+            sog=_tenths_to_float(v["sog"][slots]), cog=_tenths_to_float(v["cog"][slots]),
+            heading=np.where(v["heading"][slots] >= 0, v["heading"][slots], np.nan),
+            status=v["status"][slots].astype(np.int8),
+            ship_type=np.where(typed, type_v["value"], _NONE)[slots].astype(np.int8),
+            last_report_at=occurred[slots], recorded_at=recorded[slots],
+            names=names_all[name_codes[slots]],
+        )
+
+    def ships_at(self, at: int, known_at: int | None = None) -> list[ShipState]:
+        return self.state_at(at, known_at).ship_states()
+
+    def _mmsi_values(self) -> np.ndarray:
+        if self._mmsi_array is None:
+            self._mmsi_array = np.array(self.mmsis, dtype=np.int64)
+        return self._mmsi_array
+
+    def _mmsi_order(self) -> np.ndarray:
+        if self._by_mmsi is None:
+            self._by_mmsi = np.argsort(self._mmsi_values(), kind="stable")
+        return self._by_mmsi
+
+    # --- snapshots ------------------------------------------------------------------------------------------
+
+    def to_bytes(self) -> bytes:
+        """A snapshot of the index (a cache: the log stays the truth)."""
+        self.compact()
+        arrays: dict[str, np.ndarray] = {}
+        for prefix, track in (("p_", self.positions), ("n_", self.ship_names), ("t_", self.ship_types)):
+            arrays.update({prefix + k: a for k, a in track.arrays().items()})
+        header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names, "log_position": self.log_position}
+        arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+        buffer = io.BytesIO()
+        np.savez(buffer, **arrays)
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, blob: bytes) -> "TemporalIndex":
+        """Rebuild an index from ``to_bytes``; raises ValueError on a snapshot of another format."""
+        with np.load(io.BytesIO(blob), allow_pickle=False) as data:
+            header = json.loads(bytes(data["header"]).decode())
+            if header.get("format") != _SNAPSHOT_FORMAT:
+                raise ValueError(f"index snapshot format {header.get('format')} is not {_SNAPSHOT_FORMAT}")
+            index = cls()
+            for mmsi in header["mmsis"]:
+                index.slot_of(mmsi)
+            for name in header["names"]:
+                index._name_value(name)
+            for prefix, track in (("p_", index.positions), ("n_", index.ship_names), ("t_", index.ship_types)):
+                track.load({k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)})
+            index.log_position = header["log_position"]
+        return index
+
+
+def _tenths_to_float(values: np.ndarray) -> np.ndarray:
+    return np.where(values >= 0, values / 10, np.nan)

@@ -1,0 +1,80 @@
+"""How events are written into rows and read back.
+
+A payload is a compact JSON array in the field order of its type's layout (the layout is stored once, in
+``event_types``). Fields whose values come from a fixed domain vocabulary (navigational status, ship type)
+are stored as their index in it and marked with ``#`` in the layout; the vocabularies only ever grow at the
+end, so a stored code keeps its meaning. Event ids are 16 raw bytes, metadata canonical JSON.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import operator
+import re
+from typing import Any, Mapping
+
+from domain import ais
+from domain.events import UPCASTERS, Event, build_event, payload_fields
+
+CODED_MARK = "#"
+VOCABULARIES: dict[str, tuple[str, ...]] = {"nav_status": ais.NAV_STATUSES, "ship_type": ais.SHIP_TYPES}
+_CODES = {name: {value: code for code, value in enumerate(words)} for name, words in VOCABULARIES.items()}
+
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False, sort_keys=True)
+encode_json = _ENCODER.encode
+_encode_array = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode
+_NUMERIC_TYPE = re.compile(r"(int|float)(\|None)?")
+
+
+def layout_of(event_type: type[Event]) -> str:
+    """The stored field layout of an event class: names in order, coded vocabulary fields marked."""
+    return ",".join(name + CODED_MARK if name in VOCABULARIES else name for name in payload_fields(event_type))
+
+
+def payload_encoder(event_type: type[Event]):
+    """A function turning an event of this class into its stored payload text."""
+    fields = payload_fields(event_type)
+    values_of = operator.attrgetter(*fields) if len(fields) > 1 else (lambda event: (getattr(event, fields[0]),))
+    coded = [(i, _CODES[name]) for i, name in enumerate(fields) if name in VOCABULARIES]
+    annotations = {f.name: str(f.type) for f in dataclasses.fields(event_type)}
+    numbers_only = len(fields) > 1 and all(_NUMERIC_TYPE.fullmatch(annotations[name].replace(" ", "")) or name in VOCABULARIES
+                                           for name in fields)
+
+    def encode(event: Event) -> str:
+        values = values_of(event)
+        if coded:
+            values = list(values)
+            for i, codes in coded:
+                if values[i] is not None:
+                    values[i] = codes[values[i]]
+        if numbers_only:
+            # Validated events of this class hold only ints, floats and None: their repr is JSON but for
+            # spaces and None, and twice as fast as the JSON encoder.
+            return "[" + repr(values)[1:-1].replace(" ", "").replace("None", "null") + "]"
+        return _encode_array(list(values))
+
+    return encode
+
+
+def encode_metadata(metadata: Mapping[str, Any]) -> str:
+    return encode_json(dict(metadata))
+
+
+def decode_payload(layout: str, payload_json: str) -> dict[str, Any]:
+    values = json.loads(payload_json)
+    names = layout.split(",") if layout else []
+    if len(names) != len(values):
+        raise ValueError(f"payload has {len(values)} values but its layout has {len(names)} fields")
+    payload = {}
+    for name, value in zip(names, values):
+        if name.endswith(CODED_MARK):
+            name = name[:-1]
+            value = None if value is None else VOCABULARIES[name][value]
+        payload[name] = value
+    return payload
+
+
+def decode_event(type_name: str, schema_version: int, layout: str, occurred_at: int, payload_json: str) -> Event:
+    """Rebuild the domain event of a stored row, upcasting older schema versions on the way."""
+    current_type, payload = UPCASTERS.upcast(type_name, schema_version, decode_payload(layout, payload_json))
+    return build_event(current_type, occurred_at, payload)

@@ -1,0 +1,421 @@
+"""EventStore: append-only writes with optimistic concurrency and a hash chain, streaming ordered reads.
+
+Every write runs in one ``BEGIN IMMEDIATE`` transaction: it reads the head of the log, drops observations
+whose dedupe key is already stored, checks expected stream versions, assigns gap-free positions and
+per-stream versions, chains hashes, and inserts the whole batch with one executemany.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Mapping, Sequence
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from domain.events import NewEvent, RecordedEvent
+from domain.hash_chain import GENESIS_HASH
+from domain.time import now_micros
+from store.codec import decode_event
+from store.event_ids import random_uuid_bytes
+from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
+from store.interning import Interned
+from store.quarantine import QuarantinedRecord
+from store.schema import events, quarantine, snapshots, store_info, streams
+from store.verification import VerifyReport, verify_log
+
+_IN_CHUNK = 500
+_KEY_CHUNK = 5_000
+_INSERT_EVENT = ("INSERT INTO events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, "
+                 "payload, hash, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+@dataclass(frozen=True, slots=True)
+class Head:
+    """The newest event of the log: its position (0 when empty) and hash (the chain head)."""
+
+    position: int
+    hash: bytes
+
+
+class AppendResult:
+    """What a write did: the events now in the log, and how many were already there (duplicates).
+
+    The ``RecordedEvent`` objects are built on first access: an import of millions of events that
+    nobody inspects one by one does not pay for them.
+    """
+
+    def __init__(self, items: Sequence[NewEvent] = (), envelopes: Sequence[tuple] = (), duplicates: int = 0):
+        self._items = items
+        self._envelopes = envelopes  # (position, event id bytes, stream, version, type, schema_version, hash)
+        self.duplicates = duplicates
+        self._appended: tuple[RecordedEvent, ...] | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self._envelopes)
+
+    @property
+    def appended(self) -> tuple[RecordedEvent, ...]:
+        if self._appended is None:
+            self._appended = tuple(
+                RecordedEvent(position, uuid.UUID(bytes=event_id), stream, version, type_name, schema_version,
+                              item.event.occurred_at,
+                              item.recorded_at, item.metadata, item.event, digest)
+                for item, (position, event_id, stream, version, type_name, schema_version, digest)
+                in zip(self._items, self._envelopes))
+        return self._appended
+
+    @property
+    def head(self) -> Head | None:
+        if not self._envelopes:
+            return None
+        last = self._envelopes[-1]
+        return Head(last[0], last[-1])
+
+
+@dataclass(frozen=True, slots=True)
+class RawEvent:
+    """A stored row before decoding: for bulk readers (the index build) that parse payloads themselves."""
+
+    position: int
+    event_id: uuid.UUID
+    stream_id: str
+    version: int
+    type: str
+    schema_version: int
+    layout: str
+    occurred_at: int
+    recorded_at: int
+    payload_json: str
+    hash: bytes
+
+
+class _AlreadyStored(Exception):
+    """A batch held an observation the log already has (raised inside a write, handled by it)."""
+
+
+def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+class EventStore:
+    """The log. Thread-safe: each call takes its own pooled connection."""
+
+    def __init__(self, engine: Engine, *, path: Path | None = None, read_only: bool = False):
+        self._engine = engine
+        self.path = path
+        self.read_only = read_only
+        self._names = Interned()
+        self._write_lock = threading.Lock()
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def describe(self) -> str:
+        return str(self.path) if self.path else "in-memory store"
+
+    def _connect(self) -> Connection:
+        return self._engine.connect()
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def append(self, stream_id: str, new_events: Sequence[NewEvent], expected_version: int | None) -> AppendResult:
+        """Append events to one stream, which must be at ``expected_version`` (0: new; None: don't check)."""
+        for item in new_events:
+            if item.stream_id != stream_id:
+                raise ValueError(f"event for stream {item.stream_id!r} passed to append on {stream_id!r}")
+        expected = {} if expected_version is None else {stream_id: expected_version}
+        return self._write(list(new_events), expected)
+
+    def append_batch(self, new_events: Iterable[NewEvent]) -> AppendResult:
+        """Append events to any streams in one transaction, skipping already-stored observations."""
+        return self._write(list(new_events), {})
+
+    def _write(self, items: list[NewEvent], expected: Mapping[str, int]) -> AppendResult:
+        if self.read_only:
+            raise ReadOnlyStoreError("this store is open read-only: nothing can be appended")
+        if not items and not expected:
+            return AppendResult()
+        try:
+            # Optimistic: most batches hold no observation the log already has, and the unique index on the
+            # dedupe key catches one that does (the transaction is then rolled back and the batch redone,
+            # this time leaving out what is stored). Either way the batch is all or nothing.
+            return self._write_once(items, expected, check_stored=False)
+        except _AlreadyStored:
+            return self._write_once(items, expected, check_stored=True)
+
+    def _write_once(self, items: list[NewEvent], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
+        try:
+            with self._write_lock, self._connect() as connection:
+                connection.execution_options(sqlite_begin="IMMEDIATE")
+                with connection.begin():
+                    result, learned = self._write_in(connection, items, expected, check_stored)
+                self._names.learn(learned)
+                return result
+        except IntegrityError as error:
+            message = str(error.orig)
+            if "dedupe_key" in message and not check_stored:
+                raise _AlreadyStored() from None
+            if "stream" in message and "version" in message:
+                raise StoreError(f"stream version clash while appending: {message}") from None
+            raise StoreError(f"the store refused the batch, nothing was written: {message}") from None
+        except OperationalError as error:
+            message = str(error.orig)
+            if "locked" in message or "busy" in message:
+                raise StoreBusyError("another process kept the store busy; nothing was written, try again") from None
+            if "readonly" in message or "read-only" in message:
+                raise ReadOnlyStoreError(f"the store cannot be written: {message}") from None
+            raise StoreError(f"the store failed, nothing was written: {message}") from None
+
+    def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
+                  check_stored: bool):
+        head = self._head(connection)
+        items, duplicates = self._drop_duplicates(connection, items, check_stored)
+        stream_names = [item.event.stream_id for item in items]
+        learned = self._names.resolve(connection, set(stream_names))
+        stream_ids = learned.stream_ids
+        touched = set(stream_names) | set(expected)
+        versions = self._stream_versions(connection, [stream_ids[name] for name in touched if name in stream_ids])
+        for name, want in expected.items():
+            have = versions.get(stream_ids.get(name, -1), 0)
+            if have != want:
+                raise ConcurrencyError(name, want, have)
+        event_ids = random_uuid_bytes(len(items))
+        rows: list[tuple] = []
+        envelopes: list[tuple] = []
+        position, previous = head.position, head.hash
+        sha256 = hashlib.sha256
+        for i, item in enumerate(items):
+            event = item.event
+            stream_name = stream_names[i]
+            stream = stream_ids[stream_name]
+            version = versions.get(stream, 0) + 1
+            versions[stream] = version
+            type_id, type_name, schema_version, type_part, encode = learned.type_for(type(event))
+            metadata_id, metadata_json = learned.metadata_for(item.metadata)
+            payload_json = encode(event)
+            event_id = item.event_id.bytes if item.event_id else event_ids[16 * i:16 * i + 16]
+            position += 1
+            occurred, recorded = event.occurred_at, item.recorded_at
+            # The canonical text of domain.hash_chain.canonical_text, spelled out here on the hot path.
+            previous = sha256(previous + f"{position}\x1f{event_id.hex()}\x1f{stream_name}\x1f{version}\x1f{type_part}"
+                              f"\x1f{occurred}\x1f{recorded}\x1f{metadata_json}\x1f{payload_json}".encode()).digest()
+            rows.append((position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload_json,
+                         previous, item.dedupe_key))
+            envelopes.append((position, event_id, stream_name, version, type_name, schema_version, previous))
+        if rows:
+            # Driver-level executemany: the rows are already plain tuples in column order, so SQLAlchemy's
+            # per-parameter type processing (a third of the append time) is skipped.
+            connection.exec_driver_sql(_INSERT_EVENT, rows)
+        return AppendResult(items, envelopes, duplicates), learned
+
+    def _drop_duplicates(self, connection: Connection, items: list[NewEvent], check_stored: bool):
+        """Drop repeats of an observation within the batch and, when asked, those already in the log."""
+        seen: set[bytes] = set()
+        if check_stored:
+            keys = list({item.dedupe_key for item in items if item.dedupe_key is not None})
+            for start in range(0, len(keys), _KEY_CHUNK):
+                chunk = keys[start:start + _KEY_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                seen.update(bytes(row[0]) for row in connection.exec_driver_sql(
+                    f"SELECT dedupe_key FROM events WHERE dedupe_key IN ({marks})", tuple(chunk)))
+        kept: list[NewEvent] = []
+        for item in items:
+            key = item.dedupe_key
+            if key is not None:
+                if key in seen:
+                    continue
+                seen.add(key)
+            kept.append(item)
+        return kept, len(items) - len(kept)
+
+    @staticmethod
+    def _stream_versions(connection: Connection, stream_ids: list[int]) -> dict[int, int]:
+        versions: dict[int, int] = {}
+        for chunk in _chunks(stream_ids):
+            query = select(events.c.stream, func.max(events.c.version)).where(events.c.stream.in_(chunk)).group_by(events.c.stream)
+            versions.update((stream, version) for stream, version in connection.execute(query))
+        return versions
+
+    # --- reading --------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _head(connection: Connection) -> Head:
+        row = connection.execute(select(events.c.position, events.c.hash).order_by(events.c.position.desc()).limit(1)).first()
+        return Head(row[0], bytes(row[1])) if row else Head(0, GENESIS_HASH)
+
+    def head(self) -> Head:
+        with self._connect() as connection:
+            return self._head(connection)
+
+    def stream_version(self, stream_id: str) -> int:
+        """The version of a stream's newest event (0 for a stream that does not exist yet)."""
+        with self._connect() as connection:
+            query = (select(func.max(events.c.version)).select_from(events.join(streams, events.c.stream == streams.c.id))
+                     .where(streams.c.name == stream_id))
+            return connection.execute(query).scalar() or 0
+
+    def time_bounds(self) -> tuple[int, int] | None:
+        """The earliest and latest ``occurred_at`` in the log."""
+        with self._connect() as connection:
+            low, high = connection.execute(select(func.min(events.c.occurred_at), func.max(events.c.occurred_at))).one()
+        return None if low is None else (low, high)
+
+    def _decode_rows(self, connection: Connection, rows) -> list[RecordedEvent]:
+        names = self._names
+        out = []
+        for position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload, digest in rows:
+            type_name, schema_version, layout = names.type_row(connection, type_id)
+            event = decode_event(type_name, schema_version, layout, occurred, payload)
+            out.append(RecordedEvent(position, uuid.UUID(bytes=bytes(event_id)), names.stream_name(connection, stream),
+                                     version, type_name, schema_version, occurred, recorded,
+                                     names.metadata(connection, metadata_id), event, bytes(digest)))
+        return out
+
+    _COLUMNS = (events.c.position, events.c.event_id, events.c.stream, events.c.version, events.c.type,
+                events.c.occurred_at, events.c.recorded_at, events.c.metadata, events.c.payload, events.c.hash)
+
+    def read_all(self, from_position: int = 1, *, to_position: int | None = None, occurred_from: int | None = None,
+                 occurred_to: int | None = None, recorded_to: int | None = None, page: int = 5_000) -> Iterator[RecordedEvent]:
+        """Events in log order from ``from_position``, optionally bounded by both clocks, streamed in pages."""
+        conditions = []
+        if to_position is not None:
+            conditions.append(events.c.position <= to_position)
+        if occurred_from is not None:
+            conditions.append(events.c.occurred_at >= occurred_from)
+        if occurred_to is not None:
+            conditions.append(events.c.occurred_at <= occurred_to)
+        if recorded_to is not None:
+            conditions.append(events.c.recorded_at <= recorded_to)
+        yield from self._paged(conditions, from_position, page)
+
+    def read_stream(self, stream_id: str, *, from_version: int = 1, occurred_from: int | None = None,
+                    occurred_to: int | None = None) -> Iterator[RecordedEvent]:
+        """One stream's events in log order (which is version order)."""
+        with self._connect() as connection:
+            stream = connection.execute(select(streams.c.id).where(streams.c.name == stream_id)).scalar()
+        if stream is None:
+            return
+        conditions = [events.c.stream == stream, events.c.version >= from_version]
+        if occurred_from is not None:
+            conditions.append(events.c.occurred_at >= occurred_from)
+        if occurred_to is not None:
+            conditions.append(events.c.occurred_at <= occurred_to)
+        yield from self._paged(conditions, 1, 5_000)
+
+    def _paged(self, conditions: list, from_position: int, page: int) -> Iterator[RecordedEvent]:
+        position = from_position
+        while True:
+            with self._connect() as connection:
+                query = (select(*self._COLUMNS).where(events.c.position >= position, *conditions)
+                         .order_by(events.c.position).limit(page))
+                batch = self._decode_rows(connection, connection.execute(query).all())
+            yield from batch
+            if len(batch) < page:
+                return
+            position = batch[-1].position + 1
+
+    def iter_raw(self, from_position: int = 1, *, type_names: Sequence[str] | None = None,
+                 page: int = 50_000) -> Iterator[list[RawEvent]]:
+        """Undecoded rows in log order, a page at a time, for readers that parse payloads in bulk."""
+        position = from_position
+        while True:
+            with self._connect() as connection:
+                query = (select(events.c.position, events.c.event_id, events.c.stream, events.c.version, events.c.type,
+                                events.c.occurred_at, events.c.recorded_at, events.c.payload, events.c.hash)
+                         .where(events.c.position >= position).order_by(events.c.position).limit(page))
+                rows = connection.execute(query).all()
+                batch = []
+                for pos, event_id, stream, version, type_id, occurred, recorded, payload, digest in rows:
+                    type_name, schema_version, layout = self._names.type_row(connection, type_id)
+                    if type_names is None or type_name in type_names:
+                        batch.append(RawEvent(pos, uuid.UUID(bytes=bytes(event_id)), self._names.stream_name(connection, stream),
+                                              version, type_name, schema_version, layout, occurred, recorded, payload,
+                                              bytes(digest)))
+            if batch:
+                yield batch
+            if len(rows) < page:
+                return
+            position = rows[-1][0] + 1
+
+    def count(self) -> int:
+        return self.head().position
+
+    def info(self, key: str) -> str | None:
+        """A value of the store's own settings table (e.g. how its demo fleet was made)."""
+        with self._connect() as connection:
+            return connection.execute(select(store_info.c.value).where(store_info.c.key == key)).scalar()
+
+    def set_info(self, key: str, value: str) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError("this store is open read-only")
+        with self._connect() as connection, connection.begin():
+            connection.execute(insert(store_info).prefix_with("OR REPLACE"), [{"key": key, "value": value}])
+
+    def hash_at(self, position: int) -> bytes | None:
+        """The stored hash of the event at a position (None past the head)."""
+        with self._connect() as connection:
+            digest = connection.execute(select(events.c.hash).where(events.c.position == position)).scalar()
+        return None if digest is None else bytes(digest)
+
+    def verify(self) -> VerifyReport:
+        """Recompute the hash chain and check positions, versions, triggers and SQLite's integrity."""
+        return verify_log(self._engine)
+
+    # --- quarantine -----------------------------------------------------------------------------------------
+
+    def quarantine(self, records: Sequence[QuarantinedRecord]) -> int:
+        """Set rejected records aside (a record already quarantined, by dedupe key, is not added twice)."""
+        if self.read_only:
+            raise ReadOnlyStoreError("this store is open read-only: nothing can be quarantined")
+        if not records:
+            return 0
+        now = now_micros()
+        rows = [{"source": r.source, "line": r.line, "field": r.field, "raw": r.raw, "reason": r.reason,
+                 "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key} for r in records]
+        with self._connect() as connection, connection.begin():
+            result = connection.execute(insert(quarantine).prefix_with("OR IGNORE"), rows)
+            return result.rowcount
+
+    def quarantined(self, *, limit: int | None = None, offset: int = 0) -> list[QuarantinedRecord]:
+        query = select(quarantine).order_by(quarantine.c.id).offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._connect() as connection:
+            return [QuarantinedRecord(source=r.source, line=r.line, raw=r.raw, reason=r.reason, field=r.field,
+                                      quarantined_at=r.quarantined_at,
+                                      dedupe_key=bytes(r.dedupe_key) if r.dedupe_key else None, id=r.id)
+                    for r in connection.execute(query)]
+
+    # --- snapshots (caches, never truth) --------------------------------------------------------------------
+
+    def save_snapshot(self, name: str, log_position: int, head_hash: bytes, data: bytes) -> None:
+        if self.read_only:
+            return
+        row = {"name": name, "log_position": log_position, "head_hash": head_hash, "created_at": now_micros(), "data": data}
+        with self._connect() as connection, connection.begin():
+            connection.execute(insert(snapshots).prefix_with("OR REPLACE"), [row])
+
+    def load_snapshot(self, name: str) -> tuple[int, bytes] | None:
+        """The snapshot's log position and data, or None when absent or no longer matching the log."""
+        with self._connect() as connection:
+            row = connection.execute(select(snapshots.c.log_position, snapshots.c.head_hash, snapshots.c.data)
+                                     .where(snapshots.c.name == name)).first()
+            if row is None:
+                return None
+            stored = connection.execute(select(events.c.hash).where(events.c.position == row.log_position)).scalar()
+        if row.log_position and (stored is None or bytes(stored) != bytes(row.head_hash)):
+            return None
+        return row.log_position, bytes(row.data)
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+

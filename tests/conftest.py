@@ -1,0 +1,39 @@
+"""Shared fixtures: real stores in tmp_path, a fleet of hand-made events, and a guard against leaked threads."""
+from __future__ import annotations
+
+import os
+import threading
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("default")
+
+
+@pytest.fixture(autouse=True)
+def no_leaked_threads():
+    """A test that leaves a thread running fails: stores, schedulers and workers must be closed."""
+    before = set(threading.enumerate())
+    yield
+    leaked = [t for t in threading.enumerate() if t not in before and t.is_alive() and not t.daemon]
+    for thread in leaked:
+        thread.join(timeout=5)
+    still = [t.name for t in leaked if t.is_alive()]
+    assert not still, f"threads left running: {still}"
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    return tmp_path / "fleet.sqlite"
+
+
+@pytest.fixture
+def store(store_path):
+    from store import open_store
+
+    opened = open_store(store_path)
+    yield opened
+    opened.close()
