@@ -1,7 +1,8 @@
 """How events are written into rows and read back.
 
 A payload is a compact JSON array in the field order of its type's layout (the layout is stored once, in
-``event_types``). Fields whose values come from a fixed domain vocabulary (navigational status, ship type)
+``event_types``). A ship's MMSI is not repeated in the payloads of its own stream (``ship-<mmsi>``): the
+layout marks it with a leading ``@`` and reading takes it from the stream id. Fields whose values come from a fixed domain vocabulary (navigational status, ship type)
 are stored as their index in it and marked with ``#`` in the layout; the vocabularies only ever grow at the
 end, so a stored code keeps its meaning. Event ids are 16 raw bytes, metadata canonical JSON.
 """
@@ -14,9 +15,10 @@ import re
 from typing import Any, Mapping
 
 from domain import ais
-from domain.events import UPCASTERS, Event, build_event, payload_fields
+from domain.events import UPCASTERS, Event, ShipEvent, build_event, payload_fields
 
 CODED_MARK = "#"
+FROM_STREAM_MARK = "@"
 VOCABULARIES: dict[str, tuple[str, ...]] = {"nav_status": ais.NAV_STATUSES, "ship_type": ais.SHIP_TYPES}
 _CODES = {name: {value: code for code, value in enumerate(words)} for name, words in VOCABULARIES.items()}
 
@@ -26,14 +28,23 @@ _encode_array = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False, allo
 _NUMERIC_TYPE = re.compile(r"(int|float)(\|None)?")
 
 
+def _stored_fields(event_type: type[Event]) -> tuple[str, ...]:
+    """The payload fields written into the payload array (the MMSI of a ship event lives in its stream id)."""
+    fields = payload_fields(event_type)
+    return tuple(f for f in fields if f != "mmsi") if issubclass(event_type, ShipEvent) else fields
+
+
 def layout_of(event_type: type[Event]) -> str:
-    """The stored field layout of an event class: names in order, coded vocabulary fields marked."""
-    return ",".join(name + CODED_MARK if name in VOCABULARIES else name for name in payload_fields(event_type))
+    """The stored field layout of an event class: names in order, coded and stream-borne fields marked."""
+    names = [name + CODED_MARK if name in VOCABULARIES else name for name in _stored_fields(event_type)]
+    if issubclass(event_type, ShipEvent):
+        names.insert(0, FROM_STREAM_MARK + "mmsi")
+    return ",".join(names)
 
 
 def payload_encoder(event_type: type[Event]):
     """A function turning an event of this class into its stored payload text."""
-    fields = payload_fields(event_type)
+    fields = _stored_fields(event_type)
     values_of = operator.attrgetter(*fields) if len(fields) > 1 else (lambda event: (getattr(event, fields[0]),))
     coded = [(i, _CODES[name]) for i, name in enumerate(fields) if name in VOCABULARIES]
     annotations = {f.name: str(f.type) for f in dataclasses.fields(event_type)}
@@ -60,12 +71,22 @@ def encode_metadata(metadata: Mapping[str, Any]) -> str:
     return encode_json(dict(metadata))
 
 
-def decode_payload(layout: str, payload_json: str) -> dict[str, Any]:
+def mmsi_of_stream(stream_id: str) -> int:
+    """The MMSI in a ship stream id (``ship-219000123``)."""
+    prefix, _, number = stream_id.partition("-")
+    if prefix != "ship" or not number.isdigit():
+        raise ValueError(f"{stream_id!r} is not a ship stream")
+    return int(number)
+
+
+def decode_payload(layout: str, payload_json: str, stream_id: str) -> dict[str, Any]:
     values = json.loads(payload_json)
     names = layout.split(",") if layout else []
+    payload: dict[str, Any] = {}
+    if names and names[0].startswith(FROM_STREAM_MARK):
+        payload[names.pop(0)[1:]] = mmsi_of_stream(stream_id)
     if len(names) != len(values):
         raise ValueError(f"payload has {len(values)} values but its layout has {len(names)} fields")
-    payload = {}
     for name, value in zip(names, values):
         if name.endswith(CODED_MARK):
             name = name[:-1]
@@ -74,7 +95,8 @@ def decode_payload(layout: str, payload_json: str) -> dict[str, Any]:
     return payload
 
 
-def decode_event(type_name: str, schema_version: int, layout: str, occurred_at: int, payload_json: str) -> Event:
+def decode_event(type_name: str, schema_version: int, layout: str, occurred_at: int, payload_json: str,
+                 stream_id: str) -> Event:
     """Rebuild the domain event of a stored row, upcasting older schema versions on the way."""
-    current_type, payload = UPCASTERS.upcast(type_name, schema_version, decode_payload(layout, payload_json))
+    current_type, payload = UPCASTERS.upcast(type_name, schema_version, decode_payload(layout, payload_json, stream_id))
     return build_event(current_type, occurred_at, payload)

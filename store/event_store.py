@@ -272,8 +272,9 @@ class EventStore:
         out = []
         for position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload, digest in rows:
             type_name, schema_version, layout = names.type_row(connection, type_id)
-            event = decode_event(type_name, schema_version, layout, occurred, payload)
-            out.append(RecordedEvent(position, uuid.UUID(bytes=bytes(event_id)), names.stream_name(connection, stream),
+            stream_name = names.stream_name(connection, stream)
+            event = decode_event(type_name, schema_version, layout, occurred, payload, stream_name)
+            out.append(RecordedEvent(position, uuid.UUID(bytes=bytes(event_id)), stream_name,
                                      version, type_name, schema_version, occurred, recorded,
                                      names.metadata(connection, metadata_id), event, bytes(digest)))
         return out

@@ -13,10 +13,10 @@ from typing import Iterator
 import numpy as np
 
 from domain.events import PositionReported, RecordedEvent
-from store.codec import CODED_MARK, decode_event
+from store.codec import CODED_MARK, FROM_STREAM_MARK, decode_event, mmsi_of_stream
 from store.event_store import EventStore, RawEvent
 
-_FIELDS = ("mmsi", "lat", "lon", "sog", "cog", "heading", "nav_status")
+_FIELDS = ("lat", "lon", "sog", "cog", "heading", "nav_status")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def read_for_index(store: EventStore, from_position: int, page: int = 50_000) ->
             yield RecordedEvent(raw.position, raw.event_id, raw.stream_id, raw.version, raw.type, raw.schema_version,
                                 raw.occurred_at, raw.recorded_at, {}, decode_event(raw.type, raw.schema_version,
                                                                                     raw.layout, raw.occurred_at,
-                                                                                    raw.payload_json), raw.hash)
+                                                                                    raw.payload_json, raw.stream_id),
+                                raw.hash)
         if rows:
             yield _block(rows, slots_by_layout)
 
@@ -58,22 +59,24 @@ def read_for_index(store: EventStore, from_position: int, page: int = 50_000) ->
 def _block(rows: list[RawEvent], slots_by_layout: dict[str, tuple[int, ...]]) -> PositionBlock:
     n = len(rows)
     table = np.empty((n, len(_FIELDS)), dtype=np.float64)
+    mmsi = np.empty(n, dtype=np.int64)
     for i, raw in enumerate(rows):
         slots = slots_by_layout.get(raw.layout)
         if slots is None:
-            names = [name.rstrip(CODED_MARK) for name in raw.layout.split(",")]
+            names = [name.rstrip(CODED_MARK) for name in raw.layout.split(",") if not name.startswith(FROM_STREAM_MARK)]
             slots = slots_by_layout[raw.layout] = tuple(names.index(field) for field in _FIELDS)
         values = json.loads(raw.payload_json)
         table[i] = [np.nan if values[s] is None else values[s] for s in slots]
+        mmsi[i] = mmsi_of_stream(raw.stream_id)
     missing = np.isnan(table)
 
     def scaled(column: int, scale: float, dtype) -> np.ndarray:
         return np.where(missing[:, column], -1, np.round(np.nan_to_num(table[:, column]) * scale)).astype(dtype)
 
     return PositionBlock(
-        mmsi=table[:, 0].astype(np.int64),
+        mmsi=mmsi,
         occurred=np.fromiter((r.occurred_at for r in rows), np.int64, n),
         recorded=np.fromiter((r.recorded_at for r in rows), np.int64, n),
-        lat=np.round(table[:, 1] * 10_000_000).astype(np.int32), lon=np.round(table[:, 2] * 10_000_000).astype(np.int32),
-        sog=scaled(3, 10, np.int16), cog=scaled(4, 10, np.int16), heading=scaled(5, 1, np.int16),
-        status=scaled(6, 1, np.int8), last_position=rows[-1].position)
+        lat=np.round(table[:, 0] * 10_000_000).astype(np.int32), lon=np.round(table[:, 1] * 10_000_000).astype(np.int32),
+        sog=scaled(2, 10, np.int16), cog=scaled(3, 10, np.int16), heading=scaled(4, 1, np.int16),
+        status=scaled(5, 1, np.int8), last_position=rows[-1].position)

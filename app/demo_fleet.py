@@ -1,0 +1,108 @@
+"""The demo fleet: simulated history written into a store, and a live simulator that keeps it moving.
+
+A store made this way remembers how (ships, seed, start) in its settings, so a later session resumes the
+same ships where the simulation says they are now, as if the receiver had simply been off meanwhile:
+the gap is not back-filled, because the log must not claim it learned those reports earlier than it did.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict, dataclass
+from itertools import islice
+from typing import Callable, Iterable, Iterator
+
+from domain.events import NewEvent
+from domain.time import MICROS_PER_DAY, MICROS_PER_HOUR, now_micros
+from feeds.simulator import FleetConfig, FleetSimulator
+from store import EventStore
+
+DEMO_INFO_KEY = "demo_fleet"
+BATCH = 20_000
+RESUME_LIMIT = 3 * MICROS_PER_DAY  # older demo stores restart their ships rather than simulate days silently
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]  # (simulated time reached, end), both µs
+
+
+@dataclass(frozen=True)
+class DemoSettings:
+    ships: int
+    seed: int
+    start: int
+
+
+@dataclass(frozen=True)
+class SeedSummary:
+    appended: int
+    duplicates: int
+    ships: int
+    start: int
+    end: int
+    seconds: float
+
+
+def batches(events: Iterable[NewEvent], size: int = BATCH) -> Iterator[list[NewEvent]]:
+    iterator = iter(events)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def seed_history(store: EventStore, *, ships: int, hours: float, seed: int, end: int,
+                 append: Callable[[list[NewEvent]], object] | None = None,
+                 progress: Progress | None = None) -> tuple[SeedSummary, FleetSimulator]:
+    """Simulate ``hours`` of history ending at ``end`` into the store, in batched appends."""
+    if not 0 < hours <= 24 * 31:
+        raise ValueError(f"--hours must be between 0 and 744 (31 days), got {hours:g}")
+    started = time.perf_counter()
+    start = end - round(hours * MICROS_PER_HOUR)
+    settings = DemoSettings(ships=ships, seed=seed, start=start)
+    simulator = FleetSimulator(FleetConfig(ships=ships, seed=seed), start)
+    appended = duplicates = 0
+    write = append or store.append_batch
+    for batch in batches(simulator.history(end)):
+        result = write(batch)
+        appended += result.count  # type: ignore[attr-defined]
+        duplicates += result.duplicates  # type: ignore[attr-defined]
+        if progress is not None:
+            progress(batch[-1].recorded_at, end)
+    if not store.read_only and store.info(DEMO_INFO_KEY) is None:
+        store.set_info(DEMO_INFO_KEY, json.dumps(asdict(settings)))
+    return SeedSummary(appended, duplicates, ships, start, end, time.perf_counter() - started), simulator
+
+
+def demo_settings(store: EventStore) -> DemoSettings | None:
+    text = store.info(DEMO_INFO_KEY)
+    return None if text is None else DemoSettings(**json.loads(text))
+
+
+def resume_simulator(store: EventStore, now: int) -> FleetSimulator | None:
+    """The demo fleet's simulator brought to ``now`` without appending (None for a store that is no demo)."""
+    settings = demo_settings(store)
+    if settings is None:
+        return None
+    if now - settings.start > RESUME_LIMIT:
+        settings = DemoSettings(settings.ships, settings.seed, now)
+        store.set_info(DEMO_INFO_KEY, json.dumps(asdict(settings)))
+    simulator = FleetSimulator(FleetConfig(ships=settings.ships, seed=settings.seed), settings.start)
+    for _ in simulator.history(now):
+        pass
+    return simulator
+
+
+class LiveDemoFleet:
+    """A scheduled job: each tick appends what the simulated fleet reported since the last tick."""
+
+    def __init__(self, simulator: FleetSimulator, append: Callable[[list[NewEvent]], object],
+                 clock: Callable[[], int] = now_micros):
+        self._simulator = simulator
+        self._append = append
+        self._clock = clock
+        self.appended = 0
+
+    def tick(self) -> int:
+        new_events = self._simulator.advance(self._clock())
+        if new_events:
+            result = self._append(new_events)
+            self.appended += result.count  # type: ignore[attr-defined]
+        return len(new_events)

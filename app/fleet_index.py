@@ -1,0 +1,68 @@
+"""Building the temporal index from the log: a snapshot when one still matches the log, then the tail.
+
+Snapshots are caches, never truth: one whose position no longer carries the same hash in the log is
+ignored and the index is rebuilt from the events.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Callable
+
+from domain.events import RecordedEvent
+from domain.temporal_index import TemporalIndex
+from store import EventStore
+from store.position_blocks import read_for_index
+
+SNAPSHOT_NAME = "temporal-index"
+Progress = Callable[[int, int], None]  # (log position reached, head position)
+log = logging.getLogger(__name__)
+
+
+class IndexBuildCancelled(Exception):
+    """The caller asked the build to stop (a newer request, or the window closing)."""
+
+
+def open_index(store: EventStore, *, use_snapshot: bool = True, progress: Progress | None = None,
+               cancelled: Callable[[], bool] = lambda: False) -> TemporalIndex:
+    """The index of everything in the log now: snapshot (if still valid) plus the events after it."""
+    index = TemporalIndex()
+    if use_snapshot:
+        snapshot = store.load_snapshot(SNAPSHOT_NAME)
+        if snapshot is not None:
+            try:
+                index = TemporalIndex.from_bytes(snapshot[1])
+            except (ValueError, KeyError, OSError) as error:
+                log.warning("ignoring an unreadable index snapshot: %s", error)
+                index = TemporalIndex()
+    catch_up(store, index, progress=progress, cancelled=cancelled)
+    return index
+
+
+def catch_up(store: EventStore, index: TemporalIndex, *, progress: Progress | None = None,
+             cancelled: Callable[[], bool] = lambda: False) -> None:
+    """Fold every event after ``index.log_position`` into the index."""
+    head = store.head().position
+    for item in read_for_index(store, index.log_position + 1):
+        if cancelled():
+            raise IndexBuildCancelled()
+        if isinstance(item, RecordedEvent):
+            index.add(item)
+            continue
+        index.extend_positions(item.mmsi, item.occurred, item.recorded, item.lat, item.lon, item.sog, item.cog,
+                               item.heading, item.status, item.last_position)
+        if progress is not None:
+            progress(item.last_position, head)
+    index.compact()
+    if progress is not None:
+        progress(head, head)
+
+
+def save_snapshot(store: EventStore, index: TemporalIndex) -> bool:
+    """Store the index as a snapshot tied to the log position (and its hash) it reflects."""
+    if store.read_only or index.log_position == 0:
+        return False
+    digest = store.hash_at(index.log_position)
+    if digest is None:
+        return False
+    store.save_snapshot(SNAPSHOT_NAME, index.log_position, digest, index.to_bytes())
+    return True

@@ -1,0 +1,109 @@
+"""FleetService: the use cases over one open store — append and publish, ask the fleet's state, write notes.
+
+It owns the temporal index of the store and keeps it current with every batch it appends (the index is
+the first subscriber of the bus), so the GUI and the CLI ask one object for 'the fleet at T'.
+"""
+from __future__ import annotations
+
+import getpass
+import threading
+from typing import Callable, Iterable, Iterator, Sequence
+
+from app.event_bus import EventBus, Subscriber
+from app.fleet_index import Progress, catch_up, open_index, save_snapshot
+from domain.events import NewEvent, OperatorNoteAdded, RecordedEvent, ship_stream
+from domain.temporal_index import FleetArrays, TemporalIndex
+from domain.time import now_micros
+from store import AppendResult, EventStore
+
+
+def default_operator() -> str:
+    """The operator's name: the OS user, unless the settings say otherwise."""
+    try:
+        return getpass.getuser() or "operator"
+    except (KeyError, OSError):
+        return "operator"
+
+
+class FleetService:
+    """One store, its index and its bus."""
+
+    def __init__(self, store: EventStore, bus: EventBus, index: TemporalIndex, *,
+                 clock: Callable[[], int] = now_micros, operator: str | None = None):
+        self.store = store
+        self.bus = bus
+        self._index = index
+        self._clock = clock
+        self.operator = operator or default_operator()
+        self._lock = threading.RLock()
+
+    @classmethod
+    def open(cls, store: EventStore, *, bus: EventBus | None = None, progress: Progress | None = None,
+             clock: Callable[[], int] = now_micros, operator: str | None = None) -> "FleetService":
+        """Build the index (from a snapshot when one matches) and return the service."""
+        return cls(store, bus or EventBus(), open_index(store, progress=progress), clock=clock, operator=operator)
+
+    # --- writing --------------------------------------------------------------------------------------------
+
+    def append(self, new_events: Iterable[NewEvent]) -> AppendResult:
+        """Append a batch (dedupe applies), fold it into the index, then tell the subscribers."""
+        with self._lock:
+            result = self.store.append_batch(new_events)
+            if result.count:
+                if result.appended[0].position != self._index.log_position + 1:
+                    catch_up(self.store, self._index)  # another process appended in between
+                else:
+                    for recorded in result.appended:
+                        self._index.add(recorded)
+        self.bus.publish(result.appended)
+        return result
+
+    def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
+        """Append an operator's note, about one ship or about the watch."""
+        now = self._clock()
+        who = operator or self.operator
+        note = OperatorNoteAdded(occurred_at=now, operator=who, text=text, mmsi=mmsi)
+        result = self.append([NewEvent(note, recorded_at=now, metadata={"source": "operator", "operator": who})])
+        return result.appended[0]
+
+    def refresh(self) -> int:
+        """Fold in events other processes appended; returns how many were new."""
+        with self._lock:
+            before = self._index.log_position
+            if self.store.head().position == before:
+                return 0
+            catch_up(self.store, self._index)
+            after = self._index.log_position
+        self.bus.publish(list(self.store.read_all(before + 1, to_position=after)))
+        return after - before
+
+    def save_snapshot(self) -> bool:
+        with self._lock:
+            return save_snapshot(self.store, self._index)
+
+    # --- asking ---------------------------------------------------------------------------------------------
+
+    def state_at(self, at: int, known_at: int | None = None) -> FleetArrays:
+        with self._lock:
+            return self._index.state_at(at, known_at)
+
+    def time_range(self) -> tuple[int, int] | None:
+        with self._lock:
+            return self._index.time_range()
+
+    @property
+    def event_count(self) -> int:
+        return self._index.log_position
+
+    def describe(self) -> str:
+        return f"{self.store.describe()} · {self.event_count:,} events"
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        return self.bus.subscribe(subscriber)
+
+    def ship_history(self, mmsi: int, *, occurred_from: int | None = None,
+                     occurred_to: int | None = None) -> Iterator[RecordedEvent]:
+        return self.store.read_stream(ship_stream(mmsi), occurred_from=occurred_from, occurred_to=occurred_to)
+
+    def publish(self, events: Sequence[RecordedEvent]) -> None:
+        self.bus.publish(events)

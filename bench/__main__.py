@@ -1,0 +1,21 @@
+"""``python -m bench [--scale S] [--only GROUP]``: run the benchmarks, one JSON line per figure."""
+from __future__ import annotations
+
+import argparse
+
+from bench import store_figures
+
+GROUPS = {"store": store_figures.run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench")
+    parser.add_argument("--scale", type=float, default=1.0, help="1.0 = full size (1,000 ships, 1,000,000 events)")
+    parser.add_argument("--only", choices=sorted(GROUPS), action="append", help="run only these groups")
+    args = parser.parse_args()
+    for name in args.only or GROUPS:
+        GROUPS[name](args.scale)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""The event store and temporal index figures of the core: appends, the raw SQLite ceiling, state queries,
+opening a store, and bytes per event on disk and in the index."""
+from __future__ import annotations
+
+import gc
+import os
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from app.fleet_index import open_index, save_snapshot
+from bench.figures import emit
+from bench.synthetic_fleet import position_batches, position_columns, registrations
+from store import open_store
+
+BATCH = 20_000
+
+
+def run(scale: float) -> None:
+    ships = max(10, round(1_000 * scale))
+    events = max(10_000, round(1_000_000 * scale))
+    with tempfile.TemporaryDirectory(prefix="fleet-bench-") as folder:
+        path = Path(folder) / "bench.sqlite"
+        appended, seconds = _append(path, ships, events)
+        emit("append_events_per_s", appended / seconds, "events/s", events=appended, ships=ships)
+        raw_rate = _raw_sqlite(path, Path(folder) / "raw.sqlite")
+        emit("raw_sqlite_rows_per_s", raw_rate, "rows/s", events=appended, ships=ships)
+        emit("append_vs_raw", (appended / seconds) / raw_rate, "ratio", events=appended, ships=ships)
+        _state_and_open(path, appended, ships)
+
+
+def _append(path: Path, ships: int, events: int) -> tuple[int, float]:
+    store = open_store(path)
+    try:
+        store.append_batch(registrations(ships))
+        columns = position_columns(ships, events)
+        appended, seconds = 0, 0.0
+        for batch in position_batches(columns, BATCH):
+            started = time.perf_counter()
+            appended += store.append_batch(batch).count
+            seconds += time.perf_counter() - started
+        return appended, seconds
+    finally:
+        store.close()
+
+
+def _raw_sqlite(source: Path, target: Path) -> float:
+    """The same rows through plain sqlite3.executemany into the same schema: the ceiling."""
+    open_store(target).close()
+    connection = sqlite3.connect(target, isolation_level=None)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = FULL")
+    connection.execute("PRAGMA foreign_keys = ON")
+    connection.execute("ATTACH DATABASE ? AS source", (str(source),))
+    for table in ("streams", "event_types", "event_metadata"):
+        connection.execute(f"INSERT INTO main.{table} SELECT * FROM source.{table}")
+    rows = connection.execute("SELECT * FROM source.events ORDER BY position").fetchall()
+    connection.execute("DETACH DATABASE source")
+    seconds = 0.0
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start:start + BATCH]
+        started = time.perf_counter()
+        connection.execute("BEGIN IMMEDIATE")
+        connection.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", chunk)
+        connection.execute("COMMIT")
+        seconds += time.perf_counter() - started
+    connection.close()
+    return len(rows) / seconds
+
+
+def _state_and_open(path: Path, appended: int, ships: int) -> None:
+    store = open_store(path)
+    try:
+        index = open_index(store, use_snapshot=False)
+        save_snapshot(store, index)
+        rng = np.random.default_rng(3)
+        low, high = index.time_range()
+        moments = rng.integers(low, high, size=2_000)
+        known = rng.random(2_000) < 0.5
+        timings = []
+        for at, as_known in zip(moments.tolist(), known.tolist()):
+            started = time.perf_counter()
+            index.state_at(at, at if as_known else None)
+            timings.append((time.perf_counter() - started) * 1_000)
+        emit("state_at_p50_ms", float(np.percentile(timings, 50)), "ms", events=appended, ships=ships)
+        emit("state_at_p99_ms", float(np.percentile(timings, 99)), "ms", events=appended, ships=ships)
+        emit("index_bytes_per_event", index.nbytes / index.report_count, "bytes", events=appended, ships=ships)
+    finally:
+        store.close()
+    del index
+    gc.collect()
+    started = time.perf_counter()
+    reopened = open_store(path)
+    ready = open_index(reopened)
+    seconds = time.perf_counter() - started
+    assert ready.report_count == appended
+    reopened.close()
+    emit("open_to_ready_s", seconds, "s", events=appended, ships=ships)
+    size = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
+    emit("disk_bytes_per_event", size / appended, "bytes", events=appended, ships=ships)
