@@ -21,6 +21,7 @@ from store.migrations import LATEST_REVISION, MIGRATIONS_DIR
 from store.schema import APPLICATION_ID
 
 BUSY_TIMEOUT_MS = 10_000
+CACHE_KIB = 65_536  # per connection: keeps the hot index pages of a multi-million-event log in memory
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -93,6 +94,7 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not read_only and path is not None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = FULL")
