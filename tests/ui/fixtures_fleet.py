@@ -1,0 +1,164 @@
+"""Hand-made fleet logs and an in-memory ``FleetSource`` for the UI tests (imported explicitly).
+
+``channel_fleet`` builds a deterministic log of ships in the English Channel and the Solent: ships start
+reporting at different times (so the set of ships changes while scrubbing), some are moored or at
+anchor, and one ship's reports from a window of time reach the log late (recorded long after they
+occurred), as satellite relays do.
+"""
+from __future__ import annotations
+
+import math
+import threading
+from datetime import datetime, timezone
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
+from uuid import UUID
+
+import numpy as np
+
+from domain import ais
+from domain.events import PositionReported, RecordedEvent, ShipRegistered
+from domain.events.base import Event
+from domain.temporal_index import FleetArrays, TemporalIndex
+from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, from_datetime
+
+T0 = from_datetime(datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc))
+LATE_MMSI = 235_999_001          # its reports between T0+60 min and T0+90 min are recorded at T0+150 min
+LATE_FROM, LATE_UNTIL = T0 + 60 * MICROS_PER_MINUTE, T0 + 90 * MICROS_PER_MINUTE
+LATE_RECORDED_AT = T0 + 150 * MICROS_PER_MINUTE
+ONLY_LATE_MMSI = 235_999_002     # its only report occurred at T0+30 min and was recorded at T0+150 min
+_SHIP_NAMES = ("ATLANTIC", "SOLENT", "CHANNEL", "NORTHERN", "WESSEX", "HAMBLE", "NEEDLES", "DOVER",
+               "PORTLAND", "CALSHOT", "SPITHEAD", "EXCELSIOR", "MERIDIAN", "OSPREY", "KESTREL", "ALBION")
+_NAME_SUFFIXES = ("STAR", "SPIRIT", "TRADER", "PRIDE", "VENTURE", "EXPRESS", "QUEEN", "HARVEST")
+
+
+def recorded(event: Event, position: int, recorded_at: int, version: int) -> RecordedEvent:
+    """An event as the log would hold it (hash left empty: the UI never reads it)."""
+    return RecordedEvent(position=position, event_id=UUID(int=position), stream_id=event.stream_id,
+                         version=version, type=event.TYPE, schema_version=event.SCHEMA_VERSION,
+                         occurred_at=event.occurred_at, recorded_at=recorded_at, metadata={"source": "test"},
+                         event=event, hash=b"")
+
+
+def in_log_order(facts: Iterable[tuple[Event, int]], first_position: int = 1,
+                 versions: dict[str, int] | None = None) -> list[RecordedEvent]:
+    """(event, recorded_at) pairs as recorded events, ordered and numbered the way the log appends them."""
+    versions = {} if versions is None else versions
+    out = []
+    for offset, (event, recorded_at) in enumerate(sorted(facts, key=lambda fact: fact[1])):
+        versions[event.stream_id] = versions.get(event.stream_id, 0) + 1
+        out.append(recorded(event, first_position + offset, recorded_at, versions[event.stream_id]))
+    return out
+
+
+def _ship_name(i: int) -> str:
+    return f"{_SHIP_NAMES[i % len(_SHIP_NAMES)]} {_NAME_SUFFIXES[(i // len(_SHIP_NAMES)) % len(_NAME_SUFFIXES)]} {i}"
+
+
+@lru_cache(maxsize=4)
+def channel_fleet(ships: int = 300, hours: float = 3.0, every_minutes: int = 6,
+                  seed: int = 7) -> tuple[RecordedEvent, ...]:
+    """A deterministic log of ``ships`` ships reporting every few minutes for ``hours``."""
+    rng = np.random.default_rng(seed)
+    end = T0 + int(hours * MICROS_PER_HOUR)
+    facts: list[tuple[Event, int]] = []
+    moored_code, anchor_code = ais.NAV_STATUS_CODES["moored"], ais.NAV_STATUS_CODES["at anchor"]
+    for i in range(ships):
+        mmsi = 235_000_000 + 1_000 * i + 7
+        start = T0 + int(rng.integers(0, int(hours * 60 * 0.6))) * MICROS_PER_MINUTE
+        ship_type = ais.SHIP_TYPES[int(rng.integers(0, len(ais.SHIP_TYPES)))] if i % 11 else None
+        name = _ship_name(i) if i % 13 else None
+        facts.append((ShipRegistered(mmsi=mmsi, occurred_at=start - MICROS_PER_MINUTE, name=name,
+                                     ship_type=ship_type), start - MICROS_PER_MINUTE + 2_000_000))
+        lat, lon = 49.9 + rng.random() * 0.6, -4.5 + rng.random() * 5.5  # mid-Channel
+        if i % 10 == 0:
+            lat, lon = 50.76 + rng.random() * 0.04, -1.35 + rng.random() * 0.25  # the Solent
+        status = moored_code if i % 10 == 0 else anchor_code if i % 17 == 0 else 0
+        sog = 0.0 if status else float(rng.uniform(4, 18))
+        cog = float(rng.uniform(0, 360))
+        at = start
+        while at <= end:
+            heading = None if i % 7 == 0 else int(round(cog)) % 360
+            report = PositionReported(mmsi=mmsi, occurred_at=at, lat=lat, lon=lon, sog=sog,
+                                      cog=None if i % 19 == 0 else cog, heading=heading,
+                                      nav_status=ais.NAV_STATUSES[status])
+            facts.append((report, at + int(rng.integers(1, 30)) * 1_000_000))
+            hours_step = every_minutes / 60
+            lat += sog * hours_step / 60 * math.cos(math.radians(cog))
+            lon += sog * hours_step / 60 * math.sin(math.radians(cog)) / math.cos(math.radians(lat))
+            cog = (cog + float(rng.normal(0, 3))) % 360
+            at += every_minutes * MICROS_PER_MINUTE
+    facts += _late_ships()
+    return tuple(in_log_order(facts))
+
+
+def _late_ships() -> list[tuple[Event, int]]:
+    """A ship whose middle reports reach the log late, and one heard of only late."""
+    facts: list[tuple[Event, int]] = [
+        (ShipRegistered(mmsi=LATE_MMSI, occurred_at=T0, name="LATE RELAY", ship_type="tanker"), T0 + 1_000_000),
+        (ShipRegistered(mmsi=ONLY_LATE_MMSI, occurred_at=T0, name="SATELLITE ONLY", ship_type="cargo"), T0 + 1_000_000),
+        (PositionReported(mmsi=ONLY_LATE_MMSI, occurred_at=T0 + 30 * MICROS_PER_MINUTE, lat=50.2, lon=-2.0,
+                          sog=11.0, cog=90.0, heading=90, nav_status="under way using engine"), LATE_RECORDED_AT),
+    ]
+    for minute in range(0, 180, 10):
+        at = T0 + minute * MICROS_PER_MINUTE
+        report = PositionReported(mmsi=LATE_MMSI, occurred_at=at, lat=50.3, lon=-3.0 + minute / 100, sog=12.0,
+                                  cog=90.0, heading=90, nav_status="under way using engine")
+        late = LATE_FROM <= at <= LATE_UNTIL
+        facts.append((report, LATE_RECORDED_AT if late else at + 5_000_000))
+    return facts
+
+
+class InMemoryFleetSource:
+    """A ``FleetSource`` over a ``TemporalIndex`` that tests can append to from any thread."""
+
+    def __init__(self, events: Sequence[RecordedEvent] = (), name: str = "memory"):
+        self.index = TemporalIndex()
+        self.index.add_all(events)
+        self.name = name
+        self.event_count = len(events)
+        self.last_position = events[-1].position if events else 0
+        self.versions: dict[str, int] = {}
+        for event in events:
+            self.versions[event.stream_id] = max(self.versions.get(event.stream_id, 0), event.version)
+        self._subscribers: list[Callable[[Sequence[RecordedEvent]], None]] = []
+        self._lock = threading.Lock()
+
+    def time_range(self) -> tuple[int, int] | None:
+        return self.index.time_range()
+
+    def state_at(self, at: int, known_at: int | None = None) -> FleetArrays:
+        return self.index.state_at(at, known_at)
+
+    def describe(self) -> str:
+        return f"{self.name} · {self.event_count:,} events"
+
+    def subscribe(self, callback: Callable[[Sequence[RecordedEvent]], None]) -> Callable[[], None]:
+        with self._lock:
+            self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if callback in self._subscribers:
+                    self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    @property
+    def subscriber_count(self) -> int:
+        with self._lock:
+            return len(self._subscribers)
+
+    def append(self, facts: Iterable[tuple[Event, int]]) -> list[RecordedEvent]:
+        """Append (event, recorded_at) pairs, then tell subscribers (on the calling thread)."""
+        with self._lock:
+            events = in_log_order(facts, self.last_position + 1, self.versions)
+            for event in events:
+                self.index.add(event)
+            self.index.compact()
+            self.event_count += len(events)
+            self.last_position += len(events)
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            callback(events)
+        return events

@@ -1,0 +1,323 @@
+"""The fleet as a Qt table model: a thin adapter over the ``FleetArrays`` of the selected moment.
+
+A new moment with the same ships only emits ``dataChanged``; ships appearing or disappearing are
+inserted and removed row by row range, and a change of sort order is a layout change that carries
+persistent indexes along by MMSI, so the selection and the scroll position survive scrubbing. Sorting
+is done here with numpy (one argsort per moment) rather than by the proxy comparing rows through
+``data()``, which would cost tens of milliseconds per frame on a large fleet.
+"""
+from __future__ import annotations
+
+import re
+from enum import IntEnum
+from functools import lru_cache
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QIcon, QPixmap
+
+from domain import ais
+from domain.temporal_index import FleetArrays
+from ui import theme
+from ui.formatting import (format_age, format_course, format_position, format_speed, nav_status_short,
+                           nav_status_text, ship_label, ship_type_name, ship_type_short)
+from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1    # a value that sorts the column
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2  # "name mmsi", what the filter box matches
+MMSI_ROLE = Qt.ItemDataRole.UserRole + 3    # the ship's MMSI, on every cell
+_MAX_INCREMENTAL_RUNS = 64                  # more changed row ranges than this: reset instead
+
+
+class Column(IntEnum):
+    NAME = 0
+    MMSI = 1
+    TYPE = 2
+    STATUS = 3
+    SOG = 4
+    COG = 5
+    POSITION = 6
+    LAST_REPORT = 7
+
+
+HEADERS = {Column.NAME: "Name", Column.MMSI: "MMSI", Column.TYPE: "Type", Column.STATUS: "Status",
+           Column.SOG: "SOG (kn)", Column.COG: "COG (°)", Column.POSITION: "Position",
+           Column.LAST_REPORT: "Last report"}
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_NUMERIC = {Column.MMSI, Column.SOG, Column.COG, Column.LAST_REPORT}
+_COLUMN_COUNT = len(Column)  # asked thousands of times per paint: not through Enum.__len__
+_ROOT = QModelIndex()
+_ALIGNMENT_OF_COLUMN = [(_RIGHT if column in _NUMERIC else _LEFT).value for column in Column]  # ints: cheap to pass
+
+
+def empty_fleet() -> FleetArrays:
+    f64, i8, i64 = np.empty(0, np.float64), np.empty(0, np.int8), np.empty(0, np.int64)
+    return FleetArrays(mmsi=i64, lat=f64, lon=f64, sog=f64, cog=f64, heading=f64, status=i8, ship_type=i8,
+                       last_report_at=i64, recorded_at=i64, names=np.empty(0, dtype=object))
+
+
+def _ranks(names: tuple[str, ...]) -> np.ndarray:
+    """Alphabetical rank of each code's name; code -1 (the extra last entry) ranks after all."""
+    ranks = np.empty(len(names) + 1, dtype=np.int64)
+    ranks[np.argsort([n.casefold() for n in names])] = np.arange(len(names))
+    ranks[-1] = len(names)
+    return ranks
+
+
+_TYPE_RANK = _ranks(ais.SHIP_TYPES)
+_STATUS_RANK = _ranks(ais.NAV_STATUSES)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=65_536)
+def name_order_key(name: str) -> str:
+    """How names sort: case-blind, and numbers by value ('SHIP 2' before 'SHIP 10')."""
+    return _DIGITS.sub(lambda run: run.group().zfill(12), name.casefold())
+
+
+def sort_order(fleet: FleetArrays, at: int, column: int, descending: bool) -> np.ndarray:
+    """Fleet rows in display order for a column; missing values always last, ties by MMSI."""
+    if column == Column.NAME:
+        text = np.array([name_order_key(n) if n else "" for n in fleet.names], dtype=str)
+        key = np.unique(text, return_inverse=True)[1].astype(np.float64)
+        missing = text == ""
+    elif column == Column.MMSI or column < 0:
+        key, missing = fleet.mmsi.astype(np.float64), np.zeros(len(fleet), bool)
+    elif column == Column.TYPE:
+        key, missing = _TYPE_RANK[fleet.ship_type.astype(np.intp)].astype(np.float64), fleet.ship_type < 0
+    elif column == Column.STATUS:
+        key, missing = _STATUS_RANK[fleet.status.astype(np.intp)].astype(np.float64), fleet.status < 0
+    elif column in (Column.SOG, Column.COG):
+        values = fleet.sog if column == Column.SOG else fleet.cog
+        missing = np.isnan(values)
+        key = np.where(missing, 0.0, values)
+    elif column == Column.POSITION:
+        key, missing = fleet.lat.astype(np.float64), np.zeros(len(fleet), bool)
+    else:  # last report: by age at the moment shown
+        key, missing = (at - fleet.last_report_at).astype(np.float64), np.zeros(len(fleet), bool)
+    if descending and column >= 0:
+        key = -key
+    return np.lexsort((fleet.mmsi, key, missing))
+
+
+def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
+    """Sorted positions as (first, last) contiguous ranges."""
+    if not len(positions):
+        return []
+    breaks = np.flatnonzero(np.diff(positions) != 1)
+    firsts = np.r_[positions[0], positions[breaks + 1]]
+    lasts = np.r_[positions[breaks], positions[-1]]
+    return [(int(a), int(b)) for a, b in zip(firsts, lasts)]
+
+
+class FleetTableModel(QAbstractTableModel):
+    """One row per ship at the selected moment.
+
+    ``data`` is called thousands of times per paint, so it answers the roles it does not serve at once,
+    and formats a row's texts once per moment (on first request) rather than once per cell and role.
+    """
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._fleet = empty_fleet()
+        self._order = np.empty(0, dtype=np.intp)  # display row -> fleet row
+        self._rows: list[int] = []                # the same, as Python ints for fast lookups
+        self._texts: dict[int, tuple[str, ...]] = {}  # fleet row -> display texts, for this fleet and moment
+        self._at = 0
+        self._sort_column = -1
+        self._descending = False
+        self._swatches: list[QIcon] = []  # made on first use: pixmaps need the GUI application
+        self._dim = QColor(theme.DIM_TEXT)
+        self._readers = {
+            Qt.ItemDataRole.DisplayRole: self._display, Qt.ItemDataRole.DecorationRole: self._decoration,
+            Qt.ItemDataRole.TextAlignmentRole: self._alignment, Qt.ItemDataRole.ForegroundRole: self._foreground,
+            Qt.ItemDataRole.ToolTipRole: self._tooltip, SORT_ROLE: self._sort_value, SEARCH_ROLE: self._search_text,
+            MMSI_ROLE: self._mmsi,
+        }
+
+    def _show(self, fleet: FleetArrays, order: np.ndarray) -> None:
+        if fleet is not self._fleet:
+            self._texts.clear()
+        self._fleet, self._order, self._rows = fleet, order, order.tolist()
+
+    # --- reading -----------------------------------------------------------------------------------------------
+
+    @property
+    def fleet(self) -> FleetArrays:
+        return self._fleet
+
+    @property
+    def at(self) -> int:
+        return self._at
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else _COLUMN_COUNT
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[Column(section)]
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return _RIGHT if section in _NUMERIC else _LEFT
+        return None
+
+    def mmsi_at(self, row: int) -> int:
+        return int(self._fleet.mmsi[self._rows[row]])
+
+    def row_of(self, mmsi: int) -> int | None:
+        """The display row of a ship, or None when it is not in the table."""
+        fleet_row = int(np.searchsorted(self._fleet.mmsi, mmsi))
+        if fleet_row >= len(self._fleet) or self._fleet.mmsi[fleet_row] != mmsi:
+            return None
+        hits = np.flatnonzero(self._order == fleet_row)
+        return int(hits[0]) if len(hits) else None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        reader = self._readers.get(role)
+        if reader is None:
+            return None
+        row = index.row()
+        if not 0 <= row < len(self._rows):
+            return None
+        return reader(self._rows[row], index.column())
+
+    def _texts_of(self, row: int) -> tuple[str, ...]:
+        texts = self._texts.get(row)
+        if texts is None:
+            fleet = self._fleet
+            mmsi, name = int(fleet.mmsi[row]), fleet.names[row]
+            texts = self._texts[row] = (
+                ship_label(name, mmsi) if name else "–", str(mmsi), ship_type_short(int(fleet.ship_type[row])),
+                nav_status_short(int(fleet.status[row])), format_speed(float(fleet.sog[row])),
+                format_course(float(fleet.cog[row])), format_position(float(fleet.lat[row]), float(fleet.lon[row])),
+                format_age(self._at - int(fleet.last_report_at[row])),
+            )
+        return texts
+
+    def _display(self, row: int, column: int) -> str:
+        return self._texts_of(row)[column]
+
+    def _alignment(self, row: int, column: int) -> int:
+        return _ALIGNMENT_OF_COLUMN[column]
+
+    def _decoration(self, row: int, column: int) -> QIcon | None:
+        if column != Column.NAME:
+            return None
+        return self._swatch(int(groups_of(self._fleet.ship_type[row:row + 1])[0]))
+
+    def _foreground(self, row: int, column: int) -> QColor | None:
+        if column != Column.LAST_REPORT:
+            return None
+        return self._dim if self._at - int(self._fleet.last_report_at[row]) > STALE_AFTER else None
+
+    def _tooltip(self, row: int, column: int) -> str | None:
+        if column == Column.STATUS:
+            return nav_status_text(int(self._fleet.status[row]))
+        if column == Column.TYPE:
+            return ship_type_name(int(self._fleet.ship_type[row]))
+        return None
+
+    def _mmsi(self, row: int, column: int) -> int:
+        return int(self._fleet.mmsi[row])
+
+    def _search_text(self, row: int, column: int) -> str:
+        return f"{self._fleet.names[row] or ''} {int(self._fleet.mmsi[row])}"
+
+    def _swatch(self, group: int) -> QIcon:
+        if not self._swatches:
+            for number in range(len(ALL_GROUPS)):
+                pixmap = QPixmap(10, 10)
+                pixmap.fill(group_colour(number))
+                self._swatches.append(QIcon(pixmap))
+        return self._swatches[group]
+
+    def _sort_value(self, row: int, column: int):
+        fleet = self._fleet
+        if column == Column.NAME:
+            return name_order_key(fleet.names[row] or "")
+        if column in (Column.SOG, Column.COG):
+            value = float((fleet.sog if column == Column.SOG else fleet.cog)[row])
+            return -1.0 if np.isnan(value) else value
+        if column == Column.POSITION:
+            return float(fleet.lat[row])
+        if column == Column.LAST_REPORT:
+            return self._at - int(fleet.last_report_at[row])
+        if column == Column.TYPE:
+            return ship_type_name(int(fleet.ship_type[row]))
+        if column == Column.STATUS:
+            return nav_status_text(int(fleet.status[row]))
+        return int(fleet.mmsi[row])
+
+    # --- sorting ---------------------------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by a column (-1: by MMSI, the natural order); persistent indexes follow their ships."""
+        self._sort_column, self._descending = column, order == Qt.SortOrder.DescendingOrder
+        self._relayout(self._fleet, sort_order(self._fleet, self._at, column, self._descending))
+
+    def _relayout(self, fleet: FleetArrays, order: np.ndarray) -> None:
+        """Show the same ships in another order (as one layout change)."""
+        old_mmsi = self._fleet.mmsi[self._order]
+        if np.array_equal(old_mmsi, fleet.mmsi[order]):
+            self._show(fleet, order)
+            return
+        self.layoutAboutToBeChanged.emit()
+        persistent = self.persistentIndexList()
+        self._show(fleet, order)
+        display_row = np.empty(len(order), dtype=np.intp)
+        display_row[order] = np.arange(len(order))
+        moved = []
+        for index in persistent:
+            fleet_row = int(np.searchsorted(fleet.mmsi, old_mmsi[index.row()]))
+            moved.append(self.index(int(display_row[fleet_row]), index.column()))
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+
+    # --- moving through time ------------------------------------------------------------------------------------
+
+    def set_fleet(self, fleet: FleetArrays, at: int) -> None:
+        """Show the fleet at a new moment, keeping rows (and so selection and scroll) of ships that stay."""
+        self._at = at
+        self._texts.clear()
+        if np.array_equal(self._fleet.mmsi, fleet.mmsi):
+            self._relayout(fleet, sort_order(fleet, at, self._sort_column, self._descending))
+        elif not self._change_ships(fleet):
+            self.beginResetModel()
+            self._show(fleet, sort_order(fleet, at, self._sort_column, self._descending))
+            self.endResetModel()
+            return
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, _COLUMN_COUNT - 1))
+
+    def _change_ships(self, fleet: FleetArrays) -> bool:
+        """Remove the ships that left, reorder those that stayed, insert those that came; False if too many."""
+        old = self._fleet
+        new_order = sort_order(fleet, self._at, self._sort_column, self._descending)
+        old_shown = old.mmsi[self._order]
+        new_shown = fleet.mmsi[new_order]
+        staying_old = np.isin(old_shown, fleet.mmsi, assume_unique=True)
+        staying_new = np.isin(new_shown, old.mmsi, assume_unique=True)
+        removals = _runs(np.flatnonzero(~staying_old))
+        insertions = _runs(np.flatnonzero(~staying_new))
+        if len(removals) + len(insertions) > _MAX_INCREMENTAL_RUNS:
+            return False
+        for first, last in reversed(removals):
+            self.beginRemoveRows(QModelIndex(), first, last)
+            keep = np.ones(len(self._order), bool)
+            keep[first:last + 1] = False
+            self._show(old, self._order[keep])
+            self.endRemoveRows()
+        self._relayout(fleet, new_order[staying_new])
+        shown = staying_new.copy()
+        for first, last in insertions:
+            self.beginInsertRows(QModelIndex(), first, last)
+            shown[first:last + 1] = True
+            self._show(fleet, new_order[shown])
+            self.endInsertRows()
+        return True

@@ -1,0 +1,165 @@
+"""The fleet table dock: a filter box over a sortable table of every ship at the selected moment.
+
+``FleetFilterModel`` filters by name or MMSI and hands sorting to ``FleetTableModel`` (numpy, once per
+moment). ``FleetTable`` reports the operator's selection as ``shipSelected(mmsi or None)`` and takes
+selections made elsewhere (the map) through ``select_ship`` without echoing them back.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
+                               QWidget)
+
+from domain.temporal_index import FleetArrays
+from ui.fleet_model import HEADERS, MMSI_ROLE, SEARCH_ROLE, Column, FleetTableModel
+
+_ROW_HEIGHT = 22
+_SAMPLE_TEXT = {Column.NAME: "PORTLAND EXPRESS 216", Column.MMSI: "000000000", Column.TYPE: "law enforcement",
+                Column.STATUS: "towing astern", Column.SOG: "SOG (kn)", Column.COG: "COG (°)",
+                Column.POSITION: "00°00.00′N 000°00.00′W", Column.LAST_REPORT: "10 h 00 min"}
+
+
+class FleetFilterModel(QSortFilterProxyModel):
+    """Rows whose name or MMSI contains the filter text; sorting is delegated to the source model."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setFilterRole(SEARCH_ROLE)
+        self.setFilterKeyColumn(Column.NAME)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
+
+
+class FleetTable(QWidget):
+    """Filter box, table and count of the ships at the selected moment."""
+
+    shipSelected = Signal(object)  # MMSI (int) or None, when the operator selects in the table
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = FleetTableModel(self)
+        self.proxy = FleetFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.filter_box = QLineEdit()
+        self.filter_box.setPlaceholderText("Filter by name or MMSI")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.textChanged.connect(self.set_filter)
+        self.count_label = QLabel()
+
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.setCornerButtonEnabled(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.view.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        metrics = self.view.fontMetrics()
+        for column, sample in _SAMPLE_TEXT.items():
+            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(HEADERS[column]) + 8)
+            self.view.setColumnWidth(column, width + (28 if column == Column.NAME else 10))
+        header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+
+        self._updating = False
+        self._selected: int | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box, 1)
+        top.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        # The model's signals, not the proxy's: the proxy drops rows while the model is only *about* to.
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset):
+            signal.connect(self._update_count)
+        self._update_count()
+
+    # --- fed by the window ------------------------------------------------------------------------------------
+
+    def set_fleet(self, fleet: FleetArrays, at: int) -> None:
+        """Show the fleet at a new moment; the selected ship stays selected while it is in the table."""
+        self._updating = True
+        try:
+            self.model.set_fleet(fleet, at)
+            self._restore_selection()
+        finally:
+            self._updating = False
+
+    def select_ship(self, mmsi: int | None, scroll: bool = True) -> None:
+        """Select a ship's row (None: clear) without emitting ``shipSelected``."""
+        self._selected = mmsi
+        self._updating = True
+        try:
+            self._restore_selection(scroll)
+        finally:
+            self._updating = False
+
+    def set_filter(self, text: str) -> None:
+        if self.filter_box.text() != text:
+            self.filter_box.setText(text)  # comes back here through textChanged
+            return
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_count()
+        self.select_ship(self._selected)
+
+    def preferred_width(self) -> int:
+        """Wide enough to show every column without scrolling."""
+        columns = sum(self.view.columnWidth(column) for column in Column)
+        return columns + self.view.verticalScrollBar().sizeHint().width() + 2 * self.view.frameWidth() + 12
+
+    def selected_ship(self) -> int | None:
+        return self._selected
+
+    def visible_mmsis(self) -> list[int]:
+        """MMSIs of the rows shown, top to bottom (after filter and sort)."""
+        return [self.proxy.index(row, 0).data(MMSI_ROLE) for row in range(self.proxy.rowCount())]
+
+    # --- internals -------------------------------------------------------------------------------------------------
+
+    def _proxy_index_of(self, mmsi: int | None) -> QModelIndex:
+        row = None if mmsi is None else self.model.row_of(mmsi)
+        if row is None:
+            return QModelIndex()
+        return self.proxy.mapFromSource(self.model.index(row, 0))
+
+    def _restore_selection(self, scroll: bool = False) -> None:
+        selection = self.view.selectionModel()
+        index = self._proxy_index_of(self._selected)
+        if not index.isValid():
+            if selection.hasSelection():
+                selection.clearSelection()
+            return
+        current = selection.selectedRows()
+        if len(current) != 1 or current[0].row() != index.row():
+            flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+                     | QItemSelectionModel.SelectionFlag.Current)
+            selection.setCurrentIndex(index, flags)
+        if scroll:
+            self.view.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+
+    def _on_selection_changed(self, *_args) -> None:
+        if self._updating:
+            return
+        rows = self.view.selectionModel().selectedRows()
+        mmsi = rows[0].data(MMSI_ROLE) if rows else None
+        if mmsi != self._selected:
+            self._selected = mmsi
+            self.shipSelected.emit(mmsi)
+
+    def _update_count(self, *_args) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{total:,} ships" if shown == total else f"{shown:,} of {total:,} ships")

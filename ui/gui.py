@@ -1,0 +1,74 @@
+"""Starting the console: ``launch(source)`` shows the main window and runs Qt, or saves a screenshot.
+
+The composition root (``main.py``) builds the ``FleetSource`` and calls ``launch``; nothing Qt exists
+before that call.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from ui.fleet_source import FleetSource
+
+SCREENSHOT_SIZE = (1600, 1000)
+
+
+class ScreenshotFailed(RuntimeError):
+    """The window could not be saved as an image at the given path."""
+
+
+def _has_display() -> bool:
+    if sys.platform != "linux" and not sys.platform.startswith("freebsd"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def launch(source: FleetSource, *, at: int | None = None, screenshot: Path | None = None) -> int:
+    """Show the console at ``at`` (default: the head of the log, following it live).
+
+    With ``screenshot``, render the window at 1600×1000 to that PNG after the first paint and return 0
+    without entering the event loop (offscreen when there is no display). Otherwise run the event loop
+    and return its exit code.
+    """
+    if screenshot is not None and not _has_display():
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+    from ui.settings import APPLICATION, ORGANISATION, UiSettings
+    from ui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "fleet-logbook"])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    apply_theme(app)
+
+    if screenshot is not None:
+        window = MainWindow(source, at)  # no saved layout: a screenshot looks the same on every machine
+        try:
+            save_screenshot(window, Path(screenshot))
+        finally:
+            window.close()
+            window.deleteLater()
+        return 0
+
+    window = MainWindow(source, at, settings=UiSettings.for_user())
+    window.show()
+    return app.exec()
+
+
+def save_screenshot(window, path: Path, size: tuple[int, int] = SCREENSHOT_SIZE) -> None:
+    """Lay the window out at ``size``, let it paint once, and save it as a PNG."""
+    from PySide6.QtWidgets import QApplication
+
+    window.resize(*size)
+    window.show()
+    QApplication.processEvents()
+    window.map_view.update_land()  # the debounced land redraw, now
+    QApplication.processEvents()
+    image = window.grab()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not image.save(str(path), "PNG"):
+        raise ScreenshotFailed(f"could not write a PNG to {path}")

@@ -1,0 +1,1 @@
+"""The map: Web Mercator view, GSHHS land with level of detail by zoom, ships as one scatter item."""

