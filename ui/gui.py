@@ -56,7 +56,21 @@ def launch(source: FleetSource, *, at: int | None = None, screenshot: Path | Non
 
     window = MainWindow(source, at, settings=UiSettings.for_user())
     window.show()
+    _quit_on_interrupt(app)
     return app.exec()
+
+
+def _quit_on_interrupt(app) -> None:
+    """Ctrl+C in the terminal closes the window cleanly (Qt's loop alone would never let Python see it)."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    signal.signal(signal.SIGTERM, lambda *_: app.quit())
+    ticker = QTimer(app)
+    ticker.timeout.connect(lambda: None)  # wakes the interpreter so it can run signal handlers
+    ticker.start(250)
 
 
 def save_screenshot(window, path: Path, size: tuple[int, int] = SCREENSHOT_SIZE) -> None:

@@ -5,10 +5,8 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 from uuid import UUID
 
+from domain.errors import InvalidEvent
 from domain.events.base import Event
-
-METADATA_KEYS = frozenset({"source", "operator", "correlation_id", "causation_id", "file", "feed", "reason"})
-
 
 @dataclass(frozen=True, slots=True)
 class NewEvent:
@@ -23,6 +21,14 @@ class NewEvent:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     dedupe_key: bytes | None = None
     event_id: UUID | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.recorded_at, bool) or not isinstance(self.recorded_at, int):
+            raise InvalidEvent(self.event.TYPE, "recorded_at", f"must be integer microseconds UTC, got {self.recorded_at!r}")
+        if not all(isinstance(key, str) for key in self.metadata):
+            raise InvalidEvent(self.event.TYPE, "metadata", "keys must be text")
+        if self.dedupe_key is not None and not isinstance(self.dedupe_key, bytes):
+            raise InvalidEvent(self.event.TYPE, "dedupe_key", "must be bytes")
 
     @property
     def stream_id(self) -> str:

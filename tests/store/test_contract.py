@@ -120,3 +120,12 @@ def test_importing_the_same_observations_again_appends_nothing(tmp_path_factory,
         assert with_store.verify().ok
     finally:
         with_store.close()
+
+
+def test_a_batch_with_one_unstorable_event_stores_nothing_of_the_batch(log):
+    log.append_batch([report(219000001, 0)])
+    bad = NewEvent(report(219000001, 2).event, recorded_at=T0, metadata={"source": object()})
+    with pytest.raises(TypeError):
+        log.append_batch([report(219000001, 1), bad])
+    assert log.head().position == 1 and log.verify().ok
+    assert log.append_batch([report(219000001, 1)]).count == 1
