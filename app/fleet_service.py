@@ -7,12 +7,18 @@ from __future__ import annotations
 
 import getpass
 import threading
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
 
 from app.event_bus import EventBus, Subscriber
 from app.fleet_index import Progress, catch_up, open_index, save_snapshot
-from domain.events import NewEvent, OperatorNoteAdded, RecordedEvent, ship_stream
+from app.event_log import EventQuery
+from domain.events import NewEvent, OperatorNoteAdded, RecordedEvent, ShipDetailsChanged, ShipRegistered, ship_stream
+from domain.ship import Ship, ShipState
 from domain.temporal_index import FleetArrays, TemporalIndex
+from domain.tracks import Track, Trails
 from domain.time import now_micros
 from store import AppendResult, EventStore
 
@@ -36,6 +42,8 @@ class FleetService:
         self._clock = clock
         self.operator = operator or default_operator()
         self._lock = threading.RLock()
+        self._static_cache: dict[int, list[RecordedEvent]] = {}
+        bus.subscribe(self._forget_static)
 
     @classmethod
     def open(cls, store: EventStore, *, bus: EventBus | None = None, progress: Progress | None = None,
@@ -101,9 +109,68 @@ class FleetService:
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         return self.bus.subscribe(subscriber)
 
+    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
+        with self._lock:
+            return self._index.trails(at, window, known_at)
+
+    def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
+        with self._lock:
+            return self._index.track(mmsi, start, end, known_at)
+
+    def report_times(self, mmsi: int) -> np.ndarray:
+        with self._lock:
+            return self._index.report_times(mmsi)
+
+    def event_density(self, start: int, end: int, bins: int) -> np.ndarray:
+        """Reports per time slice (position reports are nearly all of the log)."""
+        with self._lock:
+            return self._index.report_density(start, end, bins)
+
+    def ship_details(self, mmsi: int, at: int, known_at: int | None = None) -> Ship | None:
+        """Everything known of one ship at ``at``: its static and voyage data folded from its stream, and
+        its position from the index."""
+        ship = Ship(mmsi=mmsi)
+        for recorded in self._static_events(mmsi):
+            if recorded.occurred_at <= at and (known_at is None or recorded.recorded_at <= known_at):
+                ship = ship.evolve(recorded.event)
+        fleet = self.state_at(at, known_at)
+        rows = np.flatnonzero(fleet.mmsi == mmsi)
+        if rows.size:
+            state = _state_of(fleet, int(rows[0]))
+            ship = replace(ship, lat=state.lat, lon=state.lon, sog=state.sog, cog=state.cog, heading=state.heading,
+                           nav_status=state.nav_status, last_report_at=state.last_report_at)
+        elif not ship.static_stamps:
+            return None
+        return ship
+
+    def _static_events(self, mmsi: int) -> list[RecordedEvent]:
+        cached = self._static_cache.get(mmsi)
+        if cached is None:
+            cached = self.store.read_page(stream_id=ship_stream(mmsi), limit=100_000,
+                                          type_names=(ShipRegistered.TYPE, ShipDetailsChanged.TYPE))
+            self._static_cache[mmsi] = cached
+        return cached
+
+    def _forget_static(self, events: Sequence[RecordedEvent]) -> None:
+        for recorded in events:
+            if isinstance(recorded.event, (ShipRegistered, ShipDetailsChanged)):
+                self._static_cache.pop(recorded.event.mmsi, None)
+
+    def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
+        return self.store.read_page(after_position=after_position, limit=limit,
+                                    stream_id=None if query.mmsi is None else ship_stream(query.mmsi),
+                                    type_names=query.types, occurred_from=query.occurred_from,
+                                    occurred_to=query.occurred_to)
+
     def ship_history(self, mmsi: int, *, occurred_from: int | None = None,
                      occurred_to: int | None = None) -> Iterator[RecordedEvent]:
         return self.store.read_stream(ship_stream(mmsi), occurred_from=occurred_from, occurred_to=occurred_to)
 
     def publish(self, events: Sequence[RecordedEvent]) -> None:
         self.bus.publish(events)
+
+
+def _state_of(fleet: FleetArrays, row: int) -> ShipState:
+    """One row of a fleet picture as a ``ShipState``."""
+    single = FleetArrays(**{name: getattr(fleet, name)[row:row + 1] for name in FleetArrays.__dataclass_fields__})
+    return single.ship_states()[0]

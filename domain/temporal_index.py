@@ -22,6 +22,7 @@ import numpy as np
 from domain import ais
 from domain.events import PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from domain.ship import ShipState
+from domain.tracks import Track, Trails
 
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
@@ -177,6 +178,44 @@ class _Track:
         out_rec[row_ships] = recorded[rows]
         for n in self.columns:
             out_values[n][row_ships] = values[n][rows]
+
+    def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None):
+        """Rows of every ship with ``start < occurred <= end`` (recorded by ``known_at``), ship after ship in
+        time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values)."""
+        if self._pending:
+            self.compact()
+        parts = []
+        if len(self.key):
+            width = len(self.times) + 1
+            ships = np.arange(ship_count, dtype=np.int64) * width
+            lo = np.searchsorted(self.key, ships + np.searchsorted(self.times, start, side="right"), side="left")
+            hi = np.searchsorted(self.key, ships + np.searchsorted(self.times, end, side="right"), side="left")
+            lengths = hi - lo
+            total = int(lengths.sum())
+            rows = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+            parts.append((self.ship[rows], self.occurred[rows], self.recorded[rows],
+                          {n: v[rows] for n, v in self.values.items()}))
+        if self._tail:
+            ship, occurred, recorded, values = self._tail_columns()
+            rows = np.flatnonzero((occurred > start) & (occurred <= end))
+            if rows.size:
+                parts.append((ship[rows], occurred[rows], recorded[rows], {n: v[rows] for n, v in values.items()}))
+        if not parts:
+            return (np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64),
+                    {n: np.empty(0, d) for n, d in self.columns.items()})
+        if len(parts) == 1:
+            ship, occurred, recorded, values = parts[0]
+        else:  # tail rows join their ships' runs in time order (stable: log order breaks ties)
+            ship, occurred, recorded = (np.concatenate([p[i] for p in parts]) for i in range(3))
+            values = {n: np.concatenate([p[3][n] for p in parts]) for n in self.columns}
+            order = np.lexsort((occurred, ship))
+            ship, occurred, recorded = ship[order], occurred[order], recorded[order]
+            values = {n: v[order] for n, v in values.items()}
+        if known_at is not None:
+            known = recorded <= known_at
+            ship, occurred, recorded = ship[known], occurred[known], recorded[known]
+            values = {n: v[known] for n, v in values.items()}
+        return ship, occurred, recorded, values
 
     def rows_of(self, ship: int) -> np.ndarray:
         """Main-block row numbers of one ship (sorted by time); compacts first."""
@@ -346,6 +385,47 @@ class TemporalIndex:
             last_report_at=occurred[slots], recorded_at=recorded[slots],
             names=names_all[name_codes[slots]],
         )
+
+    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
+        """Every ship's reports with ``at - window < occurred <= at`` as one polyline set (see ``Trails``)."""
+        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at)
+        connect = np.ones(len(ship), dtype=bool)
+        if len(ship):
+            connect[:-1] = ship[1:] == ship[:-1]
+            connect[-1] = False
+        return Trails(lon=v["lon"] / 10_000_000, lat=v["lat"] / 10_000_000, connect=connect,
+                      mmsi=self._mmsi_values()[ship] if len(ship) else np.empty(0, np.int64))
+
+    def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
+        """One ship's reports with ``start <= occurred <= end`` (recorded by ``known_at``), in time order."""
+        slot = self._slot.get(mmsi)
+        rows = self.positions.rows_of(slot) if slot is not None else np.empty(0, np.int64)
+        track = self.positions
+        occurred = track.occurred[rows]
+        keep = (occurred >= start) & (occurred <= end)
+        if known_at is not None:
+            keep &= track.recorded[rows] <= known_at
+        rows = rows[keep]
+        v = {n: values[rows] for n, values in track.values.items()}
+        return Track(mmsi=mmsi, occurred=track.occurred[rows], recorded=track.recorded[rows],
+                     lat=v["lat"] / 10_000_000, lon=v["lon"] / 10_000_000, sog=_tenths_to_float(v["sog"]),
+                     cog=_tenths_to_float(v["cog"]), heading=np.where(v["heading"] >= 0, v["heading"], np.nan),
+                     status=v["status"].astype(np.int8))
+
+    def report_times(self, mmsi: int) -> np.ndarray:
+        """The sorted ``occurred_at`` of all of one ship's reports."""
+        slot = self._slot.get(mmsi)
+        if slot is None:
+            return np.empty(0, np.int64)
+        return self.positions.occurred[self.positions.rows_of(slot)]
+
+    def report_density(self, start: int, end: int, bins: int) -> np.ndarray:
+        """How many reports occurred in each of ``bins`` equal slices of [start, end]."""
+        self.positions.compact()
+        if end <= start or bins <= 0:
+            return np.zeros(max(bins, 0), dtype=np.int64)
+        counts, _ = np.histogram(self.positions.occurred, bins=bins, range=(start, end))
+        return counts
 
     def ships_at(self, at: int, known_at: int | None = None) -> list[ShipState]:
         return self.state_at(at, known_at).ship_states()

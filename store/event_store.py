@@ -28,7 +28,7 @@ from store.event_ids import random_uuid_bytes
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.interning import Interned
 from store.quarantine import QuarantinedRecord
-from store.schema import events, quarantine, snapshots, store_info, streams
+from store.schema import event_types, events, quarantine, snapshots, store_info, streams
 from store.verification import VerifyReport, verify_log
 
 _IN_CHUNK = 500
@@ -346,6 +346,31 @@ class EventStore:
         if occurred_to is not None:
             conditions.append(events.c.occurred_at <= occurred_to)
         yield from self._paged(conditions, 1, 5_000)
+
+    def read_page(self, *, after_position: int = 0, limit: int = 500, stream_id: str | None = None,
+                  type_names: Iterable[str] | None = None, occurred_from: int | None = None,
+                  occurred_to: int | None = None) -> list[RecordedEvent]:
+        """Up to ``limit`` events after a log position that match the filters, in log order (one page of
+        the on-screen event log: it asks for the next page after the last position it holds)."""
+        conditions = [events.c.position > after_position]
+        with self._connect() as connection:
+            if stream_id is not None:
+                stream = connection.execute(select(streams.c.id).where(streams.c.name == stream_id)).scalar()
+                if stream is None:
+                    return []
+                conditions.append(events.c.stream == stream)
+            if type_names is not None:
+                type_ids = [row[0] for row in connection.execute(
+                    select(event_types.c.id).where(event_types.c.name.in_(list(type_names))))]
+                if not type_ids:
+                    return []
+                conditions.append(events.c.type.in_(type_ids))
+            if occurred_from is not None:
+                conditions.append(events.c.occurred_at >= occurred_from)
+            if occurred_to is not None:
+                conditions.append(events.c.occurred_at <= occurred_to)
+            query = select(*self._COLUMNS).where(*conditions).order_by(events.c.position).limit(limit)
+            return self._decode_rows(connection, connection.execute(query).all())
 
     def _paged(self, conditions: list, from_position: int, page: int) -> Iterator[RecordedEvent]:
         position = from_position

@@ -99,3 +99,43 @@ def test_a_snapshot_of_a_different_log_is_not_used(store_path, tmp_path):
         fresh.close()
     finally:
         copy.close()
+
+
+def test_ship_details_combine_static_data_and_the_position_at_the_moment(store):
+    service = FleetService.open(store)
+    service.append([registered(219000001, 0, "ARIA"), report(219000001, 1, lat=50.1), report(219000001, 5, lat=50.5)])
+    early = service.ship_details(219000001, T0 + 2 * MINUTE)
+    assert (early.name, early.ship_type, early.length, early.lat) == ("ARIA", "cargo", 120.0, 50.1)
+    service.append([renamed(219000001, 6, "ARIA II")])
+    late = service.ship_details(219000001, T0 + 10 * MINUTE)
+    assert (late.name, late.lat) == ("ARIA II", 50.5)
+    assert service.ship_details(219000001, T0 + 2 * MINUTE).name == "ARIA"
+    assert service.ship_details(999000001, T0) is None
+
+
+def test_event_pages_follow_the_filters_in_log_order(store):
+    from app.event_log import EventQuery
+
+    service = FleetService.open(store)
+    service.append([registered(219000001, 0, "ARIA")] + [report(219000000 + i % 3, i) for i in range(30)])
+    service.add_note("pilot aboard", mmsi=219000001)
+    everything = service.event_page(EventQuery(), 0, 1_000)
+    assert [e.position for e in everything] == list(range(1, 33))
+    first, second = service.event_page(EventQuery(), 0, 10), service.event_page(EventQuery(), 10, 10)
+    assert [e.position for e in first + second] == list(range(1, 21))
+    ship = service.event_page(EventQuery(mmsi=219000001), 0, 1_000)
+    assert {e.stream_id for e in ship} == {"ship-219000001"} and len(ship) == 1 + 10 + 1
+    notes = service.event_page(EventQuery(types=frozenset({"OperatorNoteAdded"})), 0, 1_000)
+    assert [e.event.text for e in notes] == ["pilot aboard"]
+    window = service.event_page(EventQuery(occurred_from=T0 + 10 * MINUTE, occurred_to=T0 + 12 * MINUTE), 0, 100)
+    assert [e.occurred_at for e in window] == [T0 + m * MINUTE for m in (10, 11, 12)]
+
+
+def test_trails_tracks_and_density_come_from_the_index(store):
+    service = FleetService.open(store)
+    service.append([report(219000001, m, lat=50 + m / 100) for m in range(10)] + [report(219000002, 3)])
+    trails = service.trails(T0 + 9 * MINUTE, 5 * MINUTE)
+    assert trails.mmsi.tolist() == [219000001] * 5 and trails.connect.tolist() == [True] * 4 + [False]
+    assert service.track(219000001, T0, T0 + 2 * MINUTE).lat.tolist() == [50.0, 50.01, 50.02]
+    assert service.report_times(219000002).tolist() == [T0 + 3 * MINUTE]
+    assert service.event_density(T0, T0 + 10 * MINUTE, 2).tolist() == [6, 5]  # minutes 0-4 (+ the other ship), 5-9

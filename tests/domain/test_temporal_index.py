@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import uuid
 
+import numpy as np
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +137,45 @@ def test_of_two_facts_stamped_the_same_moment_the_later_in_the_log_wins():
     assert replay(log, 100).positioned() == [ship]
     (known_then,) = index.ships_at(100, known_at=25)
     assert (known_then.name, known_then.lat) == ("FIRST", 50.0)
+
+
+def reports_in_window(log, mmsi, start, end, known_at):
+    """The plain answer: a ship's reports in (start, end], in time order, later log entries after earlier."""
+    rows = [r for r in log if isinstance(r.event, PositionReported) and r.event.mmsi == mmsi
+            and start < r.occurred_at <= end and (known_at is None or r.recorded_at <= known_at)]
+    return [(r.event.lat, r.event.lon) for r in sorted(rows, key=lambda r: (r.occurred_at, r.position))]
+
+
+@settings(max_examples=120)
+@given(st.lists(reports(), max_size=60), st.integers(0, 60), st.integers(0, 700), st.integers(1, 700),
+       st.one_of(st.none(), st.integers(0, 1600)))
+def test_trails_hold_each_ships_reports_in_the_window_in_time_order(events, split, at_s, window_s, known_s):
+    log = recorded_log(events)
+    index = TemporalIndex()
+    index.add_all(log[:split])
+    for recorded in log[split:]:
+        index.add(recorded)  # some rows still in the live tail
+    at, window = at_s * 1_000_000, window_s * 1_000_000
+    known_at = None if known_s is None else known_s * 1_000_000
+    trails = index.trails(at, window, known_at)
+    for mmsi in MMSIS:
+        mine = trails.mmsi == mmsi
+        assert list(zip(trails.lat[mine], trails.lon[mine])) == reports_in_window(log, mmsi, at - window, at, known_at)
+        run = np.flatnonzero(mine)
+        if run.size:
+            assert run[-1] - run[0] + 1 == run.size, "a ship's vertices are contiguous"
+            assert trails.connect[run[:-1]].all() and not trails.connect[run[-1]]
+
+
+@settings(max_examples=60)
+@given(st.lists(reports(), max_size=50), st.integers(0, 600), st.integers(0, 600))
+def test_a_track_and_report_times_follow_the_log(events, start_s, length_s):
+    log = recorded_log(events)
+    index = TemporalIndex()
+    index.add_all(log)
+    start, end = start_s * 1_000_000, (start_s + length_s) * 1_000_000
+    for mmsi in MMSIS:
+        track = index.track(mmsi, start, end)
+        assert list(zip(track.lat, track.lon)) == reports_in_window(log, mmsi, start - 1, end, None)
+        times = sorted(r.occurred_at for r in log if isinstance(r.event, PositionReported) and r.event.mmsi == mmsi)
+        assert index.report_times(mmsi).tolist() == times
