@@ -185,6 +185,7 @@ class _Track:
         if self._pending:
             self.compact()
         parts = []
+        tail_rows = False
         if len(self.key):
             width = len(self.times) + 1
             ships = np.arange(ship_count, dtype=np.int64) * width
@@ -199,11 +200,12 @@ class _Track:
             ship, occurred, recorded, values = self._tail_columns()
             rows = np.flatnonzero((occurred > start) & (occurred <= end))
             if rows.size:
+                tail_rows = True
                 parts.append((ship[rows], occurred[rows], recorded[rows], {n: v[rows] for n, v in values.items()}))
         if not parts:
             return (np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64),
                     {n: np.empty(0, d) for n, d in self.columns.items()})
-        if len(parts) == 1:
+        if not tail_rows:
             ship, occurred, recorded, values = parts[0]
         else:  # tail rows join their ships' runs in time order (stable: log order breaks ties)
             ship, occurred, recorded = (np.concatenate([p[i] for p in parts]) for i in range(3))

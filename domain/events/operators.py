@@ -9,20 +9,11 @@ from domain.events.ships import ship_stream
 OPERATIONS_STREAM = "operations"
 
 
-def _check_operator(event: Event, operator: object) -> None:
-    if not isinstance(operator, str) or not operator.strip():
-        event._fail("operator", "must name the operator")
-    if len(operator) > 80:
-        event._fail("operator", "is longer than 80 characters")
-
-
-@event_type("OperatorNoteAdded")
 @dataclass(frozen=True, slots=True, kw_only=True)
-class OperatorNoteAdded(Event):
-    """An operator wrote a note, about one ship or about the watch in general."""
+class OperatorEvent(Event):
+    """Something an operator did: on the ship's stream when it is about a ship, else on the watch's."""
 
     operator: str
-    text: str
     mmsi: int | None = None
 
     @property
@@ -31,33 +22,40 @@ class OperatorNoteAdded(Event):
 
     def __post_init__(self) -> None:
         Event.__post_init__(self)
-        _check_operator(self, self.operator)
-        if not isinstance(self.text, str) or not self.text.strip():
-            self._fail("text", "a note needs some text")
-        if len(self.text) > 10_000:
-            self._fail("text", "is longer than 10,000 characters")
+        if not isinstance(self.operator, str) or not self.operator.strip():
+            self._fail("operator", "must name the operator")
+        if len(self.operator) > 80:
+            self._fail("operator", "is longer than 80 characters")
         if self.mmsi is not None and (isinstance(self.mmsi, bool) or not isinstance(self.mmsi, int)
                                       or not 0 < self.mmsi <= 999_999_999):
             self._fail("mmsi", f"must be a number of at most 9 digits, got {self.mmsi!r}")
 
 
+@event_type("OperatorNoteAdded")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OperatorNoteAdded(OperatorEvent):
+    """An operator wrote a note, about one ship or about the watch in general."""
+
+    text: str
+
+    def __post_init__(self) -> None:
+        OperatorEvent.__post_init__(self)
+        if not isinstance(self.text, str) or not self.text.strip():
+            self._fail("text", "a note needs some text")
+        if len(self.text) > 10_000:
+            self._fail("text", "is longer than 10,000 characters")
+
+
 @event_type("AlertAcknowledged")
 @dataclass(frozen=True, slots=True, kw_only=True)
-class AlertAcknowledged(Event):
+class AlertAcknowledged(OperatorEvent):
     """An operator acknowledged an alert, with an optional comment."""
 
     alert_id: str
-    operator: str
     comment: str | None = None
-    mmsi: int | None = None
-
-    @property
-    def stream_id(self) -> str:
-        return ship_stream(self.mmsi) if self.mmsi is not None else OPERATIONS_STREAM
 
     def __post_init__(self) -> None:
-        Event.__post_init__(self)
-        _check_operator(self, self.operator)
+        OperatorEvent.__post_init__(self)
         if not isinstance(self.alert_id, str) or not self.alert_id:
             self._fail("alert_id", "must name the alert")
         if self.comment is not None and (not isinstance(self.comment, str) or len(self.comment) > 2_000):

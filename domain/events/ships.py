@@ -72,26 +72,10 @@ class ShipEvent(Event):
         self._set(name, float(value))
 
 
-_STATIC_TEXT = ("name", "callsign", "destination")
-
-
-def _check_static_fields(event: "ShipRegistered | ShipDetailsChanged") -> None:
-    for name in _STATIC_TEXT:
-        if hasattr(event, name):
-            event._check_text(name)
-    if event.imo is not None:
-        if isinstance(event.imo, bool) or not isinstance(event.imo, int) or not 1_000_000 <= event.imo <= 9_999_999:
-            event._fail("imo", f"must be a 7-digit IMO number, got {event.imo!r}")
-    if event.ship_type is not None and event.ship_type not in ais.SHIP_TYPE_CODES:
-        event._fail("ship_type", f"unknown ship type {event.ship_type!r}; known: {', '.join(ais.SHIP_TYPES)}")
-    event._check_positive("length", 500.0)
-    event._check_positive("beam", 100.0)
-
-
-@event_type("ShipRegistered")
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShipRegistered(ShipEvent):
-    """A ship became known to the log, with the static data first seen for it."""
+class ShipParticularsEvent(ShipEvent):
+    """The fields of a ship's static data (what AIS message 5 / 24 carries), shared by the events that
+    register a ship and change its details."""
 
     name: str | None = None
     imo: int | None = None
@@ -102,27 +86,35 @@ class ShipRegistered(ShipEvent):
 
     def __post_init__(self) -> None:
         ShipEvent.__post_init__(self)
-        _check_static_fields(self)
+        self._check_text("name")
+        self._check_text("callsign")
+        imo = self.imo
+        if imo is not None and (isinstance(imo, bool) or not isinstance(imo, int) or not 1_000_000 <= imo <= 9_999_999):
+            self._fail("imo", f"must be a 7-digit IMO number, got {imo!r}")
+        if self.ship_type is not None and self.ship_type not in ais.SHIP_TYPE_CODES:
+            self._fail("ship_type", f"unknown ship type {self.ship_type!r}; known: {', '.join(ais.SHIP_TYPES)}")
+        self._check_positive("length", 500.0)
+        self._check_positive("beam", 100.0)
+
+
+@event_type("ShipRegistered")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShipRegistered(ShipParticularsEvent):
+    """A ship became known to the log, with the static data first seen for it."""
 
 
 @event_type("ShipDetailsChanged")
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ShipDetailsChanged(ShipEvent):
+class ShipDetailsChanged(ShipParticularsEvent):
     """Some of a ship's static or voyage data changed; fields left None did not change."""
 
-    name: str | None = None
-    imo: int | None = None
-    callsign: str | None = None
-    ship_type: str | None = None
-    length: float | None = None
-    beam: float | None = None
     destination: str | None = None
     draught: float | None = None
     eta: int | None = None
 
     def __post_init__(self) -> None:
-        ShipEvent.__post_init__(self)
-        _check_static_fields(self)
+        ShipParticularsEvent.__post_init__(self)
+        self._check_text("destination")
         self._check_positive("draught", 30.0)
         if self.eta is not None and (isinstance(self.eta, bool) or not isinstance(self.eta, int)):
             self._fail("eta", f"must be integer microseconds UTC, got {self.eta!r}")
