@@ -19,7 +19,7 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 from domain import ais
 from domain.temporal_index import FleetArrays
 from ui import theme
-from ui.formatting import (format_age, format_course, format_position, format_speed, nav_status_short,
+from ui.formatting import (KNOTS, format_age, format_course, format_position, format_speed, nav_status_short,
                            nav_status_text, ship_label, ship_type_name, ship_type_short)
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
 
@@ -127,6 +127,7 @@ class FleetTableModel(QAbstractTableModel):
         self._rows: list[int] = []                # the same, as Python ints for fast lookups
         self._texts: dict[int, tuple[str, ...]] = {}  # fleet row -> display texts, for this fleet and moment
         self._at = 0
+        self._speed_unit = KNOTS
         self._sort_column = -1
         self._descending = False
         self._swatches: list[QIcon] = []  # made on first use: pixmaps need the GUI application
@@ -162,7 +163,7 @@ class FleetTableModel(QAbstractTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(Column):
             if role == Qt.ItemDataRole.DisplayRole:
-                return HEADERS[Column(section)]
+                return f"SOG ({self._speed_unit})" if section == Column.SOG else HEADERS[Column(section)]
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return _RIGHT if section in _NUMERIC else _LEFT
         return None
@@ -194,7 +195,7 @@ class FleetTableModel(QAbstractTableModel):
             mmsi, name = int(fleet.mmsi[row]), fleet.names[row]
             texts = self._texts[row] = (
                 ship_label(name, mmsi) if name else "–", str(mmsi), ship_type_short(int(fleet.ship_type[row])),
-                nav_status_short(int(fleet.status[row])), format_speed(float(fleet.sog[row])),
+                nav_status_short(int(fleet.status[row])), format_speed(float(fleet.sog[row]), self._speed_unit),
                 format_course(float(fleet.cog[row])), format_position(float(fleet.lat[row]), float(fleet.lon[row])),
                 format_age(self._at - int(fleet.last_report_at[row])),
             )
@@ -253,6 +254,21 @@ class FleetTableModel(QAbstractTableModel):
         if column == Column.STATUS:
             return nav_status_text(int(fleet.status[row]))
         return int(fleet.mmsi[row])
+
+    @property
+    def speed_unit(self) -> str:
+        return self._speed_unit
+
+    def set_speed_unit(self, unit: str) -> None:
+        """Write speeds in knots or km/h (``ui.formatting.KNOTS`` / ``KMH``); sorting is unchanged."""
+        if unit == self._speed_unit:
+            return
+        self._speed_unit = unit
+        self._texts.clear()
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, Column.SOG, Column.SOG)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, Column.SOG), self.index(len(self._rows) - 1, Column.SOG),
+                                  [Qt.ItemDataRole.DisplayRole])
 
     # --- sorting ---------------------------------------------------------------------------------------------
 

@@ -6,8 +6,13 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
+import numpy as np
+
+from app.event_log import EventQuery
 from domain.events import RecordedEvent
+from domain.ship import Ship
 from domain.temporal_index import FleetArrays
+from domain.tracks import Track, Trails
 
 Unsubscribe = Callable[[], None]
 
@@ -30,4 +35,37 @@ class FleetSource(Protocol):
 
     def subscribe(self, callback: Callable[[Sequence[RecordedEvent]], None]) -> Unsubscribe:
         """Call ``callback`` (from any thread) with each batch of newly committed events."""
+        ...
+
+    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
+        """Every ship's reports with ``at - window < occurred_at <= at`` (recorded by ``known_at``)."""
+        ...
+
+    def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
+        """One ship's reports with ``start <= occurred_at <= end`` (recorded by ``known_at``), in time order."""
+        ...
+
+    def report_times(self, mmsi: int) -> np.ndarray:
+        """Sorted ``occurred_at`` of all of one ship's reports (to step to its previous/next report)."""
+        ...
+
+    def ship_details(self, mmsi: int, at: int, known_at: int | None = None) -> Ship | None:
+        """Everything known of one ship at ``at``: static data, voyage data, last position (None if unknown)."""
+        ...
+
+    def event_density(self, start: int, end: int, bins: int) -> np.ndarray:
+        """How many events occurred in each of ``bins`` equal slices of [start, end] (int array)."""
+        ...
+
+    def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
+        """Up to ``limit`` events matching ``query`` with log position > ``after_position``, in log order."""
+        ...
+
+    def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
+        """Append an operator's note (the operator defaults to the session's)."""
+        ...
+
+    @property
+    def operator(self) -> str:
+        """The operator's name for notes and acknowledgements."""
         ...

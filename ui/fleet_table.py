@@ -15,7 +15,7 @@ from ui.fleet_model import HEADERS, MMSI_ROLE, SEARCH_ROLE, Column, FleetTableMo
 
 _ROW_HEIGHT = 22
 _SAMPLE_TEXT = {Column.NAME: "PORTLAND EXPRESS 216", Column.MMSI: "000000000", Column.TYPE: "law enforcement",
-                Column.STATUS: "towing astern", Column.SOG: "SOG (kn)", Column.COG: "COG (°)",
+                Column.STATUS: "towing astern", Column.SOG: "SOG (km/h)", Column.COG: "COG (°)",
                 Column.POSITION: "00°00.00′N 000°00.00′W", Column.LAST_REPORT: "10 h 00 min"}
 
 
@@ -107,6 +107,10 @@ class FleetTable(QWidget):
             self._restore_selection(scroll)
         finally:
             self._updating = False
+
+    def set_speed_unit(self, unit: str) -> None:
+        """Show speeds in knots or km/h."""
+        self.model.set_speed_unit(unit)
 
     def set_filter(self, text: str) -> None:
         if self.filter_box.text() != text:

@@ -2,16 +2,49 @@
 from __future__ import annotations
 
 import math
+from datetime import datetime
 
 from domain import ais
 from domain.time import MICROS_PER_SECOND, to_datetime
 
 _PRIME = "\u2032"  # ′ (minutes of arc)
 
+# Where times are read: UTC (the log's own clock) or the computer's local time zone.
+UTC, LOCAL = "utc", "local"
+TIME_ZONES = (UTC, LOCAL)
+# How speeds are read: knots (the sea's unit) or kilometres per hour.
+KNOTS, KMH = "kn", "km/h"
+SPEED_UNITS = (KNOTS, KMH)
+KMH_PER_KNOT = 1.852
 
-def format_moment(instant: int) -> str:
-    """'2026-11-25 14:03:12 UTC' (whole seconds: what an operator reads off a clock)."""
-    return to_datetime(instant).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+def local_datetime(instant: int) -> datetime:
+    """The instant in the computer's time zone (by the zone's rules on that date, summer time included)."""
+    return to_datetime(instant).astimezone()
+
+
+def zone_name(instant: int, zone: str = UTC) -> str:
+    """'UTC', or the local zone's abbreviation at that instant ('CET'), or its offset when it has none."""
+    if zone != LOCAL:
+        return "UTC"
+    moment = local_datetime(instant)
+    name = moment.tzname() or ""
+    if not name or name[0] in "+-":
+        offset = moment.strftime("%z")
+        name = f"UTC{offset[:3]}:{offset[3:]}" if offset else "local"
+    return name
+
+
+def format_moment(instant: int, zone: str = UTC) -> str:
+    """'2026-11-25 14:03:12 UTC' (whole seconds: what an operator reads off a clock), or in local time."""
+    moment = local_datetime(instant) if zone == LOCAL else to_datetime(instant)
+    return f"{moment.strftime('%Y-%m-%d %H:%M:%S')} {zone_name(instant, zone)}"
+
+
+def format_minute(instant: int, zone: str = UTC) -> str:
+    """'2026-11-25 14:03' (the ends of the timeline)."""
+    moment = local_datetime(instant) if zone == LOCAL else to_datetime(instant)
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def _degrees_minutes(value: float, width: int, positive: str, negative: str, decimals: int) -> str:
@@ -53,9 +86,11 @@ def format_age(micros: int) -> str:
     return f"{days} d {hours} h"
 
 
-def format_speed(sog: float) -> str:
-    """'12.3' knots, or '–' when not available."""
-    return "–" if math.isnan(sog) else f"{sog:.1f}"
+def format_speed(sog: float, unit: str = KNOTS) -> str:
+    """'12.3' (speed over ground in knots, or km/h), or '–' when not available."""
+    if math.isnan(sog):
+        return "–"
+    return f"{sog * KMH_PER_KNOT:.1f}" if unit == KMH else f"{sog:.1f}"
 
 
 def format_course(cog: float) -> str:

@@ -1,35 +1,50 @@
-"""The main window: map in the centre, fleet table in a dock, timeline along the bottom, status bar.
+"""The main window: map in the centre, fleet table in a dock, timeline along the bottom, menus, status bar.
 
 Everything on screen shows one moment. The timeline chooses it; ``show_moment`` asks the source for the
-fleet at that moment (as known then, if asked) and hands the same ``FleetArrays`` to the map and the
-table. The selected ship is held here, by MMSI, and pushed to the map and the table; neither widget is
-the source of truth. News of committed events (``LiveBridge``) is taken in at most every
-``LIVE_UPDATE_MS``: the slider grows, Live moves to the head, and a late report for the moment shown
-redraws it.
+fleet at that moment and the trails leading to it (as known then, if asked) and hands them to the map and
+the table. The selected ship is held here, by MMSI, and pushed to the map and the table; neither widget
+is the source of truth. News of committed events (``LiveBridge``) is taken in at most every
+``LIVE_UPDATE_MS``: the slider grows, Live moves to the head, a late report for the moment shown redraws
+it, and the density strip is recounted at most every ``DENSITY_REFRESH_MS``.
+
+For the composition root: ``openStoreRequested(path)`` asks to open another store (``set_source`` swaps
+it in); ``set_feed_state`` and ``set_integrity`` put the live feed's state and the chain's in the status
+bar; ``add_dock`` adds a dock with its show/hide item under View › Panels.
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QToolBar, QWidget
 
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
 from domain.time import MICROS_PER_MINUTE
+from ui.about import AboutDialog
 from ui.fleet_model import empty_fleet
+from ui.console_docks import ConsoleDocks
 from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
-from ui.formatting import format_moment, ship_label
+from ui.formatting import KNOTS, SPEED_UNITS, TIME_ZONES, UTC, ship_label
 from ui.live_bridge import LiveBridge
 from ui.map.coastline import Coastline
 from ui.map.map_view import MapView
-from ui.settings import WINDOW_GEOMETRY, WINDOW_STATE, UiSettings
+from ui.menus import TRAIL_CHOICES, ConsoleMenus
+from ui.settings import (LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
+                         WINDOW_STATE, UiSettings)
+from ui.selected_history import SelectedHistory
+from ui.status_bar import ConsoleStatusBar
 from ui.timeline import TimelineBar
+from ui.timeline_density import DENSITY_BINS
 
 TITLE = "Fleet Logbook"
 LIVE_UPDATE_MS = 100
+DENSITY_REFRESH_MS = 2_000
+STORE_FILTER = "Fleet stores (*.sqlite *.sqlite3 *.db);;All files (*)"
 
 
 class MainWindow(QMainWindow):
@@ -37,6 +52,9 @@ class MainWindow(QMainWindow):
 
     momentShown = Signal("qint64")     # the moment now on screen (µs UTC), after map and table updated
     selectedShipChanged = Signal(object)  # MMSI or None
+    openStoreRequested = Signal(str)   # the operator chose a store file to open (File › Open store…)
+    timeZoneChanged = Signal(str)      # ui.formatting.UTC or LOCAL
+    speedUnitChanged = Signal(str)     # ui.formatting.KNOTS or KMH
 
     def __init__(self, source: FleetSource, at: int | None = None, *, settings: UiSettings | None = None,
                  coastline: Coastline | None = None, parent: QWidget | None = None):
@@ -47,7 +65,11 @@ class MainWindow(QMainWindow):
         self.fleet: FleetArrays = empty_fleet()
         self.moment: int | None = None
         self.selected_ship: int | None = None
+        self.trail_minutes = self._setting(TRAIL_MINUTES)
+        self.time_zone = self._setting(TIME_ZONE) if self._setting(TIME_ZONE) in TIME_ZONES else UTC
+        self.speed_unit = self._setting(SPEED_UNIT) if self._setting(SPEED_UNIT) in SPEED_UNITS else KNOTS
         self._framed = False
+        self.history = SelectedHistory(source)
 
         self.map_view = MapView(coastline)
         self.setCentralWidget(self.map_view)
@@ -56,49 +78,109 @@ class MainWindow(QMainWindow):
         self.fleet_dock.setObjectName("fleetDock")
         self.fleet_dock.setWidget(self.fleet_table)
         self.fleet_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
-                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+                                    | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                                    | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.fleet_dock)
         self._dock_sized = False  # sized to the table on first show, unless a saved layout says otherwise
 
         self.timeline = TimelineBar()
-        timeline_bar = QToolBar("Timeline", self)
-        timeline_bar.setObjectName("timelineToolBar")
-        timeline_bar.setMovable(False)
-        timeline_bar.addWidget(self.timeline)
-        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, timeline_bar)
-        self._build_actions()
-        self._build_status_bar()
+        self.timeline_bar = QToolBar("Timeline", self)
+        self.timeline_bar.setObjectName("timelineToolBar")
+        self.timeline_bar.setMovable(False)
+        self.timeline_bar.addWidget(self.timeline)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, self.timeline_bar)
+        self.map_bar = QToolBar("Map tools", self)
+        self.map_bar.setObjectName("mapToolBar")
+        self.map_bar.setMovable(False)
+        self.map_bar.addActions([self.map_view.fit_fleet_action, self.map_view.world_action,
+                                 self.map_view.legend_action])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.map_bar)
+
+        self.menus = ConsoleMenus(self)
+        for toggle in (self.fleet_dock.toggleViewAction(), self.timeline_bar.toggleViewAction(),
+                       self.map_bar.toggleViewAction()):
+            self.menus.add_panel(toggle)
+        self.status = ConsoleStatusBar(self)
+        self.setStatusBar(self.status)
+        # The status labels, by the names the tests and the integrator know them by.
+        self.source_label, self.ships_label = self.status.source_label, self.status.ships_label
+        self.moment_label, self.selection_label = self.status.moment_label, self.status.selection_label
 
         self._live_timer = QTimer(self)  # news of events is taken in at most this often, however fast it comes
         self._live_timer.setSingleShot(True)
         self._live_timer.setInterval(LIVE_UPDATE_MS)
         self._live_timer.timeout.connect(self._take_in_events)
         self._earliest_news: int | None = None  # earliest occurred_at among events not yet taken in
+        self._density_timer = QTimer(self)
+        self._density_timer.setSingleShot(True)
+        self._density_timer.setInterval(DENSITY_REFRESH_MS)
+        self._density_timer.timeout.connect(self.refresh_density)
+        self._density_range: tuple[int, int] | None = None
 
         self.timeline.momentChanged.connect(self.show_moment)
         self.timeline.asKnownThenChanged.connect(self.refresh)
+        self.timeline.liveChanged.connect(lambda _on: self._update_status())
+        self.timeline.player.playingChanged.connect(lambda _on: self._update_status())
+        self.timeline.playSpeedChanged.connect(lambda speed: self._store_setting(PLAY_SPEED, speed))
+        self.timeline.set_step_targets(self._selected_report_times)
         self.map_view.shipClicked.connect(self._on_ship_clicked)
         self.fleet_table.shipSelected.connect(self.select_ship)
-        self.live = LiveBridge(source, self)
-        self.live.eventsArrived.connect(self._on_events)
 
-        time_range = source.time_range()
+        self.timeline.set_play_speed(self._setting(PLAY_SPEED))
+        self.timeline.set_time_zone(self.time_zone)
+        self.status.set_time_zone(self.time_zone)
+        self.fleet_table.set_speed_unit(self.speed_unit)
+        self.map_view.set_speed_unit(self.speed_unit)
+        if self.trail_minutes not in dict(TRAIL_CHOICES):
+            self.trail_minutes = TRAIL_MINUTES.default
+        self.menus.show_choices(self.trail_minutes, self.time_zone, self.speed_unit)
+
+        self.live: LiveBridge | None = None
+        self.docks = ConsoleDocks(self)
+        self._start(at)
+        self._restore_layout()
+
+    def _start(self, at: int | None) -> None:
+        """Listen to the source and show ``at`` (None: its head, following it live)."""
+        self.live = LiveBridge(self.source, self)
+        self.live.eventsArrived.connect(self._on_events)
+        time_range = self.source.time_range()
+        self.status.set_store(self.source.describe(), time_range)  # again only when events arrive
         self.timeline.set_range(time_range)
+        self.refresh_density()
         if at is None:
             self.timeline.set_live(True)
         start = at if at is not None else (time_range[1] if time_range else 0)
         self.timeline.set_moment(start)
         self.timeline.drop_pending_moment()  # drawn right here, not again when the event loop starts
         self.show_moment(self.timeline.moment())
-        self._restore_layout()
+
+    def set_source(self, source: FleetSource, at: int | None = None) -> None:
+        """Show another store's log (the old source is let go, not closed: its owner closes it)."""
+        self.timeline.pause()
+        if self.live is not None:
+            self.live.close()
+            self.live.deleteLater()
+        self.source = source
+        self.history = SelectedHistory(source)
+        self.docks.use_source(source)
+        self._earliest_news, self._density_range, self._framed = None, None, False
+        self.select_ship(None)
+        self._start(at)
 
     # --- the moment ------------------------------------------------------------------------------------------
 
     def show_moment(self, at: int) -> None:
         """Redraw map, table and status bar at ``at`` (as known then, when that box is ticked)."""
-        known_at = at if self.timeline.as_known_then() else None
-        fleet = self.source.state_at(at, known_at) if self.timeline.time_range() else empty_fleet()
+        known_at = self._known_at(at)
+        has_reports = self.timeline.time_range() is not None
+        fleet = self.source.state_at(at, known_at) if has_reports else empty_fleet()
         self.fleet, self.moment = fleet, at
+        trails = None
+        if has_reports and self.trail_minutes:
+            trails = self.source.trails(at, self.trail_minutes * MICROS_PER_MINUTE, known_at)
+        self.map_view.show_trails(trails)
+        self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
         self.fleet_table.set_fleet(fleet, at)
         if not self._framed and len(fleet):
@@ -110,6 +192,53 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Redraw the moment shown (the log or the 'as known then' choice changed)."""
         self.show_moment(self.timeline.moment())
+
+    def refresh_density(self) -> None:
+        """Recount the events per slice of the log's time for the strip above the slider, if the range changed."""
+        time_range = self.timeline.time_range()
+        if time_range == self._density_range:
+            return
+        self._density_range = time_range
+        if time_range is None:
+            self.timeline.set_density(np.zeros(0, dtype=np.int64))
+        else:
+            self.timeline.set_density(self.source.event_density(time_range[0], time_range[1], DENSITY_BINS))
+
+    def _known_at(self, at: int) -> int | None:
+        return at if self.timeline.as_known_then() else None
+
+    # --- display choices ----------------------------------------------------------------------------------------
+
+    def set_trail_minutes(self, minutes: int) -> None:
+        """Draw each ship's last ``minutes`` of track (0: no trails)."""
+        self.trail_minutes = minutes
+        self._store_setting(TRAIL_MINUTES, minutes)
+        if minutes in self.menus.trail_actions:
+            self.menus.trail_actions[minutes].setChecked(True)
+        if self.moment is not None:
+            self.refresh()
+
+    def set_time_zone(self, zone: str) -> None:
+        """Write every time in UTC or local time (``ui.formatting.UTC`` / ``LOCAL``)."""
+        self.time_zone = zone
+        self._store_setting(TIME_ZONE, zone)
+        self.menus.zone_actions[zone].setChecked(True)
+        self.timeline.set_time_zone(zone)
+        self.status.set_time_zone(zone)
+        self._update_status()
+        self.timeZoneChanged.emit(zone)
+
+    def set_speed_unit(self, unit: str) -> None:
+        """Write speeds in knots or km/h (``ui.formatting.KNOTS`` / ``KMH``)."""
+        self.speed_unit = unit
+        self._store_setting(SPEED_UNIT, unit)
+        self.menus.unit_actions[unit].setChecked(True)
+        self.fleet_table.set_speed_unit(unit)
+        self.map_view.set_speed_unit(unit)
+        self.speedUnitChanged.emit(unit)
+
+    def set_full_screen(self, on: bool) -> None:
+        self.showFullScreen() if on else self.showNormal()
 
     # --- selection -------------------------------------------------------------------------------------------
 
@@ -125,15 +254,73 @@ class MainWindow(QMainWindow):
         self.fleet_table.select_ship(mmsi)
         if mmsi is not None and reveal:
             self.map_view.ensure_visible(mmsi)
+        self._show_selected_track()
         self._update_status()
         self.selectedShipChanged.emit(mmsi)
 
     def _on_ship_clicked(self, mmsi: int) -> None:
         self.select_ship(mmsi, reveal=False)
 
+    def _selected_report_times(self) -> np.ndarray | None:
+        """The selected ship's report times (what ◂/▸ step through), or None without a selection."""
+        return None if self.selected_ship is None else self.history.report_times(self.selected_ship)
+
+    def _show_selected_track(self) -> None:
+        """Highlight the selected ship's track from 3 h before the moment (solid) to 3 h after (dashed)."""
+        mmsi, at = self.selected_ship, self.moment
+        if mmsi is None or at is None or self.timeline.time_range() is None:
+            self.map_view.trails.clear_selected_track()
+            return
+        track, past, ahead = self.history.track_around(mmsi, at, self._known_at(at))
+        self.map_view.show_selected_track(track.lon[past], track.lat[past], track.lon[ahead], track.lat[ahead])
+
+    # --- menu commands -----------------------------------------------------------------------------------------
+
+    def choose_store(self) -> None:
+        """File › Open store…: ask for a store file, then ``request_open_store``."""
+        last = self._setting(LAST_STORE_PATH)
+        path, _ = QFileDialog.getOpenFileName(self, "Open store", str(Path(last).parent) if last else "",
+                                              STORE_FILTER)
+        if path:
+            self.request_open_store(path)
+
+    def request_open_store(self, path: str) -> None:
+        """Remember ``path`` as the last store and ask the composition root to open it."""
+        self._store_setting(LAST_STORE_PATH, str(path))
+        self.openStoreRequested.emit(str(path))
+
+    def find_ship(self) -> None:
+        """Go › Find ship: show the fleet dock and put the cursor in its filter box."""
+        self.fleet_dock.show()
+        self.fleet_dock.raise_()
+        self.fleet_table.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.fleet_table.filter_box.selectAll()
+
+    def show_about(self) -> AboutDialog:
+        dialog = AboutDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def add_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> None:
+        """Add a dock (give it an object name, for the saved layout) and its item under View › Panels."""
+        self.addDockWidget(area, dock)
+        self.menus.add_panel(dock.toggleViewAction())
+
+    # --- for the composition root -----------------------------------------------------------------------------
+
+    def set_feed_state(self, text: str) -> None:
+        """The live feed's state and rate in the status bar, e.g. 'demo fleet · 26 ev/s' ('' hides it)."""
+        self.status.set_feed_state(text)
+
+    def set_integrity(self, text: str) -> None:
+        """The hash chain's state in the status bar, e.g. 'chain verified ✓' ('' hides it)."""
+        self.status.set_integrity(text)
+
     # --- live ---------------------------------------------------------------------------------------------------
 
     def _on_events(self, events: Sequence[RecordedEvent]) -> None:
+        self.docks.add_events(events)
         earliest = min(event.occurred_at for event in events)
         self._earliest_news = earliest if self._earliest_news is None else min(earliest, self._earliest_news)
         if not self._live_timer.isActive():
@@ -141,52 +328,34 @@ class MainWindow(QMainWindow):
 
     def _take_in_events(self) -> None:
         earliest, self._earliest_news = self._earliest_news, None
-        self.source_label.setText(self.source.describe())
-        self.timeline.set_range(self.source.time_range())  # when Live, this moves to the head
+        self.history.forget()
+        time_range = self.source.time_range()
+        self.status.set_store(self.source.describe(), time_range)
+        first_range = self.timeline.time_range() is None
+        self.timeline.set_range(time_range)  # when Live, this moves to the head
+        if first_range:
+            self.refresh_density()
+        elif not self._density_timer.isActive():
+            self._density_timer.start()
         if not self.timeline.is_live() and earliest is not None and self.moment is not None \
                 and earliest <= self.moment:
             self.refresh()  # a late report changes the moment shown
 
-    # --- building ---------------------------------------------------------------------------------------------
+    # --- status -------------------------------------------------------------------------------------------------
 
-    def _build_actions(self) -> None:
-        toolbar = QToolBar("Map", self)
-        toolbar.setObjectName("mapToolBar")
-        toolbar.setMovable(False)
-        toolbar.addAction(self.map_view.fit_fleet_action)
-        toolbar.addAction(self.map_view.world_action)
-        toolbar.addAction(self.map_view.legend_action)
-        toolbar.addSeparator()
-        for text, shortcut, step in (("−10 min", "Ctrl+Shift+Left", -10), ("−1 min", "Ctrl+Left", -1),
-                                     ("+1 min", "Ctrl+Right", 1), ("+10 min", "Ctrl+Shift+Right", 10)):
-            action = QAction(text, self)
-            action.setShortcut(QKeySequence(shortcut))
-            action.setToolTip(f"Move the moment {text} ({shortcut})")
-            action.triggered.connect(lambda _=False, minutes=step: self.timeline.step(minutes * MICROS_PER_MINUTE))
-            toolbar.addAction(action)
-        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
-
-    def _build_status_bar(self) -> None:
-        self.source_label = QLabel()
-        self.ships_label = QLabel()
-        self.moment_label = QLabel()
-        self.selection_label = QLabel()
-        bar = self.statusBar()
-        bar.addWidget(self.source_label)
-        bar.addWidget(self.selection_label, 1)
-        bar.addPermanentWidget(self.ships_label)
-        bar.addPermanentWidget(self.moment_label)
-        self.source_label.setText(self.source.describe())  # again only when events arrive: it may count rows
+    def mode_text(self) -> str:
+        """'live', 'replay' or 'playing 600×', then '· as known then' when that box is ticked."""
+        if self.timeline.is_live():
+            mode = "live"
+        elif self.timeline.is_playing():
+            mode = f"playing {self.timeline.play_speed():,}×"
+        else:
+            mode = "replay"
+        return f"{mode} · as known then" if self.timeline.as_known_then() else mode
 
     def _update_status(self) -> None:
-        self.ships_label.setText(f"{len(self.fleet):,} ships shown")
-        if self.moment is None or not self.timeline.time_range():
-            self.moment_label.setText("no reports yet")
-        else:
-            known = " · as known then" if self.timeline.as_known_then() else ""
-            live = " · live" if self.timeline.is_live() else ""
-            self.moment_label.setText(f"{format_moment(self.moment)}{known}{live}")
-        self.selection_label.setText(self._selection_text())
+        moment = self.moment if self.timeline.time_range() is not None else None
+        self.status.set_view(len(self.fleet), moment, self.mode_text(), self._selection_text())
 
     def _selection_text(self) -> str:
         if self.selected_ship is None:
@@ -200,7 +369,14 @@ class MainWindow(QMainWindow):
         width = min(self.fleet_table.preferred_width(), max(320, self.width() * 2 // 5))
         self.resizeDocks([self.fleet_dock], [width], Qt.Orientation.Horizontal)
 
-    # --- layout persistence -------------------------------------------------------------------------------------
+    # --- settings -------------------------------------------------------------------------------------------------
+
+    def _setting(self, setting):
+        return setting.default if self.settings is None else self.settings.get(setting)
+
+    def _store_setting(self, setting, value) -> None:
+        if self.settings is not None:
+            self.settings.set(setting, value)
 
     def _restore_layout(self) -> None:
         if self.settings is None:
@@ -219,7 +395,10 @@ class MainWindow(QMainWindow):
             self._size_dock()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.live.close()
+        self.timeline.pause()
+        self.docks.shutdown()
+        if self.live is not None:
+            self.live.close()
         if self.settings is not None:
             self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
             self.settings.set(WINDOW_STATE, self.saveState())

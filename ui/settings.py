@@ -28,6 +28,11 @@ class Setting(Generic[T]):
 
 WINDOW_GEOMETRY: Setting[QByteArray] = Setting("window/geometry", QByteArray, QByteArray())
 WINDOW_STATE: Setting[QByteArray] = Setting("window/state", QByteArray, QByteArray())
+TRAIL_MINUTES: Setting[int] = Setting("map/trailMinutes", int, 30)            # 0: no trails
+TIME_ZONE: Setting[str] = Setting("display/timeZone", str, "utc")           # ui.formatting.UTC or LOCAL
+SPEED_UNIT: Setting[str] = Setting("display/speedUnit", str, "kn")          # ui.formatting.KNOTS or KMH
+PLAY_SPEED: Setting[int] = Setting("timeline/playSpeed", int, 60)           # log seconds per wall second
+LAST_STORE_PATH: Setting[str] = Setting("store/lastPath", str, "")
 
 
 class UiSettings:

@@ -15,6 +15,8 @@ LAND_EDGE = "#52605a"
 GRATICULE = (140, 170, 200, 38)
 MAP_TEXT = "#8fa0b0"
 SELECTION = "#ffe14d"
+TRAIL = "#8fb8dc"
+DENSITY = "#2e5677"
 
 # Window
 WINDOW = "#161b21"
@@ -25,6 +27,8 @@ TEXT = "#d2dae2"
 DIM_TEXT = "#7d8a96"
 HIGHLIGHT = "#2f5d86"
 ACCENT = "#4fa3e0"
+BORDER = "#2c3742"
+GOOD = "#7fd18b"
 
 _STYLE_SHEET = f"""
 QMainWindow::separator {{ background: {PANEL}; width: 3px; height: 3px; }}
@@ -43,7 +47,27 @@ QLineEdit:focus {{ border-color: {ACCENT}; }}
 QSlider::groove:horizontal {{ height: 6px; background: {BASE}; border-radius: 3px; }}
 QSlider::sub-page:horizontal {{ background: {HIGHLIGHT}; border-radius: 3px; }}
 QSlider::handle:horizontal {{ background: {ACCENT}; width: 12px; margin: -6px 0; border-radius: 6px; }}
+QToolButton {{ border: 1px solid transparent; border-radius: 3px; padding: 2px 5px; }}
+QToolButton:hover {{ background: {BASE}; border-color: {BORDER}; }}
 QToolButton:checked, QPushButton:checked {{ background: {HIGHLIGHT}; }}
+QMenuBar {{ background: {PANEL}; color: {TEXT}; border-bottom: 1px solid {WINDOW}; }}
+QMenuBar::item {{ padding: 4px 10px; background: transparent; }}
+QMenuBar::item:selected, QMenuBar::item:pressed {{ background: {HIGHLIGHT}; }}
+QMenu {{ background: {PANEL}; color: {TEXT}; border: 1px solid {BORDER}; padding: 4px 0; }}
+QMenu::item {{ padding: 5px 28px 5px 26px; }}
+QMenu::item:selected {{ background: {HIGHLIGHT}; color: #ffffff; }}
+QMenu::item:disabled {{ color: {DIM_TEXT}; }}
+QMenu::separator {{ height: 1px; background: {BORDER}; margin: 4px 10px; }}
+QToolTip {{ background: #232c36; color: {TEXT}; border: 1px solid {BORDER}; padding: 4px 6px; }}
+QDockWidget::title {{ text-align: left; }}
+QComboBox, QDateTimeEdit {{ background: {BASE}; color: {TEXT}; border: 1px solid {BORDER}; border-radius: 3px;
+                            padding: 2px 6px; }}
+QComboBox:focus, QDateTimeEdit:focus {{ border-color: {ACCENT}; }}
+QComboBox QAbstractItemView {{ background: {PANEL}; color: {TEXT}; selection-background-color: {HIGHLIGHT}; }}
+#jumpEdit {{ font-family: monospace; }}
+#statusMomentLabel {{ font-family: monospace; color: {TEXT}; }}
+#dimLabel {{ color: {DIM_TEXT}; }}
+#feedLabel, #integrityLabel {{ color: {GOOD}; }}
 """
 
 

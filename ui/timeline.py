@@ -1,16 +1,32 @@
-"""The timeline bar: a slider from the first to the last report, the moment shown, 'As known then' and 'Live'.
+"""The timeline bar: the moment shown, a slider from the first to the last report under a strip of event
+density, play/pause with speed presets, steps to the previous/next report, Home/End, jump to a time,
+'As known then' and 'Live'.
 
 Dragging never queues work: each slider move only records the newest moment asked for and arms a 0-ms
 single-shot timer, so however fast the drag, ``momentChanged`` fires once per pass of the event loop with
-the latest moment, and the window draws only that one.
+the latest moment, and the window draws only that one. Playing (``ui.timeline_player``) and every button
+go through the same path.
+
+The transport actions (``play_action``, ``previous_action``, ...) carry no shortcuts here: the window puts
+them in its Go menu with their keys. Previous/next step through the report times given by
+``set_step_targets`` (the selected ship's), or by a minute when there are none.
 """
 from __future__ import annotations
 
+from typing import Callable
+
+import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSlider, QToolButton, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, QLabel, QSlider, QToolButton,
+                               QWidget)
 
 from domain.time import MICROS_PER_MINUTE, MICROS_PER_SECOND
-from ui.formatting import format_moment
+from ui.formatting import UTC, format_minute, format_moment
+from ui.timeline_density import DensityStrip
+from ui.timeline_icons import transport_icon
+from ui.timeline_jump import JumpEdit, qdatetime_of
+from ui.timeline_player import DEFAULT_SPEED, SPEEDS, TimelinePlayer
 
 _SLIDER_MAX = 2_000_000_000  # slider positions are ints; one position is at least a second
 
@@ -21,6 +37,7 @@ class TimelineBar(QWidget):
     momentChanged = Signal("qint64")  # µs UTC; coalesced, the newest moment asked for
     asKnownThenChanged = Signal(bool)
     liveChanged = Signal(bool)
+    playSpeedChanged = Signal(int)    # log seconds per wall second, when the operator picks another
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -30,6 +47,8 @@ class TimelineBar(QWidget):
         self._unit = MICROS_PER_SECOND  # µs per slider position
         self._has_range = False
         self._syncing = False
+        self._zone = UTC
+        self._step_targets: Callable[[], np.ndarray | None] | None = None
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setTracking(True)
@@ -50,21 +69,71 @@ class TimelineBar(QWidget):
         self.live_button.setToolTip("Follow the newest reports as they arrive")
         self.live_button.toggled.connect(self._on_live_toggled)
 
+        self.density = DensityStrip()
+        self.density.fractionChosen.connect(self._on_density_chosen)
+        self.jump_edit = JumpEdit()
+        self.jump_edit.jumpRequested.connect(self.set_moment)
+        self.player = TimelinePlayer(self)
+        self._build_transport()
+
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setInterval(0)
         self._emit_timer.timeout.connect(self._emit_moment)
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(10)
-        layout.addWidget(self.moment_label)
-        layout.addWidget(self.first_label)
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.last_label)
-        layout.addWidget(self.known_then_box)
-        layout.addWidget(self.live_button)
+        transport = QHBoxLayout()
+        transport.setSpacing(2)
+        for action in (self.home_action, self.previous_action, self.play_action, self.next_action, self.end_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setObjectName("transportButton")
+            transport.addWidget(button)
+        transport.addSpacing(6)
+        transport.addWidget(self.speed_box)
+        transport.addStretch(1)
+        modes = QHBoxLayout()
+        modes.setSpacing(10)
+        modes.addWidget(self.known_then_box)
+        modes.addWidget(self.live_button)
+
+        layout = QGridLayout(self)
+        layout.setContentsMargins(10, 4, 10, 6)
+        layout.setHorizontalSpacing(10)
+        layout.setVerticalSpacing(2)
+        layout.addWidget(self.moment_label, 0, 0)
+        layout.addWidget(self.density, 0, 2)
+        layout.addWidget(self.jump_edit, 0, 4)
+        layout.addLayout(transport, 1, 0)
+        layout.addWidget(self.first_label, 1, 1)
+        layout.addWidget(self.slider, 1, 2)
+        layout.addWidget(self.last_label, 1, 3)
+        layout.addLayout(modes, 1, 4)
+        layout.setColumnStretch(2, 1)
         self._set_enabled(False)
+
+    def _build_transport(self) -> None:
+        def action(text: str, icon: str, tip: str, slot) -> QAction:
+            made = QAction(transport_icon(icon), text, self)
+            made.setToolTip(tip)
+            made.triggered.connect(slot)
+            return made
+
+        self.play_action = action("Play", "play", "Play the log forward at the chosen speed", self.player.toggle)
+        self.play_action.setCheckable(True)
+        self.player.playingChanged.connect(self._on_playing_changed)
+        self.previous_action = action("Previous report", "previous",
+                                      "Previous report of the selected ship (a minute back without one)",
+                                      lambda: self.step_to_report(-1))
+        self.next_action = action("Next report", "next", "Next report of the selected ship (a minute on without one)",
+                                  lambda: self.step_to_report(1))
+        self.home_action = action("First event", "first", "First event of the log", self.go_to_first)
+        self.end_action = action("Last event", "last", "Last event of the log", self.go_to_last)
+        self.speed_box = QComboBox()
+        self.speed_box.setToolTip("Playback speed: log time per second")
+        for speed in SPEEDS:
+            self.speed_box.addItem(f"{speed:,}×", speed)
+        self.speed_box.setCurrentIndex(SPEEDS.index(DEFAULT_SPEED))
+        self.speed_box.currentIndexChanged.connect(self._on_speed_chosen)
 
     # --- state ---------------------------------------------------------------------------------------------
 
@@ -85,6 +154,43 @@ class TimelineBar(QWidget):
 
     def set_live(self, on: bool) -> None:
         self.live_button.setChecked(on)
+
+    def is_playing(self) -> bool:
+        return self.player.is_playing()
+
+    def play_speed(self) -> int:
+        return self.player.speed
+
+    def set_play_speed(self, speed: int) -> None:
+        """Play at ``speed`` log seconds per second (one of ``SPEEDS``; others are added to the list)."""
+        index = self.speed_box.findData(speed)
+        if index < 0:
+            self.speed_box.addItem(f"{speed:,}×", speed)
+            index = self.speed_box.count() - 1
+        self.speed_box.setCurrentIndex(index)
+        self.player.speed = speed
+
+    def play(self) -> None:
+        self.player.play()
+
+    def pause(self) -> None:
+        self.player.pause()
+
+    def set_time_zone(self, zone: str) -> None:
+        """Write times in UTC or local time (``ui.formatting.UTC`` / ``LOCAL``)."""
+        self._zone = zone
+        self.jump_edit.set_time_zone(zone)
+        if self._has_range:
+            self._label_ends()
+            self.moment_label.setText(format_moment(self._moment, zone))
+
+    def set_density(self, counts: np.ndarray) -> None:
+        """Event counts per equal slice of the time range, drawn above the slider."""
+        self.density.set_counts(counts)
+
+    def set_step_targets(self, targets: Callable[[], np.ndarray | None] | None) -> None:
+        """Where previous/next go: a function giving sorted report times (µs), or None for minute steps."""
+        self._step_targets = targets
 
     def has_pending_moment(self) -> bool:
         return self._emit_timer.isActive()
@@ -112,8 +218,8 @@ class TimelineBar(QWidget):
             self.slider.setPageStep(max(1, 10 * MICROS_PER_MINUTE // self._unit))
         finally:
             self._syncing = False
-        self.first_label.setText(format_moment(first)[:16])
-        self.last_label.setText(format_moment(self._last)[:16])
+        self._label_ends()
+        self.jump_edit.setDateTimeRange(qdatetime_of(first, self._zone), qdatetime_of(self._last, self._zone))
         self._set_enabled(True)
         if self.is_live():
             self.set_moment(self._last)
@@ -133,7 +239,39 @@ class TimelineBar(QWidget):
         """Move the moment by ``micros`` (negative: back)."""
         self.set_moment(self._moment + micros)
 
+    def step_to_report(self, direction: int) -> None:
+        """Go to the previous (-1) or next (+1) report of the step targets, or a minute back or on."""
+        times = self._step_targets() if self._step_targets is not None else None
+        if times is None:
+            self.step(direction * MICROS_PER_MINUTE)
+            return
+        if direction > 0:
+            index = int(np.searchsorted(times, self._moment, side="right"))
+            if index < len(times):
+                self.set_moment(int(times[index]))
+        else:
+            index = int(np.searchsorted(times, self._moment, side="left")) - 1
+            if index >= 0:
+                self.set_moment(int(times[index]))
+
+    def go_to_first(self) -> None:
+        if self._has_range:
+            self.set_moment(self._first)
+
+    def go_to_last(self) -> None:
+        if self._has_range:
+            self.set_moment(self._last)
+
+    def focus_jump(self) -> None:
+        """Put the cursor in the jump-to-time box, its time selected for typing over."""
+        self.jump_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.jump_edit.selectAll()
+
     # --- internals ---------------------------------------------------------------------------------------
+
+    def _label_ends(self) -> None:
+        self.first_label.setText(format_minute(self._first, self._zone))
+        self.last_label.setText(format_minute(self._last, self._zone))
 
     def _position_of(self, at: int) -> int:
         return (at - self._first + self._unit // 2) // self._unit
@@ -158,7 +296,10 @@ class TimelineBar(QWidget):
     def _request(self, at: int) -> None:
         self._moment = at
         if self._has_range:
-            self.moment_label.setText(format_moment(at))
+            self.moment_label.setText(format_moment(at, self._zone))
+            self.jump_edit.show_instant(at)
+            span = self._last - self._first
+            self.density.set_cursor((at - self._first) / span if span else 1.0)
         if not self._emit_timer.isActive():
             self._emit_timer.start()
 
@@ -166,10 +307,30 @@ class TimelineBar(QWidget):
         self.momentChanged.emit(self._moment)
 
     def _on_live_toggled(self, on: bool) -> None:
+        if on:
+            self.player.pause()
         if on and self._has_range:
             self.set_moment(self._last)
         self.liveChanged.emit(on)
 
+    def _on_density_chosen(self, fraction: float) -> None:
+        if self._has_range:
+            self.set_moment(self._first + round(fraction * (self._last - self._first)))
+
+    def _on_speed_chosen(self, index: int) -> None:
+        speed = int(self.speed_box.itemData(index))
+        self.player.speed = speed
+        self.playSpeedChanged.emit(speed)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        self.play_action.setChecked(playing)
+        self.play_action.setText("Pause" if playing else "Play")
+        self.play_action.setIcon(transport_icon("pause" if playing else "play"))
+
     def _set_enabled(self, on: bool) -> None:
-        for widget in (self.slider, self.known_then_box):  # Live stays available: it waits for the first report
+        # Live stays available: it waits for the first report
+        for widget in (self.slider, self.known_then_box, self.density, self.jump_edit):
             widget.setEnabled(on)
+        for action in (self.play_action, self.previous_action, self.next_action, self.home_action,
+                       self.end_action):
+            action.setEnabled(on)

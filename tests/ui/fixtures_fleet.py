@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import threading
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Callable, Iterable, Sequence
@@ -17,10 +18,13 @@ from uuid import UUID
 import numpy as np
 
 from domain import ais
-from domain.events import PositionReported, RecordedEvent, ShipRegistered
+from app.event_log import EventQuery
+from domain.events import OperatorNoteAdded, PositionReported, RecordedEvent, ShipRegistered, ship_stream
 from domain.events.base import Event
+from domain.ship import Ship
 from domain.temporal_index import FleetArrays, TemporalIndex
-from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, from_datetime
+from domain.tracks import Track, Trails
+from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, from_datetime, now_micros
 
 T0 = from_datetime(datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc))
 LATE_MMSI = 235_999_001          # its reports between T0+60 min and T0+90 min are recorded at T0+150 min
@@ -123,6 +127,7 @@ class InMemoryFleetSource:
             self.versions[event.stream_id] = max(self.versions.get(event.stream_id, 0), event.version)
         self._subscribers: list[Callable[[Sequence[RecordedEvent]], None]] = []
         self._lock = threading.Lock()
+        self.log: list[RecordedEvent] = list(events)  # every event, in log order (event_page, track, ...)
 
     def time_range(self) -> tuple[int, int] | None:
         return self.index.time_range()
@@ -157,8 +162,118 @@ class InMemoryFleetSource:
                 self.index.add(event)
             self.index.compact()
             self.event_count += len(events)
+            self.log.extend(events)
             self.last_position += len(events)
             subscribers = list(self._subscribers)
         for callback in subscribers:
             callback(events)
         return events
+
+    # --- the event log, one ship's track and details, notes (naive scans: this is a test double) ----------
+
+    operator = "Officer of the watch"
+    clock: Callable[[], int] = staticmethod(now_micros)
+
+    def _events(self) -> list[RecordedEvent]:
+        with self._lock:
+            return list(self.log)
+
+    def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
+        self.pages_asked = getattr(self, "pages_asked", 0) + 1
+        page = []
+        for event in self._events():
+            if event.position > after_position and event_matches(query, event):
+                page.append(event)
+                if len(page) >= limit:
+                    break
+        return page
+
+    def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
+        reports = [e for e in self._events()
+                   if isinstance(e.event, PositionReported) and e.event.mmsi == mmsi and start <= e.occurred_at <= end
+                   and (known_at is None or e.recorded_at <= known_at)]
+        reports.sort(key=lambda e: e.occurred_at)  # stable: ties stay in log order
+
+        def column(values, dtype):
+            return np.array(values, dtype=dtype)
+
+        nan = float("nan")
+        return Track(
+            mmsi=mmsi, occurred=column([e.occurred_at for e in reports], np.int64),
+            recorded=column([e.recorded_at for e in reports], np.int64),
+            lat=column([e.event.lat for e in reports], np.float64), lon=column([e.event.lon for e in reports], np.float64),
+            sog=column([nan if e.event.sog is None else e.event.sog for e in reports], np.float64),
+            cog=column([nan if e.event.cog is None else e.event.cog for e in reports], np.float64),
+            heading=column([nan if e.event.heading is None else e.event.heading for e in reports], np.float64),
+            status=column([-1 if e.event.nav_status is None else ais.NAV_STATUS_CODES[e.event.nav_status]
+                           for e in reports], np.int8))
+
+    def ship_details(self, mmsi: int, at: int, known_at: int | None = None) -> Ship | None:
+        stream = ship_stream(mmsi)
+        ship = None
+        for event in self._events():
+            if event.stream_id == stream and event.occurred_at <= at and (known_at is None or event.recorded_at <= known_at):
+                ship = (ship or Ship(mmsi)).evolve(event.event)
+        return ship
+
+    def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
+        now = self.clock()
+        who = operator or self.operator
+        note = OperatorNoteAdded(occurred_at=now, operator=who, text=text, mmsi=mmsi)
+        with self._lock:
+            [event] = in_log_order([(note, now)], self.last_position + 1, self.versions)
+            event = replace(event, metadata={"source": "operator", "operator": who})
+            self.log.append(event)
+            self.event_count += 1
+            self.last_position += 1
+            subscribers = list(self._subscribers)
+        for callback in subscribers:
+            callback([event])
+        return event
+
+
+    # --- trails, report times, event density (vectorised over the index's columns) ----------------------------
+
+    def _report_columns(self):
+        with self._lock:
+            track = self.index.positions
+            track.compact()
+            return (track.ship, track.occurred, track.recorded, track.values["lat"], track.values["lon"],
+                    np.array(self.index.mmsis, dtype=np.int64))
+
+    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
+        ship, occurred, recorded, lat, lon, mmsis = self._report_columns()
+        keep = (occurred > at - window) & (occurred <= at)  # rows are sorted by ship, then time
+        if known_at is not None:
+            keep &= recorded <= known_at
+        ship = ship[keep]
+        connect = np.zeros(len(ship), dtype=bool)
+        connect[:-1] = ship[:-1] == ship[1:]
+        return Trails(lon=lon[keep] / 10_000_000, lat=lat[keep] / 10_000_000, connect=connect,
+                      mmsi=mmsis[ship] if len(mmsis) else np.empty(0, np.int64))
+
+    def report_times(self, mmsi: int) -> np.ndarray:
+        ship, occurred, *_rest, mmsis = self._report_columns()
+        slot = np.flatnonzero(mmsis == mmsi)
+        if not len(slot):
+            return np.empty(0, np.int64)
+        return np.unique(occurred[ship == slot[0]])
+
+    def event_density(self, start: int, end: int, bins: int) -> np.ndarray:
+        self.density_asked = getattr(self, "density_asked", 0) + 1
+        counts = np.zeros(bins, dtype=np.int64)
+        span = max(1, end - start)
+        for event in self._events():
+            if start <= event.occurred_at <= end:
+                counts[min(bins - 1, (event.occurred_at - start) * bins // span)] += 1
+        return counts
+
+def event_matches(query: EventQuery, event: RecordedEvent) -> bool:
+    """The plain reading of an ``EventQuery``: what ``event_page`` must return, event by event."""
+    if query.mmsi is not None and event.stream_id != ship_stream(query.mmsi):
+        return False
+    if query.types is not None and event.type not in query.types:
+        return False
+    if query.occurred_from is not None and event.occurred_at < query.occurred_from:
+        return False
+    return query.occurred_to is None or event.occurred_at <= query.occurred_to

@@ -135,3 +135,20 @@ def test_the_legend_sits_in_the_corner_hiding_the_fewest_ships(map_view):
     map_view.update_land()
     hidden_in_each_corner = [map_view._ships_under(corner) for corner in map_view._legend_corners()]
     assert map_view._ships_under(map_view.legend.geometry()) <= min(hidden_in_each_corner) + 3
+
+
+def test_all_trails_are_one_curve_joined_only_within_each_ship(map_view):
+    source = InMemoryFleetSource(channel_fleet())
+    trails = source.trails(MOMENT, 30 * MICROS_PER_MINUTE)
+    map_view.show_trails(trails)
+    curve = map_view.trails.trails
+    x, y = curve.getData()
+    np.testing.assert_allclose(x, trails.lon)
+    np.testing.assert_allclose(y, mercator_y(trails.lat))
+    np.testing.assert_array_equal(curve.opts["connect"], trails.connect)
+    assert not trails.connect[np.flatnonzero(np.diff(trails.mmsi))].any()  # never from one ship to the next
+    curves = [item for item in map_view.view_box.addedItems if type(item).__name__ == "PlotCurveItem"]
+    assert len(curves) == 3  # all trails, the selected track, its part after the moment
+    assert curve.zValue() < map_view.ships.scatter.zValue()
+    map_view.show_trails(None)
+    assert len(curve.getData()[0]) == 0

@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from domain.temporal_index import FleetArrays
+from domain.tracks import Trails
 from ui import theme
 from ui.map.coastline import Coastline
 from ui.map.graticule import LatitudeAxis, LongitudeAxis
@@ -20,6 +21,7 @@ from ui.map.land_layer import LandLayer
 from ui.map.legend import ShipLegend
 from ui.map.projection import MAX_LATITUDE, GeoBox, mercator_y
 from ui.map.ship_layer import ShipLayer
+from ui.map.trail_layer import TrailLayer
 
 LAND_DEBOUNCE_MS = 80
 _MIN_FIT_SPAN = 0.25  # degrees: fitting a single ship still shows its surroundings
@@ -53,6 +55,7 @@ class MapView(QWidget):
                                 minXRange=0.005, minYRange=0.005, maxXRange=400.0, maxYRange=2 * _Y_LIMIT + 20)
 
         self.land = LandLayer(self.view_box, coastline or Coastline())
+        self.trails = TrailLayer(self.view_box)
         self.ships = ShipLayer(self.view_box)
         self.ships.scatter.sigClicked.connect(self._on_ships_clicked)
         self.legend = ShipLegend(self.plot)
@@ -89,6 +92,19 @@ class MapView(QWidget):
     def show_fleet(self, fleet: FleetArrays, at: int) -> None:
         """Draw the fleet as it was at ``at``."""
         self.ships.show_fleet(fleet, at)
+
+    def show_trails(self, trails: Trails | None) -> None:
+        """Draw every ship's recent trail (None: trails off)."""
+        self.trails.show_trails(trails)
+
+    def show_selected_track(self, lon: np.ndarray, lat: np.ndarray, ahead_lon: np.ndarray | None = None,
+                            ahead_lat: np.ndarray | None = None) -> None:
+        """Highlight the selected ship's track: up to the moment solid, after it dashed."""
+        self.trails.show_selected_track(lon, lat, ahead_lon, ahead_lat)
+
+    def set_speed_unit(self, unit: str) -> None:
+        """Write speeds in ship tooltips in knots or km/h (``ui.formatting.KNOTS`` / ``KMH``)."""
+        self.ships.speed_unit = unit
 
     def select_ship(self, mmsi: int | None) -> None:
         """Ring a ship (None: none); the view does not move (see ``ensure_visible``)."""

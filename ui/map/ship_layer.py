@@ -15,7 +15,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen, QTransform
 from domain import ais
 from domain.temporal_index import FleetArrays
 from ui import theme
-from ui.formatting import (format_age, format_course, format_position, format_speed, nav_status_text,
+from ui.formatting import (KNOTS, format_age, format_course, format_position, format_speed, nav_status_text,
                            ship_label, ship_type_name)
 from ui.map.projection import mercator_y
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
@@ -93,6 +93,7 @@ class ShipLayer:
         self.fleet: FleetArrays | None = None
         self.at = 0
         self.selected: int | None = None
+        self.speed_unit = KNOTS
         self.scatter = pg.ScatterPlotItem(pxMode=True, pen=outline, hoverable=True, tip=self.tooltip)
         self.scatter.setZValue(10)
         self.ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=28, brush=None,
@@ -148,7 +149,7 @@ class ShipLayer:
         return "\n".join((
             ship_label(fleet.names[row], mmsi),
             f"MMSI {mmsi} · {ship_type_name(int(fleet.ship_type[row]))}",
-            f"SOG {format_speed(fleet.sog[row])} kn · COG {format_course(fleet.cog[row])}°",
+            f"SOG {format_speed(fleet.sog[row], self.speed_unit)} {self.speed_unit} · COG {format_course(fleet.cog[row])}°",
             nav_status_text(int(fleet.status[row])),
             format_position(float(fleet.lat[row]), float(fleet.lon[row])),
             f"last report {format_age(self.at - int(fleet.last_report_at[row]))} before",

@@ -1,0 +1,86 @@
+"""The console's audit docks — the ship detail and the event log — and how they follow the window.
+
+The window owns the moment and the selected ship; these docks only listen: a new selection or moment
+updates the detail panel and the event log's 'selected ship' filter, a double-clicked event moves the
+timeline to it, and 'Full history' turns the event log to that ship.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from domain.events import RecordedEvent
+from ui.event_log import EventLogPanel
+from ui.event_log_model import mmsi_of_stream
+from ui.fleet_source import FleetSource
+from ui.ship_detail import ShipDetailPanel
+
+
+class ConsoleDocks(QObject):
+    """Builds the ship detail and event log docks into a ``MainWindow`` and keeps them in step with it."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.detail_dock = QDockWidget("Ship detail", window)
+        self.detail_dock.setObjectName("shipDetailDock")
+        self.event_log_dock = QDockWidget("Event log", window)
+        self.event_log_dock.setObjectName("eventLogDock")
+        self.detail: ShipDetailPanel | None = None
+        self.event_log: EventLogPanel | None = None
+        self.use_source(window.source)
+        window.add_dock(self.detail_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.add_dock(self.event_log_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.splitDockWidget(window.fleet_dock, self.detail_dock, Qt.Orientation.Vertical)
+        window.tabifyDockWidget(self.detail_dock, self.event_log_dock)
+        window.resizeDocks([window.fleet_dock, self.detail_dock], [3, 2], Qt.Orientation.Vertical)
+        self.detail_dock.raise_()
+        window.selectedShipChanged.connect(self._follow_selection)
+        window.momentShown.connect(self._follow_moment)
+
+    def use_source(self, source: FleetSource) -> None:
+        """(Re)build both panels over a source: at start, and when another store is opened."""
+        self.shutdown()
+        # The panels hear of new events through the window's own bridge (one subscription per window).
+        self.detail = ShipDetailPanel(source, live=False)
+        self.event_log = EventLogPanel(source, live=False)
+        self.detail.historyRequested.connect(self._show_history)
+        self.event_log.eventActivated.connect(self._go_to_event)
+        self.detail_dock.setWidget(self.detail)
+        self.event_log_dock.setWidget(self.event_log)
+
+    def add_events(self, events) -> None:
+        """News of committed events, on the GUI thread."""
+        for panel in (self.detail, self.event_log):
+            if panel is not None:
+                panel.add_events(events)
+
+    def shutdown(self) -> None:
+        for panel in (self.detail, self.event_log):
+            if panel is not None:
+                panel.shutdown()
+                panel.deleteLater()
+        self.detail = self.event_log = None
+
+    def _follow_selection(self, mmsi: int | None) -> None:
+        if self.event_log is not None:
+            self.event_log.set_selected_ship(mmsi)
+        self._follow_moment(self.window.moment)
+
+    def _follow_moment(self, at: int | None) -> None:
+        if self.detail is None or at is None:
+            return
+        self.detail.show_ship(self.window.selected_ship, at, self.window._known_at(at))
+
+    def _show_history(self, mmsi: int) -> None:
+        if self.event_log is not None:
+            self.event_log.show_ship_history(mmsi)
+            self.event_log_dock.show()
+            self.event_log_dock.raise_()
+
+    def _go_to_event(self, recorded: RecordedEvent) -> None:
+        """Move the timeline to the moment of a double-clicked event and select its ship."""
+        self.window.timeline.set_moment(recorded.occurred_at)
+        mmsi = mmsi_of_stream(recorded.stream_id)
+        if mmsi is not None:
+            self.window.select_ship(mmsi)

@@ -1,0 +1,188 @@
+"""The window's menus and their keys: File, View, Go, Help.
+
+Every shortcut lives here, in one table an operator could read. Keys without a modifier (Space, ←, →,
+Home, End, F) are window shortcuts: Qt offers them first to the widget with focus, and the filter box
+and the jump-to-time box take them as typing (they accept the shortcut-override event), so they never
+play, step or jump while the operator types.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from domain.time import MICROS_PER_MINUTE
+from ui.formatting import KMH, KNOTS, LOCAL, UTC
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+TRAIL_CHOICES = ((10, "10 min"), (30, "30 min"), (60, "1 h"), (180, "3 h"), (0, "Off"))
+EXPORT_LATER = "Audit reports arrive with the audit feature"
+
+
+def _action(window: "MainWindow", text: str, shortcut: str | None = None, slot=None, tip: str | None = None,
+            *, checkable: bool = False) -> QAction:
+    action = QAction(text, window)
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+    action.setCheckable(checkable)
+    if slot is not None:
+        action.triggered.connect(slot)
+    return action
+
+
+def _with_key(action: QAction, shortcut: str) -> QAction:
+    action.setShortcut(QKeySequence(shortcut))
+    tip = action.toolTip().split(" (")[0]
+    action.setToolTip(f"{tip} ({QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)})")
+    return action
+
+
+class ConsoleMenus:
+    """Builds the menu bar of a ``MainWindow`` and keeps its actions by name."""
+
+    def __init__(self, window: "MainWindow"):
+        self.window = window
+        bar = window.menuBar()
+        self.file_menu = bar.addMenu("&File")
+        self.view_menu = bar.addMenu("&View")
+        self.go_menu = bar.addMenu("&Go")
+        self.help_menu = bar.addMenu("&Help")
+        for menu in (self.file_menu, self.view_menu, self.go_menu, self.help_menu):
+            menu.setToolTipsVisible(True)
+        self._build_file()
+        self._build_view()
+        self._build_go()
+        self._build_help()
+
+    # --- File -------------------------------------------------------------------------------------------------
+
+    def _build_file(self) -> None:
+        w = self.window
+        self.open_store = _action(w, "&Open store…", "Ctrl+O", w.choose_store, "Open another event store")
+        self.export_report = _action(w, "&Export report…", "Ctrl+E", tip=EXPORT_LATER)
+        self.export_report.setEnabled(False)
+        self.quit = _action(w, "&Quit", "Ctrl+Q", w.close, "Close the console")
+        self.file_menu.addActions([self.open_store, self.export_report])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit)
+
+    # --- View -------------------------------------------------------------------------------------------------
+
+    def _build_view(self) -> None:
+        w = self.window
+        menu = self.view_menu
+        self.fit_fleet = w.map_view.fit_fleet_action
+        self.world = w.map_view.world_action
+        self.legend = w.map_view.legend_action
+        menu.addActions([self.fit_fleet, self.world, self.legend])
+        menu.addSeparator()
+
+        trails_menu = menu.addMenu("&Trails")
+        self.trail_group = QActionGroup(w)
+        self.trail_actions: dict[int, QAction] = {}
+        for minutes, label in TRAIL_CHOICES:
+            action = _action(w, label, checkable=True,
+                             tip="No trails" if not minutes else f"Draw each ship's last {label} of track")
+            action.setData(minutes)
+            action.triggered.connect(lambda _=False, m=minutes: w.set_trail_minutes(m))
+            self.trail_group.addAction(action)
+            trails_menu.addAction(action)
+            self.trail_actions[minutes] = action
+
+        time_menu = menu.addMenu("Time &zone")
+        self.zone_group = QActionGroup(w)
+        self.zone_actions = {
+            UTC: _action(w, "&UTC", slot=lambda: w.set_time_zone(UTC), checkable=True,
+                         tip="Write every time in UTC, the log's own clock"),
+            LOCAL: _action(w, "&Local time", slot=lambda: w.set_time_zone(LOCAL), checkable=True,
+                           tip="Write every time in this computer's time zone"),
+        }
+        for action in self.zone_actions.values():
+            self.zone_group.addAction(action)
+            time_menu.addAction(action)
+
+        units_menu = menu.addMenu("Speed &units")
+        self.unit_group = QActionGroup(w)
+        self.unit_actions = {
+            KNOTS: _action(w, "&Knots", slot=lambda: w.set_speed_unit(KNOTS), checkable=True),
+            KMH: _action(w, "k&m/h", slot=lambda: w.set_speed_unit(KMH), checkable=True),
+        }
+        for action in self.unit_actions.values():
+            self.unit_group.addAction(action)
+            units_menu.addAction(action)
+
+        menu.addSeparator()
+        self.full_screen = _action(w, "&Full screen", "F11", checkable=True, tip="Fill the whole screen")
+        self.full_screen.toggled.connect(w.set_full_screen)
+        menu.addAction(self.full_screen)
+        menu.addSeparator()
+        self.panels_menu: QMenu = menu.addMenu("&Panels")
+
+    def add_panel(self, toggle: QAction) -> None:
+        """Offer a dock's or toolbar's show/hide action under View › Panels."""
+        self.panels_menu.addAction(toggle)
+
+    def show_choices(self, trail_minutes: int, zone: str, unit: str) -> None:
+        """Tick the menu items matching the current choices."""
+        if trail_minutes in self.trail_actions:
+            self.trail_actions[trail_minutes].setChecked(True)
+        self.zone_actions[zone].setChecked(True)
+        self.unit_actions[unit].setChecked(True)
+
+    # --- Go -----------------------------------------------------------------------------------------------------
+
+    def _build_go(self) -> None:
+        w = self.window
+        timeline = w.timeline
+        self.play_pause = _with_key(timeline.play_action, "Space")
+        self.previous = _with_key(timeline.previous_action, "Left")
+        self.next = _with_key(timeline.next_action, "Right")
+        self.home = _with_key(timeline.home_action, "Home")
+        self.end = _with_key(timeline.end_action, "End")
+        self.go_menu.addAction(self.play_pause)
+        self.go_menu.addSeparator()
+        self.go_menu.addActions([self.previous, self.next])
+        self.minute_steps = []
+        for text, shortcut, minutes in (("Back 10 min", "Ctrl+Shift+Left", -10), ("Back 1 min", "Ctrl+Left", -1),
+                                        ("On 1 min", "Ctrl+Right", 1), ("On 10 min", "Ctrl+Shift+Right", 10)):
+            action = _action(w, text, shortcut, tip=f"Move the moment {text.lower()}")
+            action.triggered.connect(lambda _=False, m=minutes: timeline.step(m * MICROS_PER_MINUTE))
+            self.minute_steps.append(action)
+        self.go_menu.addActions(self.minute_steps)
+        self.go_menu.addSeparator()
+        self.go_menu.addActions([self.home, self.end])
+        self.jump = _action(w, "&Jump to time…", "Ctrl+G", timeline.focus_jump, "Type a time to go to")
+        self.live = _action(w, "&Live", "Ctrl+L", lambda: timeline.set_live(True), "Follow the newest reports")
+        self.go_menu.addActions([self.jump, self.live])
+        self.go_menu.addSeparator()
+        self.find_ship = _action(w, "&Find ship…", "Ctrl+F", w.find_ship, "Filter the fleet by name or MMSI")
+        self.go_menu.addAction(self.find_ship)
+        w.addActions([self.play_pause, self.previous, self.next, self.home, self.end, *self.minute_steps])
+
+    # --- Help ---------------------------------------------------------------------------------------------------
+
+    def _build_help(self) -> None:
+        self.about = _action(self.window, "&About Fleet Logbook", slot=self.window.show_about)
+        self.help_menu.addAction(self.about)
+
+    def shortcuts(self) -> dict[str, str]:
+        """Every action with a key, as {text: key} (for the tests and a future cheat sheet)."""
+        actions = [a for menu in (self.file_menu, self.view_menu, self.go_menu, self.help_menu)
+                   for a in _all_actions(menu)]
+        return {a.text(): a.shortcut().toString() for a in actions if not a.shortcut().isEmpty()}
+
+
+def _all_actions(menu: QMenu) -> list[QAction]:
+    out = []
+    for action in menu.actions():
+        if action.menu() is not None:
+            out += _all_actions(action.menu())
+        elif not action.isSeparator():
+            out.append(action)
+    return out

@@ -1,0 +1,72 @@
+"""The status bar: which store, how much is in it, the live feed and chain integrity, the selection, how many
+ships are shown, and the moment with its mode (live, replay, playing, as known then).
+
+The store's description and head are set only when news of events arrives (``describe`` may count rows);
+scrubbing updates only the cheap parts (ships shown, moment, selection).
+"""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+
+from ui.formatting import UTC, format_moment
+
+
+class ConsoleStatusBar(QStatusBar):
+    """Labels for the store, feed, integrity, selection, ships shown and the moment."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setSizeGripEnabled(False)
+        self.source_label = QLabel()
+        self.source_label.setObjectName("sourceLabel")
+        self.head_label = QLabel()
+        self.head_label.setObjectName("dimLabel")
+        self.feed_label = QLabel()
+        self.feed_label.setObjectName("feedLabel")
+        self.integrity_label = QLabel()
+        self.integrity_label.setObjectName("integrityLabel")
+        self.selection_label = QLabel()
+        self.ships_label = QLabel()
+        self.moment_label = QLabel()
+        self.moment_label.setObjectName("statusMomentLabel")
+        self.addWidget(self.source_label)
+        self.addWidget(self.head_label)
+        self.addWidget(self.feed_label)
+        self.addWidget(self.integrity_label)
+        self.addWidget(self.selection_label, 1)
+        self.addPermanentWidget(self.ships_label)
+        self.addPermanentWidget(self.moment_label)
+        for label in (self.feed_label, self.integrity_label):
+            label.setVisible(False)
+        self._head: int | None = None
+        self._zone = UTC
+
+    def set_store(self, description: str, time_range: tuple[int, int] | None) -> None:
+        """The store's one-line description and the time of its newest report."""
+        self.source_label.setText(description)
+        self.source_label.setToolTip(description)
+        self._head = None if time_range is None else time_range[1]
+        self._write_head()
+
+    def set_time_zone(self, zone: str) -> None:
+        self._zone = zone
+        self._write_head()
+
+    def set_feed_state(self, text: str) -> None:
+        """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden)."""
+        self.feed_label.setText(text)
+        self.feed_label.setVisible(bool(text))
+
+    def set_integrity(self, text: str) -> None:
+        """The hash chain's state, e.g. 'chain verified ✓' (empty: hidden)."""
+        self.integrity_label.setText(text)
+        self.integrity_label.setVisible(bool(text))
+
+    def set_view(self, ships: int, moment: int | None, mode: str, selection: str) -> None:
+        """What the map shows: how many ships, at which moment, in which mode; and the selected ship."""
+        self.ships_label.setText(f"{ships:,} ships shown")
+        self.moment_label.setText("no reports yet" if moment is None else f"{format_moment(moment, self._zone)} · {mode}")
+        self.selection_label.setText(selection)
+
+    def _write_head(self) -> None:
+        self.head_label.setText("" if self._head is None else f"newest report {format_moment(self._head, self._zone)}")
