@@ -11,7 +11,7 @@ from typing import Iterable
 
 from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QDateTimeEdit, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QDateTimeEdit, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from app.event_log import EventQuery
@@ -20,6 +20,7 @@ from domain.time import MICROS_PER_HOUR
 from ui.event_log_model import HEADERS, PAGE_SIZE, TYPE_NAMES, Column, EventLogModel, type_name
 from ui import theme
 from ui.fleet_source import FleetSource
+from ui.table_style import style_record_table
 from ui.live_bridge import LiveBridge
 
 _ROW_HEIGHT = 22
@@ -104,23 +105,7 @@ class EventLogPanel(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.model)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setCornerButtonEnabled(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
-        header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        metrics = self.view.fontMetrics()
-        for column, sample in _SAMPLE_TEXT.items():
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(HEADERS[column]))
-            self.view.setColumnWidth(column, width + 14)
+        style_record_table(self.view, _ROW_HEIGHT, _SAMPLE_TEXT, HEADERS)
         self.view.doubleClicked.connect(self._on_double_clicked)
 
         self._apply_timer = QTimer(self)

@@ -330,10 +330,4 @@ class EventLogModel(QAbstractTableModel):
 
 def matches(query: EventQuery, event: RecordedEvent) -> bool:
     """Whether an event is one the query asks for (the same reading as ``FleetSource.event_page``)."""
-    if query.mmsi is not None and event.stream_id != ship_stream(query.mmsi):
-        return False
-    if query.types is not None and event.type not in query.types:
-        return False
-    if query.occurred_from is not None and event.occurred_at < query.occurred_from:
-        return False
-    return query.occurred_to is None or event.occurred_at <= query.occurred_to
+    return query.matches(event)

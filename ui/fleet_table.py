@@ -7,11 +7,12 @@ selections made elsewhere (the map) through ``select_ship`` without echoing them
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView, QVBoxLayout,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout,
                                QWidget)
 
 from domain.temporal_index import FleetArrays
 from ui.fleet_model import HEADERS, MMSI_ROLE, SEARCH_ROLE, Column, FleetTableModel
+from ui.table_style import style_record_table
 
 _ROW_HEIGHT = 22
 _SAMPLE_TEXT = {Column.NAME: "PORTLAND EXPRESS 216", Column.MMSI: "000000000", Column.TYPE: "law enforcement",
@@ -53,22 +54,9 @@ class FleetTable(QWidget):
 
         self.view = QTableView()
         self.view.setModel(self.proxy)
-        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setAlternatingRowColors(True)
-        self.view.setShowGrid(False)
-        self.view.setWordWrap(False)
-        self.view.setCornerButtonEnabled(False)
-        self.view.verticalHeader().hide()
-        self.view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.view.verticalHeader().setDefaultSectionSize(_ROW_HEIGHT)
+        style_record_table(self.view, _ROW_HEIGHT, _SAMPLE_TEXT, HEADERS,
+                           extra=lambda column: 28 if column == Column.NAME else 10)
         header = self.view.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setStretchLastSection(True)
-        metrics = self.view.fontMetrics()
-        for column, sample in _SAMPLE_TEXT.items():
-            width = max(metrics.horizontalAdvance(sample), metrics.horizontalAdvance(HEADERS[column]) + 8)
-            self.view.setColumnWidth(column, width + (28 if column == Column.NAME else 10))
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)

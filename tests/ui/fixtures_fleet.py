@@ -270,10 +270,4 @@ class InMemoryFleetSource:
 
 def event_matches(query: EventQuery, event: RecordedEvent) -> bool:
     """The plain reading of an ``EventQuery``: what ``event_page`` must return, event by event."""
-    if query.mmsi is not None and event.stream_id != ship_stream(query.mmsi):
-        return False
-    if query.types is not None and event.type not in query.types:
-        return False
-    if query.occurred_from is not None and event.occurred_at < query.occurred_from:
-        return False
-    return query.occurred_to is None or event.occurred_at <= query.occurred_to
+    return query.matches(event)
