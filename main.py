@@ -179,38 +179,15 @@ def command_verify(args: argparse.Namespace) -> int:
 
 
 def command_gui(args: argparse.Namespace) -> int:
-    from app.demo_fleet import LiveDemoFleet, resume_simulator, seed_history
-    from app.fleet_service import FleetService
-    from app.scheduler import FleetScheduler
-    from domain.time import now_micros
+    from app.console_session import ConsoleSession, DemoFleetSpec
 
-    store = _open(args.db, create=True)
-    scheduler = FleetScheduler()
-    service = None
-    try:
-        simulator = None
-        if store.head().position == 0 and not store.read_only:
-            print(f"Preparing a demo fleet in {store.describe()}: {DEMO_SHIPS} ships, {DEMO_HOURS} h of history…",
-                  file=sys.stderr)
-            summary, simulator = seed_history(store, ships=DEMO_SHIPS, hours=DEMO_HOURS, seed=1, end=now_micros(),
-                                              progress=_progress_printer("simulating"))
-            print(f"{summary.appended:,} events in {summary.seconds:.0f} s", file=sys.stderr)
-        service = FleetService.open(store)
-        if args.screenshot is None and not store.read_only:
-            simulator = simulator or resume_simulator(store, now_micros())
-            if simulator is not None:
-                live = LiveDemoFleet(simulator, service.append)
-                scheduler.every(5, live.tick, "live-demo-fleet")
-            scheduler.every(10, service.refresh, "catch-up-with-other-writers")
-            scheduler.start()
-        from ui.gui import launch
+    location = args.db or default_store_path()
+    session = ConsoleSession(location, demo=DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS), live=args.screenshot is None)
+    if args.screenshot is not None and args.db is not None:
+        _open(args.db, create=True).close()  # a bad --db fails here, as one line, before any window
+    from ui.gui import launch
 
-        return launch(service, at=args.at, screenshot=args.screenshot)
-    finally:
-        scheduler.shutdown()
-        if service is not None:
-            service.save_snapshot()
-        store.close()
+    return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -229,6 +206,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--db", help="store file or sqlite:/// URL (default: the user data folder)")
     gui.add_argument("--at", type=_instant, help="show the fleet at this moment (ISO 8601) instead of live")
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
+    gui.add_argument("--ship", type=_mmsi, help="select this ship (MMSI)")
+    gui.add_argument("--panel", choices=("detail", "events"), help="bring this dock to the front")
     gui.set_defaults(run=command_gui)
 
     simulate = commands.add_parser("simulate", help="write a simulated fleet's history into a store")

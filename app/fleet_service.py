@@ -47,9 +47,15 @@ class FleetService:
 
     @classmethod
     def open(cls, store: EventStore, *, bus: EventBus | None = None, progress: Progress | None = None,
-             clock: Callable[[], int] = now_micros, operator: str | None = None) -> "FleetService":
+             cancelled: Callable[[], bool] = lambda: False, clock: Callable[[], int] = now_micros,
+             operator: str | None = None) -> "FleetService":
         """Build the index (from a snapshot when one matches) and return the service."""
-        return cls(store, bus or EventBus(), open_index(store, progress=progress), clock=clock, operator=operator)
+        index = open_index(store, progress=progress, cancelled=cancelled)
+        return cls(store, bus or EventBus(), index, clock=clock, operator=operator)
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
 
     # --- writing --------------------------------------------------------------------------------------------
 

@@ -27,6 +27,12 @@ class FleetScheduler:
     def every(self, seconds: float, job: Callable[[], object], job_id: str) -> None:
         self._scheduler.add_job(job, "interval", seconds=seconds, id=job_id, replace_existing=True)
 
+    def run_soon(self, job_id: str) -> None:
+        """Run a job now (on the scheduler's threads) instead of waiting for its first interval."""
+        from datetime import datetime, timezone
+
+        self._scheduler.modify_job(job_id, next_run_time=datetime.now(timezone.utc))
+
     def start(self) -> None:
         if not self._scheduler.running:
             self._scheduler.start()

@@ -427,9 +427,16 @@ class EventStore:
             digest = connection.execute(select(events.c.hash).where(events.c.position == position)).scalar()
         return None if digest is None else bytes(digest)
 
-    def verify(self) -> VerifyReport:
-        """Recompute the hash chain and check positions, versions, triggers and SQLite's integrity."""
-        return verify_log(self._engine)
+    def verify(self, *, after: VerifyReport | None = None) -> VerifyReport:
+        """Recompute the hash chain and check positions, versions, triggers and SQLite's integrity.
+
+        Given an earlier passing report, only the events after its head are checked (and not SQLite's
+        whole-file check): what a watch over a growing log re-runs every few seconds.
+        """
+        if after is None or not after.ok:
+            return verify_log(self._engine)
+        return verify_log(self._engine, after.head_position + 1, after.head_hash, after.stream_versions,
+                          sqlite_check=False)
 
     # --- quarantine -----------------------------------------------------------------------------------------
 

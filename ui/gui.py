@@ -1,6 +1,6 @@
 """Starting the console: ``launch(source)`` shows the main window and runs Qt, or saves a screenshot.
 
-The composition root (``main.py``) builds the ``FleetSource`` and calls ``launch``; nothing Qt exists
+The composition root (``main.py``) builds the ``ConsoleSession`` and calls ``launch``; nothing Qt exists
 before that call.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from ui.fleet_source import FleetSource
+from ui.console_session import ConsoleSession
 
 SCREENSHOT_SIZE = (1600, 1000)
 
@@ -24,18 +24,22 @@ def _has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-def launch(source: FleetSource, *, at: int | None = None, screenshot: Path | None = None) -> int:
-    """Show the console at ``at`` (default: the head of the log, following it live).
+def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path | None = None,
+           ship: int | None = None, panel: str | None = None) -> int:
+    """Open the console on ``session`` at ``at`` (default: the head of the log, following it live).
 
-    With ``screenshot``, render the window at 1600×1000 to that PNG after the first paint and return 0
-    without entering the event loop (offscreen when there is no display). Otherwise run the event loop
-    and return its exit code.
+    The window appears at once and the store opens on a worker thread behind a progress dialog. With
+    ``screenshot``, the store is opened first, the window rendered at 1600×1000 to that PNG (offscreen
+    when there is no display) and 0 returned without entering the event loop. ``ship`` selects a ship;
+    ``panel`` ("detail", "events") brings that dock to the front.
     """
     if screenshot is not None and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
     from PySide6.QtWidgets import QApplication
 
+    from ui.console_controller import ConsoleController
+    from ui.empty_source import EmptyFleetSource
     from ui.main_window import MainWindow
     from ui.settings import APPLICATION, ORGANISATION, UiSettings
     from ui.theme import apply_theme
@@ -46,18 +50,37 @@ def launch(source: FleetSource, *, at: int | None = None, screenshot: Path | Non
     apply_theme(app)
 
     if screenshot is not None:
+        source = session.load()
         window = MainWindow(source, at)  # no saved layout: a screenshot looks the same on every machine
         try:
+            _arrange(window, ship, panel)
             save_screenshot(window, Path(screenshot))
         finally:
             window.close()
             window.deleteLater()
+            session.close()
         return 0
 
-    window = MainWindow(source, at, settings=UiSettings.for_user())
+    window = MainWindow(EmptyFleetSource(), settings=UiSettings.for_user())
+    controller = ConsoleController(window)
     window.show()
+    loader = controller.open(session, at)
+    if ship is not None or panel is not None:
+        loader.loaded.connect(lambda _source: _arrange(window, ship, panel))
     _quit_on_interrupt(app)
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        controller.close()
+
+
+def _arrange(window, ship: int | None, panel: str | None) -> None:
+    if ship is not None:
+        window.select_ship(ship)
+    if panel == "events":
+        window.docks.event_log_dock.raise_()
+    elif panel == "detail":
+        window.docks.detail_dock.raise_()
 
 
 def _quit_on_interrupt(app) -> None:

@@ -140,3 +140,21 @@ def test_the_real_entry_point_runs_as_a_program(demo_db):
     missing = subprocess.run([sys.executable, str(ROOT / "main.py"), "verify", "--db", str(demo_db) + ".nope"],
                              capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert missing.returncode == 1 and missing.stderr.startswith("error: no store at")
+
+
+def test_gui_renders_a_screenshot_of_the_store_at_a_moment(demo_db, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    _, out, _ = run(capsys, "state", "--db", str(demo_db), "--at", END, "--json")
+    mmsi = json.loads(out)["ships"][0]["mmsi"]
+    shot = tmp_path / "console.png"
+    code, _, _ = run(capsys, "gui", "--db", str(demo_db), "--at", "2026-03-01T11:00:00Z", "--ship", str(mmsi),
+                     "--screenshot", str(shot))
+    assert code == 0 and QImage(str(shot)).width() == 1600
+
+
+def test_gui_on_a_file_that_is_not_a_store_is_one_line(tmp_path, capsys):
+    text = tmp_path / "notes.txt"
+    text.write_text("hello")
+    code, _, err = run(capsys, "gui", "--db", str(text), "--screenshot", str(tmp_path / "x.png"))
+    assert code == 1 and "not a Fleet Logbook store" in err and err.count("\n") == 1

@@ -1,0 +1,87 @@
+"""A console session: an empty store gets the demo fleet, jobs keep it live and verified, close is clean."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from app.console_session import ConsoleSession, DemoFleetSpec, LoadCancelled
+from app.demo_fleet import seed_history
+from domain.time import parse_instant
+from store import open_store
+
+NOW = parse_instant("2026-02-01T06:00:00Z")
+
+
+def wait_for(condition, seconds: float = 20.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        threading.Event().wait(0.05)
+    return condition()
+
+
+def test_an_empty_store_is_filled_with_the_demo_fleet_and_reported_as_it_goes(store_path):
+    reports = []
+    session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=0.5), clock=lambda: NOW, live=False)
+    service = session.load(progress=lambda done, total: reports.append((done, total)))
+    try:
+        assert service.event_count > 1_000 and len(service.state_at(NOW)) == 50
+        assert reports and all(0 <= done <= total for done, total in reports)
+    finally:
+        session.close()
+    reopened = open_store(store_path)
+    assert reopened.load_snapshot("temporal-index") is not None, "closing leaves an index snapshot"
+    reopened.close()
+
+
+def test_a_store_with_events_is_opened_as_it_is(store_path):
+    store = open_store(store_path)
+    seed_history(store, ships=50, hours=0.25, seed=4, end=NOW)
+    head = store.head().position
+    store.close()
+    session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=60, hours=1), clock=lambda: NOW, live=False)
+    try:
+        assert session.load().event_count == head
+    finally:
+        session.close()
+
+
+def test_cancelling_the_load_leaves_nothing_open(store_path):
+    session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=1), clock=lambda: NOW)
+    with pytest.raises(LoadCancelled):
+        session.load(cancelled=lambda: True)
+    assert session.service is None
+    store = open_store(store_path)  # the file is free and consistent
+    assert store.verify().ok
+    store.close()
+
+
+def test_jobs_verify_the_log_and_keep_the_demo_fleet_sailing(store_path):
+    clock = [NOW]
+    session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=0.25), clock=lambda: clock[0])
+    service = session.load()
+    before = service.event_count
+    session.start()
+    try:
+        assert wait_for(lambda: session.integrity_state().startswith("chain verified"))
+        clock[0] += 60_000_000
+        assert session.feed_state().startswith("demo fleet")
+    finally:
+        session.close()
+    assert service.store is not None and before > 0
+
+
+def test_a_read_only_session_never_writes(store_path):
+    store = open_store(store_path)
+    seed_history(store, ships=50, hours=0.25, seed=4, end=NOW)
+    store.close()
+    session = ConsoleSession(store_path, read_only=True, demo=DemoFleetSpec(), clock=lambda: NOW)
+    service = session.load()
+    try:
+        assert service.read_only
+        session.start()
+    finally:
+        session.close()

@@ -1,0 +1,72 @@
+"""The console over a real store: it opens off the GUI thread, shows the fleet, and an operator's note
+goes into the store and shows up in the event log."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+
+from app.console_session import ConsoleSession
+from app.demo_fleet import seed_history
+from domain.time import parse_instant
+from store import open_store
+from ui.console_controller import ConsoleController
+from ui.empty_source import EmptyFleetSource
+from ui.main_window import MainWindow
+
+NOW = parse_instant("2026-02-01T06:00:00Z")
+
+
+@pytest.fixture
+def demo_store(store_path):
+    store = open_store(store_path)
+    seed_history(store, ships=50, hours=0.5, seed=2, end=NOW)
+    store.close()
+    return store_path
+
+
+@pytest.fixture
+def console(qtbot, demo_store):
+    window = MainWindow(EmptyFleetSource())
+    qtbot.addWidget(window)
+    controller = ConsoleController(window)
+    session = ConsoleSession(demo_store, clock=lambda: NOW, live=False)
+    with qtbot.waitSignal(window.momentShown, timeout=20_000):
+        loader = controller.open(session)
+        qtbot.waitUntil(lambda: loader.finished.is_set(), timeout=20_000)
+    qtbot.waitUntil(lambda: controller.session is session, timeout=5_000)
+    yield window, controller, session
+    controller.close()
+    window.close()
+
+
+def test_the_store_opens_off_the_gui_thread_and_the_fleet_appears(console):
+    window, controller, session = console
+    assert len(window.fleet) == 50
+    assert window.source is session.service
+    assert "events" in window.source.describe()
+
+
+def test_a_note_written_in_the_console_is_in_the_store_and_the_event_log(qtbot, console):
+    window, controller, session = console
+    mmsi = int(window.fleet.mmsi[0])
+    window.select_ship(mmsi)
+    session.service.operator = "kim"
+    dialog = window.docks.detail.open_note_dialog()
+    dialog.text_edit.setPlainText("pilot boarded off the breakwater")
+    dialog.accept()
+    window.docks.event_log.show_ship_history(mmsi)
+    qtbot.waitUntil(lambda: any(getattr(e.event, "text", None) == "pilot boarded off the breakwater"
+                                for e in window.docks.event_log.model.events()), timeout=5_000)
+    stored = list(session.store.read_stream(f"ship-{mmsi}"))[-1]
+    assert stored.event.text == "pilot boarded off the breakwater" and stored.metadata["operator"] == "kim"
+
+
+def test_opening_a_missing_read_only_store_says_why_and_keeps_the_window(qtbot, console, tmp_path, monkeypatch):
+    window, controller, session = console
+    shown = []
+    monkeypatch.setattr("ui.console_controller.QMessageBox.warning", lambda *args: shown.append(args[2]))
+    other = ConsoleSession(tmp_path / "absent.sqlite", read_only=True)
+    loader = controller.open(other)
+    qtbot.waitUntil(lambda: loader.finished.is_set() and bool(shown), timeout=10_000)
+    assert "no store at" in shown[0] and controller.session is session

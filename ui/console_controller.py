@@ -1,0 +1,71 @@
+"""Runs a console session in a window: opens the store off the GUI thread, starts its jobs, shows their
+state in the status bar, switches stores on File › Open, and closes everything on exit."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QMessageBox
+
+from ui.console_session import ConsoleSession
+from ui.store_loading import StoreLoader, open_with_progress
+
+STATUS_POLL_MS = 2_000
+CLOSE_WAIT_S = 30.0
+
+
+class ConsoleController(QObject):
+    """The one place the window and the session meet."""
+
+    def __init__(self, window, parent: QObject | None = None):
+        super().__init__(parent or window)
+        self.window = window
+        self.session: ConsoleSession | None = None
+        self.loader: StoreLoader | None = None
+        self._status_timer = QTimer(self)
+        self._status_timer.setInterval(STATUS_POLL_MS)
+        self._status_timer.timeout.connect(self._show_session_state)
+        window.openStoreRequested.connect(self._open_other)
+
+    def open(self, session: ConsoleSession, at: int | None = None, label: str = "Opening the store…") -> StoreLoader:
+        """Load ``session`` with a progress dialog; the window switches to it when it is ready."""
+        if self.loader is not None and not self.loader.finished.is_set():
+            self.loader.cancel()
+        loader = open_with_progress(session, self.window, label)
+        loader.loaded.connect(lambda source: self._loaded(session, source, at))
+        loader.failed.connect(lambda message: self._failed(session, message))
+        self.loader = loader
+        return loader
+
+    def _loaded(self, session: ConsoleSession, source, at: int | None) -> None:
+        previous, self.session = self.session, session
+        self.window.set_source(source, at)
+        if previous is not None:
+            previous.close()
+        session.start()
+        self._status_timer.start()
+        self._show_session_state()
+
+    def _failed(self, session: ConsoleSession, message: str) -> None:
+        QMessageBox.warning(self.window, "Fleet Logbook", f"The store could not be opened:\n{message}")
+
+    def _open_other(self, path: str) -> None:
+        if self.session is None:
+            return
+        self.open(self.session.another(path), None, f"Opening {path}…")
+
+    def _show_session_state(self) -> None:
+        if self.session is not None:
+            self.window.set_feed_state(self.session.feed_state())
+            self.window.set_integrity(self.session.integrity_state())
+
+    def close(self) -> None:
+        """Wait for a load in flight (cancelled), then close the session and whatever that load opened."""
+        self._status_timer.stop()
+        loader = self.loader
+        if loader is not None and not loader.finished.is_set():
+            loader.cancel()
+            loader.finished.wait(CLOSE_WAIT_S)
+            if loader.session is not self.session:
+                loader.session.close()
+        if self.session is not None:
+            self.session.close()
+            self.session = None

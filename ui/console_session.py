@@ -1,0 +1,37 @@
+"""What the console needs from the application to open and run a store (``app.ConsoleSession``)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable, Protocol
+
+from ui.fleet_source import FleetSource
+
+Progress = Callable[[int, int], None]
+
+
+class ConsoleSession(Protocol):
+    read_only: bool
+
+    def load(self, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> FleetSource:
+        """Open the store and build what the console shows (slow: runs on a worker thread)."""
+        ...
+
+    def start(self) -> None:
+        """Start the session's background jobs (live feed, integrity watch, …)."""
+        ...
+
+    def feed_state(self) -> str:
+        """A short text on the live feed for the status bar ('' when none)."""
+        ...
+
+    def integrity_state(self) -> str:
+        """A short text on the log's integrity for the status bar ('' before the first check)."""
+        ...
+
+    def close(self) -> None:
+        """Stop the jobs and close the store."""
+        ...
+
+    def another(self, location: str | Path) -> "ConsoleSession":
+        """A session for another store."""
+        ...

@@ -1,0 +1,58 @@
+"""The source a window shows while its store is still opening: no ships, no events, nothing to do."""
+from __future__ import annotations
+
+from typing import Callable, Sequence
+
+import numpy as np
+
+from app.event_log import EventQuery
+from domain.events import RecordedEvent
+from domain.ship import Ship
+from domain.tracks import Track, Trails
+from ui.fleet_model import empty_fleet
+
+
+class EmptyFleetSource:
+    """A ``FleetSource`` with an empty log (read-only: notes wait for a store)."""
+
+    operator = ""
+    read_only = True
+
+    def __init__(self, description: str = "opening the store…"):
+        self._description = description
+
+    def time_range(self) -> tuple[int, int] | None:
+        return None
+
+    def state_at(self, at: int, known_at: int | None = None):
+        return empty_fleet()
+
+    def describe(self) -> str:
+        return self._description
+
+    def subscribe(self, callback: Callable[[Sequence[RecordedEvent]], None]) -> Callable[[], None]:
+        return lambda: None
+
+    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
+        nothing = np.empty(0)
+        return Trails(lon=nothing, lat=nothing, connect=np.empty(0, bool), mmsi=np.empty(0, np.int64))
+
+    def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
+        nothing = np.empty(0)
+        return Track(mmsi, np.empty(0, np.int64), np.empty(0, np.int64), nothing, nothing, nothing, nothing, nothing,
+                     np.empty(0, np.int8))
+
+    def report_times(self, mmsi: int) -> np.ndarray:
+        return np.empty(0, np.int64)
+
+    def ship_details(self, mmsi: int, at: int, known_at: int | None = None) -> Ship | None:
+        return None
+
+    def event_density(self, start: int, end: int, bins: int) -> np.ndarray:
+        return np.zeros(bins, np.int64)
+
+    def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
+        return []
+
+    def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
+        raise PermissionError("no store is open yet")

@@ -1,0 +1,77 @@
+"""Opening a store without freezing the window: the session's ``load`` runs on a worker thread while a
+progress dialog shows how far it got and offers Cancel.
+
+The worker gets only the session (no widgets); it reports by signals, which Qt queues to the GUI thread.
+"""
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ui.console_session import ConsoleSession
+
+_STEPS = 1_000
+
+
+class StoreLoader(QObject):
+    """Runs ``session.load`` on the thread pool; emits ``progressed``, then ``loaded`` or ``failed``."""
+
+    progressed = Signal(int)       # per mille done
+    loaded = Signal(object)        # the FleetSource
+    failed = Signal(str)           # why not (a cancel says so too)
+
+    def __init__(self, session: ConsoleSession, parent: QObject | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._cancel = threading.Event()
+        self.finished = threading.Event()
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(_LoadJob(self))
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progressed.emit(int(_STEPS * done / total) if total > 0 else 0)
+
+
+class _LoadJob(QRunnable):
+    def __init__(self, loader: StoreLoader):
+        super().__init__()
+        self._loader = loader
+
+    def run(self) -> None:
+        loader = self._loader
+        try:
+            source = loader.session.load(loader._progress, loader.cancelled)
+        except Exception as error:  # shown to the operator: any failure to open becomes a message
+            loader.failed.emit(str(error) or type(error).__name__)
+        else:
+            loader.loaded.emit(source)
+        finally:
+            loader.finished.set()
+
+
+def open_with_progress(session: ConsoleSession, parent: QWidget, label: str) -> StoreLoader:
+    """Start loading ``session`` with a modal progress dialog over ``parent``; connect to the loader's
+    ``loaded``/``failed`` to take the result."""
+    loader = StoreLoader(session, parent)
+    dialog = QProgressDialog(label, "Cancel", 0, _STEPS, parent)
+    dialog.setWindowTitle("Fleet Logbook")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(250)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    loader.progressed.connect(dialog.setValue)
+    dialog.canceled.connect(loader.cancel)
+    loader.loaded.connect(lambda _source: dialog.close())
+    loader.failed.connect(lambda _message: dialog.close())
+    loader.dialog = dialog  # type: ignore[attr-defined]
+    loader.start()
+    return loader
