@@ -11,6 +11,7 @@ from typing import Callable
 from domain.events import RecordedEvent
 from domain.temporal_index import TemporalIndex
 from store import EventStore
+from store.collector import collector_paused
 from store.position_blocks import read_for_index
 
 SNAPSHOT_NAME = "temporal-index"
@@ -42,6 +43,15 @@ def catch_up(store: EventStore, index: TemporalIndex, *, progress: Progress | No
              cancelled: Callable[[], bool] = lambda: False) -> None:
     """Fold every event after ``index.log_position`` into the index."""
     head = store.head().position
+    with collector_paused():
+        _fold_log(store, index, head, progress, cancelled)
+    index.compact()
+    if progress is not None:
+        progress(head, head)
+
+
+def _fold_log(store: EventStore, index: TemporalIndex, head: int, progress: Progress | None,
+              cancelled: Callable[[], bool]) -> None:
     for item in read_for_index(store, index.log_position + 1):
         if cancelled():
             raise IndexBuildCancelled()
@@ -52,9 +62,6 @@ def catch_up(store: EventStore, index: TemporalIndex, *, progress: Progress | No
                                item.heading, item.status, item.last_position)
         if progress is not None:
             progress(item.last_position, head)
-    index.compact()
-    if progress is not None:
-        progress(head, head)
 
 
 def save_snapshot(store: EventStore, index: TemporalIndex) -> bool:

@@ -6,12 +6,10 @@ per-stream versions, chains hashes, and inserts the whole batch with one execute
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import threading
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
@@ -24,6 +22,7 @@ from domain.events import NewEvent, RecordedEvent
 from domain.hash_chain import GENESIS_HASH
 from domain.time import now_micros
 from store.codec import decode_event
+from store.collector import collector_paused
 from store.event_ids import random_uuid_bytes
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.interning import Interned
@@ -94,19 +93,6 @@ class RawEvent:
     recorded_at: int
     payload_json: str
     hash: bytes
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a batch's rows are made: they hold no cycles, and a
-    collection pass every few hundred new tuples costs a tenth of the append time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class _AlreadyStored(Exception):
@@ -208,7 +194,7 @@ class EventStore:
                 raise ConcurrencyError(name, want, have)
         event_ids = random_uuid_bytes(len(items))
         rows: list[tuple] = []
-        with _collector_paused():
+        with collector_paused():
             self._prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows)
         if rows:
             # Driver-level executemany: the rows are already plain tuples in column order, so SQLAlchemy's
@@ -385,7 +371,7 @@ class EventStore:
             position = batch[-1].position + 1
 
     def iter_raw(self, from_position: int = 1, *, type_names: Sequence[str] | None = None,
-                 page: int = 50_000) -> Iterator[list[RawEvent]]:
+                 page: int = 10_000) -> Iterator[list[RawEvent]]:
         """Undecoded rows in log order, a page at a time, for readers that parse payloads in bulk."""
         position = from_position
         while True:

@@ -35,7 +35,7 @@ class PositionBlock:
     last_position: int
 
 
-def read_for_index(store: EventStore, from_position: int, page: int = 50_000) -> Iterator[PositionBlock | RecordedEvent]:
+def read_for_index(store: EventStore, from_position: int, page: int = 10_000) -> Iterator[PositionBlock | RecordedEvent]:
     """Everything from ``from_position`` in log order: position blocks and other events."""
     slots_by_layout: dict[str, tuple[int, ...]] = {}
     for raw_page in store.iter_raw(from_position, page=page):

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from domain.hash_chain import GENESIS_HASH, SEPARATOR, chain_hash
+from store.collector import collector_paused
 from store.schema import IMMUTABLE_TABLES, event_metadata, event_types, events, streams
 
-_PAGE = 50_000
+_PAGE = 10_000  # small pages: each fetch holds the interpreter lock while it builds its rows
 EXPECTED_TRIGGERS = frozenset(f"{table}_no_{verb}" for table in IMMUTABLE_TABLES for verb in ("update", "delete"))
 
 
@@ -52,14 +53,29 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
     expected_position = from_position
     previous = previous_hash
     versions = dict(stream_versions or {})
-    bad_position: int | None = None
-    problem: str | None = None
     query = (select(events.c.position, events.c.event_id, streams.c.name, events.c.version, event_types.c.name,
                     event_types.c.schema_version, event_types.c.layout, events.c.occurred_at, events.c.recorded_at,
                     event_metadata.c.json, events.c.payload, events.c.hash)
              .select_from(events.join(streams, events.c.stream == streams.c.id)
                           .join(event_types, events.c.type == event_types.c.id)
                           .join(event_metadata, events.c.metadata == event_metadata.c.id)))
+    with collector_paused():
+        bad_position, problem, expected_position, previous = _walk_chain(
+            engine, query, expected_position, previous, versions)
+    head_position = expected_position - 1
+    checks["hash_chain"] = "ok" if bad_position is None else f"broken at position {bad_position}: {problem}"
+    ok = bad_position is None and all(value == "ok" for value in checks.values())
+    if bad_position is None and not ok:
+        problem = next(f"{name}: {value}" for name, value in checks.items() if value != "ok")
+    return VerifyReport(ok=ok, events=head_position, head_position=head_position,
+                        head_hash=previous if bad_position is None else b"", first_bad_position=bad_position,
+                        problem=problem, checks=checks, stream_versions=versions)
+
+
+def _walk_chain(engine: Engine, query, expected_position: int, previous: bytes, versions: dict[str, int]):
+    """Recompute hashes from ``expected_position`` on; the first bad position and why, or None."""
+    bad_position: int | None = None
+    problem: str | None = None
     while bad_position is None:
         with engine.connect() as connection:
             rows = connection.execute(query.where(events.c.position >= expected_position)
@@ -83,11 +99,4 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
             expected_position += 1
         if len(rows) < _PAGE:
             break
-    head_position = expected_position - 1
-    checks["hash_chain"] = "ok" if bad_position is None else f"broken at position {bad_position}: {problem}"
-    ok = bad_position is None and all(value == "ok" for value in checks.values())
-    if bad_position is None and not ok:
-        problem = next(f"{name}: {value}" for name, value in checks.items() if value != "ok")
-    return VerifyReport(ok=ok, events=head_position, head_position=head_position,
-                        head_hash=previous if bad_position is None else b"", first_bad_position=bad_position,
-                        problem=problem, checks=checks, stream_versions=versions)
+    return bad_position, problem, expected_position, previous

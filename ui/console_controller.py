@@ -40,6 +40,12 @@ class ConsoleController(QObject):
         self.window.set_source(source, at)
         if previous is not None:
             previous.close()
+        # The jobs start on the next turn of the event loop: the switch itself is a frame's work already.
+        QTimer.singleShot(0, lambda: self._start_jobs(session))
+
+    def _start_jobs(self, session: ConsoleSession) -> None:
+        if session is not self.session:
+            return
         session.start()
         self._status_timer.start()
         self._show_session_state()
