@@ -78,6 +78,8 @@ def _arrange(window, ship: int | None, panel: str | None) -> None:
     if ship is not None:
         window.select_ship(ship)
     if panel == "events":
+        if ship is not None:
+            window.docks.event_log.show_ship_history(ship)
         window.docks.event_log_dock.raise_()
     elif panel == "detail":
         window.docks.detail_dock.raise_()
