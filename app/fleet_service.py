@@ -14,7 +14,9 @@ import numpy as np
 
 from app.event_bus import EventBus, Subscriber
 from app.fleet_index import Progress, catch_up, open_index, save_snapshot
+from app.alerts import AlertLog
 from app.event_log import EventQuery
+from domain.alert_board import AlertView
 from domain.events import NewEvent, OperatorNoteAdded, RecordedEvent, ShipDetailsChanged, ShipRegistered, ship_stream
 from domain.ship import Ship, ShipState
 from domain.temporal_index import FleetArrays, TemporalIndex
@@ -44,6 +46,8 @@ class FleetService:
         self._lock = threading.RLock()
         self._static_cache: dict[int, list[RecordedEvent]] = {}
         bus.subscribe(self._forget_static)
+        self.alerts = AlertLog(store, self.append, clock=clock)
+        bus.subscribe(self.alerts.notice)
 
     @classmethod
     def open(cls, store: EventStore, *, bus: EventBus | None = None, progress: Progress | None = None,
@@ -161,6 +165,14 @@ class FleetService:
         for recorded in events:
             if isinstance(recorded.event, (ShipRegistered, ShipDetailsChanged)):
                 self._static_cache.pop(recorded.event.mmsi, None)
+
+    def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
+        """Alerts raised by ``at`` (recorded by ``known_at``), open or acknowledged as of then."""
+        return self.alerts.alerts_at(at, known_at)
+
+    def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
+        """Append the operator's acknowledgement of an open alert."""
+        return self.alerts.acknowledge(alert_id, self.operator, comment)
 
     def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
         return self.store.read_page(after_position=after_position, limit=limit,

@@ -1,4 +1,5 @@
-"""The console's audit docks — the ship detail and the event log — and how they follow the window.
+"""The console's docks beside the fleet table — ship detail, event log, alerts — and how they follow
+the window.
 
 The window owns the moment and the selected ship; these docks only listen: a new selection or moment
 updates the detail panel and the event log's 'selected ship' filter, a double-clicked event moves the
@@ -10,6 +11,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from domain.events import RecordedEvent
+from ui.alerts_panel import AlertsPanel
 from ui.event_log import EventLogPanel
 from ui.event_log_model import mmsi_of_stream
 from ui.fleet_source import FleetSource
@@ -26,13 +28,18 @@ class ConsoleDocks(QObject):
         self.detail_dock.setObjectName("shipDetailDock")
         self.event_log_dock = QDockWidget("Event log", window)
         self.event_log_dock.setObjectName("eventLogDock")
+        self.alerts_dock = QDockWidget("Alerts", window)
+        self.alerts_dock.setObjectName("alertsDock")
         self.detail: ShipDetailPanel | None = None
         self.event_log: EventLogPanel | None = None
+        self.alerts: AlertsPanel | None = None
         self.use_source(window.source)
         window.add_dock(self.detail_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         window.add_dock(self.event_log_dock, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.add_dock(self.alerts_dock, Qt.DockWidgetArea.RightDockWidgetArea)
         window.splitDockWidget(window.fleet_dock, self.detail_dock, Qt.Orientation.Vertical)
         window.tabifyDockWidget(self.detail_dock, self.event_log_dock)
+        window.tabifyDockWidget(self.event_log_dock, self.alerts_dock)
         window.resizeDocks([window.fleet_dock, self.detail_dock], [3, 2], Qt.Orientation.Vertical)
         self.detail_dock.raise_()
         window.selectedShipChanged.connect(self._follow_selection)
@@ -44,10 +51,15 @@ class ConsoleDocks(QObject):
         # The panels hear of new events through the window's own bridge (one subscription per window).
         self.detail = ShipDetailPanel(source, live=False)
         self.event_log = EventLogPanel(source, live=False)
+        self.alerts = AlertsPanel(source)
         self.detail.historyRequested.connect(self._show_history)
         self.event_log.eventActivated.connect(self._go_to_event)
+        self.alerts.shipSelected.connect(self.window.select_ship)
+        self.alerts.alertActivated.connect(lambda alert: self._go_to(alert.raised_at, alert.mmsi))
+        self.alerts.alertAcknowledged.connect(lambda _event: self._follow_moment(self.window.moment))
         self.detail_dock.setWidget(self.detail)
         self.event_log_dock.setWidget(self.event_log)
+        self.alerts_dock.setWidget(self.alerts)
 
     def add_events(self, events) -> None:
         """News of committed events, on the GUI thread."""
@@ -60,7 +72,9 @@ class ConsoleDocks(QObject):
             if panel is not None:
                 panel.shutdown()
                 panel.deleteLater()
-        self.detail = self.event_log = None
+        if self.alerts is not None:
+            self.alerts.deleteLater()
+        self.detail = self.event_log = self.alerts = None
 
     def _follow_selection(self, mmsi: int | None) -> None:
         if self.event_log is not None:
@@ -68,9 +82,11 @@ class ConsoleDocks(QObject):
         self._follow_moment(self.window.moment)
 
     def _follow_moment(self, at: int | None) -> None:
-        if self.detail is None or at is None:
+        if self.detail is None or self.alerts is None or at is None:
             return
-        self.detail.show_ship(self.window.selected_ship, at, self.window._known_at(at))
+        known_at = self.window._known_at(at)
+        self.detail.show_ship(self.window.selected_ship, at, known_at)
+        self.alerts.show_moment(at, known_at, fleet=self.window.fleet)
 
     def _show_history(self, mmsi: int) -> None:
         if self.event_log is not None:
@@ -80,7 +96,9 @@ class ConsoleDocks(QObject):
 
     def _go_to_event(self, recorded: RecordedEvent) -> None:
         """Move the timeline to the moment of a double-clicked event and select its ship."""
-        self.window.timeline.set_moment(recorded.occurred_at)
-        mmsi = mmsi_of_stream(recorded.stream_id)
+        self._go_to(recorded.occurred_at, mmsi_of_stream(recorded.stream_id))
+
+    def _go_to(self, at: int, mmsi: int | None) -> None:
+        self.window.timeline.set_moment(at)
         if mmsi is not None:
             self.window.select_ship(mmsi)

@@ -54,5 +54,11 @@ class EmptyFleetSource:
     def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
         return []
 
+    def alerts_at(self, at: int, known_at: int | None = None) -> list:
+        return []
+
+    def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
+        raise PermissionError("no store is open yet")
+
     def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
         raise PermissionError("no store is open yet")

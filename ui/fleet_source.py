@@ -9,6 +9,7 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 import numpy as np
 
 from app.event_log import EventQuery
+from domain.alert_board import AlertView
 from domain.events import RecordedEvent
 from domain.ship import Ship
 from domain.temporal_index import FleetArrays
@@ -68,4 +69,12 @@ class FleetSource(Protocol):
     @property
     def operator(self) -> str:
         """The operator's name for notes and acknowledgements."""
+        ...
+
+    def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
+        """Alerts raised by ``at`` (recorded by ``known_at``), with their state as of then."""
+        ...
+
+    def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
+        """Append the operator's acknowledgement of an open alert (raises when it cannot be)."""
         ...

@@ -1,6 +1,9 @@
 """Domain events, one module per family, and the registry that maps stored type names to classes."""
 from domain.events.base import (Event, build_event, event_class, event_type, payload_fields, register,
                                 registered_event_types)
+from domain.events.alerts import (ALERT_EVENT_TYPES, ALERT_TYPE_NAMES, SEVERITIES, AlertEvent, CloseQuarters,
+                                  PortArrived, PortDeparted, SignalLost, SignalRestored, SpeedLimitExceeded,
+                                  ZoneEntered, ZoneExited)
 from domain.events.envelope import NewEvent, RecordedEvent
 from domain.events.operators import OPERATIONS_STREAM, AlertAcknowledged, OperatorNoteAdded
 from domain.events.ships import (PositionReported, ShipDetailsChanged, ShipEvent, ShipRegistered, quantise_degrees,
@@ -12,4 +15,6 @@ __all__ = [
     "NewEvent", "RecordedEvent", "OPERATIONS_STREAM", "AlertAcknowledged", "OperatorNoteAdded",
     "PositionReported", "ShipDetailsChanged", "ShipEvent", "ShipRegistered", "quantise_degrees", "quantise_tenths",
     "ship_stream", "UPCASTERS", "UpcasterRegistry",
+    "ALERT_EVENT_TYPES", "ALERT_TYPE_NAMES", "SEVERITIES", "AlertEvent", "CloseQuarters", "PortArrived",
+    "PortDeparted", "SignalLost", "SignalRestored", "SpeedLimitExceeded", "ZoneEntered", "ZoneExited",
 ]

@@ -18,6 +18,7 @@ from uuid import UUID
 import numpy as np
 
 from domain import ais
+from domain.alert_board import fold_alerts
 from app.event_log import EventQuery
 from domain.events import OperatorNoteAdded, PositionReported, RecordedEvent, ShipRegistered, ship_stream
 from domain.events.base import Event
@@ -177,6 +178,13 @@ class InMemoryFleetSource:
     def _events(self) -> list[RecordedEvent]:
         with self._lock:
             return list(self.log)
+
+    def alerts_at(self, at: int, known_at: int | None = None):
+        """The plain fold of the alert events in the log."""
+        return fold_alerts(list(self.log), at, known_at)
+
+    def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
+        raise PermissionError("this test source takes no acknowledgements")
 
     def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
         self.pages_asked = getattr(self, "pages_asked", 0) + 1

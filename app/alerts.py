@@ -1,0 +1,90 @@
+"""AlertLog: the alert board of one store for the console, and acknowledging alerts.
+
+The log's alert events and acknowledgements are read once, a page at a time and only those types
+(``store.read_page(type_names=...)``), on first use; after that the log is kept current by ``notice``,
+which the integrator subscribes to the event bus, so asking for the board at a moment never reads the
+store again. Events may arrive twice (the bus and the first read overlapping) or out of order (two writers
+publishing): the board keeps each log position once, in occurred order.
+
+``acknowledge`` appends an ``AlertAcknowledged`` through the function it was given (``FleetService.append``,
+which also publishes it) and raises an ``AlertError`` for an alert that is unknown, already acknowledged or a
+notice, before anything is appended.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable, Iterable, Sequence
+
+from domain.alert_board import AlertBoard, AlertView, check_acknowledgeable
+from domain.events import ALERT_TYPE_NAMES, AlertAcknowledged, NewEvent, RecordedEvent
+from domain.time import now_micros
+from store import AppendResult, EventStore
+
+ALERT_FACT_TYPES: tuple[str, ...] = ALERT_TYPE_NAMES + (AlertAcknowledged.TYPE,)
+PAGE_SIZE = 2_000
+
+Append = Callable[[Iterable[NewEvent]], AppendResult]
+
+
+class AlertLog:
+    """The alerts of one store: the board at any moment, and acknowledgements."""
+
+    def __init__(self, store: EventStore, append: Append | None = None, *, clock: Callable[[], int] = now_micros,
+                 page_size: int = PAGE_SIZE):
+        self._store = store
+        self._append = append if append is not None else store.append_batch
+        self._clock = clock
+        self._page_size = page_size
+        self._board = AlertBoard()
+        self._loaded = False
+        self._lock = threading.RLock()
+        self.pages_read = 0
+
+    def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
+        """Alerts raised by ``at`` (recorded by ``known_at``), open or acknowledged then, in raised order."""
+        with self._lock:
+            self._load()
+            return self._board.at(at, known_at)
+
+    def latest(self) -> list[AlertView]:
+        """Every alert in the log as it stands now."""
+        with self._lock:
+            self._load()
+            return self._board.latest()
+
+    def notice(self, events: Sequence[RecordedEvent]) -> None:
+        """Fold newly committed events in (an event-bus subscriber; any thread)."""
+        with self._lock:
+            self._board.add_all(events)
+
+    def acknowledge(self, alert_id: str, operator: str, comment: str | None = None, *,
+                    clock: Callable[[], int] | None = None) -> RecordedEvent:
+        """Append an operator's acknowledgement of an open alert and return it as recorded.
+
+        It occurs now (by ``clock``), but never before the alert was raised: a log whose times run ahead of
+        this machine's clock still gets an acknowledgement that the board applies.
+        """
+        with self._lock:
+            alert = check_acknowledgeable(self.latest(), alert_id)
+            now = (clock or self._clock)()
+            if comment is not None:
+                comment = comment.strip() or None
+            acknowledgement = AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=operator,
+                                                mmsi=alert.mmsi, alert_id=alert_id, comment=comment)
+            result = self._append([NewEvent(acknowledgement, recorded_at=now,
+                                            metadata={"source": "operator", "operator": operator})])
+            self._board.add_all(result.appended)  # when the append function does not publish to notice()
+            return result.appended[0]
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        after = 0
+        while True:
+            page = self._store.read_page(after_position=after, limit=self._page_size, type_names=ALERT_FACT_TYPES)
+            self.pages_read += 1
+            self._board.add_all(page)
+            if len(page) < self._page_size:
+                break
+            after = page[-1].position
+        self._loaded = True

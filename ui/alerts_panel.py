@@ -1,0 +1,321 @@
+"""The alerts dock: the alert board at the selected moment, and acknowledging an open alert.
+
+``AlertsPanel`` shows an ``AlertsModel`` of ``source.alerts_at(at, known_at)`` (newest first), all of them
+or only the open ones. Selecting an alert emits ``shipSelected(mmsi)``; double-clicking it emits
+``alertActivated(AlertView)`` so the window can move the timeline to when it was raised. "Acknowledge…"
+opens ``AcknowledgeDialog`` (the operator's name, an optional comment) and, on OK, calls
+``source.acknowledge_alert(alert_id, comment)``; the dialog closes only when the log took it. A read-only
+log disables the button and says why.
+
+An acknowledgement occurs now. Shown at an earlier moment, the alert is still open then: the panel says so
+under the table rather than pretending the past changed.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
+                               QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
+
+from domain.alert_board import OPEN, AlertView
+from domain.events import RecordedEvent
+from domain.temporal_index import FleetArrays
+from ui import theme
+from ui.alerts_model import HEADERS, AlertsModel, Column, alert_type_name, ship_text
+from ui.formatting import format_moment
+from ui.table_style import style_record_table
+
+MAX_COMMENT_LENGTH = 2_000  # what AlertAcknowledged accepts
+EMPTY_TEXT = "No alerts at this moment"
+EMPTY_OPEN_TEXT = "No open alerts at this moment"
+READ_ONLY_TIP = "The log is open read-only: acknowledgements cannot be written to it"
+_ROW_HEIGHT = 22
+_SAMPLE_TEXT = {Column.SEVERITY: "Critical", Column.RAISED: "2026-11-25 14:03:12",
+                Column.SHIP: "PORTLAND EXPRESS 216 · 235000007", Column.TYPE: "Signal restored",
+                Column.SUMMARY: "12.4 kn in the Solent 10 kn zone (limit 10 kn)", Column.STATE: "Acknowledged",
+                Column.ACKNOWLEDGED_BY: "Officer of the watch", Column.ACKNOWLEDGED_AT: "2026-11-25 14:03:12"}
+_STYLE = f"""
+#alertsEmpty {{ color: {theme.DIM_TEXT}; font-size: 11pt; }}
+#alertsMessage, #alertsCount {{ color: {theme.DIM_TEXT}; }}
+QToolButton#alertsFilter {{ border: 1px solid {theme.BORDER}; padding: 2px 10px; }}
+QToolButton#alertsFilter:checked {{ background: {theme.HIGHLIGHT}; border-color: {theme.HIGHLIGHT}; }}
+"""
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+class AcknowledgeDialog(QDialog):
+    """Acknowledge one alert, signed with the operator's name, with an optional comment."""
+
+    def __init__(self, operator: str, alert: AlertView, ship: str, submit: Callable[[str | None], RecordedEvent],
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Acknowledge alert")
+        self.setObjectName("acknowledgeDialog")
+        self._submit = submit
+        self.alert = alert
+        self.recorded: RecordedEvent | None = None
+
+        self.alert_label = QLabel(f"<b>{_escape(alert_type_name(alert.type))}</b> · {_escape(ship)}<br>"
+                                  f"{_escape(alert.summary)}<br>"
+                                  f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(alert.raised_at)}</span>")
+        self.alert_label.setWordWrap(True)
+        self.operator_label = QLabel(f"Acknowledged by <b>{_escape(operator)}</b>")
+        self.comment_edit = QPlainTextEdit()
+        self.comment_edit.setPlaceholderText("Comment (optional): what you checked or did")
+        self.comment_edit.setTabChangesFocus(True)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #ff6b6b;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Acknowledge")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.comment_edit.textChanged.connect(self._update_ok)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.alert_label)
+        layout.addWidget(self.operator_label)
+        layout.addWidget(self.comment_edit, 1)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.resize(440, 240)
+
+    def comment(self) -> str | None:
+        return self.comment_edit.toPlainText().strip() or None
+
+    def accept(self) -> None:
+        """Append the acknowledgement; close only if the log took it."""
+        comment = self.comment()
+        if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
+            return
+        try:
+            self.recorded = self._submit(comment)
+        except Exception as error:  # the log refused (already acknowledged, read-only, busy): say why, stay open
+            self.error_label.setText(f"The alert was not acknowledged: {error}")
+            self.error_label.show()
+            return
+        super().accept()
+
+    def _update_ok(self) -> None:
+        length = len(self.comment() or "")
+        self.ok_button.setEnabled(length <= MAX_COMMENT_LENGTH)
+        if length > MAX_COMMENT_LENGTH:
+            self.error_label.setText(f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters ({length:,} now).")
+            self.error_label.show()
+        elif self.error_label.isVisible():
+            self.error_label.hide()
+
+
+class AlertsPanel(QWidget):
+    """The alert board at the selected moment; to be put in a dock by the window."""
+
+    shipSelected = Signal(object)    # MMSI (int) of the selected alert's ship
+    alertActivated = Signal(object)  # AlertView, when the operator double-clicks an alert
+    alertAcknowledged = Signal(object)  # RecordedEvent of an acknowledgement made here
+
+    def __init__(self, source, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("alertsPanel")
+        self.setStyleSheet(_STYLE)
+        self._source = source
+        self._at: int | None = None
+        self._known_at: int | None = None
+        self.dialog: AcknowledgeDialog | None = None
+
+        self.model = AlertsModel(self)
+        self.open_button = self._filter_button("Open", "Only alerts waiting for an operator")
+        self.all_button = self._filter_button("All", "Every alert and notice raised by this moment")
+        self.all_button.setChecked(True)
+        self.filter_group = QButtonGroup(self)
+        self.filter_group.setExclusive(True)
+        self.filter_group.addButton(self.open_button)
+        self.filter_group.addButton(self.all_button)
+        self.open_button.toggled.connect(self._on_filter)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("alertsCount")
+        self.acknowledge_button = QPushButton("Acknowledge…")
+        self.acknowledge_button.setObjectName("acknowledgeButton")
+        self.acknowledge_button.clicked.connect(self.open_acknowledge_dialog)
+
+        self.view = QTableView()
+        self.view.setModel(self.model)
+        style_record_table(self.view, _ROW_HEIGHT, _SAMPLE_TEXT, HEADERS,
+                           extra=lambda column: 40 if column == Column.SEVERITY else 14)  # the marker, bold text
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
+        self.empty_label = QLabel(EMPTY_TEXT)
+        self.empty_label.setObjectName("alertsEmpty")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty_label)
+        self.message_label = QLabel()
+        self.message_label.setObjectName("alertsMessage")
+        self.message_label.setWordWrap(True)
+        self.message_label.hide()
+
+        controls = QHBoxLayout()
+        controls.setSpacing(0)
+        controls.addWidget(self.open_button)
+        controls.addWidget(self.all_button)
+        controls.addSpacing(12)
+        controls.addWidget(self.count_label)
+        controls.addStretch(1)
+        controls.addWidget(self.acknowledge_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(4)
+        layout.addLayout(controls)
+        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.message_label)
+
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.modelReset, self.model.dataChanged):
+            signal.connect(self._update_state)
+        self._update_state()
+
+    def _filter_button(self, text: str, tip: str) -> QToolButton:
+        button = QToolButton()
+        button.setObjectName("alertsFilter")
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setCheckable(True)
+        return button
+
+    # --- fed by the window ------------------------------------------------------------------------------
+
+    @property
+    def read_only(self) -> bool:
+        return bool(getattr(self._source, "read_only", False))
+
+    def show_moment(self, at: int, known_at: int | None = None, *, fleet: FleetArrays | None = None) -> None:
+        """Show the board at ``at`` (as known at ``known_at``). Pass ``fleet`` (the fleet at that moment) when
+        the window has it already, to name the ships without asking the source again."""
+        self._at, self._known_at = at, known_at
+        board = self._source.alerts_at(at, known_at)
+        names: dict[int, str | None] = {}
+        if board:
+            if fleet is None:
+                fleet = self._source.state_at(at, known_at)
+            names = _names_of(fleet, {alert.mmsi for alert in board})
+        self.model.set_alerts(board, names)
+        self._update_state()
+
+    def set_open_only(self, open_only: bool) -> None:
+        """Show only open alerts (True) or all alerts and notices."""
+        (self.open_button if open_only else self.all_button).setChecked(True)
+
+    def selected_alert(self) -> AlertView | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.alert_at(rows[0].row()) if rows else None
+
+    def select_alert(self, alert_id: str | None) -> None:
+        """Select an alert's row (None: clear)."""
+        row = None if alert_id is None else self.model.row_of(alert_id)
+        if row is None:
+            self.view.clearSelection()
+        else:
+            self.view.selectRow(row)
+            self.view.scrollTo(self.model.index(row, 0))
+
+    # --- acknowledging ------------------------------------------------------------------------------------
+
+    def open_acknowledge_dialog(self) -> AcknowledgeDialog | None:
+        """Open the dialog for the selected open alert (window-modal, not blocking); returns it."""
+        alert = self.selected_alert()
+        if alert is None or alert.state != OPEN or self.read_only:
+            return None
+        dialog = AcknowledgeDialog(self._source.operator, alert, self.model.ship_of(alert),
+                                   lambda comment: self._source.acknowledge_alert(alert.alert_id, comment), self)
+        dialog.accepted.connect(lambda: self._acknowledged(dialog))
+        dialog.finished.connect(self._dialog_closed)
+        self.dialog = dialog
+        dialog.open()
+        dialog.comment_edit.setFocus()
+        return dialog
+
+    def _acknowledged(self, dialog: AcknowledgeDialog) -> None:
+        recorded = dialog.recorded
+        if self._at is not None:
+            self.show_moment(self._at, self._known_at)
+        shown = next((a for a in self.model.board if a.alert_id == dialog.alert.alert_id), None)
+        if recorded is not None and shown is not None and shown.state == OPEN:
+            self.message_label.setText(f"Acknowledged {format_moment(recorded.occurred_at)}, after the moment shown: "
+                                       "the alert was still open then.")
+            self.message_label.show()
+        else:
+            self.message_label.hide()
+        if recorded is not None:
+            self.alertAcknowledged.emit(recorded)
+
+    def _dialog_closed(self, _result: int) -> None:
+        if self.dialog is not None:
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    # --- internals ---------------------------------------------------------------------------------------
+
+    def _on_filter(self, open_only: bool) -> None:
+        self.model.set_open_only(open_only)
+        self._update_state()
+
+    def _on_selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.message_label.hide()
+        alert = self.selected_alert()
+        if alert is not None:
+            self.shipSelected.emit(alert.mmsi)
+        self._update_button()
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.alertActivated.emit(self.model.alert_at(index.row()))
+
+    def _update_state(self, *_args) -> None:
+        board = self.model.board
+        open_count = sum(alert.state == OPEN for alert in board)
+        if self.model.rowCount():
+            self.stack.setCurrentWidget(self.view)
+        else:
+            self.empty_label.setText(EMPTY_OPEN_TEXT if board else EMPTY_TEXT)
+            self.stack.setCurrentWidget(self.empty_label)
+        shown = len(board)
+        self.count_label.setText(f"{open_count:,} open · {shown:,} alert{'' if shown == 1 else 's'}" if shown
+                                 else "")
+        self._update_button()
+
+    def _update_button(self) -> None:
+        alert = self.selected_alert()
+        if self.read_only:
+            enabled, tip = False, READ_ONLY_TIP
+        elif alert is None:
+            enabled, tip = False, "Select an open alert to acknowledge it"
+        elif alert.state == OPEN:
+            enabled, tip = True, "Acknowledge the selected alert, with an optional comment"
+        elif alert.acknowledged_by:
+            enabled, tip = False, f"Already acknowledged by {alert.acknowledged_by}"
+        else:
+            enabled, tip = False, "A notice needs no acknowledgement"
+        self.acknowledge_button.setEnabled(enabled)
+        self.acknowledge_button.setToolTip(tip)
+
+
+def _names_of(fleet: FleetArrays, wanted: set[int]) -> dict[int, str | None]:
+    """The names of some ships in a fleet picture (sorted by MMSI)."""
+    names: dict[int, str | None] = {}
+    if not len(fleet.mmsi):
+        return names
+    mmsis = np.fromiter(sorted(wanted), dtype=np.int64, count=len(wanted))
+    rows = np.clip(np.searchsorted(fleet.mmsi, mmsis), 0, len(fleet.mmsi) - 1)
+    for mmsi, row in zip(mmsis.tolist(), rows.tolist()):
+        if int(fleet.mmsi[row]) == mmsi:
+            names[mmsi] = fleet.names[row] or None
+    return names
+
+
+__all__ = ["AcknowledgeDialog", "AlertsPanel", "EMPTY_TEXT", "EMPTY_OPEN_TEXT", "READ_ONLY_TIP", "ship_text"]
