@@ -30,6 +30,7 @@ class ShipState:
     heading: int | None
     nav_status: str | None
     last_report_at: int
+    destination: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,4 +95,4 @@ class Ship:
         if self.lat is None or self.lon is None or self.last_report_at is None:
             raise ValueError(f"ship {self.mmsi} has no position yet")
         return ShipState(self.mmsi, self.name, self.ship_type, self.lat, self.lon, self.sog, self.cog, self.heading,
-                         self.nav_status, self.last_report_at)
+                         self.nav_status, self.last_report_at, self.destination)

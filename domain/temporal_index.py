@@ -27,7 +27,7 @@ from domain.tracks import Track, Trails
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 65_536
-_SNAPSHOT_FORMAT = 2
+_SNAPSHOT_FORMAT = 3
 _DELTA_COLUMNS = ("ship", "occurred", "v_lat", "v_lon")
 
 POSITION_COLUMNS: dict[str, np.dtype] = {
@@ -244,7 +244,8 @@ class _Track:
 class FleetArrays:
     """The state of every positioned ship at a moment, as columns ready for a plot or a table.
 
-    Missing values: NaN for sog/cog/heading, -1 for status and type codes, None in ``names``.
+    Missing values: NaN for sog/cog/heading, -1 for status and type codes, None in ``names`` and
+    ``destinations``.
     """
 
     mmsi: np.ndarray
@@ -258,6 +259,7 @@ class FleetArrays:
     last_report_at: np.ndarray
     recorded_at: np.ndarray
     names: np.ndarray
+    destinations: np.ndarray
 
     def __len__(self) -> int:
         return len(self.mmsi)
@@ -274,7 +276,7 @@ class FleetArrays:
                 sog=None if np.isnan(sog) else float(sog), cog=None if np.isnan(cog) else float(cog),
                 heading=None if np.isnan(heading) else int(heading),
                 nav_status=ais.NAV_STATUSES[self.status[i]] if self.status[i] >= 0 else None,
-                last_report_at=int(self.last_report_at[i])))
+                last_report_at=int(self.last_report_at[i]), destination=self.destinations[i]))
         return states
 
 
@@ -293,6 +295,7 @@ class TemporalIndex:
         self.positions = _Track(POSITION_COLUMNS)
         self.ship_names = _Track(VALUE_COLUMN)
         self.ship_types = _Track(VALUE_COLUMN)
+        self.destinations = _Track(VALUE_COLUMN)  # values: codes into the same text vocabulary as names
         self.log_position = 0
         self._by_mmsi: np.ndarray | None = None
         self._mmsi_array: np.ndarray | None = None
@@ -329,6 +332,9 @@ class TemporalIndex:
                 self.ship_names.append(slot, event.occurred_at, recorded.recorded_at, self._name_value(event.name))
             if event.ship_type is not None:
                 self.ship_types.append(slot, event.occurred_at, recorded.recorded_at, ais.SHIP_TYPE_CODES[event.ship_type])
+            destination = getattr(event, "destination", None)
+            if destination is not None:
+                self.destinations.append(slot, event.occurred_at, recorded.recorded_at, self._name_value(destination))
         self.log_position = max(self.log_position, recorded.position)
 
     def add_all(self, events: Iterable[RecordedEvent]) -> None:
@@ -347,7 +353,7 @@ class TemporalIndex:
         self.log_position = max(self.log_position, last_position)
 
     def compact(self) -> None:
-        for track in (self.positions, self.ship_names, self.ship_types):
+        for track in self._tracks():
             track.compact()
 
     # --- asking ---------------------------------------------------------------------------------------------
@@ -358,7 +364,13 @@ class TemporalIndex:
 
     @property
     def nbytes(self) -> int:
-        return self.positions.nbytes + self.ship_names.nbytes + self.ship_types.nbytes + 8 * len(self.mmsis)
+        return sum(track.nbytes for _, track in self._tracks_by_prefix()) + 8 * len(self.mmsis)
+
+    def _tracks_by_prefix(self) -> tuple[tuple[str, _Track], ...]:
+        return (("p_", self.positions), ("n_", self.ship_names), ("t_", self.ship_types), ("d_", self.destinations))
+
+    def _tracks(self) -> tuple[_Track, ...]:
+        return tuple(track for _, track in self._tracks_by_prefix())
 
     def time_range(self) -> tuple[int, int] | None:
         """The first and last ``occurred_at`` of any report, or None when there is none."""
@@ -373,10 +385,12 @@ class TemporalIndex:
         found, occurred, recorded, v = self.positions.latest(n, at, known_at)
         named, _, _, name_v = self.ship_names.latest(n, at, known_at)
         typed, _, _, type_v = self.ship_types.latest(n, at, known_at)
+        bound, _, _, destination_v = self.destinations.latest(n, at, known_at)
         order = self._mmsi_order()
         slots = order[found[order]]
         names_all = np.array(self._names + [None], dtype=object)
         name_codes = np.where(named, name_v["value"], len(self._names))
+        destination_codes = np.where(bound, destination_v["value"], len(self._names))
         return FleetArrays(
             mmsi=self._mmsi_values()[slots],
             lat=v["lat"][slots] / 10_000_000, lon=v["lon"][slots] / 10_000_000,
@@ -385,7 +399,7 @@ class TemporalIndex:
             status=v["status"][slots].astype(np.int8),
             ship_type=np.where(typed, type_v["value"], _NONE)[slots].astype(np.int8),
             last_report_at=occurred[slots], recorded_at=recorded[slots],
-            names=names_all[name_codes[slots]],
+            names=names_all[name_codes[slots]], destinations=names_all[destination_codes[slots]],
         )
 
     def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
@@ -453,7 +467,7 @@ class TemporalIndex:
         """
         self.compact()
         arrays: dict[str, np.ndarray] = {}
-        for prefix, track in (("p_", self.positions), ("n_", self.ship_names), ("t_", self.ship_types)):
+        for prefix, track in self._tracks_by_prefix():
             columns = dict(track.arrays())
             columns["recorded"] = columns["recorded"] - columns["occurred"]
             for name in _DELTA_COLUMNS:
@@ -482,7 +496,7 @@ class TemporalIndex:
                 index.slot_of(mmsi)
             for name in header["names"]:
                 index._name_value(name)
-            for prefix, track in (("p_", index.positions), ("n_", index.ship_names), ("t_", index.ship_types)):
+            for prefix, track in index._tracks_by_prefix():
                 columns = {k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)}
                 for name in _DELTA_COLUMNS:
                     if name in columns:

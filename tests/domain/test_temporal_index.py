@@ -48,7 +48,8 @@ def reports(draw):
                                ship_type=draw(st.one_of(st.none(), st.sampled_from(ais.SHIP_TYPES))))
     else:
         event = ShipDetailsChanged(mmsi=mmsi, occurred_at=occurred, name=draw(st.sampled_from(["CIRRUS", "DELTA"])),
-                                   ship_type=draw(st.one_of(st.none(), st.sampled_from(ais.SHIP_TYPES))))
+                                   ship_type=draw(st.one_of(st.none(), st.sampled_from(ais.SHIP_TYPES))),
+                                   destination=draw(st.sampled_from([None, "ROTTERDAM", "CIRRUS"])))
     return NewEvent(event, recorded_at=occurred + lag)
 
 
