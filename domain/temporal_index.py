@@ -27,7 +27,7 @@ from domain.tracks import Track, Trails
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 65_536
-_SNAPSHOT_FORMAT = 3
+_SNAPSHOT_FORMAT = 4
 _DELTA_COLUMNS = ("ship", "occurred", "v_lat", "v_lon")
 
 POSITION_COLUMNS: dict[str, np.dtype] = {
@@ -244,8 +244,8 @@ class _Track:
 class FleetArrays:
     """The state of every positioned ship at a moment, as columns ready for a plot or a table.
 
-    Missing values: NaN for sog/cog/heading, -1 for status and type codes, None in ``names`` and
-    ``destinations``.
+    Missing values: NaN for sog/cog/heading, -1 for status and type codes, None in ``names``,
+    ``destinations`` and ``callsigns``.
     """
 
     mmsi: np.ndarray
@@ -260,6 +260,7 @@ class FleetArrays:
     recorded_at: np.ndarray
     names: np.ndarray
     destinations: np.ndarray
+    callsigns: np.ndarray
 
     def __len__(self) -> int:
         return len(self.mmsi)
@@ -296,6 +297,7 @@ class TemporalIndex:
         self.ship_names = _Track(VALUE_COLUMN)
         self.ship_types = _Track(VALUE_COLUMN)
         self.destinations = _Track(VALUE_COLUMN)  # values: codes into the same text vocabulary as names
+        self.callsigns = _Track(VALUE_COLUMN)
         self.log_position = 0
         self._by_mmsi: np.ndarray | None = None
         self._mmsi_array: np.ndarray | None = None
@@ -332,6 +334,8 @@ class TemporalIndex:
                 self.ship_names.append(slot, event.occurred_at, recorded.recorded_at, self._name_value(event.name))
             if event.ship_type is not None:
                 self.ship_types.append(slot, event.occurred_at, recorded.recorded_at, ais.SHIP_TYPE_CODES[event.ship_type])
+            if event.callsign is not None:
+                self.callsigns.append(slot, event.occurred_at, recorded.recorded_at, self._name_value(event.callsign))
             destination = getattr(event, "destination", None)
             if destination is not None:
                 self.destinations.append(slot, event.occurred_at, recorded.recorded_at, self._name_value(destination))
@@ -367,7 +371,8 @@ class TemporalIndex:
         return sum(track.nbytes for _, track in self._tracks_by_prefix()) + 8 * len(self.mmsis)
 
     def _tracks_by_prefix(self) -> tuple[tuple[str, _Track], ...]:
-        return (("p_", self.positions), ("n_", self.ship_names), ("t_", self.ship_types), ("d_", self.destinations))
+        return (("p_", self.positions), ("n_", self.ship_names), ("t_", self.ship_types), ("d_", self.destinations),
+                ("c_", self.callsigns))
 
     def _tracks(self) -> tuple[_Track, ...]:
         return tuple(track for _, track in self._tracks_by_prefix())
@@ -386,11 +391,13 @@ class TemporalIndex:
         named, _, _, name_v = self.ship_names.latest(n, at, known_at)
         typed, _, _, type_v = self.ship_types.latest(n, at, known_at)
         bound, _, _, destination_v = self.destinations.latest(n, at, known_at)
+        signed, _, _, callsign_v = self.callsigns.latest(n, at, known_at)
         order = self._mmsi_order()
         slots = order[found[order]]
         names_all = np.array(self._names + [None], dtype=object)
         name_codes = np.where(named, name_v["value"], len(self._names))
         destination_codes = np.where(bound, destination_v["value"], len(self._names))
+        callsign_codes = np.where(signed, callsign_v["value"], len(self._names))
         return FleetArrays(
             mmsi=self._mmsi_values()[slots],
             lat=v["lat"][slots] / 10_000_000, lon=v["lon"][slots] / 10_000_000,
@@ -400,6 +407,7 @@ class TemporalIndex:
             ship_type=np.where(typed, type_v["value"], _NONE)[slots].astype(np.int8),
             last_report_at=occurred[slots], recorded_at=recorded[slots],
             names=names_all[name_codes[slots]], destinations=names_all[destination_codes[slots]],
+            callsigns=names_all[callsign_codes[slots]],
         )
 
     def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
