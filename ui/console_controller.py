@@ -2,6 +2,8 @@
 state in the status bar, switches stores on File › Open, and closes everything on exit."""
 from __future__ import annotations
 
+from typing import Callable
+
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QMessageBox
 
@@ -25,19 +27,23 @@ class ConsoleController(QObject):
         self._status_timer.timeout.connect(self._show_session_state)
         window.openStoreRequested.connect(self._open_other)
 
-    def open(self, session: ConsoleSession, at: int | None = None, label: str = "Opening the store…") -> StoreLoader:
-        """Load ``session`` with a progress dialog; the window switches to it when it is ready."""
+    def open(self, session: ConsoleSession, at: int | None = None, label: str = "Opening the store…",
+             then: Callable[[], None] | None = None) -> StoreLoader:
+        """Load ``session`` with a progress dialog; the window switches to it when it is ready (and then
+        ``then`` runs)."""
         if self.loader is not None and not self.loader.finished.is_set():
             self.loader.cancel()
-        loader = open_with_progress(session, self.window, label)
-        loader.loaded.connect(lambda source: self._loaded(session, source, at))
-        loader.failed.connect(lambda message: self._failed(session, message))
+        loader = open_with_progress(session, self.window, label,
+                                    on_loaded=lambda source: self._loaded(session, source, at, then),
+                                    on_failed=lambda message: self._failed(session, message))
         self.loader = loader
         return loader
 
-    def _loaded(self, session: ConsoleSession, source, at: int | None) -> None:
+    def _loaded(self, session: ConsoleSession, source, at: int | None, then: Callable[[], None] | None) -> None:
         previous, self.session = self.session, session
         self.window.set_source(source, at)
+        if then is not None:
+            QTimer.singleShot(0, then)  # after the docks are rebuilt over the new source
         if previous is not None:
             previous.close()
         # The jobs start on the next turn of the event loop: the switch itself is a frame's work already.

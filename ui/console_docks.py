@@ -46,7 +46,8 @@ class ConsoleDocks(QObject):
         window.momentShown.connect(self._follow_moment)
 
     def use_source(self, source: FleetSource) -> None:
-        """(Re)build both panels over a source: at start, and when another store is opened."""
+        """(Re)build the panels over a source: at start, and when another store is opened (the window
+        asks one event-loop turn after switching, so the switch and the rebuild are separate frames)."""
         self.shutdown()
         # The panels hear of new events through the window's own bridge (one subscription per window).
         self.detail = ShipDetailPanel(source, live=False)
@@ -60,6 +61,8 @@ class ConsoleDocks(QObject):
         self.detail_dock.setWidget(self.detail)
         self.event_log_dock.setWidget(self.event_log)
         self.alerts_dock.setWidget(self.alerts)
+        if self.window.moment is not None:
+            self._follow_moment(self.window.moment)
 
     def add_events(self, events) -> None:
         """News of committed events, on the GUI thread."""

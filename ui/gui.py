@@ -64,9 +64,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     window = MainWindow(EmptyFleetSource(), settings=UiSettings.for_user())
     controller = ConsoleController(window)
     window.show()
-    loader = controller.open(session, at)
-    if ship is not None or panel is not None:
-        loader.loaded.connect(lambda _source: _arrange(window, ship, panel))
+    controller.open(session, at, then=lambda: _arrange(window, ship, panel))
     _quit_on_interrupt(app)
     try:
         return app.exec()

@@ -163,7 +163,7 @@ class MainWindow(QMainWindow):
             self.live.deleteLater()
         self.source = source
         self.history = SelectedHistory(source)
-        self.docks.use_source(source)
+        QTimer.singleShot(0, lambda: self.docks.use_source(source) if self.source is source else None)
         self._earliest_news, self._density_range, self._framed = None, None, False
         self.select_ship(None)
         self._start(at)

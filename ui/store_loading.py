@@ -6,6 +6,7 @@ The worker gets only the session (no widgets); it reports by signals, which Qt q
 from __future__ import annotations
 
 import threading
+from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -58,9 +59,10 @@ class _LoadJob(QRunnable):
             loader.finished.set()
 
 
-def open_with_progress(session: ConsoleSession, parent: QWidget, label: str) -> StoreLoader:
-    """Start loading ``session`` with a modal progress dialog over ``parent``; connect to the loader's
-    ``loaded``/``failed`` to take the result."""
+def open_with_progress(session: ConsoleSession, parent: QWidget, label: str,
+                       on_loaded: Callable[[object], None], on_failed: Callable[[str], None]) -> StoreLoader:
+    """Start loading ``session`` with a modal progress dialog over ``parent``; the result goes to
+    ``on_loaded`` (the source) or ``on_failed`` (why not), both called on the GUI thread."""
     loader = StoreLoader(session, parent)
     dialog = QProgressDialog(label, "Cancel", 0, _STEPS, parent)
     dialog.setWindowTitle("Fleet Logbook")
@@ -72,6 +74,8 @@ def open_with_progress(session: ConsoleSession, parent: QWidget, label: str) -> 
     dialog.canceled.connect(loader.cancel)
     loader.loaded.connect(lambda _source: dialog.close())
     loader.failed.connect(lambda _message: dialog.close())
+    loader.loaded.connect(on_loaded)  # connected before the worker starts, so no result can be missed
+    loader.failed.connect(on_failed)
     loader.dialog = dialog  # type: ignore[attr-defined]
     loader.start()
     return loader
