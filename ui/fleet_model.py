@@ -54,7 +54,8 @@ _ALIGNMENT_OF_COLUMN = [(_RIGHT if column in _NUMERIC else _LEFT).value for colu
 def empty_fleet() -> FleetArrays:
     f64, i8, i64 = np.empty(0, np.float64), np.empty(0, np.int8), np.empty(0, np.int64)
     return FleetArrays(mmsi=i64, lat=f64, lon=f64, sog=f64, cog=f64, heading=f64, status=i8, ship_type=i8,
-                       last_report_at=i64, recorded_at=i64, names=np.empty(0, dtype=object))
+                       last_report_at=i64, recorded_at=i64, names=np.empty(0, dtype=object),
+                       destinations=np.empty(0, dtype=object), callsigns=np.empty(0, dtype=object))
 
 
 def _ranks(names: tuple[str, ...]) -> np.ndarray:
@@ -101,6 +102,25 @@ def sort_order(fleet: FleetArrays, at: int, column: int, descending: bool) -> np
     if descending and column >= 0:
         key = -key
     return np.lexsort((fleet.mmsi, key, missing))
+
+
+def changed_columns(old: FleetArrays, old_at: int, new: FleetArrays, at: int) -> list[int]:
+    """The columns whose cells may read differently from ``old`` at ``old_at`` to ``new`` at ``at``.
+
+    Both fleets must hold the same ships in the same rows. The name column also shows the type's colour.
+    """
+    type_changed = not np.array_equal(old.ship_type, new.ship_type)
+    changes = {
+        Column.NAME: type_changed or not np.array_equal(old.names, new.names),
+        Column.MMSI: False,
+        Column.TYPE: type_changed,
+        Column.STATUS: not np.array_equal(old.status, new.status),
+        Column.SOG: not np.array_equal(old.sog, new.sog, equal_nan=True),
+        Column.COG: not np.array_equal(old.cog, new.cog, equal_nan=True),
+        Column.POSITION: not (np.array_equal(old.lat, new.lat) and np.array_equal(old.lon, new.lon)),
+        Column.LAST_REPORT: old_at != at or not np.array_equal(old.last_report_at, new.last_report_at),
+    }
+    return [int(column) for column, changed in changes.items() if changed]
 
 
 def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
@@ -179,6 +199,13 @@ class FleetTableModel(QAbstractTableModel):
         hits = np.flatnonzero(self._order == fleet_row)
         return int(hits[0]) if len(hits) else None
 
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> QModelIndex:
+        # One Python call where the default asks rowCount and columnCount: the proxy maps every cell it
+        # paints through here.
+        if 0 <= row < len(self._rows) and 0 <= column < _COLUMN_COUNT and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         reader = self._readers.get(role)
         if reader is None:
@@ -187,6 +214,23 @@ class FleetTableModel(QAbstractTableModel):
         if not 0 <= row < len(self._rows):
             return None
         return reader(self._rows[row], index.column())
+
+    def multiData(self, index: QModelIndex | QPersistentModelIndex, role_data_span) -> None:
+        """Every role a view asks of one cell in one call (a painted cell asks seven)."""
+        row = index.row()
+        if not index.isValid() or not 0 <= row < len(self._rows):
+            for position in range(len(role_data_span)):
+                role_data_span[position].clearData()
+            return
+        fleet_row, column, readers = self._rows[row], index.column(), self._readers
+        for position in range(len(role_data_span)):
+            role_data = role_data_span[position]
+            reader = readers.get(role_data.role())
+            value = None if reader is None else reader(fleet_row, column)
+            if value is None:
+                role_data.clearData()  # views reuse their spans: a role not served must be emptied
+            else:
+                role_data.setData(value)
 
     def _texts_of(self, row: int) -> tuple[str, ...]:
         texts = self._texts.get(row)
@@ -298,18 +342,31 @@ class FleetTableModel(QAbstractTableModel):
     # --- moving through time ------------------------------------------------------------------------------------
 
     def set_fleet(self, fleet: FleetArrays, at: int) -> None:
-        """Show the fleet at a new moment, keeping rows (and so selection and scroll) of ships that stay."""
+        """Show the fleet at a new moment, keeping rows (and so selection and scroll) of ships that stay.
+
+        When the ships are the same, only the columns that can read differently are announced changed,
+        so the view repaints those cells (and the proxy re-filters only when names change).
+        """
+        old, old_at = self._fleet, self._at
         self._at = at
         self._texts.clear()
-        if np.array_equal(self._fleet.mmsi, fleet.mmsi):
-            self._relayout(fleet, sort_order(fleet, at, self._sort_column, self._descending))
+        if np.array_equal(old.mmsi, fleet.mmsi):
+            columns = changed_columns(old, old_at, fleet, at)
+            if self._sort_column in columns:
+                self._relayout(fleet, sort_order(fleet, at, self._sort_column, self._descending))
+            else:  # the sort key did not change: neither does the order
+                self._show(fleet, self._order)
         elif not self._change_ships(fleet):
             self.beginResetModel()
             self._show(fleet, sort_order(fleet, at, self._sort_column, self._descending))
             self.endResetModel()
             return
+        else:
+            columns = list(Column)
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._order) - 1, _COLUMN_COUNT - 1))
+            last_row = len(self._order) - 1
+            for first, last in _runs(np.asarray(columns, dtype=np.intp)):
+                self.dataChanged.emit(self.index(0, first), self.index(last_row, last))
 
     def _change_ships(self, fleet: FleetArrays) -> bool:
         """Remove the ships that left, reorder those that stayed, insert those that came; False if too many."""

@@ -3,13 +3,16 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import dataclasses
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
-from ui.fleet_model import MMSI_ROLE, Column, FleetTableModel, empty_fleet, name_order_key
+from ui.fleet_model import MMSI_ROLE, Column, FleetTableModel, changed_columns, empty_fleet, name_order_key
 from ui.fleet_table import FleetTable
 from ui.formatting import format_position
 
@@ -192,3 +195,50 @@ def test_the_age_of_the_last_report_is_relative_to_the_moment(table, source):
     model.set_fleet(model.fleet, last + 2 * MICROS_PER_MINUTE + 3_000_000)
     assert cell(model, row, Column.LAST_REPORT) == "2 min"
     assert model.index(row, Column.NAME).parent() == QModelIndex()
+
+
+def test_a_new_moment_with_the_same_ships_repaints_only_the_columns_that_changed(qtbot, table):
+    fleet = table.model.fleet
+    moved = dataclasses.replace(fleet, lat=fleet.lat + 0.01)
+    changes = []
+    table.model.dataChanged.connect(lambda first, last, roles=(): changes.append((first.column(), last.column())))
+    table.set_fleet(moved, at(61))
+    assert changes == [(Column.POSITION, Column.LAST_REPORT)]  # not names, MMSIs, types, statuses, speeds
+    changes.clear()
+    table.set_fleet(moved, at(61))
+    assert changes == []
+    restated = dataclasses.replace(fleet, status=fleet.status + 1)
+    assert changed_columns(fleet, at(60), restated, at(60)) == [Column.STATUS]
+
+
+def test_a_painted_cell_gets_all_its_roles_in_one_call_as_data_gives_them(table):
+    view = table.view
+    for row in range(3):
+        for column in Column:
+            index = table.proxy.index(row, column)
+            option = QStyleOptionViewItem()
+            view.itemDelegate().initStyleOption(option, index)  # asks the proxy's multiData
+            assert option.text == (index.data() or "")
+            assert option.icon.isNull() == (index.data(Qt.ItemDataRole.DecorationRole) is None)
+            assert int(option.displayAlignment) == int(index.data(Qt.ItemDataRole.TextAlignmentRole))
+            assert option.backgroundBrush.style() == Qt.BrushStyle.NoBrush  # a role not served stays empty
+
+
+def test_the_table_repaints_only_the_changed_columns_of_the_visible_rows(qtbot, table):
+    painted = []
+
+    class Spy(QObject):
+        def eventFilter(self, watched, event):
+            if event.type() == QEvent.Type.Paint:
+                painted.append(event.region().boundingRect())
+            return False
+
+    spy = Spy()
+    table.view.viewport().installEventFilter(spy)
+    qtbot.wait(10)
+    painted.clear()
+    fleet = table.model.fleet
+    table.set_fleet(dataclasses.replace(fleet, lat=fleet.lat + 0.01), at(61))
+    qtbot.waitUntil(lambda: bool(painted), timeout=1000)
+    left = table.view.columnViewportPosition(Column.POSITION)
+    assert all(rect.left() >= left for rect in painted)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ui import theme
@@ -16,7 +16,11 @@ _SWATCH = 22
 
 
 class ShipLegend(QWidget):
-    """A small translucent panel: what each ship colour and shape means."""
+    """A small translucent panel: what each ship colour and shape means.
+
+    It floats over the map, so it is repainted with every frame the map draws; it is rendered once into
+    a pixmap (again when its size, font or screen changes) and that is what each repaint copies.
+    """
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -34,6 +38,8 @@ class ShipLegend(QWidget):
             (diamond_symbol(), neutral, 10.0, "Heading and course unknown"),
             (arrow, group_colour(0, stale=True), 15.0, f"No report for {stale_minutes} min"),
         ]
+        self._pixmap: QPixmap | None = None
+        self._pixmap_key: tuple | None = None
         self.resize(self.sizeHint())
 
     def sizeHint(self) -> QSize:
@@ -42,7 +48,21 @@ class ShipLegend(QWidget):
         return QSize(_PAD * 2 + _SWATCH + width + 4, _PAD * 2 + _ROW * len(self._rows))
 
     def paintEvent(self, event) -> None:
+        ratio = self.devicePixelRatioF()
+        key = (self.width(), self.height(), ratio, self.font().key())
+        if self._pixmap is None or key != self._pixmap_key:
+            self._pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
+            self._pixmap.setDevicePixelRatio(ratio)
+            self._pixmap.fill(Qt.GlobalColor.transparent)
+            self._draw(QPainter(self._pixmap))
+            self._pixmap_key = key
         painter = QPainter(self)
+        painter.drawPixmap(0, 0, self._pixmap)
+        painter.end()
+
+    def _draw(self, painter: QPainter) -> None:
+        """The panel and its rows (ends ``painter``)."""
+        painter.setFont(self.font())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(QColor(255, 255, 255, 30)))
         painter.setBrush(QColor(10, 16, 22, 200))

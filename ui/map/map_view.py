@@ -2,7 +2,8 @@
 
 x is longitude and y the Mercator ordinate (``ui.map.projection``), with the aspect locked to 1:1 so
 shapes and bearings are true. Wheel zooms, dragging pans, 'Fit fleet' frames every ship shown. Land is
-redrawn (debounced) only after the view stops moving; ships are redrawn by ``show_fleet`` only.
+rebuilt (debounced) only after the view stops moving; sea, land and graticule are painted from one cached
+image (``ui.map.backdrop``), so redrawing ships and trails at each moment does not repaint them.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from domain.temporal_index import FleetArrays
 from domain.tracks import Trails
 from ui import theme
+from ui.map.backdrop import MapBackdrop
 from ui.map.coastline import Coastline
 from ui.map.graticule import LatitudeAxis, LongitudeAxis
 from ui.map.land_layer import LandLayer
@@ -43,18 +45,19 @@ class MapView(QWidget):
         plot_item = self.plot.getPlotItem()
         plot_item.hideButtons()
         plot_item.setMenuEnabled(False)
-        plot_item.showGrid(x=True, y=True, alpha=0.16)
         for side in ("left", "bottom"):
             axis = plot_item.getAxis(side)
             axis.setTextPen(theme.MAP_TEXT)
             axis.setPen(pg.mkPen(theme.GRATICULE))
+            axis.setStyle(tickLength=0)  # the graticule lines are the backdrop's, under the ships
         self.view_box: pg.ViewBox = plot_item.getViewBox()
         self.view_box.setAspectLocked(True, ratio=1.0)
         self.view_box.disableAutoRange()
         self.view_box.setLimits(xMin=-200.0, xMax=200.0, yMin=-_Y_LIMIT - 10, yMax=_Y_LIMIT + 10,
                                 minXRange=0.005, minYRange=0.005, maxXRange=400.0, maxYRange=2 * _Y_LIMIT + 20)
 
-        self.land = LandLayer(self.view_box, coastline or Coastline())
+        self.backdrop = MapBackdrop(self.view_box, plot_item.getAxis("bottom"), plot_item.getAxis("left"))
+        self.land = LandLayer(self.backdrop, coastline or Coastline())
         self.trails = TrailLayer(self.view_box)
         self.ships = ShipLayer(self.view_box)
         self.ships.scatter.sigClicked.connect(self._on_ships_clicked)

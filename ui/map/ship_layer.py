@@ -3,7 +3,9 @@
 Each ship is an arrow turned to its heading (its course over ground when the heading is not reported),
 a circle when moored or at anchor, a diamond when neither heading nor course is known; coloured by its
 type group and faded when its last report is stale. Symbols are built once per 5° of bearing and brushes
-once per colour, so a new moment costs a few numpy gathers and one ``setData``.
+once per colour, so a new moment costs a few numpy gathers and one update of the scatter item: when the
+same ships are shown, ``ShipScatter.move_ships`` moves them in place and restyles only the ships whose
+symbol or colour changed, instead of ``setData`` rebuilding every spot's style in Python.
 """
 from __future__ import annotations
 
@@ -77,6 +79,44 @@ def symbol_kinds(fleet: FleetArrays) -> np.ndarray:
     return kinds
 
 
+class ShipScatter(pg.ScatterPlotItem):
+    """The fleet's ``ScatterPlotItem``, able to move the same ships to a new moment in place."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._mmsi: np.ndarray | None = None   # the ships shown, in spot order
+        self._styles: np.ndarray | None = None  # each spot's style code (symbol and brush)
+
+    def move_ships(self, x: np.ndarray, y: np.ndarray, mmsi: np.ndarray, styles: np.ndarray,
+                   symbols: np.ndarray, sizes: np.ndarray, brushes: np.ndarray) -> None:
+        """Show ships at ``x``, ``y``; ``styles`` codes each spot's (symbol, size, brush) combination.
+
+        The same ships as before keep their spots: positions are overwritten and only spots whose style
+        code changed get their symbol, size and brush (and their place in the symbol atlas) renewed.
+        Other ships: one ``setData``.
+        """
+        if self._mmsi is None or not np.array_equal(self._mmsi, mmsi) or len(self.data) != len(mmsi):
+            self.setData(x=x, y=y, symbol=symbols, size=sizes, brush=brushes, data=mmsi)
+            self._mmsi, self._styles = mmsi.copy(), styles.copy()
+            return
+        spots = self.data
+        spots["x"] = x
+        spots["y"] = y
+        restyled = np.flatnonzero(styles != self._styles)
+        if len(restyled):
+            spots["symbol"][restyled] = symbols[restyled]
+            spots["size"][restyled] = sizes[restyled]
+            spots["brush"][restyled] = brushes[restyled]
+            spots["sourceRect"][restyled] = 0  # updateSpots looks these up in the atlas again
+            self._styles = styles.copy()
+        self.prepareGeometryChange()
+        self.informViewBoundsChanged()
+        self.bounds = [None, None]
+        self.invalidate()
+        self.updateSpots(spots)
+        self.sigPlotChanged.emit(self)
+
+
 class ShipLayer:
     """The fleet's scatter item and the selection ring, kept in one view box."""
 
@@ -94,7 +134,7 @@ class ShipLayer:
         self.at = 0
         self.selected: int | None = None
         self.speed_unit = KNOTS
-        self.scatter = pg.ScatterPlotItem(pxMode=True, pen=outline, hoverable=True, tip=self.tooltip)
+        self.scatter = ShipScatter(pxMode=True, pen=outline, hoverable=True, tip=self.tooltip)
         self.scatter.setZValue(10)
         self.ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=28, brush=None,
                                        pen=pg.mkPen(theme.SELECTION, width=2))
@@ -109,9 +149,9 @@ class ShipLayer:
         self.fleet, self.at = fleet, at
         kinds = symbol_kinds(fleet)
         stale = (at - fleet.last_report_at) > STALE_AFTER
-        brushes = self._brushes[groups_of(fleet.ship_type) + stale * len(ALL_GROUPS)]
-        self.scatter.setData(x=fleet.lon, y=mercator_y(fleet.lat), symbol=self._symbols[kinds],
-                             size=self._sizes[kinds], brush=brushes, data=fleet.mmsi)
+        colours = groups_of(fleet.ship_type) + stale * len(ALL_GROUPS)
+        self.scatter.move_ships(fleet.lon, mercator_y(fleet.lat), fleet.mmsi, kinds * len(self._brushes) + colours,
+                                self._symbols[kinds], self._sizes[kinds], self._brushes[colours])
         self._place_selection()
 
     def select(self, mmsi: int | None) -> None:

@@ -4,6 +4,11 @@ All trails are one ``PlotCurveItem`` fed with the ``connect`` array of ``domain.
 ``i`` joins ``i + 1`` only within one ship's run), so a new moment costs one projection and one
 ``setData`` whatever the size of the fleet. The selected ship's track is a second curve drawn above
 the trails and below the ships. Both are thin cosmetic pens, so they stay one pixel wide at every zoom.
+
+Reports are much closer together than pixels at any zoom that shows a fleet (a ship makes a few hundred
+metres between reports), so the trails curve keeps all the data but draws, at each zoom, only the
+vertices that enter a new pixel (``screen_vertices``): the line on screen is the same, and
+building and stroking it costs a fraction.
 """
 from __future__ import annotations
 
@@ -17,6 +22,55 @@ from ui import theme
 from ui.map.projection import mercator_y
 
 TRAIL_Z, SELECTED_TRACK_Z = 5, 8  # below the ships (10) and the selection ring (20)
+CELL_PIXELS = 1.0  # trail vertices closer than this on screen to the one before add nothing to the line
+
+
+def screen_vertices(x: np.ndarray, y: np.ndarray, connect: np.ndarray, cell_x: float, cell_y: float) -> np.ndarray:
+    """Indexes of the vertices worth drawing when a cell of ``cell_x`` × ``cell_y`` is smaller than a pixel.
+
+    Keeps the first and last vertex of every run (``connect[i]`` False ends one) and each vertex that
+    is in another cell than the vertex before it; ``connect[kept]`` joins the kept vertices as before.
+    """
+    n = len(x)
+    if n < 3 or not (cell_x > 0 and cell_y > 0):
+        return np.arange(n)
+    column, row = np.floor(x / cell_x), np.floor(y / cell_y)
+    keep = np.empty(n, dtype=bool)
+    keep[0] = True
+    np.not_equal(column[1:], column[:-1], out=keep[1:])
+    keep[1:] |= row[1:] != row[:-1]
+    ends = ~np.asarray(connect, dtype=bool)
+    keep |= ends           # the last vertex of a run (a ship's position at the moment)
+    keep[1:] |= ends[:-1]  # the first vertex of the next run
+    keep[-1] = True
+    return np.flatnonzero(keep)
+
+
+class TrailCurve(pg.PlotCurveItem):
+    """A ``connect``-array curve that holds every vertex but draws only those that show at the zoom."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cell: tuple[float, float] | None = None  # data units per cell of the path last built
+        self.drawn_count = 0                          # vertices in that path
+
+    def paint(self, painter, option, widget) -> None:
+        transform = painter.worldTransform()
+        scale_x, scale_y = abs(transform.m11()) + abs(transform.m21()), abs(transform.m22()) + abs(transform.m12())
+        cell = (CELL_PIXELS / scale_x, CELL_PIXELS / scale_y) if scale_x > 0 and scale_y > 0 else (0.0, 0.0)
+        if self.path is not None and self.cell is not None and not np.allclose(cell, self.cell, rtol=1e-3):
+            self.path = None  # zoomed: rebuild at the new level of detail
+        self.cell = cell
+        super().paint(painter, option, widget)
+
+    def generatePath(self, x, y):
+        connect = self.opts["connect"]
+        if not isinstance(connect, np.ndarray) or self.cell is None:
+            self.drawn_count = len(x)
+            return super().generatePath(x, y)
+        kept = screen_vertices(x, y, connect, *self.cell)
+        self.drawn_count = len(kept)
+        return pg.arrayToQPath(x[kept], y[kept], connect=connect[kept], finiteCheck=False)
 
 
 def _pen(colour: str, alpha: int, width: float, style: Qt.PenStyle = Qt.PenStyle.SolidLine) -> QPen:
@@ -33,7 +87,7 @@ class TrailLayer:
     """The fleet's trails curve and the selected ship's track curve, kept in one view box."""
 
     def __init__(self, view_box: pg.ViewBox):
-        self.trails = pg.PlotCurveItem(pen=_pen(theme.TRAIL, 120, 1.0), antialias=False, skipFiniteCheck=True)
+        self.trails = TrailCurve(pen=_pen(theme.TRAIL, 120, 1.0), antialias=False, skipFiniteCheck=True)
         self.trails.setZValue(TRAIL_Z)
         self.selected_track = pg.PlotCurveItem(pen=_pen(theme.SELECTION, 210, 2.0), antialias=True,
                                                skipFiniteCheck=True)
