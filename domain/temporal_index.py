@@ -179,9 +179,12 @@ class _Track:
         for n in self.columns:
             out_values[n][row_ships] = values[n][rows]
 
-    def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None):
+    def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None,
+                    columns: tuple[str, ...] | None = None):
         """Rows of every ship with ``start < occurred <= end`` (recorded by ``known_at``), ship after ship in
-        time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values)."""
+        time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values).
+        Only the value ``columns`` asked for are gathered (all by default)."""
+        wanted = tuple(self.columns) if columns is None else columns
         if self._pending:
             self.compact()
         parts = []
@@ -195,21 +198,21 @@ class _Track:
             total = int(lengths.sum())
             rows = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
             parts.append((self.ship[rows], self.occurred[rows], self.recorded[rows],
-                          {n: v[rows] for n, v in self.values.items()}))
+                          {n: self.values[n][rows] for n in wanted}))
         if self._tail:
             ship, occurred, recorded, values = self._tail_columns()
             rows = np.flatnonzero((occurred > start) & (occurred <= end))
             if rows.size:
                 tail_rows = True
-                parts.append((ship[rows], occurred[rows], recorded[rows], {n: v[rows] for n, v in values.items()}))
+                parts.append((ship[rows], occurred[rows], recorded[rows], {n: values[n][rows] for n in wanted}))
         if not parts:
             return (np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64),
-                    {n: np.empty(0, d) for n, d in self.columns.items()})
+                    {n: np.empty(0, self.columns[n]) for n in wanted})
         if not tail_rows:
             ship, occurred, recorded, values = parts[0]
         else:  # tail rows join their ships' runs in time order (stable: log order breaks ties)
             ship, occurred, recorded = (np.concatenate([p[i] for p in parts]) for i in range(3))
-            values = {n: np.concatenate([p[3][n] for p in parts]) for n in self.columns}
+            values = {n: np.concatenate([p[3][n] for p in parts]) for n in wanted}
             order = np.lexsort((occurred, ship))
             ship, occurred, recorded = ship[order], occurred[order], recorded[order]
             values = {n: v[order] for n, v in values.items()}
@@ -412,7 +415,7 @@ class TemporalIndex:
 
     def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
         """Every ship's reports with ``at - window < occurred <= at`` as one polyline set (see ``Trails``)."""
-        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at)
+        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at, ("lat", "lon"))
         connect = np.ones(len(ship), dtype=bool)
         if len(ship):
             connect[:-1] = ship[1:] == ship[:-1]
