@@ -24,7 +24,7 @@ from ui.formatting import (KNOTS, format_age, format_course, format_position, fo
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1    # a value that sorts the column
-SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2  # "name mmsi", what the filter box matches
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2  # "name mmsi callsign", what the filter box matches
 MMSI_ROLE = Qt.ItemDataRole.UserRole + 3    # the ship's MMSI, on every cell
 _MAX_INCREMENTAL_RUNS = 64                  # more changed row ranges than this: reset instead
 
@@ -38,14 +38,16 @@ class Column(IntEnum):
     COG = 5
     POSITION = 6
     LAST_REPORT = 7
+    DESTINATION = 8
+    ALERTS = 9
 
 
 HEADERS = {Column.NAME: "Name", Column.MMSI: "MMSI", Column.TYPE: "Type", Column.STATUS: "Status",
            Column.SOG: "SOG (kn)", Column.COG: "COG (°)", Column.POSITION: "Position",
-           Column.LAST_REPORT: "Last report"}
+           Column.LAST_REPORT: "Last report", Column.DESTINATION: "Destination", Column.ALERTS: "Alerts"}
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-_NUMERIC = {Column.MMSI, Column.SOG, Column.COG, Column.LAST_REPORT}
+_NUMERIC = {Column.MMSI, Column.SOG, Column.COG, Column.LAST_REPORT, Column.ALERTS}
 _COLUMN_COUNT = len(Column)  # asked thousands of times per paint: not through Enum.__len__
 _ROOT = QModelIndex()
 _ALIGNMENT_OF_COLUMN = [(_RIGHT if column in _NUMERIC else _LEFT).value for column in Column]  # ints: cheap to pass
@@ -79,12 +81,34 @@ def name_order_key(name: str) -> str:
     return _DIGITS.sub(lambda run: run.group().zfill(12), name.casefold())
 
 
-def sort_order(fleet: FleetArrays, at: int, column: int, descending: bool) -> np.ndarray:
-    """Fleet rows in display order for a column; missing values always last, ties by MMSI."""
+def alert_counts(fleet: FleetArrays, open_alerts: dict[int, int] | None) -> np.ndarray:
+    """Each ship's number of open alerts, in fleet order (0 for ships without)."""
+    counts = np.zeros(len(fleet), dtype=np.int64)
+    if open_alerts and len(fleet):
+        mmsis = np.fromiter(open_alerts.keys(), dtype=np.int64, count=len(open_alerts))
+        rows = np.searchsorted(fleet.mmsi, mmsis)
+        inside = rows < len(fleet)
+        hit = np.zeros(len(mmsis), bool)
+        hit[inside] = fleet.mmsi[rows[inside]] == mmsis[inside]
+        counts[rows[hit]] = np.fromiter(open_alerts.values(), dtype=np.int64, count=len(open_alerts))[hit]
+    return counts
+
+
+def _text_key(texts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    text = np.array([name_order_key(t) if t else "" for t in texts], dtype=str)
+    return np.unique(text, return_inverse=True)[1].astype(np.float64).reshape(-1), text == ""
+
+
+def sort_order(fleet: FleetArrays, at: int, column: int, descending: bool,
+               open_alerts: dict[int, int] | None = None) -> np.ndarray:
+    """Fleet rows in display order for a column; missing values (and no alerts) always last, ties by MMSI."""
     if column == Column.NAME:
-        text = np.array([name_order_key(n) if n else "" for n in fleet.names], dtype=str)
-        key = np.unique(text, return_inverse=True)[1].astype(np.float64)
-        missing = text == ""
+        key, missing = _text_key(fleet.names)
+    elif column == Column.DESTINATION:
+        key, missing = _text_key(fleet.destinations)
+    elif column == Column.ALERTS:
+        counts = alert_counts(fleet, open_alerts)
+        key, missing = counts.astype(np.float64), counts == 0
     elif column == Column.MMSI or column < 0:
         key, missing = fleet.mmsi.astype(np.float64), np.zeros(len(fleet), bool)
     elif column == Column.TYPE:
@@ -110,8 +134,9 @@ def changed_columns(old: FleetArrays, old_at: int, new: FleetArrays, at: int) ->
     Both fleets must hold the same ships in the same rows. The name column also shows the type's colour.
     """
     type_changed = not np.array_equal(old.ship_type, new.ship_type)
-    changes = {
-        Column.NAME: type_changed or not np.array_equal(old.names, new.names),
+    changes = {  # the name column's search text also holds the callsign (the filter re-reads changed columns)
+        Column.NAME: (type_changed or not np.array_equal(old.names, new.names)
+                      or not np.array_equal(old.callsigns, new.callsigns)),
         Column.MMSI: False,
         Column.TYPE: type_changed,
         Column.STATUS: not np.array_equal(old.status, new.status),
@@ -119,6 +144,8 @@ def changed_columns(old: FleetArrays, old_at: int, new: FleetArrays, at: int) ->
         Column.COG: not np.array_equal(old.cog, new.cog, equal_nan=True),
         Column.POSITION: not (np.array_equal(old.lat, new.lat) and np.array_equal(old.lon, new.lon)),
         Column.LAST_REPORT: old_at != at or not np.array_equal(old.last_report_at, new.last_report_at),
+        Column.DESTINATION: not np.array_equal(old.destinations, new.destinations),
+        Column.ALERTS: False,  # alerts are not in the fleet: ``FleetTableModel.set_fleet`` compares the counts
     }
     return [int(column) for column, changed in changes.items() if changed]
 
@@ -147,6 +174,7 @@ class FleetTableModel(QAbstractTableModel):
         self._rows: list[int] = []                # the same, as Python ints for fast lookups
         self._texts: dict[int, tuple[str, ...]] = {}  # fleet row -> display texts, for this fleet and moment
         self._at = 0
+        self._open_alerts: dict[int, int] = {}  # MMSI -> open alerts at the moment (ships with none left out)
         self._speed_unit = KNOTS
         self._sort_column = -1
         self._descending = False
@@ -241,7 +269,8 @@ class FleetTableModel(QAbstractTableModel):
                 ship_label(name, mmsi) if name else "–", str(mmsi), ship_type_short(int(fleet.ship_type[row])),
                 nav_status_short(int(fleet.status[row])), format_speed(float(fleet.sog[row]), self._speed_unit),
                 format_course(float(fleet.cog[row])), format_position(float(fleet.lat[row]), float(fleet.lon[row])),
-                format_age(self._at - int(fleet.last_report_at[row])),
+                format_age(self._at - int(fleet.last_report_at[row])), fleet.destinations[row] or "",
+                str(self._open_alerts.get(mmsi, "")),
             )
         return texts
 
@@ -272,7 +301,8 @@ class FleetTableModel(QAbstractTableModel):
         return int(self._fleet.mmsi[row])
 
     def _search_text(self, row: int, column: int) -> str:
-        return f"{self._fleet.names[row] or ''} {int(self._fleet.mmsi[row])}"
+        fleet = self._fleet
+        return f"{fleet.names[row] or ''} {int(fleet.mmsi[row])} {fleet.callsigns[row] or ''}"
 
     def _swatch(self, group: int) -> QIcon:
         if not self._swatches:
@@ -297,6 +327,10 @@ class FleetTableModel(QAbstractTableModel):
             return ship_type_name(int(fleet.ship_type[row]))
         if column == Column.STATUS:
             return nav_status_text(int(fleet.status[row]))
+        if column == Column.DESTINATION:
+            return name_order_key(fleet.destinations[row] or "")
+        if column == Column.ALERTS:
+            return self._open_alerts.get(int(fleet.mmsi[row]), 0)
         return int(fleet.mmsi[row])
 
     @property
@@ -319,7 +353,10 @@ class FleetTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort by a column (-1: by MMSI, the natural order); persistent indexes follow their ships."""
         self._sort_column, self._descending = column, order == Qt.SortOrder.DescendingOrder
-        self._relayout(self._fleet, sort_order(self._fleet, self._at, column, self._descending))
+        self._relayout(self._fleet, self._sort_order(self._fleet, self._at))
+
+    def _sort_order(self, fleet: FleetArrays, at: int) -> np.ndarray:
+        return sort_order(fleet, at, self._sort_column, self._descending, self._open_alerts)
 
     def _relayout(self, fleet: FleetArrays, order: np.ndarray) -> None:
         """Show the same ships in another order (as one layout change)."""
@@ -341,24 +378,33 @@ class FleetTableModel(QAbstractTableModel):
 
     # --- moving through time ------------------------------------------------------------------------------------
 
-    def set_fleet(self, fleet: FleetArrays, at: int) -> None:
+    @property
+    def open_alerts(self) -> dict[int, int]:
+        return self._open_alerts
+
+    def set_fleet(self, fleet: FleetArrays, at: int, open_alerts: dict[int, int] | None = None) -> None:
         """Show the fleet at a new moment, keeping rows (and so selection and scroll) of ships that stay.
 
+        ``open_alerts`` counts each ship's open alerts at the moment (ships with none may be left out).
         When the ships are the same, only the columns that can read differently are announced changed,
         so the view repaints those cells (and the proxy re-filters only when names change).
         """
         old, old_at = self._fleet, self._at
-        self._at = at
+        alerts = {mmsi: count for mmsi, count in (open_alerts or {}).items() if count}
+        alerts_changed = alerts != self._open_alerts
+        self._at, self._open_alerts = at, alerts
         self._texts.clear()
         if np.array_equal(old.mmsi, fleet.mmsi):
             columns = changed_columns(old, old_at, fleet, at)
+            if alerts_changed:
+                columns.append(int(Column.ALERTS))
             if self._sort_column in columns:
-                self._relayout(fleet, sort_order(fleet, at, self._sort_column, self._descending))
+                self._relayout(fleet, self._sort_order(fleet, at))
             else:  # the sort key did not change: neither does the order
                 self._show(fleet, self._order)
         elif not self._change_ships(fleet):
             self.beginResetModel()
-            self._show(fleet, sort_order(fleet, at, self._sort_column, self._descending))
+            self._show(fleet, self._sort_order(fleet, at))
             self.endResetModel()
             return
         else:
@@ -371,7 +417,7 @@ class FleetTableModel(QAbstractTableModel):
     def _change_ships(self, fleet: FleetArrays) -> bool:
         """Remove the ships that left, reorder those that stayed, insert those that came; False if too many."""
         old = self._fleet
-        new_order = sort_order(fleet, self._at, self._sort_column, self._descending)
+        new_order = self._sort_order(fleet, self._at)
         old_shown = old.mmsi[self._order]
         new_shown = fleet.mmsi[new_order]
         staying_old = np.isin(old_shown, fleet.mmsi, assume_unique=True)

@@ -1,6 +1,6 @@
 """The fleet table dock: a filter box over a sortable table of every ship at the selected moment.
 
-``FleetFilterModel`` filters by name or MMSI and hands sorting to ``FleetTableModel`` (numpy, once per
+``FleetFilterModel`` filters by name, MMSI or callsign and hands sorting to ``FleetTableModel`` (numpy, once per
 moment). ``FleetTable`` reports the operator's selection as ``shipSelected(mmsi or None)`` and takes
 selections made elsewhere (the map) through ``select_ship`` without echoing them back.
 """
@@ -17,11 +17,12 @@ from ui.table_style import style_record_table
 _ROW_HEIGHT = 22
 _SAMPLE_TEXT = {Column.NAME: "PORTLAND EXPRESS 216", Column.MMSI: "000000000", Column.TYPE: "law enforcement",
                 Column.STATUS: "towing astern", Column.SOG: "SOG (km/h)", Column.COG: "COG (°)",
-                Column.POSITION: "00°00.00′N 000°00.00′W", Column.LAST_REPORT: "10 h 00 min"}
+                Column.POSITION: "00°00.00′N 000°00.00′W", Column.LAST_REPORT: "10 h 00 min",
+                Column.DESTINATION: "SOUTHAMPTON", Column.ALERTS: "Alerts"}
 
 
 class FleetFilterModel(QSortFilterProxyModel):
-    """Rows whose name or MMSI contains the filter text; sorting is delegated to the source model."""
+    """Rows whose name, MMSI or callsign contains the filter text; sorting is delegated to the source model."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -77,7 +78,7 @@ class FleetTable(QWidget):
         self.proxy.setSourceModel(self.model)
 
         self.filter_box = QLineEdit()
-        self.filter_box.setPlaceholderText("Filter by name or MMSI")
+        self.filter_box.setPlaceholderText("Filter by name, MMSI or callsign")
         self.filter_box.setClearButtonEnabled(True)
         self.filter_box.textChanged.connect(self.set_filter)
         self.count_label = QLabel()
@@ -108,11 +109,12 @@ class FleetTable(QWidget):
 
     # --- fed by the window ------------------------------------------------------------------------------------
 
-    def set_fleet(self, fleet: FleetArrays, at: int) -> None:
-        """Show the fleet at a new moment; the selected ship stays selected while it is in the table."""
+    def set_fleet(self, fleet: FleetArrays, at: int, open_alerts: dict[int, int] | None = None) -> None:
+        """Show the fleet at a new moment (with each ship's open alerts, MMSI -> count); the selected ship
+        stays selected while it is in the table."""
         self._updating = True
         try:
-            self.model.set_fleet(fleet, at)
+            self.model.set_fleet(fleet, at, open_alerts)
             self._restore_selection()
         finally:
             self._updating = False

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QToolBar, QWidget
 
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
@@ -93,7 +93,10 @@ class MainWindow(QMainWindow):
         self.map_bar.setObjectName("mapToolBar")
         self.map_bar.setMovable(False)
         self.map_bar.addActions([self.map_view.fit_fleet_action, self.map_view.world_action,
-                                 self.map_view.legend_action])
+                                 self.map_view.legend_action, self.map_view.follow_action])
+        self.following_label = QLabel()  # "Following SHIP NAME" while the map follows a ship
+        self.following_label.setContentsMargins(8, 0, 8, 0)
+        self.map_bar.addWidget(self.following_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.map_bar)
 
         self.menus = ConsoleMenus(self)
@@ -124,6 +127,8 @@ class MainWindow(QMainWindow):
         self.timeline.playSpeedChanged.connect(lambda speed: self._store_setting(PLAY_SPEED, speed))
         self.timeline.set_step_targets(self._selected_report_times)
         self.map_view.shipClicked.connect(self._on_ship_clicked)
+        self.map_view.shipDoubleClicked.connect(self.follow_ship)
+        self.map_view.followingChanged.connect(self._show_following)
         self.fleet_table.shipSelected.connect(self.select_ship)
 
         self.timeline.set_play_speed(self._setting(PLAY_SPEED))
@@ -182,7 +187,7 @@ class MainWindow(QMainWindow):
         self.map_view.show_trails(trails)
         self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
-        self.fleet_table.set_fleet(fleet, at)
+        self.fleet_table.set_fleet(fleet, at, self._open_alerts(at, known_at) if has_reports else None)
         if not self._framed and len(fleet):
             self.map_view.fit_fleet(leave_out_strays=True)
             self._framed = True
@@ -203,6 +208,14 @@ class MainWindow(QMainWindow):
             self.timeline.set_density(np.zeros(0, dtype=np.int64))
         else:
             self.timeline.set_density(self.source.event_density(time_range[0], time_range[1], DENSITY_BINS))
+
+    def _open_alerts(self, at: int, known_at: int | None) -> dict[int, int]:
+        """How many alerts each ship has open at the moment (ships with none left out)."""
+        counts: dict[int, int] = {}
+        for alert in self.source.alerts_at(at, known_at):
+            if alert.state == "open" and alert.mmsi is not None:
+                counts[alert.mmsi] = counts.get(alert.mmsi, 0) + 1
+        return counts
 
     def _known_at(self, at: int) -> int | None:
         return at if self.timeline.as_known_then() else None
@@ -260,6 +273,19 @@ class MainWindow(QMainWindow):
 
     def _on_ship_clicked(self, mmsi: int) -> None:
         self.select_ship(mmsi, reveal=False)
+
+    def follow_ship(self, mmsi: int) -> None:
+        """Select a ship and keep the map centred on it (what double-clicking it on the map does)."""
+        self.select_ship(mmsi, reveal=False)
+        self.map_view.follow_ship(mmsi)
+
+    def _show_following(self, mmsi: int | None) -> None:
+        if mmsi is None:
+            self.following_label.clear()
+            return
+        row = self.map_view.ships.row_of(mmsi)
+        name = self.fleet.names[row] if row is not None else None
+        self.following_label.setText(f"Following {ship_label(name, mmsi)}")
 
     def _selected_report_times(self) -> np.ndarray | None:
         """The selected ship's report times (what ◂/▸ step through), or None without a selection."""

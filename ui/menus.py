@@ -80,7 +80,8 @@ class ConsoleMenus:
         self.fit_fleet = w.map_view.fit_fleet_action
         self.world = w.map_view.world_action
         self.legend = w.map_view.legend_action
-        menu.addActions([self.fit_fleet, self.world, self.legend])
+        self.follow = w.map_view.follow_action
+        menu.addActions([self.fit_fleet, self.world, self.legend, self.follow])
         menu.addSeparator()
 
         trails_menu = menu.addMenu("&Trails")
@@ -161,7 +162,7 @@ class ConsoleMenus:
         self.live = _action(w, "&Live", "Ctrl+L", lambda: timeline.set_live(True), "Follow the newest reports")
         self.go_menu.addActions([self.jump, self.live])
         self.go_menu.addSeparator()
-        self.find_ship = _action(w, "&Find ship…", "Ctrl+F", w.find_ship, "Filter the fleet by name or MMSI")
+        self.find_ship = _action(w, "&Find ship…", "Ctrl+F", w.find_ship, "Filter the fleet by name, MMSI or callsign")
         self.go_menu.addAction(self.find_ship)
         w.addActions([self.play_pause, self.previous, self.next, self.home, self.end, *self.minute_steps])
 

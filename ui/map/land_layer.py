@@ -12,7 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QPainterPath
 
 from ui.map.backdrop import MapBackdrop
-from ui.map.coastline import Coastline, resolution_for
+from ui.map.coastline import Coastline
 from ui.map.projection import GeoBox
 
 _MARGIN = 0.5  # cull against the view grown by half its size each way
@@ -32,7 +32,7 @@ class LandLayer:
 
     def show_box(self, box: GeoBox) -> bool:
         """Draw the land around ``box``; True when the path had to be rebuilt."""
-        resolution = resolution_for(box)
+        resolution = self.coastline.resolution_for(box)
         layer = self.coastline.layer(resolution)
         ids = layer.ids_in(box.expanded(_MARGIN))
         key = (resolution, ids.tobytes())

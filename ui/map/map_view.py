@@ -4,12 +4,16 @@ x is longitude and y the Mercator ordinate (``ui.map.projection``), with the asp
 shapes and bearings are true. Wheel zooms, dragging pans, 'Fit fleet' frames every ship shown. Land is
 rebuilt (debounced) only after the view stops moving; sea, land and graticule are painted from one cached
 image (``ui.map.backdrop``), so redrawing ships and trails at each moment does not repaint them.
+
+Double-clicking a ship asks for it to be followed (``shipDoubleClicked``); ``follow_ship`` centres the map on
+it and keeps it centred at each new moment until the operator pans or zooms by hand, double-clicks empty
+sea, presses Escape or unticks 'Follow selected ship'.
 """
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPoint, QRect, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
@@ -36,6 +40,8 @@ class MapView(QWidget):
     """The fleet on a map. Emits ``shipClicked(mmsi)`` when the operator clicks a ship."""
 
     shipClicked = Signal(int)
+    shipDoubleClicked = Signal(int)
+    followingChanged = Signal(object)  # the MMSI followed, or None when following stops
 
     def __init__(self, coastline: Coastline | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -70,6 +76,11 @@ class MapView(QWidget):
         self._land_timer.timeout.connect(self.update_land)
         self.view_box.sigRangeChanged.connect(self._schedule_land)
         self.view_box.sigResized.connect(self._place_legend)
+        self.following: int | None = None
+        self._centring = False
+        self.view_box.sigRangeChangedManually.connect(lambda *_args: self.stop_following())
+        # pyqtgraph's scene delivers the first press of a double-click, not the double-click: watch the viewport
+        self.plot.viewport().installEventFilter(self)
 
         self.fit_fleet_action = QAction("Fit fleet", self)
         self.fit_fleet_action.setShortcut(QKeySequence("F"))
@@ -83,7 +94,19 @@ class MapView(QWidget):
         self.legend_action.setChecked(True)
         self.legend_action.setToolTip("Show or hide the ship legend")
         self.legend_action.toggled.connect(self.legend.setVisible)
-        self.addActions([self.fit_fleet_action, self.world_action, self.legend_action])
+        self.follow_action = QAction("Follow selected ship", self)
+        self.follow_action.setCheckable(True)
+        self.follow_action.setShortcut(QKeySequence("Ctrl+Shift+F"))
+        self.follow_action.setToolTip("Keep the selected ship in the centre of the map (Ctrl+Shift+F; "
+                                      "double-click a ship to follow it, Escape to stop)")
+        self.follow_action.setEnabled(False)
+        self.follow_action.triggered.connect(self._on_follow_triggered)
+        self.stop_following_action = QAction("Stop following", self)
+        self.stop_following_action.setShortcut(QKeySequence("Escape"))
+        self.stop_following_action.setEnabled(False)  # Escape is only taken while following
+        self.stop_following_action.triggered.connect(self.stop_following)
+        self.addActions([self.fit_fleet_action, self.world_action, self.legend_action, self.follow_action,
+                         self.stop_following_action])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -93,8 +116,10 @@ class MapView(QWidget):
     # --- what is shown ---------------------------------------------------------------------------------------
 
     def show_fleet(self, fleet: FleetArrays, at: int) -> None:
-        """Draw the fleet as it was at ``at``."""
+        """Draw the fleet as it was at ``at`` (keeping the ship followed in the centre)."""
         self.ships.show_fleet(fleet, at)
+        if self.following is not None:
+            self._centre_on(self.following)
 
     def show_trails(self, trails: Trails | None) -> None:
         """Draw every ship's recent trail (None: trails off)."""
@@ -110,8 +135,32 @@ class MapView(QWidget):
         self.ships.speed_unit = unit
 
     def select_ship(self, mmsi: int | None) -> None:
-        """Ring a ship (None: none); the view does not move (see ``ensure_visible``)."""
+        """Ring a ship (None: none); the view does not move (see ``ensure_visible``).
+
+        Selecting another ship stops following the one followed."""
         self.ships.select(mmsi)
+        self.follow_action.setEnabled(mmsi is not None)
+        if self.following is not None and mmsi != self.following:
+            self.stop_following()
+
+    def follow_ship(self, mmsi: int) -> None:
+        """Centre the map on a ship and keep it centred as the moment changes."""
+        changed = mmsi != self.following
+        self.following = mmsi
+        self.follow_action.setChecked(True)
+        self.stop_following_action.setEnabled(True)
+        self._centre_on(mmsi)
+        if changed:
+            self.followingChanged.emit(mmsi)
+
+    def stop_following(self) -> None:
+        """Leave the view where it is from now on."""
+        if self._centring or self.following is None:
+            return
+        self.following = None
+        self.follow_action.setChecked(False)
+        self.stop_following_action.setEnabled(False)
+        self.followingChanged.emit(None)
 
     def update_land(self) -> bool:
         """Redraw land for the current view now (normally done by a debounce timer); True if rebuilt."""
@@ -167,6 +216,46 @@ class MapView(QWidget):
                                yRange=(y - (y1 - y0) / 2, y + (y1 - y0) / 2), padding=0.0)
 
     # --- internals -----------------------------------------------------------------------------------------------
+
+    def _centre_on(self, mmsi: int) -> None:
+        """Pan (keeping the zoom) so the ship is in the middle of the view, if it is on the map."""
+        row = self.ships.row_of(mmsi)
+        if row is None:
+            return
+        x, y = float(self.ships.fleet.lon[row]), float(mercator_y(self.ships.fleet.lat[row]))
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        if abs(x - (x0 + x1) / 2) < 1e-9 * (x1 - x0) and abs(y - (y0 + y1) / 2) < 1e-9 * (y1 - y0):
+            return
+        self._centring = True
+        try:
+            self.view_box.setRange(xRange=(x - (x1 - x0) / 2, x + (x1 - x0) / 2),
+                                   yRange=(y - (y1 - y0) / 2, y + (y1 - y0) / 2), padding=0.0)
+        finally:
+            self._centring = False
+
+    def _on_follow_triggered(self, on: bool) -> None:
+        if on and self.ships.selected is not None:
+            self.follow_ship(self.ships.selected)
+        else:
+            self.follow_action.setChecked(False)
+            self.stop_following()
+
+    def eventFilter(self, watched, event) -> bool:
+        if (watched is self.plot.viewport() and event.type() == QEvent.Type.MouseButtonDblClick
+                and event.button() == Qt.MouseButton.LeftButton):
+            self._on_double_click(self.plot.mapToScene(event.position().toPoint()))
+        return super().eventFilter(watched, event)
+
+    def _on_double_click(self, scene_pos) -> None:
+        """A double-click on a ship asks to follow it; on empty sea it stops following."""
+        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+            return
+        spot = self.view_box.mapSceneToView(scene_pos)
+        points = self.ships.scatter.pointsAt(spot) if len(self.ships.scatter.data) else []
+        if len(points):
+            self.shipDoubleClicked.emit(int(points[0].data()))
+        else:
+            self.stop_following()
 
     def _schedule_land(self, *_args) -> None:
         self._land_timer.start()
