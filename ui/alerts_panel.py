@@ -194,6 +194,10 @@ class AlertsPanel(QWidget):
     def read_only(self) -> bool:
         return bool(getattr(self._source, "read_only", False))
 
+    def set_source(self, source) -> None:
+        """Show another store's alerts (from the next ``show_moment``)."""
+        self._source = source
+
     def show_moment(self, at: int, known_at: int | None = None, *, fleet: FleetArrays | None = None) -> None:
         """Show the board at ``at`` (as known at ``known_at``). Pass ``fleet`` (the fleet at that moment) when
         the window has it already, to name the ships without asking the source again."""

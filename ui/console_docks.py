@@ -46,8 +46,14 @@ class ConsoleDocks(QObject):
         window.momentShown.connect(self._follow_moment)
 
     def use_source(self, source: FleetSource) -> None:
-        """(Re)build the panels over a source: at start, and when another store is opened (the window
-        asks one event-loop turn after switching, so the switch and the rebuild are separate frames)."""
+        """Point the panels at a source: built at start, handed the new source when another store is
+        opened (the window asks one event-loop turn after switching, so the two are separate frames)."""
+        if self.detail is not None and self.event_log is not None and self.alerts is not None:
+            for panel in (self.detail, self.event_log, self.alerts):
+                panel.set_source(source)
+            if self.window.moment is not None:
+                self._follow_moment(self.window.moment)
+            return
         self.shutdown()
         # The panels hear of new events through the window's own bridge (one subscription per window).
         self.detail = ShipDetailPanel(source, live=False)

@@ -238,6 +238,12 @@ class EventLogPanel(QWidget):
         end = _to_micros(self.to_edit.dateTime()) + 999 if self.to_enabled.isChecked() else None  # the whole ms
         return EventQuery(mmsi=mmsi, types=types, occurred_from=start, occurred_to=end)
 
+    def set_source(self, source) -> None:
+        """Page through another store's log, keeping the filters the operator set."""
+        self._source = source
+        self.model.set_source(source)
+        self.apply_filters()
+
     def apply_filters(self) -> None:
         """Reset the log to the filters' query and fetch its first page."""
         self._apply_timer.stop()

@@ -169,6 +169,11 @@ class EventLogModel(QAbstractTableModel):
     def query(self) -> EventQuery | None:
         return self._query
 
+    def set_source(self, source) -> None:
+        """Read another store's log (the next ``set_query`` fetches its first page)."""
+        self._source = source
+        self._names.clear()
+
     def set_query(self, query: EventQuery | None) -> None:
         """Show the events matching ``query`` (None: none): one reset that already holds the first page."""
         page = [] if query is None else self._source.event_page(query, 0, self._page_size)

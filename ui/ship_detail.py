@@ -180,6 +180,11 @@ class ShipDetailPanel(QWidget):
 
     # --- fed by the window --------------------------------------------------------------------------------
 
+    def set_source(self, source) -> None:
+        """Show another store's ships (the panel is kept; it starts empty)."""
+        self._source = source
+        self.show_ship(None, 0)
+
     def show_ship(self, mmsi: int | None, at: int, known_at: int | None = None,
                   start: int | None = None, end: int | None = None) -> None:
         """Show a ship (None: none) at the moment ``at``; the plots cover [start, end] (default at−6 h..at+1 h).
