@@ -7,6 +7,7 @@ the gap is not back-filled, because the log must not claim it learned those repo
 from __future__ import annotations
 
 import json
+from collections import deque
 import logging
 import time
 from dataclasses import asdict, dataclass
@@ -85,8 +86,7 @@ def resume_simulator(store: EventStore, now: int) -> FleetSimulator | None:
         settings = DemoSettings(settings.ships, settings.seed, now)
         store.set_info(DEMO_INFO_KEY, json.dumps(asdict(settings)))
     simulator = FleetSimulator(FleetConfig(ships=settings.ships, seed=settings.seed), settings.start)
-    for _ in simulator.history(now):
-        pass
+    deque(simulator.history(now), maxlen=0)  # sail the ships to now, keeping none of their reports
     return simulator
 
 
