@@ -208,6 +208,9 @@ class MainWindow(QMainWindow):
             self.timeline.set_density(np.zeros(0, dtype=np.int64))
         else:
             self.timeline.set_density(self.source.event_density(time_range[0], time_range[1], DENSITY_BINS))
+        alerts = self.source.alerts_at(time_range[1]) if time_range is not None else []
+        self.timeline.set_alert_marks([(alert.raised_at, alert.severity) for alert in alerts
+                                       if alert.state != "notice"])
 
     def _open_alerts(self, at: int, known_at: int | None) -> dict[int, int]:
         """How many alerts each ship has open at the moment (ships with none left out)."""

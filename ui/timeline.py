@@ -188,6 +188,16 @@ class TimelineBar(QWidget):
         """Event counts per equal slice of the time range, drawn above the slider."""
         self.density.set_counts(counts)
 
+    def set_alert_marks(self, raised: list[tuple[int, str]]) -> None:
+        """Mark alerts on the density strip: (raised at µs, severity) each; those outside the range are left out."""
+        span = self.time_range()
+        if span is None or span[1] <= span[0]:
+            self.density.set_alert_marks([])
+            return
+        first, last = span
+        self.density.set_alert_marks([((at - first) / (last - first), severity) for at, severity in raised
+                                      if first <= at <= last])
+
     def set_step_targets(self, targets: Callable[[], np.ndarray | None] | None) -> None:
         """Where previous/next go: a function giving sorted report times (µs), or None for minute steps."""
         self._step_targets = targets

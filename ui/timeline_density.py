@@ -17,6 +17,9 @@ STRIP_HEIGHT = 24
 DENSITY_BINS = 300
 
 
+ALERT_COLOURS = {"critical": "#ff5c5c", "warning": "#ffb347", "info": "#6fb7ff"}
+
+
 class DensityStrip(QWidget):
     """Bars of event counts over [first, last]; emits ``fractionChosen(0..1)`` when clicked or dragged."""
 
@@ -34,12 +37,19 @@ class DensityStrip(QWidget):
         self._cursor_pen = QPen(QColor(theme.ACCENT))
         self._cursor_pen.setWidthF(1.5)
         self.inset = 6  # px at each end, so bins line up with the slider's groove under the handle's centre
+        self.alert_marks: list[tuple[float, str]] = []  # (fraction of the range, severity)
 
     def set_counts(self, counts: np.ndarray) -> None:
         """Show new counts (one per equal slice of the log's time range)."""
         self.counts = np.asarray(counts, dtype=np.int64)
         self._update_tooltip()
         self.update()
+
+    def set_alert_marks(self, marks: list[tuple[float, str]]) -> None:
+        """Mark when alerts were raised: (fraction of the range, severity) each, drawn as ticks on top."""
+        if marks != self.alert_marks:
+            self.alert_marks = marks
+            self.update()
 
     def set_cursor(self, fraction: float | None) -> None:
         """Mark the moment at ``fraction`` of the range (None: no mark)."""
@@ -73,6 +83,9 @@ class DensityStrip(QWidget):
             for i in np.flatnonzero(heights):
                 painter.drawRect(QRectF(left + i * bar_width, height - heights[i], max(1.0, bar_width - 0.3),
                                         heights[i]))
+        for fraction, severity in self.alert_marks:
+            x = left + fraction * width
+            painter.fillRect(QRectF(x - 1.0, 0, 2.0, height * 0.45), QColor(ALERT_COLOURS.get(severity, theme.ACCENT)))
         if self.cursor_fraction is not None:
             x = left + self.cursor_fraction * width
             painter.setPen(self._cursor_pen)

@@ -36,3 +36,22 @@ def test_double_clicking_an_event_moves_the_timeline_there_and_selects_its_ship(
     assert window.timeline.moment() == report.occurred_at
     assert window.selected_ship == report.event.mmsi
     window.close()
+
+
+def test_alerts_are_marked_on_the_timeline_where_they_were_raised(qtbot):
+    from domain.events.alerts import SignalLost
+
+    source = build_fleet_source()
+    first, last = source.time_range()
+    middle = first + (last - first) // 2
+    mmsi = int(source.state_at(last).mmsi[0])
+    lost = SignalLost(mmsi=mmsi, occurred_at=middle, alert_id="dark-1", severity="warning",
+                      summary="no report for 45 min", last_report_at=middle - 2_700_000_000, threshold_s=1800.0)
+    source.append([(lost, middle)])
+    window = MainWindow(source, last)
+    qtbot.addWidget(window)
+    marks = window.timeline.density.alert_marks
+    assert len(marks) == 1 and marks[0][1] == "warning"
+    first, last = window.timeline.time_range()
+    assert abs(marks[0][0] - (middle - first) / (last - first)) < 1e-9
+    window.close()
