@@ -16,8 +16,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPlainTextEdit,
-                               QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from domain.alert_board import OPEN, AlertView
 from domain.events import RecordedEvent
@@ -25,6 +24,7 @@ from domain.temporal_index import FleetArrays
 from ui import theme
 from ui.alerts_model import HEADERS, AlertsModel, Column, alert_type_name, ship_text
 from ui.formatting import format_moment
+from ui.operator_entry import OperatorEntryDialog, escape_html
 from ui.table_style import style_record_table
 
 MAX_COMMENT_LENGTH = 2_000  # what AlertAcknowledged accepts
@@ -44,73 +44,28 @@ QToolButton#alertsFilter:checked {{ background: {theme.HIGHLIGHT}; border-color:
 """
 
 
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class AcknowledgeDialog(QDialog):
+class AcknowledgeDialog(OperatorEntryDialog):
     """Acknowledge one alert, signed with the operator's name, with an optional comment."""
 
     def __init__(self, operator: str, alert: AlertView, ship: str, submit: Callable[[str | None], RecordedEvent],
                  parent: QWidget | None = None):
-        super().__init__(parent)
-        self.setWindowTitle("Acknowledge alert")
+        super().__init__(
+            title="Acknowledge alert",
+            heading_html=(f"<b>{escape_html(alert_type_name(alert.type))}</b> · {escape_html(ship)}<br>"
+                          f"{escape_html(alert.summary)}<br>"
+                          f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(alert.raised_at)}</span>"),
+            signature_html=f"Acknowledged by <b>{escape_html(operator)}</b>",
+            placeholder="Comment (optional): what you checked or did", ok_text="Acknowledge", what="comment",
+            max_length=MAX_COMMENT_LENGTH, required=False, submit=submit,
+            # the log refused (already acknowledged, read-only, busy): say why, stay open
+            refusals=(Exception,), refused_text="The alert was not acknowledged", parent=parent)
         self.setObjectName("acknowledgeDialog")
-        self._submit = submit
         self.alert = alert
-        self.recorded: RecordedEvent | None = None
-
-        self.alert_label = QLabel(f"<b>{_escape(alert_type_name(alert.type))}</b> · {_escape(ship)}<br>"
-                                  f"{_escape(alert.summary)}<br>"
-                                  f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(alert.raised_at)}</span>")
-        self.alert_label.setWordWrap(True)
-        self.operator_label = QLabel(f"Acknowledged by <b>{_escape(operator)}</b>")
-        self.comment_edit = QPlainTextEdit()
-        self.comment_edit.setPlaceholderText("Comment (optional): what you checked or did")
-        self.comment_edit.setTabChangesFocus(True)
-        self.error_label = QLabel()
-        self.error_label.setStyleSheet("color: #ff6b6b;")
-        self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("Acknowledge")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.comment_edit.textChanged.connect(self._update_ok)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.alert_label)
-        layout.addWidget(self.operator_label)
-        layout.addWidget(self.comment_edit, 1)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
-        self.resize(440, 240)
+        self.alert_label = self.heading_label
+        self.comment_edit = self.text_edit
 
     def comment(self) -> str | None:
-        return self.comment_edit.toPlainText().strip() or None
-
-    def accept(self) -> None:
-        """Append the acknowledgement; close only if the log took it."""
-        comment = self.comment()
-        if comment is not None and len(comment) > MAX_COMMENT_LENGTH:
-            return
-        try:
-            self.recorded = self._submit(comment)
-        except Exception as error:  # the log refused (already acknowledged, read-only, busy): say why, stay open
-            self.error_label.setText(f"The alert was not acknowledged: {error}")
-            self.error_label.show()
-            return
-        super().accept()
-
-    def _update_ok(self) -> None:
-        length = len(self.comment() or "")
-        self.ok_button.setEnabled(length <= MAX_COMMENT_LENGTH)
-        if length > MAX_COMMENT_LENGTH:
-            self.error_label.setText(f"A comment can be at most {MAX_COMMENT_LENGTH:,} characters ({length:,} now).")
-            self.error_label.show()
-        elif self.error_label.isVisible():
-            self.error_label.hide()
+        return self.entry()
 
 
 class AlertsPanel(QWidget):
