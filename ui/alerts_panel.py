@@ -153,11 +153,13 @@ class AlertsPanel(QWidget):
         """Show another store's alerts (from the next ``show_moment``)."""
         self._source = source
 
-    def show_moment(self, at: int, known_at: int | None = None, *, fleet: FleetArrays | None = None) -> None:
-        """Show the board at ``at`` (as known at ``known_at``). Pass ``fleet`` (the fleet at that moment) when
-        the window has it already, to name the ships without asking the source again."""
+    def show_moment(self, at: int, known_at: int | None = None, *, fleet: FleetArrays | None = None,
+                    board: list[AlertView] | None = None) -> None:
+        """Show the board at ``at`` (as known at ``known_at``). Pass ``fleet`` and ``board`` (the fleet and
+        the alerts at that moment) when the window has them already, so the source is not asked again."""
         self._at, self._known_at = at, known_at
-        board = self._source.alerts_at(at, known_at)
+        if board is None:
+            board = self._source.alerts_at(at, known_at)
         names: dict[int, str | None] = {}
         if board:
             if fleet is None:

@@ -63,7 +63,7 @@ class ConsoleDocks(QObject):
         self.event_log.eventActivated.connect(self._go_to_event)
         self.alerts.shipSelected.connect(self.window.select_ship)
         self.alerts.alertActivated.connect(lambda alert: self._go_to(alert.raised_at, alert.mmsi))
-        self.alerts.alertAcknowledged.connect(lambda _event: self._follow_moment(self.window.moment))
+        self.alerts.alertAcknowledged.connect(lambda _event: self.window.refresh())  # board and table counts anew
         self.detail_dock.setWidget(self.detail)
         self.event_log_dock.setWidget(self.event_log)
         self.alerts_dock.setWidget(self.alerts)
@@ -95,7 +95,8 @@ class ConsoleDocks(QObject):
             return
         known_at = self.window._known_at(at)
         self.detail.show_ship(self.window.selected_ship, at, known_at)
-        self.alerts.show_moment(at, known_at, fleet=self.window.fleet)
+        board = self.window.alerts if at == self.window.moment else None
+        self.alerts.show_moment(at, known_at, fleet=self.window.fleet, board=board)
 
     def _show_history(self, mmsi: int) -> None:
         if self.event_log is not None:

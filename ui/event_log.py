@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from PySide6.QtCore import QDateTime, QModelIndex, Qt, QTimer, QTimeZone, Signal
+from PySide6.QtCore import QDateTime, QModelIndex, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QCheckBox, QDateTimeEdit, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)

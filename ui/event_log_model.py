@@ -16,7 +16,7 @@ from PySide6.QtGui import QColor
 
 from app.event_log import EventQuery
 from domain.events import (OPERATIONS_STREAM, AlertAcknowledged, OperatorNoteAdded, PositionReported, RecordedEvent,
-                           ShipDetailsChanged, ShipRegistered, ship_stream)
+                           ShipDetailsChanged, ShipRegistered)
 from domain.time import MICROS_PER_MINUTE
 from ui import theme
 from ui.fleet_source import FleetSource

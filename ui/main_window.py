@@ -63,6 +63,7 @@ class MainWindow(QMainWindow):
         self.source = source
         self.settings = settings
         self.fleet: FleetArrays = empty_fleet()
+        self.alerts: list = []  # the alert board at the moment shown (AlertView), asked once per moment
         self.moment: int | None = None
         self.selected_ship: int | None = None
         self.trail_minutes = self._setting(TRAIL_MINUTES)
@@ -187,7 +188,8 @@ class MainWindow(QMainWindow):
         self.map_view.show_trails(trails)
         self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
-        self.fleet_table.set_fleet(fleet, at, self._open_alerts(at, known_at) if has_reports else None)
+        self.alerts = self.source.alerts_at(at, known_at) if has_reports else []
+        self.fleet_table.set_fleet(fleet, at, self._open_alerts() if has_reports else None)
         if not self._framed and len(fleet):
             self.map_view.fit_fleet(leave_out_strays=True)
             self._framed = True
@@ -212,10 +214,10 @@ class MainWindow(QMainWindow):
         self.timeline.set_alert_marks([(alert.raised_at, alert.severity) for alert in alerts
                                        if alert.state != "notice"])
 
-    def _open_alerts(self, at: int, known_at: int | None) -> dict[int, int]:
-        """How many alerts each ship has open at the moment (ships with none left out)."""
+    def _open_alerts(self) -> dict[int, int]:
+        """How many alerts each ship has open at the moment shown (ships with none left out)."""
         counts: dict[int, int] = {}
-        for alert in self.source.alerts_at(at, known_at):
+        for alert in self.alerts:
             if alert.state == "open" and alert.mmsi is not None:
                 counts[alert.mmsi] = counts.get(alert.mmsi, 0) + 1
         return counts
