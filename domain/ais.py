@@ -78,3 +78,29 @@ def ship_type_from_code(code: int | None) -> str | None:
     if code in _SINGLE_CODES:
         return _SINGLE_CODES[code]
     return _DECADES.get(code // 10, "other")
+
+
+# What an MMSI belongs to (ITU-R M.585). Only ships enter the fleet; the rest are counted and skipped.
+SHIP = "ship"
+BASE_STATION = "base station"
+AID_TO_NAVIGATION = "aid to navigation"
+SAR_AIRCRAFT = "SAR aircraft"
+DISTRESS_BEACON = "distress beacon"  # AIS-SART, man overboard, EPIRB-AIS (97x)
+
+
+def mmsi_kind(mmsi: int) -> str | None:
+    """What transmits under ``mmsi``: a ship, a base station, an aid to navigation, a SAR aircraft or a
+    distress beacon; None when it is no valid MMSI at all (not 9 digits once leading zeros are restored)."""
+    if isinstance(mmsi, bool) or not isinstance(mmsi, int) or mmsi <= 0 or mmsi > 999_999_999:
+        return None
+    if 2_000_000 <= mmsi <= 7_999_999:  # 00MIDxxxx: coast and base stations
+        return BASE_STATION
+    if mmsi < 100_000_000:  # 8 digits or fewer: group calls or a damaged number, not a ship
+        return None
+    if mmsi >= 990_000_000:  # 99MIDxxxx
+        return AID_TO_NAVIGATION
+    if 970_000_000 <= mmsi < 980_000_000:
+        return DISTRESS_BEACON
+    if 111_000_000 <= mmsi < 112_000_000:  # 111MIDxxx
+        return SAR_AIRCRAFT
+    return SHIP
