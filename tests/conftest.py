@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -37,3 +38,14 @@ def store(store_path):
     opened = open_store(store_path)
     yield opened
     opened.close()
+
+
+AIS_SAMPLES = Path(os.environ.get("FLEET_LOGBOOK_AIS_SAMPLES", Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ais"))
+
+
+@pytest.fixture
+def ais_samples() -> Path:
+    """The folder of real AIS recordings (see its SOURCES.md), read in place and never copied."""
+    if not (AIS_SAMPLES / "SOURCES.md").exists():
+        pytest.skip(f"real AIS recordings not found at {AIS_SAMPLES} (set FLEET_LOGBOOK_AIS_SAMPLES)")
+    return AIS_SAMPLES
