@@ -74,6 +74,25 @@ def _hours(text: str) -> float:
     return value
 
 
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a rate in sentences per second: {text!r}") from None
+    if not 0 < value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be more than 0 sentences per second, got {text}")
+    return value
+
+
+def _column_mapping(text: str) -> dict[str, str]:
+    from feeds.ais_csv import parse_column_mapping
+
+    try:
+        return parse_column_mapping(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _open(db: str | None, *, create: bool, read_only: bool = False):
     from store import open_store
 
@@ -178,6 +197,113 @@ def command_verify(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _import_progress_printer():
+    """Progress of an import on a terminal: percent, rows, rate and ETA, redrawn at most 4 times a second."""
+    if not sys.stderr.isatty():
+        return None
+    import time
+
+    last = [0.0]
+
+    def show(progress) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.25 and progress.bytes_done < progress.bytes_total:
+            return
+        last[0] = now
+        rate = progress.read / progress.seconds if progress.seconds > 0 else 0.0
+        eta = (progress.seconds / progress.fraction - progress.seconds) if 0 < progress.fraction < 1 else 0.0
+        width = 24
+        filled = int(width * progress.fraction)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {progress.fraction:6.1%}  "
+                         f"file {progress.file_number}/{progress.files}  {progress.read:,} read  "
+                         f"{rate:,.0f}/s  ETA {int(eta) // 60}:{int(eta) % 60:02d}   ")
+        sys.stderr.flush()
+
+    return show
+
+
+def command_import(args: argparse.Namespace) -> int:
+    import signal
+
+    from app.ais_import import ImportOptions, ImportRefused, import_files
+
+    options = ImportOptions(format=args.format, columns=args.columns, assume_start=args.assume_start,
+                            rate_hz=args.rate, future_tolerance=int(args.future_tolerance * 1_000_000))
+    if (options.assume_start is None) != (options.rate_hz is None):
+        raise CommandError("import: --assume-start and --rate go together", EXIT_USAGE)
+    stop = {"asked": False}
+
+    def ask_to_stop(signum, frame) -> None:  # first Ctrl+C: finish the batch in hand, then stop
+        if stop["asked"]:
+            raise KeyboardInterrupt
+        stop["asked"] = True
+
+    previous = signal.signal(signal.SIGINT, ask_to_stop)
+    store = _open(args.db, create=True)
+    try:
+        summary = import_files(store, args.files, options, progress=_import_progress_printer(),
+                               cancelled=lambda: stop["asked"])
+    except ImportRefused as error:
+        raise CommandError(f"import refused, nothing written: {error}") from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        store.close()
+    if sys.stderr.isatty():
+        sys.stderr.write("\n")
+    print(json.dumps(summary.to_json()))
+    return 130 if summary.cancelled else EXIT_OK
+
+
+def command_listen(args: argparse.Namespace) -> int:
+    from app.live_ingest import LiveIngest
+    from feeds.network import FeedAddressError, TcpFeed, UdpFeed, parse_address
+
+    try:
+        feed = (UdpFeed(*parse_address(args.udp)) if args.udp is not None
+                else TcpFeed(*parse_address(args.tcp, default_host=None)))
+    except FeedAddressError as error:
+        raise CommandError(f"listen: {error}", EXIT_USAGE) from None
+    store = _open(args.db, create=True)
+    try:
+        ingest = LiveIngest(feed, store)
+        feed.open()
+        print(f"{feed.status}; Ctrl+C stops", file=sys.stderr)
+
+        def tick(stats) -> None:
+            figures = stats.to_json()
+            print(f"{feed.status}: {figures['lines']:,} lines ({figures['lines_per_s']:.1f}/s), "
+                  f"{figures['appended']:,} appended, {figures['quarantined']:,} quarantined", file=sys.stderr)
+
+        try:
+            stats = ingest.run(args.duration, on_tick=tick)
+        except KeyboardInterrupt:
+            stats = ingest.stats
+    finally:
+        store.close()
+    print(json.dumps(stats.to_json()))
+    return EXIT_OK
+
+
+def command_quarantine(args: argparse.Namespace) -> int:
+    from domain.time import format_instant
+
+    store = _open(args.db, create=False, read_only=True)
+    try:
+        records = store.quarantined(limit=args.limit)
+    finally:
+        store.close()
+    for record in records:
+        if args.json:
+            print(json.dumps({"id": record.id, "source": record.source, "line": record.line, "field": record.field,
+                              "reason": record.reason, "raw": record.raw,
+                              "quarantined_at": format_instant(record.quarantined_at)}))
+        else:
+            where = f"{record.source}:{record.line}" if record.line is not None else record.source
+            field = f" [{record.field}]" if record.field else ""
+            print(f"{where}{field}: {record.reason}\n    {record.raw}")
+    return EXIT_OK
+
+
 def command_gui(args: argparse.Namespace) -> int:
     from app.console_session import ConsoleSession, DemoFleetSpec
 
@@ -199,6 +325,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from feeds.formats import FORMATS
+
     parser = _Parser(prog="fleet-logbook", description="Fleet Logbook: watch a fleet live, scrub its past, prove it.")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -237,6 +365,31 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--db", required=True)
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(run=command_verify)
+    importing = commands.add_parser("import", help="import AIS files (NMEA, NOAA/DMA/other CSV; gzip and zip too)")
+    importing.add_argument("files", nargs="+", metavar="FILE")
+    importing.add_argument("--db", required=True)
+    importing.add_argument("--format", choices=FORMATS, default="auto", help="override format detection")
+    importing.add_argument("--columns", type=_column_mapping, help="CSV columns by hand: time=Header,lat=Y,...")
+    importing.add_argument("--assume-start", dest="assume_start", type=_instant,
+                           help="for NMEA files with no times: the time of the first sentence")
+    importing.add_argument("--rate", type=_rate, help="for NMEA files with no times: sentences per second")
+    importing.add_argument("--future-tolerance", dest="future_tolerance", type=float, default=300.0,
+                           metavar="SECONDS", help="reject reports timed more than this after the clock (default 300)")
+    importing.set_defaults(run=command_import)
+
+    listen = commands.add_parser("listen", help="ingest live NMEA from an AIS receiver over UDP or TCP")
+    listen.add_argument("--db", required=True)
+    source = listen.add_mutually_exclusive_group(required=True)
+    source.add_argument("--udp", metavar="[HOST:]PORT", help="listen for datagrams (host 127.0.0.1 unless given)")
+    source.add_argument("--tcp", metavar="HOST:PORT", help="connect to an NMEA server (reconnects with backoff)")
+    listen.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
+    listen.set_defaults(run=command_listen)
+
+    quarantined = commands.add_parser("quarantine", help="list the records set aside by imports and feeds")
+    quarantined.add_argument("--db", required=True)
+    quarantined.add_argument("--limit", type=_positive_int(1, 10**9))
+    quarantined.add_argument("--json", action="store_true")
+    quarantined.set_defaults(run=command_quarantine)
     return parser
 
 

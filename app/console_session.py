@@ -135,6 +135,7 @@ class ConsoleSession:
             self._scheduler.shutdown()
             self._scheduler = None
         if self.service is not None:
+            self.service.stop_feeds()
             try:
                 self.service.save_snapshot()
             except Exception:  # a snapshot is a cache: failing to write one must not stop the close

@@ -8,7 +8,7 @@ from __future__ import annotations
 import getpass
 import threading
 from dataclasses import replace
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -23,6 +23,10 @@ from domain.temporal_index import FleetArrays, TemporalIndex
 from domain.tracks import Track, Trails
 from domain.time import now_micros
 from store import AppendResult, EventStore
+
+if TYPE_CHECKING:
+    from app.ais_import import ImportOptions, ImportProgress, ImportSummary
+    from app.feed_control import FeedControl
 
 
 def default_operator() -> str:
@@ -48,6 +52,7 @@ class FleetService:
         bus.subscribe(self._forget_static)
         self.alerts = AlertLog(store, self.append, clock=clock)
         bus.subscribe(self.alerts.notice)
+        self._feeds: "FeedControl | None" = None
 
     @classmethod
     def open(cls, store: EventStore, *, bus: EventBus | None = None, progress: Progress | None = None,
@@ -75,6 +80,28 @@ class FleetService:
                         self._index.add(recorded)
         self.bus.publish(result.appended)
         return result
+
+    def import_files(self, paths: Sequence[str], options: "ImportOptions | None" = None, *,
+                     progress: "Callable[[ImportProgress], None] | None" = None,
+                     cancelled: Callable[[], bool] = lambda: False) -> "ImportSummary":
+        """Import AIS files into this store through ``append``, so the index and the window follow."""
+        from app.ais_import import ImportOptions, import_files
+
+        return import_files(self.store, paths, options or ImportOptions(), append=self.append, progress=progress,
+                            cancelled=cancelled, clock=self._clock, operator=self.operator)
+
+    @property
+    def feeds(self) -> "FeedControl":
+        """The live receiver feeds appending to this store (made on first use)."""
+        from app.feed_control import FeedControl
+
+        if self._feeds is None:
+            self._feeds = FeedControl(self.store, self.append, operator=self.operator)
+        return self._feeds
+
+    def stop_feeds(self) -> None:
+        if self._feeds is not None:
+            self._feeds.stop_all()
 
     def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
         """Append an operator's note, about one ship or about the watch."""

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import argparse
 
-from bench import console_figures, store_figures
+from bench import console_figures, import_figures, store_figures
 
-GROUPS = {"store": store_figures.run, "console": console_figures.run}
+GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run}
 
 
 def main() -> None:

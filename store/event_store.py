@@ -119,6 +119,12 @@ class EventStore:
     def close(self) -> None:
         self._engine.dispose()
 
+    def __enter__(self) -> "EventStore":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def describe(self) -> str:
         return str(self.path) if self.path else "in-memory store"
 

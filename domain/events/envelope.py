@@ -8,6 +8,9 @@ from uuid import UUID
 from domain.errors import InvalidEvent
 from domain.events.base import Event
 
+_last_checked: list = [None]  # the metadata mapping checked last (by identity)
+
+
 @dataclass(frozen=True, slots=True)
 class NewEvent:
     """An event to append, with what the log learns alongside it.
@@ -23,10 +26,13 @@ class NewEvent:
     event_id: UUID | None = None
 
     def __post_init__(self) -> None:
-        if isinstance(self.recorded_at, bool) or not isinstance(self.recorded_at, int):
+        if type(self.recorded_at) is not int:
             raise InvalidEvent(self.event.TYPE, "recorded_at", f"must be integer microseconds UTC, got {self.recorded_at!r}")
-        if not all(isinstance(key, str) for key in self.metadata):
-            raise InvalidEvent(self.event.TYPE, "metadata", "keys must be text")
+        metadata = self.metadata
+        if metadata is not _last_checked[0]:  # a batch shares one metadata mapping: check it once
+            if not all(isinstance(key, str) for key in metadata):
+                raise InvalidEvent(self.event.TYPE, "metadata", "keys must be text")
+            _last_checked[0] = metadata
         if self.dedupe_key is not None and not isinstance(self.dedupe_key, bytes):
             raise InvalidEvent(self.event.TYPE, "dedupe_key", "must be bytes")
 

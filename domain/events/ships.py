@@ -139,11 +139,32 @@ class PositionReported(ShipEvent):
     nav_status: str | None = None
 
     def __post_init__(self) -> None:
+        if self._plainly_valid():
+            # The common case of a clean report (every import row, every live sentence): quantise and go.
+            set_field = object.__setattr__
+            set_field(self, "lat", round(self.lat * 10_000_000) / 10_000_000)
+            set_field(self, "lon", round(self.lon * 10_000_000) / 10_000_000)
+            if self.sog is not None:
+                set_field(self, "sog", round(self.sog * 10) / 10)
+            if self.cog is not None:
+                set_field(self, "cog", (round(self.cog * 10) / 10) % 360.0)
+            return
         ShipEvent.__post_init__(self)
         self._check_coordinates()
         self._check_motion()
         if self.nav_status is not None and self.nav_status not in ais.NAV_STATUS_CODES:
             self._fail("nav_status", f"unknown navigational status {self.nav_status!r}")
+
+    def _plainly_valid(self) -> bool:
+        """True when every field is of its exact type and well inside its range (no sentinel, no NaN), so
+        the full checks, which explain what is wrong, have nothing to find."""
+        lat, lon, sog, cog, heading, mmsi = self.lat, self.lon, self.sog, self.cog, self.heading, self.mmsi
+        return (type(self.occurred_at) is int and type(mmsi) is int and 0 < mmsi <= 999_999_999
+                and type(lat) is float and -90.0 <= lat <= 90.0 and type(lon) is float and -180.0 <= lon <= 180.0
+                and (sog is None or (type(sog) is float and 0.0 <= sog <= ais.SOG_MAX))
+                and (cog is None or (type(cog) is float and 0.0 <= cog < ais.COG_NOT_AVAILABLE))
+                and (heading is None or (type(heading) is int and 0 <= heading < 360))
+                and (self.nav_status is None or self.nav_status in ais.NAV_STATUS_CODES))
 
     def _check_coordinates(self) -> None:
         for name, sentinel, limit in (("lat", ais.LAT_NOT_AVAILABLE, 90.0), ("lon", ais.LON_NOT_AVAILABLE, 180.0)):
