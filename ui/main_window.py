@@ -19,22 +19,24 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
 from domain.time import MICROS_PER_MINUTE
 from ui.about import AboutDialog
+from ui.feeds_dialog import FeedingSource, FeedsDialog
 from ui.fleet_model import empty_fleet
 from ui.console_docks import ConsoleDocks
 from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
+from ui.import_dialog import ImportingSource, ImportRun, choose_files, start_import
 from ui.formatting import KNOTS, SPEED_UNITS, TIME_ZONES, UTC, ship_label
 from ui.live_bridge import LiveBridge
 from ui.map.coastline import Coastline
 from ui.map.map_view import MapView
 from ui.menus import TRAIL_CHOICES, ConsoleMenus
-from ui.settings import (LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
+from ui.settings import (LAST_IMPORT_FOLDER, LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
                          WINDOW_STATE, UiSettings)
 from ui.selected_history import SelectedHistory
 from ui.status_bar import ConsoleStatusBar
@@ -142,12 +144,14 @@ class MainWindow(QMainWindow):
         self.menus.show_choices(self.trail_minutes, self.time_zone, self.speed_unit)
 
         self.live: LiveBridge | None = None
+        self._feeds_dialog: FeedsDialog | None = None
         self.docks = ConsoleDocks(self)
         self._start(at)
         self._restore_layout()
 
     def _start(self, at: int | None) -> None:
         """Listen to the source and show ``at`` (None: its head, following it live)."""
+        self._update_ingest_actions()
         self.live = LiveBridge(self.source, self)
         self.live.eventsArrived.connect(self._on_events)
         time_range = self.source.time_range()
@@ -319,6 +323,40 @@ class MainWindow(QMainWindow):
         """Remember ``path`` as the last store and ask the composition root to open it."""
         self._store_setting(LAST_STORE_PATH, str(path))
         self.openStoreRequested.emit(str(path))
+
+    def import_files(self, paths: Sequence[str] | None = None) -> "ImportRun | None":
+        """File › Import: ask for files (unless given), then import them on a worker with progress."""
+        source = self.source
+        if not isinstance(source, ImportingSource) or source.read_only:
+            QMessageBox.information(self, "Import", self.menus.import_files.statusTip())
+            return None
+        if paths is None:
+            last = self._setting(LAST_IMPORT_FOLDER)
+            paths = choose_files(self, last or "")
+        if not paths:
+            return None
+        self._store_setting(LAST_IMPORT_FOLDER, str(Path(paths[0]).parent))
+        return start_import(source, paths, self)
+
+    def show_feeds(self) -> "FeedsDialog | None":
+        """File › Live feeds: the dialog that starts and stops receiver feeds (kept while the window lives)."""
+        source = self.source
+        if not isinstance(source, FeedingSource):
+            return None
+        if self._feeds_dialog is None or self._feeds_dialog.control is not source.feeds:
+            self._feeds_dialog = FeedsDialog(source, self)
+        self._feeds_dialog.show()
+        self._feeds_dialog.raise_()
+        return self._feeds_dialog
+
+    def _update_ingest_actions(self) -> None:
+        source = self.source
+        can_import = isinstance(source, ImportingSource) and not source.read_only
+        self.menus.import_files.setEnabled(can_import)
+        self.menus.feeds.setEnabled(isinstance(source, FeedingSource) and not source.read_only)
+        why = "" if can_import else " (not available: no writable store is open)"
+        self.menus.import_files.setStatusTip(
+            "Import NMEA or CSV files (NOAA, DMA, others; gzip and zip too) into this store" + why)
 
     def find_ship(self) -> None:
         """Go › Find ship: show the fleet dock and put the cursor in its filter box."""

@@ -65,10 +65,14 @@ class ConsoleMenus:
     def _build_file(self) -> None:
         w = self.window
         self.open_store = _action(w, "&Open store…", "Ctrl+O", w.choose_store, "Open another event store")
+        self.import_files = _action(w, "&Import AIS files…", "Ctrl+I", w.import_files,
+                                    "Import NMEA or CSV files (NOAA, DMA, others; gzip and zip too) into this store")
+        self.feeds = _action(w, "Live f&eeds…", "Ctrl+Shift+L", w.show_feeds,
+                             "Start or stop live AIS receiver feeds (NMEA over UDP or TCP)")
         self.export_report = _action(w, "&Export report…", "Ctrl+E", tip=EXPORT_LATER)
         self.export_report.setEnabled(False)
         self.quit = _action(w, "&Quit", "Ctrl+Q", w.close, "Close the console")
-        self.file_menu.addActions([self.open_store, self.export_report])
+        self.file_menu.addActions([self.open_store, self.import_files, self.feeds, self.export_report])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit)
 

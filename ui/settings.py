@@ -33,6 +33,7 @@ TIME_ZONE: Setting[str] = Setting("display/timeZone", str, "utc")           # ui
 SPEED_UNIT: Setting[str] = Setting("display/speedUnit", str, "kn")          # ui.formatting.KNOTS or KMH
 PLAY_SPEED: Setting[int] = Setting("timeline/playSpeed", int, 60)           # log seconds per wall second
 LAST_STORE_PATH: Setting[str] = Setting("store/lastPath", str, "")
+LAST_IMPORT_FOLDER: Setting[str] = Setting("import/lastFolder", str, "")
 
 
 class UiSettings:

@@ -1,0 +1,109 @@
+"""File › Import and File › Live feeds on a real store: the work runs off the GUI thread, the map fills in."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import socket
+
+import pytest
+from pyais.encode import encode_dict
+from PySide6.QtWidgets import QPushButton
+
+from app.fleet_service import FleetService
+from store import open_store
+from tests.ui.fixtures_fleet import InMemoryFleetSource
+from ui.import_dialog import summary_text
+from ui.main_window import MainWindow
+from ui.map.coastline import Coastline
+
+COASTLINE = Coastline()
+
+
+@pytest.fixture
+def service(tmp_path):
+    store = open_store(tmp_path / "console.sqlite")
+    service = FleetService.open(store)
+    yield service
+    service.stop_feeds()
+    store.close()
+
+
+@pytest.fixture
+def window(qtbot, service):
+    console = MainWindow(service, coastline=COASTLINE)
+    qtbot.addWidget(console)
+    console.resize(1200, 800)
+    console.show()
+    qtbot.waitExposed(console)
+    return console
+
+
+def test_importing_the_solent_recording_fills_the_map_without_blocking_the_window(qtbot, window, ais_samples):
+    results = []
+    run = window.import_files([str(ais_samples / "stonesoup_SolentAIS_20160112_130211.csv")])
+    run.finished.disconnect()  # take the summary here instead of a message box
+    run.finished.connect(results.append)
+    run.finished.connect(lambda _summary: run.dialog.close())
+    progressed = []
+    run.progressed.connect(progressed.append)
+    qtbot.waitUntil(lambda: bool(results), timeout=60_000)
+    (summary,) = results
+    assert summary.read == 18_623 and summary.appended > 18_000 and not summary.cancelled
+    assert progressed and progressed[-1].fraction == pytest.approx(1.0)
+    qtbot.waitUntil(lambda: window.timeline.time_range() is not None, timeout=5_000)
+    window.timeline.set_live(True)
+    qtbot.waitUntil(lambda: len(window.fleet) > 50, timeout=5_000)
+    assert "Appended: " in summary_text(summary)
+
+
+def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, tmp_path):
+    header = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,"
+              "Draft,Cargo,TransceiverClass\n")
+    rows = "".join(f"{366000001 + s % 7},2017-02-01T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d},50.0,-1.0,"
+                   f"5,90,90,X,,,,,,,,,A\n" for s in range(40_000))
+    path = tmp_path / "long.csv"
+    path.write_text(header + rows)
+    results = []
+    run = window.import_files([str(path)])
+    run.finished.disconnect()
+    run.finished.connect(results.append)
+    cancel_button = run.dialog.findChild(QPushButton)
+    run.progressed.connect(lambda _progress: cancel_button.click())  # the operator presses Cancel at once
+    qtbot.waitUntil(lambda: bool(results), timeout=60_000)
+    run.dialog.close()
+    (summary,) = results
+    assert summary.cancelled and 0 < summary.appended < 40_000
+    assert service.store.head().position == summary.appended and service.store.verify().ok
+
+
+def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot):
+    console = MainWindow(InMemoryFleetSource(), coastline=COASTLINE)
+    qtbot.addWidget(console)
+    assert not console.menus.import_files.isEnabled() and not console.menus.feeds.isEnabled()
+    assert console.menus.shortcuts()["&Import AIS files…"] == "Ctrl+I"
+
+
+def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, service):
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    dialog = window.show_feeds()
+    dialog.address.setText(str(port))
+    name = dialog.start_feed()
+    assert name == f"udp://127.0.0.1:{port}" and dialog.table.rowCount() == 1
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for i in range(3):
+        sentence = encode_dict({"type": 1, "mmsi": 257000001 + i, "lat": 60.0, "lon": 5.0 + i / 10, "speed": 8.0,
+                                "course": 10.0, "heading": 10, "status": 0}, talker_id="AI", sentence_type="VDM")[0]
+        sender.sendto(sentence.encode() + b"\r\n", ("127.0.0.1", port))
+    sender.close()
+    window.timeline.set_live(True)
+    qtbot.waitUntil(lambda: len(window.fleet) == 3, timeout=10_000)
+    dialog.refresh()
+    assert dialog.table.item(0, 4).text() == "3"
+    dialog.table.selectRow(0)
+    dialog.stop_selected()
+    assert dialog.table.rowCount() == 0 and "Stopped" in dialog.message.text()
+    dialog.address.setText("not a port")
+    assert dialog.start_feed() is None and "Not started" in dialog.message.text()

@@ -1,0 +1,140 @@
+"""File › Import: AIS files into the open store on a worker thread, with progress, rate, ETA and Cancel.
+
+The worker gets the source's ``import_files`` use case and the paths, nothing of Qt's widgets; it reports
+by signals, which Qt queues to the GUI thread. Events reach the map as each batch commits (the source
+publishes them), so the fleet fills in while the import runs. Cancel stops after the batch in hand: what
+was committed stays, and importing the same files again completes the rest without duplicates.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable, Protocol, Sequence, runtime_checkable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from app.ais_import import ImportOptions, ImportProgress, ImportSummary
+
+_STEPS = 1_000
+FILE_FILTER = ("AIS files (*.nmea *.aivdm *.raw *.log *.txt *.csv *.gz *.zip);;NMEA (*.nmea *.aivdm *.raw *.log *.txt);;"
+               "CSV (*.csv);;Compressed (*.gz *.zip);;All files (*)")
+
+
+@runtime_checkable
+class ImportingSource(Protocol):
+    """A source that can take files in (the real service; the empty source cannot)."""
+
+    read_only: bool
+
+    def import_files(self, paths: Sequence[str], options: ImportOptions | None = None, *,
+                     progress: Callable[[ImportProgress], None] | None = None,
+                     cancelled: Callable[[], bool] = lambda: False) -> ImportSummary: ...
+
+
+class ImportRun(QObject):
+    """One import on the thread pool: ``progressed`` while it runs, then ``finished`` or ``failed``."""
+
+    progressed = Signal(object)   # ImportProgress
+    finished = Signal(object)     # ImportSummary
+    failed = Signal(str)
+
+    def __init__(self, source: ImportingSource, paths: Sequence[str], options: ImportOptions,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.source, self.paths, self.options = source, list(paths), options
+        self._cancel = threading.Event()
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(_ImportJob(self))
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _ImportJob(QRunnable):
+    def __init__(self, run: ImportRun):
+        super().__init__()
+        self._run = run
+
+    def run(self) -> None:
+        job = self._run
+        try:
+            summary = job.source.import_files(job.paths, job.options, progress=job.progressed.emit,
+                                              cancelled=job.cancelled)
+        except Exception as error:  # shown to the operator: any failure to import becomes a message
+            job.failed.emit(str(error) or type(error).__name__)
+        else:
+            job.finished.emit(summary)
+        finally:
+            job.done.set()
+
+
+def progress_text(progress: ImportProgress) -> str:
+    """'file 1 of 2: noaa.csv — 120,000 read, 41,000/s, about 0:12 left'."""
+    rate = progress.read / progress.seconds if progress.seconds > 0 else 0.0
+    fraction = progress.fraction
+    left = progress.seconds / fraction - progress.seconds if 0 < fraction < 1 else 0.0
+    name = progress.file.rsplit("/", 1)[-1]
+    return (f"File {progress.file_number} of {progress.files}: {name}\n"
+            f"{progress.read:,} read · {progress.appended:,} appended · {progress.quarantined:,} quarantined\n"
+            f"{rate:,.0f} per second · about {int(left) // 60}:{int(left) % 60:02d} left")
+
+
+def summary_text(summary: ImportSummary) -> str:
+    skipped = ", ".join(f"{what}: {count:,}" for what, count in sorted(summary.skipped_types.items())) or "none"
+    head = "Import cancelled — what was committed stays; import again to complete it." if summary.cancelled \
+        else "Import finished."
+    return (f"{head}\n\nRead: {summary.read:,}\nAppended: {summary.appended:,}\n"
+            f"Already in the log: {summary.duplicates:,}\nQuarantined: {summary.quarantined:,}\n"
+            f"Skipped: {skipped}\nTime: {summary.seconds:,.1f} s")
+
+
+def start_import(source: ImportingSource, paths: Sequence[str], parent: QWidget,
+                 options: ImportOptions = ImportOptions(),
+                 on_done: Callable[[ImportSummary | str], None] | None = None) -> ImportRun:
+    """Run the import with a window-modal progress dialog over ``parent``; a summary box when it ends
+    (unless ``on_done`` takes the result: the summary, or the error text)."""
+    run = ImportRun(source, paths, options, parent)
+    dialog = QProgressDialog("Starting the import…", "Cancel", 0, _STEPS, parent)
+    dialog.setObjectName("importProgress")
+    dialog.setWindowTitle("Importing AIS data")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(460)
+
+    def show(progress: ImportProgress) -> None:
+        dialog.setValue(int(_STEPS * progress.fraction))
+        dialog.setLabelText(progress_text(progress))
+
+    def cancel() -> None:
+        run.cancel()
+        dialog.setLabelText("Cancelling after the batch in hand…")
+
+    def finished(result: ImportSummary | str) -> None:
+        dialog.close()
+        if on_done is not None:
+            on_done(result)
+        elif isinstance(result, str):
+            QMessageBox.warning(parent, "Import failed", f"Nothing more was imported:\n{result}")
+        else:
+            QMessageBox.information(parent, "Import", summary_text(result))
+
+    run.progressed.connect(show)
+    dialog.canceled.connect(cancel)
+    run.finished.connect(finished)
+    run.failed.connect(finished)
+    run.dialog = dialog  # type: ignore[attr-defined]
+    run.start()
+    return run
+
+
+def choose_files(parent: QWidget, folder: str = "") -> list[str]:
+    """Ask for AIS files to import (several at once)."""
+    paths, _ = QFileDialog.getOpenFileNames(parent, "Import AIS files", folder, FILE_FILTER)
+    return paths
