@@ -7,8 +7,6 @@ an NMEA file without any time refuses the whole command with the file named.
 """
 from __future__ import annotations
 
-import queue
-import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -16,11 +14,12 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from app.fleet_service import default_operator
-from app.observation_recorder import DEFAULT_FUTURE_TOLERANCE, Decisions, ObservationRecorder, known_particulars
+from app.import_reading import PARALLEL_FROM_BYTES, ReadingFailed, ReadingJob, read_in_child
+from app.observation_recorder import (DEFAULT_FUTURE_TOLERANCE, Decisions, ObservationRecorder, known_particulars,
+                                     remember_particulars)
 from domain.events import NewEvent
 from domain.time import now_micros
 from feeds.formats import open_reader
-from feeds.readers import ObservationReader
 from store import AppendResult, EventStore
 
 DEFAULT_BATCH = 5_000
@@ -41,6 +40,7 @@ class ImportOptions:
     rate_hz: float | None = None
     future_tolerance: int = DEFAULT_FUTURE_TOLERANCE
     batch_size: int = DEFAULT_BATCH
+    parallel: bool | None = None  # None: read big files in a second process
 
 
 @dataclass(frozen=True)
@@ -84,17 +84,29 @@ class ImportSummary:
         return document
 
 
-def check_inputs(paths: Sequence[str | Path], options: ImportOptions) -> None:
+@dataclass(frozen=True)
+class _Input:
+    path: str
+    name: str
+    kind: str
+    size: int
+
+
+def check_inputs(paths: Sequence[str | Path], options: ImportOptions) -> list[_Input]:
     """Open every file's reader once, so a bad file refuses the import before anything is written."""
-    problems = []
+    problems, inputs = [], []
     for path in paths:
         try:
-            open_reader(path, format=options.format, columns=options.columns, assume_start=options.assume_start,
-                        rate_hz=options.rate_hz).close()
+            reader = open_reader(path, format=options.format, columns=options.columns,
+                                 assume_start=options.assume_start, rate_hz=options.rate_hz)
         except (OSError, ValueError) as error:
             problems.append(str(error) if str(path) in str(error) else f"{path}: {error}")
+            continue
+        inputs.append(_Input(str(path), reader.name, reader.kind, reader.total_bytes or 0))
+        reader.close()
     if problems:
         raise ImportRefused("; ".join(problems))
+    return inputs
 
 
 def import_files(store: EventStore, paths: Sequence[str | Path], options: ImportOptions = ImportOptions(), *,
@@ -106,125 +118,106 @@ def import_files(store: EventStore, paths: Sequence[str | Path], options: Import
 
     ``append`` defaults to the store's own batch append; the GUI passes its service's, so the map and the
     index follow the import. ``cancelled`` is asked between batches: a cancelled import keeps every batch
-    already committed and says so in the summary.
+    already committed and says so in the summary. Files of ``PARALLEL_FROM_BYTES`` or more are read in a
+    second process (unless ``options.parallel`` says otherwise, or a test clock is given).
     """
-    check_inputs(paths, options)
-    started = time.monotonic()
-    write = append or store.append_batch
-    summary = ImportSummary()
+    inputs = check_inputs(paths, options)
+    run = _ImportRun(store, append or store.append_batch, progress, time.monotonic(), len(inputs),
+                     sum(item.size for item in inputs))
     particulars = known_particulars(store)
-    sizes = [_size(path) for path in paths]
     who = operator or default_operator()
-    for number, path in enumerate(paths, 1):
-        reader = open_reader(path, format=options.format, columns=options.columns, assume_start=options.assume_start,
-                             rate_hz=options.rate_hz)
-        try:
-            recorder = ObservationRecorder(reader.kind, particulars, clock=clock,
-                                           future_tolerance=options.future_tolerance,
-                                           metadata={"source": "import", "file": reader.name, "format": reader.kind,
-                                                     "operator": who})
-            done_before = sum(sizes[:number - 1])
-
-            def report() -> None:
-                if progress is not None:
-                    progress(ImportProgress(reader.name, number, len(paths), done_before + reader.bytes_read,
-                                            sum(sizes), summary.read + reader.lines_read, summary.appended,
-                                            summary.quarantined, time.monotonic() - started))
-
-            stopped = _import_one(reader, recorder, store, write, summary, options.batch_size, report, cancelled)
-            summary.read += reader.lines_read
-        finally:
-            reader.close()
+    for number, item in enumerate(inputs, 1):
+        metadata = {"source": "import", "file": item.name, "format": item.kind, "operator": who}
+        parallel = options.parallel if options.parallel is not None else (
+            item.size >= PARALLEL_FROM_BYTES and clock is now_micros)
+        run.begin_file(item, number)
+        if parallel:
+            stopped = _import_in_child(item, options, particulars, metadata, run, cancelled)
+        else:
+            stopped = _import_here(item, options, particulars, metadata, clock, run, cancelled)
         if stopped:
-            summary.cancelled = True
+            run.summary.cancelled = True
             break
-    summary.seconds = time.monotonic() - started
-    return summary
+    run.summary.seconds = time.monotonic() - run.started
+    return run.summary
 
 
-def _import_one(reader: ObservationReader, recorder: ObservationRecorder, store: EventStore,
-                write: Callable[[Sequence[NewEvent]], AppendResult], summary: ImportSummary, batch_size: int,
-                report: Callable[[], None], cancelled: Callable[[], bool]) -> bool:
-    """Stream one reader into the log; True when stopped by ``cancelled``.
+class _ImportRun:
+    """The running totals of one import and its progress reports."""
 
-    Reading and deciding run here while the previous batch is written on a second thread: SQLite lets go
-    of the interpreter while it writes, so on two cores the parsing of one batch overlaps the commit of
-    the one before. Batches are still committed one at a time, in file order.
-    """
-    writer = _BatchWriter(store, write, summary, report)
-    stopped = False
+    def __init__(self, store: EventStore, write: Callable[[Sequence[NewEvent]], AppendResult],
+                 progress: Callable[[ImportProgress], None] | None, started: float, files: int, total_bytes: int):
+        self.store, self.write, self.progress, self.started = store, write, progress, started
+        self.files, self.total_bytes = files, total_bytes
+        self.summary = ImportSummary()
+        self._file = ""
+        self._number = 0
+        self._bytes_before = 0
+        self._read_before = 0
+        self._last_size = 0
+
+    def begin_file(self, item: _Input, number: int) -> None:
+        self._bytes_before += self._last_size
+        self._read_before = self.summary.read
+        self._file, self._number, self._last_size = item.name, number, item.size
+
+    def commit(self, events: list[NewEvent], quarantine: list, lines_read: int, bytes_read: int) -> None:
+        summary = self.summary
+        if events:
+            result = self.write(events)
+            summary.appended += result.count
+            summary.duplicates += result.duplicates
+        if quarantine:
+            self.store.quarantine(quarantine)  # a record quarantined by an earlier run is not added twice
+            summary.quarantined += len(quarantine)
+        summary.read = self._read_before + lines_read
+        if self.progress is not None:
+            self.progress(ImportProgress(self._file, self._number, self.files, self._bytes_before + bytes_read,
+                                         self.total_bytes, summary.read, summary.appended, summary.quarantined,
+                                         time.monotonic() - self.started))
+
+
+def _import_here(item: _Input, options: ImportOptions, particulars: dict, metadata: dict,
+                 clock: Callable[[], int], run: _ImportRun, cancelled: Callable[[], bool]) -> bool:
+    """Read, decide and append in this process; True when stopped by ``cancelled``."""
+    reader = open_reader(item.path, format=options.format, columns=options.columns,
+                         assume_start=options.assume_start, rate_hz=options.rate_hz)
     try:
+        recorder = ObservationRecorder(reader.kind, particulars, clock=clock, metadata=metadata,
+                                       future_tolerance=options.future_tolerance)
+        decisions = Decisions(skipped=run.summary.skipped_types)
         pending: list = []
         for seen in reader:
             pending.append(seen)
-            if len(pending) >= batch_size:
-                writer.put(_decided(recorder, pending, summary))
+            if len(pending) >= options.batch_size:
+                recorder.decide(pending, decisions)
+                run.commit(decisions.events, decisions.quarantine, reader.lines_read, reader.bytes_read)
+                decisions.clear()
                 pending = []
                 if cancelled():
-                    stopped = True
-                    break
-        if not stopped:
-            writer.put(_decided(recorder, pending, summary))
+                    return True
+        recorder.decide(pending, decisions)
+        run.commit(decisions.events, decisions.quarantine, reader.lines_read, reader.bytes_read)
+        return False
     finally:
-        writer.close()
-    return stopped
+        reader.close()
 
 
-def _decided(recorder: ObservationRecorder, pending: list, summary: ImportSummary) -> Decisions:
-    decisions = Decisions(skipped=summary.skipped_types)
-    recorder.decide(pending, decisions)
-    return decisions
-
-
-class _BatchWriter:
-    """Commits decided batches in order on its own thread; a failure stops the import at the next batch."""
-
-    def __init__(self, store: EventStore, write: Callable[[Sequence[NewEvent]], AppendResult],
-                 summary: ImportSummary, report: Callable[[], None]):
-        self._store, self._write, self._summary, self._report = store, write, summary, report
-        self._queue: queue.Queue[Decisions | None] = queue.Queue(maxsize=2)
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="import writer")
-        self._thread.start()
-
-    def put(self, decisions: Decisions) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(decisions)
-
-    def close(self) -> None:
-        """Commit what is queued, stop the thread, and raise what made it fail, if anything did."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-
-    def _run(self) -> None:
-        while True:
-            decisions = self._queue.get()
-            if decisions is None:
-                return
-            if self._error is not None:
-                continue  # drain: nothing more is written after a failure
-            try:
-                self._commit(decisions)
-                self._report()
-            except BaseException as error:  # handed to the reading thread, which raises it
-                self._error = error
-
-    def _commit(self, decisions: Decisions) -> None:
-        summary = self._summary
-        if decisions.events:
-            result = self._write(decisions.events)
-            summary.appended += result.count
-            summary.duplicates += result.duplicates
-        if decisions.quarantine:
-            self._store.quarantine(decisions.quarantine)  # a record quarantined by an earlier run is not added twice
-            summary.quarantined += len(decisions.quarantine)
-
-
-def _size(path: str | Path) -> int:
+def _import_in_child(item: _Input, options: ImportOptions, particulars: dict, metadata: dict, run: _ImportRun,
+                     cancelled: Callable[[], bool]) -> bool:
+    """Append what a child process reads and decides; True when stopped by ``cancelled``."""
+    job = ReadingJob(item.path, options.format, options.columns, options.assume_start, options.rate_hz,
+                     options.future_tolerance, options.batch_size, particulars, metadata)
+    batches = read_in_child(job)
     try:
-        return Path(path).stat().st_size
-    except OSError:
-        return 0
+        for batch in batches:
+            run.summary.skipped_types.update(batch.skipped)
+            run.commit(batch.events, batch.quarantine, batch.lines_read, batch.bytes_read)
+            remember_particulars(particulars, batch.events)  # the next file is decided knowing this one
+            if cancelled():
+                return True
+    except ReadingFailed as error:
+        raise ImportRefused(str(error)) from None
+    finally:
+        batches.close()  # stops the child if it is still reading
+    return False

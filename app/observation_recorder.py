@@ -54,6 +54,18 @@ def known_particulars(store: EventStore) -> dict[int, dict[str, Any]]:
         after = page[-1].position
 
 
+def remember_particulars(particulars: dict[int, dict[str, Any]], events: Iterable[NewEvent]) -> None:
+    """Fold the registrations and changes among ``events`` into ``particulars`` (as a recorder does when it
+    decides them), for events decided elsewhere."""
+    for item in events:
+        event = item.event
+        if type(event) is ShipRegistered:
+            particulars[event.mmsi] = {name: value for name, value in event.payload().items()
+                                       if name != "mmsi" and value is not None}
+        elif type(event) is ShipDetailsChanged:
+            particulars.setdefault(event.mmsi, {}).update(event.changed_fields())
+
+
 @dataclass
 class Decisions:
     """What a run of observations turned into."""

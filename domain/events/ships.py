@@ -197,6 +197,24 @@ class PositionReported(ShipEvent):
                 self._fail("heading", f"must be a whole number of degrees in [0, 360), got {heading!r}")
 
     @classmethod
+    def from_checked(cls, mmsi: int, occurred_at: int, lat: float, lon: float, sog: float | None, cog: float | None,
+                     heading: int | None, nav_status: str | None) -> "PositionReported":
+        """Rebuild a report from the fields of one already built (validated and rounded) by this program,
+        e.g. sent from a reading process as plain values: no checks and no rounding to repeat. Anything
+        else must use the constructor."""
+        report = object.__new__(cls)
+        set_field = object.__setattr__
+        set_field(report, "occurred_at", occurred_at)
+        set_field(report, "mmsi", mmsi)
+        set_field(report, "lat", lat)
+        set_field(report, "lon", lon)
+        set_field(report, "sog", sog)
+        set_field(report, "cog", cog)
+        set_field(report, "heading", heading)
+        set_field(report, "nav_status", nav_status)
+        return report
+
+    @classmethod
     def from_ais(cls, *, mmsi: int, occurred_at: int, lat: float | None, lon: float | None, sog: float | None = None,
                  cog: float | None = None, heading: int | None = None, nav_status_code: int | None = None) -> "PositionReported":
         """Build a report from raw AIS field values (sentinels allowed; status as its code)."""

@@ -185,3 +185,35 @@ def test_a_killed_import_leaves_the_store_consistent_and_a_rerun_completes_it(tm
         assert 0 < partial < 60_000, "the import was not stopped half-way"
         import_files(store, [path])
         assert kinds(store)["PositionReported"] == 60_000 and store.verify().ok
+
+
+def test_a_file_read_in_a_second_process_gives_the_same_log_content_as_one_read_here(tmp_path, ais_samples):
+    rows = [noaa_row(366000000 + ship, second, lat=50 + second / 1e4, name=f"SHIP {ship}")
+            for second in range(300) for ship in range(1, 4)]
+    first, second = write_noaa(tmp_path / "a.csv", rows[:450]), write_noaa(tmp_path / "b.csv", rows[450:])
+    nmea = ais_samples / "kystverket_norwegian_tagblock.raw"
+    content = lambda s: [(r.type, r.stream_id, r.occurred_at, r.payload, r.metadata) for r in s.read_all()]  # noqa: E731
+    with open_store(tmp_path / "here.sqlite") as here, open_store(tmp_path / "child.sqlite") as child:
+        in_process = import_files(here, [first, second, nmea], ImportOptions(parallel=False, batch_size=100))
+        progress = []
+        in_child = import_files(child, [first, second, nmea], ImportOptions(parallel=True, batch_size=100),
+                                progress=progress.append)
+        assert content(here) == content(child)
+        assert (in_child.read, in_child.appended, in_child.quarantined, in_child.skipped_types) == \
+            (in_process.read, in_process.appended, in_process.quarantined, in_process.skipped_types)
+        csv_ships = {f"ship-{366000000 + ship}" for ship in range(1, 4)}
+        registrations = [r.stream_id for r in child.read_all() if r.type == "ShipRegistered" and r.stream_id in csv_ships]
+        assert sorted(registrations) == sorted(csv_ships)  # once per ship, though its rows span both files
+        assert [p.file_number for p in progress][-1] == 3 and progress[-1].fraction == pytest.approx(1.0)
+        assert import_files(child, [first, second], ImportOptions(parallel=True)).appended == 0
+
+
+def test_cancelling_an_import_read_in_a_second_process_stops_it_cleanly(store, tmp_path):
+    rows = [noaa_row(366000000 + ship, second) for second in range(2_000) for ship in range(1, 6)]
+    path = write_noaa(tmp_path / "big.csv", rows)
+    batches = []
+    stopped = import_files(store, [path], ImportOptions(batch_size=500, parallel=True), progress=batches.append,
+                           cancelled=lambda: len(batches) >= 2)
+    assert stopped.cancelled and store.head().position == stopped.appended < 10_000
+    import_files(store, [path], ImportOptions(parallel=True))
+    assert kinds(store)["PositionReported"] == 10_000 and store.verify().ok

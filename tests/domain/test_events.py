@@ -102,3 +102,13 @@ def test_a_renamed_type_is_found_by_its_old_name():
 
     register(WatchHandedOver, "ShiftChanged")
     assert event_class("ShiftChanged") is WatchHandedOver
+
+
+def test_a_report_rebuilt_from_checked_fields_equals_the_validated_original():
+    from domain.events import PositionReported
+
+    original = PositionReported(mmsi=219000001, occurred_at=5, lat=50.123456789, lon=-4.5, sog=12.34, cog=359.97,
+                                heading=44, nav_status="moored")
+    rebuilt = PositionReported.from_checked(original.mmsi, original.occurred_at, original.lat, original.lon,
+                                            original.sog, original.cog, original.heading, original.nav_status)
+    assert rebuilt == original and rebuilt.payload() == original.payload() and hash(rebuilt) == hash(original)

@@ -1,0 +1,149 @@
+"""Reading and deciding an import file in a second process, so a large import uses both cores.
+
+Parsing a file (CSV cells, NMEA payloads) and building events costs about as much as appending them, and
+Python runs only one of the two at a time in a process. For a large file, a child process reads the file
+and decides its entries while this process appends them: the child sends each decided batch down a pipe,
+position reports as plain tuples (cheap to send) and the rare other events as objects. The child never
+touches the store — it is sent what the log knows of each ship's particulars at the start — so stopping
+it at any moment (Cancel, Ctrl+C, the parent killed) cannot harm the log.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import signal
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from app.observation_recorder import Decisions, ObservationRecorder
+from domain.events import NewEvent, PositionReported
+from domain.time import now_micros
+from store import QuarantinedRecord
+
+PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting a process costs more than it saves
+
+
+@dataclass
+class DecidedBatch:
+    """One batch of a file, decided: events in file order, quarantine rows, skip counts, and how far the
+    reader had got (lines and bytes on disk)."""
+
+    events: list[NewEvent]
+    quarantine: list[QuarantinedRecord]
+    skipped: Counter[str]
+    lines_read: int
+    bytes_read: int
+
+
+@dataclass(frozen=True)
+class ReadingJob:
+    """What the child needs: the file, how to read it, and what the log knows of each ship."""
+
+    path: str
+    format: str
+    columns: Mapping[str, str] | None
+    assume_start: int | None
+    rate_hz: float | None
+    future_tolerance: int
+    batch_size: int
+    particulars: dict[int, dict[str, Any]]
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ReadingFailed(Exception):
+    """The child process could not read the file; the message says why."""
+
+
+def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
+    """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child."""
+    context = multiprocessing.get_context("spawn")  # never fork a process that may run Qt or SQLite threads
+    receiving, sending = context.Pipe(duplex=False)
+    child = context.Process(target=_child_main, args=(job, sending), name="import reader", daemon=True)
+    child.start()
+    sending.close()
+    metadata = dict(job.metadata)
+    try:
+        while True:
+            try:
+                message = pickle.loads(receiving.recv_bytes())
+            except EOFError:
+                raise ReadingFailed(f"{job.path}: the reading process ended unexpectedly") from None
+            kind = message[0]
+            if kind == "batch":
+                _, items, quarantine, skipped, lines_read, bytes_read, recorded_at = message
+                yield DecidedBatch(_events(items, metadata, recorded_at), quarantine, skipped, lines_read, bytes_read)
+            elif kind == "done":
+                return
+            else:
+                raise ReadingFailed(message[1])
+    finally:
+        receiving.close()
+        if child.is_alive():
+            child.terminate()
+        child.join(10)
+
+
+def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[NewEvent]:
+    """Rebuild the batch's events (position reports come as tuples of their fields and dedupe key)."""
+    out = []
+    append = out.append
+    from_checked = PositionReported.from_checked  # the child built (and so validated) each of these reports
+    for item in items:
+        if type(item) is tuple:
+            mmsi, occurred, lat, lon, sog, cog, heading, status, key = item
+            append(NewEvent(from_checked(mmsi, occurred, lat, lon, sog, cog, heading, status), recorded_at, metadata,
+                            key))
+        else:
+            append(item)
+    return out
+
+
+def _child_main(job: ReadingJob, sending) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle (it stops us)
+    from feeds.formats import open_reader
+
+    try:
+        reader = open_reader(job.path, format=job.format, columns=job.columns, assume_start=job.assume_start,
+                             rate_hz=job.rate_hz)
+    except (OSError, ValueError) as error:
+        _send(sending, ("failed", str(error)))
+        return
+    try:
+        recorder = ObservationRecorder(reader.kind, job.particulars, metadata=job.metadata, clock=now_micros,
+                                       future_tolerance=job.future_tolerance)
+        pending: list = []
+        for seen in reader:
+            pending.append(seen)
+            if len(pending) >= job.batch_size:
+                _send_batch(sending, recorder, pending, reader)
+                pending = []
+        _send_batch(sending, recorder, pending, reader)
+        _send(sending, ("done",))
+    except (BrokenPipeError, EOFError, OSError):
+        return  # the parent went away or stopped us: nothing to clean up, nothing was written
+    except Exception as error:  # reported to the parent, which stops the import with this message
+        _send(sending, ("failed", f"{job.path}: {type(error).__name__}: {error}"))
+    finally:
+        reader.close()
+
+
+def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader) -> None:
+    decisions = Decisions()
+    recorded_at = now_micros()
+    recorder.decide(pending, decisions, recorded_at=recorded_at)
+    items: list = []
+    metadata = recorder.metadata
+    for new_event in decisions.events:
+        event = new_event.event
+        if type(event) is PositionReported and new_event.metadata is metadata:
+            items.append((event.mmsi, event.occurred_at, event.lat, event.lon, event.sog, event.cog, event.heading,
+                          event.nav_status, new_event.dedupe_key))
+        else:
+            items.append(new_event)
+    _send(sending, ("batch", items, decisions.quarantine, decisions.skipped, reader.lines_read, reader.bytes_read,
+                    recorded_at))
+
+
+def _send(sending, message: tuple) -> None:
+    sending.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
