@@ -30,16 +30,20 @@ _MAX_INCREMENTAL_RUNS = 64                  # more changed row ranges than this:
 
 
 class Column(IntEnum):
+    """The columns, in the order shown: what an operator scans first on the left, so that at the dock's
+    default width (about 630 px in a 1600 px window) every column up to Destination is in view; the
+    MMSI (also in the name's tooltip and the filter) and the position (also on the map) follow."""
+
     NAME = 0
-    MMSI = 1
+    ALERTS = 1
     TYPE = 2
     STATUS = 3
     SOG = 4
     COG = 5
-    POSITION = 6
-    LAST_REPORT = 7
-    DESTINATION = 8
-    ALERTS = 9
+    LAST_REPORT = 6
+    DESTINATION = 7
+    MMSI = 8
+    POSITION = 9
 
 
 HEADERS = {Column.NAME: "Name", Column.MMSI: "MMSI", Column.TYPE: "Type", Column.STATUS: "Status",
@@ -147,7 +151,7 @@ def changed_columns(old: FleetArrays, old_at: int, new: FleetArrays, at: int) ->
         Column.DESTINATION: not np.array_equal(old.destinations, new.destinations),
         Column.ALERTS: False,  # alerts are not in the fleet: ``FleetTableModel.set_fleet`` compares the counts
     }
-    return [int(column) for column, changed in changes.items() if changed]
+    return sorted(int(column) for column, changed in changes.items() if changed)
 
 
 def _runs(positions: np.ndarray) -> list[tuple[int, int]]:
@@ -265,12 +269,12 @@ class FleetTableModel(QAbstractTableModel):
         if texts is None:
             fleet = self._fleet
             mmsi, name = int(fleet.mmsi[row]), fleet.names[row]
-            texts = self._texts[row] = (
-                ship_label(name, mmsi) if name else "–", str(mmsi), ship_type_short(int(fleet.ship_type[row])),
-                nav_status_short(int(fleet.status[row])), format_speed(float(fleet.sog[row]), self._speed_unit),
-                format_course(float(fleet.cog[row])), format_position(float(fleet.lat[row]), float(fleet.lon[row])),
-                format_age(self._at - int(fleet.last_report_at[row])), fleet.destinations[row] or "",
-                str(self._open_alerts.get(mmsi, "")),
+            texts = self._texts[row] = (  # in Column order
+                ship_label(name, mmsi) if name else "–", str(self._open_alerts.get(mmsi, "")),
+                ship_type_short(int(fleet.ship_type[row])), nav_status_short(int(fleet.status[row])),
+                format_speed(float(fleet.sog[row]), self._speed_unit), format_course(float(fleet.cog[row])),
+                format_age(self._at - int(fleet.last_report_at[row])), fleet.destinations[row] or "", str(mmsi),
+                format_position(float(fleet.lat[row]), float(fleet.lon[row])),
             )
         return texts
 
@@ -291,6 +295,10 @@ class FleetTableModel(QAbstractTableModel):
         return self._dim if self._at - int(self._fleet.last_report_at[row]) > STALE_AFTER else None
 
     def _tooltip(self, row: int, column: int) -> str | None:
+        if column == Column.NAME:  # a long name may be cut short in the cell; the MMSI sits further right
+            return f"{self._texts_of(row)[Column.NAME]} · MMSI {int(self._fleet.mmsi[row])}"
+        if column == Column.DESTINATION:
+            return self._fleet.destinations[row] or None
         if column == Column.STATUS:
             return nav_status_text(int(self._fleet.status[row]))
         if column == Column.TYPE:
@@ -397,7 +405,7 @@ class FleetTableModel(QAbstractTableModel):
         if np.array_equal(old.mmsi, fleet.mmsi):
             columns = changed_columns(old, old_at, fleet, at)
             if alerts_changed:
-                columns.append(int(Column.ALERTS))
+                columns = sorted(columns + [int(Column.ALERTS)])
             if self._sort_column in columns:
                 self._relayout(fleet, self._sort_order(fleet, at))
             else:  # the sort key did not change: neither does the order

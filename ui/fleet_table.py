@@ -15,10 +15,15 @@ from ui.fleet_model import HEADERS, MMSI_ROLE, SEARCH_ROLE, Column, FleetTableMo
 from ui.table_style import style_record_table
 
 _ROW_HEIGHT = 22
-_SAMPLE_TEXT = {Column.NAME: "PORTLAND EXPRESS 216", Column.MMSI: "000000000", Column.TYPE: "law enforcement",
-                Column.STATUS: "towing astern", Column.SOG: "SOG (km/h)", Column.COG: "COG (°)",
-                Column.POSITION: "00°00.00′N 000°00.00′W", Column.LAST_REPORT: "10 h 00 min",
-                Column.DESTINATION: "SOUTHAMPTON", Column.ALERTS: "Alerts"}
+# Columns are sized to typical content, not the longest possible: longer names, types, statuses and
+# destinations are cut short with '…' (their tooltips tell them whole), so that every column up to
+# Destination fits the dock's default width (630 px of table in a 1600 px window; ``FleetTable.fit_columns``).
+_SAMPLE_TEXT = {Column.NAME: "AEGEAN MARINER", Column.MMSI: "000000000", Column.TYPE: "passenger",
+                Column.STATUS: "under way", Column.SOG: "", Column.COG: "", Column.LAST_REPORT: "1 h 05 min",
+                Column.DESTINATION: "BREMERHAVEN", Column.ALERTS: "", Column.POSITION: "00°00.00′N 000°00.00′W"}
+_CELL_PADDING = 8     # a cell's text margins
+_HEADER_PADDING = 12  # a header section's (the theme's 6 px each side)
+_SWATCH_ROOM = 20     # the colour swatch before a name
 
 
 class FleetFilterModel(QSortFilterProxyModel):
@@ -85,8 +90,8 @@ class FleetTable(QWidget):
 
         self.view = FleetTableView()
         self.view.setModel(self.proxy)
-        style_record_table(self.view, _ROW_HEIGHT, _SAMPLE_TEXT, HEADERS,
-                           extra=lambda column: 28 if column == Column.NAME else 10)
+        style_record_table(self.view, _ROW_HEIGHT, _SAMPLE_TEXT, HEADERS)
+        self.fit_columns()
         header = self.view.horizontalHeader()
         header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)
         self.view.setSortingEnabled(True)
@@ -131,6 +136,17 @@ class FleetTable(QWidget):
     def set_speed_unit(self, unit: str) -> None:
         """Show speeds in knots or km/h."""
         self.model.set_speed_unit(unit)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Size each column to its typical content or its header, whichever is wider (numbers are narrow:
+        their headers decide); the last column stretches."""
+        cells, header = self.view.fontMetrics(), self.view.horizontalHeader().fontMetrics()
+        for column in Column:
+            title = self.model.headerData(column, Qt.Orientation.Horizontal) or ""
+            width = max(cells.horizontalAdvance(_SAMPLE_TEXT[column]) + _CELL_PADDING,
+                        header.horizontalAdvance(title) + _HEADER_PADDING)
+            self.view.setColumnWidth(column, width + (_SWATCH_ROOM if column == Column.NAME else 0))
 
     def set_filter(self, text: str) -> None:
         if self.filter_box.text() != text:

