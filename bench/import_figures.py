@@ -9,10 +9,10 @@ sentences takes longer than importing them.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterator
 
@@ -131,16 +131,40 @@ def _input(name: str, rows: int, writer) -> Path:
 
 
 def _import(path: Path, db: Path) -> tuple[dict, float]:
-    """Run the import command in a child; its summary and its peak resident memory in MB."""
+    """Run the import command in a child; its summary and its peak memory in MB (the import process and
+    the reading process it starts, each at its own high-water mark, added up).
+
+    The high-water marks are read from /proc (VmHWM) while the import runs: the rusage of a child counts
+    the pages of this benchmark process it was forked from, which would overstate it.
+    """
     process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "import", str(path), "--db", str(db)],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    out = process.stdout.read() if process.stdout else ""
-    err = process.stderr.read() if process.stderr else ""
-    process.returncode = os.waitstatus_to_exitcode(status)
+    peaks: dict[int, float] = {}
+    while process.poll() is None:
+        for pid in [process.pid, *_children(process.pid)]:
+            peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
+        time.sleep(0.2)
+    out, err = process.communicate()
     if process.returncode != 0:
         raise RuntimeError(f"import failed ({process.returncode}): {err.strip()}")
-    return json.loads(out.strip().splitlines()[-1]), usage.ru_maxrss / 1024
+    return json.loads(out.strip().splitlines()[-1]), sum(peaks.values())
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _high_water_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def run(scale: float) -> None:
