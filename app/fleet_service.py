@@ -154,6 +154,11 @@ class FleetService:
         with self._lock:
             return self._index.track(mmsi, start, end, known_at)
 
+    def ships_reporting(self, start: int, end: int) -> list[int]:
+        """The MMSIs of the ships that reported between ``start`` and ``end`` (inclusive), sorted."""
+        with self._lock:
+            return self._index.ships_reporting(start, end)
+
     def report_times(self, mmsi: int) -> np.ndarray:
         with self._lock:
             return self._index.report_times(mmsi)

@@ -439,6 +439,13 @@ class TemporalIndex:
                      cog=_tenths_to_float(v["cog"]), heading=np.where(v["heading"] >= 0, v["heading"], np.nan),
                      status=v["status"].astype(np.int8))
 
+    def ships_reporting(self, start: int, end: int) -> list[int]:
+        """The MMSIs of the ships with at least one report with ``start <= occurred <= end``, sorted."""
+        track = self.positions
+        track.compact()
+        ships = np.unique(track.ship[(track.occurred >= start) & (track.occurred <= end)])
+        return sorted(self.mmsis[int(slot)] for slot in ships)
+
     def report_times(self, mmsi: int) -> np.ndarray:
         """The sorted ``occurred_at`` of all of one ship's reports."""
         slot = self._slot.get(mmsi)

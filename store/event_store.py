@@ -399,6 +399,55 @@ class EventStore:
                 return
             position = rows[-1][0] + 1
 
+    def _range_conditions(self, connection: Connection, occurred_from: int | None, occurred_to: int | None,
+                          stream_names: Sequence[str] | None) -> list | None:
+        """WHERE conditions for a time range and a set of streams; None when none of the streams exists."""
+        conditions = []
+        if occurred_from is not None:
+            conditions.append(events.c.occurred_at >= occurred_from)
+        if occurred_to is not None:
+            conditions.append(events.c.occurred_at <= occurred_to)
+        if stream_names is not None:
+            ids = [row[0] for row in connection.execute(select(streams.c.id)
+                                                        .where(streams.c.name.in_(list(stream_names))))]
+            if not ids:
+                return None
+            conditions.append(events.c.stream.in_(ids))
+        return conditions
+
+    def count_by_type(self, *, occurred_from: int | None = None, occurred_to: int | None = None,
+                      stream_names: Sequence[str] | None = None) -> dict[str, int]:
+        """How many events of each type occurred in the range (on the given streams)."""
+        with self._connect() as connection:
+            conditions = self._range_conditions(connection, occurred_from, occurred_to, stream_names)
+            if conditions is None:
+                return {}
+            rows = connection.execute(select(events.c.type, func.count()).where(*conditions).group_by(events.c.type))
+            return {self._names.type_row(connection, type_id)[0]: count for type_id, count in rows}
+
+    def position_span(self, *, occurred_from: int | None = None, occurred_to: int | None = None,
+                      stream_names: Sequence[str] | None = None) -> tuple[int, int] | None:
+        """The first and last log positions of the events that occurred in the range (on the streams)."""
+        with self._connect() as connection:
+            conditions = self._range_conditions(connection, occurred_from, occurred_to, stream_names)
+            if conditions is None:
+                return None
+            low, high = connection.execute(select(func.min(events.c.position), func.max(events.c.position))
+                                           .where(*conditions)).one()
+            return None if low is None else (low, high)
+
+    def read_types(self, type_names: Sequence[str], *, occurred_from: int | None = None,
+                   occurred_to: int | None = None) -> Iterator[RecordedEvent]:
+        """The events of these types in log order (only they are decoded), optionally in a time range."""
+        after = 0
+        while True:
+            page = self.read_page(after_position=after, limit=5_000, type_names=type_names,
+                                  occurred_from=occurred_from, occurred_to=occurred_to)
+            yield from page
+            if len(page) < 5_000:
+                return
+            after = page[-1].position
+
     def count(self) -> int:
         return self.head().position
 

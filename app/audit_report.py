@@ -1,0 +1,345 @@
+"""What an audit report says: the content every format (PDF, CSV, JSON) is rendered from.
+
+A report covers the events that occurred in a time range, for all ships or a chosen few. It is built from
+the log in two kinds of pass, so a day of a large fleet (≈1,000,000 events) needs bounded memory:
+- figures that summarise — events by type, each ship's distance sailed and time under way, at anchor
+  and moored, its status changes, a decimated track — come from the temporal index and a few small queries;
+- the listing of every event is not held: ``AuditReport.listing()`` reads it from the log again, in log
+  order, each time a renderer asks for it.
+The integrity section records which log positions the report covers, the hashes of the first and last of
+them, the chain head and the result of verifying the whole chain when the report was made, so a reader
+can check the report against the log (``report --verify``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from app.fleet_service import FleetService
+from domain import ais
+from domain.events import RecordedEvent, ship_stream
+from domain.time import format_instant, now_micros
+from domain.tracks import Track
+
+EARTH_RADIUS_NM = 3_440.065
+MAX_GAP_S = 30 * 60          # a gap between reports longer than this is counted as 'no reports', not as a status
+TRACK_ROWS = 60               # rows in a ship's decimated track table
+PLOT_POINTS = 600             # points of a ship's decimated speed plot
+MAP_POINTS_PER_SHIP = 400     # points of a ship's track on the report's map
+UNDER_WAY = frozenset({"under way using engine", "under way sailing", "engaged in fishing", "restricted manoeuvrability",
+                       "constrained by her draught", "towing astern", "pushing ahead or towing alongside",
+                       "not under command"})
+
+
+class ReportError(ValueError):
+    """A report that cannot be made as asked (an empty range, an unknown zone, a ship not in the log)."""
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What to report on: the range of ``occurred_at`` (inclusive), the ships (empty: all), and the zone
+    (reports may be limited to a zone once zones are defined in the log)."""
+
+    start: int
+    end: int
+    ships: tuple[int, ...] = ()
+    zone: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ReportError(f"the range ends ({format_instant(self.end)}) before it starts "
+                              f"({format_instant(self.start)})")
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": format_instant(self.start), "to": format_instant(self.end), "ships": list(self.ships),
+                "zone": self.zone}
+
+
+@dataclass(frozen=True)
+class TrackSample:
+    """A ship's track reduced for print: at most ``limit`` rows spread evenly over its reports (the first
+    and last always kept), with how many reports there were."""
+
+    occurred: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    sog: np.ndarray
+    cog: np.ndarray
+    status: np.ndarray
+    total: int
+
+    @property
+    def decimated(self) -> bool:
+        return len(self.occurred) < self.total
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    at: int
+    before: str | None
+    after: str | None
+
+
+@dataclass
+class ShipSection:
+    """One ship in the report: its static and voyage data (as known at the end of the range), what it
+    did in the range, and its track reduced for print."""
+
+    mmsi: int
+    name: str | None
+    imo: int | None
+    callsign: str | None
+    ship_type: str | None
+    length: float | None
+    beam: float | None
+    destination: str | None
+    draught: float | None
+    eta: int | None
+    reports: int
+    first_report: int | None
+    last_report: int | None
+    distance_nm: float
+    seconds_by_state: dict[str, float]            # 'under way', 'at anchor', 'moored', 'other', 'no reports'
+    status_changes: list[StatusChange]
+    table: TrackSample                             # for the track table (TRACK_ROWS)
+    plot: TrackSample                              # for the speed plot (PLOT_POINTS)
+    map_track: TrackSample                         # for the map picture (MAP_POINTS_PER_SHIP)
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} · {self.mmsi}" if self.name else f"MMSI {self.mmsi}"
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    alert_id: str
+    type: str
+    severity: str
+    mmsi: int
+    raised_at: int
+    summary: str
+    state: str
+    acknowledged_by: str | None
+    acknowledged_at: int | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class NoteLine:
+    at: int
+    operator: str
+    mmsi: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Integrity:
+    """Where the report sits in the log and whether the log verified when the report was made."""
+
+    first_position: int | None
+    last_position: int | None
+    first_hash: str | None
+    last_hash: str | None
+    head_position: int
+    head_hash: str
+    verified: bool
+    verified_events: int
+    problem: str | None
+    first_bad_position: int | None
+    checked_at: int
+
+    def as_json(self) -> dict[str, Any]:
+        return {"first_position": self.first_position, "last_position": self.last_position,
+                "first_hash": self.first_hash, "last_hash": self.last_hash, "head_position": self.head_position,
+                "head_hash": self.head_hash,
+                "verify": {"ok": self.verified, "events": self.verified_events, "problem": self.problem,
+                           "first_bad_position": self.first_bad_position},
+                "checked_at": format_instant(self.checked_at)}
+
+
+@dataclass
+class AuditReport:
+    """Everything a renderer needs; the listing is read from the log when asked for."""
+
+    request: ReportRequest
+    store: str
+    generated_at: int
+    generated_by: str
+    software: str
+    events: int
+    events_by_type: dict[str, int]
+    ships: list[ShipSection]
+    alerts: list[AlertLine]
+    notes: list[NoteLine]
+    integrity: Integrity
+    _listing: Callable[[], Iterator[RecordedEvent]] = field(repr=False, default=lambda: iter(()))
+
+    def listing(self) -> Iterator[RecordedEvent]:
+        """Every event of the report, in log order, read from the log now (never held in memory)."""
+        return self._listing()
+
+    def summary_json(self) -> dict[str, Any]:
+        return {
+            "request": self.request.as_json(), "store": self.store, "generated_at": format_instant(self.generated_at),
+            "generated_by": self.generated_by, "software": self.software, "events": self.events,
+            "events_by_type": dict(sorted(self.events_by_type.items())),
+            "ships": [{"mmsi": s.mmsi, "name": s.name, "ship_type": s.ship_type, "reports": s.reports,
+                       "distance_nm": round(s.distance_nm, 2),
+                       "seconds_by_state": {k: round(v, 1) for k, v in s.seconds_by_state.items()},
+                       "status_changes": len(s.status_changes)} for s in self.ships],
+            "alerts": [{"alert_id": a.alert_id, "type": a.type, "severity": a.severity, "mmsi": a.mmsi,
+                        "raised_at": format_instant(a.raised_at), "summary": a.summary, "state": a.state,
+                        "acknowledged_by": a.acknowledged_by,
+                        "acknowledged_at": None if a.acknowledged_at is None else format_instant(a.acknowledged_at),
+                        "comment": a.comment} for a in self.alerts],
+            "notes": [{"at": format_instant(n.at), "operator": n.operator, "mmsi": n.mmsi, "text": n.text}
+                      for n in self.notes],
+        }
+
+
+# --- building ---------------------------------------------------------------------------------------------------
+
+
+def build_report(service: FleetService, request: ReportRequest, *, generated_by: str, software: str,
+                 clock: Callable[[], int] = now_micros, progress: Callable[[str], None] = lambda _step: None
+                 ) -> AuditReport:
+    """Gather the report's content from ``service`` (its store and temporal index)."""
+    store = service.store
+    if request.zone is not None:
+        raise ReportError(f"no zone named {request.zone!r} is defined in this store")
+    streams = [ship_stream(mmsi) for mmsi in request.ships]
+    progress("counting events")
+    counts = store.count_by_type(occurred_from=request.start, occurred_to=request.end, stream_names=streams or None)
+    span = store.position_span(occurred_from=request.start, occurred_to=request.end, stream_names=streams or None)
+    progress("summarising ships")
+    mmsis = list(request.ships) or service.ships_reporting(request.start, request.end)
+    ships = [section for mmsi in mmsis if (section := _ship_section(service, mmsi, request)) is not None]
+    if request.ships and len(ships) < len(request.ships):
+        missing = sorted(set(request.ships) - {s.mmsi for s in ships})
+        known = {mmsi for mmsi in missing if service.ship_details(mmsi, request.end) is not None}
+        unknown = [mmsi for mmsi in missing if mmsi not in known]
+        if unknown:
+            raise ReportError(f"no ship with MMSI {', '.join(map(str, unknown))} in this store")
+    progress("collecting alerts and notes")
+    alerts = _alerts(service, request)
+    notes = _notes(service, request)
+    progress("verifying the log")
+    verify = store.verify()
+    head = store.head()
+    first, last = span if span is not None else (None, None)
+    integrity = Integrity(
+        first_position=first, last_position=last,
+        first_hash=None if first is None else store.hash_at(first).hex(),
+        last_hash=None if last is None else store.hash_at(last).hex(),
+        head_position=head.position, head_hash=head.hash.hex(), verified=verify.ok, verified_events=verify.events,
+        problem=verify.problem, first_bad_position=verify.first_bad_position, checked_at=clock())
+
+    def listing() -> Iterator[RecordedEvent]:
+        wanted = set(streams)
+        for recorded in store.read_all(occurred_from=request.start, occurred_to=request.end):
+            if not wanted or recorded.stream_id in wanted:
+                yield recorded
+
+    return AuditReport(request=request, store=store.describe(), generated_at=clock(), generated_by=generated_by,
+                       software=software, events=sum(counts.values()), events_by_type=counts, ships=ships,
+                       alerts=alerts, notes=notes, integrity=integrity, _listing=listing)
+
+
+def _ship_section(service: FleetService, mmsi: int, request: ReportRequest) -> ShipSection | None:
+    track = service.track(mmsi, request.start, request.end)
+    details = service.ship_details(mmsi, request.end)
+    if details is None and not len(track):
+        return None
+    return ShipSection(
+        mmsi=mmsi, name=getattr(details, "name", None), imo=getattr(details, "imo", None),
+        callsign=getattr(details, "callsign", None), ship_type=getattr(details, "ship_type", None),
+        length=getattr(details, "length", None), beam=getattr(details, "beam", None),
+        destination=getattr(details, "destination", None), draught=getattr(details, "draught", None),
+        eta=getattr(details, "eta", None), reports=len(track),
+        first_report=int(track.occurred[0]) if len(track) else None,
+        last_report=int(track.occurred[-1]) if len(track) else None,
+        distance_nm=distance_sailed_nm(track), seconds_by_state=time_by_state(track),
+        status_changes=status_changes(track), table=sample_track(track, TRACK_ROWS),
+        plot=sample_track(track, PLOT_POINTS), map_track=sample_track(track, MAP_POINTS_PER_SHIP))
+
+
+def distance_sailed_nm(track: Track) -> float:
+    """The great-circle length of the track in nautical miles (report to report)."""
+    if len(track) < 2:
+        return 0.0
+    lat, lon = np.radians(track.lat), np.radians(track.lon)
+    a = (np.sin(np.diff(lat) / 2) ** 2
+         + np.cos(lat[:-1]) * np.cos(lat[1:]) * np.sin(np.diff(lon) / 2) ** 2)
+    return float(np.sum(2 * EARTH_RADIUS_NM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))))
+
+
+def _state_of(code: int) -> str:
+    name = ais.nav_status_name(int(code)) if code >= 0 else None
+    if name in UNDER_WAY:
+        return "under way"
+    if name == "at anchor":
+        return "at anchor"
+    if name == "moored":
+        return "moored"
+    return "other"
+
+
+def time_by_state(track: Track) -> dict[str, float]:
+    """Seconds spent under way, at anchor, moored and otherwise (by the status of each report until the
+    next), and in gaps longer than ``MAX_GAP_S`` with no reports at all."""
+    seconds = {"under way": 0.0, "at anchor": 0.0, "moored": 0.0, "other": 0.0, "no reports": 0.0}
+    if len(track) < 2:
+        return seconds
+    gaps = np.diff(track.occurred) / 1_000_000
+    for code in np.unique(track.status[:-1]):
+        chosen = (track.status[:-1] == code) & (gaps <= MAX_GAP_S)
+        seconds[_state_of(int(code))] += float(gaps[chosen].sum())
+    seconds["no reports"] = float(gaps[gaps > MAX_GAP_S].sum())
+    return seconds
+
+
+def status_changes(track: Track) -> list[StatusChange]:
+    """Every report whose navigational status differs from the report before."""
+    if len(track) < 2:
+        return []
+    changed = np.flatnonzero(track.status[1:] != track.status[:-1]) + 1
+    return [StatusChange(int(track.occurred[i]), ais.nav_status_name(int(track.status[i - 1])) if track.status[i - 1] >= 0
+                         else None, ais.nav_status_name(int(track.status[i])) if track.status[i] >= 0 else None)
+            for i in changed]
+
+
+def sample_track(track: Track, limit: int) -> TrackSample:
+    """At most ``limit`` reports spread evenly in time order, first and last included."""
+    total = len(track)
+    if total <= limit:
+        rows = np.arange(total)
+    else:
+        rows = np.unique(np.linspace(0, total - 1, limit).round().astype(np.int64))
+    return TrackSample(track.occurred[rows], track.lat[rows], track.lon[rows], track.sog[rows], track.cog[rows],
+                       track.status[rows], total)
+
+
+def _alerts(service: FleetService, request: ReportRequest) -> list[AlertLine]:
+    wanted = set(request.ships)
+    out = []
+    for alert in service.alerts_at(request.end):
+        if alert.raised_at < request.start or (wanted and alert.mmsi not in wanted):
+            continue
+        out.append(AlertLine(alert.alert_id, alert.type, alert.severity, alert.mmsi, alert.raised_at, alert.summary,
+                             alert.state, alert.acknowledged_by, alert.acknowledged_at, alert.comment))
+    return sorted(out, key=lambda a: a.raised_at)
+
+
+def _notes(service: FleetService, request: ReportRequest) -> list[NoteLine]:
+    wanted = set(request.ships)
+    notes = []
+    for recorded in service.store.read_types(("OperatorNoteAdded",), occurred_from=request.start,
+                                             occurred_to=request.end):
+        event = recorded.event
+        if wanted and event.mmsi not in wanted:  # type: ignore[attr-defined]
+            continue
+        notes.append(NoteLine(recorded.occurred_at, event.operator, event.mmsi, event.text))  # type: ignore[attr-defined]
+    return notes
+
