@@ -284,6 +284,61 @@ def command_listen(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_report(args: argparse.Namespace) -> int:
+    if args.verify is not None:
+        return _verify_report(args)
+    from app.audit_report import ReportError, ReportRequest
+    from app.fleet_service import FleetService
+    from app.report_export import export_report, report_format
+    from ui.about import app_version
+
+    if args.from_ is None or args.to is None or args.out is None:
+        raise CommandError("report: --from, --to and --out are required (or --verify FILE.json)", EXIT_USAGE)
+    try:
+        request = ReportRequest(args.from_, args.to, tuple(args.ship or ()), args.zone)
+        fmt = report_format(args.out)
+    except ReportError as error:
+        raise CommandError(f"report: {error}", EXIT_USAGE) from None
+    renderers = {}
+    if fmt == "pdf":
+        from ui.report_pdf import ensure_gui_application, render_pdf
+
+        ensure_gui_application()
+        renderers["pdf"] = render_pdf
+    store = _open(args.db, create=False, read_only=args.read_only)
+    try:
+        service = FleetService.open(store)
+        result = export_report(service, request, args.out, software=f"Fleet Logbook {app_version()}",
+                               renderers=renderers)
+    finally:
+        store.close()
+    print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,
+                      "ships": result.ships, "sha256": result.sha256, "head_hash": result.head_hash,
+                      "logged_at_position": result.logged_at_position}))
+    return EXIT_OK
+
+
+def _verify_report(args: argparse.Namespace) -> int:
+    from app.report_files import verify_json_report
+
+    store = _open(args.db, create=False, read_only=True)
+    try:
+        check = verify_json_report(store, args.verify)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(check.as_json()))
+    elif check.ok:
+        print(f"ok: the report's {check.events:,} events match the log, and its chain head is in the log")
+    if not check.ok:
+        for problem in check.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        if check.more_problems:
+            print(f"error: … and {check.more_problems:,} more", file=sys.stderr)
+        return EXIT_BROKEN_CHAIN
+    return EXIT_OK
+
+
 def command_quarantine(args: argparse.Namespace) -> int:
     from domain.time import format_instant
 
@@ -308,9 +363,12 @@ def command_gui(args: argparse.Namespace) -> int:
     from app.console_session import ConsoleSession, DemoFleetSpec
 
     location = args.db or default_store_path()
-    session = ConsoleSession(location, demo=DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS), live=args.screenshot is None)
+    session = ConsoleSession(location, read_only=args.read_only,
+                             demo=None if args.read_only else DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS),
+                             live=args.screenshot is None)
     if args.screenshot is not None and args.db is not None:
-        _open(args.db, create=True).close()  # a bad --db fails here, as one line, before any window
+        # a bad --db fails here, as one line, before any window
+        _open(args.db, create=not args.read_only, read_only=args.read_only).close()
     from ui.gui import launch
 
     return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
@@ -336,6 +394,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
     gui.add_argument("--ship", type=_mmsi, help="select this ship (MMSI)")
     gui.add_argument("--panel", choices=("detail", "events"), help="bring this dock to the front")
+    gui.add_argument("--read-only", dest="read_only", action="store_true",
+                     help="auditor mode: open the store read-only; nothing can be appended")
     gui.set_defaults(run=command_gui)
 
     simulate = commands.add_parser("simulate", help="write a simulated fleet's history into a store")
@@ -384,6 +444,20 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--tcp", metavar="HOST:PORT", help="connect to an NMEA server (reconnects with backoff)")
     listen.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
     listen.set_defaults(run=command_listen)
+
+    report = commands.add_parser("report", help="export an audit report (PDF, CSV or JSON by the --out suffix), "
+                                                "or check a JSON report against the log (--verify)")
+    report.add_argument("--db", required=True)
+    report.add_argument("--from", dest="from_", type=_instant, help="start of the range (occurred_at, ISO 8601)")
+    report.add_argument("--to", type=_instant, help="end of the range (inclusive)")
+    report.add_argument("--ship", type=_mmsi, action="append", help="only this ship (repeat for more)")
+    report.add_argument("--zone", help="only events in this zone (zones are defined in the log)")
+    report.add_argument("--out", type=Path, help="the report file: .pdf, .csv or .json")
+    report.add_argument("--read-only", dest="read_only", action="store_true",
+                        help="open the store read-only (the export is then not logged)")
+    report.add_argument("--verify", type=Path, metavar="FILE.json", help="check a JSON report against the log")
+    report.add_argument("--json", action="store_true", help="with --verify: the result as JSON")
+    report.set_defaults(run=command_report)
 
     quarantined = commands.add_parser("quarantine", help="list the records set aside by imports and feeds")
     quarantined.add_argument("--db", required=True)

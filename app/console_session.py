@@ -7,6 +7,7 @@ GUI thread. Loading is the slow part (seeding a demo fleet, building the index);
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -39,6 +40,17 @@ class DemoFleetSpec:
     seed: int = 1
 
 
+def _cannot_write(location: str | Path) -> bool:
+    """True for an existing store file (or its folder) this user may not write."""
+    text = str(location)
+    if text.startswith("sqlite:") or text == ":memory:":
+        return False
+    path = Path(location)
+    if not path.exists():
+        return False
+    return not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK)
+
+
 class LoadCancelled(Exception):
     """The operator cancelled opening a store; nothing was changed."""
 
@@ -65,6 +77,8 @@ class ConsoleSession:
 
     def load(self, progress: Progress | None = None, cancelled: Cancelled = lambda: False) -> FleetService:
         """Open the store, fill an empty one with the demo fleet, build the index; returns the service."""
+        if not self.read_only and _cannot_write(self.location):
+            self.read_only = True  # a store the user cannot write opens for reading, as an auditor's would
         store = open_store(self.location, create=not self.read_only, read_only=self.read_only)
         try:
             if self.demo is not None and not store.read_only and store.head().position == 0:

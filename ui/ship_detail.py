@@ -119,6 +119,7 @@ class ShipDetailPanel(QWidget):
         self.note_button = QPushButton("Add note…")
         self.note_button.setToolTip("Write a note about this ship into the log")
         self.note_button.clicked.connect(self.open_note_dialog)
+        self._show_writable()
         self.history_button = QPushButton("Full history")
         self.history_button.setToolTip("Show every event of this ship in the event log")
         self.history_button.clicked.connect(self._request_history)
@@ -183,7 +184,15 @@ class ShipDetailPanel(QWidget):
     def set_source(self, source) -> None:
         """Show another store's ships (the panel is kept; it starts empty)."""
         self._source = source
+        self._show_writable()
         self.show_ship(None, 0)
+
+    def _show_writable(self) -> None:
+        """Notes are appended to the log: in a store open read-only (auditor mode) the button says why not."""
+        read_only = bool(getattr(self._source, "read_only", False))
+        self.note_button.setEnabled(not read_only)
+        self.note_button.setToolTip("This store is open read-only (auditor mode): notes cannot be added"
+                                    if read_only else "Write a note about this ship into the log")
 
     def show_ship(self, mmsi: int | None, at: int, known_at: int | None = None,
                   start: int | None = None, end: int | None = None) -> None:

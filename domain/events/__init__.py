@@ -5,14 +5,16 @@ from domain.events.alerts import (ALERT_EVENT_TYPES, ALERT_TYPE_NAMES, SEVERITIE
                                   PortArrived, PortDeparted, SignalLost, SignalRestored, SpeedLimitExceeded,
                                   ZoneEntered, ZoneExited)
 from domain.events.envelope import NewEvent, RecordedEvent
-from domain.events.operators import OPERATIONS_STREAM, AlertAcknowledged, OperatorNoteAdded
+from domain.events.operators import (OPERATIONS_STREAM, REPORT_FORMATS, AlertAcknowledged, AuditReportExported,
+                                     OperatorNoteAdded)
 from domain.events.ships import (PositionReported, ShipDetailsChanged, ShipEvent, ShipRegistered, quantise_degrees,
                                  quantise_tenths, ship_stream)
 from domain.events.upcasting import UPCASTERS, UpcasterRegistry
 
 __all__ = [
     "Event", "build_event", "event_class", "event_type", "payload_fields", "register", "registered_event_types",
-    "NewEvent", "RecordedEvent", "OPERATIONS_STREAM", "AlertAcknowledged", "OperatorNoteAdded",
+    "NewEvent", "RecordedEvent", "OPERATIONS_STREAM", "REPORT_FORMATS", "AlertAcknowledged", "AuditReportExported",
+    "OperatorNoteAdded",
     "PositionReported", "ShipDetailsChanged", "ShipEvent", "ShipRegistered", "quantise_degrees", "quantise_tenths",
     "ship_stream", "UPCASTERS", "UpcasterRegistry",
     "ALERT_EVENT_TYPES", "ALERT_TYPE_NAMES", "SEVERITIES", "AlertEvent", "CloseQuarters", "PortArrived",

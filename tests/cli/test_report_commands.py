@@ -1,0 +1,69 @@
+"""The report command: files by suffix, the logged export, --verify against the log, tampering caught."""
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import sqlite3
+
+import pytest
+
+from tests.cli.test_commands import demo_db, run  # noqa: F401 - demo_db is a fixture
+
+FROM, TO = "2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"
+
+
+@pytest.fixture
+def db(demo_db, tmp_path):  # noqa: F811
+    copy = tmp_path / "demo.sqlite"
+    shutil.copy(demo_db, copy)
+    return str(copy)
+
+
+def test_a_csv_report_has_a_row_per_event_and_the_export_is_logged(db, tmp_path, capsys):
+    out = tmp_path / "watch.csv"
+    code, printed, _ = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(out))
+    result = json.loads(printed)
+    with open(out, newline="") as stream:
+        rows = list(csv.DictReader(stream))
+    assert code == 0 and result["format"] == "csv" and len(rows) == result["events"] > 1_000
+    code, printed, _ = run(capsys, "verify", "--db", db, "--json")
+    assert code == 0 and json.loads(printed)["head_position"] == result["logged_at_position"]
+
+
+def test_a_json_report_verifies_against_its_log_and_fails_once_the_log_is_tampered_with(db, tmp_path, capsys):
+    out = tmp_path / "watch.json"
+    code, printed, _ = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(out))
+    assert code == 0
+    code, printed, _ = run(capsys, "report", "--db", db, "--verify", str(out))
+    assert code == 0 and printed.startswith("ok:")
+    document = json.loads(out.read_text())
+    target = next(e["position"] for e in document["events"][20:] if e["type"] == "PositionReported")
+    with sqlite3.connect(db) as raw:
+        (trigger_sql,) = raw.execute("SELECT sql FROM sqlite_master WHERE name = 'events_no_update'").fetchone()
+        (payload,) = raw.execute("SELECT payload FROM events WHERE position = ?", (target,)).fetchone()
+        values = json.loads(payload)
+        values[1] = round(values[1] - 0.02, 7)
+        raw.execute("DROP TRIGGER events_no_update")
+        raw.execute("UPDATE events SET payload = ? WHERE position = ?", (json.dumps(values), target))
+        raw.execute(trigger_sql)
+    code, _, err = run(capsys, "verify", "--db", db)
+    assert code == 3 and f"position {target}" in err
+    code, printed, err = run(capsys, "report", "--db", db, "--verify", str(out), "--json")
+    check = json.loads(printed)
+    assert code == 3 and not check["ok"] and any(f"position {target}" in p for p in check["problems"])
+
+
+def test_report_arguments_are_checked_before_anything_is_read(db, tmp_path, capsys):
+    code, _, err = run(capsys, "report", "--db", db, "--from", TO, "--to", FROM, "--out", str(tmp_path / "r.csv"))
+    assert code == 2 and "before it starts" in err
+    code, _, err = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(tmp_path / "r.txt"))
+    assert code == 2 and ".pdf, .csv or .json" in err
+    code, _, err = run(capsys, "report", "--db", db, "--from", FROM)
+    assert code == 2 and "--out" in err
+
+
+def test_a_read_only_report_is_not_logged(db, tmp_path, capsys):
+    code, printed, _ = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out",
+                           str(tmp_path / "r.json"), "--read-only")
+    assert code == 0 and json.loads(printed)["logged_at_position"] is None
