@@ -26,7 +26,9 @@ from store import AppendResult, EventStore
 
 if TYPE_CHECKING:
     from app.ais_import import ImportOptions, ImportProgress, ImportSummary
+    from app.audit_report import ReportRequest
     from app.feed_control import FeedControl
+    from app.report_export import ExportResult
 
 
 def default_operator() -> str:
@@ -89,6 +91,15 @@ class FleetService:
 
         return import_files(self.store, paths, options or ImportOptions(), append=self.append, progress=progress,
                             cancelled=cancelled, clock=self._clock, operator=self.operator)
+
+    def export_report(self, request: "ReportRequest", path: str, *, software: str, renderers: dict | None = None,
+                      progress: "Callable[[float, str], None] | None" = None,
+                      cancelled: Callable[[], bool] = lambda: False) -> "ExportResult":
+        """Make an audit report of ``request`` into ``path`` (format by suffix) and log the export."""
+        from app.report_export import export_report
+
+        return export_report(self, request, path, software=software, renderers=renderers, progress=progress,
+                             cancelled=cancelled, clock=self._clock)
 
     @property
     def feeds(self) -> "FeedControl":

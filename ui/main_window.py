@@ -30,13 +30,14 @@ from ui.fleet_model import empty_fleet
 from ui.console_docks import ConsoleDocks
 from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
+from ui.report_dialog import ReportDialog, ReportingSource, ReportRun, start_report
 from ui.import_dialog import ImportingSource, ImportRun, choose_files, start_import
 from ui.formatting import KNOTS, SPEED_UNITS, TIME_ZONES, UTC, ship_label
 from ui.live_bridge import LiveBridge
 from ui.map.coastline import Coastline
 from ui.map.map_view import MapView
 from ui.menus import TRAIL_CHOICES, ConsoleMenus
-from ui.settings import (LAST_IMPORT_FOLDER, LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
+from ui.settings import (LAST_IMPORT_FOLDER, LAST_REPORT_FOLDER, LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
                          WINDOW_STATE, UiSettings)
 from ui.selected_history import SelectedHistory
 from ui.status_bar import ConsoleStatusBar
@@ -350,11 +351,26 @@ class MainWindow(QMainWindow):
         self._feeds_dialog.raise_()
         return self._feeds_dialog
 
+    def export_report(self) -> "ReportRun | None":
+        """File › Export report: choose range, ships and file, then export on a worker with progress."""
+        source = self.source
+        time_range = self.timeline.time_range()
+        if not isinstance(source, ReportingSource) or time_range is None:
+            QMessageBox.information(self, "Export report", "Open a store with events to export a report of it.")
+            return None
+        dialog = ReportDialog(time_range, self.moment, self.selected_ship, source.read_only, self,
+                              folder=self._setting(LAST_REPORT_FOLDER))
+        if dialog.exec() != ReportDialog.DialogCode.Accepted or dialog.request is None:
+            return None
+        self._store_setting(LAST_REPORT_FOLDER, str(Path(dialog.path()).parent))
+        return start_report(source, dialog.request, dialog.path(), self)
+
     def _update_ingest_actions(self) -> None:
         source = self.source
         can_import = isinstance(source, ImportingSource) and not source.read_only
         self.menus.import_files.setEnabled(can_import)
         self.menus.feeds.setEnabled(isinstance(source, FeedingSource) and not source.read_only)
+        self.menus.export_report.setEnabled(isinstance(source, ReportingSource))
         why = "" if can_import else " (not available: no writable store is open)"
         self.menus.import_files.setStatusTip(
             "Import NMEA or CSV files (NOAA, DMA, others; gzip and zip too) into this store" + why)

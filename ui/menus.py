@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 TRAIL_CHOICES = ((10, "10 min"), (30, "30 min"), (60, "1 h"), (180, "3 h"), (0, "Off"))
-EXPORT_LATER = "Audit reports arrive with the audit feature"
 
 
 def _action(window: "MainWindow", text: str, shortcut: str | None = None, slot=None, tip: str | None = None,
@@ -69,8 +68,8 @@ class ConsoleMenus:
                                     "Import NMEA or CSV files (NOAA, DMA, others; gzip and zip too) into this store")
         self.feeds = _action(w, "Live f&eeds…", "Ctrl+Shift+L", w.show_feeds,
                              "Start or stop live AIS receiver feeds (NMEA over UDP or TCP)")
-        self.export_report = _action(w, "&Export report…", "Ctrl+E", tip=EXPORT_LATER)
-        self.export_report.setEnabled(False)
+        self.export_report = _action(w, "&Export report…", "Ctrl+E", w.export_report,
+                                     "Export an audit report (PDF, CSV or JSON) of a time range")
         self.quit = _action(w, "&Quit", "Ctrl+Q", w.close, "Close the console")
         self.file_menu.addActions([self.open_store, self.import_files, self.feeds, self.export_report])
         self.file_menu.addSeparator()

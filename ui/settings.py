@@ -34,6 +34,7 @@ SPEED_UNIT: Setting[str] = Setting("display/speedUnit", str, "kn")          # ui
 PLAY_SPEED: Setting[int] = Setting("timeline/playSpeed", int, 60)           # log seconds per wall second
 LAST_STORE_PATH: Setting[str] = Setting("store/lastPath", str, "")
 LAST_IMPORT_FOLDER: Setting[str] = Setting("import/lastFolder", str, "")
+LAST_REPORT_FOLDER: Setting[str] = Setting("report/lastFolder", str, "")
 
 
 class UiSettings:

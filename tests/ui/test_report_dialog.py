@@ -1,0 +1,78 @@
+"""File › Export report: the dialog's choices become a request; the export runs off the GUI thread and is
+logged; a read-only (auditor) console disables what would append and says why."""
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import csv
+
+import pytest
+
+from app.fleet_service import FleetService
+from store import open_store
+from tests.fleet_events import MINUTE, T0, registered, report
+from ui.main_window import MainWindow
+from ui.map.coastline import Coastline
+from ui.report_dialog import ReportDialog, result_text, start_report
+
+COASTLINE = Coastline()
+
+
+@pytest.fixture
+def store_path(tmp_path):
+    path = tmp_path / "watch.sqlite"
+    with open_store(path) as store:
+        store.append_batch([registered(219000001, 0, "ARIA"), registered(219000002, 0, "BORA"),
+                            *[report(219000001 + minute % 2, minute, lat=50 + minute / 100) for minute in range(1, 90)]])
+    return path
+
+
+def test_the_dialog_turns_its_choices_into_a_request_and_refuses_bad_ones(qtbot, tmp_path):
+    dialog = ReportDialog((T0, T0 + 90 * MINUTE), T0 + 60 * MINUTE, 219000002, read_only=False, folder=str(tmp_path))
+    qtbot.addWidget(dialog)
+    assert dialog.end_edit.dateTime().toMSecsSinceEpoch() * 1000 == T0 + 60 * MINUTE
+    dialog.selected.setChecked(True)
+    dialog.path_edit.setText(str(tmp_path / "r.csv"))
+    dialog.accept()
+    assert dialog.request is not None and dialog.request.ships == (219000002,)
+    again = ReportDialog((T0, T0 + 90 * MINUTE), None, None, read_only=False)
+    qtbot.addWidget(again)
+    again.listed.setChecked(True)
+    again.ship_list.setText("219000001, twelve")
+    again.accept()
+    assert again.request is None and "MMSI" in again.message.text()
+    again.ship_list.setText("219000001 219000002")
+    again.path_edit.setText(str(tmp_path / "r.docx"))
+    again.accept()
+    assert again.request is None and ".pdf, .csv or .json" in again.message.text()
+
+
+def test_an_export_runs_on_a_worker_and_is_logged(qtbot, store_path, tmp_path):
+    with open_store(store_path) as store:
+        service = FleetService.open(store, operator="kim")
+        dialog = ReportDialog(service.time_range(), None, None, read_only=False)
+        qtbot.addWidget(dialog)
+        dialog.path_edit.setText(str(tmp_path / "watch.csv"))
+        dialog.accept()
+        results = []
+        run = start_report(service, dialog.request, dialog.path(), dialog, on_done=results.append)
+        qtbot.waitUntil(lambda: bool(results), timeout=30_000)
+        (result,) = results
+        with open(tmp_path / "watch.csv", newline="") as stream:
+            assert len(list(csv.DictReader(stream))) == result.events == 89
+        assert result.logged_at_position == store.head().position and "Logged as event" in result_text(result)
+        assert run.done.is_set()
+
+
+def test_a_read_only_console_offers_reports_but_nothing_that_appends(qtbot, store_path):
+    with open_store(store_path, read_only=True) as store:
+        service = FleetService.open(store)
+        window = MainWindow(service, coastline=COASTLINE)
+        qtbot.addWidget(window)
+        assert window.menus.export_report.isEnabled()
+        assert not window.menus.import_files.isEnabled() and not window.menus.feeds.isEnabled()
+        detail = window.docks.detail
+        assert not detail.note_button.isEnabled() and "read-only" in detail.note_button.toolTip()
+        dialog = ReportDialog(service.time_range(), None, None, read_only=service.read_only)
+        qtbot.addWidget(dialog)
+        assert "not logged" in dialog.message.text()

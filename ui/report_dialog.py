@@ -1,0 +1,237 @@
+"""File › Export report (Ctrl+E): choose the range, the ships and the file; the report is made on a worker
+thread with progress and Cancel, and its export is logged (except in a read-only store, which the dialog
+says before the operator starts).
+
+The format follows the file name (.pdf, .csv, .json), as on the command line. The worker gets the source's
+``export_report`` use case and plain values; it reports by signals, queued to the GUI thread.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Callable, Protocol, runtime_checkable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
+                               QRadioButton, QVBoxLayout, QWidget)
+
+from app.audit_report import ReportError, ReportRequest
+from app.report_export import ExportResult, report_format
+from ui.about import app_version
+from ui.timeline_jump import qdatetime_of
+
+_STEPS = 1_000
+FILE_FILTER = "PDF report (*.pdf);;CSV, one row per event (*.csv);;JSON, events with summary and integrity (*.json)"
+
+
+@runtime_checkable
+class ReportingSource(Protocol):
+    """A source that can export reports (the real service)."""
+
+    read_only: bool
+
+    def export_report(self, request: ReportRequest, path: str, *, software: str, renderers: dict,
+                      progress: Callable[[float, str], None] | None = None,
+                      cancelled: Callable[[], bool] = lambda: False) -> ExportResult: ...
+
+
+def pdf_renderers() -> dict:
+    """The renderers only the UI layer has (Qt's PDF writer)."""
+    from ui.report_pdf import render_pdf
+
+    return {"pdf": render_pdf}
+
+
+class ReportDialog(QDialog):
+    """Range, ships and file of a report."""
+
+    def __init__(self, time_range: tuple[int, int], moment: int | None, selected_ship: int | None,
+                 read_only: bool, parent: QWidget | None = None, folder: str = ""):
+        super().__init__(parent)
+        self.setObjectName("reportDialog")
+        self.setWindowTitle("Export audit report")
+        first, last = time_range
+        self.start_edit = self._time_edit(max(first, (moment or last) - 24 * 3_600_000_000))
+        self.end_edit = self._time_edit(moment or last)
+        self.all_ships = QRadioButton("All ships")
+        self.selected = QRadioButton("The selected ship" + (f" ({selected_ship})" if selected_ship else ""))
+        self.listed = QRadioButton("These ships (MMSIs):")
+        self.ship_list = QLineEdit()
+        self.ship_list.setPlaceholderText("e.g. 219000001, 235000002")
+        group = QButtonGroup(self)
+        for button in (self.all_ships, self.selected, self.listed):
+            group.addButton(button)
+        self.all_ships.setChecked(True)
+        self.selected.setEnabled(selected_ship is not None)
+        self._selected_ship = selected_ship
+        self.path_edit = QLineEdit(str(Path(folder or Path.home()) / "audit-report.pdf"))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_file)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("reportMessage")
+        if read_only:
+            self.message.setText("This store is open read-only (auditor mode): the report is made, but its export "
+                                 "is not logged.")
+
+        form = QFormLayout()
+        form.addRow("From (UTC)", self.start_edit)
+        form.addRow("To (UTC)", self.end_edit)
+        ships = QVBoxLayout()
+        ships.addWidget(self.all_ships)
+        ships.addWidget(self.selected)
+        listed_row = QHBoxLayout()
+        listed_row.addWidget(self.listed)
+        listed_row.addWidget(self.ship_list, 1)
+        ships.addLayout(listed_row)
+        form.addRow("Ships", ships)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.path_edit, 1)
+        file_row.addWidget(browse)
+        form.addRow("File", file_row)
+        hint = QLabel("The file name picks the format: .pdf (summary, map, ships, listing, integrity), "
+                      ".csv (one row per event) or .json (events, summary and integrity).")
+        hint.setWordWrap(True)
+        hint.setObjectName("dimLabel")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        self.ship_list.textEdited.connect(lambda _text: self.listed.setChecked(True))
+        self.resize(560, self.sizeHint().height())
+        self.request: ReportRequest | None = None
+
+    @staticmethod
+    def _time_edit(instant: int) -> QDateTimeEdit:
+        edit = QDateTimeEdit(qdatetime_of(instant))
+        edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
+        edit.setCalendarPopup(True)
+        return edit
+
+    def _choose_file(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export audit report", self.path_edit.text(), FILE_FILTER)
+        if path:
+            self.path_edit.setText(path)
+
+    def ships(self) -> tuple[int, ...]:
+        if self.selected.isChecked() and self._selected_ship is not None:
+            return (self._selected_ship,)
+        if self.listed.isChecked():
+            parts = [part for part in self.ship_list.text().replace(";", ",").replace(" ", ",").split(",") if part]
+            if not parts or not all(part.isdigit() and len(part) <= 9 and int(part) > 0 for part in parts):
+                raise ReportError("list the ships by MMSI (numbers of up to 9 digits, separated by commas)")
+            return tuple(dict.fromkeys(int(part) for part in parts))
+        return ()
+
+    def accept(self) -> None:
+        """Check the choices; the dialog closes only when they make a report."""
+        try:
+            start = self.start_edit.dateTime().toMSecsSinceEpoch() * 1_000
+            end = self.end_edit.dateTime().toMSecsSinceEpoch() * 1_000
+            request = ReportRequest(start, end, self.ships())
+            report_format(self.path_edit.text())
+        except ReportError as error:
+            self.request = None
+            self.message.setText(str(error))
+            return
+        self.request = request
+        super().accept()
+
+    def path(self) -> str:
+        return self.path_edit.text()
+
+
+class ReportRun(QObject):
+    """One export on the thread pool: ``progressed`` while it runs, then ``finished`` or ``failed``."""
+
+    progressed = Signal(float, str)
+    finished = Signal(object)      # ExportResult
+    failed = Signal(str)
+
+    def __init__(self, source: ReportingSource, request: ReportRequest, path: str, parent: QObject | None = None):
+        super().__init__(parent)
+        self.source, self.request, self.path = source, request, path
+        self._cancel = threading.Event()
+        self.done = threading.Event()
+
+    def start(self) -> None:
+        QThreadPool.globalInstance().start(_ReportJob(self))
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class _ReportJob(QRunnable):
+    def __init__(self, run: ReportRun):
+        super().__init__()
+        self._run = run
+
+    def run(self) -> None:
+        job = self._run
+        try:
+            result = job.source.export_report(job.request, job.path, software=f"Fleet Logbook {app_version()}",
+                                              renderers=pdf_renderers() if report_format(job.path) == "pdf" else {},
+                                              progress=job.progressed.emit,
+                                              cancelled=job.cancelled)
+        except Exception as error:  # shown to the operator: any failure to export becomes a message
+            job.failed.emit(str(error) or type(error).__name__)
+        else:
+            job.finished.emit(result)
+        finally:
+            job.done.set()
+
+
+def result_text(result: ExportResult) -> str:
+    logged = (f"Logged as event {result.logged_at_position:,}." if result.logged_at_position is not None
+              else "Not logged: the store is open read-only.")
+    return (f"The report was written to\n{result.path}\n\n{result.events:,} events, {result.ships:,} ships.\n"
+            f"SHA-256 of the file: {result.sha256}\n{logged}")
+
+
+def start_report(source: ReportingSource, request: ReportRequest, path: str, parent: QWidget,
+                 on_done: Callable[[ExportResult | str], None] | None = None) -> ReportRun:
+    """Run the export with a window-modal progress dialog; a message box when it ends (unless ``on_done``)."""
+    run = ReportRun(source, request, path, parent)
+    dialog = QProgressDialog("Gathering the report…", "Cancel", 0, _STEPS, parent)
+    dialog.setObjectName("reportProgress")
+    dialog.setWindowTitle("Exporting audit report")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(420)
+
+    def show(fraction: float, text: str) -> None:
+        dialog.setValue(int(_STEPS * max(0.0, min(fraction, 1.0))))
+        dialog.setLabelText(text)
+
+    def cancel() -> None:
+        run.cancel()
+        dialog.setLabelText("Cancelling…")
+
+    def finished(result: ExportResult | str) -> None:
+        dialog.close()
+        if on_done is not None:
+            on_done(result)
+        elif isinstance(result, str):
+            QMessageBox.warning(parent, "Report not exported", f"No report was written:\n{result}")
+        else:
+            QMessageBox.information(parent, "Report exported", result_text(result))
+
+    run.progressed.connect(show)
+    dialog.canceled.connect(cancel)
+    run.finished.connect(finished)
+    run.failed.connect(finished)
+    run.dialog = dialog  # type: ignore[attr-defined]
+    run.start()
+    return run
+
