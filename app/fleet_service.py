@@ -6,6 +6,7 @@ the first subscriber of the bus), so the GUI and the CLI ask one object for 'the
 from __future__ import annotations
 
 import getpass
+import os
 import threading
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
@@ -31,8 +32,15 @@ if TYPE_CHECKING:
     from app.report_export import ExportResult
 
 
+OPERATOR_VARIABLE = "FLEET_LOGBOOK_OPERATOR"
+
+
 def default_operator() -> str:
-    """The operator's name: the OS user, unless the settings say otherwise."""
+    """The operator's name: ``FLEET_LOGBOOK_OPERATOR`` when set, else the OS user (the console's settings
+    may name another)."""
+    named = os.environ.get(OPERATOR_VARIABLE, "").strip()
+    if named:
+        return named[:80]
     try:
         return getpass.getuser() or "operator"
     except (KeyError, OSError):

@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QMainWindow, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QInputDialog, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
@@ -37,7 +37,7 @@ from ui.live_bridge import LiveBridge
 from ui.map.coastline import Coastline
 from ui.map.map_view import MapView
 from ui.menus import TRAIL_CHOICES, ConsoleMenus
-from ui.settings import (LAST_IMPORT_FOLDER, LAST_REPORT_FOLDER, LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
+from ui.settings import (LAST_IMPORT_FOLDER, LAST_REPORT_FOLDER, LAST_STORE_PATH, OPERATOR_NAME, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
                          WINDOW_STATE, UiSettings)
 from ui.selected_history import SelectedHistory
 from ui.status_bar import ConsoleStatusBar
@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
     def _start(self, at: int | None) -> None:
         """Listen to the source and show ``at`` (None: its head, following it live)."""
         self._update_ingest_actions()
+        self._apply_operator_name()
         self.live = LiveBridge(self.source, self)
         self.live.eventsArrived.connect(self._on_events)
         time_range = self.source.time_range()
@@ -364,6 +365,29 @@ class MainWindow(QMainWindow):
             return None
         self._store_setting(LAST_REPORT_FOLDER, str(Path(dialog.path()).parent))
         return start_report(source, dialog.request, dialog.path(), self)
+
+    def set_operator_name(self, name: str) -> None:
+        """Sign what this console appends with ``name`` ('' goes back to the OS user); remembered."""
+        name = name.strip()[:80]
+        self._store_setting(OPERATOR_NAME, name)
+        self._apply_operator_name()
+
+    def _apply_operator_name(self) -> None:
+        name = self._setting(OPERATOR_NAME)
+        if name and hasattr(self.source, "operator"):
+            try:
+                self.source.operator = name  # type: ignore[misc]
+            except AttributeError:  # a source whose operator is fixed
+                pass
+        self.status.set_operator(getattr(self.source, "operator", ""), bool(getattr(self.source, "read_only", False)))
+
+    def ask_operator_name(self) -> None:
+        """File › Operator name: ask who is on watch."""
+        current = getattr(self.source, "operator", "")
+        name, ok = QInputDialog.getText(self, "Operator name",
+                                        "Sign notes, acknowledgements, imports and reports as:", text=current)
+        if ok and name.strip():
+            self.set_operator_name(name)
 
     def _update_ingest_actions(self) -> None:
         source = self.source

@@ -70,8 +70,12 @@ class ConsoleMenus:
                              "Start or stop live AIS receiver feeds (NMEA over UDP or TCP)")
         self.export_report = _action(w, "&Export report…", "Ctrl+E", w.export_report,
                                      "Export an audit report (PDF, CSV or JSON) of a time range")
+        self.operator = _action(w, "Operator &name…", slot=w.ask_operator_name,
+                                tip="The name your notes, acknowledgements, imports and reports are signed with")
         self.quit = _action(w, "&Quit", "Ctrl+Q", w.close, "Close the console")
         self.file_menu.addActions([self.open_store, self.import_files, self.feeds, self.export_report])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.operator)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit)
 

@@ -35,6 +35,7 @@ PLAY_SPEED: Setting[int] = Setting("timeline/playSpeed", int, 60)           # lo
 LAST_STORE_PATH: Setting[str] = Setting("store/lastPath", str, "")
 LAST_IMPORT_FOLDER: Setting[str] = Setting("import/lastFolder", str, "")
 LAST_REPORT_FOLDER: Setting[str] = Setting("report/lastFolder", str, "")
+OPERATOR_NAME: Setting[str] = Setting("operator/name", str, "")              # empty: the OS user
 
 
 class UiSettings:

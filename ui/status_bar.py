@@ -27,6 +27,8 @@ class ConsoleStatusBar(QStatusBar):
         self.integrity_label.setObjectName("integrityLabel")
         self.selection_label = QLabel()
         self.ships_label = QLabel()
+        self.operator_label = QLabel()
+        self.operator_label.setObjectName("dimLabel")
         self.moment_label = QLabel()
         self.moment_label.setObjectName("statusMomentLabel")
         self.addWidget(self.source_label)
@@ -34,6 +36,7 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.feed_label)
         self.addWidget(self.integrity_label)
         self.addWidget(self.selection_label, 1)
+        self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
         self.addPermanentWidget(self.moment_label)
         for label in (self.feed_label, self.integrity_label):
@@ -56,6 +59,16 @@ class ConsoleStatusBar(QStatusBar):
         """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden)."""
         self.feed_label.setText(text)
         self.feed_label.setVisible(bool(text))
+
+    def set_operator(self, name: str, read_only: bool = False) -> None:
+        """Who signs what the console appends, or that nothing can be appended (auditor mode)."""
+        if read_only:
+            self.operator_label.setText("read-only (auditor mode)")
+            self.operator_label.setToolTip("The store is open read-only: notes, acknowledgements, imports and "
+                                           "feeds are disabled; reports are made but not logged")
+        else:
+            self.operator_label.setText(f"operator {name}" if name else "")
+            self.operator_label.setToolTip("Change with File › Operator name")
 
     def set_integrity(self, text: str) -> None:
         """The hash chain's state, e.g. 'chain verified ✓' (empty: hidden)."""

@@ -139,3 +139,12 @@ def test_trails_tracks_and_density_come_from_the_index(store):
     assert service.track(219000001, T0, T0 + 2 * MINUTE).lat.tolist() == [50.0, 50.01, 50.02]
     assert service.report_times(219000002).tolist() == [T0 + 3 * MINUTE]
     assert service.event_density(T0, T0 + 10 * MINUTE, 2).tolist() == [6, 5]  # minutes 0-4 (+ the other ship), 5-9
+
+
+def test_the_operator_defaults_to_the_named_variable_then_the_os_user(monkeypatch):
+    from app.fleet_service import OPERATOR_VARIABLE, default_operator
+
+    monkeypatch.setenv(OPERATOR_VARIABLE, "  duty officer ")
+    assert default_operator() == "duty officer"
+    monkeypatch.delenv(OPERATOR_VARIABLE)
+    assert default_operator()  # the OS user, whoever runs the tests

@@ -76,3 +76,19 @@ def test_a_read_only_console_offers_reports_but_nothing_that_appends(qtbot, stor
         dialog = ReportDialog(service.time_range(), None, None, read_only=service.read_only)
         qtbot.addWidget(dialog)
         assert "not logged" in dialog.message.text()
+
+
+def test_the_operator_named_in_the_console_signs_what_it_appends(qtbot, store_path, tmp_path):
+    from ui.settings import UiSettings
+
+    with open_store(store_path) as store:
+        service = FleetService.open(store, operator="os-user")
+        window = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
+        qtbot.addWidget(window)
+        window.set_operator_name("  Ana Watch  ")
+        note = service.add_note("ferry late", mmsi=219000001)
+        assert note.event.operator == "Ana Watch" and note.metadata["operator"] == "Ana Watch"
+        assert window.status.operator_label.text() == "operator Ana Watch"
+        again = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
+        qtbot.addWidget(again)
+        assert service.operator == "Ana Watch"  # remembered for the next console
