@@ -2,14 +2,16 @@
 from domain.events.base import (Event, build_event, event_class, event_type, payload_fields, register,
                                 registered_event_types)
 from domain.events.alerts import (ALERT_EVENT_TYPES, ALERT_TYPE_NAMES, SEVERITIES, AlertEvent, CloseQuarters,
-                                  PortArrived, PortDeparted, SignalLost, SignalRestored, SpeedLimitExceeded,
-                                  ZoneEntered, ZoneExited)
+                                  Loitering, PortArrived, PortDeparted, SignalLost, SignalRestored,
+                                  SpeedLimitExceeded, ZoneEntered, ZoneExited)
 from domain.events.envelope import NewEvent, RecordedEvent
 from domain.events.operators import (OPERATIONS_STREAM, REPORT_FORMATS, AlertAcknowledged, AuditReportExported,
                                      OperatorNoteAdded)
 from domain.events.ships import (PositionReported, ShipDetailsChanged, ShipEvent, ShipRegistered, quantise_degrees,
                                  quantise_tenths, ship_stream)
 from domain.events.upcasting import UPCASTERS, UpcasterRegistry
+from domain.events.zones import (ZONE_KINDS, ZONES_STREAM, ZoneDefined, ZoneDefinitionEvent, ZoneRemoved,
+                                 canonical_geometry)
 
 __all__ = [
     "Event", "build_event", "event_class", "event_type", "payload_fields", "register", "registered_event_types",
@@ -18,5 +20,6 @@ __all__ = [
     "PositionReported", "ShipDetailsChanged", "ShipEvent", "ShipRegistered", "quantise_degrees", "quantise_tenths",
     "ship_stream", "UPCASTERS", "UpcasterRegistry",
     "ALERT_EVENT_TYPES", "ALERT_TYPE_NAMES", "SEVERITIES", "AlertEvent", "CloseQuarters", "PortArrived",
-    "PortDeparted", "SignalLost", "SignalRestored", "SpeedLimitExceeded", "ZoneEntered", "ZoneExited",
+    "PortDeparted", "SignalLost", "SignalRestored", "SpeedLimitExceeded", "ZoneEntered", "ZoneExited", "Loitering",
+    "ZONE_KINDS", "ZONES_STREAM", "ZoneDefined", "ZoneDefinitionEvent", "ZoneRemoved", "canonical_geometry",
 ]

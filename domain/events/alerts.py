@@ -10,7 +10,8 @@ the MMSI in the stream id, not in the payload) with
 - ``summary``: one line an operator reads in the alerts panel.
 
 **Alerts** (``NEEDS_ACKNOWLEDGEMENT = True``) stay open until an operator acknowledges them:
-``SpeedLimitExceeded``, ``ZoneEntered``, ``SignalLost`` (a dark ship) and ``CloseQuarters``.
+``SpeedLimitExceeded``, ``ZoneEntered``, ``SignalLost`` (a dark ship), ``CloseQuarters`` and ``Loitering``
+(a ship stopped outside any port for too long).
 
 **Notices** (``NEEDS_ACKNOWLEDGEMENT = False``) are plain facts shown for context and never wait for an
 operator: ``ZoneExited``, ``SignalRestored``, ``PortArrived`` and ``PortDeparted``. They do not close the
@@ -224,6 +225,30 @@ class PortDeparted(PortEvent):
     """A ship left port: a notice."""
 
 
+@event_type("Loitering")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loitering(AlertEvent):
+    """A ship has stayed slower than a loitering speed outside any port since ``since`` (microseconds UTC),
+    for at least ``threshold_s`` seconds, and was last seen at ``lat``, ``lon``: stopped or anchored where it
+    has no business waiting, or drifting."""
+
+    lat: float
+    lon: float
+    since: int
+    threshold_s: float
+
+    def __post_init__(self) -> None:
+        AlertEvent.__post_init__(self)
+        self._require_position()
+        since = self.since
+        if isinstance(since, bool) or not isinstance(since, int):
+            self._fail("since", f"must be integer microseconds UTC, got {since!r}")
+        if since > self.occurred_at:
+            self._fail("since", "must not be after the ship was found loitering")
+        self._require_number("threshold_s", 1.0, 30 * _DAY_SECONDS)
+
+
 ALERT_EVENT_TYPES: tuple[type[AlertEvent], ...] = (SpeedLimitExceeded, ZoneEntered, ZoneExited, SignalLost,
-                                                   SignalRestored, CloseQuarters, PortArrived, PortDeparted)
+                                                   SignalRestored, CloseQuarters, PortArrived, PortDeparted,
+                                                   Loitering)
 ALERT_TYPE_NAMES: tuple[str, ...] = tuple(cls.TYPE for cls in ALERT_EVENT_TYPES)

@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from domain.alert_board import (ACKNOWLEDGED, NOTICE, OPEN, AlertAlreadyAcknowledged, AlertBoard,
                                 AlertNeedsNoAcknowledgement, UnknownAlert, check_acknowledgeable, fold_alerts)
 from domain.errors import InvalidEvent
-from domain.events import (ALERT_EVENT_TYPES, AlertAcknowledged, CloseQuarters, PortArrived, PortDeparted,
-                           PositionReported, RecordedEvent, SignalLost, SignalRestored, SpeedLimitExceeded, ZoneEntered,
-                           ZoneExited, event_class, registered_event_types)
+from domain.events import (ALERT_EVENT_TYPES, AlertAcknowledged, CloseQuarters, Loitering, PortArrived,
+                           PortDeparted, PositionReported, RecordedEvent, SignalLost, SignalRestored, SpeedLimitExceeded,
+                           ZoneEntered, ZoneExited, event_class, registered_event_types)
 from domain.events.base import Event
 from domain.time import MICROS_PER_MINUTE, MICROS_PER_SECOND
 
@@ -35,6 +35,7 @@ VALID = {
     CloseQuarters: dict(other_mmsi=OTHER, cpa_m=180.0, tcpa_s=240.0),
     PortArrived: dict(port="Southampton"),
     PortDeparted: dict(port="Southampton", dwell_s=36_000.0),
+    Loitering: dict(lat=50.66, lon=-1.59, since=T0 - 60 * MICROS_PER_MINUTE, threshold_s=3_600.0),
 }
 
 
@@ -58,7 +59,7 @@ def test_every_alert_type_is_registered_under_its_own_name():
 
 def test_alerts_wait_for_an_operator_and_notices_do_not():
     waiting = {cls.TYPE for cls in ALERT_EVENT_TYPES if cls.NEEDS_ACKNOWLEDGEMENT}
-    assert waiting == {"SpeedLimitExceeded", "ZoneEntered", "SignalLost", "CloseQuarters"}
+    assert waiting == {"SpeedLimitExceeded", "ZoneEntered", "SignalLost", "CloseQuarters", "Loitering"}
 
 
 @pytest.mark.parametrize("cls", ALERT_EVENT_TYPES, ids=lambda cls: cls.TYPE)
