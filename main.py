@@ -339,6 +339,54 @@ def _verify_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def command_zones(args: argparse.Namespace) -> int:
+    from app.fleet_service import default_operator
+    from app.rules import add_zones, zones_in_force
+    from domain.rules import InvalidZoneFile
+
+    if args.action == "add":
+        store = _open(args.db, create=True)
+        try:
+            appended = add_zones(store, args.file, replace=args.replace, operator=default_operator())
+        except InvalidZoneFile as error:
+            raise CommandError(f"zones add: {error}") from None
+        finally:
+            store.close()
+        print(json.dumps({"appended": len(appended),
+                          "zones": sorted({r.event.name for r in appended if r.type == "ZoneDefined"}),
+                          "removed": sorted(r.event.name for r in appended if r.type == "ZoneRemoved")}))
+        return EXIT_OK
+    store = _open(args.db, create=False, read_only=True)
+    try:
+        zones = zones_in_force(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"zones": [{"name": z.name, "kind": z.kind, "speed_limit_kn": z.speed_limit_kn,
+                                     "bounds": list(z.bounds)} for z in zones]}))
+    else:
+        for zone in zones:
+            limit = f", limit {zone.speed_limit_kn:g} kn" if zone.speed_limit_kn is not None else ""
+            print(f"{zone.name}  ({zone.kind}{limit})")
+    return EXIT_OK
+
+
+def command_rules(args: argparse.Namespace) -> int:
+    from app.rules import RuleSettingsError, load_rule_settings, replay_rules
+
+    try:
+        settings = load_rule_settings(args.settings)
+    except RuleSettingsError as error:
+        raise CommandError(f"rules: {error}") from None
+    store = _open(args.db, create=False)
+    try:
+        summary = replay_rules(store, settings, since=args.from_)
+    finally:
+        store.close()
+    print(json.dumps(summary.to_json()))
+    return EXIT_OK
+
+
 def command_quarantine(args: argparse.Namespace) -> int:
     from domain.time import format_instant
 
@@ -458,6 +506,26 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--verify", type=Path, metavar="FILE.json", help="check a JSON report against the log")
     report.add_argument("--json", action="store_true", help="with --verify: the result as JSON")
     report.set_defaults(run=command_report)
+
+    zones = commands.add_parser("zones", help="zones the rules watch: add them from GeoJSON, list them")
+    zone_actions = zones.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    zones_add = zone_actions.add_parser("add", help="add (or update) the zones of a GeoJSON file")
+    zones_add.add_argument("file", type=Path, metavar="FILE.geojson")
+    zones_add.add_argument("--db", required=True)
+    zones_add.add_argument("--replace", action="store_true", help="also remove the zones the file no longer has")
+    zones_add.set_defaults(run=command_zones)
+    zones_list = zone_actions.add_parser("list", help="the zones in force")
+    zones_list.add_argument("--db", required=True)
+    zones_list.add_argument("--json", action="store_true")
+    zones_list.set_defaults(run=command_zones)
+
+    rules = commands.add_parser("rules", help="run the alert rules over the log")
+    rule_actions = rules.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    replay = rule_actions.add_parser("replay", help="raise the alerts history calls for (never twice)")
+    replay.add_argument("--db", required=True)
+    replay.add_argument("--from", dest="from_", type=_instant, help="append only alerts raised from then on")
+    replay.add_argument("--settings", type=Path, help="thresholds file (default: rules.toml in the config folder)")
+    replay.set_defaults(run=command_rules)
 
     quarantined = commands.add_parser("quarantine", help="list the records set aside by imports and feeds")
     quarantined.add_argument("--db", required=True)
