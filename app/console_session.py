@@ -12,12 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from app.alert_watch import AlertWatch
+from app.rules import RuleSettingsError, load_rule_settings, zones_in_force
 from app.demo_fleet import LiveDemoFleet, resume_simulator, seed_history
 from app.feed_meter import FeedMeter
 from app.fleet_index import IndexBuildCancelled
 from app.fleet_service import FleetService
 from app.integrity import IntegrityWatch
 from app.scheduler import FleetScheduler
+from domain.rules import RuleSettings
 from domain.time import now_micros
 from store import EventStore, open_store
 
@@ -29,6 +32,7 @@ LIVE_TICK_S = 5
 CATCH_UP_S = 10
 INTEGRITY_S = 15
 SNAPSHOT_S = 600
+RULES_SCAN_S = 60
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class ConsoleSession:
         self._watch: IntegrityWatch | None = None
         self._meter: FeedMeter | None = None
         self._job_failure: str | None = None
+        self._alerts: AlertWatch | None = None
 
     # --- opening (on a worker thread) -----------------------------------------------------------------------
 
@@ -127,10 +132,27 @@ class ConsoleSession:
                 self._scheduler.every(LIVE_TICK_S, LiveDemoFleet(simulator, service.append, self._clock).tick,
                                       "live-demo-fleet")
             self._scheduler.every(SNAPSHOT_S, service.save_snapshot, "index-snapshot")
+        if self.live and not service.store.read_only:
+            self._start_rules(service, judge_by_clock=simulator is not None)
         self._scheduler.every(CATCH_UP_S, service.refresh, "catch-up-with-other-writers")
         self._scheduler.every(INTEGRITY_S, self._watch.check, "integrity-watch")
         self._scheduler.start()
         self._scheduler.run_soon("integrity-watch")
+
+    def _start_rules(self, service: FleetService, *, judge_by_clock: bool) -> None:
+        """The alert rules: catch up with the log once, then observe every append and scan every minute."""
+        try:
+            settings = load_rule_settings()
+        except RuleSettingsError as error:  # the defaults, and the reason shown in the status bar
+            log.error("%s", error)
+            self._job_failure = f"rules use their defaults: {error}"
+            settings = RuleSettings()
+        self._alerts = AlertWatch(service, settings, clock=self._clock, judge_by_clock=judge_by_clock,
+                                  zones=zones_in_force(service.store))
+        service.subscribe(self._alerts.notice)
+        assert self._scheduler is not None
+        self._scheduler.once(self._alerts.catch_up, "rules-catch-up")
+        self._scheduler.every(RULES_SCAN_S, self._alerts.scan, "rules-scan")
 
     def _job_done(self, job_id: str, error: BaseException | None) -> None:
         self._job_failure = None if error is None else f"{job_id} failed: {error}"
@@ -145,6 +167,8 @@ class ConsoleSession:
 
     def close(self) -> None:
         """Stop the jobs, leave an index snapshot for a fast next start, close the store."""
+        if self._alerts is not None:
+            self._alerts.stop()
         if self._scheduler is not None:
             self._scheduler.shutdown()
             self._scheduler = None

@@ -27,6 +27,10 @@ class FleetScheduler:
     def every(self, seconds: float, job: Callable[[], object], job_id: str) -> None:
         self._scheduler.add_job(job, "interval", seconds=seconds, id=job_id, replace_existing=True)
 
+    def once(self, job: Callable[[], object], job_id: str) -> None:
+        """Run a job once, as soon as the scheduler runs (on its threads)."""
+        self._scheduler.add_job(job, "date", id=job_id, replace_existing=True)
+
     def run_soon(self, job_id: str) -> None:
         """Run a job now (on the scheduler's threads) instead of waiting for its first interval."""
         from datetime import datetime, timezone

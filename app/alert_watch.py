@@ -1,0 +1,103 @@
+"""The rules at work in a running console: every appended event is observed, a scan runs every minute, and
+what the rules raise is appended as alert events on the ships' streams.
+
+On start the watch first catches up: it replays the log into the rules engine (on a scheduler thread, so
+the window is usable meanwhile) and appends the alerts the log does not hold yet. Events appended while it
+catches up are held and observed after, in log order. Scans judge silence by the wall clock when the store
+is live (a demo fleet or a receiver feed) and by the log's own newest report otherwise, so opening an
+archive never flags its ships dark merely for being old.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Callable, Sequence
+
+from domain.events import RecordedEvent
+from domain.rules import RaisedAlert, RuleSettings, RulesEngine, run_rules
+from domain.time import now_micros
+
+log = logging.getLogger(__name__)
+
+
+class _Stopped(Exception):
+    pass
+
+
+class AlertWatch:
+    """One rules engine over one service's log."""
+
+    def __init__(self, service, settings: RuleSettings, *, clock: Callable[[], int] = now_micros,
+                 judge_by_clock: bool = False, zones=()):
+        self._service = service
+        self._clock = clock
+        self._judge_by_clock = judge_by_clock
+        self._engine = RulesEngine(settings, zones)
+        self._lock = threading.Lock()
+        self._caught_up_to: int | None = None
+        self._held: list[RecordedEvent] = []
+        self._stopping = threading.Event()
+        self.raised = 0
+
+    def stop(self) -> None:
+        """Ask a catch-up in progress to give up (the console is closing)."""
+        self._stopping.set()
+
+    @property
+    def caught_up(self) -> bool:
+        return self._caught_up_to is not None
+
+    def catch_up(self) -> int:
+        """Replay the log into the engine and append the alerts it lacks; returns how many were appended."""
+        store = self._service.store
+        head = store.head().position
+
+        def events():
+            for count, recorded in enumerate(store.read_all(1, to_position=head)):
+                if count % 5_000 == 0 and self._stopping.is_set():
+                    raise _Stopped
+                yield recorded
+
+        try:
+            alerts = run_rules(events(), engine=self._engine)
+        except _Stopped:
+            return 0
+        with self._lock:
+            self._caught_up_to = head
+            held, self._held = self._held, []
+            for recorded in held:
+                if recorded.position > head:
+                    alerts.extend(self._engine.observe(recorded))
+        return self._append(alerts)
+
+    def notice(self, events: Sequence[RecordedEvent]) -> None:
+        """Bus subscriber: observe newly appended events (held until the catch-up is done)."""
+        with self._lock:
+            if self._caught_up_to is None:
+                self._held.extend(events)
+                return
+            alerts: list[RaisedAlert] = []
+            for recorded in events:
+                if recorded.position > self._caught_up_to:
+                    alerts.extend(self._engine.observe(recorded))
+        if alerts:
+            self._append(alerts)
+
+    def scan(self) -> int:
+        """The time-driven rules (dark ships, loitering, close quarters); returns how many alerts were appended."""
+        with self._lock:
+            if self._caught_up_to is None:
+                return 0
+            now = self._clock() if self._judge_by_clock else self._engine.latest_report_at
+            if now is None:
+                return 0
+            alerts = self._engine.scan(now)
+        return self._append(alerts)
+
+    def _append(self, alerts: list[RaisedAlert]) -> int:
+        if not alerts or self._service.read_only:
+            return 0
+        now = self._clock()
+        result = self._service.append([alert.new_event(recorded_at=now) for alert in alerts])
+        self.raised += result.count
+        return result.count
