@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import argparse
 
-from bench import console_figures, import_figures, store_figures
+from bench import console_figures, import_figures, report_figures, rules_figures, store_figures
 
-GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run}
+GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run, "report": report_figures.run,
+          "rules": rules_figures.run}
 
 
 def main() -> None:

@@ -20,13 +20,14 @@ def fleet_mmsis(ships: int) -> np.ndarray:
     return 219_000_000 + np.arange(ships, dtype=np.int64) * 7
 
 
-def position_columns(ships: int, events: int, seed: int = 7) -> dict[str, np.ndarray]:
-    """Columns of ``events`` reports over ``ships`` ships, ordered by recording time."""
+def position_columns(ships: int, events: int, seed: int = 7, step_s: tuple[int, int] = (10, 61)) -> dict[str, np.ndarray]:
+    """Columns of ``events`` reports over ``ships`` ships (each ``step_s`` seconds apart, at random in that
+    half-open range), ordered by recording time."""
     rng = np.random.default_rng(seed)
     per_ship = events // ships
     n = per_ship * ships
     ship = np.repeat(np.arange(ships), per_ship)
-    steps = rng.integers(10, 61, size=n) * 1_000_000
+    steps = rng.integers(step_s[0], step_s[1], size=n) * 1_000_000
     steps.reshape(ships, per_ship)[:, 0] = rng.integers(0, 60, size=ships) * 1_000_000
     occurred = START + np.cumsum(steps.reshape(ships, per_ship), axis=1).ravel()
     course = np.repeat(rng.uniform(0, 360, ships), per_ship) + rng.normal(0, 3, n).cumsum() * 0.01
