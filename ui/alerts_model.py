@@ -28,7 +28,7 @@ STATE_NAMES = {OPEN: "Open", ACKNOWLEDGED: "Acknowledged", NOTICE: "Notice"}
 ALERT_TYPE_NAMES = {
     "SpeedLimitExceeded": "Speed limit", "ZoneEntered": "Zone entered", "ZoneExited": "Zone exited",
     "SignalLost": "Signal lost", "SignalRestored": "Signal restored", "CloseQuarters": "Close quarters",
-    "PortArrived": "Port arrival", "PortDeparted": "Port departure",
+    "PortArrived": "Port arrival", "PortDeparted": "Port departure", "Loitering": "Loitering",
 }
 
 

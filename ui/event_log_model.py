@@ -15,7 +15,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from app.event_log import EventQuery
-from domain.events import (OPERATIONS_STREAM, AlertAcknowledged, OperatorNoteAdded, PositionReported, RecordedEvent,
+from domain.events import (OPERATIONS_STREAM, AlertAcknowledged, AlertEvent, AuditReportExported, ZoneDefined, ZoneRemoved, OperatorNoteAdded, PositionReported, RecordedEvent,
                            ShipDetailsChanged, ShipRegistered)
 from domain.time import MICROS_PER_MINUTE
 from ui import theme
@@ -30,6 +30,7 @@ EVENT_ROLE = Qt.ItemDataRole.UserRole + 1  # the RecordedEvent of the row, on ev
 TYPE_NAMES = {
     "PositionReported": "Position", "ShipRegistered": "Registered", "ShipDetailsChanged": "Details changed",
     "OperatorNoteAdded": "Note", "AlertAcknowledged": "Alert acknowledged",
+    "AuditReportExported": "Report exported", "ZoneDefined": "Zone defined", "ZoneRemoved": "Zone removed",
 }
 
 
@@ -102,6 +103,16 @@ def summary_of(recorded: RecordedEvent) -> str:
     if isinstance(event, AlertAcknowledged):
         text = f"acknowledged alert {event.alert_id}"
         return f"{text}: {' '.join(event.comment.split())}" if event.comment else text
+    if isinstance(event, AlertEvent):
+        return event.summary
+    if isinstance(event, AuditReportExported):
+        return (f"{event.format.upper()} report {event.file_name}: {event.events:,} events, "
+                f"SHA-256 {event.output_sha256[:16]}…")
+    if isinstance(event, ZoneDefined):
+        limit = f", limit {event.speed_limit_kn:g} kn" if event.speed_limit_kn is not None else ""
+        return f"zone {event.name} ({event.kind}{limit})"
+    if isinstance(event, ZoneRemoved):
+        return f"zone {event.name} removed"
     payload = ", ".join(f"{key}={value}" for key, value in event.payload().items() if value is not None)
     return payload
 
