@@ -21,7 +21,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QInputDialog, QMainWindow, QMessageBox, QToolBar, QWidget
 
-from domain.events import RecordedEvent
+from domain.events import AlertEvent, RecordedEvent
 from domain.temporal_index import FleetArrays
 from domain.time import MICROS_PER_MINUTE
 from ui.about import AboutDialog
@@ -431,6 +431,10 @@ class MainWindow(QMainWindow):
 
     def _on_events(self, events: Sequence[RecordedEvent]) -> None:
         self.docks.add_events(events)
+        if self.timeline.is_live():  # replaying the past, new alerts are in the dock, not announced
+            raised = [e.event.summary for e in events
+                      if isinstance(e.event, AlertEvent) and e.event.NEEDS_ACKNOWLEDGEMENT]
+            self.status.notify_alerts(raised)
         earliest = min(event.occurred_at for event in events)
         self._earliest_news = earliest if self._earliest_news is None else min(earliest, self._earliest_news)
         if not self._live_timer.isActive():

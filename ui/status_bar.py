@@ -6,9 +6,13 @@ scrubbing updates only the cheap parts (ships shown, moment, selection).
 """
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from ui.formatting import UTC, format_moment
+
+
+ALERT_NOTICE_MS = 20_000
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -27,6 +31,12 @@ class ConsoleStatusBar(QStatusBar):
         self.integrity_label.setObjectName("integrityLabel")
         self.selection_label = QLabel()
         self.ships_label = QLabel()
+        self.alert_label = QLabel()
+        self.alert_label.setObjectName("alertNotice")
+        self.alert_label.setVisible(False)
+        self._alert_timer = QTimer(self)
+        self._alert_timer.setSingleShot(True)
+        self._alert_timer.timeout.connect(lambda: self.alert_label.setVisible(False))
         self.operator_label = QLabel()
         self.operator_label.setObjectName("dimLabel")
         self.moment_label = QLabel()
@@ -36,6 +46,7 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.feed_label)
         self.addWidget(self.integrity_label)
         self.addWidget(self.selection_label, 1)
+        self.addPermanentWidget(self.alert_label)
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
         self.addPermanentWidget(self.moment_label)
@@ -59,6 +70,17 @@ class ConsoleStatusBar(QStatusBar):
         """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden)."""
         self.feed_label.setText(text)
         self.feed_label.setVisible(bool(text))
+
+    def notify_alerts(self, summaries: list[str], shown_ms: int = ALERT_NOTICE_MS) -> None:
+        """A new live alert, visible but silent: its summary (or how many arrived) in a highlighted label
+        for ``shown_ms``; the alerts dock holds them all."""
+        if not summaries:
+            return
+        text = summaries[-1] if len(summaries) == 1 else f"{len(summaries)} new alerts — latest: {summaries[-1]}"
+        self.alert_label.setText(f"⚠ {text}")
+        self.alert_label.setToolTip("\n".join(summaries[-20:]))
+        self.alert_label.setVisible(True)
+        self._alert_timer.start(shown_ms)
 
     def set_operator(self, name: str, read_only: bool = False) -> None:
         """Who signs what the console appends, or that nothing can be appended (auditor mode)."""

@@ -29,6 +29,7 @@ HIGHLIGHT = "#2f5d86"
 ACCENT = "#4fa3e0"
 BORDER = "#2c3742"
 GOOD = "#7fd18b"
+ALERT = "#f2b138"
 
 _STYLE_SHEET = f"""
 QMainWindow::separator {{ background: {PANEL}; width: 3px; height: 3px; }}
@@ -68,6 +69,7 @@ QComboBox QAbstractItemView {{ background: {PANEL}; color: {TEXT}; selection-bac
 #statusMomentLabel {{ font-family: monospace; color: {TEXT}; }}
 #dimLabel {{ color: {DIM_TEXT}; }}
 #feedLabel, #integrityLabel {{ color: {GOOD}; }}
+#alertNotice {{ color: #10151a; background: {ALERT}; border-radius: 3px; font-weight: bold; }}
 """
 
 

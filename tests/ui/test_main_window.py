@@ -215,3 +215,17 @@ def test_hovering_a_ship_on_the_map_shows_its_details(qtbot, window):
 
     qtbot.waitUntil(hovering, timeout=2000)
     assert f"MMSI {fleet.mmsi[i]}" in view_box.toolTip()
+
+
+def test_a_new_live_alert_is_announced_in_the_status_bar_without_sound(qtbot, window, source):
+    from domain.events import SignalLost, ZoneExited
+
+    window.timeline.set_live(True)
+    lost = SignalLost(mmsi=235000001, occurred_at=at(60), alert_id="dark:235000001:1", severity="warning",
+                      summary="CHANNEL STAR silent for 30 min", last_report_at=at(30), threshold_s=1800.0)
+    notice = ZoneExited(mmsi=235000001, occurred_at=at(61), alert_id="zone:1", severity="info", summary="left the range",
+                        zone="Range", lat=50.7, lon=-1.2)
+    with qtbot.waitSignal(window.momentShown, timeout=3000):
+        source.append([(lost, at(60)), (notice, at(61))])
+    assert window.status.alert_label.isVisible()
+    assert window.status.alert_label.text() == "⚠ CHANNEL STAR silent for 30 min"  # the notice needs no one
