@@ -237,10 +237,8 @@ def build_report(service: FleetService, request: ReportRequest, *, generated_by:
         problem=verify.problem, first_bad_position=verify.first_bad_position, checked_at=clock())
 
     def listing() -> Iterator[RecordedEvent]:
-        wanted = set(streams)
-        for recorded in store.read_all(occurred_from=request.start, occurred_to=request.end):
-            if not wanted or recorded.stream_id in wanted:
-                yield recorded
+        return store.read_all(occurred_from=request.start, occurred_to=request.end,
+                              to_position=head.position, stream_names=streams or None)
 
     return AuditReport(request=request, store=store.describe(), generated_at=clock(), generated_by=generated_by,
                        software=software, events=sum(counts.values()), events_by_type=counts, ships=ships,

@@ -312,9 +312,18 @@ class EventStore:
                 events.c.occurred_at, events.c.recorded_at, events.c.metadata, events.c.payload, events.c.hash)
 
     def read_all(self, from_position: int = 1, *, to_position: int | None = None, occurred_from: int | None = None,
-                 occurred_to: int | None = None, recorded_to: int | None = None, page: int = 5_000) -> Iterator[RecordedEvent]:
-        """Events in log order from ``from_position``, optionally bounded by both clocks, streamed in pages."""
+                 occurred_to: int | None = None, recorded_to: int | None = None, page: int = 5_000,
+                 stream_names: Sequence[str] | None = None) -> Iterator[RecordedEvent]:
+        """Events in log order from ``from_position``, optionally bounded by both clocks and limited to some
+        streams, streamed in pages."""
         conditions = []
+        if stream_names is not None:
+            with self._connect() as connection:
+                ids = [row[0] for row in connection.execute(select(streams.c.id)
+                                                            .where(streams.c.name.in_(list(stream_names))))]
+            if not ids:
+                return
+            conditions.append(events.c.stream.in_(ids))
         if to_position is not None:
             conditions.append(events.c.position <= to_position)
         if occurred_from is not None:

@@ -67,3 +67,21 @@ def test_a_read_only_report_is_not_logged(db, tmp_path, capsys):
     code, printed, _ = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out",
                            str(tmp_path / "r.json"), "--read-only")
     assert code == 0 and json.loads(printed)["logged_at_position"] is None
+
+
+def test_a_pdf_report_reads_back_with_its_ships_counts_and_chain_head(db, tmp_path, capsys):
+    import subprocess
+
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed")
+    out = tmp_path / "watch.pdf"
+    code, printed, _ = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(out))
+    result = json.loads(printed)
+    assert code == 0 and result["format"] == "pdf" and out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run([pdftotext, "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert result["head_hash"] in text and f"{result['events']:,}" in text
+    with sqlite3.connect(db) as raw:
+        names = [row[0] for row in raw.execute("SELECT payload FROM events WHERE type = "
+                                               "(SELECT id FROM event_types WHERE name = 'ShipRegistered') LIMIT 3")]
+    assert names and all(json.loads(payload)[0] in text for payload in names)
