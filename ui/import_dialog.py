@@ -7,13 +7,13 @@ was committed stays, and importing the same files again completes the rest witho
 """
 from __future__ import annotations
 
-import threading
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.ais_import import ImportOptions, ImportProgress, ImportSummary
+from ui.background_work import BackgroundRun
 
 _STEPS = 1_000
 FILE_FILTER = ("AIS files (*.nmea *.aivdm *.raw *.log *.txt *.csv *.gz *.zip);;NMEA (*.nmea *.aivdm *.raw *.log *.txt);;"
@@ -31,46 +31,7 @@ class ImportingSource(Protocol):
                      cancelled: Callable[[], bool] = lambda: False) -> ImportSummary: ...
 
 
-class ImportRun(QObject):
-    """One import on the thread pool: ``progressed`` while it runs, then ``finished`` or ``failed``."""
-
-    progressed = Signal(object)   # ImportProgress
-    finished = Signal(object)     # ImportSummary
-    failed = Signal(str)
-
-    def __init__(self, source: ImportingSource, paths: Sequence[str], options: ImportOptions,
-                 parent: QObject | None = None):
-        super().__init__(parent)
-        self.source, self.paths, self.options = source, list(paths), options
-        self._cancel = threading.Event()
-        self.done = threading.Event()
-
-    def start(self) -> None:
-        QThreadPool.globalInstance().start(_ImportJob(self))
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-
-class _ImportJob(QRunnable):
-    def __init__(self, run: ImportRun):
-        super().__init__()
-        self._run = run
-
-    def run(self) -> None:
-        job = self._run
-        try:
-            summary = job.source.import_files(job.paths, job.options, progress=job.progressed.emit,
-                                              cancelled=job.cancelled)
-        except Exception as error:  # shown to the operator: any failure to import becomes a message
-            job.failed.emit(str(error) or type(error).__name__)
-        else:
-            job.finished.emit(summary)
-        finally:
-            job.done.set()
+ImportRun = BackgroundRun  # an import under way (see ui.background_work)
 
 
 def progress_text(progress: ImportProgress) -> str:
@@ -98,7 +59,9 @@ def start_import(source: ImportingSource, paths: Sequence[str], parent: QWidget,
                  on_done: Callable[[ImportSummary | str], None] | None = None) -> ImportRun:
     """Run the import with a window-modal progress dialog over ``parent``; a summary box when it ends
     (unless ``on_done`` takes the result: the summary, or the error text)."""
-    run = ImportRun(source, paths, options, parent)
+    paths = list(paths)
+    run = BackgroundRun(lambda progress, cancelled: source.import_files(paths, options, progress=progress,
+                                                                        cancelled=cancelled), parent)
     dialog = QProgressDialog("Starting the import…", "Cancel", 0, _STEPS, parent)
     dialog.setObjectName("importProgress")
     dialog.setWindowTitle("Importing AIS data")

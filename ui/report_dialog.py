@@ -7,11 +7,10 @@ The format follows the file name (.pdf, .csv, .json), as on the command line. Th
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
                                QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
                                QRadioButton, QVBoxLayout, QWidget)
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButt
 from app.audit_report import ReportError, ReportRequest
 from app.report_export import ExportResult, report_format
 from ui.about import app_version
+from ui.background_work import BackgroundRun
 from ui.timeline_jump import qdatetime_of
 
 _STEPS = 1_000
@@ -147,47 +147,7 @@ class ReportDialog(QDialog):
         return self.path_edit.text()
 
 
-class ReportRun(QObject):
-    """One export on the thread pool: ``progressed`` while it runs, then ``finished`` or ``failed``."""
-
-    progressed = Signal(float, str)
-    finished = Signal(object)      # ExportResult
-    failed = Signal(str)
-
-    def __init__(self, source: ReportingSource, request: ReportRequest, path: str, parent: QObject | None = None):
-        super().__init__(parent)
-        self.source, self.request, self.path = source, request, path
-        self._cancel = threading.Event()
-        self.done = threading.Event()
-
-    def start(self) -> None:
-        QThreadPool.globalInstance().start(_ReportJob(self))
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def cancelled(self) -> bool:
-        return self._cancel.is_set()
-
-
-class _ReportJob(QRunnable):
-    def __init__(self, run: ReportRun):
-        super().__init__()
-        self._run = run
-
-    def run(self) -> None:
-        job = self._run
-        try:
-            result = job.source.export_report(job.request, job.path, software=f"Fleet Logbook {app_version()}",
-                                              renderers=pdf_renderers() if report_format(job.path) == "pdf" else {},
-                                              progress=job.progressed.emit,
-                                              cancelled=job.cancelled)
-        except Exception as error:  # shown to the operator: any failure to export becomes a message
-            job.failed.emit(str(error) or type(error).__name__)
-        else:
-            job.finished.emit(result)
-        finally:
-            job.done.set()
+ReportRun = BackgroundRun  # a report under way (see ui.background_work)
 
 
 def result_text(result: ExportResult) -> str:
@@ -200,7 +160,12 @@ def result_text(result: ExportResult) -> str:
 def start_report(source: ReportingSource, request: ReportRequest, path: str, parent: QWidget,
                  on_done: Callable[[ExportResult | str], None] | None = None) -> ReportRun:
     """Run the export with a window-modal progress dialog; a message box when it ends (unless ``on_done``)."""
-    run = ReportRun(source, request, path, parent)
+    def export(progress: Callable[[object], None], cancelled: Callable[[], bool]) -> ExportResult:
+        renderers = pdf_renderers() if report_format(path) == "pdf" else {}
+        return source.export_report(request, path, software=f"Fleet Logbook {app_version()}", renderers=renderers,
+                                    progress=lambda fraction, text: progress((fraction, text)), cancelled=cancelled)
+
+    run = BackgroundRun(export, parent)
     dialog = QProgressDialog("Gathering the report…", "Cancel", 0, _STEPS, parent)
     dialog.setObjectName("reportProgress")
     dialog.setWindowTitle("Exporting audit report")
@@ -210,7 +175,8 @@ def start_report(source: ReportingSource, request: ReportRequest, path: str, par
     dialog.setAutoReset(False)
     dialog.setMinimumWidth(420)
 
-    def show(fraction: float, text: str) -> None:
+    def show(step: tuple[float, str]) -> None:
+        fraction, text = step
         dialog.setValue(int(_STEPS * max(0.0, min(fraction, 1.0))))
         dialog.setLabelText(text)
 
