@@ -9,7 +9,8 @@ from __future__ import annotations
 import threading
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 Work = Callable[[Callable[[object], None], Callable[[], bool]], object]
 
@@ -52,3 +53,46 @@ class _Job(QRunnable):
             run.finished.emit(result)
         finally:
             run.done.set()
+
+
+PROGRESS_STEPS = 1_000
+
+
+def run_with_progress(work: Work, parent: QWidget, *, name: str, title: str, first_text: str, cancel_text: str,
+                      describe: Callable[[object], tuple[float, str]],
+                      on_done: Callable[[object], None]) -> BackgroundRun:
+    """Start ``work`` behind a window-modal progress dialog over ``parent`` (Cancel asks the work to stop).
+
+    ``describe`` turns each progress value into (fraction done, text); ``on_done`` gets the result, or the
+    failure's message as a str, once the dialog has closed. The dialog is kept as ``run.dialog``.
+    """
+    run = BackgroundRun(work, parent)
+    dialog = QProgressDialog(first_text, "Cancel", 0, PROGRESS_STEPS, parent)
+    dialog.setObjectName(name)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(0)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(460)
+
+    def show(value: object) -> None:
+        fraction, text = describe(value)
+        dialog.setValue(int(PROGRESS_STEPS * max(0.0, min(fraction, 1.0))))
+        dialog.setLabelText(text)
+
+    def cancel() -> None:
+        run.cancel()
+        dialog.setLabelText(cancel_text)
+
+    def finished(result: object) -> None:
+        dialog.close()
+        on_done(result)
+
+    run.progressed.connect(show)
+    dialog.canceled.connect(cancel)
+    run.finished.connect(finished)
+    run.failed.connect(finished)
+    run.dialog = dialog  # type: ignore[attr-defined]
+    run.start()
+    return run

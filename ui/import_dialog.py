@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from app.ais_import import ImportOptions, ImportProgress, ImportSummary
-from ui.background_work import BackgroundRun
+from ui.background_work import BackgroundRun, run_with_progress
 
-_STEPS = 1_000
 FILE_FILTER = ("AIS files (*.nmea *.aivdm *.raw *.log *.txt *.csv *.gz *.zip);;NMEA (*.nmea *.aivdm *.raw *.log *.txt);;"
                "CSV (*.csv);;Compressed (*.gz *.zip);;All files (*)")
 
@@ -60,27 +58,8 @@ def start_import(source: ImportingSource, paths: Sequence[str], parent: QWidget,
     """Run the import with a window-modal progress dialog over ``parent``; a summary box when it ends
     (unless ``on_done`` takes the result: the summary, or the error text)."""
     paths = list(paths)
-    run = BackgroundRun(lambda progress, cancelled: source.import_files(paths, options, progress=progress,
-                                                                        cancelled=cancelled), parent)
-    dialog = QProgressDialog("Starting the import…", "Cancel", 0, _STEPS, parent)
-    dialog.setObjectName("importProgress")
-    dialog.setWindowTitle("Importing AIS data")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setMinimumWidth(460)
-
-    def show(progress: ImportProgress) -> None:
-        dialog.setValue(int(_STEPS * progress.fraction))
-        dialog.setLabelText(progress_text(progress))
-
-    def cancel() -> None:
-        run.cancel()
-        dialog.setLabelText("Cancelling after the batch in hand…")
 
     def finished(result: ImportSummary | str) -> None:
-        dialog.close()
         if on_done is not None:
             on_done(result)
         elif isinstance(result, str):
@@ -88,13 +67,11 @@ def start_import(source: ImportingSource, paths: Sequence[str], parent: QWidget,
         else:
             QMessageBox.information(parent, "Import", summary_text(result))
 
-    run.progressed.connect(show)
-    dialog.canceled.connect(cancel)
-    run.finished.connect(finished)
-    run.failed.connect(finished)
-    run.dialog = dialog  # type: ignore[attr-defined]
-    run.start()
-    return run
+    return run_with_progress(
+        lambda progress, cancelled: source.import_files(paths, options, progress=progress, cancelled=cancelled),
+        parent, name="importProgress", title="Importing AIS data", first_text="Starting the import…",
+        cancel_text="Cancelling after the batch in hand…",
+        describe=lambda progress: (progress.fraction, progress_text(progress)), on_done=finished)
 
 
 def choose_files(parent: QWidget, folder: str = "") -> list[str]:

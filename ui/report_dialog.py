@@ -10,18 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol, runtime_checkable
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QProgressDialog, QPushButton,
+                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
                                QRadioButton, QVBoxLayout, QWidget)
 
 from app.audit_report import ReportError, ReportRequest
 from app.report_export import ExportResult, report_format
 from ui.about import app_version
-from ui.background_work import BackgroundRun
+from ui.background_work import BackgroundRun, run_with_progress
 from ui.timeline_jump import qdatetime_of
 
-_STEPS = 1_000
 FILE_FILTER = "PDF report (*.pdf);;CSV, one row per event (*.csv);;JSON, events with summary and integrity (*.json)"
 
 
@@ -165,27 +163,7 @@ def start_report(source: ReportingSource, request: ReportRequest, path: str, par
         return source.export_report(request, path, software=f"Fleet Logbook {app_version()}", renderers=renderers,
                                     progress=lambda fraction, text: progress((fraction, text)), cancelled=cancelled)
 
-    run = BackgroundRun(export, parent)
-    dialog = QProgressDialog("Gathering the report…", "Cancel", 0, _STEPS, parent)
-    dialog.setObjectName("reportProgress")
-    dialog.setWindowTitle("Exporting audit report")
-    dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
-    dialog.setAutoClose(False)
-    dialog.setAutoReset(False)
-    dialog.setMinimumWidth(420)
-
-    def show(step: tuple[float, str]) -> None:
-        fraction, text = step
-        dialog.setValue(int(_STEPS * max(0.0, min(fraction, 1.0))))
-        dialog.setLabelText(text)
-
-    def cancel() -> None:
-        run.cancel()
-        dialog.setLabelText("Cancelling…")
-
     def finished(result: ExportResult | str) -> None:
-        dialog.close()
         if on_done is not None:
             on_done(result)
         elif isinstance(result, str):
@@ -193,11 +171,7 @@ def start_report(source: ReportingSource, request: ReportRequest, path: str, par
         else:
             QMessageBox.information(parent, "Report exported", result_text(result))
 
-    run.progressed.connect(show)
-    dialog.canceled.connect(cancel)
-    run.finished.connect(finished)
-    run.failed.connect(finished)
-    run.dialog = dialog  # type: ignore[attr-defined]
-    run.start()
-    return run
+    return run_with_progress(export, parent, name="reportProgress", title="Exporting audit report",
+                             first_text="Gathering the report…", cancel_text="Cancelling…",
+                             describe=lambda step: step, on_done=finished)
 
