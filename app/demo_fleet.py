@@ -61,6 +61,7 @@ def seed_history(store: EventStore, *, ships: int, hours: float, seed: int, end:
     simulator = FleetSimulator(FleetConfig(ships=ships, seed=seed), start)
     appended = duplicates = 0
     write = append or store.append_batch
+    define_port_zones(store, start, write)
     for batch in batches(simulator.history(end)):
         result = write(batch)
         appended += result.count  # type: ignore[attr-defined]
@@ -70,6 +71,21 @@ def seed_history(store: EventStore, *, ships: int, hours: float, seed: int, end:
     if not store.read_only and store.info(DEMO_INFO_KEY) is None:
         store.set_info(DEMO_INFO_KEY, json.dumps(asdict(settings)))
     return SeedSummary(appended, duplicates, ships, start, end, time.perf_counter() - started), simulator
+
+
+def define_port_zones(store: EventStore, at: int, write: Callable[[list[NewEvent]], object] | None = None) -> int:
+    """Draw the demo fleet's ports into the log as zones (only those not there yet); returns how many."""
+    from app.rules import zones_in_force
+    from domain.rules import zone_changes
+    from feeds.simulator_zones import port_zones
+
+    if store.read_only:
+        return 0
+    changes = zone_changes(zones_in_force(store), port_zones(at))
+    if changes:
+        (write or store.append_batch)([NewEvent(zone, recorded_at=at, metadata={"source": "demo fleet"})
+                                       for zone in changes])
+    return len(changes)
 
 
 def demo_settings(store: EventStore) -> DemoSettings | None:
@@ -85,6 +101,7 @@ def resume_simulator(store: EventStore, now: int) -> FleetSimulator | None:
     if now - settings.start > RESUME_LIMIT:
         settings = DemoSettings(settings.ships, settings.seed, now)
         store.set_info(DEMO_INFO_KEY, json.dumps(asdict(settings)))
+    define_port_zones(store, settings.start)  # a demo store made before ports were zones gets them now
     simulator = FleetSimulator(FleetConfig(ships=settings.ships, seed=settings.seed), settings.start)
     deque(simulator.history(now), maxlen=0)  # sail the ships to now, keeping none of their reports
     return simulator

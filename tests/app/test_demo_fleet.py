@@ -66,3 +66,18 @@ def test_a_demo_store_resumes_its_ships_where_the_simulation_has_them_now(store_
     assert simulator.now == END + 2 * MICROS_PER_HOUR
     assert all(e.recorded_at > END + 2 * MICROS_PER_HOUR for e in simulator.advance(END + 2 * MICROS_PER_HOUR + 60_000_000))
     store.close()
+
+
+def test_a_demo_store_has_its_ports_as_zones_once(tmp_path):
+    from app.demo_fleet import define_port_zones, seed_history
+    from app.rules import zones_in_force
+    from domain.time import parse_instant
+    from store import open_store
+
+    end = parse_instant("2026-03-01T12:00:00Z")
+    with open_store(tmp_path / "demo.sqlite") as store:
+        seed_history(store, ships=50, hours=0.5, seed=2, end=end)
+        zones = zones_in_force(store)
+        assert len(zones) >= 50 and all(zone.kind == "port" for zone in zones)
+        assert any(zone.name == "Port of Rotterdam" and zone.contains(51.955, 4.07) for zone in zones)
+        assert define_port_zones(store, end) == 0  # already drawn: nothing appended again
