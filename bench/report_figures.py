@@ -2,8 +2,7 @@
 
 ``report_pdf_s`` times what an operator waits for: gathering the report (counts, tracks, alerts, notes,
 verifying the whole log), rendering every page including the full event listing, hashing the file and
-logging the export. ``report_peak_mb`` is the process's high-water mark of memory after it (index
-included), to show the listing is streamed, not held.
+logging the export. The listing is streamed from the log to the drawing, never held.
 """
 from __future__ import annotations
 
@@ -18,13 +17,6 @@ from bench.synthetic_fleet import position_batches, position_columns, registrati
 from store import open_store
 
 SHIPS = 200
-
-
-def _high_water_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
 
 
 def run(scale: float) -> None:
@@ -48,4 +40,3 @@ def run(scale: float) -> None:
             size_mb = (Path(folder) / "report.pdf").stat().st_size / 1e6
         emit("report_pdf_s", seconds, "s", events=result.events, ships=result.ships, hours=round((end - start) / 3.6e9, 1),
              pdf_mb=round(size_mb, 1))
-        emit("report_peak_mb", _high_water_mb(), "MB", events=result.events, ships=result.ships)
