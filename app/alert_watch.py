@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 
 
 class _Stopped(Exception):
-    pass
+    """The console closed while the watch was catching up."""
 
 
 class AlertWatch:
