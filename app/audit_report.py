@@ -207,14 +207,18 @@ def build_report(service: FleetService, request: ReportRequest, *, generated_by:
                  ) -> AuditReport:
     """Gather the report's content from ``service`` (its store and temporal index)."""
     store = service.store
+    chosen = list(request.ships)
     if request.zone is not None:
-        raise ReportError(f"no zone named {request.zone!r} is defined in this store")
-    streams = [ship_stream(mmsi) for mmsi in request.ships]
+        progress("finding the ships in the zone")
+        chosen = ships_in_zone(service, request)
+    streams = [ship_stream(mmsi) for mmsi in chosen]
+    only = streams if (request.ships or request.zone is not None) else None  # None: every stream
     progress("counting events")
-    counts = store.count_by_type(occurred_from=request.start, occurred_to=request.end, stream_names=streams or None)
-    span = store.position_span(occurred_from=request.start, occurred_to=request.end, stream_names=streams or None)
+    counts = store.count_by_type(occurred_from=request.start, occurred_to=request.end, stream_names=only)
+    span = store.position_span(occurred_from=request.start, occurred_to=request.end, stream_names=only)
     progress("summarising ships")
-    mmsis = list(request.ships) or service.ships_reporting(request.start, request.end)
+    mmsis = chosen if (request.ships or request.zone is not None) else service.ships_reporting(request.start,
+                                                                                                request.end)
     ships = [section for mmsi in mmsis if (section := _ship_section(service, mmsi, request)) is not None]
     if request.ships and len(ships) < len(request.ships):
         missing = sorted(set(request.ships) - {s.mmsi for s in ships})
@@ -238,11 +242,31 @@ def build_report(service: FleetService, request: ReportRequest, *, generated_by:
 
     def listing() -> Iterator[RecordedEvent]:
         return store.read_all(occurred_from=request.start, occurred_to=request.end,
-                              to_position=head.position, stream_names=streams or None)
+                              to_position=head.position, stream_names=only)
 
     return AuditReport(request=request, store=store.describe(), generated_at=clock(), generated_by=generated_by,
                        software=software, events=sum(counts.values()), events_by_type=counts, ships=ships,
                        alerts=alerts, notes=notes, integrity=integrity, _listing=listing)
+
+
+def ships_in_zone(service: FleetService, request: ReportRequest) -> list[int]:
+    """The ships (of ``request.ships``, or all) with at least one report inside ``request.zone`` in the range:
+    a zone report covers those ships, all their events in the range."""
+    from app.rules import zones_in_force
+
+    zones = {zone.name: zone for zone in zones_in_force(service.store)}
+    zone = zones.get(request.zone or "")
+    if zone is None:
+        known = ", ".join(sorted(zones)) or "none are defined"
+        raise ReportError(f"no zone named {request.zone!r} in this store (zones: {known})")
+    west, south, east, north = zone.bounds
+    inside = []
+    for mmsi in request.ships or service.ships_reporting(request.start, request.end):
+        track = service.track(mmsi, request.start, request.end)
+        near = np.flatnonzero((track.lat >= south) & (track.lat <= north) & (track.lon >= west) & (track.lon <= east))
+        if any(zone.contains(float(track.lat[i]), float(track.lon[i])) for i in near):
+            inside.append(mmsi)
+    return inside
 
 
 def _ship_section(service: FleetService, mmsi: int, request: ReportRequest) -> ShipSection | None:

@@ -51,7 +51,8 @@ class ReportCancelled(ExportCancelled):
 
 
 def ensure_gui_application() -> QCoreApplication:
-    """The running Qt application, or a new ``QGuiApplication`` (offscreen when there is no display)."""
+    """The running Qt application, or a new ``QApplication`` (offscreen when there is no display): a widgets
+    application, so that anything later in the same process (the console, a test's window) can share it."""
     existing = QCoreApplication.instance()
     if existing is not None:
         if not isinstance(existing, QGuiApplication):
@@ -60,7 +61,9 @@ def ensure_gui_application() -> QCoreApplication:
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     if not os.environ.get("QT_QPA_PLATFORM") and not has_display:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    application = QGuiApplication([sys.argv[0] if sys.argv and sys.argv[0] else "fleet-logbook"])
+    from PySide6.QtWidgets import QApplication
+
+    application = QApplication([sys.argv[0] if sys.argv and sys.argv[0] else "fleet-logbook"])
     _APPLICATION.append(application)  # kept for the life of the process
     return application
 

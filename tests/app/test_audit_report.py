@@ -190,3 +190,28 @@ def test_a_stored_event_altered_beyond_reading_is_named_by_the_report_check(serv
         check = verify_json_report(tampered, tmp_path / "r.json")
         assert not check.ok and any(f"position {target}: the log's event cannot be read" in p for p in check.problems)
         assert check.events > 100  # the rest of the report was still checked
+
+
+def test_a_zone_report_covers_the_ships_that_were_in_the_zone(tmp_path):
+    from app.rules import add_zones
+
+    with open_store(tmp_path / "zone.sqlite") as store:
+        store.append_batch([registered(219000001, 0, "INSIDE"), registered(219000002, 0, "OUTSIDE"),
+                            *[report(219000001, m, lat=50.75, lon=-1.4 + m * 0.02) for m in range(20)],
+                            *[report(219000002, m, lat=52.0, lon=3.0) for m in range(20)]])
+        zone_file = tmp_path / "range.geojson"
+        zone_file.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": "Range", "kind": "restricted"},
+             "geometry": {"type": "Polygon", "coordinates": [[[-1.2, 50.7], [-1.1, 50.7], [-1.1, 50.8],
+                                                              [-1.2, 50.8], [-1.2, 50.7]]]}}]}))
+        add_zones(store, zone_file, operator="kim", clock=lambda: T0 + 30 * MINUTE)
+        service = FleetService.open(store)
+        request = ReportRequest(T0, T0 + 25 * MINUTE, zone="Range")
+        content = build_report(service, request, generated_by="kim", software="test")
+        assert [s.name for s in content.ships] == ["INSIDE"]
+        assert {r.stream_id for r in content.listing()} == {"ship-219000001"} and content.events == 21  # + registration
+        with pytest.raises(ReportError, match="zones: Range"):
+            build_report(service, ReportRequest(T0, T0 + 25 * MINUTE, zone="Solent"), generated_by="k", software="t")
+        nobody = build_report(service, ReportRequest(T0 + 26 * MINUTE, T0 + 29 * MINUTE, zone="Range"),
+                              generated_by="k", software="t")
+        assert nobody.events == 0 and not nobody.ships and list(nobody.listing()) == []
