@@ -52,3 +52,18 @@ def format_instant(instant: int) -> str:
 def now_micros() -> int:
     """The wall clock, for the edges of the system only (never inside a fold)."""
     return from_datetime(datetime.now(timezone.utc))
+
+
+def duration_text(seconds: float) -> str:
+    """A duration, briefly: '45 s', '12 min', '3 h 05 min', '3 d 4 h' (alert summaries, report ages)."""
+    seconds = max(0, round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = seconds // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"

@@ -5,7 +5,7 @@ import math
 from datetime import datetime
 
 from domain import ais
-from domain.time import MICROS_PER_SECOND, to_datetime
+from domain.time import MICROS_PER_SECOND, duration_text, to_datetime
 
 _PRIME = "\u2032"  # ′ (minutes of arc)
 
@@ -73,17 +73,7 @@ def format_position(lat: float, lon: float) -> str:
 
 def format_age(micros: int) -> str:
     """How long ago, briefly: '12 s', '2 min', '1 h 05 min', '3 d 4 h'."""
-    seconds = max(0, int(micros) // MICROS_PER_SECOND)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    return duration_text(max(0, int(micros) // MICROS_PER_SECOND))
 
 
 def format_speed(sog: float, unit: str = KNOTS) -> str:

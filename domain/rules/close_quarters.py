@@ -31,8 +31,8 @@ from domain.rules.episodes import RaisedAlert, correlation_for, episode_key, sta
 from domain.rules.proximity import neighbours
 from domain.rules.thresholds import CloseQuartersSettings
 from domain.rules.watch import ShipWatch
-from domain.rules.wording import distance_text, duration_text, ship_text
-from domain.time import MICROS_PER_SECOND
+from domain.rules.wording import distance_text, ship_text
+from domain.time import MICROS_PER_SECOND, duration_text
 
 
 @dataclass(frozen=True, slots=True)

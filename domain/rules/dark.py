@@ -24,8 +24,8 @@ from domain.events import PositionReported, SignalLost, SignalRestored
 from domain.geo import haversine_m
 from domain.rules.episodes import RaisedAlert, correlation_for, episode_key, stamp
 from domain.rules.watch import ShipWatch
-from domain.rules.wording import distance_text, duration_text
-from domain.time import MICROS_PER_SECOND, format_instant
+from domain.rules.wording import distance_text
+from domain.time import MICROS_PER_SECOND, duration_text, format_instant
 
 MAX_GAP_S = 365 * 86_400.0
 

@@ -15,7 +15,7 @@ from uuid import UUID
 from domain.events import Loitering
 from domain.rules.episodes import RaisedAlert, correlation_for, episode_key, stamp
 from domain.rules.watch import ShipWatch
-from domain.rules.wording import duration_text
+from domain.time import duration_text
 
 
 def on_report(watch: ShipWatch, event_id: UUID, at: int, sog: float | None, lat: float, lon: float,

@@ -1,22 +1,7 @@
-"""How the rules word their alerts' one-line summaries: durations, distances, ships."""
+"""How the rules word their alerts' one-line summaries: distances and ships (durations: domain.time)."""
 from __future__ import annotations
 
 from domain.geo import METRES_PER_NAUTICAL_MILE
-
-
-def duration_text(seconds: float) -> str:
-    """'45 s', '12 min', '3 h 05 min', '2 d 04 h'."""
-    seconds = max(0, round(seconds))
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes = seconds // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours:02d} h"
 
 
 def distance_text(metres: float) -> str:

@@ -22,9 +22,8 @@ from domain.events import PortArrived, PortDeparted, PositionReported, ZoneEnter
 from domain.rules.episodes import RaisedAlert, correlation_for, episode_key, stamp
 from domain.rules.settings import RuleSettings
 from domain.rules.watch import ShipWatch, Visit
-from domain.rules.wording import duration_text
 from domain.rules.zones import Zone
-from domain.time import MICROS_PER_SECOND
+from domain.time import MICROS_PER_SECOND, duration_text
 
 
 def on_report(watch: ShipWatch, event_id: UUID, report: PositionReported, zones: tuple[Zone, ...],
