@@ -45,21 +45,16 @@ def known_particulars(store: EventStore) -> dict[int, dict[str, Any]]:
     """Each ship's latest static and voyage data in the log, field by field (latest by ``occurred_at``)."""
     values: dict[int, dict[str, Any]] = {}
     stamps: dict[int, dict[str, int]] = {}
-    after = 0
-    while True:
-        page = store.read_page(after_position=after, limit=5_000, type_names=_PARTICULAR_TYPES)
-        for recorded in page:
-            event = recorded.event
-            ship_values = values.setdefault(event.mmsi, {})  # type: ignore[attr-defined]
-            ship_stamps = stamps.setdefault(event.mmsi, {})  # type: ignore[attr-defined]
-            for name in STATIC_FIELDS + VOYAGE_FIELDS:
-                value = getattr(event, name, None)
-                if value is not None and event.occurred_at >= ship_stamps.get(name, event.occurred_at):
-                    ship_values[name] = value
-                    ship_stamps[name] = event.occurred_at
-        if len(page) < 5_000:
-            return values
-        after = page[-1].position
+    for recorded in store.read_types(_PARTICULAR_TYPES):
+        event = recorded.event
+        ship_values = values.setdefault(event.mmsi, {})  # type: ignore[attr-defined]
+        ship_stamps = stamps.setdefault(event.mmsi, {})  # type: ignore[attr-defined]
+        for name in STATIC_FIELDS + VOYAGE_FIELDS:
+            value = getattr(event, name, None)
+            if value is not None and event.occurred_at >= ship_stamps.get(name, event.occurred_at):
+                ship_values[name] = value
+                ship_stamps[name] = event.occurred_at
+    return values
 
 
 def remember_particulars(particulars: dict[int, dict[str, Any]], events: Iterable[NewEvent]) -> None:
