@@ -6,6 +6,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ui import theme
+from ui.alerts_model import SEVERITY_COLOURS, SEVERITY_NAMES
 from ui.map.ship_layer import arrow_symbol, circle_symbol, diamond_symbol
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, UNKNOWN_GROUP, group_colour
 from domain.time import MICROS_PER_MINUTE
@@ -31,20 +32,24 @@ class ShipLegend(QWidget):
         neutral = group_colour(UNKNOWN_GROUP)
         stale_minutes = STALE_AFTER // MICROS_PER_MINUTE
         arrow = arrow_symbol()
-        self._rows: list[tuple[QPainterPath, QColor, float, str]] = [
-            (arrow, group_colour(number), 15.0, group.label) for number, group in enumerate(ALL_GROUPS)]
+        self._rows: list[tuple[QPainterPath, QColor, float, str, bool]] = [
+            (arrow, group_colour(number), 15.0, group.label, False) for number, group in enumerate(ALL_GROUPS)]
         self._rows += [
-            (circle_symbol(), neutral, 9.0, "Moored / at anchor"),
-            (diamond_symbol(), neutral, 10.0, "Heading and course unknown"),
-            (arrow, group_colour(0, stale=True), 15.0, f"No report for {stale_minutes} min"),
+            (circle_symbol(), neutral, 9.0, "Moored / at anchor", False),
+            (diamond_symbol(), neutral, 10.0, "Heading and course unknown", False),
+            (arrow, group_colour(0, stale=True), 15.0, f"No report for {stale_minutes} min", False),
         ]
+        # Rings around ships with open alerts, in the colour of the gravest (as the alert layer draws them).
+        self._rows += [(circle_symbol(), QColor(SEVERITY_COLOURS[severity]), 14.0,
+                        f"Open alert: {SEVERITY_NAMES[severity].lower()}", True)
+                       for severity in ("critical", "warning", "info")]
         self._pixmap: QPixmap | None = None
         self._pixmap_key: tuple | None = None
         self.resize(self.sizeHint())
 
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        width = max(metrics.horizontalAdvance(label) for *_, label in self._rows)
+        width = max(metrics.horizontalAdvance(row[3]) for row in self._rows)
         return QSize(_PAD * 2 + _SWATCH + width + 4, _PAD * 2 + _ROW * len(self._rows))
 
     def paintEvent(self, event) -> None:
@@ -70,13 +75,19 @@ class ShipLegend(QWidget):
         outline = QPen(QColor(0, 0, 0, 190))
         outline.setCosmetic(True)
         text = QColor(theme.TEXT)
-        for row, (symbol, colour, size, label) in enumerate(self._rows):
+        for row, (symbol, colour, size, label, ring) in enumerate(self._rows):
             centre_y = _PAD + _ROW * row + _ROW / 2
             painter.save()
             painter.translate(QPointF(_PAD + _SWATCH / 2, centre_y))
             painter.scale(size, size)
-            painter.setPen(outline)
-            painter.setBrush(colour)
+            if ring:
+                ring_pen = QPen(colour, 2.0)
+                ring_pen.setCosmetic(True)
+                painter.setPen(ring_pen)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+            else:
+                painter.setPen(outline)
+                painter.setBrush(colour)
             painter.drawPath(symbol)
             painter.restore()
             painter.setPen(text)
