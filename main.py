@@ -287,7 +287,7 @@ def command_listen(args: argparse.Namespace) -> int:
 def command_report(args: argparse.Namespace) -> int:
     if args.verify is not None:
         return _verify_report(args)
-    from app.audit_report import ReportError, ReportRequest
+    from app.audit_report import SECTIONS, ReportError, ReportRequest
     from app.fleet_service import FleetService
     from app.report_export import export_report, report_format
     from ui.about import app_version
@@ -295,8 +295,11 @@ def command_report(args: argparse.Namespace) -> int:
     if args.from_ is None or args.to is None or args.out is None:
         raise CommandError("report: --from, --to and --out are required (or --verify FILE.json)", EXIT_USAGE)
     try:
-        request = ReportRequest(args.from_, args.to, tuple(args.ship or ()), args.zone)
         fmt = report_format(args.out)
+        if args.sections is not None and fmt != "pdf":
+            raise ReportError("--sections chooses the parts of a PDF report; CSV and JSON reports are always whole")
+        sections = SECTIONS if args.sections is None else [part.strip() for part in args.sections.split(",") if part.strip()]
+        request = ReportRequest(args.from_, args.to, tuple(args.ship or ()), args.zone, frozenset(sections))
     except ReportError as error:
         raise CommandError(f"report: {error}", EXIT_USAGE) from None
     renderers = {}
@@ -501,6 +504,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--ship", type=_mmsi, action="append", help="only this ship (repeat for more)")
     report.add_argument("--zone", help="only events in this zone (zones are defined in the log)")
     report.add_argument("--out", type=Path, help="the report file: .pdf, .csv or .json")
+    report.add_argument("--sections", metavar="LIST",
+                        help="the parts of a PDF to draw, of summary,map,ships,listing (default: all; the title page "
+                             "and the integrity section are always drawn)")
     report.add_argument("--read-only", dest="read_only", action="store_true",
                         help="open the store read-only (the export is then not logged)")
     report.add_argument("--verify", type=Path, metavar="FILE.json", help="check a JSON report against the log")

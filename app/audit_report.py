@@ -33,24 +33,41 @@ UNDER_WAY = frozenset({"under way using engine", "under way sailing", "engaged i
                        "not under command"})
 
 
+# The parts of a PDF report an operator may leave out. The title page and the integrity section are always
+# there: a report that cannot be checked against the log is no audit report. CSV and JSON files always hold
+# their whole layout (the listing is what they are).
+SECTIONS = ("summary", "map", "ships", "listing")
+SECTION_TITLES = {"summary": "Summary", "map": "Map of the tracks", "ships": "A section per ship",
+                  "listing": "Event listing"}
+
+
 class ReportError(ValueError):
     """A report that cannot be made as asked (an empty range, an unknown zone, a ship not in the log)."""
 
 
 @dataclass(frozen=True)
 class ReportRequest:
-    """What to report on: the range of ``occurred_at`` (inclusive), the ships (empty: all), and the zone
-    (reports may be limited to a zone once zones are defined in the log)."""
+    """What to report on: the range of ``occurred_at`` (inclusive), the ships (empty: all), the zone (only
+    the ships that reported inside it), and which optional parts of a PDF to draw (``SECTIONS``)."""
 
     start: int
     end: int
     ships: tuple[int, ...] = ()
     zone: str | None = None
+    sections: frozenset[str] = frozenset(SECTIONS)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ReportError(f"the range ends ({format_instant(self.end)}) before it starts "
                               f"({format_instant(self.start)})")
+        object.__setattr__(self, "sections", frozenset(self.sections))
+        unknown = sorted(self.sections - set(SECTIONS))
+        if unknown:
+            raise ReportError(f"unknown report section {', '.join(unknown)} (sections: {', '.join(SECTIONS)})")
+
+    def includes(self, section: str) -> bool:
+        """Whether a PDF of this request draws ``section`` (one of ``SECTIONS``)."""
+        return section in self.sections
 
     def as_json(self) -> dict[str, Any]:
         return {"from": format_instant(self.start), "to": format_instant(self.end), "ships": list(self.ships),

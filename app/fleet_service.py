@@ -109,6 +109,12 @@ class FleetService:
         return export_report(self, request, path, software=software, renderers=renderers, progress=progress,
                              cancelled=cancelled, clock=self._clock)
 
+    def zone_names(self) -> list[str]:
+        """The names of the zones the log defines now, sorted."""
+        from app.rules import zones_in_force
+
+        return [zone.name for zone in zones_in_force(self.store)]
+
     @property
     def feeds(self) -> "FeedControl":
         """The live receiver feeds appending to this store (made on first use)."""

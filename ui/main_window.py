@@ -353,14 +353,15 @@ class MainWindow(QMainWindow):
         return self._feeds_dialog
 
     def export_report(self) -> "ReportRun | None":
-        """File › Export report: choose range, ships and file, then export on a worker with progress."""
+        """File › Export report: choose range, ships, zone, content and file, then export on a worker with
+        progress."""
         source = self.source
         time_range = self.timeline.time_range()
         if not isinstance(source, ReportingSource) or time_range is None:
             QMessageBox.information(self, "Export report", "Open a store with events to export a report of it.")
             return None
         dialog = ReportDialog(time_range, self.moment, self.selected_ship, source.read_only, self,
-                              folder=self._setting(LAST_REPORT_FOLDER))
+                              folder=self._setting(LAST_REPORT_FOLDER), zones=source.zone_names())
         if dialog.exec() != ReportDialog.DialogCode.Accepted or dialog.request is None:
             return None
         self._store_setting(LAST_REPORT_FOLDER, str(Path(dialog.path()).parent))

@@ -1,26 +1,30 @@
-"""File › Export report (Ctrl+E): choose the range, the ships and the file; the report is made on a worker
-thread with progress and Cancel, and its export is logged (except in a read-only store, which the dialog
-says before the operator starts).
+"""File › Export report (Ctrl+E): choose the range, the ships (all, the selected one, a list, or those that
+were in a zone), what a PDF contains, and the file; the report is made on a worker thread with progress and
+Cancel, and its export is logged (except in a read-only store, which the dialog says before the operator
+starts).
 
-The format follows the file name (.pdf, .csv, .json), as on the command line. The worker gets the source's
-``export_report`` use case and plain values; it reports by signals, queued to the GUI thread.
+The format follows the file name (.pdf, .csv, .json), as on the command line; the content choices apply to
+PDF reports (CSV and JSON files always hold their whole layout), so they are offered only for a .pdf file.
+The worker gets the source's ``export_report`` use case and plain values; it reports by signals, queued to
+the GUI thread.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Protocol, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
-from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton,
-                               QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
+                               QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
-from app.audit_report import ReportError, ReportRequest
+from app.audit_report import SECTION_TITLES, SECTIONS, ReportError, ReportRequest
 from app.report_export import ExportResult, report_format
 from ui.about import app_version
 from ui.background_work import BackgroundRun, run_with_progress
 from ui.timeline_jump import qdatetime_of
 
 FILE_FILTER = "PDF report (*.pdf);;CSV, one row per event (*.csv);;JSON, events with summary and integrity (*.json)"
+NO_ZONE = "Anywhere (no zone)"
 
 
 @runtime_checkable
@@ -28,6 +32,10 @@ class ReportingSource(Protocol):
     """A source that can export reports (the real service)."""
 
     read_only: bool
+
+    def zone_names(self) -> list[str]:
+        """The names of the zones in force, for reports limited to a zone."""
+        ...
 
     def export_report(self, request: ReportRequest, path: str, *, software: str, renderers: dict,
                       progress: Callable[[float, str], None] | None = None,
@@ -42,10 +50,10 @@ def pdf_renderers() -> dict:
 
 
 class ReportDialog(QDialog):
-    """Range, ships and file of a report."""
+    """Range, ships, zone, content and file of a report."""
 
     def __init__(self, time_range: tuple[int, int], moment: int | None, selected_ship: int | None,
-                 read_only: bool, parent: QWidget | None = None, folder: str = ""):
+                 read_only: bool, parent: QWidget | None = None, folder: str = "", zones: Sequence[str] = ()):
         super().__init__(parent)
         self.setObjectName("reportDialog")
         self.setWindowTitle("Export audit report")
@@ -63,6 +71,17 @@ class ReportDialog(QDialog):
         self.all_ships.setChecked(True)
         self.selected.setEnabled(selected_ship is not None)
         self._selected_ship = selected_ship
+        self.zone_box = QComboBox()
+        self.zone_box.addItem(NO_ZONE)
+        self.zone_box.addItems(list(zones))
+        self.zone_box.setEnabled(bool(zones))
+        self.zone_box.setToolTip("Only the ships that reported inside this zone in the range, with all their events"
+                                 if zones else "No zones are defined in this store")
+        self.section_boxes: dict[str, QCheckBox] = {}
+        for name in SECTIONS:
+            box = QCheckBox(SECTION_TITLES[name])
+            box.setChecked(True)
+            self.section_boxes[name] = box
         self.path_edit = QLineEdit(str(Path(folder or Path.home()) / "audit-report.pdf"))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_file)
@@ -84,6 +103,15 @@ class ReportDialog(QDialog):
         listed_row.addWidget(self.ship_list, 1)
         ships.addLayout(listed_row)
         form.addRow("Ships", ships)
+        form.addRow("In zone", self.zone_box)
+        content = QGridLayout()
+        for number, box in enumerate(self.section_boxes.values()):
+            content.addWidget(box, number // 2, number % 2)
+        self.content_note = QLabel()
+        self.content_note.setObjectName("dimLabel")
+        self.content_note.setWordWrap(True)
+        content.addWidget(self.content_note, 2, 0, 1, 2)
+        form.addRow("Content", content)
         file_row = QHBoxLayout()
         file_row.addWidget(self.path_edit, 1)
         file_row.addWidget(browse)
@@ -102,8 +130,28 @@ class ReportDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.ship_list.textEdited.connect(lambda _text: self.listed.setChecked(True))
-        self.resize(560, self.sizeHint().height())
+        self.path_edit.textChanged.connect(self._offer_content)
+        self._offer_content()
+        self.resize(600, self.sizeHint().height())
         self.request: ReportRequest | None = None
+
+    def _offer_content(self) -> None:
+        """The content choices apply to a PDF; a CSV or JSON file always holds the whole listing."""
+        is_pdf = Path(self.path_edit.text()).suffix.lower() == ".pdf"
+        for box in self.section_boxes.values():
+            box.setEnabled(is_pdf)
+        self.content_note.setText("The title page and the integrity section are always included." if is_pdf else
+                                  "CSV and JSON reports always hold every event, the summary (JSON) and the "
+                                  "integrity record (JSON); the content choices are for PDF reports.")
+
+    def zone(self) -> str | None:
+        return None if self.zone_box.currentIndex() <= 0 else self.zone_box.currentText()
+
+    def sections(self) -> frozenset[str]:
+        """The optional parts of the PDF that are ticked (all of them for CSV and JSON)."""
+        if Path(self.path_edit.text()).suffix.lower() != ".pdf":
+            return frozenset(SECTIONS)
+        return frozenset(name for name, box in self.section_boxes.items() if box.isChecked())
 
     @staticmethod
     def _time_edit(instant: int) -> QDateTimeEdit:
@@ -132,8 +180,8 @@ class ReportDialog(QDialog):
         try:
             start = self.start_edit.dateTime().toMSecsSinceEpoch() * 1_000
             end = self.end_edit.dateTime().toMSecsSinceEpoch() * 1_000
-            request = ReportRequest(start, end, self.ships())
             report_format(self.path_edit.text())
+            request = ReportRequest(start, end, self.ships(), self.zone(), self.sections())
         except ReportError as error:
             self.request = None
             self.message.setText(str(error))

@@ -1,11 +1,13 @@
 """Audit reports as PDF: ``render_pdf(report, path)`` draws an ``AuditReport`` with Qt's ``QPdfWriter``.
 
 The document, in order: a title page (store, range, ships, zone, who made it, when, with which software);
-1 Summary (key figures, events by type, each ship's distance and time by status, alerts and how they were
-acknowledged, operator notes); 2 Tracks (a map of every track over the coastline); 3 Ships (a section per
-ship: its particulars, what it did, a speed plot, status changes and a track table); 4 Integrity (the log
+Summary (key figures, events by type, each ship's distance and time by status, alerts and how they were
+acknowledged, operator notes); Tracks (a map of every track over the coastline); Ships (a section per
+ship: its particulars, what it did, a speed plot, status changes and a track table); Integrity (the log
 positions covered, their hashes, the chain head and the verification made when the report was gathered);
 appendix A, every event of the report, one line each, streamed from the log (``ui.report_listing``).
+The request may leave out the summary, the map, the ship sections or the listing (``ReportRequest.sections``);
+the sections drawn are numbered in order, and the title page and the integrity section are always drawn.
 
 Rendering needs a ``QGuiApplication`` (fonts) but no window: the command line calls
 ``ensure_gui_application()`` first, the GUI already has its application and renders on a worker thread
@@ -27,7 +29,7 @@ from typing import Callable
 from PySide6.QtCore import QCoreApplication, QRectF
 from PySide6.QtGui import QGuiApplication
 
-from app.audit_report import AuditReport
+from app.audit_report import SECTION_TITLES, AuditReport, ReportRequest
 from app.report_files import ReportCancelled as ExportCancelled
 from domain.alert_board import ACKNOWLEDGED, OPEN
 from ui.report_helper import HELPER_FROM_EVENTS, render_with_helper
@@ -48,6 +50,15 @@ _BEFORE_LISTING = 0.12   # share of the progress bar for everything before the e
 
 class ReportCancelled(ExportCancelled):
     """The render was cancelled; the partial file was deleted."""
+
+
+def section_numbers(request: ReportRequest) -> dict[str, str]:
+    """The number each drawn section gets: '1', '2', … in document order, 'A' for the listing (an appendix)."""
+    numbered = [name for name in ("summary", "map", "ships") if request.includes(name)] + ["integrity"]
+    numbers = {name: str(number) for number, name in enumerate(numbered, 1)}
+    if request.includes("listing"):
+        numbers["listing"] = "A"
+    return numbers
 
 
 def ensure_gui_application() -> QCoreApplication:
@@ -107,6 +118,7 @@ class Renderer:
         self._cancelled = cancelled
         self._last_progress = 0.0
         self.names = ship_names(report)
+        self.numbers = section_numbers(report.request)
         footer = f"Generated {moment(report.generated_at)} by {report.generated_by} · {report.software}"
         self.page = PageWriter(path, title=TITLE, creator=report.software,
                                header_text=f"{TITLE} · {range_text(report)}", footer_text=footer)
@@ -117,15 +129,20 @@ class Renderer:
             self._step(0.0, "title page")
             self._title_page()
             self._check()
-            self._step(0.01, "summary")
-            self._summary()
-            self._check()
-            self._step(0.03, "map of the tracks")
-            self._map()
-            self._ships()
-            self._check()
+            request = self.report.request
+            if request.includes("summary"):
+                self._step(0.01, "summary")
+                self._summary()
+                self._check()
+            if request.includes("map"):
+                self._step(0.03, "map of the tracks")
+                self._map()
+            if request.includes("ships"):
+                self._ships()
+                self._check()
             self._integrity()
-            self._listing()
+            if request.includes("listing"):
+                self._listing()
             page.finish()
         except BaseException:
             page.abandon()
@@ -157,7 +174,8 @@ class Renderer:
         page.rule(NAVY, pt(10))
         integrity = report.integrity
         verified = ("yes — the hash chain is intact" if integrity.verified
-                    else f"NO — the chain breaks at position {or_dash(integrity.first_bad_position)} (section 4)")
+                    else f"NO — the chain breaks at position {or_dash(integrity.first_bad_position)} "
+                         f"(section {self.numbers['integrity']})")
         rows = [("Store", report.store), ("From (UTC)", moment_short(report.request.start)),
                 ("To (UTC)", moment_short(report.request.end)), ("Ships", ships_text(report)),
                 ("Zone", report.request.zone or "none (the whole area)"), ("Events", count(report.events)),
@@ -167,26 +185,37 @@ class Renderer:
         page.y += page.label_values(rows, mono_labels=("Chain head hash",),
                                     colours={"Log verified": GOOD if integrity.verified else NOTICE}) + pt(14)
         page.heading("Contents", level=2)
-        contents = [("1", "Summary: events by type, ships, alerts, operator notes"), ("2", "Tracks: map"),
-                    ("3", f"Ships: a section for each of the {count(len(report.ships))} ships"),
-                    ("4", "Integrity: log positions, hashes, chain head, verification"),
-                    ("A", f"Appendix: every event of the report ({count(report.events)}), in log order")]
-        page.y += page.label_values(contents, label_width=mm(10)) + pt(14)
+        titles = {"summary": "Summary: events by type, ships, alerts, operator notes", "map": "Tracks: map",
+                  "ships": (f"Ships: a section for each of the {count(len(report.ships))} ships" if len(report.ships) != 1
+                            else "Ships: a section for the ship"),
+                  "integrity": "Integrity: log positions, hashes, chain head, verification",
+                  "listing": f"Appendix: every event of the report ({count(report.events)}), in log order"}
+        contents = [(number, titles[name]) for name, number in self.numbers.items()]
+        page.y += page.label_values(contents, label_width=mm(10)) + pt(6)
+        left_out = [title for name, title in SECTION_TITLES.items() if not report.request.includes(name)]
+        if left_out:
+            page.paragraph(f"Left out of this report when it was made: {', '.join(left_out).lower()}.",
+                           page.fonts.small, MUTED)
+        page.y += pt(8)
         page.heading("Reading this report", level=2)
+        listing_text = ("The event listing (appendix A) is complete." if report.request.includes("listing") else
+                        "This report does not list the events one by one; a CSV or JSON report of the same range "
+                        "does.")
         page.paragraph(
             "All times are UTC. Latitudes and longitudes are in degrees and decimal minutes (WGS 84), speeds in "
             "knots, distances in nautical miles and durations in hours:minutes. The report covers the events that "
             "occurred in the range, as the log held them when the report was gathered. Figures are computed from "
             "every position report; the map, the speed plots and the track tables show reduced tracks and say so "
-            "where they are decimated. The event listing (appendix A) is complete. The chain head (above, and in "
-            "section 4) lets anyone check this report against the log: the log must hold that hash at that "
-            "position.", page.fonts.body, MUTED)
+            f"where they are decimated. {listing_text} The chain head (above, and in section "
+            f"{self.numbers['integrity']}) lets anyone check this report against the log: the log must hold that "
+            "hash at that position.", page.fonts.body, MUTED)
 
     def _summary(self) -> None:
         report, page = self.report, self.page
-        page.section = "1 Summary"
+        number = self.numbers["summary"]
+        page.section = f"{number} Summary"
         page.new_page()
-        page.heading("1  Summary")
+        page.heading(f"{number}  Summary")
         open_alerts = sum(1 for alert in report.alerts if alert.state == OPEN)
         page.figures([(count(len(report.ships)), "ships"), (count(report.events), "events"),
                       (count(len(report.alerts)), f"alerts ({count(open_alerts)} open)"),
@@ -261,9 +290,10 @@ class Renderer:
 
     def _map(self) -> None:
         report, page = self.report, self.page
-        page.section = "2 Tracks"
+        number = self.numbers["map"]
+        page.section = f"{number} Tracks"
         page.new_page()
-        page.heading("2  Tracks")
+        page.heading(f"{number}  Tracks")
         height = min(page.space_left() - mm(30), page.content_width * 1.1)
         drawn = draw_track_map(page, QRectF(page.left, page.y, page.content_width, height), report.ships)
         page.y += height + pt(6)
@@ -276,24 +306,28 @@ class Renderer:
 
     def _ships(self) -> None:
         report = self.report
-        self.page.section = "3 Ships"
+        section = self.numbers["ships"]
+        listed = report.request.includes("listing")
+        self.page.section = f"{section} Ships"
         total = max(len(report.ships), 1)
         for number, ship in enumerate(report.ships, 1):
             self._check()
             self._step(0.03 + (_BEFORE_LISTING - 0.04) * number / total,
                        f"ship {number:,} of {len(report.ships):,}: {ship.label}", force=False)
-            draw_ship(self.page, ship, f"3.{number}", report.request.start, report.request.end)
+            draw_ship(self.page, ship, f"{section}.{number}", report.request.start, report.request.end,
+                      listed=listed)
         if not report.ships:
             self.page.new_page()
-            self.page.heading("3  Ships")
+            self.page.heading(f"{section}  Ships")
             self.page.paragraph("No ship reported in this range.", colour=MUTED)
 
     def _integrity(self) -> None:
         report, page = self.report, self.page
         integrity = report.integrity
-        page.section = "4 Integrity"
+        number = self.numbers["integrity"]
+        page.section = f"{number} Integrity"
         page.new_page()
-        page.heading("4  Integrity")
+        page.heading(f"{number}  Integrity")
         page.paragraph("Every event in the log carries a SHA-256 hash over the previous event's hash and its own "
                        "content (a hash chain). The positions and hashes below tie this report to the log: a copy of "
                        "the log that holds the same hash at the chain head's position holds, unchanged, every event "

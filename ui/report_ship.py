@@ -15,11 +15,17 @@ STATUS_ROWS = 40  # status changes listed per ship; the rest are counted (all ar
 STATES = ("under way", "at anchor", "moored", "other", "no reports")
 
 
-def decimation_text(sample: TrackSample, verb: str) -> str:
+def where_every_report_is(listed: bool) -> str:
+    """Where a reader finds the reports a reduced table or plot leaves out."""
+    return ("Every report is in the event listing (appendix A)." if listed else
+            "Every report is in the log (this report leaves out the event listing).")
+
+
+def decimation_text(sample: TrackSample, verb: str, listed: bool = True) -> str:
     """'60 of 3,412 reports shown, evenly spaced in time …' or 'All 45 reports shown.'"""
     if sample.decimated:
         return (f"Decimated: {count(len(sample.occurred))} of {count(sample.total)} reports {verb}, evenly spaced in "
-                "time (the first and last included). Every report is in the event listing (appendix A).")
+                f"time (the first and last included). {where_every_report_is(listed)}")
     if sample.total == 0:
         return "No position reports in the range."
     return f"All {count(sample.total)} reports {verb}."
@@ -42,8 +48,8 @@ def activity_rows(ship: ShipSection) -> list[tuple[str, str]]:
     return rows
 
 
-def draw_ship(page: PageWriter, ship: ShipSection, number: str, start: int, end: int) -> None:
-    """The ship's section, from a new page."""
+def draw_ship(page: PageWriter, ship: ShipSection, number: str, start: int, end: int, *, listed: bool = True) -> None:
+    """The ship's section, from a new page (``listed``: the report has the event listing to refer to)."""
     page.new_page()
     top = page.y
     page.heading(f"{number}  {ship.label}")
@@ -65,7 +71,7 @@ def draw_ship(page: PageWriter, ship: ShipSection, number: str, start: int, end:
     page.ensure(plot_height + pt(30))
     draw_speed_plot(page, QRectF(page.left, page.y, page.content_width, plot_height), ship.plot, start, end)
     page.y += plot_height + pt(4)
-    page.paragraph(decimation_text(ship.plot, "plotted"), page.fonts.small, MUTED)
+    page.paragraph(decimation_text(ship.plot, "plotted", listed), page.fonts.small, MUTED)
 
     changes = ship.status_changes
     page.heading(f"Status changes ({count(len(changes))})", level=2)
@@ -74,14 +80,14 @@ def draw_ship(page: PageWriter, ship: ShipSection, number: str, start: int, end:
                 for change in changes[:STATUS_ROWS]]
         page.table([Column("Time (UTC)", 1.2, wrap=False), Column("From", 1.6), Column("To", 1.6)], rows)
         if len(changes) > STATUS_ROWS:
-            page.paragraph(f"… and {count(len(changes) - STATUS_ROWS)} more status changes, not listed here; every "
-                           "report is in the event listing (appendix A).", page.fonts.small, MUTED)
+            page.paragraph(f"… and {count(len(changes) - STATUS_ROWS)} more status changes, not listed here. "
+                           f"{where_every_report_is(listed)}", page.fonts.small, MUTED)
     else:
         page.paragraph("No change of navigational status in the range.", page.fonts.small, MUTED)
 
     table = ship.table
     page.heading("Track", level=2)
-    page.paragraph(decimation_text(table, "shown"), page.fonts.small, MUTED)
+    page.paragraph(decimation_text(table, "shown", listed), page.fonts.small, MUTED)
     if len(table.occurred):
         rows = []
         for i in range(len(table.occurred)):

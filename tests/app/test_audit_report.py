@@ -85,6 +85,8 @@ def test_unknown_ships_zones_and_backward_ranges_are_refused_with_reasons(servic
         build_report(service, ReportRequest(request.start, request.end, zone="Solent"), generated_by="k", software="t")
     with pytest.raises(ReportError, match="before it starts"):
         ReportRequest(request.end, request.start)
+    with pytest.raises(ReportError, match="unknown report section appendix"):
+        ReportRequest(request.start, request.end, sections={"summary", "appendix"})
 
 
 def test_distance_and_time_by_status_follow_the_track():

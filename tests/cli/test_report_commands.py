@@ -61,6 +61,13 @@ def test_report_arguments_are_checked_before_anything_is_read(db, tmp_path, caps
     assert code == 2 and ".pdf, .csv or .json" in err
     code, _, err = run(capsys, "report", "--db", db, "--from", FROM)
     assert code == 2 and "--out" in err
+    code, _, err = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(tmp_path / "r.pdf"),
+                       "--sections", "summary,charts")
+    assert code == 2 and "unknown report section charts" in err
+    code, _, err = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(tmp_path / "r.csv"),
+                       "--sections", "summary")
+    assert code == 2 and "CSV and JSON reports are always whole" in err
+    assert not list(tmp_path.glob("r.*"))
 
 
 def test_a_read_only_report_is_not_logged(db, tmp_path, capsys):
@@ -85,3 +92,9 @@ def test_a_pdf_report_reads_back_with_its_ships_counts_and_chain_head(db, tmp_pa
         names = [row[0] for row in raw.execute("SELECT payload FROM events WHERE type = "
                                                "(SELECT id FROM event_types WHERE name = 'ShipRegistered') LIMIT 3")]
     assert names and all(json.loads(payload)[0] in text for payload in names)
+    brief = tmp_path / "brief.pdf"
+    code, printed, _ = run(capsys, "report", "--db", db, "--from", FROM, "--to", TO, "--out", str(brief),
+                           "--sections", "summary, map")
+    text = subprocess.run([pdftotext, "-layout", str(brief), "-"], capture_output=True, text=True, check=True).stdout
+    assert code == 0 and "Left out of this report when it was made: a section per ship, event listing." in text
+    assert brief.stat().st_size < out.stat().st_size

@@ -92,3 +92,57 @@ def test_the_operator_named_in_the_console_signs_what_it_appends(qtbot, store_pa
         again = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
         qtbot.addWidget(again)
         assert service.operator == "Ana Watch"  # remembered for the next console
+
+
+def test_content_choices_are_offered_for_a_pdf_and_become_the_request_sections(qtbot, tmp_path):
+    dialog = ReportDialog((T0, T0 + 90 * MINUTE), None, None, read_only=False, folder=str(tmp_path))
+    qtbot.addWidget(dialog)
+    assert all(box.isEnabled() and box.isChecked() for box in dialog.section_boxes.values())
+    assert "always included" in dialog.content_note.text()
+    dialog.section_boxes["listing"].setChecked(False)
+    dialog.section_boxes["map"].setChecked(False)
+    dialog.accept()
+    assert dialog.request.sections == frozenset({"summary", "ships"})
+    csv_dialog = ReportDialog((T0, T0 + 90 * MINUTE), None, None, read_only=False)
+    qtbot.addWidget(csv_dialog)
+    csv_dialog.section_boxes["listing"].setChecked(False)
+    csv_dialog.path_edit.setText(str(tmp_path / "r.csv"))
+    assert not any(box.isEnabled() for box in csv_dialog.section_boxes.values())
+    assert "always hold every event" in csv_dialog.content_note.text()
+    csv_dialog.accept()
+    assert csv_dialog.request.sections == frozenset({"summary", "map", "ships", "listing"})
+
+
+def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in_it(qtbot, tmp_path):
+    import json
+
+    from app.rules import add_zones
+
+    path = tmp_path / "zone.sqlite"
+    with open_store(path) as store:
+        store.append_batch([registered(219000001, 0, "INSIDE"), registered(219000002, 0, "OUTSIDE"),
+                            *[report(219000001, m, lat=50.75, lon=-1.4 + m * 0.02) for m in range(1, 20)],
+                            *[report(219000002, m, lat=52.0, lon=3.0) for m in range(1, 20)]])
+        zone_file = tmp_path / "range.geojson"
+        zone_file.write_text(json.dumps({"type": "FeatureCollection", "features": [
+            {"type": "Feature", "properties": {"name": "Range", "kind": "restricted"},
+             "geometry": {"type": "Polygon", "coordinates": [[[-1.2, 50.7], [-1.1, 50.7], [-1.1, 50.8],
+                                                              [-1.2, 50.8], [-1.2, 50.7]]]}}]}))
+        add_zones(store, zone_file, operator="kim", clock=lambda: T0 + 30 * MINUTE)
+        service = FleetService.open(store, operator="kim")
+        dialog = ReportDialog(service.time_range(), None, None, read_only=False, zones=service.zone_names())
+        qtbot.addWidget(dialog)
+        assert dialog.zone_box.isEnabled() and dialog.zone() is None
+        dialog.zone_box.setCurrentText("Range")
+        dialog.path_edit.setText(str(tmp_path / "range.csv"))
+        dialog.accept()
+        assert dialog.request.zone == "Range"
+        results = []
+        start_report(service, dialog.request, dialog.path(), dialog, on_done=results.append)
+        qtbot.waitUntil(lambda: bool(results), timeout=30_000)
+        with open(tmp_path / "range.csv", newline="") as stream:
+            assert {row["stream_id"] for row in csv.DictReader(stream)} == {"ship-219000001"}
+        assert results[0].ships == 1
+    none_defined = ReportDialog((T0, T0 + MINUTE), None, None, read_only=False, zones=())
+    qtbot.addWidget(none_defined)
+    assert not none_defined.zone_box.isEnabled() and "No zones" in none_defined.zone_box.toolTip()

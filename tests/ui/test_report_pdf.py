@@ -144,6 +144,32 @@ def test_a_report_for_chosen_ships_names_only_those_ships(qapp, service, tmp_pat
     assert "Status changes (1)" in text and "moored" in text
 
 
+def test_a_report_without_map_ships_and_listing_numbers_what_it_keeps_and_says_what_it_left_out(qapp, service,
+                                                                                                tmp_path):
+    request = ReportRequest(T0, T0 + 3 * HOUR, sections=frozenset({"summary"}))
+    content = build_report(service, request, generated_by="kim", software="test")
+    path = tmp_path / "summary-only.pdf"
+    render_pdf(content, path)
+    text = pdf_text(path)
+    assert re.search(r"^1\s+Summary$", text, re.M) and re.search(r"^2\s+Integrity$", text, re.M)
+    assert "Tracks" not in text and "Appendix" not in text and "End of the listing" not in text
+    assert "Left out of this report when it was made: map of the tracks, a section per ship, event listing." in text
+    assert "does not list the events one by one" in text
+    assert content.integrity.head_hash in text and "OK: the chain of" in text
+    full = tmp_path / "full.pdf"
+    render_pdf(build_report(service, whole_range(), generated_by="kim", software="test"), full)
+    assert page_count(path) < page_count(full)
+
+
+def test_ship_sections_without_the_listing_point_to_the_log_not_to_an_appendix(qapp, service, tmp_path):
+    request = ReportRequest(T0, T0 + 3 * HOUR, (STAR,), sections=frozenset({"ships"}))
+    render_pdf(build_report(service, request, generated_by="kim", software="test"), tmp_path / "ships.pdf")
+    text = pdf_text(tmp_path / "ships.pdf")
+    assert re.search(r"^1\.1\s+ATLANTIC STAR", text, re.M) and re.search(r"^2\s+Integrity$", text, re.M)
+    assert "Decimated: 60 of 150 reports shown" in text
+    assert "appendix A" not in text and "this report leaves out the event listing" in " ".join(text.split())
+
+
 def test_the_page_count_grows_with_the_listing(qapp, service, tmp_path):
     short = build_report(service, ReportRequest(T0, T0 + 20 * MICROS_PER_MINUTE), generated_by="kim", software="t")
     full = build_report(service, whole_range(), generated_by="kim", software="t")
