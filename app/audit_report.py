@@ -28,6 +28,7 @@ MAX_GAP_S = 30 * 60          # a gap between reports longer than this is counted
 TRACK_ROWS = 60               # rows in a ship's decimated track table
 PLOT_POINTS = 600             # points of a ship's decimated speed plot
 MAP_POINTS_PER_SHIP = 400     # points of a ship's track on the report's map
+STATUS_CHANGES_KEPT = 40      # a ship's first status changes, listed; the rest are counted (all are in the log)
 UNDER_WAY = frozenset({"under way using engine", "under way sailing", "engaged in fishing", "restricted manoeuvrability",
                        "constrained by her draught", "towing astern", "pushing ahead or towing alongside",
                        "not under command"})
@@ -119,7 +120,8 @@ class ShipSection:
     last_report: int | None
     distance_nm: float
     seconds_by_state: dict[str, float]            # 'under way', 'at anchor', 'moored', 'other', 'no reports'
-    status_changes: list[StatusChange]
+    status_changes: list[StatusChange]             # the first STATUS_CHANGES_KEPT of them
+    status_change_count: int                       # all of them
     table: TrackSample                             # for the track table (TRACK_ROWS)
     plot: TrackSample                              # for the speed plot (PLOT_POINTS)
     map_track: TrackSample                         # for the map picture (MAP_POINTS_PER_SHIP)
@@ -205,7 +207,7 @@ class AuditReport:
             "ships": [{"mmsi": s.mmsi, "name": s.name, "ship_type": s.ship_type, "reports": s.reports,
                        "distance_nm": round(s.distance_nm, 2),
                        "seconds_by_state": {k: round(v, 1) for k, v in s.seconds_by_state.items()},
-                       "status_changes": len(s.status_changes)} for s in self.ships],
+                       "status_changes": s.status_change_count} for s in self.ships],
             "alerts": [{"alert_id": a.alert_id, "type": a.type, "severity": a.severity, "mmsi": a.mmsi,
                         "raised_at": format_instant(a.raised_at), "summary": a.summary, "state": a.state,
                         "acknowledged_by": a.acknowledged_by,
@@ -300,7 +302,8 @@ def _ship_section(service: FleetService, mmsi: int, request: ReportRequest) -> S
         first_report=int(track.occurred[0]) if len(track) else None,
         last_report=int(track.occurred[-1]) if len(track) else None,
         distance_nm=distance_sailed_nm(track), seconds_by_state=time_by_state(track),
-        status_changes=status_changes(track), table=sample_track(track, TRACK_ROWS),
+        status_changes=status_changes(track, STATUS_CHANGES_KEPT), status_change_count=count_status_changes(track),
+        table=sample_track(track, TRACK_ROWS),
         plot=sample_track(track, PLOT_POINTS), map_track=sample_track(track, MAP_POINTS_PER_SHIP))
 
 
@@ -339,11 +342,21 @@ def time_by_state(track: Track) -> dict[str, float]:
     return seconds
 
 
-def status_changes(track: Track) -> list[StatusChange]:
-    """Every report whose navigational status differs from the report before."""
+def _changed(track: Track) -> np.ndarray:
+    """The rows of the reports whose navigational status differs from the report before."""
     if len(track) < 2:
-        return []
-    changed = np.flatnonzero(track.status[1:] != track.status[:-1]) + 1
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(track.status[1:] != track.status[:-1]) + 1
+
+
+def count_status_changes(track: Track) -> int:
+    return len(_changed(track))
+
+
+def status_changes(track: Track, limit: int | None = None) -> list[StatusChange]:
+    """The reports whose navigational status differs from the report before (the first ``limit`` of them:
+    a transponder that flaps between two statuses must not cost memory by the million)."""
+    changed = _changed(track)[:limit]
     return [StatusChange(int(track.occurred[i]), ais.nav_status_name(int(track.status[i - 1])) if track.status[i - 1] >= 0
                          else None, ais.nav_status_name(int(track.status[i])) if track.status[i] >= 0 else None)
             for i in changed]

@@ -9,14 +9,13 @@ sentences takes longer than importing them.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Iterator
 
 from bench.figures import emit
+from bench.process_memory import run_measured
 from domain.events import PositionReported, ShipDetailsChanged, ShipRegistered
 from domain.time import MICROS_PER_HOUR, MICROS_PER_SECOND, parse_instant, to_datetime
 from feeds.simulator import FleetConfig, FleetSimulator
@@ -132,39 +131,9 @@ def _input(name: str, rows: int, writer) -> Path:
 
 def _import(path: Path, db: Path) -> tuple[dict, float]:
     """Run the import command in a child; its summary and its peak memory in MB (the import process and
-    the reading process it starts, each at its own high-water mark, added up).
-
-    The high-water marks are read from /proc (VmHWM) while the import runs: the rusage of a child counts
-    the pages of this benchmark process it was forked from, which would overstate it.
-    """
-    process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "import", str(path), "--db", str(db)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peaks: dict[int, float] = {}
-    while process.poll() is None:
-        for pid in [process.pid, *_children(process.pid)]:
-            peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
-        time.sleep(0.2)
-    out, err = process.communicate()
-    if process.returncode != 0:
-        raise RuntimeError(f"import failed ({process.returncode}): {err.strip()}")
-    return json.loads(out.strip().splitlines()[-1]), sum(peaks.values())
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def _high_water_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
+    the reading process it starts, each at its own high-water mark, added up)."""
+    run = run_measured([sys.executable, str(ROOT / "main.py"), "import", str(path), "--db", str(db)], cwd=ROOT)
+    return json.loads(run.stdout.strip().splitlines()[-1]), run.peak_mb
 
 
 def run(scale: float) -> None:

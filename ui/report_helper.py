@@ -105,12 +105,13 @@ def render_with_helper(report: AuditReport, partial: Path, progress: Callable[[f
             return False
         if not _wait(connection, helper, "ready", progress, check_cancelled, timeout=READY_TIMEOUT_S):
             return False
-        rows = LogRows(report.listing(), report.integrity.head_position)
-        for batch in rows:
-            _forward(connection, progress)
-            check_cancelled()
-            connection.send(("rows", batch))
-        connection.send(("end", rows.beyond_head))
+        if report.request.includes("listing"):  # a report without the listing asks for no rows
+            rows = LogRows(report.listing(), report.integrity.head_position)
+            for batch in rows:
+                _forward(connection, progress)
+                check_cancelled()
+                connection.send(("rows", batch))
+            connection.send(("end", rows.beyond_head))
         if not _wait(connection, helper, "done", progress, check_cancelled):
             raise ReportRenderError(f"the PDF helper process stopped (exit code {helper.poll()})")
         helper.wait(timeout=60)

@@ -84,7 +84,7 @@ def render_pdf(report: AuditReport, path: str | Path, *, progress: Progress | No
     """Write ``report`` as a PDF at ``path`` (replaced only once the new file is complete).
 
     ``helper``: draw in a helper process while this one reads the log (``ui.report_helper``); by default
-    for reports of ``HELPER_FROM_EVENTS`` events or more."""
+    for reports of ``HELPER_FROM_EVENTS`` events or more that list them."""
     if QCoreApplication.instance() is None:
         raise RuntimeError("render_pdf needs a QGuiApplication: call ensure_gui_application() first")
     target = Path(path)
@@ -97,7 +97,9 @@ def render_pdf(report: AuditReport, path: str | Path, *, progress: Progress | No
             raise ReportCancelled("the report was cancelled")
 
     try:
-        use_helper = report.events >= HELPER_FROM_EVENTS if helper is None else helper
+        if helper is None:  # the listing is the long part; without it there is nothing to share out
+            helper = report.events >= HELPER_FROM_EVENTS and report.request.includes("listing")
+        use_helper = helper
         if not (use_helper and render_with_helper(report, partial, progress, check_cancelled)):
             rows = LogRows(report.listing(), report.integrity.head_position)
             Renderer(report, partial, rows=rows, progress=progress, cancelled=cancelled).render()
@@ -143,6 +145,8 @@ class Renderer:
             self._integrity()
             if request.includes("listing"):
                 self._listing()
+            else:
+                self._step(1.0, f"done: {page.page:,} pages, without the event listing")
             page.finish()
         except BaseException:
             page.abandon()
@@ -239,7 +243,7 @@ class Renderer:
                 rows.append((ship.name or "(no name)", str(ship.mmsi), count(ship.reports), f"{ship.distance_nm:,.1f}",
                              *(hours_minutes(states.get(state, 0.0)) for state in
                                ("under way", "at anchor", "moored", "other", "no reports")),
-                             count(len(ship.status_changes))))
+                             count(ship.status_change_count)))
             number = {"right": True, "wrap": False}
             page.table([Column("Ship", 1.9), Column("MMSI", 1.05, wrap=False), Column("Reports", 0.8, **number),
                         Column("Distance (nm)", 0.95, **number), Column("Under way", 0.8, **number),

@@ -11,7 +11,6 @@ from ui.report_map import print_colour, ship_group
 from ui.report_plot import draw_speed_plot
 from ui.report_text import (DASH, count, dimensions, hours_minutes, metres, moment, moment_short, or_dash)
 
-STATUS_ROWS = 40  # status changes listed per ship; the rest are counted (all are in the listing)
 STATES = ("under way", "at anchor", "moored", "other", "no reports")
 
 
@@ -44,7 +43,7 @@ def activity_rows(ship: ShipSection) -> list[tuple[str, str]]:
             ("Last report", moment(ship.last_report)), ("Distance sailed", f"{ship.distance_nm:,.1f} nm")]
     rows += [(state.capitalize() if state != "no reports" else "No reports (gaps)",
               f"{hours_minutes(states.get(state, 0.0))} h") for state in STATES]
-    rows.append(("Status changes", count(len(ship.status_changes))))
+    rows.append(("Status changes", count(ship.status_change_count)))
     return rows
 
 
@@ -74,14 +73,15 @@ def draw_ship(page: PageWriter, ship: ShipSection, number: str, start: int, end:
     page.paragraph(decimation_text(ship.plot, "plotted", listed), page.fonts.small, MUTED)
 
     changes = ship.status_changes
-    page.heading(f"Status changes ({count(len(changes))})", level=2)
+    page.heading(f"Status changes ({count(ship.status_change_count)})", level=2)
     if changes:
         rows = [(moment_short(change.at), change.before or "not available", change.after or "not available")
-                for change in changes[:STATUS_ROWS]]
+                for change in changes]
         page.table([Column("Time (UTC)", 1.2, wrap=False), Column("From", 1.6), Column("To", 1.6)], rows)
-        if len(changes) > STATUS_ROWS:
-            page.paragraph(f"… and {count(len(changes) - STATUS_ROWS)} more status changes, not listed here. "
-                           f"{where_every_report_is(listed)}", page.fonts.small, MUTED)
+        if ship.status_change_count > len(changes):
+            more = ship.status_change_count - len(changes)
+            page.paragraph(f"… and {count(more)} more status changes, not listed here. {where_every_report_is(listed)}",
+                           page.fonts.small, MUTED)
     else:
         page.paragraph("No change of navigational status in the range.", page.fonts.small, MUTED)
 

@@ -9,7 +9,8 @@ import sqlite3
 
 import pytest
 
-from app.audit_report import ReportError, ReportRequest, build_report, distance_sailed_nm, sample_track, time_by_state
+from app.audit_report import (STATUS_CHANGES_KEPT, ReportError, ReportRequest, build_report, count_status_changes,
+                              distance_sailed_nm, sample_track, status_changes, time_by_state)
 from app.fleet_service import FleetService
 from app.report_export import export_report
 from app.report_files import verify_json_report
@@ -100,6 +101,18 @@ def test_distance_and_time_by_status_follow_the_track():
                                     "no reports": 3600.0}  # a gap over 30 min is no status at all
     sample = sample_track(track, 3)
     assert sample.decimated and sample.total == 4 and sample.occurred[0] == 0 and sample.occurred[-1] == 80 * minute
+
+
+def test_a_flapping_status_is_counted_in_full_but_only_its_first_changes_are_kept():
+    reports = 10_001
+    status = np.tile(np.array([0, 5]), reports // 2 + 1)[:reports]   # under way, moored, under way, …
+    track = Track(mmsi=1, occurred=np.arange(reports, dtype=np.int64) * 60_000_000,
+                  recorded=np.zeros(reports, np.int64), lat=np.full(reports, 50.0), lon=np.zeros(reports),
+                  sog=np.zeros(reports), cog=np.zeros(reports), heading=np.zeros(reports), status=status)
+    assert count_status_changes(track) == 10_000
+    kept = status_changes(track, STATUS_CHANGES_KEPT)
+    assert len(kept) == STATUS_CHANGES_KEPT and kept[0].before == "under way using engine" and kept[0].after == "moored"
+    assert [change.at for change in kept] == [i * 60_000_000 for i in range(1, STATUS_CHANGES_KEPT + 1)]
 
 
 def test_csv_has_one_row_per_event_in_range_with_flattened_payloads(service, tmp_path):

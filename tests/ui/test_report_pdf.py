@@ -161,6 +161,16 @@ def test_a_report_without_map_ships_and_listing_numbers_what_it_keeps_and_says_w
     assert page_count(path) < page_count(full)
 
 
+def test_a_helper_draws_a_report_without_the_listing_the_same_as_this_process(qapp, service, tmp_path):
+    request = ReportRequest(T0, T0 + 3 * HOUR, sections=frozenset({"summary", "ships"}))
+    content = build_report(service, request, generated_by="kim", software="test")
+    seen: list[float] = []
+    render_pdf(content, tmp_path / "helper.pdf", helper=True, progress=lambda fraction, step: seen.append(fraction))
+    render_pdf(content, tmp_path / "here.pdf", helper=False)
+    assert pdf_text(tmp_path / "helper.pdf") == pdf_text(tmp_path / "here.pdf")
+    assert seen and seen[-1] == 1.0 and not helpers_running()
+
+
 def test_ship_sections_without_the_listing_point_to_the_log_not_to_an_appendix(qapp, service, tmp_path):
     request = ReportRequest(T0, T0 + 3 * HOUR, (STAR,), sections=frozenset({"ships"}))
     render_pdf(build_report(service, request, generated_by="kim", software="test"), tmp_path / "ships.pdf")

@@ -1,0 +1,54 @@
+"""Peak memory of a command and the processes it starts, read from /proc while it runs (Linux).
+
+The rusage of a child counts the pages of the benchmark process it was forked from, which would overstate
+it; each process's own high-water mark (VmHWM) does not. A command that starts a helper (an import's reading
+process, a report's drawing process) is charged both, added up.
+"""
+from __future__ import annotations
+
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+
+@dataclass(frozen=True)
+class CommandRun:
+    stdout: str
+    seconds: float
+    peak_mb: float        # the command and the processes it started, each at its own high-water mark, added
+    processes: int
+
+
+def run_measured(command: Sequence[str], *, cwd: Path, poll_s: float = 0.2) -> CommandRun:
+    """Run ``command`` to its end; its output, wall time and peak memory. A failing command raises."""
+    started = time.perf_counter()
+    process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peaks: dict[int, float] = {}
+    while process.poll() is None:
+        for pid in [process.pid, *_children(process.pid)]:
+            peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
+        time.sleep(poll_s)
+    out, err = process.communicate()
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[1:3])} failed ({process.returncode}): {err.strip()}")
+    return CommandRun(out, seconds, sum(peaks.values()), len(peaks))
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _high_water_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
