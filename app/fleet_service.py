@@ -109,6 +109,13 @@ class FleetService:
         return export_report(self, request, path, software=software, renderers=renderers, progress=progress,
                              cancelled=cancelled, clock=self._clock)
 
+    def correct_particulars(self, mmsi: int, changes: dict, reason: str, *, operator: str | None = None
+                            ) -> RecordedEvent:
+        """Append an operator's correction of a ship's particulars (``app.ship_corrections``)."""
+        from app.ship_corrections import correct_particulars
+
+        return correct_particulars(self, mmsi, changes, reason, operator=operator or self.operator, clock=self._clock)
+
     def zone_names(self) -> list[str]:
         """The names of the zones the log defines now, sorted."""
         from app.rules import zones_in_force

@@ -62,3 +62,7 @@ class EmptyFleetSource:
 
     def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
         raise PermissionError("no store is open yet")
+
+    def correct_particulars(self, mmsi: int, changes: dict, reason: str, *, operator: str | None = None
+                            ) -> RecordedEvent:
+        raise PermissionError("no store is open yet")

@@ -97,7 +97,9 @@ def summary_of(recorded: RecordedEvent) -> str:
             parts.append(f"ETA {format_moment(event.eta)[:-7]} UTC")
         if event.draught is not None:
             parts.append(f"draught {event.draught:g} m")
-        return " · ".join(parts) or "details changed"
+        text = " · ".join(parts) or "details changed"
+        reason = recorded.metadata.get("reason") if recorded.metadata.get("source") == "correction" else None
+        return f"corrected: {text} — {' '.join(str(reason).split())}" if reason else text
     if isinstance(event, OperatorNoteAdded):
         return " ".join(event.text.split())
     if isinstance(event, AlertAcknowledged):

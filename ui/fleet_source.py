@@ -66,6 +66,12 @@ class FleetSource(Protocol):
         """Append an operator's note (the operator defaults to the session's)."""
         ...
 
+    def correct_particulars(self, mmsi: int, changes: dict, reason: str, *, operator: str | None = None
+                            ) -> RecordedEvent:
+        """Append the operator's correction of a ship's particulars (only the fields that differ; raises a
+        ``DomainError`` naming what is wrong)."""
+        ...
+
     @property
     def operator(self) -> str:
         """The operator's name for notes and acknowledgements."""

@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QPushButton, QS
 
 from domain.events import RecordedEvent, ship_stream
 from domain.ship import Ship
-from domain.time import MICROS_PER_HOUR, to_datetime
+from domain.time import MICROS_PER_HOUR, now_micros, to_datetime
 from domain.tracks import Track
 from ui import theme
 from ui.fleet_source import FleetSource
 from ui.formatting import format_age, format_moment, format_position, ship_label
 from ui.live_bridge import LiveBridge
+from ui.correction_dialog import CorrectionDialog
 from ui.note_dialog import NoteDialog
 from ui.ship_plots import ShipPlots
 
@@ -86,6 +87,7 @@ class ShipDetailPanel(QWidget):
 
     historyRequested = Signal(int)  # MMSI: show this ship's whole history in the event log
     noteAdded = Signal(object)      # RecordedEvent of a note the operator added here
+    corrected = Signal(object)      # RecordedEvent of a correction of the ship's particulars made here
 
     def __init__(self, source: FleetSource, parent: QWidget | None = None, *, live: bool = True):
         super().__init__(parent)
@@ -100,6 +102,7 @@ class ShipDetailPanel(QWidget):
         self._track_stale = False
         self.track_fetches = 0    # how often the track was asked of the source (scrubbing must not)
         self.note_dialog: NoteDialog | None = None
+        self.correction_dialog: CorrectionDialog | None = None
 
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -119,6 +122,8 @@ class ShipDetailPanel(QWidget):
         self.note_button = QPushButton("Add note…")
         self.note_button.setToolTip("Write a note about this ship into the log")
         self.note_button.clicked.connect(self.open_note_dialog)
+        self.correct_button = QPushButton("Correct…")
+        self.correct_button.clicked.connect(self.open_correction_dialog)
         self._show_writable()
         self.history_button = QPushButton("Full history")
         self.history_button.setToolTip("Show every event of this ship in the event log")
@@ -135,6 +140,7 @@ class ShipDetailPanel(QWidget):
         layout.addWidget(self.plots, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(self.note_button)
+        buttons.addWidget(self.correct_button)
         buttons.addWidget(self.history_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -188,11 +194,16 @@ class ShipDetailPanel(QWidget):
         self.show_ship(None, 0)
 
     def _show_writable(self) -> None:
-        """Notes are appended to the log: in a store open read-only (auditor mode) the button says why not."""
+        """Notes and corrections are appended to the log: in a store open read-only (auditor mode) the buttons
+        say why not."""
         read_only = bool(getattr(self._source, "read_only", False))
         self.note_button.setEnabled(not read_only)
         self.note_button.setToolTip("This store is open read-only (auditor mode): notes cannot be added"
                                     if read_only else "Write a note about this ship into the log")
+        self.correct_button.setEnabled(not read_only)
+        self.correct_button.setToolTip("This store is open read-only (auditor mode): particulars cannot be corrected"
+                                       if read_only else "Correct this ship's name, type, size or voyage data, with "
+                                                         "a reason; the correction is added to the log")
 
     def show_ship(self, mmsi: int | None, at: int, known_at: int | None = None,
                   start: int | None = None, end: int | None = None) -> None:
@@ -290,6 +301,25 @@ class ShipDetailPanel(QWidget):
         dialog.open()
         dialog.text_edit.setFocus()
         return dialog
+
+    def open_correction_dialog(self) -> CorrectionDialog | None:
+        """Open the correction dialog over the particulars the log holds now (window-modal); returns it."""
+        if self._mmsi is None:
+            return None
+        mmsi = self._mmsi
+        ship = self._source.ship_details(mmsi, max(now_micros(), self._at)) or Ship(mmsi)
+        dialog = CorrectionDialog(ship, self._subject(), self._source.operator,
+                                  lambda changes, reason: self._source.correct_particulars(mmsi, changes, reason), self)
+        dialog.accepted.connect(lambda: self.corrected.emit(dialog.recorded))
+        dialog.finished.connect(self._correction_dialog_closed)
+        self.correction_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _correction_dialog_closed(self, _result: int) -> None:
+        if self.correction_dialog is not None:
+            self.correction_dialog.deleteLater()
+            self.correction_dialog = None
 
     def _note_dialog_closed(self, _result: int) -> None:
         if self.note_dialog is not None:

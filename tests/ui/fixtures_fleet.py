@@ -224,6 +224,10 @@ class InMemoryFleetSource:
                 ship = (ship or Ship(mmsi)).evolve(event.event)
         return ship
 
+    def correct_particulars(self, mmsi: int, changes: dict, reason: str, *, operator: str | None = None
+                            ) -> RecordedEvent:
+        raise PermissionError("this test source takes no corrections")
+
     def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
         now = self.clock()
         who = operator or self.operator
