@@ -64,17 +64,28 @@ class AlertLog:
         It occurs now (by ``clock``), but never before the alert was raised: a log whose times run ahead of
         this machine's clock still gets an acknowledgement that the board applies.
         """
+        return self.acknowledge_all([alert_id], operator, comment, clock=clock)[0]
+
+    def acknowledge_all(self, alert_ids: Sequence[str], operator: str, comment: str | None = None, *,
+                        clock: Callable[[], int] | None = None) -> list[RecordedEvent]:
+        """Acknowledge several open alerts with one comment, in one atomic append: all of them or, when one
+        cannot be acknowledged (unknown, already acknowledged, a notice), none, with the ``AlertError`` of
+        the first that cannot."""
+        wanted = list(dict.fromkeys(alert_ids))
+        if not wanted:
+            return []
         with self._lock:
-            alert = check_acknowledgeable(self.latest(), alert_id)
+            board = self.latest()
+            alerts = [check_acknowledgeable(board, alert_id) for alert_id in wanted]
             now = (clock or self._clock)()
             if comment is not None:
                 comment = comment.strip() or None
-            acknowledgement = AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=operator,
-                                                mmsi=alert.mmsi, alert_id=alert_id, comment=comment)
-            result = self._append([NewEvent(acknowledgement, recorded_at=now,
-                                            metadata={"source": "operator", "operator": operator})])
+            metadata = {"source": "operator", "operator": operator}
+            result = self._append([NewEvent(AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=operator,
+                                                              mmsi=alert.mmsi, alert_id=alert.alert_id, comment=comment),
+                                            recorded_at=now, metadata=metadata) for alert in alerts])
             self._board.add_all(result.appended)  # when the append function does not publish to notice()
-            return result.appended[0]
+            return list(result.appended)
 
     def _load(self) -> None:
         if self._loaded:

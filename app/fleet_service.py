@@ -238,6 +238,10 @@ class FleetService:
         """Append the operator's acknowledgement of an open alert."""
         return self.alerts.acknowledge(alert_id, self.operator, comment)
 
+    def acknowledge_alerts(self, alert_ids: Sequence[str], comment: str | None = None) -> list[RecordedEvent]:
+        """Acknowledge several open alerts with one comment, all or none (``AlertLog.acknowledge_all``)."""
+        return self.alerts.acknowledge_all(alert_ids, self.operator, comment)
+
     def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
         return self.store.read_page(after_position=after_position, limit=limit,
                                     stream_id=None if query.mmsi is None else ship_stream(query.mmsi),

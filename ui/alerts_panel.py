@@ -1,11 +1,13 @@
-"""The alerts dock: the alert board at the selected moment, and acknowledging an open alert.
+"""The alerts dock: the alert board at the selected moment, and acknowledging open alerts.
 
 ``AlertsPanel`` shows an ``AlertsModel`` of ``source.alerts_at(at, known_at)`` (newest first), all of them
 or only the open ones. Selecting an alert emits ``shipSelected(mmsi)``; double-clicking it emits
 ``alertActivated(AlertView)`` so the window can move the timeline to when it was raised. "Acknowledge…"
 opens ``AcknowledgeDialog`` (the operator's name, an optional comment) and, on OK, calls
-``source.acknowledge_alert(alert_id, comment)``; the dialog closes only when the log took it. A read-only
-log disables the button and says why.
+``source.acknowledge_alert(alert_id, comment)``; the dialog closes only when the log took it. Several rows
+may be selected (Shift/Ctrl-click, Ctrl+A): "Acknowledge 12…" acknowledges the open ones among them with
+one comment, in one append, all or none (``source.acknowledge_alerts``) — a busy watch is not made to sign
+a thousand dialogs. A read-only log disables the button and says why.
 
 An acknowledgement occurs now. Shown at an earlier moment, the alert is still open then: the panel says so
 under the table rather than pretending the past changed.
@@ -16,7 +18,8 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import (QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
+                               QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from domain.alert_board import OPEN, AlertView
 from domain.events import RecordedEvent
@@ -44,23 +47,41 @@ QToolButton#alertsFilter:checked {{ background: {theme.HIGHLIGHT}; border-color:
 """
 
 
-class AcknowledgeDialog(OperatorEntryDialog):
-    """Acknowledge one alert, signed with the operator's name, with an optional comment."""
+def _heading_of(alerts: list[AlertView], ships: list[str]) -> str:
+    """One alert in full; several as how many of each type, on how many ships, raised between when and when."""
+    if len(alerts) == 1:
+        alert, ship = alerts[0], ships[0]
+        return (f"<b>{escape_html(alert_type_name(alert.type))}</b> · {escape_html(ship)}<br>"
+                f"{escape_html(alert.summary)}<br>"
+                f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(alert.raised_at)}</span>")
+    kinds: dict[str, int] = {}
+    for alert in alerts:
+        kinds[alert_type_name(alert.type)] = kinds.get(alert_type_name(alert.type), 0) + 1
+    listed = ", ".join(f"{number:,} {name.lower()}" for name, number in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    first, last = min(a.raised_at for a in alerts), max(a.raised_at for a in alerts)
+    return (f"<b>{len(alerts):,} open alerts</b> on {len(set(ships)):,} ships: {escape_html(listed)}<br>"
+            f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(first)} – {format_moment(last)}; "
+            "one comment for all of them</span>")
 
-    def __init__(self, operator: str, alert: AlertView, ship: str, submit: Callable[[str | None], RecordedEvent],
-                 parent: QWidget | None = None):
+
+class AcknowledgeDialog(OperatorEntryDialog):
+    """Acknowledge one alert, or several with one comment, signed with the operator's name."""
+
+    def __init__(self, operator: str, alert: AlertView | list[AlertView], ship: str | list[str],
+                 submit: Callable[[str | None], object], parent: QWidget | None = None):
+        alerts = alert if isinstance(alert, list) else [alert]
+        ships = ship if isinstance(ship, list) else [ship]
         super().__init__(
-            title="Acknowledge alert",
-            heading_html=(f"<b>{escape_html(alert_type_name(alert.type))}</b> · {escape_html(ship)}<br>"
-                          f"{escape_html(alert.summary)}<br>"
-                          f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(alert.raised_at)}</span>"),
+            title="Acknowledge alert" if len(alerts) == 1 else f"Acknowledge {len(alerts):,} alerts",
+            heading_html=_heading_of(alerts, ships),
             signature_html=f"Acknowledged by <b>{escape_html(operator)}</b>",
             placeholder="Comment (optional): what you checked or did", ok_text="Acknowledge", what="comment",
             max_length=MAX_COMMENT_LENGTH, required=False, submit=submit,
             # the log refused (already acknowledged, read-only, busy): say why, stay open
             refusals=(Exception,), refused_text="The alert was not acknowledged", parent=parent)
         self.setObjectName("acknowledgeDialog")
-        self.alert = alert
+        self.alerts = alerts
+        self.alert = alerts[0]
         self.alert_label = self.heading_label
         self.comment_edit = self.text_edit
 
@@ -103,6 +124,7 @@ class AlertsPanel(QWidget):
         self.view.setModel(self.model)
         style_record_table(self.view, _ROW_HEIGHT, _SAMPLE_TEXT, HEADERS,
                            extra=lambda column: 40 if column == Column.SEVERITY else 14)  # the marker, bold text
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.empty_label = QLabel(EMPTY_TEXT)
@@ -173,8 +195,29 @@ class AlertsPanel(QWidget):
         (self.open_button if open_only else self.all_button).setChecked(True)
 
     def selected_alert(self) -> AlertView | None:
-        rows = self.view.selectionModel().selectedRows()
-        return self.model.alert_at(rows[0].row()) if rows else None
+        """The selected alert (the current one of several selected)."""
+        selected = self.selected_alerts()
+        if not selected:
+            return None
+        current = self.view.currentIndex()
+        if current.isValid() and self.view.selectionModel().isRowSelected(current.row(), QModelIndex()):
+            return self.model.alert_at(current.row())
+        return selected[0]
+
+    def selected_alerts(self) -> list[AlertView]:
+        """Every selected alert, in the order of the rows."""
+        rows = sorted(index.row() for index in self.view.selectionModel().selectedRows())
+        return [self.model.alert_at(row) for row in rows]
+
+    def select_alerts(self, alert_ids: list[str]) -> None:
+        """Select several alerts' rows (those shown)."""
+        self.view.clearSelection()
+        selection = QItemSelection()
+        for alert_id in alert_ids:
+            row = self.model.row_of(alert_id)
+            if row is not None:
+                selection.select(self.model.index(row, 0), self.model.index(row, self.model.columnCount() - 1))
+        self.view.selectionModel().select(selection, self.view.selectionModel().SelectionFlag.Select)
 
     def select_alert(self, alert_id: str | None) -> None:
         """Select an alert's row (None: clear)."""
@@ -188,12 +231,19 @@ class AlertsPanel(QWidget):
     # --- acknowledging ------------------------------------------------------------------------------------
 
     def open_acknowledge_dialog(self) -> AcknowledgeDialog | None:
-        """Open the dialog for the selected open alert (window-modal, not blocking); returns it."""
-        alert = self.selected_alert()
-        if alert is None or alert.state != OPEN or self.read_only:
+        """Open the dialog for the selected open alerts (window-modal, not blocking); returns it."""
+        alerts = [alert for alert in self.selected_alerts() if alert.state == OPEN]
+        if not alerts or self.read_only:
             return None
-        dialog = AcknowledgeDialog(self._source.operator, alert, self.model.ship_of(alert),
-                                   lambda comment: self._source.acknowledge_alert(alert.alert_id, comment), self)
+        ships = [self.model.ship_of(alert) for alert in alerts]
+        if len(alerts) == 1:
+            alert_id = alerts[0].alert_id
+            submit: Callable[[str | None], object] = lambda comment: self._source.acknowledge_alert(alert_id, comment)
+            dialog = AcknowledgeDialog(self._source.operator, alerts[0], ships[0], submit, self)
+        else:
+            ids = [alert.alert_id for alert in alerts]
+            dialog = AcknowledgeDialog(self._source.operator, alerts, ships,
+                                       lambda comment: self._source.acknowledge_alerts(ids, comment), self)
         dialog.accepted.connect(lambda: self._acknowledged(dialog))
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog
@@ -202,18 +252,21 @@ class AlertsPanel(QWidget):
         return dialog
 
     def _acknowledged(self, dialog: AcknowledgeDialog) -> None:
-        recorded = dialog.recorded
+        made = dialog.recorded
+        recorded: list[RecordedEvent] = list(made) if isinstance(made, list) else [] if made is None else [made]
         if self._at is not None:
             self.show_moment(self._at, self._known_at)
-        shown = next((a for a in self.model.board if a.alert_id == dialog.alert.alert_id), None)
-        if recorded is not None and shown is not None and shown.state == OPEN:
-            self.message_label.setText(f"Acknowledged {format_moment(recorded.occurred_at)}, after the moment shown: "
-                                       "the alert was still open then.")
+        wanted = {alert.alert_id for alert in dialog.alerts}
+        still_open = sum(1 for a in self.model.board if a.alert_id in wanted and a.state == OPEN)
+        if recorded and still_open:
+            alerts = "the alert was" if len(wanted) == 1 else "the alerts were"
+            self.message_label.setText(f"Acknowledged {format_moment(recorded[0].occurred_at)}, after the moment "
+                                       f"shown: {alerts} still open then.")
             self.message_label.show()
         else:
             self.message_label.hide()
-        if recorded is not None:
-            self.alertAcknowledged.emit(recorded)
+        for event in recorded:
+            self.alertAcknowledged.emit(event)
 
     def _dialog_closed(self, _result: int) -> None:
         if self.dialog is not None:
@@ -251,17 +304,26 @@ class AlertsPanel(QWidget):
         self._update_button()
 
     def _update_button(self) -> None:
-        alert = self.selected_alert()
+        selected = self.selected_alerts()
+        opened = [alert for alert in selected if alert.state == OPEN]
+        text = "Acknowledge…" if len(opened) <= 1 else f"Acknowledge {len(opened):,}…"
         if self.read_only:
             enabled, tip = False, READ_ONLY_TIP
-        elif alert is None:
-            enabled, tip = False, "Select an open alert to acknowledge it"
-        elif alert.state == OPEN:
+        elif not selected:
+            enabled, tip = False, "Select an open alert to acknowledge it (Shift or Ctrl for several)"
+        elif len(opened) > 1:
+            enabled, tip = True, (f"Acknowledge the {len(opened):,} open alerts selected, with one comment"
+                                  + (f" ({len(selected) - len(opened):,} selected are not open)"
+                                     if len(selected) > len(opened) else ""))
+        elif opened:
             enabled, tip = True, "Acknowledge the selected alert, with an optional comment"
-        elif alert.acknowledged_by:
-            enabled, tip = False, f"Already acknowledged by {alert.acknowledged_by}"
+        elif len(selected) > 1:
+            enabled, tip = False, "None of the selected alerts is open"
+        elif selected[0].acknowledged_by:
+            enabled, tip = False, f"Already acknowledged by {selected[0].acknowledged_by}"
         else:
             enabled, tip = False, "A notice needs no acknowledgement"
+        self.acknowledge_button.setText(text)
         self.acknowledge_button.setEnabled(enabled)
         self.acknowledge_button.setToolTip(tip)
 

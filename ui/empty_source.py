@@ -66,3 +66,6 @@ class EmptyFleetSource:
     def correct_particulars(self, mmsi: int, changes: dict, reason: str, *, operator: str | None = None
                             ) -> RecordedEvent:
         raise PermissionError("no store is open yet")
+
+    def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
+        raise PermissionError("no store is open yet")

@@ -84,3 +84,8 @@ class FleetSource(Protocol):
     def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
         """Append the operator's acknowledgement of an open alert (raises when it cannot be)."""
         ...
+
+    def acknowledge_alerts(self, alert_ids: Sequence[str], comment: str | None = None) -> list[RecordedEvent]:
+        """Acknowledge several open alerts with one comment, all of them or none (raises naming the first
+        that cannot be)."""
+        ...

@@ -119,6 +119,26 @@ def test_an_alert_is_acknowledged_once(store, alerts):
     assert store.head() == head
 
 
+def test_several_alerts_are_acknowledged_with_one_comment_in_one_append(store, alerts, clock):
+    raise_alerts(store, speeding("speed-1", minutes(1)), closing("cpa-1", minutes(3)), speeding("speed-2", minutes(4)))
+    head = store.head().position
+    recorded = alerts.acknowledge_all(["speed-1", "cpa-1", "speed-1"], "Mate", " traffic cleared by VTS ")
+    assert [r.position for r in recorded] == [head + 1, head + 2]   # each alert once
+    assert [(r.event.alert_id, r.event.comment) for r in recorded] == [("speed-1", "traffic cleared by VTS"),
+                                                                         ("cpa-1", "traffic cleared by VTS")]
+    assert states(alerts.alerts_at(minutes(40))) == {"speed-1": ACKNOWLEDGED, "cpa-1": ACKNOWLEDGED, "speed-2": OPEN}
+
+
+def test_acknowledging_several_is_all_or_none(store, alerts):
+    raise_alerts(store, speeding("speed-1", minutes(1)), speeding("speed-2", minutes(2)))
+    alerts.acknowledge("speed-2", "Bosun")
+    head = store.head()
+    with pytest.raises(AlertAlreadyAcknowledged, match="speed-2"):
+        alerts.acknowledge_all(["speed-1", "speed-2"], "Mate")
+    assert store.head() == head and states(alerts.alerts_at(minutes(40)))["speed-1"] == OPEN
+    assert alerts.acknowledge_all([], "Mate") == [] and store.head() == head
+
+
 def test_an_acknowledgement_never_occurs_before_its_alert(store, alerts, clock):
     raise_alerts(store, speeding("future", minutes(60)))  # a log whose times run ahead of this machine's clock
     recorded = alerts.acknowledge("future", "Mate")

@@ -186,6 +186,9 @@ class InMemoryFleetSource:
     def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
         raise PermissionError("this test source takes no acknowledgements")
 
+    def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
+        raise PermissionError("this test source takes no acknowledgements")
+
     def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
         self.pages_asked = getattr(self, "pages_asked", 0) + 1
         page = []

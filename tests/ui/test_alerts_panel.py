@@ -69,6 +69,16 @@ class AlertingSource(InMemoryFleetSource):
         [recorded] = self.append([(acknowledgement, now)])
         return recorded
 
+    def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
+        if self.read_only:
+            raise PermissionError("read-only")
+        board = AlertBoard(self._events()).latest()
+        alerts = [check_acknowledgeable(board, alert_id) for alert_id in alert_ids]
+        now = self.clock()
+        return self.append([(AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=self.operator,
+                                               mmsi=alert.mmsi, alert_id=alert.alert_id, comment=comment), now)
+                            for alert in alerts])
+
 
 @pytest.fixture(scope="module")
 def fleet():
@@ -251,6 +261,34 @@ def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
     assert "already acknowledged" in dialog.error_label.text()
     assert len(source.log) == before
     dialog.reject()
+
+
+def test_several_selected_open_alerts_are_acknowledged_with_one_comment(qtbot, panel, source):
+    panel.show_moment(at(100))
+    panel.select_alerts(["cpa-1", "speed-1", "port-1"])   # a notice among them is left alone
+    assert [a.alert_id for a in panel.selected_alerts()] == [a for a in shown_ids(panel)
+                                                             if a in ("cpa-1", "speed-1", "port-1")]
+    assert panel.acknowledge_button.isEnabled() and panel.acknowledge_button.text() == "Acknowledge 2…"
+    assert "1 selected are not open" in panel.acknowledge_button.toolTip()
+    dialog = panel.open_acknowledge_dialog()
+    assert "2 open alerts" in dialog.heading_label.text() and "one comment for all" in dialog.heading_label.text()
+    qtbot.keyClicks(dialog.comment_edit, "VTS spoke to both")
+    acknowledged = []
+    panel.alertAcknowledged.connect(acknowledged.append)
+    dialog.ok_button.click()
+    assert sorted(r.event.alert_id for r in acknowledged) == ["cpa-1", "speed-1"]
+    assert {r.event.comment for r in acknowledged} == {"VTS spoke to both"}
+    assert cell(panel, "cpa-1", Column.STATE) == "Acknowledged" and cell(panel, "speed-1", Column.STATE) == "Acknowledged"
+    assert not panel.acknowledge_button.isEnabled() and panel.acknowledge_button.text() == "Acknowledge…"
+
+
+def test_ctrl_a_selects_every_open_alert_shown(qtbot, panel):
+    panel.show_moment(at(100))
+    panel.set_open_only(True)
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(panel.selected_alerts()) == panel.model.rowCount() >= 2
+    assert panel.acknowledge_button.text() == f"Acknowledge {panel.model.rowCount()}…"
 
 
 def test_notices_and_acknowledged_alerts_cannot_be_acknowledged(panel):
