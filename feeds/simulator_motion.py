@@ -4,8 +4,11 @@ The state advances by time alone (``advance_to``), never by how often someone lo
 the same place at the same instant however the simulation is sliced. Motion is integrated in steps of at
 most two minutes, which keeps the slowing down at a berth smooth even across a long AIS gap.
 
-A ship under way wanders a little about its lane (slow sines of up to 200 m north and east, none inside a
-fairway) and its heading differs from its course by a small leeway, as on a real plot.
+A ship under way at sea keeps to the starboard side of its lane line, as the collision regulations and the
+traffic separation schemes have it (0.3–0.9 nm off it, eased in over the first miles at sea, so ships meeting on a lane pass port to port at a
+safe distance; in a fairway, near a port, everyone follows the line), wanders a little about that track
+(slow sines of up to 200 m north and east) and its heading differs from its course by a small leeway, as
+on a real plot.
 """
 from __future__ import annotations
 
@@ -25,6 +28,8 @@ STEP_US = 120_000_000
 NM = 1852.0
 TIDE_S = 12.42 * 3600.0
 LONG_SEGMENT_M = 250_000.0
+STARBOARD_EASE = 4.0   # ships move over to starboard of the lane line over the first 20 km at sea (4 × 5 km)
+TURN_BLEND_M = 3_000.0  # the side a ship keeps to turns with the lane over this far either side of a waypoint
 
 # How far back a ship's story starts before the simulation does, so that at the start some ships are mid-leg,
 # some alongside and some at anchor, in the proportions their trade spends in each.
@@ -64,6 +69,7 @@ class ShipMotion:
         self.swing_m = 0.0
         # character of this ship: how it wanders off the lane line and how its heading differs from course
         self.wander_m = rng.uniform(40.0, 200.0)
+        self.starboard_m = rng.uniform(0.3, 0.9) * NM
         self.wander_period_s = rng.uniform(3600.0, 10800.0)
         self.wander_phase = rng.uniform(0.0, 2 * math.pi)
         self.leeway_deg = rng.uniform(-4.0, 4.0)
@@ -277,8 +283,12 @@ class ShipMotion:
         fade = min(travelled - self.sea_from, self.sea_to - travelled) / 5000.0
         cog = course
         if fade > 0.0:
-            # Wander about the lane in a fixed north/east frame, so a turn at a waypoint stays smooth.
-            amplitude = self.wander_m * (fade if fade < 1.0 else 1.0)
+            share = fade if fade < 1.0 else 1.0
+            keep_right = fade / STARBOARD_EASE
+            lat, lon = destination_point(lat, lon, (_turning_course(route, segment, along, course) + 90.0) % 360.0,
+                                         self.starboard_m * (keep_right if keep_right < 1.0 else 1.0))
+            # Wander about the track in a fixed north/east frame, so a turn at a waypoint stays smooth.
+            amplitude = self.wander_m * share
             seconds = self.t / 1e6
             omega = 2 * math.pi / self.wander_period_s
             north_angle = omega * seconds + self.wander_phase
@@ -296,3 +306,21 @@ class ShipMotion:
         cog = (cog + (random_unit() - random_unit()) * 1.2) % 360.0
         sog = speed_ms / KNOT * (0.98 + 0.04 * random_unit())
         return lat, lon, sog, cog, int(cog + self.leeway_deg) % 360, passage.nav_status
+
+
+def _turning_course(route: Route, segment: int, along: float, course: float) -> float:
+    """The course a ship's starboard offset is square to: its own, turned half-way to the next leg's at a
+    waypoint and blended in over ``TURN_BLEND_M`` either side, so the offset turns with the lane instead of
+    jumping across at the corner."""
+    length = route.starts[segment + 1] - route.starts[segment]
+    blend = min(TURN_BLEND_M, length / 2.0)
+    if blend <= 0.0:
+        return course
+    if along < blend and segment > 0:
+        other, share = route.bearings[segment - 1], 0.5 * (1.0 - along / blend)
+    elif length - along < blend and segment + 1 < len(route.bearings):
+        other, share = route.bearings[segment + 1], 0.5 * (1.0 - (length - along) / blend)
+    else:
+        return course
+    turn = (other - course + 540.0) % 360.0 - 180.0
+    return (course + share * turn) % 360.0
