@@ -152,7 +152,8 @@ class ConsoleSession:
             simulator = self._simulator or resume_simulator(service.store, self._clock())
             if simulator is not None:
                 self._scheduler.every(LIVE_TICK_S, LiveDemoFleet(simulator, service.append, self._clock).tick,
-                                      "live-demo-fleet", title="live demo fleet")
+                                      "live-demo-fleet", title="live demo fleet",
+                                      describe=lambda reports: f"{reports:,} reports")
             self._scheduler.every(SNAPSHOT_S, service.save_snapshot, "index-snapshot", title="index snapshot",
                                   describe=lambda saved: "saved" if saved else "up to date")
         if self.live and not service.store.read_only:

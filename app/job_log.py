@@ -6,7 +6,8 @@ The folder is ``platformdirs.user_log_dir('fleet-logbook')`` (``~/.local/state/f
 Linux); ``FLEET_LOGBOOK_LOGS`` points elsewhere (the tests point it at ``tmp_path``). The composition root
 opens the log when the console starts and closes it on exit. The file takes the ``app.jobs`` logger's runs
 (INFO) and warnings and errors from the application (``app``) and the scheduler library (``apscheduler``).
-It is rotated at 1 MB, keeping five old files (``jobs.log.1`` … ``jobs.log.5``). Times are UTC.
+It is rotated at 10 MB, keeping five old files (``jobs.log.1`` … ``jobs.log.5``): a console with a live
+demo fleet logs about 4 MB of runs a day, so about two weeks are kept. Times are UTC.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from pathlib import Path
 
 LOGS_VARIABLE = "FLEET_LOGBOOK_LOGS"
 LOG_FILE = "jobs.log"
-MAX_BYTES = 1_000_000
+MAX_BYTES = 10_000_000
 BACKUPS = 5
 _LOGGERS = ("app", "apscheduler")
 

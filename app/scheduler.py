@@ -151,7 +151,7 @@ class FleetScheduler:
             record.last_outcome, record.last_ok = outcome, error is None
             title = record.title
         if error is None:
-            job_log.info("%s (%s) started %s, took %.3f s: %s", job_id, title, format_instant(started), seconds, outcome)
+            job_log.info("%s started %s, took %.3f s: %s", job_id, format_instant(started), seconds, outcome)
         else:
             job_log.error("%s (%s) started %s, took %.3f s: %s", job_id, title, format_instant(started), seconds,
                           outcome, exc_info=error)

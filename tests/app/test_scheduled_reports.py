@@ -229,7 +229,7 @@ def test_a_failing_scheduled_report_shows_in_the_status_and_the_job_log_while_ot
     assert job_log.path.parent == user_folders["logs"]
     assert f"scheduled-report (scheduled report) started 2024-05-01T14:00:03Z" in text
     assert "Traceback" in text and "ScheduledReportFailed" in text and "does not exist" in text
-    assert "integrity-watch (integrity watch)" in text and ": chain verified" in text
+    assert "INFO app.jobs: integrity-watch started" in text and ": chain verified" in text
     assert statuses[JOB_ID].failures == 1 and not statuses[JOB_ID].last_ok
     assert statuses["integrity-watch"].last_ok and statuses["integrity-watch"].runs >= 2
 
