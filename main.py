@@ -412,17 +412,27 @@ def command_quarantine(args: argparse.Namespace) -> int:
 
 def command_gui(args: argparse.Namespace) -> int:
     from app.console_session import ConsoleSession, DemoFleetSpec
+    from app.job_log import open_job_log
+    from ui.about import app_version
+    from ui.report_dialog import pdf_renderers
 
     location = args.db or default_store_path()
+    job_log = open_job_log() if args.screenshot is None else None  # the scheduled jobs' runs and failures
     session = ConsoleSession(location, read_only=args.read_only,
                              demo=None if args.read_only else DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS),
-                             live=args.screenshot is None)
-    if args.screenshot is not None and args.db is not None:
-        # a bad --db fails here, as one line, before any window
-        _open(args.db, create=not args.read_only, read_only=args.read_only).close()
-    from ui.gui import launch
+                             live=args.screenshot is None, renderers=pdf_renderers(),
+                             software=f"Fleet Logbook {app_version()}",
+                             log_file=None if job_log is None else job_log.path)
+    try:
+        if args.screenshot is not None and args.db is not None:
+            # a bad --db fails here, as one line, before any window
+            _open(args.db, create=not args.read_only, read_only=args.read_only).close()
+        from ui.gui import launch
 
-    return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
+        return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
+    finally:
+        if job_log is not None:
+            job_log.close()
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -542,7 +552,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=os.environ.get("FLEET_LOGBOOK_LOG", "WARNING"), format="%(levelname)s %(name)s: %(message)s")
+    level = os.environ.get("FLEET_LOGBOOK_LOG", "WARNING")
+    existing = set(logging.getLogger().handlers)
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    for handler in set(logging.getLogger().handlers) - existing:  # the job log's run records (INFO) stay off stderr
+        handler.setLevel(level)
     arguments = list(sys.argv[1:] if argv is None else argv)
     if not arguments or arguments[0].startswith("--") and arguments[0] not in ("--help", "-h"):
         arguments = ["gui", *arguments]

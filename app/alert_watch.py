@@ -32,6 +32,7 @@ class AlertWatch:
         self._service = service
         self._clock = clock
         self._judge_by_clock = judge_by_clock
+        self.settings = settings
         self._engine = RulesEngine(settings, zones)
         self._lock = threading.Lock()
         self._caught_up_to: int | None = None

@@ -42,8 +42,9 @@ def report_format(path: str | Path) -> str:
 def export_report(service: FleetService, request: ReportRequest, path: str | Path, *, software: str,
                   renderers: Mapping[str, Renderer] | None = None, operator: str | None = None,
                   progress: Callable[[float, str], None] | None = None, cancelled: Callable[[], bool] = lambda: False,
-                  clock: Callable[[], int] = now_micros) -> ExportResult:
-    """Make the report of ``request`` into ``path`` and log the export; returns what was written."""
+                  clock: Callable[[], int] = now_micros, source: str = "operator") -> ExportResult:
+    """Make the report of ``request`` into ``path`` and log the export; returns what was written. ``source``
+    goes into the logged event's metadata: ``operator`` (asked for) or ``schedule`` (a scheduled report)."""
     fmt = report_format(path)
     chosen = {"csv": write_csv, "json": write_json, **(renderers or {})}
     if fmt not in chosen:
@@ -66,6 +67,6 @@ def export_report(service: FleetService, request: ReportRequest, path: str | Pat
                                        output_sha256=digest, events=report.events,
                                        head_position=report.integrity.head_position,
                                        head_hash=report.integrity.head_hash)
-        result = service.append([NewEvent(exported, recorded_at=now, metadata={"source": "operator", "operator": who})])
+        result = service.append([NewEvent(exported, recorded_at=now, metadata={"source": source, "operator": who})])
         logged = result.appended[0].position
     return ExportResult(Path(path), fmt, digest, report.events, len(report.ships), logged, report.integrity.head_hash)

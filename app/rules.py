@@ -9,13 +9,13 @@ come from rule, ship and episode start, so a replay never duplicates an alert al
 """
 from __future__ import annotations
 
-import os
 import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from app.config_files import CONFIG_VARIABLE, config_folder, write_toml
 from domain.events import NewEvent, RecordedEvent
 from domain.rules import (InvalidRuleSettings, InvalidZoneFile, RuleSettings, RulesEngine, Zone, run_rules,
                           zone_changes, zones_from_geojson)
@@ -23,7 +23,7 @@ from domain.time import now_micros
 from store import EventStore
 
 SETTINGS_FILE = "rules.toml"
-SETTINGS_VARIABLE = "FLEET_LOGBOOK_CONFIG"
+SETTINGS_VARIABLE = CONFIG_VARIABLE
 ZONE_TYPES = ("ZoneDefined", "ZoneRemoved")
 
 
@@ -33,12 +33,7 @@ class RuleSettingsError(ValueError):
 
 def settings_path() -> Path:
     """Where the rules' settings live: ``$FLEET_LOGBOOK_CONFIG/rules.toml`` or the user's config folder."""
-    folder = os.environ.get(SETTINGS_VARIABLE)
-    if not folder:
-        from platformdirs import user_config_dir
-
-        folder = user_config_dir("fleet-logbook", appauthor=False)
-    return Path(folder) / SETTINGS_FILE
+    return config_folder() / SETTINGS_FILE
 
 
 def load_rule_settings(path: str | Path | None = None) -> RuleSettings:
@@ -58,6 +53,22 @@ def load_rule_settings(path: str | Path | None = None) -> RuleSettings:
         return RuleSettings.from_mapping(mapping)
     except InvalidRuleSettings as error:
         raise RuleSettingsError(f"{chosen}: {error}") from None
+
+
+SETTINGS_HEADER = """Fleet Logbook: the thresholds of the alert rules (speed, dark ships, loitering, close quarters,
+zone entries), with overrides per ship type. Read when the console opens a store; File › Settings
+edits it and rewrites it whole (comments added here are not kept). Every key is described in
+domain/rules/settings.py; a missing key takes its default."""
+
+
+def save_rule_settings(settings: RuleSettings, path: str | Path | None = None) -> Path:
+    """Write ``settings`` to ``path`` (default ``settings_path()``) atomically; ``load_rule_settings`` reads
+    the same settings back. Raises ``RuleSettingsError`` naming the file when it cannot be written."""
+    chosen = Path(path) if path is not None else settings_path()
+    try:
+        return write_toml(chosen, settings.to_mapping(), SETTINGS_HEADER)
+    except OSError as error:
+        raise RuleSettingsError(f"{chosen}: cannot write ({error.strerror or error})") from None
 
 
 def zones_in_force(store: EventStore) -> list[Zone]:

@@ -26,6 +26,16 @@ def no_leaked_threads():
     assert not still, f"threads left running: {still}"
 
 
+@pytest.fixture(autouse=True)
+def user_folders(tmp_path, monkeypatch):
+    """The user's config and log folders, redirected to ``tmp_path``: no test reads the rules or schedule of
+    the machine it runs on, nor writes its job log there."""
+    folders = {"config": tmp_path / "user-config", "logs": tmp_path / "user-logs"}
+    monkeypatch.setenv("FLEET_LOGBOOK_CONFIG", str(folders["config"]))
+    monkeypatch.setenv("FLEET_LOGBOOK_LOGS", str(folders["logs"]))
+    return folders
+
+
 @pytest.fixture
 def store_path(tmp_path):
     return tmp_path / "fleet.sqlite"

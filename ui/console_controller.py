@@ -45,6 +45,8 @@ class ConsoleController(QObject):
         if then is not None:
             QTimer.singleShot(0, then)  # after the docks are rebuilt over the new source
         if previous is not None:
+            if self.window.settings_target is previous:
+                self.window.settings_target = None
             previous.close()
         # The jobs start on the next turn of the event loop: the switch itself is a frame's work already.
         QTimer.singleShot(0, lambda: self._start_jobs(session))
@@ -53,6 +55,7 @@ class ConsoleController(QObject):
         if session is not self.session:
             return
         session.start()
+        self.window.settings_target = session
         self._status_timer.start()
         self._show_session_state()
 
@@ -66,7 +69,7 @@ class ConsoleController(QObject):
 
     def _show_session_state(self) -> None:
         if self.session is not None:
-            self.window.set_feed_state(self.session.feed_state())
+            self.window.set_feed_state(self.session.feed_state(), warning=bool(self.session.job_failure()))
             self.window.set_integrity(self.session.integrity_state())
 
     def close(self) -> None:
@@ -78,6 +81,7 @@ class ConsoleController(QObject):
             loader.finished.wait(CLOSE_WAIT_S)
             if loader.session is not self.session:
                 loader.session.close()
+        self.window.settings_target = None
         if self.session is not None:
             self.session.close()
             self.session = None

@@ -21,7 +21,11 @@ class ConsoleSession(Protocol):
         ...
 
     def feed_state(self) -> str:
-        """A short text on the live feed for the status bar ('' when none)."""
+        """A short text on the live feed for the status bar ('' when none), or a job's failure."""
+        ...
+
+    def job_failure(self) -> str:
+        """The newest failure of a job that has not succeeded since ('' when none)."""
         ...
 
     def integrity_state(self) -> str:

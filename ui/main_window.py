@@ -40,6 +40,7 @@ from ui.menus import TRAIL_CHOICES, ConsoleMenus
 from ui.settings import (LAST_IMPORT_FOLDER, LAST_REPORT_FOLDER, LAST_STORE_PATH, OPERATOR_NAME, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,
                          WINDOW_STATE, UiSettings)
 from ui.selected_history import SelectedHistory
+from ui.settings_dialog import SettingsDialog
 from ui.status_bar import ConsoleStatusBar
 from ui.timeline import TimelineBar
 from ui.timeline_density import DENSITY_BINS
@@ -146,6 +147,7 @@ class MainWindow(QMainWindow):
 
         self.live: LiveBridge | None = None
         self._feeds_dialog: FeedsDialog | None = None
+        self.settings_target = None  # the running console's jobs, for File › Settings (set by its controller)
         self.docks = ConsoleDocks(self)
         self._start(at)
         self._restore_layout()
@@ -407,6 +409,13 @@ class MainWindow(QMainWindow):
         self.fleet_table.filter_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.fleet_table.filter_box.selectAll()
 
+    def show_settings(self) -> SettingsDialog:
+        """File › Settings: the rules' thresholds, the scheduled report, the background jobs."""
+        dialog = SettingsDialog(self.settings_target, self, time_zone=self.time_zone)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
     def show_about(self) -> AboutDialog:
         dialog = AboutDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -420,9 +429,10 @@ class MainWindow(QMainWindow):
 
     # --- for the composition root -----------------------------------------------------------------------------
 
-    def set_feed_state(self, text: str) -> None:
-        """The live feed's state and rate in the status bar, e.g. 'demo fleet · 26 ev/s' ('' hides it)."""
-        self.status.set_feed_state(text)
+    def set_feed_state(self, text: str, warning: bool = False) -> None:
+        """The live feed's state and rate in the status bar, e.g. 'demo fleet · 26 ev/s' ('' hides it); with
+        ``warning``, a job's failure, in the warning colour."""
+        self.status.set_feed_state(text, warning)
 
     def set_integrity(self, text: str) -> None:
         """The hash chain's state in the status bar, e.g. 'chain verified ✓' ('' hides it)."""

@@ -72,10 +72,13 @@ class ConsoleMenus:
                                      "Export an audit report (PDF, CSV or JSON) of a time range")
         self.operator = _action(w, "Operator &name…", slot=w.ask_operator_name,
                                 tip="The name your notes, acknowledgements, imports and reports are signed with")
+        self.settings = _action(w, "&Settings…", "Ctrl+,", w.show_settings,
+                                "Thresholds of the alert rules, the scheduled report and the background jobs")
+        self.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.quit = _action(w, "&Quit", "Ctrl+Q", w.close, "Close the console")
         self.file_menu.addActions([self.open_store, self.import_files, self.feeds, self.export_report])
         self.file_menu.addSeparator()
-        self.file_menu.addAction(self.operator)
+        self.file_menu.addActions([self.operator, self.settings])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from ui import theme
 from ui.formatting import UTC, format_moment
 
 
@@ -66,9 +67,12 @@ class ConsoleStatusBar(QStatusBar):
         self._zone = zone
         self._write_head()
 
-    def set_feed_state(self, text: str) -> None:
-        """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden)."""
+    def set_feed_state(self, text: str, warning: bool = False) -> None:
+        """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden); with ``warning``, a
+        job's failure ('scheduled report failed 06:00 UTC: … — see …/jobs.log'), in the warning colour."""
         self.feed_label.setText(text)
+        self.feed_label.setToolTip(text if warning else "")
+        self.feed_label.setStyleSheet(f"color: {theme.ALERT};" if warning else "")
         self.feed_label.setVisible(bool(text))
 
     def notify_alerts(self, summaries: list[str], shown_ms: int = ALERT_NOTICE_MS) -> None:
