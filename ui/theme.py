@@ -70,6 +70,16 @@ QComboBox QAbstractItemView {{ background: {PANEL}; color: {TEXT}; selection-bac
 #dimLabel {{ color: {DIM_TEXT}; }}
 #feedLabel, #integrityLabel {{ color: {GOOD}; }}
 #alertNotice {{ color: #10151a; background: {ALERT}; border-radius: 3px; font-weight: bold; }}
+QCheckBox::indicator, QRadioButton::indicator {{ width: 12px; height: 12px; background: {BASE};
+                                                border: 1px solid {DIM_TEXT}; }}
+QCheckBox::indicator {{ border-radius: 2px; }}
+QRadioButton::indicator {{ border-radius: 7px; }}
+QCheckBox::indicator:checked, QRadioButton::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}
+QRadioButton::indicator:checked {{ background: qradialgradient(cx: 0.5, cy: 0.5, radius: 0.5, fx: 0.5, fy: 0.5,
+                                   stop: 0 {ACCENT}, stop: 0.55 {ACCENT}, stop: 0.62 {BASE}, stop: 1 {BASE}); }}
+QCheckBox::indicator:disabled, QRadioButton::indicator:disabled {{ border-color: {BORDER}; }}
+QCheckBox::indicator:checked:disabled, QRadioButton::indicator:checked:disabled {{ background: {BORDER}; }}
+QCheckBox::indicator:focus, QRadioButton::indicator:focus {{ border-color: {TEXT}; }}
 """
 
 
