@@ -43,6 +43,7 @@ from ui.selected_history import SelectedHistory
 from ui.status_bar import ConsoleStatusBar
 from ui.timeline import TimelineBar
 from ui.timeline_density import DENSITY_BINS
+from ui.zone_console import ZoneConsole
 
 TITLE = "Fleet Logbook"
 LIVE_UPDATE_MS = 100
@@ -147,12 +148,14 @@ class MainWindow(QMainWindow):
         self.live: LiveBridge | None = None
         self._feeds_dialog: FeedsDialog | None = None
         self.docks = ConsoleDocks(self)
+        self.zone_console = ZoneConsole(self)
         self._start(at)
         self._restore_layout()
 
     def _start(self, at: int | None) -> None:
         """Listen to the source and show ``at`` (None: its head, following it live)."""
         self._update_ingest_actions()
+        self.zone_console.use_source(self.source)
         self._apply_operator_name()
         self.live = LiveBridge(self.source, self)
         self.live.eventsArrived.connect(self._on_events)
@@ -431,6 +434,7 @@ class MainWindow(QMainWindow):
 
     def _on_events(self, events: Sequence[RecordedEvent]) -> None:
         self.docks.add_events(events)
+        self.zone_console.add_events(events)
         if self.timeline.is_live():  # replaying the past, new alerts are in the dock, not announced
             raised = [e.event.summary for e in events
                       if isinstance(e.event, AlertEvent) and e.event.NEEDS_ACKNOWLEDGEMENT]
