@@ -27,7 +27,8 @@ _LABEL_LINES = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8)  # fractions of a polygon's h
 
 
 class InvalidOutline(InvalidArea):
-    """A drawn outline that cannot be a zone; the message says why, naming corners by their number (1 first)."""
+    """A drawn outline that cannot be a zone. The message says why as what the outline does ('crosses
+    itself: ...'), naming corners by their number (1 first), so it reads after 'The outline '."""
 
 
 def outline_ring(corners: Sequence[Sequence[float]]) -> Ring:
@@ -40,17 +41,17 @@ def outline_ring(corners: Sequence[Sequence[float]]) -> Ring:
     for number, corner in enumerate(corners, start=1):
         if (len(corner) < 2 or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
                                        for v in corner[:2])):
-            raise InvalidOutline(f"corner {number} is not a longitude and latitude: {tuple(corner)!r}")
+            raise InvalidOutline(f"has a corner {number} that is not a longitude and latitude: {tuple(corner)!r}")
         lon, lat = float(corner[0]), float(corner[1])
         if not -90.0 <= lat <= 90.0:
-            raise InvalidOutline(f"corner {number} is at latitude {lat:g}°, beyond the pole")
+            raise InvalidOutline(f"has corner {number} at latitude {lat:g}°, beyond the pole")
         points.append((lon, lat))
     if points:
         west = min(lon for lon, _ in points)
         east = max(lon for lon, _ in points)
         shift = -360.0 * math.floor((west + 180.0) / 360.0)
         if east + shift > 180.0:
-            raise InvalidOutline("it crosses the 180° meridian: draw one zone on each side of it")
+            raise InvalidOutline("crosses the 180° meridian: draw one zone on each side of it")
         points = [(lon + shift, lat) for lon, lat in points]
     ring: list[tuple[float, float]] = []
     for lon, lat in points:
@@ -61,17 +62,17 @@ def outline_ring(corners: Sequence[Sequence[float]]) -> Ring:
         ring.pop()
     distinct = len(set(ring))
     if distinct < 3:
-        raise InvalidOutline(f"a zone needs at least 3 distinct corners, this outline has {distinct}")
+        raise InvalidOutline(f"has {distinct} distinct corner{'' if distinct == 1 else 's'}: a zone needs at least 3")
     (x0, y0), (x1, y1) = ring[0], next(corner for corner in ring if corner != ring[0])
     if all((x1 - x0) * (y - y0) == (y1 - y0) * (x - x0) for x, y in ring):
-        raise InvalidOutline("its corners are all in a line: the outline encloses no area")
+        raise InvalidOutline("has all its corners in a line: it encloses no area")
     crossing = crossing_edges(tuple(ring))
     if crossing is not None:
         first, second = crossing
-        raise InvalidOutline(f"its outline crosses itself: the edge {_edge_name(first, len(ring))} meets the edge "
+        raise InvalidOutline(f"crosses itself: the edge {_edge_name(first, len(ring))} meets the edge "
                              f"{_edge_name(second, len(ring))}")
     if ring_area_deg2(tuple(ring)) == 0.0:
-        raise InvalidOutline("the outline encloses no area")
+        raise InvalidOutline("encloses no area")
     return tuple(ring)
 
 

@@ -68,7 +68,7 @@ def test_a_zone_needs_a_name_of_its_own(zones, name, reason):
 
 
 def test_an_invalid_outline_or_limit_is_refused_naming_the_field(zones):
-    with pytest.raises(InvalidZone, match="outline: a zone needs at least 3 distinct corners") as refused:
+    with pytest.raises(InvalidZone, match="outline: has 2 distinct corners: a zone needs at least 3") as refused:
         zone_definition(zones, name="Spithead", kind="generic", outline=TRIANGLE[:2], at=T0)
     assert refused.value.field == "outline"
     with pytest.raises(InvalidZone, match="speed limit: must be a speed") as refused:
