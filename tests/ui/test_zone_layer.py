@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtGui import QColor
 
 from domain.time import MICROS_PER_MINUTE
+from domain.zone_list import ZoneList
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
 from tests.ui.zone_fixtures import FIRING_RANGE, MID_CHANNEL, add_zones, pixel_of
 from ui import theme
@@ -105,7 +106,11 @@ def test_scrubbing_does_not_draw_the_zones_again(qtbot, map_view, source):
         map_view.show_fleet(source.state_at(MOMENT + minute * MICROS_PER_MINUTE), MOMENT + minute * MICROS_PER_MINUTE)
         map_view.plot.grab()
     assert map_view.zones.render_count == rendered
-    map_view.show_zones(source.zones())  # the zones changed: drawn again at the next paint
+    map_view.show_zones(source.zones())  # the same zones again (news of other events): nothing to draw
+    map_view.plot.grab()
+    assert map_view.zones.render_count == rendered
+    fewer = source.zones()
+    map_view.show_zones(ZoneList(fewer.zones[1:], fewer.version + 1))  # a zone removed: drawn again
     map_view.plot.grab()
     assert map_view.zones.render_count == rendered + 1
 

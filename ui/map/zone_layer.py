@@ -22,12 +22,13 @@ The selected zone (``select``) is outlined in the selection colour by a live ite
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QTransform
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPixmap, QTransform
 from PySide6.QtWidgets import QGraphicsPathItem
 
 from domain.geo import Area
@@ -133,6 +134,23 @@ class _Label:
     text: QPainterPath        # the name, centred on (0, 0), in pixels
     halo: QPen
     fill: QColor
+    sprite: QPixmap | None = None  # the name drawn once (halo and all), for the pixel ratio it was made at
+
+    def image(self, ratio: float) -> QPixmap:
+        """The name as a picture, centred on its middle: stroking a halo round text is slow, copying is not."""
+        if self.sprite is None or self.sprite.devicePixelRatio() != ratio:
+            box = self.text.boundingRect().adjusted(-2.0, -2.0, 2.0, 2.0)
+            sprite = QPixmap(math.ceil(box.width() * ratio), math.ceil(box.height() * ratio))
+            sprite.setDevicePixelRatio(ratio)
+            sprite.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(sprite)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.translate(-box.topLeft())
+            painter.strokePath(self.text, self.halo)
+            painter.fillPath(self.text, self.fill)
+            painter.end()
+            self.sprite = sprite
+        return self.sprite
 
 
 class ZoneLayer:
@@ -172,7 +190,10 @@ class ZoneLayer:
     # --- fed by the map ------------------------------------------------------------------------------------
 
     def show_zones(self, zones: ZoneList) -> None:
-        """Draw these zones (the zones in force), replacing those shown."""
+        """Draw these zones (the zones in force), replacing those shown (the same zones again: nothing to do)."""
+        if zones.zones == self.shown.zones:
+            self.shown = zones
+            return
         self.shown = zones
         self._by_name = {view.name: view for view in zones}
         paths = {kind: QPainterPath() for kind in ZONE_STYLES}
@@ -259,6 +280,7 @@ class ZoneLayer:
 
     def _draw_labels(self, painter: QPainter, rect: QRectF, to_box: QTransform, copies: list[float]) -> None:
         placed: list[QRectF] = []
+        ratio = painter.device().devicePixelRatioF()
         labels = self._labels
         if self.selected is not None:
             labels = sorted(labels, key=lambda label: label.name != self.selected)  # stable: the rest keep order
@@ -277,11 +299,8 @@ class ZoneLayer:
                     continue
                 placed.append(room)
                 self.label_boxes.append(room)
-                painter.save()
-                painter.translate(anchor)
-                painter.strokePath(label.text, label.halo)
-                painter.fillPath(label.text, label.fill)
-                painter.restore()
+                sprite = label.image(ratio)
+                painter.drawPixmap(anchor + text_box.topLeft() - QPointF(2.0, 2.0), sprite)
                 self.labels_drawn.append(label.name)
 
     # --- internals -----------------------------------------------------------------------------------------------
