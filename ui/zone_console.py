@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
@@ -117,7 +118,10 @@ class ZoneConsole(QObject):
         return bool(getattr(self.source, "read_only", False))
 
     def use_source(self, source) -> None:
-        """A store was opened: leave any drawing or edit, show its zones."""
+        """A store was opened: leave any drawing, edit or question about the last one, show its zones."""
+        for box in (self.dialog, self.message):
+            if box is not None and shiboken6.isValid(box) and box.isVisible():
+                box.reject()
         self.map_view.zone_drawing.cancel()
         self.map_view.outline_editor.end()
         self.selected = None
@@ -177,10 +181,10 @@ class ZoneConsole(QObject):
         view = self._zone(name)
         if view is None or self.read_only:
             return None
-        version = self.zones.version
+        source, version = self.source, self.zones.version  # the store looked at, whatever opens meanwhile
 
         def submit(new_name: str, kind: str, limit: float | None) -> list[RecordedEvent]:
-            return self.source.define_zone(new_name, kind, None, limit, replacing=view.name, expected_version=version)
+            return source.define_zone(new_name, kind, None, limit, replacing=view.name, expected_version=version)
 
         return self._open_dialog(ZoneDialog(self.zones, self.source.operator, submit, zone=view, parent=self.window))
 
@@ -201,7 +205,7 @@ class ZoneConsole(QObject):
         view = self._zone(name)
         if view is None or self.read_only:
             return None
-        version = self.zones.version
+        source, version = self.source, self.zones.version
         box = QMessageBox(QMessageBox.Icon.Question, "Remove zone",
                           f"Remove the zone {view.name}?\n\nThe rules stop watching it from now on; what they "
                           "raised about it stays in the log.", QMessageBox.StandardButton.Cancel, self.window)
@@ -213,7 +217,7 @@ class ZoneConsole(QObject):
             if box.clickedButton() is not remove:
                 return
             try:
-                self.source.remove_zone(view.name, expected_version=version)
+                source.remove_zone(view.name, expected_version=version)
             except Exception as error:  # the log refused (the zone is gone, read-only, busy): say why
                 self.refresh()
                 self._warn("Remove zone", f"The zone {view.name} was not removed: {error}")
@@ -285,10 +289,10 @@ class ZoneConsole(QObject):
         self.update_actions()
 
     def _on_zone_drawn(self, corners: list[tuple[float, float]]) -> None:
-        version = self.zones.version
+        source, version = self.source, self.zones.version
 
         def submit(name: str, kind: str, limit: float | None) -> list[RecordedEvent]:
-            return self.source.define_zone(name, kind, corners, limit, expected_version=version)
+            return source.define_zone(name, kind, corners, limit, expected_version=version)
 
         dialog = ZoneDialog(self.zones, self.source.operator, submit, outline=corners, parent=self.window)
         dialog.finished.connect(lambda _result: self.map_view.zone_drawing.clear())

@@ -147,3 +147,15 @@ def test_a_ship_entering_a_zone_drawn_in_the_console_raises_zone_entered(service
     service.remove_zone("Firing range")
     service.append([report(ship, m, lat=50.75, lon=-1.40 + 0.01 * m) for m in range(30, 40)])  # out where it was
     assert [r.type for r in store.read_all() if r.type in ("ZoneEntered", "ZoneExited")] == ["ZoneEntered"]
+
+
+def test_zones_added_by_another_process_reach_the_subscribers_at_catch_up(service, store, tmp_path):
+    heard = []
+    service.subscribe(heard.extend)
+    add_zones(store, geojson_file(tmp_path / "z.geojson", ("Range", "restricted", RANGE)), operator="cli",
+              clock=lambda: NOW)  # 'zones add' writing the same store file
+    assert heard == []
+    assert service.refresh() == 1  # the console's catch-up job
+    assert [(r.type, r.event.name) for r in heard] == [("ZoneDefined", "Range")]
+    assert [v.name for v in service.zones()] == ["Range"]
+

@@ -9,8 +9,9 @@ import json
 import threading
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtGui import QHelpEvent
+from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 
 from domain.events import ZoneDefined, ZoneRemoved
 from domain.rules import Zone
@@ -348,3 +349,37 @@ def test_zones_defined_elsewhere_reach_the_map_and_the_dock(qtbot, window, sourc
     model = window.zone_console.panel.model
     qtbot.waitUntil(lambda: model.row_of("Needles channel") is not None, timeout=2000)
     assert "Needles channel" in {v.name for v in window.map_view.zones.shown}
+
+
+def test_hovering_a_zone_shows_its_name_kind_and_limit(qtbot, window):
+    viewport = window.map_view.plot.viewport()
+    point = pixel_of(window.map_view, -2.3, 50.4)  # in the firing range, clear of ships
+    window.map_view.view_box.setToolTip("")  # no ship hovered
+    event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+    assert QApplication.sendEvent(viewport, event)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    assert QToolTip.text().startswith("Portland firing range\nRestricted zone · limit 6 kn")
+    QToolTip.hideText()
+
+
+def test_a_zone_drawn_across_the_180th_meridian_is_refused(qtbot, window):
+    window.map_view.show_box(GeoBox(178.5, -17.5, 181.5, -15.5))  # Fiji: the map wraps, x past 180 is 179°W
+    draw(qtbot, window, [(179.5, -17.0), (180.5, -17.0), (180.5, -16.0), (179.5, -16.0)])
+    drawing = window.map_view.zone_drawing
+    assert drawing.active and window.zone_console.dialog is None
+    assert "the outline crosses the 180° meridian: draw one zone on each side of it" in drawing.hint.text()
+    drawing.cancel()
+    draw(qtbot, window, [(180.2, -17.0), (180.8, -17.0), (180.8, -16.0)])  # wholly east of it: fine
+    dialog = window.zone_console.dialog
+    dialog.set_fields(name="Lau group")
+    dialog.ok_button.click()
+    ring = Zone.from_event(zone_events(window.source)[-1].event).area[0][0]
+    assert all(-179.9 < lon < -179.1 for lon, _ in ring)  # stored as the chart has it: west longitudes
+
+
+def test_a_dialog_open_when_another_store_is_opened_closes_without_appending(window, source):
+    dialog = window.zone_console.edit_zone("Mid-Channel")
+    other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
+    window.set_source(other)
+    assert not dialog.isVisible() and len(zone_events(source)) == 4 and zone_events(other) == []
+
