@@ -16,7 +16,7 @@ from ui.map.coastline import Coastline
 from ui.map.map_view import MapView
 from ui.map.projection import GeoBox, mercator_y
 from ui.map.trail_layer import TRAIL_Z
-from ui.map.zone_layer import ZONE_STYLES
+from ui.map.zone_layer import DRAW_ORDER, ZONE_STYLES
 
 COASTLINE = Coastline()
 MOMENT = T0 + 60 * MICROS_PER_MINUTE
@@ -63,6 +63,7 @@ def test_every_zone_in_force_is_drawn_in_the_colour_of_its_kind_with_its_name(qt
 
 
 def test_restricted_zones_are_drawn_last_and_heaviest_so_they_stand_out():
+    assert DRAW_ORDER[-1] == "restricted" and set(DRAW_ORDER) == set(ZONE_STYLES)
     restricted = ZONE_STYLES["restricted"]
     assert restricted.hatched and restricted.width == max(style.width for style in ZONE_STYLES.values())
     assert restricted.fill_alpha == max(style.fill_alpha for style in ZONE_STYLES.values())
