@@ -454,7 +454,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--at", type=_instant, help="show the fleet at this moment (ISO 8601) instead of live")
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
     gui.add_argument("--ship", type=_mmsi, help="select this ship (MMSI)")
-    gui.add_argument("--panel", choices=("detail", "events", "alerts"), help="bring this dock to the front")
+    gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
     gui.set_defaults(run=command_gui)

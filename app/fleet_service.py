@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.audit_report import ReportRequest
     from app.feed_control import FeedControl
     from app.report_export import ExportResult
+    from domain.zone_list import ZoneList
 
 
 OPERATOR_VARIABLE = "FLEET_LOGBOOK_OPERATOR"
@@ -78,10 +79,15 @@ class FleetService:
 
     # --- writing --------------------------------------------------------------------------------------------
 
-    def append(self, new_events: Iterable[NewEvent]) -> AppendResult:
-        """Append a batch (dedupe applies), fold it into the index, then tell the subscribers."""
+    def append(self, new_events: Iterable[NewEvent], *, expected: tuple[str, int] | None = None) -> AppendResult:
+        """Append a batch (dedupe applies), fold it into the index, then tell the subscribers. With
+        ``expected`` (stream, version) the batch is all on that stream, which must be at that version
+        (else the store's ``ConcurrencyError``)."""
         with self._lock:
-            result = self.store.append_batch(new_events)
+            if expected is None:
+                result = self.store.append_batch(new_events)
+            else:
+                result = self.store.append(expected[0], list(new_events), expected[1])
             if result.count:
                 if result.appended[0].position != self._index.log_position + 1:
                     catch_up(self.store, self._index)  # another process appended in between
@@ -116,12 +122,6 @@ class FleetService:
 
         return correct_particulars(self, mmsi, changes, reason, operator=operator or self.operator, clock=self._clock)
 
-    def zone_names(self) -> list[str]:
-        """The names of the zones the log defines now, sorted."""
-        from app.rules import zones_in_force
-
-        return [zone.name for zone in zones_in_force(self.store)]
-
     @property
     def feeds(self) -> "FeedControl":
         """The live receiver feeds appending to this store (made on first use)."""
@@ -142,6 +142,41 @@ class FleetService:
         note = OperatorNoteAdded(occurred_at=now, operator=who, text=text, mmsi=mmsi)
         result = self.append([NewEvent(note, recorded_at=now, metadata={"source": "operator", "operator": who})])
         return result.appended[0]
+
+    # --- zones (app.zone_editing) ---------------------------------------------------------------------------
+
+    def zones(self) -> "ZoneList":
+        """The zones in force, with who defined them and the ``zones`` stream's version."""
+        from app.zone_editing import zone_list
+
+        return zone_list(self.store)
+
+    def define_zone(self, name: str, kind: str, outline: Sequence[Sequence[float]] | None = None,
+                    speed_limit_kn: float | None = None, *, replacing: str | None = None,
+                    expected_version: int | None = None) -> list[RecordedEvent]:
+        """Define a zone, or change the one now named ``replacing`` (``app.zone_editing.define_zone``)."""
+        from app.zone_editing import define_zone
+
+        return define_zone(self, name=name, kind=kind, outline=outline, speed_limit_kn=speed_limit_kn,
+                           replacing=replacing, expected_version=expected_version, now=self._clock())
+
+    def remove_zone(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
+        """Stop the rules watching a zone."""
+        from app.zone_editing import remove_zone
+
+        return remove_zone(self, name, expected_version=expected_version, now=self._clock())
+
+    def import_zones(self, path: str, *, replace: bool = False) -> list[RecordedEvent]:
+        """Add (with ``replace``: and remove) zones from a GeoJSON file, as ``zones add`` does."""
+        from app.zone_editing import import_zones
+
+        return import_zones(self, path, replace=replace, now=self._clock())
+
+    def export_zones(self, path: str) -> int:
+        """Write the zones in force to a GeoJSON file; returns how many."""
+        from app.zone_editing import export_zones
+
+        return export_zones(self.zones(), path)
 
     def refresh(self) -> int:
         """Fold in events other processes appended; returns how many were new."""

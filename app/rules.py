@@ -20,7 +20,7 @@ from domain.events import NewEvent, RecordedEvent
 from domain.rules import (InvalidRuleSettings, InvalidZoneFile, RuleSettings, RulesEngine, Zone, run_rules,
                           zone_changes, zones_from_geojson)
 from domain.time import now_micros
-from store import EventStore
+from store import AppendResult, EventStore
 
 SETTINGS_FILE = "rules.toml"
 SETTINGS_VARIABLE = CONFIG_VARIABLE
@@ -84,9 +84,11 @@ def zones_in_force(store: EventStore) -> list[Zone]:
 
 
 def add_zones(store: EventStore, path: str | Path, *, replace: bool = False, operator: str,
-              clock: Callable[[], int] = now_micros) -> list[RecordedEvent]:
+              clock: Callable[[], int] = now_micros,
+              append: Callable[[list[NewEvent]], AppendResult] | None = None) -> list[RecordedEvent]:
     """Append the zones of a GeoJSON file that are new or changed (with ``replace``, also remove the zones
-    the file no longer has); returns what was appended."""
+    the file no longer has); returns what was appended. ``append`` appends the batch (default: the store's
+    ``append_batch``; the console passes its service's, so the map and the rules hear of it)."""
     source = Path(path)
     try:
         text = source.read_text(encoding="utf-8")
@@ -99,7 +101,10 @@ def add_zones(store: EventStore, path: str | Path, *, replace: bool = False, ope
         raise InvalidZoneFile(f"{source}: {error}") from None
     changes = zone_changes(zones_in_force(store), loaded, occurred_at=now, remove_missing=replace)
     metadata = {"source": "operator", "operator": operator, "file": str(source)}
-    result = store.append_batch([NewEvent(event, recorded_at=now, metadata=metadata) for event in changes])
+    if not changes:
+        return []
+    result = (append or store.append_batch)([NewEvent(event, recorded_at=now, metadata=metadata)
+                                             for event in changes])
     return list(result.appended)
 
 

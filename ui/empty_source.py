@@ -9,6 +9,7 @@ from app.event_log import EventQuery
 from domain.events import RecordedEvent
 from domain.ship import Ship
 from domain.tracks import Track, Trails
+from domain.zone_list import ZoneList
 from ui.fleet_model import empty_fleet
 
 
@@ -68,4 +69,20 @@ class EmptyFleetSource:
         raise PermissionError("no store is open yet")
 
     def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
+        raise PermissionError("no store is open yet")
+
+    def zones(self) -> ZoneList:
+        return ZoneList()
+
+    def define_zone(self, name: str, kind: str, outline=None, speed_limit_kn: float | None = None, *,
+                    replacing: str | None = None, expected_version: int | None = None) -> list[RecordedEvent]:
+        raise PermissionError("no store is open yet")
+
+    def remove_zone(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
+        raise PermissionError("no store is open yet")
+
+    def import_zones(self, path: str, *, replace: bool = False) -> list[RecordedEvent]:
+        raise PermissionError("no store is open yet")
+
+    def export_zones(self, path: str) -> int:
         raise PermissionError("no store is open yet")

@@ -14,6 +14,7 @@ from domain.events import RecordedEvent
 from domain.ship import Ship
 from domain.temporal_index import FleetArrays
 from domain.tracks import Track, Trails
+from domain.zone_list import ZoneList
 
 Unsubscribe = Callable[[], None]
 
@@ -88,4 +89,29 @@ class FleetSource(Protocol):
     def acknowledge_alerts(self, alert_ids: Sequence[str], comment: str | None = None) -> list[RecordedEvent]:
         """Acknowledge several open alerts with one comment, all of them or none (raises naming the first
         that cannot be)."""
+        ...
+
+    def zones(self) -> ZoneList:
+        """The zones in force (with who defined them) and the version of the zones stream they reflect."""
+        ...
+
+    def define_zone(self, name: str, kind: str, outline: Sequence[Sequence[float]] | None = None,
+                    speed_limit_kn: float | None = None, *, replacing: str | None = None,
+                    expected_version: int | None = None) -> list[RecordedEvent]:
+        """Append a zone's definition: a new zone from its drawn ``outline`` (lon, lat corners), or a change
+        of the zone now named ``replacing`` (``outline`` None keeps its shape). Raises
+        ``domain.zone_list.InvalidZone`` naming what is wrong, or when the log refuses (read-only, or the
+        zones changed since ``expected_version``)."""
+        ...
+
+    def remove_zone(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
+        """Append the removal of a zone."""
+        ...
+
+    def import_zones(self, path: str, *, replace: bool = False) -> list[RecordedEvent]:
+        """Append the zones of a GeoJSON file that are new or changed (``replace``: and remove the others)."""
+        ...
+
+    def export_zones(self, path: str) -> int:
+        """Write the zones in force to a GeoJSON FeatureCollection; returns how many."""
         ...

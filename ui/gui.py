@@ -31,7 +31,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     The window appears at once and the store opens on a worker thread behind a progress dialog. With
     ``screenshot``, the store is opened first, the window rendered at 1600×1000 to that PNG (offscreen
     when there is no display) and 0 returned without entering the event loop. ``ship`` selects a ship;
-    ``panel`` ("detail", "events", "alerts") brings that dock to the front.
+    ``panel`` ("detail", "events", "alerts", "zones") brings that dock to the front.
     """
     if screenshot is not None and not _has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -83,6 +83,8 @@ def _arrange(window, ship: int | None, panel: str | None) -> None:
         window.docks.detail_dock.raise_()
     elif panel == "alerts":
         window.docks.alerts_dock.raise_()
+    elif panel == "zones":
+        window.zone_console.dock.raise_()
 
 
 def _quit_on_interrupt(app) -> None:

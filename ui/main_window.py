@@ -44,6 +44,7 @@ from ui.settings_dialog import SettingsDialog
 from ui.status_bar import ConsoleStatusBar
 from ui.timeline import TimelineBar
 from ui.timeline_density import DENSITY_BINS
+from ui.zone_console import ZoneConsole
 
 TITLE = "Fleet Logbook"
 LIVE_UPDATE_MS = 100
@@ -149,12 +150,14 @@ class MainWindow(QMainWindow):
         self._feeds_dialog: FeedsDialog | None = None
         self.settings_target = None  # the running console's jobs, for File › Settings (set by its controller)
         self.docks = ConsoleDocks(self)
+        self.zone_console = ZoneConsole(self)
         self._start(at)
         self._restore_layout()
 
     def _start(self, at: int | None) -> None:
         """Listen to the source and show ``at`` (None: its head, following it live)."""
         self._update_ingest_actions()
+        self.zone_console.use_source(self.source)
         self._apply_operator_name()
         self.live = LiveBridge(self.source, self)
         self.live.eventsArrived.connect(self._on_events)
@@ -363,7 +366,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Export report", "Open a store with events to export a report of it.")
             return None
         dialog = ReportDialog(time_range, self.moment, self.selected_ship, source.read_only, self,
-                              folder=self._setting(LAST_REPORT_FOLDER), zones=source.zone_names())
+                              folder=self._setting(LAST_REPORT_FOLDER), zones=sorted(zone.name for zone in source.zones()))
         if dialog.exec() != ReportDialog.DialogCode.Accepted or dialog.request is None:
             return None
         self._store_setting(LAST_REPORT_FOLDER, str(Path(dialog.path()).parent))
@@ -442,6 +445,7 @@ class MainWindow(QMainWindow):
 
     def _on_events(self, events: Sequence[RecordedEvent]) -> None:
         self.docks.add_events(events)
+        self.zone_console.add_events(events)
         if self.timeline.is_live():  # replaying the past, new alerts are in the dock, not announced
             raised = [e.event.summary for e in events
                       if isinstance(e.event, AlertEvent) and e.event.NEEDS_ACKNOWLEDGEMENT]

@@ -1,4 +1,4 @@
-"""The window's menus and their keys: File, View, Go, Help.
+"""The window's menus and their keys: File, View, Zones, Go, Help.
 
 Every shortcut lives here, in one table an operator could read. Keys without a modifier (Space, ←, →,
 Home, End, F) are window shortcuts: Qt offers them first to the widget with focus, and the filter box
@@ -50,9 +50,10 @@ class ConsoleMenus:
         bar = window.menuBar()
         self.file_menu = bar.addMenu("&File")
         self.view_menu = bar.addMenu("&View")
+        self.zones_menu = bar.addMenu("&Zones")  # filled by ui.zone_console
         self.go_menu = bar.addMenu("&Go")
         self.help_menu = bar.addMenu("&Help")
-        for menu in (self.file_menu, self.view_menu, self.go_menu, self.help_menu):
+        for menu in (self.file_menu, self.view_menu, self.zones_menu, self.go_menu, self.help_menu):
             menu.setToolTipsVisible(True)
         self._build_file()
         self._build_view()
@@ -91,7 +92,8 @@ class ConsoleMenus:
         self.world = w.map_view.world_action
         self.legend = w.map_view.legend_action
         self.follow = w.map_view.follow_action
-        menu.addActions([self.fit_fleet, self.world, self.legend, self.follow])
+        self.zones = w.map_view.zones_action
+        menu.addActions([self.fit_fleet, self.world, self.legend, self.zones, self.follow])
         menu.addSeparator()
 
         trails_menu = menu.addMenu("&Trails")
@@ -134,6 +136,18 @@ class ConsoleMenus:
         menu.addAction(self.full_screen)
         menu.addSeparator()
         self.panels_menu: QMenu = menu.addMenu("&Panels")
+
+    # --- Zones (the actions are ui.zone_console's) ----------------------------------------------------------
+
+    def build_zones(self, zones) -> None:
+        """Fill the Zones menu with a ``ZoneConsole``'s actions and give drawing its key."""
+        _with_key(zones.draw_action, "Ctrl+D")
+        self.zones_menu.addActions([zones.show_action, zones.draw_action, zones.edit_action, zones.outline_action,
+                                    zones.remove_action])
+        self.zones_menu.addSeparator()
+        self.zones_menu.addActions([zones.import_action, zones.export_action])
+        self.zones_menu.addSeparator()
+        self.zones_menu.addAction(zones.dock.toggleViewAction())
 
     def add_panel(self, toggle: QAction) -> None:
         """Offer a dock's or toolbar's show/hide action under View › Panels."""
@@ -184,7 +198,7 @@ class ConsoleMenus:
 
     def shortcuts(self) -> dict[str, str]:
         """Every action with a key, as {text: key} (for the tests and a future cheat sheet)."""
-        actions = [a for menu in (self.file_menu, self.view_menu, self.go_menu, self.help_menu)
+        actions = [a for menu in (self.file_menu, self.view_menu, self.zones_menu, self.go_menu, self.help_menu)
                    for a in _all_actions(menu)]
         return {a.text(): a.shortcut().toString() for a in actions if not a.shortcut().isEmpty()}
 

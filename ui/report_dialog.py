@@ -11,7 +11,7 @@ the GUI thread.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Callable, Iterable, Protocol, Sequence, runtime_checkable
 
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
@@ -33,8 +33,8 @@ class ReportingSource(Protocol):
 
     read_only: bool
 
-    def zone_names(self) -> list[str]:
-        """The names of the zones in force, for reports limited to a zone."""
+    def zones(self) -> Iterable:
+        """The zones in force (each with a ``name``), for reports limited to a zone."""
         ...
 
     def export_report(self, request: ReportRequest, path: str, *, software: str, renderers: dict,

@@ -36,6 +36,8 @@ LAST_STORE_PATH: Setting[str] = Setting("store/lastPath", str, "")
 LAST_IMPORT_FOLDER: Setting[str] = Setting("import/lastFolder", str, "")
 LAST_REPORT_FOLDER: Setting[str] = Setting("report/lastFolder", str, "")
 OPERATOR_NAME: Setting[str] = Setting("operator/name", str, "")              # empty: the OS user
+SHOW_ZONES: Setting[bool] = Setting("map/showZones", bool, True)
+LAST_ZONES_FOLDER: Setting[str] = Setting("zones/lastFolder", str, "")     # GeoJSON imported or exported last
 
 
 class UiSettings:

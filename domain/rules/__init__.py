@@ -18,12 +18,12 @@ the application to append on the ship's stream. Nothing here reads a clock, a fi
 """
 from domain.rules.engine import RulesEngine, run_rules
 from domain.rules.episodes import RaisedAlert
-from domain.rules.geojson import InvalidZoneFile, zone_changes, zones_from_geojson
+from domain.rules.geojson import InvalidZoneFile, zone_changes, zones_from_geojson, zones_to_geojson
 from domain.rules.settings import RuleSettings
 from domain.rules.thresholds import (INHERIT, CloseQuartersSettings, DarkSettings, InvalidRuleSettings,
                                      LoiteringSettings, ShipRules, ShipTypeOverrides, SpeedSettings, ZoneSettings)
 from domain.rules.zones import Zone, ZoneIndex
 
 __all__ = ["RulesEngine", "run_rules", "RaisedAlert", "InvalidZoneFile", "zone_changes", "zones_from_geojson",
-           "INHERIT", "CloseQuartersSettings", "DarkSettings", "InvalidRuleSettings", "LoiteringSettings",
+           "zones_to_geojson", "INHERIT", "CloseQuartersSettings", "DarkSettings", "InvalidRuleSettings", "LoiteringSettings",
            "RuleSettings", "ShipRules", "ShipTypeOverrides", "SpeedSettings", "ZoneSettings", "Zone", "ZoneIndex"]

@@ -5,7 +5,8 @@ Each feature is one zone: its ``geometry`` a Polygon or MultiPolygon (holes allo
 no default: a restricted area must not quietly become a generic one) and optionally ``speed_limit_kn``.
 Other properties are ignored. Anything wrong is refused with ``InvalidZoneFile`` naming the feature by its
 index in the collection (0-based) and, when it has one, its name. Reading the file is the caller's job;
-this module parses text or an already parsed mapping.
+this module parses text or an already parsed mapping. ``zones_to_geojson`` writes zones the same way, so
+a collection written and read back gives the same zones.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from domain.errors import DomainError, InvalidEvent
 from domain.events.zones import ZONE_KINDS, ZoneDefined, ZoneDefinitionEvent, ZoneRemoved
+from domain.geo import area_to_geojson
 from domain.rules.zones import Zone
 
 
@@ -94,3 +96,15 @@ def zone_changes(current: Iterable[Zone], loaded: Sequence[ZoneDefined], *, occu
             raise ValueError("occurred_at is needed to remove zones when nothing was loaded")
         changes.extend(ZoneRemoved(occurred_at=at, name=name) for name in sorted(in_force) if name not in names)
     return changes
+
+
+def zones_to_geojson(zones: Iterable[Zone]) -> dict[str, Any]:
+    """A FeatureCollection of zones that ``zones_from_geojson`` reads back as the same zones: one feature
+    each, with properties ``name``, ``kind`` and (when it has one) ``speed_limit_kn``."""
+    features = []
+    for zone in zones:
+        properties: dict[str, Any] = {"name": zone.name, "kind": zone.kind}
+        if zone.speed_limit_kn is not None:
+            properties["speed_limit_kn"] = zone.speed_limit_kn
+        features.append({"type": "Feature", "properties": properties, "geometry": area_to_geojson(zone.area)})
+    return {"type": "FeatureCollection", "features": features}

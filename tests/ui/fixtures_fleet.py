@@ -12,6 +12,7 @@ import threading
 from dataclasses import replace
 from datetime import datetime, timezone
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Iterable, Sequence
 from uuid import UUID
 
@@ -20,12 +21,15 @@ import numpy as np
 from domain import ais
 from domain.alert_board import fold_alerts
 from app.event_log import EventQuery
-from domain.events import OperatorNoteAdded, PositionReported, RecordedEvent, ShipRegistered, ship_stream
+from domain.events import (ZONES_STREAM, OperatorNoteAdded, PositionReported, RecordedEvent, ShipRegistered,
+                           ship_stream)
+from domain.rules import zone_changes, zones_from_geojson
 from domain.events.base import Event
 from domain.ship import Ship
 from domain.temporal_index import FleetArrays, TemporalIndex
 from domain.tracks import Track, Trails
 from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, from_datetime, now_micros
+from domain.zone_list import ZoneList, fold_zones, zone_definition, zone_removal
 
 T0 = from_datetime(datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc))
 LATE_MMSI = 235_999_001          # its reports between T0+60 min and T0+90 min are recorded at T0+150 min
@@ -235,16 +239,69 @@ class InMemoryFleetSource:
         now = self.clock()
         who = operator or self.operator
         note = OperatorNoteAdded(occurred_at=now, operator=who, text=text, mmsi=mmsi)
+        [event] = self._append_signed([note], now, {"source": "operator", "operator": who})
+        return event
+
+    def _append_signed(self, events: Sequence[Event], now: int, metadata: dict,
+                       expected: tuple[str, int] | None = None) -> list[RecordedEvent]:
+        """Append events recorded ``now`` with ``metadata``, all or none (a stream not at ``expected``: none)."""
+        if getattr(self, "read_only", False):
+            raise PermissionError("this test source is read-only")
         with self._lock:
-            [event] = in_log_order([(note, now)], self.last_position + 1, self.versions)
-            event = replace(event, metadata={"source": "operator", "operator": who})
-            self.log.append(event)
-            self.event_count += 1
-            self.last_position += 1
+            if expected is not None and self.versions.get(expected[0], 0) != expected[1]:
+                raise RuntimeError(f"stream {expected[0]} is not at version {expected[1]}")
+            appended = [replace(event, metadata=metadata)
+                        for event in in_log_order([(e, now) for e in events], self.last_position + 1, self.versions)]
+            for event in appended:
+                self.index.add(event)
+            self.log.extend(appended)
+            self.event_count += len(appended)
+            self.last_position += len(appended)
             subscribers = list(self._subscribers)
         for callback in subscribers:
-            callback([event])
+            callback(appended)
+        return appended
+
+    # --- zones: the domain's decisions over this log (as app.zone_editing makes them over a store) ---------
+
+    def zones(self) -> ZoneList:
+        return fold_zones(e for e in self._events() if e.stream_id == ZONES_STREAM)
+
+    def define_zone(self, name: str, kind: str, outline=None, speed_limit_kn: float | None = None, *,
+                    replacing: str | None = None, expected_version: int | None = None) -> list[RecordedEvent]:
+        current = self.zones()
+        if expected_version is not None and expected_version != current.version:
+            raise RuntimeError("the zones changed meanwhile")
+        now = self.clock()
+        events = zone_definition(current, name=name, kind=kind, outline=outline, speed_limit_kn=speed_limit_kn,
+                                 replacing=replacing, at=now)
+        if not events:
+            return []
+        return self._append_signed(events, now, {"source": "operator", "operator": self.operator},
+                                   (ZONES_STREAM, current.version))
+
+    def remove_zone(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
+        current = self.zones()
+        if expected_version is not None and expected_version != current.version:
+            raise RuntimeError("the zones changed meanwhile")
+        now = self.clock()
+        [event] = self._append_signed([zone_removal(current, name, at=now)], now,
+                                      {"source": "operator", "operator": self.operator},
+                                      (ZONES_STREAM, current.version))
         return event
+
+    def import_zones(self, path: str, *, replace: bool = False) -> list[RecordedEvent]:
+        now = self.clock()
+        loaded = zones_from_geojson(Path(path).read_text(encoding="utf-8"), occurred_at=now)
+        changes = zone_changes((view.zone for view in self.zones()), loaded, occurred_at=now, remove_missing=replace)
+        if not changes:
+            return []
+        return self._append_signed(changes, now, {"source": "operator", "operator": self.operator, "file": str(path)})
+
+    def export_zones(self, path: str) -> int:
+        from app.zone_editing import export_zones
+
+        return export_zones(self.zones(), path)
 
 
     # --- trails, report times, event density (vectorised over the index's columns) ----------------------------

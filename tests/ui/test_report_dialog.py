@@ -130,7 +130,7 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
                                                               [-1.2, 50.8], [-1.2, 50.7]]]}}]}))
         add_zones(store, zone_file, operator="kim", clock=lambda: T0 + 30 * MINUTE)
         service = FleetService.open(store, operator="kim")
-        dialog = ReportDialog(service.time_range(), None, None, read_only=False, zones=service.zone_names())
+        dialog = ReportDialog(service.time_range(), None, None, read_only=False, zones=[zone.name for zone in service.zones()])
         qtbot.addWidget(dialog)
         assert dialog.zone_box.isEnabled() and dialog.zone() is None
         dialog.zone_box.setCurrentText("Range")

@@ -14,10 +14,14 @@ render would put it.
 
 The graticule lines are drawn from the same tick values as the axis labels (``ui.map.graticule``), so
 they fall on the labelled meridians and parallels; they sit under the trails and ships, not over them.
+
+Other still layers (the zones, ``ui.map.zone_layer``) draw themselves into the same image last, through
+``set_overlay``; ``overlay_changed`` asks for a new render when what they show changes.
 """
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSizeF, Qt
@@ -67,6 +71,8 @@ class MapBackdrop(QGraphicsObject):
         self.land = QPainterPath()
         self.land_area: QRectF | None = None  # where the land path is exact (view coordinates); None: anywhere
         self.land_version = 0
+        self.overlay: Callable[[QPainter, QRectF, QTransform], None] | None = None
+        self.overlay_version = 0
         self.render_count = 0  # how many times the image was rendered (the cache's misses)
         self._image: QImage | None = None
         self._image_key: tuple | None = None
@@ -86,6 +92,17 @@ class MapBackdrop(QGraphicsObject):
         self.land_version += 1
         self.update()
 
+    def set_overlay(self, draw: Callable[[QPainter, QRectF, QTransform], None] | None) -> None:
+        """Draw a still layer over land and graticule: ``draw(painter, rect, to_box)`` paints ``rect`` of the
+        box's coordinates (the painter's), ``to_box`` mapping view (data) coordinates to them."""
+        self.overlay = draw
+        self.overlay_changed()
+
+    def overlay_changed(self) -> None:
+        """What the overlay draws changed: render the image anew at the next paint."""
+        self.overlay_version += 1
+        self.update()
+
     # --- QGraphicsItem -------------------------------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
@@ -99,7 +116,8 @@ class MapBackdrop(QGraphicsObject):
         ratio = painter.device().devicePixelRatioF()
         child = self.view_box.childTransform()
         top_left = world.map(self._rect.topLeft())
-        key = (self._rect.width(), self._rect.height(), ratio, self.land_version, self._grid_steps())
+        key = (self._rect.width(), self._rect.height(), ratio, self.land_version, self.overlay_version,
+               self._grid_steps())
         origin = self._placed(world, child, ratio) if key == self._image_key else None
         if origin is None or not self._covers(origin, top_left, ratio):
             origin = self._render(world, child, ratio, top_left)
@@ -191,6 +209,10 @@ class MapBackdrop(QGraphicsObject):
             box_y = to_box.map(QPointF(0.0, float(y))).y()
             painter.drawLine(QPointF(rect.left(), box_y), QPointF(rect.right(), box_y))
         painter.restore()
+        if self.overlay is not None:
+            painter.save()
+            self.overlay(painter, rect, to_box)
+            painter.restore()
 
     def _on_view_moved(self, *_args) -> None:
         self.update()

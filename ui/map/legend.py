@@ -1,4 +1,5 @@
-"""The ship legend drawn over the map's corner: one line per colour group and per symbol shape."""
+"""The ship legend drawn over the map's corner: one line per colour group and per symbol shape, the alert
+rings, and (while zones are shown) one line per kind of zone."""
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
@@ -9,6 +10,7 @@ from ui import theme
 from ui.alerts_model import SEVERITY_COLOURS, SEVERITY_NAMES
 from ui.map.ship_layer import arrow_symbol, circle_symbol, diamond_symbol
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, UNKNOWN_GROUP, group_colour
+from ui.map.zone_layer import DRAW_ORDER, zone_brushes, zone_kind_label, zone_pen
 from domain.time import MICROS_PER_MINUTE
 
 _ROW = 17
@@ -43,18 +45,34 @@ class ShipLegend(QWidget):
         self._rows += [(circle_symbol(), QColor(SEVERITY_COLOURS[severity]), 14.0,
                         f"Open alert: {SEVERITY_NAMES[severity].lower()}", True)
                        for severity in ("critical", "warning", "info")]
+        # Zones by kind, as the zone layer draws them (restricted last there, first here: it matters most).
+        self._zone_rows = [(kind, f"{zone_kind_label(kind)} zone" if kind != "generic" else "Other zone")
+                           for kind in reversed(DRAW_ORDER)]
+        self.zones_shown = False
         self._pixmap: QPixmap | None = None
         self._pixmap_key: tuple | None = None
         self.resize(self.sizeHint())
 
+    def show_zones(self, on: bool) -> None:
+        """Explain the zone colours too (while zones are on the map)."""
+        if on != self.zones_shown:
+            self.zones_shown = on
+            self.resize(self.sizeHint())
+            self.update()
+
+    def row_labels(self) -> list[str]:
+        """Every line of the legend, top to bottom."""
+        return [row[3] for row in self._rows] + ([label for _, label in self._zone_rows] if self.zones_shown else [])
+
     def sizeHint(self) -> QSize:
         metrics = self.fontMetrics()
-        width = max(metrics.horizontalAdvance(row[3]) for row in self._rows)
-        return QSize(_PAD * 2 + _SWATCH + width + 4, _PAD * 2 + _ROW * len(self._rows))
+        labels = self.row_labels()
+        width = max(metrics.horizontalAdvance(label) for label in labels)
+        return QSize(_PAD * 2 + _SWATCH + width + 4, _PAD * 2 + _ROW * len(labels))
 
     def paintEvent(self, event) -> None:
         ratio = self.devicePixelRatioF()
-        key = (self.width(), self.height(), ratio, self.font().key())
+        key = (self.width(), self.height(), ratio, self.font().key(), self.zones_shown)
         if self._pixmap is None or key != self._pixmap_key:
             self._pixmap = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
             self._pixmap.setDevicePixelRatio(ratio)
@@ -93,4 +111,16 @@ class ShipLegend(QWidget):
             painter.setPen(text)
             painter.drawText(QRectF(_PAD + _SWATCH + 2, centre_y - _ROW / 2, self.width(), _ROW),
                              Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
+        if self.zones_shown:
+            for row, (kind, label) in enumerate(self._zone_rows, start=len(self._rows)):
+                centre_y = _PAD + _ROW * row + _ROW / 2
+                swatch = QRectF(_PAD + 2, centre_y - 5.5, _SWATCH - 4, 11)
+                for brush in zone_brushes(kind):
+                    painter.fillRect(swatch, brush)
+                painter.setPen(zone_pen(kind))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                painter.drawRect(swatch)
+                painter.setPen(text)
+                painter.drawText(QRectF(_PAD + _SWATCH + 2, centre_y - _ROW / 2, self.width(), _ROW),
+                                 Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, label)
         painter.end()

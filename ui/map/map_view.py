@@ -13,6 +13,11 @@ antimeridian (ships at 179°E and 179°W) in the small box across it (``fleet_sp
 Ships with open alerts at the moment shown are ringed in the colour of their gravest alert
 (``show_alerts``; ``ui.map.alert_layer``).
 
+The zones in force are drawn under the trails and ships (``show_zones``; ``ui.map.zone_layer``), named
+in the tooltip of the sea they cover; ``zone_drawing`` draws a new one with the mouse and
+``outline_editor`` moves an existing one's corners. While either is at work, clicks on the map belong to
+it: they select and follow no ship.
+
 Double-clicking a ship asks for it to be followed (``shipDoubleClicked``); ``follow_ship`` centres the map on
 it and keeps it centred at each new moment until the operator pans or zooms by hand, double-clicks empty
 sea, presses Escape or unticks 'Follow selected ship'.
@@ -23,7 +28,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
 from domain.temporal_index import FleetArrays
 from domain.tracks import Trails
@@ -37,6 +42,9 @@ from ui.map.legend import ShipLegend
 from ui.map.projection import MAX_LATITUDE, GeoBox, mercator_y
 from ui.map.ship_layer import ShipLayer
 from ui.map.trail_layer import TrailLayer
+from ui.map.zone_drawing import ZoneDrawing
+from ui.map.zone_layer import ZoneLayer
+from ui.map.zone_outline_editor import ZoneOutlineEditor
 
 LAND_DEBOUNCE_MS = 80
 _MIN_FIT_SPAN = 0.25  # degrees: fitting a single ship still shows its surroundings
@@ -89,6 +97,7 @@ class MapView(QWidget):
 
         self.backdrop = MapBackdrop(self.view_box, plot_item.getAxis("bottom"), plot_item.getAxis("left"))
         self.land = LandLayer(self.backdrop, coastline or Coastline())
+        self.zones = ZoneLayer(self.view_box, self.backdrop)
         self.trails = TrailLayer(self.view_box)
         self.ships = ShipLayer(self.view_box)
         self.ships.scatter.sigClicked.connect(self._on_ships_clicked)
@@ -133,8 +142,15 @@ class MapView(QWidget):
         self.stop_following_action.setShortcut(QKeySequence("Escape"))
         self.stop_following_action.setEnabled(False)  # Escape is only taken while following
         self.stop_following_action.triggered.connect(self.stop_following)
+        self.zones_action = QAction("Zones", self)
+        self.zones_action.setCheckable(True)
+        self.zones_action.setChecked(True)
+        self.zones_action.setToolTip("Show or hide the zones the rules watch")
+        self.zones_action.toggled.connect(self.show_zone_layer)
         self.addActions([self.fit_fleet_action, self.world_action, self.legend_action, self.follow_action,
-                         self.stop_following_action])
+                         self.stop_following_action, self.zones_action])
+        self.zone_drawing = ZoneDrawing(self)
+        self.outline_editor = ZoneOutlineEditor(self)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -164,6 +180,45 @@ class MapView(QWidget):
         """Highlight the selected ship's track: up to the moment solid, after it dashed."""
         self.trails.show_selected_track(lon, lat, ahead_lon, ahead_lat)
 
+    def show_zones(self, zones) -> None:
+        """Draw the zones in force (a ``domain.zone_list.ZoneList``)."""
+        self.zones.show_zones(zones)
+        self._show_zone_legend()
+
+    def show_zone_layer(self, on: bool) -> None:
+        """Show or hide the zones (the 'Zones' toggle)."""
+        self.zones_action.setChecked(on)
+        self.zones.set_visible(on)
+        self._show_zone_legend()
+
+    def fit_zone(self, name: str) -> None:
+        """Frame one zone, with some sea around it."""
+        box = self.zones.box_of(name)
+        if box is None:
+            return
+        grow_x = max(0.0, _MIN_FIT_SPAN / 4 - box.width) / 2
+        grow_y = max(0.0, _MIN_FIT_SPAN / 4 - box.height) / 2
+        self.stop_following()
+        self.show_box(GeoBox(box.west - grow_x, box.south - grow_y, box.east + grow_x, box.north + grow_y),
+                      padding=0.15)
+
+    def start_drawing_zone(self) -> None:
+        """Enter zone drawing mode (the view stops following a ship: it must keep still under the clicks)."""
+        self.outline_editor.cancel()
+        self.stop_following()
+        self.zone_drawing.start()
+
+    def start_editing_outline(self, zone) -> None:
+        """Put handles on a zone's corners (a ``ZoneView`` of one polygon without holes)."""
+        self.zone_drawing.cancel()
+        self.stop_following()
+        self.outline_editor.start(zone)
+
+    @property
+    def editing(self) -> bool:
+        """Whether a zone is being drawn or its outline edited (clicks then select no ship)."""
+        return self.zone_drawing.active or self.outline_editor.active
+
     def set_speed_unit(self, unit: str) -> None:
         """Write speeds in ship tooltips in knots or km/h (``ui.formatting.KNOTS`` / ``KMH``)."""
         self.ships.speed_unit = unit
@@ -178,7 +233,11 @@ class MapView(QWidget):
             self.stop_following()
 
     def follow_ship(self, mmsi: int) -> None:
-        """Centre the map on a ship and keep it centred as the moment changes."""
+        """Centre the map on a ship and keep it centred as the moment changes (not while a zone is drawn or
+        edited: the view must keep still under the mouse)."""
+        if self.editing:
+            self.follow_action.setChecked(False)
+            return
         changed = mmsi != self.following
         self.following = mmsi
         self.follow_action.setChecked(True)
@@ -281,11 +340,28 @@ class MapView(QWidget):
         if (watched is self.plot.viewport() and event.type() == QEvent.Type.MouseButtonDblClick
                 and event.button() == Qt.MouseButton.LeftButton):
             self._on_double_click(self.plot.mapToScene(event.position().toPoint()))
+        elif watched is self.plot.viewport() and event.type() == QEvent.Type.ToolTip:
+            return self._zone_tooltip(event)
         return super().eventFilter(watched, event)
+
+    def _zone_tooltip(self, event) -> bool:
+        """Name the zones under the mouse, unless a ship's tooltip is showing there (ships come first)."""
+        if self.view_box.toolTip():
+            return False
+        scene_pos = self.plot.mapToScene(event.pos())
+        text = ""
+        if self.view_box.sceneBoundingRect().contains(scene_pos):
+            spot = self.view_box.mapSceneToView(scene_pos)
+            text = self.zones.tooltip_at(spot.x(), spot.y())
+        if not text:
+            QToolTip.hideText()
+            return False
+        QToolTip.showText(event.globalPos(), text, self.plot.viewport())
+        return True
 
     def _on_double_click(self, scene_pos) -> None:
         """A double-click on a ship asks to follow it; on empty sea it stops following."""
-        if not self.view_box.sceneBoundingRect().contains(scene_pos):
+        if self.editing or not self.view_box.sceneBoundingRect().contains(scene_pos):
             return
         spot = self.view_box.mapSceneToView(scene_pos)
         points = self.ships.scatter.pointsAt(spot) if len(self.ships.scatter.data) else []
@@ -311,7 +387,7 @@ class MapView(QWidget):
             self.update_land(wait=False)
 
     def _on_ships_clicked(self, _item, points, _event) -> None:
-        if len(points):
+        if len(points) and not self.editing:
             self.shipClicked.emit(int(points[0].data()))
 
     def _legend_corners(self) -> list[QRect]:
@@ -339,6 +415,10 @@ class MapView(QWidget):
             best = self._legend_corner
         self._legend_corner = best
         self.legend.move(corners[best].topLeft())
+
+    def _show_zone_legend(self) -> None:
+        self.legend.show_zones(self.zones.visible and len(self.zones.shown) > 0)
+        self._place_legend()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
