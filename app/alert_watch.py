@@ -13,6 +13,7 @@ import logging
 import threading
 from typing import Callable, Sequence
 
+from app.rules import judged_by_todays_zones
 from domain.events import RecordedEvent
 from domain.rules import RaisedAlert, RuleSettings, RulesEngine, run_rules
 from domain.time import now_micros
@@ -60,7 +61,7 @@ class AlertWatch:
                 yield recorded
 
         try:
-            alerts = run_rules(events(), engine=self._engine)
+            alerts = run_rules(judged_by_todays_zones(events()), engine=self._engine)
         except _Stopped:
             return 0
         with self._lock:

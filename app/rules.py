@@ -13,7 +13,7 @@ import time
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterable, Iterator
 
 from app.config_files import CONFIG_VARIABLE, config_folder, write_toml
 from domain.events import NewEvent, RecordedEvent
@@ -108,6 +108,15 @@ def add_zones(store: EventStore, path: str | Path, *, replace: bool = False, ope
     return list(result.appended)
 
 
+def judged_by_todays_zones(events: Iterable[RecordedEvent]) -> Iterator[RecordedEvent]:
+    """The history to replay into an engine that starts with today's zones: without its zone definitions and
+    removals, which made today's zones — replayed, an old shape of a zone would stand in for today's for a
+    while, and a zone removed since would watch the ships that sailed before its removal."""
+    for recorded in events:
+        if recorded.type not in ZONE_TYPES:
+            yield recorded
+
+
 @dataclass
 class ReplaySummary:
     events: int = 0
@@ -138,7 +147,7 @@ def replay_rules(store: EventStore, settings: RuleSettings, *, since: int | None
             summary.events += 1
             yield recorded
 
-    raised = run_rules(counted(), engine=engine, scan_every_s=scan_every_s)
+    raised = run_rules(judged_by_todays_zones(counted()), engine=engine, scan_every_s=scan_every_s)
     wanted = [alert for alert in raised if since is None or alert.event.occurred_at >= since]
     summary.raised = len(wanted)
     for alert in wanted:

@@ -40,3 +40,31 @@ def test_a_scan_by_the_clock_finds_a_ship_gone_silent(store):
     (lost,) = [r for r in store.read_all() if r.type == "SignalLost"]
     assert lost.stream_id == "ship-235000001" and lost.metadata["source"] == "rules"
     assert "correlation_id" in lost.metadata and "causation_id" in lost.metadata
+
+
+def test_history_is_judged_by_todays_zones_not_by_the_shapes_they_had_before(store):
+    """Zone 'Range' was first drawn over the ship's track, then moved away before anyone replayed the rules:
+    replaying (the console's catch-up and ``rules replay``) judges the whole history by today's shape."""
+    import json
+
+    from app.rules import replay_rules, zones_in_force
+    from domain.events import NewEvent, ZoneDefined
+
+    def square(lon: float) -> str:
+        ring = [[lon, 50.7], [lon + 0.1, 50.7], [lon + 0.1, 50.9], [lon, 50.9], [lon, 50.7]]
+        return json.dumps({"type": "Polygon", "coordinates": [ring]})
+
+    def defined(minute: int, lon: float) -> NewEvent:
+        at = T0 + minute * MINUTE
+        return NewEvent(ZoneDefined(occurred_at=at, name="Range", kind="restricted", geometry=square(lon)),
+                        recorded_at=at, metadata={"source": "operator", "operator": "kim"})
+
+    service = FleetService.open(store, clock=lambda: T0 + 200 * MINUTE)
+    service.append([defined(0, -1.25), registered(235000001, 0, "ARIA"),
+                    *[report(235000001, m, lat=50.8, lon=-1.4 + m * 0.02, sog=12.0, cog=90.0) for m in range(1, 20)],
+                    defined(30, 2.0)])   # moved far away after the ship had sailed through the first shape
+    watch = AlertWatch(service, RuleSettings(), clock=lambda: T0 + 200 * MINUTE, zones=zones_in_force(store))
+    watch.catch_up()
+    assert "ZoneEntered" not in types_of(store)
+    summary = replay_rules(store, RuleSettings(), clock=lambda: T0 + 200 * MINUTE)
+    assert summary.by_type.get("ZoneEntered", 0) == 0
