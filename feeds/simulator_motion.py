@@ -5,8 +5,9 @@ the same place at the same instant however the simulation is sliced. Motion is i
 most two minutes, which keeps the slowing down at a berth smooth even across a long AIS gap.
 
 A ship under way at sea keeps to the starboard side of its lane line, as the collision regulations and the
-traffic separation schemes have it (0.3–0.9 nm off it, eased in over the first miles at sea, so ships meeting on a lane pass port to port at a
-safe distance; in a fairway, near a port, everyone follows the line), wanders a little about that track
+traffic separation schemes have it: 0.3–0.9 nm off it where the water allows (``feeds.simulator_sea_room``),
+eased in over the first miles at sea, so ships meeting on a lane pass port to port at a safe distance; in
+a fairway, near a port, everyone follows the line. It wanders a little about that track
 (slow sines of up to 200 m north and east) and its heading differs from its course by a small leeway, as
 on a real plot.
 """
@@ -18,6 +19,7 @@ from collections import deque
 
 from domain.geo import EARTH_RADIUS_M, destination_point, haversine_m, initial_bearing_deg
 from feeds.simulator_fleet import ShipParticulars
+from feeds.simulator_sea_room import starboard_room
 from feeds.simulator_seaways import LatLon, Port, Route
 from feeds.simulator_voyages import KNOT, Activity, Anchored, Moored, Passage, Roaming, VoyagePlanner, micros
 
@@ -29,6 +31,7 @@ NM = 1852.0
 TIDE_S = 12.42 * 3600.0
 LONG_SEGMENT_M = 250_000.0
 STARBOARD_EASE = 4.0   # ships move over to starboard of the lane line over the first 20 km at sea (4 × 5 km)
+WIDEST_STARBOARD_NM = 0.9
 TURN_BLEND_M = 3_000.0  # the side a ship keeps to turns with the lane over this far either side of a waypoint
 
 # How far back a ship's story starts before the simulation does, so that at the start some ships are mid-leg,
@@ -56,6 +59,7 @@ class ShipMotion:
         self.announcement: tuple[Port, int] | None = None
         # passage
         self.route: Route | None = None
+        self.rooms: tuple[float, ...] = ()  # how far to starboard of each leg the water allows
         self.travelled = 0.0
         self.segment = 0
         self.speed_kn = 0.0
@@ -69,7 +73,8 @@ class ShipMotion:
         self.swing_m = 0.0
         # character of this ship: how it wanders off the lane line and how its heading differs from course
         self.wander_m = rng.uniform(40.0, 200.0)
-        self.starboard_m = rng.uniform(0.3, 0.9) * NM
+        # drawn apart from the ship's own random stream, so its voyages are the ones it always sailed
+        self.starboard_m = random.Random(f"starboard {ship.mmsi}").uniform(0.3, WIDEST_STARBOARD_NM) * NM
         self.wander_period_s = rng.uniform(3600.0, 10800.0)
         self.wander_phase = rng.uniform(0.0, 2 * math.pi)
         self.leeway_deg = rng.uniform(-4.0, 4.0)
@@ -143,6 +148,7 @@ class ShipMotion:
             harbour.append(True)
         route = Route.through(points, harbour)
         self.route = route
+        self.rooms = starboard_room(route, WIDEST_STARBOARD_NM * NM)
         self.speed_kn = passage.speed_kn * self.rng.uniform(0.97, 1.03)
         sea = [index for index, flag in enumerate(route.harbour) if not flag]
         self.sea_from = route.starts[sea[0]] if sea else 0.0
@@ -285,8 +291,10 @@ class ShipMotion:
         if fade > 0.0:
             share = fade if fade < 1.0 else 1.0
             keep_right = fade / STARBOARD_EASE
-            lat, lon = destination_point(lat, lon, (_turning_course(route, segment, along, course) + 90.0) % 360.0,
-                                         self.starboard_m * (keep_right if keep_right < 1.0 else 1.0))
+            side_course, room = _keeping_right(route, self.rooms, segment, along, course)
+            offset = min(self.starboard_m, room) * (keep_right if keep_right < 1.0 else 1.0)
+            if offset > 0.0:
+                lat, lon = destination_point(lat, lon, (side_course + 90.0) % 360.0, offset)
             # Wander about the track in a fixed north/east frame, so a turn at a waypoint stays smooth.
             amplitude = self.wander_m * share
             seconds = self.t / 1e6
@@ -308,19 +316,21 @@ class ShipMotion:
         return lat, lon, sog, cog, int(cog + self.leeway_deg) % 360, passage.nav_status
 
 
-def _turning_course(route: Route, segment: int, along: float, course: float) -> float:
-    """The course a ship's starboard offset is square to: its own, turned half-way to the next leg's at a
-    waypoint and blended in over ``TURN_BLEND_M`` either side, so the offset turns with the lane instead of
-    jumping across at the corner."""
+def _keeping_right(route: Route, rooms: tuple[float, ...], segment: int, along: float,
+                   course: float) -> tuple[float, float]:
+    """The course a ship's starboard offset is square to, and the room there is for it (metres): its own leg's,
+    turned half-way to the next leg's at a waypoint and blended in over ``TURN_BLEND_M`` either side, so the
+    offset turns, widens and narrows with the lane instead of jumping at the corner."""
+    room = rooms[segment]
     length = route.starts[segment + 1] - route.starts[segment]
     blend = min(TURN_BLEND_M, length / 2.0)
     if blend <= 0.0:
-        return course
+        return course, room
     if along < blend and segment > 0:
-        other, share = route.bearings[segment - 1], 0.5 * (1.0 - along / blend)
+        other, share = segment - 1, 0.5 * (1.0 - along / blend)
     elif length - along < blend and segment + 1 < len(route.bearings):
-        other, share = route.bearings[segment + 1], 0.5 * (1.0 - (length - along) / blend)
+        other, share = segment + 1, 0.5 * (1.0 - (length - along) / blend)
     else:
-        return course
-    turn = (other - course + 540.0) % 360.0 - 180.0
-    return (course + share * turn) % 360.0
+        return course, room
+    turn = (route.bearings[other] - course + 540.0) % 360.0 - 180.0
+    return (course + share * turn) % 360.0, room + share * (rooms[other] - room)
