@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import tomllib
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -29,6 +30,17 @@ def config_folder() -> Path:
 
         folder = user_config_dir("fleet-logbook", appauthor=False)
     return Path(folder)
+
+
+def read_toml(path: Path, error: type[Exception]) -> dict[str, Any]:
+    """The mapping in the TOML file at ``path``; raises ``error`` naming the file when it cannot be read or
+    is not TOML (the caller checks the mapping's keys and names them)."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as problem:
+        raise error(f"{path}: cannot read ({problem})") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise error(f"{path}: not valid TOML ({problem})") from None
 
 
 def write_toml(path: str | Path, mapping: Mapping[str, Any], header: str) -> Path:

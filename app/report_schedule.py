@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any, Mapping
 
-from app.config_files import config_folder, write_toml
+from app.config_files import config_folder, read_toml, write_toml
 from domain.time import MICROS_PER_HOUR, from_datetime, to_datetime
 
 JOBS_FILE = "jobs.toml"
@@ -153,12 +152,7 @@ def load_report_schedule(path: str | Path | None = None) -> ReportSchedule:
     chosen = Path(path) if path is not None else jobs_settings_path()
     if not chosen.exists():
         return ReportSchedule()
-    try:
-        mapping = tomllib.loads(chosen.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScheduleSettingsError(f"{chosen}: cannot read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScheduleSettingsError(f"{chosen}: not valid TOML ({error})") from None
+    mapping = read_toml(chosen, ScheduleSettingsError)
     try:
         return ReportSchedule.from_mapping(mapping)
     except InvalidSchedule as error:

@@ -10,12 +10,11 @@ come from rule, ship and episode start, so a replay never duplicates an alert al
 from __future__ import annotations
 
 import time
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from app.config_files import CONFIG_VARIABLE, config_folder, write_toml
+from app.config_files import CONFIG_VARIABLE, config_folder, read_toml, write_toml
 from domain.events import NewEvent, RecordedEvent
 from domain.rules import (InvalidRuleSettings, InvalidZoneFile, RuleSettings, RulesEngine, Zone, run_rules,
                           zone_changes, zones_from_geojson)
@@ -43,12 +42,7 @@ def load_rule_settings(path: str | Path | None = None) -> RuleSettings:
         if path is not None:
             raise RuleSettingsError(f"{chosen}: no such settings file")
         return RuleSettings()
-    try:
-        mapping = tomllib.loads(chosen.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise RuleSettingsError(f"{chosen}: cannot read ({error})") from None
-    except tomllib.TOMLDecodeError as error:
-        raise RuleSettingsError(f"{chosen}: not valid TOML ({error})") from None
+    mapping = read_toml(chosen, RuleSettingsError)
     try:
         return RuleSettings.from_mapping(mapping)
     except InvalidRuleSettings as error:

@@ -17,6 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 from domain.alert_board import ACKNOWLEDGED, NOTICE, OPEN, AlertView
 from ui import theme
 from ui.formatting import format_moment
+from ui.model_rows import contiguous_runs
 
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 1  # the AlertView of the row, on every cell
 MMSI_ROLE = Qt.ItemDataRole.UserRole + 2   # the alert's ship, on every cell
@@ -67,17 +68,6 @@ def _clock(instant: int) -> str:
 def ship_text(mmsi: int, name: str | None) -> str:
     """'PORTLAND EXPRESS · 235000007', or 'MMSI 235000007' for a ship whose name is not known."""
     return f"{name} · {mmsi}" if name else f"MMSI {mmsi}"
-
-
-def _runs(positions: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted positions as (first, last) contiguous ranges."""
-    runs: list[tuple[int, int]] = []
-    for position in positions:
-        if runs and runs[-1][1] == position - 1:
-            runs[-1] = (runs[-1][0], position)
-        else:
-            runs.append((position, position))
-    return runs
 
 
 class AlertsModel(QAbstractTableModel):
@@ -244,11 +234,11 @@ class AlertsModel(QAbstractTableModel):
         new_set, old_set = set(new_ids), set(old_ids)
         if [i for i in old_ids if i in new_set] != [i for i in new_ids if i in old_set]:
             return False
-        for first, last in reversed(_runs([row for row, i in enumerate(old_ids) if i not in new_set])):
+        for first, last in reversed(contiguous_runs([row for row, i in enumerate(old_ids) if i not in new_set])):
             self.beginRemoveRows(_ROOT, first, last)
             del self._rows[first:last + 1]
             self.endRemoveRows()
-        for first, last in _runs([row for row, i in enumerate(new_ids) if i not in old_set]):
+        for first, last in contiguous_runs([row for row, i in enumerate(new_ids) if i not in old_set]):
             self.beginInsertRows(_ROOT, first, last)
             self._rows[first:first] = rows[first:last + 1]
             self.endInsertRows()

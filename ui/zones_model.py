@@ -16,6 +16,7 @@ from domain.zone_list import ZoneList, ZoneView
 from ui import theme
 from ui.formatting import format_moment
 from ui.map.zone_layer import ZONE_STYLES, format_area, zone_brushes, zone_kind_label, zone_pen
+from ui.model_rows import contiguous_runs
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the zone's name, on every cell
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what the column sorts by
@@ -44,17 +45,6 @@ _COLUMN_COUNT = len(Column)
 _ROOT = QModelIndex()
 _RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
-
-
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) contiguous ranges."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
 
 
 class ZonesModel(QAbstractTableModel):
@@ -167,7 +157,7 @@ class ZonesModel(QAbstractTableModel):
         new_names = [zone.name for zone in new_rows]
         kept = set(new_names)
         gone = [row for row, zone in enumerate(self._rows) if zone.name not in kept]
-        for first, last in reversed(_runs(gone)):
+        for first, last in reversed(contiguous_runs(gone)):
             self.beginRemoveRows(_ROOT, first, last)
             del self._rows[first:last + 1]
             self.endRemoveRows()
