@@ -42,9 +42,12 @@ def report_format(path: str | Path) -> str:
 def export_report(service: FleetService, request: ReportRequest, path: str | Path, *, software: str,
                   renderers: Mapping[str, Renderer] | None = None, operator: str | None = None,
                   progress: Callable[[float, str], None] | None = None, cancelled: Callable[[], bool] = lambda: False,
-                  clock: Callable[[], int] = now_micros, source: str = "operator") -> ExportResult:
+                  clock: Callable[[], int] = now_micros, source: str = "operator",
+                  report: AuditReport | None = None) -> ExportResult:
     """Make the report of ``request`` into ``path`` and log the export; returns what was written. ``source``
-    goes into the logged event's metadata: ``operator`` (asked for) or ``schedule`` (a scheduled report)."""
+    goes into the logged event's metadata: ``operator`` (asked for) or ``schedule`` (a scheduled report).
+    ``report``: the report of ``request`` gathered already (``build_report``), for several files of one
+    report — gathering verifies the whole log, and the files then share one chain head."""
     fmt = report_format(path)
     chosen = {"csv": write_csv, "json": write_json, **(renderers or {})}
     if fmt not in chosen:
@@ -55,8 +58,10 @@ def export_report(service: FleetService, request: ReportRequest, path: str | Pat
         if progress is not None:
             progress(0.0, text)
 
-    report: AuditReport = build_report(service, request, generated_by=who, software=software, clock=clock,
-                                       progress=step)
+    if report is None:
+        report = build_report(service, request, generated_by=who, software=software, clock=clock, progress=step)
+    elif report.request != request:
+        raise ValueError("the report given was gathered for another request")
     chosen[fmt](report, path, progress=progress, cancelled=cancelled)
     digest = sha256_of(path)
     logged = None

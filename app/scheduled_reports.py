@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from app.audit_report import ReportRequest
+from app.audit_report import ReportRequest, build_report
 from app.fleet_service import FleetService
 from app.report_export import Renderer, export_report
 from app.report_files import ReportCancelled
@@ -161,12 +161,15 @@ class ScheduledReports:
             folder = check_folder(schedule.folder)
             start, end = report_range(schedule, run_time, self._previous_run_time)
             request = ReportRequest(start, end)
+            self._check_cancelled()
+            report = build_report(self._service, request, generated_by=self._service.operator,
+                                  software=self._software, clock=self._clock)   # once for every format
             for fmt in schedule.formats:
                 self._check_cancelled()
                 path = report_path(folder, run_time, fmt)
                 export_report(self._service, request, path, software=self._software, renderers=self._renderers,
                               source=SOURCE, progress=lambda _fraction, _text: self._check_cancelled(),
-                              cancelled=self._stopping.is_set, clock=self._clock)
+                              cancelled=self._stopping.is_set, clock=self._clock, report=report)
                 files.append(path.name)
         except ReportCancelled:
             message = "cancelled: the console closed" + (f" (written: {', '.join(files)})" if files else "")

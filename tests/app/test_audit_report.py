@@ -177,6 +177,18 @@ def test_an_unknown_suffix_is_refused_before_anything_is_written(service, tmp_pa
     assert not (tmp_path / "r.docx").exists()
 
 
+def test_a_report_gathered_once_is_exported_in_two_formats_on_one_chain_head(service, tmp_path):
+    request = window()
+    content = build_report(service, request, generated_by="kim", software="test")
+    as_csv = export_report(service, request, tmp_path / "r.csv", software="test", report=content)
+    as_json = export_report(service, request, tmp_path / "r.json", software="test", report=content)
+    assert as_csv.head_hash == as_json.head_hash == content.integrity.head_hash
+    assert as_json.logged_at_position == as_csv.logged_at_position + 1
+    with pytest.raises(ValueError, match="another request"):
+        export_report(service, window(hours_before_end=1), tmp_path / "other.csv", software="test", report=content)
+    assert not (tmp_path / "other.csv").exists()
+
+
 def test_a_hand_made_log_reports_its_notes_and_particulars(tmp_path):
     with open_store(tmp_path / "small.sqlite") as store:
         service = FleetService.open(store, clock=lambda: T0 + 30 * MINUTE, operator="ana")

@@ -68,6 +68,9 @@ def test_a_scheduled_run_writes_each_format_and_logs_it_as_exported_by_the_sched
             assert (exported.event.range_from, exported.event.range_to) == (RUN - 24 * MICROS_PER_HOUR, RUN)
         last = reports.state().last_run
         assert last.outcome == WRITTEN and last.run_time == RUN and len(last.files) == 2
+        # one report, gathered (and the log verified) once: both files stand on the same chain head
+        assert len({(e.event.head_position, e.event.head_hash) for e in logged}) == 1
+        assert logged[0].event.head_position < logged[0].position
 
 
 def test_a_scheduled_run_never_overwrites_a_file_already_in_the_folder(watch_store, reports_folder):
