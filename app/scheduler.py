@@ -9,6 +9,7 @@ never takes the app down. ``statuses()`` tells what each job did last, for the c
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -97,10 +98,8 @@ class FleetScheduler:
 
     def remove(self, job_id: str) -> None:
         """Stop scheduling a job (a run in hand finishes); its record stays for the Jobs tab."""
-        try:
+        with contextlib.suppress(JobLookupError):  # not scheduled (switched off already): nothing to stop
             self._scheduler.remove_job(job_id)
-        except JobLookupError:
-            pass
 
     def run_soon(self, job_id: str) -> None:
         """Run a job now (on the scheduler's threads) instead of waiting for its first interval."""

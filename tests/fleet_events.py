@@ -29,3 +29,15 @@ def renamed(mmsi: int, minute: float, name: str) -> NewEvent:
     occurred = T0 + round(minute * MINUTE)
     return NewEvent(ShipDetailsChanged(mmsi=mmsi, occurred_at=occurred, name=name), recorded_at=occurred,
                     metadata={"source": "test"})
+
+
+def range_zone_file(folder, name: str = "Range", kind: str = "restricted"):
+    """A GeoJSON file of one square zone off the Solent (1.2°–1.1° W, 50.7°–50.8° N); returns its path."""
+    import json
+
+    path = folder / f"{name.lower()}.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": name, "kind": kind},
+         "geometry": {"type": "Polygon", "coordinates": [[[-1.2, 50.7], [-1.1, 50.7], [-1.1, 50.8],
+                                                          [-1.2, 50.8], [-1.2, 50.7]]]}}]}))
+    return path

@@ -17,7 +17,7 @@ from app.report_files import verify_json_report
 from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, parse_instant
 from domain.tracks import Track
 from store import open_store
-from tests.fleet_events import MINUTE, T0, registered, report
+from tests.fleet_events import MINUTE, T0, range_zone_file, registered, report
 
 import numpy as np
 
@@ -226,12 +226,7 @@ def test_a_zone_report_covers_the_ships_that_were_in_the_zone(tmp_path):
         store.append_batch([registered(219000001, 0, "INSIDE"), registered(219000002, 0, "OUTSIDE"),
                             *[report(219000001, m, lat=50.75, lon=-1.4 + m * 0.02) for m in range(20)],
                             *[report(219000002, m, lat=52.0, lon=3.0) for m in range(20)]])
-        zone_file = tmp_path / "range.geojson"
-        zone_file.write_text(json.dumps({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"name": "Range", "kind": "restricted"},
-             "geometry": {"type": "Polygon", "coordinates": [[[-1.2, 50.7], [-1.1, 50.7], [-1.1, 50.8],
-                                                              [-1.2, 50.8], [-1.2, 50.7]]]}}]}))
-        add_zones(store, zone_file, operator="kim", clock=lambda: T0 + 30 * MINUTE)
+        add_zones(store, range_zone_file(tmp_path), operator="kim", clock=lambda: T0 + 30 * MINUTE)
         service = FleetService.open(store)
         request = ReportRequest(T0, T0 + 25 * MINUTE, zone="Range")
         content = build_report(service, request, generated_by="kim", software="test")

@@ -10,7 +10,7 @@ import pytest
 
 from app.fleet_service import FleetService
 from store import open_store
-from tests.fleet_events import MINUTE, T0, registered, report
+from tests.fleet_events import MINUTE, T0, range_zone_file, registered, report
 from ui.main_window import MainWindow
 from ui.map.coastline import Coastline
 from ui.report_dialog import ReportDialog, result_text, start_report
@@ -114,8 +114,6 @@ def test_content_choices_are_offered_for_a_pdf_and_become_the_request_sections(q
 
 
 def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in_it(qtbot, tmp_path):
-    import json
-
     from app.rules import add_zones
 
     path = tmp_path / "zone.sqlite"
@@ -123,12 +121,7 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
         store.append_batch([registered(219000001, 0, "INSIDE"), registered(219000002, 0, "OUTSIDE"),
                             *[report(219000001, m, lat=50.75, lon=-1.4 + m * 0.02) for m in range(1, 20)],
                             *[report(219000002, m, lat=52.0, lon=3.0) for m in range(1, 20)]])
-        zone_file = tmp_path / "range.geojson"
-        zone_file.write_text(json.dumps({"type": "FeatureCollection", "features": [
-            {"type": "Feature", "properties": {"name": "Range", "kind": "restricted"},
-             "geometry": {"type": "Polygon", "coordinates": [[[-1.2, 50.7], [-1.1, 50.7], [-1.1, 50.8],
-                                                              [-1.2, 50.8], [-1.2, 50.7]]]}}]}))
-        add_zones(store, zone_file, operator="kim", clock=lambda: T0 + 30 * MINUTE)
+        add_zones(store, range_zone_file(tmp_path), operator="kim", clock=lambda: T0 + 30 * MINUTE)
         service = FleetService.open(store, operator="kim")
         dialog = ReportDialog(service.time_range(), None, None, read_only=False, zones=[zone.name for zone in service.zones()])
         qtbot.addWidget(dialog)
