@@ -49,7 +49,13 @@ def write_toml(path: str | Path, mapping: Mapping[str, Any], header: str) -> Pat
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     comment = "".join(f"# {line}".rstrip() + "\n" for line in header.strip().splitlines())
-    text = f"{comment}\n{tomli_w.dumps(_plain(mapping))}"
+    return replace_file(target, f"{comment}\n{tomli_w.dumps(_plain(mapping))}")
+
+
+def replace_file(path: str | Path, text: str) -> Path:
+    """Write ``text`` to ``path`` whole or not at all: under a temporary name in the same folder, flushed to
+    disk, then renamed over the old file. Raises ``OSError`` when it cannot be written."""
+    target = Path(path)
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:

@@ -147,7 +147,7 @@ class FleetService:
 
     def zones(self) -> "ZoneList":
         """The zones in force, with who defined them and the ``zones`` stream's version."""
-        from app.zone_editing import zone_list
+        from app.rules import zone_list
 
         return zone_list(self.store)
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from app.config_files import CONFIG_VARIABLE, config_folder, read_toml, write_toml
-from domain.events import NewEvent, RecordedEvent
+from domain.events import ZONES_STREAM, NewEvent, RecordedEvent
 from domain.rules import (InvalidRuleSettings, InvalidZoneFile, RuleSettings, RulesEngine, Zone, run_rules,
                           zone_changes, zones_from_geojson)
 from domain.time import now_micros
+from domain.zone_list import ZoneList, fold_zones
 from store import AppendResult, EventStore
 
 SETTINGS_FILE = "rules.toml"
@@ -65,16 +66,14 @@ def save_rule_settings(settings: RuleSettings, path: str | Path | None = None) -
         raise RuleSettingsError(f"{chosen}: cannot write ({error.strerror or error})") from None
 
 
+def zone_list(store: EventStore) -> ZoneList:
+    """The zones in force, with who defined each and the version of the ``zones`` stream they reflect."""
+    return fold_zones(store.read_stream(ZONES_STREAM))
+
+
 def zones_in_force(store: EventStore) -> list[Zone]:
     """The zones the log defines now (later definitions replace earlier ones of the same name)."""
-    zones: dict[str, Zone] = {}
-    for recorded in store.read_types(ZONE_TYPES):
-        event = recorded.event
-        if recorded.type == "ZoneDefined":
-            zones[event.name] = Zone.from_event(event)  # type: ignore[arg-type]
-        else:
-            zones.pop(event.name, None)  # type: ignore[attr-defined]
-    return sorted(zones.values(), key=lambda zone: zone.name)
+    return sorted((view.zone for view in zone_list(store)), key=lambda zone: zone.name)
 
 
 def add_zones(store: EventStore, path: str | Path, *, replace: bool = False, operator: str,

@@ -11,15 +11,15 @@ as ``ZoneDefined`` / ``ZoneRemoved`` events on the ``zones`` stream, signed with
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from domain.events import ZONES_STREAM, NewEvent, RecordedEvent
 from domain.rules import zones_to_geojson
-from domain.zone_list import ZoneList, fold_zones, zone_definition, zone_removal
-from store import ConcurrencyError, EventStore
+from app.config_files import replace_file
+from app.rules import add_zones, zone_list
+from domain.zone_list import ZoneList, zone_definition, zone_removal
+from store import ConcurrencyError
 
 if TYPE_CHECKING:
     from app.fleet_service import FleetService
@@ -31,11 +31,6 @@ class ZonesChanged(Exception):
 
 class ZonesReadOnly(PermissionError):
     """The log is open read-only: zones cannot be changed."""
-
-
-def zone_list(store: EventStore) -> ZoneList:
-    """The zones in force, read from the ``zones`` stream."""
-    return fold_zones(store.read_stream(ZONES_STREAM))
 
 
 def define_zone(service: "FleetService", *, name: str, kind: str, outline: Sequence[Sequence[float]] | None = None,
@@ -65,8 +60,6 @@ def import_zones(service: "FleetService", path: str | Path, *, replace: bool = F
                  now: int) -> list[RecordedEvent]:
     """Add the zones of a GeoJSON file that are new or changed (with ``replace``, also remove the zones the
     file does not have), as ``zones add`` does; returns what was appended."""
-    from app.rules import add_zones
-
     if service.read_only:
         raise ZonesReadOnly("the log is open read-only: zones cannot be imported into it")
     return add_zones(service.store, path, replace=replace, operator=service.operator, clock=lambda: now,
@@ -76,16 +69,7 @@ def import_zones(service: "FleetService", path: str | Path, *, replace: bool = F
 def export_zones(zones: ZoneList, path: str | Path) -> int:
     """Write the zones as a GeoJSON FeatureCollection that ``zones add`` reads back as the same zones;
     returns how many. The file is replaced whole or not at all."""
-    target = Path(path)
-    text = json.dumps(zones_to_geojson(view.zone for view in zones), ensure_ascii=False, indent=1) + "\n"
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or None)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    replace_file(path, json.dumps(zones_to_geojson(view.zone for view in zones), ensure_ascii=False, indent=1) + "\n")
     return len(zones)
 
 
