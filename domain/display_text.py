@@ -11,7 +11,8 @@ Right-to-left letters are legitimate in a name; what must not happen is that the
 the name (an MMSI after a Hebrew name is otherwise drawn before it). :func:`isolated` wraps the visible
 name in a first-strong isolate (FSI … PDI), which the Unicode bidirectional algorithm keeps as one unit:
 whatever is inside orders itself, and nothing outside moves. Isolates nest safely because the name itself
-holds no bidi control any more.
+holds no bidi control any more. A name with no right-to-left character is drawn the same way with or without
+the isolate, so it is left as it is (and copies out as exactly the name).
 
 Pure functions, no Qt: the console, the PDF reports and the tests share them.
 """
@@ -54,11 +55,21 @@ def visible(text: object) -> str:
     return "".join(code_point(character) if is_hidden(character) else character for character in text)
 
 
+# Bidi classes that make text run right to left, or count as right-to-left for the text around them (UAX #9:
+# R and AL letters, Arabic numbers AN).
+_RIGHT_TO_LEFT = frozenset({"R", "AL", "AN"})
+
+
+def has_right_to_left(text: str) -> bool:
+    """True when some character of ``text`` is drawn right to left (Hebrew, Arabic, Thaana, Syriac …)."""
+    return any(unicodedata.bidirectional(character) in _RIGHT_TO_LEFT for character in text)
+
+
 def isolated(text: object) -> str:
-    """The visible text wrapped in FSI … PDI, so that, shown next to other text, it cannot reorder it.
-    Empty text stays empty (nothing to isolate)."""
+    """The visible text, wrapped in FSI … PDI when it holds right-to-left characters, so that, shown next to
+    other text, it cannot reorder it. Empty text stays empty (nothing to isolate)."""
     shown = visible(text)
-    return f"{FIRST_STRONG_ISOLATE}{shown}{POP_DIRECTIONAL_ISOLATE}" if shown else ""
+    return f"{FIRST_STRONG_ISOLATE}{shown}{POP_DIRECTIONAL_ISOLATE}" if has_right_to_left(shown) else shown
 
 
 def visible_lines(text: object) -> str:

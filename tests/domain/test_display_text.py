@@ -40,9 +40,15 @@ def test_ordinary_names_in_any_script_are_kept_exactly():
         assert visible(name) == name
 
 
-def test_an_isolated_name_is_wrapped_in_one_first_strong_isolate():
+def test_a_right_to_left_name_is_wrapped_in_one_first_strong_isolate():
     assert isolated("שלום 12") == f"{FIRST_STRONG_ISOLATE}שלום 12{POP_DIRECTIONAL_ISOLATE}"
+    assert isolated("بحر ٣") == f"{FIRST_STRONG_ISOLATE}بحر ٣{POP_DIRECTIONAL_ISOLATE}"
     assert isolated("") == "" and isolated(None) == "" and visible(None) == ""
+
+
+def test_a_left_to_right_name_needs_no_isolate_and_an_override_is_shown_instead():
+    assert isolated("EVER GIVEN 2") == "EVER GIVEN 2"
+    assert isolated("SHIP\u202egnp.exe") == "SHIP⟨U+202E⟩gnp.exe"
 
 
 def test_multi_line_text_keeps_its_line_breaks_and_shows_the_rest():
@@ -52,9 +58,12 @@ def test_multi_line_text_keeps_its_line_breaks_and_shows_the_rest():
 @given(_hostile)
 def test_no_bidi_control_survives_other_than_the_isolate_added(text):
     shown = isolated(text)
-    inner = shown[1:-1] if shown else shown
-    if shown:
-        assert shown[0] == FIRST_STRONG_ISOLATE and shown[-1] == POP_DIRECTIONAL_ISOLATE
+    wrapped = shown[:1] == FIRST_STRONG_ISOLATE
+    inner = shown[1:-1] if wrapped else shown
+    if wrapped:
+        assert shown[-1] == POP_DIRECTIONAL_ISOLATE
+    if any(unicodedata.bidirectional(character) in {"R", "AL", "AN"} for character in visible(text)):
+        assert wrapped  # a right-to-left name is always isolated from its neighbours
     assert not any(_is_bidi_control(character) for character in inner)
     assert not any(_is_bidi_control(character) for character in visible(text))
 
