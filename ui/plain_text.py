@@ -13,7 +13,7 @@ from html import escape
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import Qt as GuiQt  # Qt.mightBeRichText lives in QtGui
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 
 
@@ -30,6 +30,14 @@ def text_tooltip(text: str) -> str:
     if not text or not GuiQt.mightBeRichText(text):
         return text  # Qt shows it as plain text as it is
     return f"<p style='white-space:pre-wrap'>{escape(text, quote=False)}</p>"
+
+
+def show_message(parent: QWidget | None, title: str, text: str, *, warning: bool = False) -> int:
+    """A modal message box whose text (a file name, an error quoting a name) is shown as plain text."""
+    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Information, title, text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    return box.exec()
 
 
 def window_title(text: str) -> str:
