@@ -77,7 +77,7 @@ class JobsModel(QAbstractTableModel):
             return "not yet" if job.last_started is None else format_moment(job.last_started, self.time_zone)
         if column == 5:
             return "" if job.last_seconds is None else f"{job.last_seconds:.2f} s"
-        return job.last_outcome
+        return visible(job.last_outcome)
 
 
 class JobsPage(QWidget):

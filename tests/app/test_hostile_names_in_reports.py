@@ -90,3 +90,19 @@ def test_the_json_report_keeps_hostile_names_exactly_and_still_verifies(service,
     assert "\u202e" in (tmp_path / "r.json").read_text(encoding="utf-8")  # as it is: JSON needs no escape for it
     check = verify_json_report(service.store, tmp_path / "r.json")
     assert check.ok and check.events == len(events), check.problems
+
+
+def test_the_report_command_writes_and_verifies_a_json_report_of_hostile_names(tmp_path, capsys):
+    import main
+
+    store = hostile_fleet(tmp_path)
+    out = tmp_path / "hostile.json"
+    span = ["--from", "2024-05-01T11:00:00Z", "--to", "2024-05-01T14:00:00Z"]
+    assert main.main(["report", "--db", str(store), *span, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main.main(["report", "--db", str(store), "--verify", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("ok")
+    assert main.main(["report", "--db", str(store), *span, "--zone", ZONE_NAME, "--out", str(tmp_path / "z.csv")]) == 0
+    rows = csv_rows(tmp_path / "z.csv")
+    assert {row["payload.name"] for row in rows if row["type"] == "ShipRegistered"} == {
+        spreadsheet_text(name) for name in NAMES.values()}
