@@ -51,7 +51,10 @@ def spreadsheet_text(text: str) -> str:
     """A text cell a spreadsheet shows as text: a leading ``'`` when the text would start a formula — also
     after leading spaces, which some programs trim on import — or already begins with ``'`` (so that a reader
     always removes exactly one leading ``'`` to get the exact value back). Other text is kept as it is."""
-    if text[:1] in FORMULA_STARTS or text.lstrip()[:1] in FORMULA_STARTS or text.startswith(TEXT_MARK):
+    first = text[:1]
+    if not first or (first not in FORMULA_STARTS and first != TEXT_MARK and not first.isspace()):
+        return text  # the common case, decided by the first character alone
+    if first in FORMULA_STARTS or first == TEXT_MARK or text.lstrip()[:1] in FORMULA_STARTS:
         return TEXT_MARK + text
     return text
 
