@@ -12,6 +12,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from domain.display_text import visible
+from ui.plain_text import plain_label, text_tooltip
+
 REFRESH_MS = 1_000
 COLUMNS = ("Feed", "State", "Lines", "Lines/s", "Appended", "Quarantined")
 HINTS = {"udp": "[host:]port — listens on 127.0.0.1 unless a host is given (e.g. 10110 or 0.0.0.0:10110)",
@@ -45,9 +48,9 @@ class FeedsDialog(QDialog):
         self.address.setMinimumWidth(220)
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
-        self.hint = QLabel()
+        self.hint = plain_label(QLabel())
         self.hint.setWordWrap(True)
-        self.message = QLabel()
+        self.message = plain_label(QLabel())
         self.message.setWordWrap(True)
         self.message.setObjectName("feedMessage")
         self.table = QTableWidget(0, len(COLUMNS))
@@ -132,9 +135,9 @@ class FeedsDialog(QDialog):
                 if item is None:
                     item = QTableWidgetItem()
                     self.table.setItem(row, column, item)
-                item.setText(text)
+                item.setText(visible(text))  # a feed's name and state quote what was typed and what came back
                 if column == 1:
-                    item.setToolTip(text)
+                    item.setToolTip(text_tooltip(visible(text)))
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if 0 <= selected < len(feeds):

@@ -33,6 +33,7 @@ from ui.fleet_table import FleetTable
 from ui.report_dialog import ReportDialog, ReportingSource, ReportRun, start_report
 from ui.import_dialog import ImportingSource, ImportRun, choose_files, start_import
 from ui.formatting import KNOTS, SPEED_UNITS, TIME_ZONES, UTC, ship_label
+from ui.plain_text import plain_label
 from ui.live_bridge import LiveBridge
 from ui.map.coastline import Coastline
 from ui.map.map_view import MapView
@@ -100,7 +101,7 @@ class MainWindow(QMainWindow):
         self.map_bar.setMovable(False)
         self.map_bar.addActions([self.map_view.fit_fleet_action, self.map_view.world_action,
                                  self.map_view.legend_action, self.map_view.follow_action])
-        self.following_label = QLabel()  # "Following SHIP NAME" while the map follows a ship
+        self.following_label = plain_label(QLabel())  # "Following SHIP NAME" while the map follows a ship
         self.following_label.setContentsMargins(8, 0, 8, 0)
         self.map_bar.addWidget(self.following_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.map_bar)

@@ -9,8 +9,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
+from domain.display_text import visible
 from ui import theme
 from ui.formatting import UTC, format_moment
+from ui.plain_text import plain_label, text_tooltip
 
 
 ALERT_NOTICE_MS = 20_000
@@ -53,13 +55,15 @@ class ConsoleStatusBar(QStatusBar):
         self.addPermanentWidget(self.moment_label)
         for label in (self.feed_label, self.integrity_label):
             label.setVisible(False)
+        for label in self.findChildren(QLabel):  # names, paths and feeds from outside: never markup
+            plain_label(label)
         self._head: int | None = None
         self._zone = UTC
 
     def set_store(self, description: str, time_range: tuple[int, int] | None) -> None:
         """The store's one-line description and the time of its newest report."""
-        self.source_label.setText(description)
-        self.source_label.setToolTip(description)
+        self.source_label.setText(visible(description))
+        self.source_label.setToolTip(text_tooltip(visible(description)))
         self._head = None if time_range is None else time_range[1]
         self._write_head()
 
@@ -70,8 +74,8 @@ class ConsoleStatusBar(QStatusBar):
     def set_feed_state(self, text: str, warning: bool = False) -> None:
         """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden); with ``warning``, a
         job's failure ('scheduled report failed 06:00 UTC: … — see …/jobs.log'), in the warning colour."""
-        self.feed_label.setText(text)
-        self.feed_label.setToolTip(text if warning else "")
+        self.feed_label.setText(visible(text))
+        self.feed_label.setToolTip(text_tooltip(visible(text)) if warning else "")
         self.feed_label.setStyleSheet(f"color: {theme.ALERT};" if warning else "")
         self.feed_label.setVisible(bool(text))
 
@@ -80,9 +84,10 @@ class ConsoleStatusBar(QStatusBar):
         for ``shown_ms``; the alerts dock holds them all."""
         if not summaries:
             return
-        text = summaries[-1] if len(summaries) == 1 else f"{len(summaries)} new alerts — latest: {summaries[-1]}"
+        latest = visible(summaries[-1])
+        text = latest if len(summaries) == 1 else f"{len(summaries)} new alerts — latest: {latest}"
         self.alert_label.setText(f"⚠ {text}")
-        self.alert_label.setToolTip("\n".join(summaries[-20:]))
+        self.alert_label.setToolTip(text_tooltip("\n".join(visible(summary) for summary in summaries[-20:])))
         self.alert_label.setVisible(True)
         self._alert_timer.start(shown_ms)
 
@@ -93,7 +98,7 @@ class ConsoleStatusBar(QStatusBar):
             self.operator_label.setToolTip("The store is open read-only: notes, acknowledgements, imports and "
                                            "feeds are disabled; reports are made but not logged")
         else:
-            self.operator_label.setText(f"operator {name}" if name else "")
+            self.operator_label.setText(f"operator {visible(name)}" if name else "")
             self.operator_label.setToolTip("Change with File › Operator name")
 
     def set_integrity(self, text: str) -> None:
