@@ -28,6 +28,7 @@ from ui.about import AboutDialog
 from ui.feeds_dialog import FeedingSource, FeedsDialog
 from ui.fleet_model import empty_fleet
 from ui.console_docks import ConsoleDocks
+from ui.empty_console import EmptyConsoleNotice
 from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
 from ui.report_dialog import ReportDialog, ReportingSource, ReportRun, start_report
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
 
         self.map_view = MapView(coastline)
         self.setCentralWidget(self.map_view)
+        self.empty_notice = EmptyConsoleNotice(self.map_view)  # how to fill a store with no reports
         self.fleet_table = FleetTable()
         self.fleet_dock = QDockWidget("Fleet", self)
         self.fleet_dock.setObjectName("fleetDock")
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         time_range = self.source.time_range()
         self.status.set_store(self.source.describe(), time_range)  # again only when events arrive
         self.timeline.set_range(time_range)
+        self._show_empty_notice(time_range)
         self.refresh_density()
         if at is None:
             self.timeline.set_live(True)
@@ -462,6 +465,7 @@ class MainWindow(QMainWindow):
         self.status.set_store(self.source.describe(), time_range)
         first_range = self.timeline.time_range() is None
         self.timeline.set_range(time_range)  # when Live, this moves to the head
+        self._show_empty_notice(time_range)
         if first_range:
             self.refresh_density()
         elif not self._density_timer.isActive():
@@ -493,6 +497,12 @@ class MainWindow(QMainWindow):
         if row is None:
             return f"Selected: MMSI {self.selected_ship} (no report by this moment)"
         return f"Selected: {ship_label(self.fleet.names[row], self.selected_ship)}"
+
+    def _show_empty_notice(self, time_range: tuple[int, int] | None) -> None:
+        """Over an open store with no reports, say how to fill it (not while a store is still opening)."""
+        opening = bool(getattr(self.source, "opening", False))
+        self.empty_notice.show_for(time_range is None and not opening,
+                                   read_only=bool(getattr(self.source, "read_only", False)))
 
     def _size_dock(self) -> None:
         width = min(self.fleet_table.preferred_width(), max(320, self.width() * 2 // 5))
