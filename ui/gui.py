@@ -31,6 +31,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     if screenshot is not None and not has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.console_controller import ConsoleController
@@ -58,7 +59,9 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
 
     window = MainWindow(EmptyFleetSource(), settings=UiSettings.for_user())
     controller = ConsoleController(window)
+    window.fit_to_screen()
     window.show()
+    QTimer.singleShot(0, window.fit_to_screen)  # again with the window manager's frame
     controller.open(session, at, then=lambda: _arrange(window, ship, panel))
     _quit_on_interrupt(app)
     try:

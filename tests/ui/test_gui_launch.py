@@ -104,3 +104,89 @@ def test_a_store_still_opening_is_not_called_empty(qtbot):
     window.show()
     assert not window.empty_notice.isVisible()
     window.close()
+
+
+_FIT_SCRIPT = r'''
+import json, sys
+from PySide6.QtCore import QByteArray, QRect
+from PySide6.QtWidgets import QApplication
+from app.console_session import ConsoleSession
+from ui.main_window import MainWindow
+from ui.settings import WINDOW_GEOMETRY, UiSettings
+from ui.theme import apply_theme
+
+store, ini, mmsi, oversize = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] == "oversize"
+app = QApplication([])
+apply_theme(app)
+settings = UiSettings.at(ini)
+if oversize:  # a layout saved on a larger screen: 2,400 px wide
+    probe = MainWindow(ConsoleSession(store, live=False).load())
+    probe.setGeometry(QRect(300, 200, 2400, 1300))
+    settings.set(WINDOW_GEOMETRY, probe.saveGeometry())
+    settings.sync()
+session = ConsoleSession(store, live=False)
+window = MainWindow(session.load(), settings=settings)
+window.fit_to_screen()
+window.show()
+app.processEvents()
+sizes = {"first": [window.width(), window.height()]}
+window.select_ship(mmsi)
+window.follow_ship(mmsi)
+window.set_feed_state("scheduled report failed 06:00 UTC: " + "disk full " * 30 + "— see /var/log/jobs.log", True)
+window.status.notify_alerts(["speed limit exceeded by " + "A VERY LONG SHIP NAME " * 10])
+for _ in range(20):
+    app.processEvents()
+sizes["selected"] = [window.width(), window.height()]
+sizes["minimum"] = [window.minimumSizeHint().width(), window.minimumSizeHint().height()]
+sizes["screen"] = [app.primaryScreen().availableGeometry().width(), app.primaryScreen().availableGeometry().height()]
+print(json.dumps(sizes))
+window.close()
+session.close()
+'''
+
+
+def test_the_window_fits_a_1600_by_1000_screen_whatever_it_shows(tmp_path):
+    """The first window was 2,304 px wide on a 1,600 × 1,000 screen, and selecting a ship with a long name grew
+    it: now it opens inside the screen's available area, a geometry saved on a larger screen is brought inside
+    it, and no long name or message in the panels or the status bar widens it."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.demo_fleet import seed_history
+    from app.fleet_index import open_index
+    from domain.events import NewEvent
+    from domain.events.ships import ShipDetailsChanged
+    from domain.time import parse_instant
+    from store import open_store
+
+    store_path = tmp_path / "fleet.sqlite"
+    end = parse_instant("2026-02-01T06:00:00Z")
+    store = open_store(store_path)
+    try:
+        seed_history(store, ships=50, hours=0.25, seed=3, end=end)
+        mmsi = int(open_index(store).ships_at(end)[0].mmsi)
+        long_name = ("MV EXTRAORDINARILY LONG NAMED BULK CARRIER OF THE NORTHERN SEAS AND THE MEDITERRANEAN "
+                     "TRADE ROUTES NO 7")
+        store.append_batch([NewEvent(ShipDetailsChanged(
+            mmsi=mmsi, occurred_at=end, name=long_name,
+            destination="ROTTERDAM VIA KIEL CANAL THEN GDANSK AND ST PETERSBURG AND BACK AGAIN VIA THE SOUND"),
+            recorded_at=end)])
+    finally:
+        store.close()
+    screen = tmp_path / "screen.json"
+    screen.write_text(json.dumps({"screens": [{"name": "desk", "x": 0, "y": 0, "width": 1600, "height": 1000,
+                                               "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}))
+    root = Path(__file__).resolve().parents[2]
+    for case in ("fresh", "oversize"):
+        done = subprocess.run([sys.executable, "-c", _FIT_SCRIPT, str(store_path), str(tmp_path / f"{case}.ini"),
+                               str(mmsi), case], capture_output=True, text=True, timeout=120, cwd=root,
+                              env={**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={screen}"})
+        assert done.returncode == 0, done.stderr
+        sizes = json.loads(done.stdout.strip().splitlines()[-1])
+        assert sizes["screen"] == [1600, 1000]
+        for moment in ("first", "selected", "minimum"):
+            width, height = sizes[moment]
+            assert width <= 1600 and height <= 1000, f"{case}: {moment} {width}×{height}"
+        assert sizes["selected"] == sizes["first"], f"{case}: selecting a ship resized the window"
