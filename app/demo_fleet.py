@@ -99,8 +99,9 @@ def check_room_for_demo(store: EventStore) -> None:
     An empty store, or one made by the demo fleet (it then carries on), is fine."""
     events = store.head().position
     if events and demo_settings(store) is None:
-        raise DemoFleetRefused(f"{store.describe()} already holds {events:,} events that are no demo fleet: "
-                               "the demo fleet only goes into an empty store (the log is append-only)")
+        count = f"{events:,} event" + ("" if events == 1 else "s")
+        raise DemoFleetRefused(f"{store.describe()} already holds {count} and is no demo store: the demo fleet "
+                               "only goes into an empty store (the log is append-only)")
 
 
 def demo_settings(store: EventStore) -> DemoSettings | None:

@@ -32,6 +32,9 @@ class ElidingLabel(QLabel):
     def text(self) -> str:
         return self._full
 
+    def clear(self) -> None:
+        self.setText("")
+
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
         return QSize(self._width_for(self._full), hint.height())

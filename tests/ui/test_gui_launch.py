@@ -190,3 +190,26 @@ def test_the_window_fits_a_1600_by_1000_screen_whatever_it_shows(tmp_path):
             width, height = sizes[moment]
             assert width <= 1600 and height <= 1000, f"{case}: {moment} {width}×{height}"
         assert sizes["selected"] == sizes["first"], f"{case}: selecting a ship resized the window"
+
+
+def test_a_long_text_is_elided_to_the_room_it_has_and_kept_whole(qtbot):
+    from ui.eliding_label import ElidingLabel
+
+    label = ElidingLabel()
+    qtbot.addWidget(label)
+    name = "Selected: " + "MV <b>EXTRAORDINARILY</b> LONG NAMED BULK CARRIER " * 4
+    label.setText(name)
+    label.resize(200, label.sizeHint().height())
+    label.show()
+    assert label.minimumSizeHint().width() < 100 < label.sizeHint().width()
+    from PySide6.QtWidgets import QLabel
+
+    shown = QLabel.text(label)  # what is drawn
+    assert shown.endswith("…") and name.startswith(shown[:-1])
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+    assert label.text() == name  # the whole text, for whoever asks
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    label.resize(label.sizeHint())
+    assert QLabel.text(label) == name  # room for all of it: all of it is shown
+    label.clear()
+    assert label.text() == ""
