@@ -420,11 +420,12 @@ def _is_default_store(db: str | None) -> bool:
 
 
 def command_gui(args: argparse.Namespace) -> int:
-    from ui.qt_requirements import MissingQtLibraries, check_qt_libraries
+    from ui.qt_requirements import QtCannotStart, check_display, check_qt_libraries
 
-    try:  # before anything loads Qt: a missing system library is named with its install line, not Qt's abort
+    try:  # before anything loads Qt: one line saying what to do, not Qt's abort
+        check_display(screenshot=args.screenshot is not None)
         check_qt_libraries(screenshot=args.screenshot is not None)
-    except MissingQtLibraries as error:
+    except QtCannotStart as error:
         raise CommandError(str(error)) from None
     from app.console_session import ConsoleSession, DemoFleetSpec
     from app.job_log import open_job_log

@@ -76,7 +76,15 @@ DISPLAY_PLATFORMS: Mapping[str, tuple[SystemLibrary, ...]] = {"xcb": XCB_LIBRARI
 LibraryLookup = Callable[[str], bool]
 
 
-class MissingQtLibraries(RuntimeError):
+class QtCannotStart(RuntimeError):
+    """Qt would abort on starting here; the message says why and what to do."""
+
+
+class NoDisplay(QtCannotStart):
+    """A window was asked for where there is no display (Qt would blame its xcb plugin and abort)."""
+
+
+class MissingQtLibraries(QtCannotStart):
     """Qt could not start: system libraries it links against are not installed (the message says how to)."""
 
     def __init__(self, platform: str, missing: Sequence[SystemLibrary], install: str):
@@ -147,6 +155,17 @@ def _os_release() -> str:
         except OSError:
             continue
     return ""
+
+
+def check_display(*, screenshot: bool = False, environ: Mapping[str, str] = os.environ,
+                  platform: str = sys.platform) -> None:
+    """Raise ``NoDisplay`` when Qt would try a window system with no display to connect to (a screenshot
+    without one renders offscreen instead)."""
+    if platform != "linux" or (screenshot and not has_display(environ, platform)):
+        return
+    if qt_platforms(environ)[0] in DISPLAY_PLATFORMS and not has_display(environ, platform):
+        raise NoDisplay("there is no display to open the console on (DISPLAY and WAYLAND_DISPLAY are unset): "
+                        "run it in a desktop session, or render a picture of it with --screenshot PNG")
 
 
 def check_qt_libraries(*, screenshot: bool = False, environ: Mapping[str, str] = os.environ,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ui.qt_requirements import (DISPLAY_PLATFORMS, GUI_LIBRARIES, XCB_LIBRARIES, MissingQtLibraries,
-                                check_qt_libraries)
+from ui.qt_requirements import (DISPLAY_PLATFORMS, GUI_LIBRARIES, XCB_LIBRARIES, MissingQtLibraries, NoDisplay,
+                                check_display, check_qt_libraries)
 
 DEBIAN = 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"\nID=debian\n'
 UBUNTU = 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\n'
@@ -89,6 +89,31 @@ def test_a_platform_chosen_with_options_is_checked_by_its_name():
 @pytest.mark.parametrize("platform", ["darwin", "win32"])
 def test_macos_and_windows_wheels_carry_what_qt_needs(platform):
     check(lambda soname: False, platform=platform)
+
+
+def test_a_window_without_a_display_is_refused_in_one_line_but_a_screenshot_renders_offscreen():
+    with pytest.raises(NoDisplay, match="--screenshot"):
+        check_display(environ={}, platform="linux")
+    check_display(environ={}, platform="linux", screenshot=True)
+    check_display(environ={"QT_QPA_PLATFORM": "offscreen"}, platform="linux")
+    check_display(environ={"WAYLAND_DISPLAY": "wayland-0"}, platform="linux")
+    check_display(environ={}, platform="darwin")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the X11/Wayland display is a Linux matter")
+def test_the_console_without_a_display_says_so_instead_of_aborting(tmp_path):
+    """Qt itself aborts (SIGABRT, a core) blaming libxcb-cursor0 when DISPLAY is merely unset."""
+    import os
+
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["FLEET_LOGBOOK_DATA"] = str(tmp_path / "data")
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, str(root / "main.py"), "gui", "--db", str(tmp_path / "watch.sqlite")],
+                          capture_output=True, text=True, timeout=60, cwd=root, env=env)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("error: there is no display") and done.stderr.count("\n") == 1
+    assert not (tmp_path / "watch.sqlite").exists() and not (tmp_path / "data").exists()
 
 
 def _needed(library: Path) -> set[str]:
