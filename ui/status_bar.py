@@ -15,6 +15,7 @@ from ui.formatting import UTC, format_moment
 
 
 ALERT_NOTICE_MS = 20_000
+SELECTION_MIN_WIDTH = 180  # px: the selected ship's name keeps this much before the others elide
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -50,6 +51,7 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.selection_label, 1)
         # the selection takes the room the others leave (a long name is elided first, not the store or the time)
         self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.selection_label.setMinimumWidth(SELECTION_MIN_WIDTH)
         self.addPermanentWidget(self.alert_label)
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
