@@ -42,13 +42,12 @@ def inside(geometry: QRect, area: QRect) -> QRect:
 def fit_to_screen(window: QMainWindow, restored: bool) -> None:
     """Size a window about to be shown: a first size when nothing was ``restored``, else the restored one
     brought inside the screen's available area (a frame drawn by the window manager is allowed for)."""
+    if window.isMaximized() or window.isFullScreen():
+        return  # the window system sizes those to the screen
     area = available_area(window)
     frame = window.frameGeometry().size() - window.geometry().size() if window.isVisible() else QSize(0, 0)
     room = QRect(area.x(), area.y(), area.width() - frame.width(), area.height() - frame.height())
-    target = inside(window.geometry(), room) if restored else first_geometry(room)
-    if window.isMaximized() or window.isFullScreen():
-        return
-    window.setGeometry(target)
+    window.setGeometry(inside(window.geometry(), room) if restored else first_geometry(room))
 
 
 def let_docks_shrink(window: QMainWindow, width: int = DOCK_MIN_WIDTH) -> None:
