@@ -410,16 +410,39 @@ def command_quarantine(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_default_store(db: str | None) -> bool:
+    """True for the store ``make run`` opens (no --db, or a --db naming that same file): the demo store."""
+    if db is None:
+        return True
+    if db.startswith("sqlite:") or db == ":memory:":
+        return False
+    return Path(db).expanduser().resolve() == default_store_path().resolve()
+
+
 def command_gui(args: argparse.Namespace) -> int:
+    from ui.qt_requirements import QtCannotStart, check_display, check_qt_libraries
+
+    try:  # before anything loads Qt: one line saying what to do, not Qt's abort
+        check_display(screenshot=args.screenshot is not None)
+        check_qt_libraries(screenshot=args.screenshot is not None)
+    except QtCannotStart as error:
+        raise CommandError(str(error)) from None
     from app.console_session import ConsoleSession, DemoFleetSpec
     from app.job_log import open_job_log
     from ui.about import app_version
     from ui.report_dialog import pdf_renderers
 
+    if args.demo and args.read_only:
+        raise CommandError("--demo writes a simulated fleet into the store; it cannot go with --read-only", EXIT_USAGE)
+    # The demo fleet goes only into the default store (the demo store) or where --demo asks for it: never into
+    # a user's store as a side effect, since an append-only log can never be rid of it.
+    wants_demo = (args.demo or _is_default_store(args.db)) and not args.read_only
+    if args.demo:
+        _check_room_for_demo(args.db or default_store_path())
     location = args.db or default_store_path()
     job_log = open_job_log() if args.screenshot is None else None  # the scheduled jobs' runs and failures
     session = ConsoleSession(location, read_only=args.read_only,
-                             demo=None if args.read_only else DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS),
+                             demo=DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS) if wants_demo else None,
                              live=args.screenshot is None, renderers=pdf_renderers(),
                              software=f"Fleet Logbook {app_version()}",
                              log_file=None if job_log is None else job_log.path)
@@ -433,6 +456,18 @@ def command_gui(args: argparse.Namespace) -> int:
     finally:
         if job_log is not None:
             job_log.close()
+
+
+def _check_room_for_demo(location: str | Path) -> None:
+    from app.demo_fleet import DemoFleetRefused, check_room_for_demo
+
+    store = _open(str(location), create=True)
+    try:
+        check_room_for_demo(store)
+    except DemoFleetRefused as error:
+        raise CommandError(f"{error}; open it without --demo, or give --demo a new file") from None
+    finally:
+        store.close()
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -457,6 +492,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
+    gui.add_argument("--demo", action="store_true",
+                     help=f"fill an empty store with the demo fleet ({DEMO_SHIPS} simulated ships, {DEMO_HOURS} h, "
+                          "then live); only the default store gets it without asking")
     gui.set_defaults(run=command_gui)
 
     simulate = commands.add_parser("simulate", help="write a simulated fleet's history into a store")

@@ -7,15 +7,17 @@ scrubbing updates only the cheap parts (ships shown, moment, selection).
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
 from domain.display_text import visible
 from ui import theme
+from ui.eliding_label import ElidingLabel
 from ui.formatting import UTC, format_moment
 from ui.plain_text import plain_label, text_tooltip
 
 
 ALERT_NOTICE_MS = 20_000
+SELECTION_MIN_WIDTH = 180  # px: the selected ship's name keeps this much before the others elide
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -24,23 +26,23 @@ class ConsoleStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizeGripEnabled(False)
-        self.source_label = QLabel()
+        self.source_label = ElidingLabel()  # long texts are elided: the window never grows wider than the screen
         self.source_label.setObjectName("sourceLabel")
-        self.head_label = QLabel()
+        self.head_label = ElidingLabel()
         self.head_label.setObjectName("dimLabel")
-        self.feed_label = QLabel()
+        self.feed_label = ElidingLabel()
         self.feed_label.setObjectName("feedLabel")
-        self.integrity_label = QLabel()
+        self.integrity_label = ElidingLabel()
         self.integrity_label.setObjectName("integrityLabel")
-        self.selection_label = QLabel()
+        self.selection_label = ElidingLabel()
         self.ships_label = QLabel()
-        self.alert_label = QLabel()
+        self.alert_label = ElidingLabel()
         self.alert_label.setObjectName("alertNotice")
         self.alert_label.setVisible(False)
         self._alert_timer = QTimer(self)
         self._alert_timer.setSingleShot(True)
         self._alert_timer.timeout.connect(lambda: self.alert_label.setVisible(False))
-        self.operator_label = QLabel()
+        self.operator_label = ElidingLabel()
         self.operator_label.setObjectName("dimLabel")
         self.moment_label = QLabel()
         self.moment_label.setObjectName("statusMomentLabel")
@@ -49,6 +51,9 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.feed_label)
         self.addWidget(self.integrity_label)
         self.addWidget(self.selection_label, 1)
+        # the selection takes the room the others leave (a long name is elided first, not the store or the time)
+        self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.selection_label.setMinimumWidth(SELECTION_MIN_WIDTH)
         self.addPermanentWidget(self.alert_label)
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
