@@ -28,11 +28,12 @@ def no_leaked_threads():
 
 @pytest.fixture(autouse=True)
 def user_folders(tmp_path, monkeypatch):
-    """The user's config and log folders, redirected to ``tmp_path``: no test reads the rules or schedule of
-    the machine it runs on, nor writes its job log there."""
-    folders = {"config": tmp_path / "user-config", "logs": tmp_path / "user-logs"}
+    """The user's config, log and head witness folders, redirected to ``tmp_path``: no test reads the rules or
+    schedule of the machine it runs on, nor writes its job log or witnessed heads there."""
+    folders = {"config": tmp_path / "user-config", "logs": tmp_path / "user-logs", "witness": tmp_path / "user-witness"}
     monkeypatch.setenv("FLEET_LOGBOOK_CONFIG", str(folders["config"]))
     monkeypatch.setenv("FLEET_LOGBOOK_LOGS", str(folders["logs"]))
+    monkeypatch.setenv("FLEET_LOGBOOK_WITNESS", str(folders["witness"]))
     return folders
 
 
