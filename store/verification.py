@@ -112,6 +112,9 @@ def _walk_chain(engine: Engine, expected_position: int, previous: bytes, version
 _FIELDS = ("position", "event_id", "stream", "version", "type", "schema_version", "layout", "occurred_at",
            "recorded_at", "metadata", "payload", "hash")
 _KINDS = (int, bytes, str, int, str, int, str, int, int, str, str, bytes)
+_JOINED = {name: f"NULL, or its {table} row is gone" for name, table in (
+    ("stream", "streams"), ("type", "event_types"), ("schema_version", "event_types"), ("layout", "event_types"),
+    ("metadata", "event_metadata"))}
 _KIND_NAMES = {int: "an integer", bytes: "bytes (a BLOB)", str: "text", float: "a real number"}
 
 
@@ -124,7 +127,7 @@ def _unreadable(row: tuple) -> str | None:
     it is not just a changed value)."""
     for name, value, kind in zip(_FIELDS, row, _KINDS):
         if value is None:
-            return f"its {name} is missing (NULL, or its {name} row is gone)"
+            return f"its {name} is missing ({_JOINED.get(name, 'NULL')})"
         if isinstance(value, _NotUtf8):
             return f"its {name} is not valid UTF-8 text"
         if type(value) is not kind:
