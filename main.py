@@ -191,8 +191,7 @@ def command_verify(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        print(json.dumps({**report.as_json(), "head": f"{report.head_position}:{report.head_hash.hex()}"
-                          if report.ok else None}))
+        print(json.dumps(report.as_json()))
     elif report.ok:
         print(f"ok: {report.events:,} events, head {report.head_position}:{report.head_hash.hex()}")
     if not report.ok:

@@ -7,5 +7,5 @@ from store.quarantine import QuarantinedRecord
 from store.verification import VerifyReport
 
 __all__ = ["ConcurrencyError", "DamagedStoreError", "NotAStoreError", "ReadOnlyStoreError", "StoreBusyError",
-           "StoreError", "StoreNotFoundError", "AppendResult", "EventStore", "Head", "RawEvent", "open_store", "QuarantinedRecord",
-           "VerifyReport"]
+           "StoreError", "StoreNotFoundError", "AppendResult", "EventStore", "Head", "RawEvent", "open_store",
+           "QuarantinedRecord", "VerifyReport"]

@@ -18,7 +18,7 @@ from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from domain.events import NewEvent, RecordedEvent
 from domain.hash_chain import GENESIS_HASH
@@ -544,7 +544,7 @@ class EventStore:
         try:
             head = head or self.head()
             self._witness.record(head.position, head.hash, self.hash_at)
-        except StoreError as error:  # a damaged store: nothing to witness, verify will say why
+        except (StoreError, SQLAlchemyError) as error:  # e.g. a damaged store: verify will say why
             log.debug("head of %s not witnessed: %s", self.describe(), error)
 
     def forget_witness(self) -> WitnessedHead | None:

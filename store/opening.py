@@ -147,7 +147,9 @@ def _probe(path: Path, header: SqliteHeader) -> None:
                 connection.execute("SELECT max(position) FROM events").fetchone()
         finally:
             connection.close()
-    except sqlite3.DatabaseError as error:
+    except sqlite3.Error as error:
+        if not _is_damage(error):
+            raise StoreError(f"{path} cannot be read: {error}") from None
         if ours:
             raise DamagedStoreError(f"{path} is damaged: SQLite cannot read it ({error})") from None
         raise NotAStoreError(f"{path} is not a Fleet Logbook store ({error})") from None
@@ -185,7 +187,7 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
     @event.listens_for(engine, "handle_error")
     def _on_error(context) -> None:
         """SQLite's "malformed" and "not a database" mean a damaged store, wherever they surface."""
-        if getattr(context.original_exception, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")):
+        if _is_damage(context.original_exception):
             raise DamagedStoreError(f"{where} is damaged: {context.original_exception}") from None
 
     @event.listens_for(engine, "begin")
@@ -194,6 +196,11 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
         connection.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _is_damage(error: BaseException) -> bool:
+    """SQLite's "database disk image is malformed" and "file is not a database" (not: busy, locked, full)."""
+    return getattr(error, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
 def _current_revision(engine: Engine) -> str | None:

@@ -32,7 +32,8 @@ class VerifyReport:
     def as_json(self) -> dict:
         return {"ok": self.ok, "events": self.events, "head_position": self.head_position,
                 "head_hash": self.head_hash.hex(), "first_bad_position": self.first_bad_position,
-                "problem": self.problem, "checks": self.checks}
+                "problem": self.problem, "checks": self.checks,
+                "head": f"{self.head_position}:{self.head_hash.hex()}" if self.ok else None}
 
 
 def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,

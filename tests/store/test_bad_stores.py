@@ -166,3 +166,27 @@ def test_creating_a_store_on_a_disk_that_fills_says_so_on_the_command_line(small
     err = capsys.readouterr().err
     assert code == 1 and err.startswith("error: ") and "could not be created" in err
     assert sorted(p.name for p in small_disk.iterdir()) == ["filler"]
+
+
+_WRITE_AND_DIE = """
+import os, sys
+from store import open_store
+from tests.fleet_events import report
+store = open_store(sys.argv[1])
+store.append_batch([report(219000001, 10_000 + i) for i in range(500)])
+os._exit(0)  # no close: the write-ahead log and its index stay behind, as after a crash or a kill
+"""
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_store_left_by_a_writer_that_died_opens_with_everything_it_committed(closed_store, read_only):
+    result = subprocess.run([sys.executable, "-c", _WRITE_AND_DIE, str(closed_store)], capture_output=True,
+                            text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert closed_store.with_name(closed_store.name + "-wal").exists()
+    store = open_store(closed_store, create=False, read_only=read_only)
+    try:
+        verdict = store.verify()
+        assert verdict.ok and verdict.events == 3_500, verdict
+    finally:
+        store.close()
