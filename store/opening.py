@@ -2,7 +2,9 @@
 
 One engine per store per process. SQLite runs in WAL mode with a busy timeout, foreign keys on and full
 sync; transactions are begun explicitly so writers can take the write lock up front (``BEGIN IMMEDIATE``)
-and compute the hash chain from a head no other writer can move.
+and compute the hash chain from a head no other writer can move. Before any of that, the file is judged
+from its header and a look at its schema that cannot change it (``store.sqlite_file``); SQLite's reports
+of a malformed file become ``DamagedStoreError`` wherever they surface.
 """
 from __future__ import annotations
 
@@ -68,18 +70,20 @@ def open_store(location: str | Path, *, create: bool = True, read_only: bool = F
             raise
         return EventStore(engine, path=None, read_only=read_only)
     made = _Creation(path)
-    header = _check_file(path, create=create and not read_only)
-    if header is not None:
-        _probe(path, header)
-    companions_before = companions_present(path)
-    engine = _engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+    engine: Engine | None = None
+    companions_before = made.companions
     try:
+        header = _check_file(path, create=create and not read_only)
+        if header is not None:
+            _probe(path, header)
+        engine = _engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
         if read_only:
             _require_current(engine, path)
         else:
             _migrate(engine)
     except BaseException as error:
-        engine.dispose()
+        if engine is not None:
+            engine.dispose()
         if made.new:
             made.undo()
         else:
@@ -99,12 +103,12 @@ class _Creation:
     def __init__(self, path: Path):
         self.path = path
         self.new = not path.exists()
-        self._companions = companions_present(path)
+        self.companions = companions_present(path)
         self._folders = [folder for folder in path.parents if not folder.exists()]
 
     def undo(self) -> None:
         for suffix in COMPANIONS:
-            if suffix not in self._companions:
+            if suffix not in self.companions:
                 companion(self.path, suffix).unlink(missing_ok=True)
         if self.new:
             self.path.unlink(missing_ok=True)
