@@ -87,12 +87,12 @@ def open_store(location: str | Path, *, create: bool = True, read_only: bool = F
         if made.new:
             made.undo()
         else:
-            settle(path, companions_before=companions_before)
+            settle(path, writer=False, companions_before=companions_before)
         if isinstance(error, DBAPIError):
             raise StoreError(f"{path} could not be {'created' if made.new else 'opened'}: {error.orig}") from None
         raise
     store = EventStore(engine, path=path, read_only=read_only, witness=StoreWitness(store_key(path)),
-                       on_close=partial(settle, path, companions_before=companions_before) if read_only else None)
+                       on_close=partial(settle, path, writer=not read_only, companions_before=companions_before))
     store.witness_head()
     return store
 
@@ -182,7 +182,13 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not read_only and path is not None:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            try:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                # Another program holds a lock on a store left in rollback mode: carry on in that mode
+                # (as safe, less concurrent); the next connection, or another writer, switches to WAL.
+                if not getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                    raise
             cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 

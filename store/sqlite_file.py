@@ -4,9 +4,10 @@ SQLite changes a file the moment it is opened for writing (switching it to WAL m
 creates ``-wal`` and ``-shm`` files beside it), and even a read-only connection creates those two files for
 a database in WAL mode. So a file is judged from its 100-byte header first: an SQLite file of another
 application is refused without a byte of it changed, and a store cut short is called damaged before any
-companion file exists. A writer's last connection removes the companions when it closes (SQLite does);
-a reader cannot, so a reader that had to create them has SQLite remove them again when it closes, which
-SQLite does only when no other connection still uses them.
+companion file exists. A store's last writer to close puts it back to a rollback journal, so that readers
+(``verify``, auditors) open a closed store without creating anything; the next writer switches it to WAL
+again, and readers follow. A reader that still had to create the companions (a store in WAL mode with none
+beside it: a copy, or one last closed by an older version) has SQLite remove them when it closes.
 """
 from __future__ import annotations
 
@@ -83,21 +84,28 @@ def probe_uri(path: Path, header: SqliteHeader) -> str:
     return uri
 
 
-def settle(path: Path, *, companions_before: frozenset[str]) -> None:
-    """After a read-only store is closed, remove the ``-wal`` and ``-shm`` files its opening created, through
-    SQLite's own last-connection cleanup: a connection that may write, opened and closed without writing,
-    checkpoints an empty log (changing nothing in the database file) and deletes both files, unless another
-    connection still has the store open (then they are that connection's). Best effort, never failing a close.
+def settle(path: Path, *, writer: bool, companions_before: frozenset[str]) -> None:
+    """Leave a closed store as a closed store should be: no ``-wal`` or ``-shm`` beside it. Best effort,
+    never failing a close, and never taking the files from another connection still using the store.
+
+    After a writer: back to a rollback journal, which SQLite grants only to the last connection (it then
+    checkpoints the write-ahead log into the file and removes both companions). After a reader that created
+    the companions: a connection that may write, opened and closed without writing, lets SQLite's own
+    last-connection cleanup remove them, checkpointing an empty log (the database file is not changed).
     """
-    if not ({"-wal", "-shm"} - companions_before) & companions_present(path):
+    if not writer and not ({"-wal", "-shm"} - companions_before) & companions_present(path):
         return
     try:
         connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True, timeout=0)
     except sqlite3.Error:
         return
     try:
-        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        connection.execute("PRAGMA busy_timeout = 0")
+        if writer:
+            connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+        else:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error:
-        pass  # another connection has it open, or the file cannot be read: it stays as it is
+        pass  # another connection has it open (it is theirs to settle), or the file cannot be read
     finally:
         connection.close()

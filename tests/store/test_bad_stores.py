@@ -85,14 +85,38 @@ def test_a_database_marked_by_another_application_is_refused_from_its_header(tmp
     assert path.read_bytes() == before
 
 
-def test_reading_a_closed_store_leaves_no_wal_or_shm_files(closed_store, capsys):
+def test_reading_a_closed_store_creates_no_wal_or_shm_files(closed_store, capsys):
     before = files_beside(closed_store)
+    reader = open_store(closed_store, create=False, read_only=True)
+    assert reader.head().position == 3_000 and reader.verify().ok
+    assert files_beside(closed_store) == before  # not even while it is open
+    reader.close()
     assert main.main(["verify", "--db", str(closed_store)]) == 0
     assert main.main(["state", "--db", str(closed_store), "--at", "2024-05-01T13:00:00Z"]) == 0
-    reader = open_store(closed_store, create=False, read_only=True)
-    assert reader.head().position == 3_000
-    reader.close()
     assert files_beside(closed_store) == before
+
+
+def test_a_reader_of_a_store_in_wal_mode_with_no_companions_leaves_none(closed_store):
+    """A copy of a store taken while it was open, or one closed by an older version, is in WAL mode."""
+    connection = sqlite3.connect(closed_store)
+    assert connection.execute("PRAGMA journal_mode = WAL").fetchone() == ("wal",)
+    connection.close()
+    before, data = files_beside(closed_store), closed_store.read_bytes()
+    reader = open_store(closed_store, create=False, read_only=True)
+    assert reader.verify().ok
+    reader.close()
+    assert files_beside(closed_store) == before and closed_store.read_bytes() == data
+
+
+def test_a_reader_open_while_a_writer_starts_sees_the_new_events(closed_store):
+    reader = open_store(closed_store, create=False, read_only=True)
+    writer = open_store(closed_store)
+    writer.append_batch([report(219000001, 20_000)])
+    assert reader.head().position == 3_001
+    writer.close()
+    assert reader.head().position == 3_001
+    reader.close()
+    assert not any(closed_store.with_name(closed_store.name + s).exists() for s in COMPANIONS)
 
 
 def test_a_reader_leaves_the_files_of_a_writer_still_at_work(closed_store):
