@@ -22,8 +22,8 @@ from store.event_store import EventStore
 from store.head_witness import StoreWitness
 from store.migrations import LATEST_REVISION, MIGRATIONS_DIR
 from store.schema import APPLICATION_ID
-from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion, companions_present, probe_uri,
-                               read_header, read_only_uri, settle)
+from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion, companions_present, pending_log,
+                               probe_uri, read_header, read_only_uri, settle)
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # per connection: keeps the hot index pages of a multi-million-event log in memory
@@ -137,31 +137,38 @@ def _check_file(path: Path, *, create: bool) -> SqliteHeader | None:
 
 
 def _probe(path: Path, header: SqliteHeader) -> None:
-    """Read the schema through a connection that can change nothing: is this a store, and a readable one?"""
-    if header.application_id not in (0, APPLICATION_ID):
+    """Read the schema through a connection that can change nothing: is this a store, and a readable one?
+
+    The header in the file can be older than the database when a write-ahead log beside it holds newer
+    pages (a store another process has open): then the application id is read through SQLite as well.
+    """
+    if header.application_id not in (0, APPLICATION_ID) and not pending_log(path):
         raise NotAStoreError(f"{path} is an SQLite database of another application (application id "
                              f"0x{header.application_id:08X}), not a Fleet Logbook store")
-    ours = header.application_id == APPLICATION_ID
     try:
         connection = sqlite3.connect(probe_uri(path, header), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
             tables = {row[0] for row in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
-            if ours and "events" in tables:
+            if application_id == APPLICATION_ID and "events" in tables:
                 connection.execute("SELECT max(position) FROM events").fetchone()
         finally:
             connection.close()
     except sqlite3.Error as error:
         if not _is_damage(error):
             raise StoreError(f"{path} cannot be read: {error}") from None
-        if ours:
+        if header.application_id == APPLICATION_ID:
             raise DamagedStoreError(f"{path} is damaged: SQLite cannot read it ({error})") from None
         raise NotAStoreError(f"{path} is not a Fleet Logbook store ({error})") from None
-    if not ours and tables:
+    if application_id not in (0, APPLICATION_ID):
+        raise NotAStoreError(f"{path} is an SQLite database of another application (application id "
+                             f"0x{application_id:08X}), not a Fleet Logbook store")
+    if application_id == 0 and tables:
         shown = ", ".join(sorted(tables)[:5])
         raise NotAStoreError(f"{path} is an SQLite database of another application (tables: {shown}), "
                              "not a Fleet Logbook store")
-    if ours and not {"events", "alembic_version"} <= tables:
+    if application_id == APPLICATION_ID and not {"events", "alembic_version"} <= tables:
         raise DamagedStoreError(f"{path} is damaged: it is marked as a Fleet Logbook store but lacks its tables")
 
 

@@ -53,12 +53,20 @@ def read_header(path: Path) -> SqliteHeader:
 
 def check_length(path: Path, header: SqliteHeader) -> None:
     """A file shorter than its header says is cut short (unless a write-ahead log beside it holds the rest)."""
-    if header.pages is None or companion(path, "-wal").exists():
+    if header.pages is None or pending_log(path):
         return
     size, expected = path.stat().st_size, header.pages * header.page_size
     if size < expected:
         raise DamagedStoreError(f"{path} is damaged: it is cut short at {size:,} bytes of {expected:,} "
                                 f"({header.pages:,} pages of {header.page_size:,} bytes); restore it from a copy")
+
+
+def pending_log(path: Path) -> bool:
+    """Whether a write-ahead log beside the file may hold pages newer than the file's own."""
+    try:
+        return companion(path, "-wal").stat().st_size > 0
+    except FileNotFoundError:
+        return False
 
 
 def companion(path: Path, suffix: str) -> Path:

@@ -214,3 +214,14 @@ def test_a_store_left_by_a_writer_that_died_opens_with_everything_it_committed(c
         assert verdict.ok and verdict.events == 3_500, verdict
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_new_store_another_process_still_has_open_is_a_store(store_path, read_only):
+    """Its header in the file predates it (the store's mark is still in the write-ahead log)."""
+    first = open_store(store_path)
+    first.append_batch([report(219000001, 0)])
+    second = open_store(store_path, read_only=read_only)
+    assert second.head().position == 1
+    second.close()
+    first.close()
