@@ -512,28 +512,28 @@ class EventStore:
             report = self._against(report, "expected_head", expect_head, "expected")
         return report
 
-    def _witnessed(self) -> tuple[WitnessedHead | None, str]:
+    def _witnessed(self) -> tuple[WitnessedHead | str | None, str]:
         try:
             witnessed = self._witness.read()
         except WitnessUnreadableError as error:
             log.warning("%s", error)
-            return None, ""
+            return f"unreadable: {error}", ""
         return witnessed, "" if witnessed is None else f"witnessed on {format_instant(witnessed.seen_at)}"
 
-    def _against(self, report: VerifyReport, check: str, expected: WitnessedHead | None, said: str) -> VerifyReport:
-        """The report with one more check: does the log hold this head?"""
-        if expected is None:
-            return replace(report, checks={**report.checks, check: "nothing witnessed yet"})
-        head = self.head()
-        problem = judge(expected, head.position, self.hash_at(1), self.hash_at, said)
-        if problem is None:
+    def _against(self, report: VerifyReport, check: str, expected: WitnessedHead | str | None,
+                 said: str) -> VerifyReport:
+        """The report with one more check: does the log hold this head? (Nothing to hold, or a witness that
+        cannot be read, is said in the check and fails nothing.)"""
+        if not isinstance(expected, WitnessedHead):
+            return replace(report, checks={**report.checks, check: expected or "nothing witnessed yet"})
+        head = self.head()  # after the witness was read: a head witnessed meanwhile is in the log by now
+        mismatch = judge(expected, head.position, self.hash_at(1), self.hash_at, said)
+        if mismatch is None:
             return replace(report, checks={**report.checks, check: "ok"})
+        first_bad, problem = mismatch
         checks = {**report.checks, check: problem}
         if not report.ok:
             return replace(report, checks=checks)
-        first_bad = min(head.position + 1, expected.position)
-        if "a different log" in problem:
-            first_bad = 1
         return replace(report, ok=False, checks=checks, first_bad_position=first_bad, problem=problem)
 
     def witness_head(self, head: Head | None = None) -> None:

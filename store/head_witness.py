@@ -113,9 +113,9 @@ class StoreWitness:
                 if genesis is None:
                     return None
                 if witnessed is not None:
-                    problem = judge(witnessed, position, genesis, hash_at, f"witnessed on {_when(witnessed)}")
-                    if problem is not None:
-                        return problem
+                    mismatch = judge(witnessed, position, genesis, hash_at, f"witnessed on {_when(witnessed)}")
+                    if mismatch is not None:
+                        return mismatch[1]
                 self._write(WitnessedHead(position, head_hash, genesis, now_micros()))
         except OSError as error:
             log.warning("the head of %s could not be witnessed in %s: %s", self.key, self.folder, error)
@@ -165,26 +165,28 @@ class StoreWitness:
 
 
 def judge(expected: WitnessedHead, log_position: int, log_genesis: bytes | None,
-          hash_at: Callable[[int], bytes | None], said: str) -> str | None:
-    """Why a log (head position, first hash, hashes by position) does not hold an expected head, or None.
+          hash_at: Callable[[int], bytes | None], said: str) -> tuple[int, str] | None:
+    """Where and why a log (head position, first hash, hashes by position) does not hold an expected head:
+    the first position that cannot be trusted and the reason, or None when it holds the head.
 
     ``said`` tells where the expectation comes from ("witnessed on …", "expected"). ``expected.genesis``
     empty means the first event is not known (a head given by hand).
     """
     if expected.genesis and log_genesis is not None and log_genesis != expected.genesis:
-        return (f"a different log: its first event has hash {log_genesis.hex()}, but the log {said} began with "
-                f"{expected.genesis.hex()} (if this store replaced that one on purpose, run verify "
-                "--forget-witness)")
+        return 1, (f"a different log: its first event has hash {log_genesis.hex()}, but the log {said} began with "
+                   f"{expected.genesis.hex()} (if this store replaced that one on purpose, run verify "
+                   "--forget-witness)")
     if log_position < expected.position:
         missing = expected.position - log_position
         hint = " (if this is a new store at the same place, run verify --forget-witness)" if log_position == 0 else ""
-        return (f"the log ends at position {log_position:,} but position {expected.position:,} (hash "
-                f"{expected.hash.hex()}) was {said}: {missing:,} event{'s are' if missing != 1 else ' is'} "
-                f"missing{hint}")
+        return log_position + 1, (f"the log ends at position {log_position:,} but position {expected.position:,} "
+                                  f"(hash {expected.hash.hex()}) was {said}: {missing:,} "
+                                  f"event{'s are' if missing != 1 else ' is'} missing{hint}")
     stored = hash_at(expected.position)
     if stored != expected.hash:
-        return (f"position {expected.position:,} has hash {'none' if stored is None else stored.hex()} but "
-                f"{expected.hash.hex()} was {said}: the log was rewritten at or before that position")
+        return expected.position, (f"position {expected.position:,} has hash {'none' if stored is None else stored.hex()} "
+                                   f"but {expected.hash.hex()} was {said}: the log was rewritten at or before that "
+                                   "position")
     return None
 
 
