@@ -78,12 +78,21 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
 
 
 def _walk_chain(engine: Engine, expected_position: int, previous: bytes, versions: dict[str, int]):
-    """Recompute hashes from ``expected_position`` on; the first bad position and why, or None."""
+    """Recompute hashes from ``expected_position`` on; the first bad position and why, or None.
+
+    A page SQLite cannot read (a damaged file) is read again one event at a time, to name the first event
+    that cannot be read."""
+    limit, careful_until = _PAGE, 0
     while True:
+        if limit == 1 and expected_position >= careful_until:
+            limit = _PAGE
         try:
-            rows = _page(engine, expected_position)
+            rows = _page(engine, expected_position, limit)
         except DamagedStoreError as error:
-            return expected_position, f"the store file is damaged from here on ({error})", expected_position, previous
+            if limit > 1:
+                limit, careful_until = 1, expected_position + _PAGE
+                continue
+            return expected_position, f"the store file is damaged here ({error})", expected_position, previous
         for row in rows:
             (position, event_id, stream, version, type_name, schema_version, layout, occurred, recorded,
              metadata_json, payload, stored_hash) = row
@@ -106,7 +115,7 @@ def _walk_chain(engine: Engine, expected_position: int, previous: bytes, version
             previous = digest
             versions[stream] = version
             expected_position += 1
-        if len(rows) < _PAGE:
+        if len(rows) < limit:
             return None, None, expected_position, previous
 
 
@@ -150,16 +159,16 @@ _QUERY = "SELECT " + ", ".join(_COLUMNS) + _FROM
 _RAW_QUERY = "SELECT " + ", ".join(f"CAST({c} AS BLOB), typeof({c})" if c in _TEXT else c for c in _COLUMNS) + _FROM
 
 
-def _page(engine: Engine, from_position: int) -> list[tuple]:
-    """Up to ``_PAGE`` rows from a position on, in log order; text that is not UTF-8 comes back as ``_NotUtf8``."""
+def _page(engine: Engine, from_position: int, limit: int) -> list[tuple]:
+    """Up to ``limit`` rows from a position on, in log order; text that is not UTF-8 comes back as ``_NotUtf8``."""
     with engine.connect() as connection:
         try:
-            return connection.exec_driver_sql(_QUERY, (from_position, _PAGE)).all()
+            return connection.exec_driver_sql(_QUERY, (from_position, limit)).all()
         except OperationalError as error:
             if "decode" not in str(error.orig):
                 raise
         rows = []
-        for raw in connection.exec_driver_sql(_RAW_QUERY, (from_position, _PAGE)):
+        for raw in connection.exec_driver_sql(_RAW_QUERY, (from_position, limit)):
             values, at = [], 0
             for column in _COLUMNS:
                 if column in _TEXT:

@@ -225,3 +225,19 @@ def test_a_new_store_another_process_still_has_open_is_a_store(store_path, read_
     assert second.head().position == 1
     second.close()
     first.close()
+
+
+def test_verify_names_the_first_event_a_damaged_page_makes_unreadable(closed_store, capsys):
+    connection = sqlite3.connect(closed_store)
+    event_id = connection.execute("SELECT event_id FROM events WHERE position = 1500").fetchone()[0]
+    page_size = connection.execute("PRAGMA page_size").fetchone()[0]
+    connection.close()
+    data = bytearray(closed_store.read_bytes())
+    page = data.index(event_id) // page_size
+    data[page * page_size:(page + 1) * page_size] = b"\xab" * page_size
+    closed_store.write_bytes(bytes(data))
+    code = main.main(["verify", "--db", str(closed_store)])
+    err = capsys.readouterr().err
+    assert code == 3 and "damaged" in err
+    named = int(err.split("at position ")[1].split(":")[0])
+    assert 1_450 <= named <= 1_500  # the first event of the wiped page, the 1,449 before it checked
