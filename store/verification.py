@@ -2,6 +2,7 @@
 triggers and SQLite's own integrity check. The first event that breaks a rule is named by position."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy.engine import Engine
@@ -46,8 +47,8 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
     checks: dict[str, str] = {}
     try:
         with engine.connect() as connection:
-            triggers = {row[0] for row in connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+            triggers = {name for name, sql in connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'") if _refuses(name, sql)}
     except DamagedStoreError as error:
         triggers = set()
         checks["sqlite_integrity"] = f"damaged: {error}"
@@ -75,6 +76,15 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
     return VerifyReport(ok=ok, events=head_position, head_position=head_position,
                         head_hash=previous if bad_position is None else b"", first_bad_position=bad_position,
                         problem=problem, checks=checks, stream_versions=versions)
+
+
+def _refuses(name: str, sql: str | None) -> bool:
+    """Whether a trigger is one of the immutability triggers and still aborts what it is named for (a
+    trigger of the right name whose body was made harmless does not count)."""
+    table, _, verb = name.rpartition("_no_")
+    wanted = re.compile(rf"CREATE TRIGGER \"?{re.escape(name)}\"? BEFORE {verb.upper()} ON \"?{re.escape(table)}\"? "
+                        r"BEGIN SELECT RAISE\(ABORT, '[^']*'\); END", re.IGNORECASE)
+    return bool(table) and sql is not None and wanted.fullmatch(" ".join(sql.split())) is not None
 
 
 def _walk_chain(engine: Engine, expected_position: int, previous: bytes, versions: dict[str, int]):

@@ -55,6 +55,14 @@ def drop_one_trigger(path):
     connection.close()
 
 
+def neuter_one_trigger(path):
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TRIGGER events_no_update")
+    connection.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN SELECT 1; END")
+    connection.commit()
+    connection.close()
+
+
 def swap_rows(path):
     edit(f"UPDATE events SET position = -1 WHERE position = {AT}",
          f"UPDATE events SET position = {AT} WHERE position = {AT + 1}",
@@ -136,6 +144,7 @@ CASES = {
     "NULL field": (null_field, f"position {AT}: its recorded_at is missing"),
     "metadata row gone": (edit("DELETE FROM event_metadata"), "position 1: its metadata is missing"),
     "dropped immutability trigger": (drop_one_trigger, "missing: events_no_delete"),
+    "harmless trigger under the right name": (neuter_one_trigger, "missing: events_no_update"),
     "changed stream version": (edit(f"UPDATE events SET version = version + 1000 WHERE position = {AT}"),
                                f"position {AT}"),
     "changed occurred_at": (edit(f"UPDATE events SET occurred_at = occurred_at - 1 WHERE position = {AT}"),
@@ -163,7 +172,7 @@ def dump(path) -> list:
         try:
             return [connection.execute(f"SELECT *, {', '.join(f'typeof({c})' for c in _columns(connection, table))} "
                                        f"FROM {table} ORDER BY 1").fetchall() for table in TABLES] + [
-                connection.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY 1").fetchall()]
+                connection.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY 1").fetchall()]
         finally:
             connection.close()
     except sqlite3.DatabaseError as error:
