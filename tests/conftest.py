@@ -26,6 +26,18 @@ def no_leaked_threads():
     assert not still, f"threads left running: {still}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_witness_folder(tmp_path_factory):
+    """Stores made by module- and session-scoped fixtures are witnessed here too, never in the user's folder."""
+    previous = os.environ.get("FLEET_LOGBOOK_WITNESS")
+    os.environ["FLEET_LOGBOOK_WITNESS"] = str(tmp_path_factory.mktemp("user-witness"))
+    yield
+    if previous is None:
+        os.environ.pop("FLEET_LOGBOOK_WITNESS", None)
+    else:
+        os.environ["FLEET_LOGBOOK_WITNESS"] = previous
+
+
 @pytest.fixture(autouse=True)
 def user_folders(tmp_path, monkeypatch):
     """The user's config, log and head witness folders, redirected to ``tmp_path``: no test reads the rules or
