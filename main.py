@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BROKEN_CHAIN = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BROKEN_CHAIN = 0, 1, 2, 3  # 3: the log does not verify, or its file is damaged
 DEMO_SHIPS, DEMO_HOURS = 200, 24
 
 
@@ -183,18 +183,31 @@ def command_history(args: argparse.Namespace) -> int:
 def command_verify(args: argparse.Namespace) -> int:
     store = _open(args.db, create=False, read_only=True)
     try:
-        report = store.verify()
+        if args.forget_witness:
+            forgotten = store.forget_witness()
+            print(f"forgot the witnessed head {forgotten.text}" if forgotten else "no head was witnessed",
+                  file=sys.stderr)
+        report = store.verify(expect_head=args.expect_head)
     finally:
         store.close()
     if args.json:
         print(json.dumps(report.as_json()))
     elif report.ok:
-        print(f"ok: {report.events:,} events, head position {report.head_position}, head hash {report.head_hash.hex()}")
+        print(f"ok: {report.events:,} events, head {report.head_position}:{report.head_hash.hex()}")
     if not report.ok:
         where = f" at position {report.first_bad_position}" if report.first_bad_position else ""
         print(f"error: the log does not verify{where}: {report.problem}", file=sys.stderr)
         return EXIT_BROKEN_CHAIN
     return EXIT_OK
+
+
+def _head(text: str):
+    from store.head_witness import parse_head
+
+    try:
+        return parse_head(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _import_progress_printer():
@@ -523,6 +536,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="recompute the hash chain and check the store")
     verify.add_argument("--db", required=True)
     verify.add_argument("--json", action="store_true")
+    verify.add_argument("--expect-head", dest="expect_head", type=_head, metavar="POSITION:HASH",
+                        help="also check that the log holds this head (e.g. the chain head printed on a report)")
+    verify.add_argument("--forget-witness", dest="forget_witness", action="store_true",
+                        help="forget the head witnessed for this store (it was replaced on purpose), then verify")
     verify.set_defaults(run=command_verify)
     importing = commands.add_parser("import", help="import AIS files (NMEA, NOAA/DMA/other CSV; gzip and zip too)")
     importing.add_argument("files", nargs="+", metavar="FILE")
@@ -599,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments or arguments[0].startswith("--") and arguments[0] not in ("--help", "-h"):
         arguments = ["gui", *arguments]
     from domain.errors import DomainError
-    from store import StoreError
+    from store import DamagedStoreError, StoreError
 
     try:
         args = build_parser().parse_args(arguments)
@@ -610,6 +627,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.code
+    except DamagedStoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BROKEN_CHAIN
     except (StoreError, DomainError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
