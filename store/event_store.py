@@ -6,7 +6,6 @@ per-stream versions, chains hashes, and inserts the whole batch with one execute
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -21,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from domain.events import NewEvent, RecordedEvent
-from domain.hash_chain import GENESIS_HASH
+from domain.hash_chain import GENESIS_HASH, chain_hash, event_text
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
@@ -230,7 +229,6 @@ class EventStore:
     def _prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows) -> bytes:
         """Number, encode and chain the batch into insertable rows (the hot loop of every append)."""
         position, previous = head.position, head.hash
-        sha256 = hashlib.sha256
         last_class = last_metadata = None
         for i, item in enumerate(items):
             event = item.event
@@ -248,9 +246,8 @@ class EventStore:
             event_id = item.event_id.bytes if item.event_id else event_ids[16 * i:16 * i + 16]
             position += 1
             occurred, recorded = event.occurred_at, item.recorded_at
-            # The canonical text of domain.hash_chain.canonical_text, spelled out here on the hot path.
-            previous = sha256(previous + f"{position}\x1f{event_id.hex()}\x1f{stream_name}\x1f{version}\x1f{type_part}"
-                              f"\x1f{occurred}\x1f{recorded}\x1f{metadata_json}\x1f{payload_json}".encode()).digest()
+            previous = chain_hash(previous, event_text(position, event_id.hex(), stream_name, version, type_part,
+                                                       occurred, recorded, metadata_json, payload_json))
             rows.append((position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload_json,
                          previous, item.dedupe_key))
         return previous

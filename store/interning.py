@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from domain.events import Event
+from domain.hash_chain import type_part
 from store.codec import encode_metadata, layout_of, payload_encoder
 from store.schema import event_metadata, event_types, streams
 
@@ -47,8 +48,7 @@ class Learned:
                                             & (event_types.c.layout == key[2]))
                 self.type_ids[key] = self.new_types[key] = type_id
             # The type's part of the canonical text (name, schema version, layout) is the same for every event.
-            type_part = f"{key[0]}\x1f{key[1]}\x1f{key[2]}"
-            known = self._by_class[cls] = (type_id, key[0], key[1], type_part, payload_encoder(cls))
+            known = self._by_class[cls] = (type_id, key[0], key[1], type_part(*key), payload_encoder(cls))
         return known
 
     def metadata_for(self, metadata: Mapping[str, Any]) -> tuple[int, str]:

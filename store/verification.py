@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from domain.hash_chain import GENESIS_HASH, SEPARATOR, chain_hash
+from domain.hash_chain import GENESIS_HASH, canonical_text, chain_hash
 from store.collector import collector_paused
 from store.errors import DamagedStoreError
 from store.schema import IMMUTABLE_TABLES
@@ -113,9 +113,9 @@ def _walk_chain(engine: Engine, expected_position: int, previous: bytes, version
                 problem = _unreadable(row) or f"stream {stream} jumps from version {versions.get(stream, 0)} to {version}"
                 return position, problem, expected_position, previous
             try:
-                digest = chain_hash(previous, SEPARATOR.join((
-                    str(position), bytes(event_id).hex(), stream, str(version), type_name, str(schema_version),
-                    layout, str(occurred), str(recorded), metadata_json, payload)))
+                digest = chain_hash(previous, canonical_text(position, bytes(event_id).hex(), stream, version, type_name,
+                                                             schema_version, layout, occurred, recorded, metadata_json,
+                                                             payload))
                 matches = digest == bytes(stored_hash)
             except (TypeError, ValueError):  # a field of the wrong kind: named below
                 matches = False
