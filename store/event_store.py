@@ -25,11 +25,12 @@ from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
 from store.event_ids import random_uuid_bytes
+from store.event_filters import event_conditions
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.head_witness import StoreWitness, WitnessedHead, WitnessUnreadableError, judge
 from store.interning import Interned
 from store.quarantine import QuarantinedRecord
-from store.schema import event_types, events, quarantine, snapshots, store_info, streams
+from store.schema import events, quarantine, snapshots, store_info, streams
 from store.verification import VerifyReport, verify_log
 
 _IN_CHUNK = 500
@@ -331,61 +332,37 @@ class EventStore:
                  stream_names: Sequence[str] | None = None) -> Iterator[RecordedEvent]:
         """Events in log order from ``from_position``, optionally bounded by both clocks and limited to some
         streams, streamed in pages."""
-        conditions = []
-        if stream_names is not None:
-            with self._connect() as connection:
-                ids = [row[0] for row in connection.execute(select(streams.c.id)
-                                                            .where(streams.c.name.in_(list(stream_names))))]
-            if not ids:
-                return
-            conditions.append(events.c.stream.in_(ids))
+        with self._connect() as connection:
+            conditions = event_conditions(connection, stream_names=stream_names, occurred_from=occurred_from,
+                                          occurred_to=occurred_to, recorded_to=recorded_to)
+        if conditions is None:
+            return
         if to_position is not None:
             conditions.append(events.c.position <= to_position)
-        if occurred_from is not None:
-            conditions.append(events.c.occurred_at >= occurred_from)
-        if occurred_to is not None:
-            conditions.append(events.c.occurred_at <= occurred_to)
-        if recorded_to is not None:
-            conditions.append(events.c.recorded_at <= recorded_to)
         yield from self._paged(conditions, from_position, page)
 
     def read_stream(self, stream_id: str, *, from_version: int = 1, occurred_from: int | None = None,
                     occurred_to: int | None = None) -> Iterator[RecordedEvent]:
         """One stream's events in log order (which is version order)."""
         with self._connect() as connection:
-            stream = connection.execute(select(streams.c.id).where(streams.c.name == stream_id)).scalar()
-        if stream is None:
+            conditions = event_conditions(connection, stream_names=[stream_id], occurred_from=occurred_from,
+                                          occurred_to=occurred_to)
+        if conditions is None:
             return
-        conditions = [events.c.stream == stream, events.c.version >= from_version]
-        if occurred_from is not None:
-            conditions.append(events.c.occurred_at >= occurred_from)
-        if occurred_to is not None:
-            conditions.append(events.c.occurred_at <= occurred_to)
-        yield from self._paged(conditions, 1, 5_000)
+        yield from self._paged([*conditions, events.c.version >= from_version], 1, 5_000)
 
     def read_page(self, *, after_position: int = 0, limit: int = 500, stream_id: str | None = None,
                   type_names: Iterable[str] | None = None, occurred_from: int | None = None,
                   occurred_to: int | None = None) -> list[RecordedEvent]:
         """Up to ``limit`` events after a log position that match the filters, in log order (one page of
         the on-screen event log: it asks for the next page after the last position it holds)."""
-        conditions = [events.c.position > after_position]
         with self._connect() as connection:
-            if stream_id is not None:
-                stream = connection.execute(select(streams.c.id).where(streams.c.name == stream_id)).scalar()
-                if stream is None:
-                    return []
-                conditions.append(events.c.stream == stream)
-            if type_names is not None:
-                type_ids = [row[0] for row in connection.execute(
-                    select(event_types.c.id).where(event_types.c.name.in_(list(type_names))))]
-                if not type_ids:
-                    return []
-                conditions.append(events.c.type.in_(type_ids))
-            if occurred_from is not None:
-                conditions.append(events.c.occurred_at >= occurred_from)
-            if occurred_to is not None:
-                conditions.append(events.c.occurred_at <= occurred_to)
-            query = select(*self._COLUMNS).where(*conditions).order_by(events.c.position).limit(limit)
+            conditions = event_conditions(connection, stream_names=None if stream_id is None else [stream_id],
+                                          type_names=type_names, occurred_from=occurred_from, occurred_to=occurred_to)
+            if conditions is None:
+                return []
+            query = (select(*self._COLUMNS).where(events.c.position > after_position, *conditions)
+                     .order_by(events.c.position).limit(limit))
             return self._decode_rows(connection, connection.execute(query).all())
 
     def _paged(self, conditions: list, from_position: int, page: int) -> Iterator[RecordedEvent]:
@@ -423,27 +400,12 @@ class EventStore:
                 return
             position = rows[-1][0] + 1
 
-    def _range_conditions(self, connection: Connection, occurred_from: int | None, occurred_to: int | None,
-                          stream_names: Sequence[str] | None) -> list | None:
-        """WHERE conditions for a time range and a set of streams; None when none of the streams exists."""
-        conditions = []
-        if occurred_from is not None:
-            conditions.append(events.c.occurred_at >= occurred_from)
-        if occurred_to is not None:
-            conditions.append(events.c.occurred_at <= occurred_to)
-        if stream_names is not None:
-            ids = [row[0] for row in connection.execute(select(streams.c.id)
-                                                        .where(streams.c.name.in_(list(stream_names))))]
-            if not ids:
-                return None
-            conditions.append(events.c.stream.in_(ids))
-        return conditions
-
     def count_by_type(self, *, occurred_from: int | None = None, occurred_to: int | None = None,
                       stream_names: Sequence[str] | None = None) -> dict[str, int]:
         """How many events of each type occurred in the range (on the given streams)."""
         with self._connect() as connection:
-            conditions = self._range_conditions(connection, occurred_from, occurred_to, stream_names)
+            conditions = event_conditions(connection, stream_names=stream_names, occurred_from=occurred_from,
+                                          occurred_to=occurred_to)
             if conditions is None:
                 return {}
             rows = connection.execute(select(events.c.type, func.count()).where(*conditions).group_by(events.c.type))
@@ -453,7 +415,8 @@ class EventStore:
                       stream_names: Sequence[str] | None = None) -> tuple[int, int] | None:
         """The first and last log positions of the events that occurred in the range (on the streams)."""
         with self._connect() as connection:
-            conditions = self._range_conditions(connection, occurred_from, occurred_to, stream_names)
+            conditions = event_conditions(connection, stream_names=stream_names, occurred_from=occurred_from,
+                                          occurred_to=occurred_to)
             if conditions is None:
                 return None
             low, high = connection.execute(select(func.min(events.c.position), func.max(events.c.position))
