@@ -33,6 +33,7 @@ from app.audit_report import SECTION_TITLES, AuditReport, ReportRequest
 from app.report_files import ReportCancelled as ExportCancelled
 from domain.alert_board import ACKNOWLEDGED, OPEN
 from domain.display_text import visible, visible_lines
+from domain.progress import FractionProgress as Progress
 from ui.formatting import in_text
 from ui.report_helper import HELPER_FROM_EVENTS, render_with_helper
 from ui.report_layout import GOOD, MUTED, NAVY, NOTICE, Column, PageWriter, PdfWriteError, mm, pt
@@ -45,7 +46,6 @@ from ui.report_text import (count, event_type_title, hours_minutes, moment, mome
                             ship_names, ship_of, ships_text)
 
 TITLE = "Fleet Logbook — audit report"
-Progress = Callable[[float, str], None]
 _APPLICATION: list[QGuiApplication] = []
 _BEFORE_LISTING = 0.12   # share of the progress bar for everything before the event listing
 
