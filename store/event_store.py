@@ -13,13 +13,13 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from domain.events import NewEvent, RecordedEvent
+from domain.events import Event, NewEvent, RecordedEvent
 from domain.hash_chain import GENESIS_HASH, chain_hash, event_text
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
@@ -28,17 +28,21 @@ from store.event_ids import random_uuid_bytes
 from store.event_filters import event_conditions
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.head_witness import StoreWitness, WitnessedHead, WitnessUnreadableError, judge
-from store.interning import Interned
+from store.interning import Interned, Learned
 from store.quarantine import QuarantinedRecord
 from store.schema import events, quarantine, snapshots, store_info, streams
 from store.verification import VerifyReport, verify_log
 
-_IN_CHUNK = 500
 _KEY_CHUNK = 5_000
 WITNESS_EVERY_S = 1.0  # a busy writer rewrites its witness file at most this often (and always at close)
 log = logging.getLogger(__name__)
 _INSERT_EVENT = ("INSERT INTO events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, "
                  "payload, hash, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+# An events row as inserted: (position, event id, stream id, version, type id, occurred_at, recorded_at,
+# metadata id, payload JSON, hash, dedupe key), in the column order of _INSERT_EVENT.
+EventRow = tuple[int, bytes, int, int, int, int, int, int, str, bytes, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +60,9 @@ class AppendResult:
     of millions of events that nobody inspects one by one does not pay for them.
     """
 
-    def __init__(self, items: Sequence[NewEvent] = (), rows: Sequence[tuple] = (), duplicates: int = 0):
+    def __init__(self, items: Sequence[NewEvent] = (), rows: Sequence[EventRow] = (), duplicates: int = 0):
         self._items = items
-        self._rows = rows  # as inserted: (position, event id bytes, stream, version, type, ..., hash, dedupe key)
+        self._rows = rows
         self.duplicates = duplicates
         self._appended: tuple[RecordedEvent, ...] | None = None
 
@@ -102,11 +106,6 @@ class RawEvent:
 
 class _AlreadyStored(Exception):
     """A batch held an observation the log already has (raised inside a write, handled by it)."""
-
-
-def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 class EventStore:
@@ -203,7 +202,7 @@ class EventStore:
             raise StoreError(f"the store failed, nothing was written: {message}") from None
 
     def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
-                  check_stored: bool):
+                  check_stored: bool) -> tuple[AppendResult, Learned, dict[int, int]]:
         head = self._head(connection)
         items, duplicates = self._drop_duplicates(connection, items, check_stored)
         stream_names = [item.event.stream_id for item in items]
@@ -217,7 +216,7 @@ class EventStore:
             if have != want:
                 raise ConcurrencyError(name, want, have)
         event_ids = random_uuid_bytes(len(items))
-        rows: list[tuple] = []
+        rows: list[EventRow] = []
         with collector_paused():
             self._prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows)
         if rows:
@@ -227,10 +226,13 @@ class EventStore:
         return AppendResult(items, rows, duplicates), learned, versions
 
     @staticmethod
-    def _prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows) -> bytes:
+    def _prepare_rows(items: Sequence[NewEvent], stream_names: Sequence[str], stream_ids: Mapping[str, int],
+                      versions: dict[int, int], learned: Learned, event_ids: bytes, head: Head,
+                      rows: list[EventRow]) -> bytes:
         """Number, encode and chain the batch into insertable rows (the hot loop of every append)."""
         position, previous = head.position, head.hash
-        last_class = last_metadata = None
+        last_class: type[Event] | None = None
+        last_metadata: Mapping[str, Any] | None = None
         for i, item in enumerate(items):
             event = item.event
             stream_name = stream_names[i]
@@ -253,7 +255,8 @@ class EventStore:
                          previous, item.dedupe_key))
         return previous
 
-    def _drop_duplicates(self, connection: Connection, items: list[NewEvent], check_stored: bool):
+    def _drop_duplicates(self, connection: Connection, items: list[NewEvent],
+                         check_stored: bool) -> tuple[list[NewEvent], int]:
         """Drop repeats of an observation within the batch and, when asked, those already in the log."""
         seen: set[bytes] = set()
         if check_stored:
@@ -312,9 +315,9 @@ class EventStore:
             low, high = connection.execute(select(func.min(events.c.occurred_at), func.max(events.c.occurred_at))).one()
         return None if low is None else (low, high)
 
-    def _decode_rows(self, connection: Connection, rows) -> list[RecordedEvent]:
+    def _decode_rows(self, connection: Connection, rows: Iterable[Sequence[Any]]) -> list[RecordedEvent]:
         names = self._names
-        out = []
+        out: list[RecordedEvent] = []
         for position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload, digest in rows:
             type_name, schema_version, layout = names.type_row(connection, type_id)
             stream_name = names.stream_name(connection, stream)
@@ -365,7 +368,7 @@ class EventStore:
                      .order_by(events.c.position).limit(limit))
             return self._decode_rows(connection, connection.execute(query).all())
 
-    def _paged(self, conditions: list, from_position: int, page: int) -> Iterator[RecordedEvent]:
+    def _paged(self, conditions: list[ColumnElement[bool]], from_position: int, page: int) -> Iterator[RecordedEvent]:
         position = from_position
         while True:
             with self._connect() as connection:
@@ -467,14 +470,15 @@ class EventStore:
                               sqlite_check=False)
         report = verify_log(self._engine)
         if self._witness is not None:
-            report = self._against(report, "head_witness", *self._witnessed())
+            report = self._against(report, "head_witness", *self._witnessed(self._witness))
         if expect_head is not None:
             report = self._against(report, "expected_head", expect_head, "expected")
         return report
 
-    def _witnessed(self) -> tuple[WitnessedHead | str | None, str]:
+    @staticmethod
+    def _witnessed(witness: StoreWitness) -> tuple[WitnessedHead | str | None, str]:
         try:
-            witnessed = self._witness.read()
+            witnessed = witness.read()
         except WitnessUnreadableError as error:
             log.warning("%s", error)
             return f"unreadable: {error}", ""
