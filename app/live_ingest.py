@@ -1,11 +1,21 @@
-"""Live ingest: an AIS receiver's NMEA feed (UDP or TCP) decoded and appended as it arrives.
+"""Live ingest: an AIS receiver's NMEA feed (UDP or TCP) decoded and appended as it arrives, never forgotten.
 
-Lines are decoded with their time of receipt (a tag block's own time wins when present), decided by the
-same recorder as a file import, and appended in small batches — at least once a second, or every
-``max_batch`` observations — so the map follows the feed within a second and a burst never holds a
-transaction open for long. Quarantine rows from a live feed carry no dedupe key: there is no file to read
-twice. ``LiveIngest`` runs in the caller's thread (``run``, for the CLI) or on its own (``start``/``stop``,
-for the GUI); either way a failing append is logged and counted, never fatal.
+Every line received is first written to the feed's spool beside the store (``app.live_spool``) with its time
+of receipt; then it is decoded (a tag block's own time wins when present), decided by the same recorder as a
+file import, and appended in small batches — at least once a second, or every ``max_batch`` observations —
+so the map follows the feed within a second and a burst never holds a transaction open for long. A committed
+batch is released from the spool.
+
+When the store cannot be written (disk full, read-only, busy) the batch stays in the spool, the listener
+says so once (``notice``) and retries with exponential backoff; meanwhile new lines only go to the spool.
+A retry reads the spool back in order through a fresh decoder and a recorder that re-reads what the log
+knows (a failed batch's registrations never happened), so nothing is lost and nothing is appended twice.
+A spool left by an earlier run (killed, or stopped while the store could not be written) is replayed the
+same way when the next feed on that store starts, before anything newer. Lines the spool could not keep
+(its bound reached, or the disk refused them) are counted as ``lost`` and said loudly.
+
+Quarantine rows from a live feed carry no dedupe key: there is no file to read twice. ``LiveIngest`` runs
+in the caller's thread (``run``, for the CLI) or on its own (``start``/``stop``, for the GUI).
 """
 from __future__ import annotations
 
@@ -14,18 +24,24 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 from app.fleet_service import default_operator
+from app.live_spool import DEFAULT_LIMIT_BYTES, Spool, SpoolError, SpoolMark
 from app.observation_recorder import Decisions, ObservationRecorder, known_particulars
 from domain.events import NewEvent
 from domain.observations import Seen
 from domain.time import now_micros
+from feeds.network import FeedLine
 from feeds.nmea import NmeaDecoder
 from store import AppendResult, EventStore, StoreError
 
 log = logging.getLogger(__name__)
 FLUSH_EVERY_S = 1.0
+RETRY_FIRST_S, RETRY_MAX_S = 1.0, 60.0
+CATCH_UP_SLICE_S = 0.25  # a replay works in slices this long, so the feed keeps being read meanwhile
+HOLD_MAX_LINES = 10_000  # lines kept back for a message's missing fragment before they are released anyway
 
 
 class LineFeed(Protocol):
@@ -39,7 +55,8 @@ class LineFeed(Protocol):
 
 @dataclass
 class IngestStats:
-    """What a feed has done since it started."""
+    """What a feed has done since it started. ``spooled``: received lines not yet known to be in the log;
+    ``lost``: received lines the spool could not keep; ``problem``: why the log is not being written now."""
 
     lines: int = 0
     appended: int = 0
@@ -47,94 +64,292 @@ class IngestStats:
     quarantined: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     failures: int = 0
+    replayed: int = 0
+    spooled: int = 0
+    lost: int = 0
+    problem: str = ""
     started: float = field(default_factory=time.monotonic)
+
+    @property
+    def complete(self) -> bool:
+        """Everything received is in the log."""
+        return self.spooled == 0 and self.lost == 0
 
     def to_json(self) -> dict:
         seconds = max(time.monotonic() - self.started, 1e-9)
         return {"lines": self.lines, "appended": self.appended, "duplicates": self.duplicates,
                 "quarantined": self.quarantined, "skipped_types": dict(sorted(self.skipped.items())),
-                "failures": self.failures, "seconds": round(seconds, 1),
-                "lines_per_s": round(self.lines / seconds, 1)}
+                "failures": self.failures, "replayed": self.replayed, "spooled": self.spooled, "lost": self.lost,
+                "seconds": round(seconds, 1), "lines_per_s": round(self.lines / seconds, 1)}
 
 
 class LiveIngest:
-    """One feed into one store."""
+    """One feed into one store, through a spool beside it."""
 
     def __init__(self, feed: LineFeed, store: EventStore, *,
                  append: Callable[[Sequence[NewEvent]], AppendResult] | None = None,
                  clock: Callable[[], int] = now_micros, operator: str | None = None, max_batch: int = 2_000,
-                 flush_every_s: float = FLUSH_EVERY_S):
+                 flush_every_s: float = FLUSH_EVERY_S, spool_limit_bytes: int = DEFAULT_LIMIT_BYTES,
+                 retry_s: tuple[float, float] = (RETRY_FIRST_S, RETRY_MAX_S),
+                 notice: Callable[[str], None] | None = None):
         self.feed = feed
         self.store = store
         self._append = append or store.append_batch
         self._clock = clock
         self._max_batch = max_batch
         self._flush_every_s = flush_every_s
+        self._spool_limit = spool_limit_bytes
+        self._retry_s = retry_s
+        self._notice = notice or (lambda text: log.warning("%s", text))
         self.stats = IngestStats()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._operator = operator or default_operator()
+        self._spool: Spool | None = None
+        # Decoding state: a decoder and recorder are made from the log when needed and dropped when a batch
+        # fails (the recorder would otherwise believe in registrations that were never written).
         self._decoder: NmeaDecoder | None = None
         self._recorder: ObservationRecorder | None = None
+        self._pending: list[Seen] = []
+        self._cursor: SpoolMark | None = None  # the next spooled line to decode; None: decoding live lines
+        self._decided: SpoolMark | None = None  # after the last line decoded into ``_pending``
+        self._safe: SpoolMark | None = None  # after the last line with no message left waiting for fragments
+        self._retry_at = 0.0
+        self._delay = retry_s[0]
+        self._last_flush = self._last_sync = time.monotonic()
+        self._lost_said = 0.0
+        self._reason = ""
+
+    def open(self) -> None:
+        """Open the feed and the spool now (``run`` does it otherwise), so failures come before running."""
+        self._prepare()
 
     def _prepare(self) -> None:
-        """Open the feed (a UDP port is bound now and its name settled) and set up decoding for it."""
+        """Open the feed (a UDP port is bound now and its name settled) and its spool: either failing here
+        fails at once, in the caller, with the reason."""
         self.feed.open()
-        if self._recorder is None:
-            self._decoder = NmeaDecoder(self.feed.name)
+        self._open_spool()
+
+    def _open_spool(self) -> None:
+        if self._spool is not None:
+            return
+        self._spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
+        left = self._spool.lines
+        if left:
+            self._cursor = self._spool.released
+            self.stats.replayed = left
+            self._notice(f"{self.feed.name}: {left:,} received lines from an earlier run are not yet in the log "
+                         f"({self._spool.path}); appending them first")
+        else:
+            self._spool.mark_writer(self.feed.name)
+        self.stats.spooled = left
+
+    def _source_name(self) -> str:
+        spool = self._spool
+        return spool.written_by if spool is not None and self._cursor is not None and spool.written_by \
+            else self.feed.name
+
+    def _decoding(self) -> tuple[NmeaDecoder, ObservationRecorder]:
+        if self._decoder is None or self._recorder is None:
+            name = self._source_name()
+            self._decoder = NmeaDecoder(name)
             self._recorder = ObservationRecorder("nmea", known_particulars(self.store), clock=self._clock,
                                                  keyed_quarantine=False,
-                                                 metadata={"source": "feed", "feed": self.feed.name, "format": "nmea",
+                                                 metadata={"source": "feed", "feed": name, "format": "nmea",
                                                            "operator": self._operator})
+        return self._decoder, self._recorder
 
     # --- running --------------------------------------------------------------------------------------------
 
     def run(self, duration_s: float | None = None, on_tick: Callable[[IngestStats], None] | None = None,
             tick_s: float = 5.0) -> IngestStats:
-        """Ingest until ``stop()`` or ``duration_s`` seconds; ``on_tick`` hears the stats every ``tick_s``."""
+        """Ingest until ``stop()`` or ``duration_s`` seconds; ``on_tick`` hears the stats every ``tick_s``.
+        At the end one last attempt is made to put everything received into the log; ``stats.complete``
+        says whether it did (otherwise the spool keeps the rest for the next start)."""
         self._prepare()
-        decoder = self._decoder
-        assert decoder is not None
         deadline = None if duration_s is None else time.monotonic() + duration_s
-        pending: list[Seen] = []
-        last_flush = last_tick = time.monotonic()
+        last_tick = time.monotonic()
         try:
+            self._work(time.monotonic())
             for line in self.feed.lines(self._stop):
                 if line is not None:
-                    self.stats.lines += 1
-                    pending.extend(decoder.feed(line.data, None, received_at=line.received_at,
-                                                too_long=line.too_long))
+                    self._receive(line)
                 now = time.monotonic()
-                if pending and (len(pending) >= self._max_batch or now - last_flush >= self._flush_every_s):
-                    self._commit(pending)
-                    pending = []
-                    last_flush = now
+                self._work(now)
                 if on_tick is not None and now - last_tick >= tick_s:
                     on_tick(self.stats)
                     last_tick = now
                 if deadline is not None and now >= deadline:
                     break
         finally:
-            pending.extend(decoder.flush())
-            if pending:
-                self._commit(pending)
+            self._finish()
         return self.stats
 
-    def _commit(self, pending: list[Seen]) -> None:
-        decisions = Decisions(skipped=self.stats.skipped)
-        assert self._recorder is not None
-        self._recorder.decide(pending, decisions)
+    def _receive(self, line: FeedLine) -> None:
+        self.stats.lines += 1
+        assert self._spool is not None
         try:
-            if decisions.events:
-                result = self._append(decisions.events)
-                self.stats.appended += result.count
-                self.stats.duplicates += result.duplicates
+            mark = self._spool.append(line)
+        except SpoolError as error:
+            self.stats.lost += 1
+            now = time.monotonic()
+            if now - self._lost_said >= 5.0:
+                self._lost_said = now
+                self._notice(f"{self.feed.name}: LINES ARE BEING LOST: {error} "
+                             f"({self.stats.lost:,} lost so far)")
+            return
+        self.stats.spooled = self._spool.lines
+        if self._cursor is not None:
+            return  # the log is behind: this line waits in the spool for its turn
+        decoder, _ = self._decoding()
+        self._pending.extend(decoder.feed(line.data, None, received_at=line.received_at, too_long=line.too_long))
+        self._note_decoded(mark)
+
+    def _note_decoded(self, mark: SpoolMark) -> None:
+        assert self._decoder is not None and self._spool is not None
+        self._decided = mark
+        if self._decoder.waiting_messages == 0 or self._safe is None \
+                or mark.ordinal - self._safe.ordinal > HOLD_MAX_LINES:
+            self._safe = mark
+
+    def _work(self, now: float) -> None:
+        """Commit what is due, or catch up with the spool when a retry is due."""
+        spool = self._spool
+        assert spool is not None
+        if now - self._last_sync >= self._flush_every_s:
+            self._sync()
+            self._last_sync = now
+        if self._cursor is not None:
+            if now >= self._retry_at:
+                self._catch_up(time.monotonic() + CATCH_UP_SLICE_S)
+        elif self._unreleased() and (len(self._pending) >= self._max_batch
+                                     or now - self._last_flush >= self._flush_every_s):
+            self._sync()
+            self._commit_pending()
+            self._last_flush = now
+
+    def _unreleased(self) -> bool:
+        """Lines decoded whose batch is due (lines that gave no observation, a comment, are released too)."""
+        assert self._spool is not None
+        return bool(self._pending) or (self._safe is not None and self._safe.offset > self._spool.released.offset)
+
+    def _sync(self) -> None:
+        assert self._spool is not None
+        try:
+            self._spool.sync()
+        except OSError as error:
+            self._notice(f"{self.feed.name}: cannot flush the spool to disk: {error.strerror or error}")
+
+    def _commit_pending(self, *, final: bool = False) -> bool:
+        """Decide and append the pending observations; release their lines from the spool when committed."""
+        decoder, recorder = self._decoding()
+        if final:
+            self._pending.extend(decoder.flush())
+            self._safe = self._decided
+        pending, self._pending = self._pending, []
+        if not self._store_batch(recorder, pending):
+            return False
+        self._release()
+        return True
+
+    def _store_batch(self, recorder: ObservationRecorder, observations: list[Seen]) -> bool:
+        decisions = Decisions(skipped=Counter())
+        recorder.decide(observations, decisions)
+        try:
+            result = self._append(decisions.events) if decisions.events else None
             if decisions.quarantine:
                 self.store.quarantine(decisions.quarantine)
-                self.stats.quarantined += len(decisions.quarantine)
-        except StoreError as error:  # the store is busy or failing: say so, keep listening
-            self.stats.failures += 1
-            log.error("%s: could not store %d events: %s", self.feed.name, len(decisions.events), error)
+        except (StoreError, OSError) as error:
+            self._failed(error)
+            return False
+        if result is not None:
+            self.stats.appended += result.count
+            self.stats.duplicates += result.duplicates
+        self.stats.quarantined += len(decisions.quarantine)
+        self.stats.skipped.update(decisions.skipped)
+        if self.stats.problem:
+            self._notice(f"{self.feed.name}: the store takes events again; appending the spooled lines")
+            self.stats.problem = self._reason = ""
+        self._delay = self._retry_s[0]
+        return True
+
+    def _failed(self, error: BaseException) -> None:
+        """The store refused a batch: keep everything in the spool and read it back later, from the start
+        of what is not yet released, with decoding state rebuilt from the log."""
+        assert self._spool is not None
+        self.stats.failures += 1
+        self._decoder = self._recorder = None
+        self._pending = []
+        self._decided = self._safe = None
+        self._cursor = self._spool.released
+        self.stats.spooled = self._spool.lines
+        self._retry_at = time.monotonic() + self._delay
+        reason = str(error) or type(error).__name__
+        if reason != self._reason or self._delay >= self._retry_s[1]:
+            self._notice(f"{self.feed.name}: cannot write the store ({reason}); {self.stats.spooled:,} received "
+                         f"lines kept in the spool {self._spool.path}; retrying in {self._delay:.0f} s")
+        self._reason = reason
+        self.stats.problem = f"cannot write the store ({reason}); received lines kept in the spool"
+        self._delay = min(self._delay * 2, self._retry_s[1])
+
+    def _catch_up(self, until: float, *, final: bool = False) -> None:
+        """Decode and append spooled lines from the cursor, a batch at a time, until caught up (then live
+        lines are decoded as they come), out of time, or the store refuses one. ``final``: the feed has
+        stopped, so messages still waiting for fragments are quarantined once all is read."""
+        spool = self._spool
+        assert spool is not None
+        while self._cursor is not None:
+            try:
+                decoder, recorder = self._decoding()
+            except (StoreError, OSError) as error:
+                self._failed(error)
+                return
+            chunk = spool.read(self._cursor, self._max_batch)
+            for line, mark in chunk:
+                self._pending.extend(decoder.feed(line.data, None, received_at=line.received_at,
+                                                  too_long=line.too_long))
+                self._note_decoded(mark)
+            if chunk:
+                self._cursor = chunk[-1][1]
+            caught_up = self._cursor.offset >= spool.end.offset
+            if caught_up:
+                self._cursor = None
+                if final:
+                    self._pending.extend(decoder.flush())
+                    self._safe = self._decided
+            pending, self._pending = self._pending, []
+            if not self._store_batch(recorder, pending):
+                return
+            self._release()
+            if not final and time.monotonic() >= until:
+                return
+
+    def _release(self) -> None:
+        assert self._spool is not None
+        if self._safe is not None:
+            self._spool.release(self._safe)
+        self.stats.spooled = self._spool.lines
+
+    def _finish(self) -> None:
+        """The end: one last attempt to put everything received into the log, then close the spool (removed
+        when nothing is left in it)."""
+        spool = self._spool
+        if spool is None:
+            return
+        try:
+            if self._cursor is not None:
+                self._catch_up(float("inf"), final=True)
+            elif self._decoder is not None:
+                self._commit_pending(final=True)
+            self._sync()
+            self.stats.spooled = spool.lines
+        finally:
+            spool.close()
+            self._spool = None
+        if not self.stats.complete:
+            self._notice(f"{self.feed.name}: stopped with {self.stats.spooled:,} received lines not in the log "
+                         f"(kept in {spool.path} for the next start)"
+                         + (f" and {self.stats.lost:,} lost" if self.stats.lost else ""))
 
     def start(self) -> None:
         """Run on a thread of its own (the GUI's feeds); ``stop`` ends it."""

@@ -12,8 +12,10 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ui import theme
+
 REFRESH_MS = 1_000
-COLUMNS = ("Feed", "State", "Lines", "Lines/s", "Appended", "Quarantined")
+COLUMNS = ("Feed", "State", "Lines", "Lines/s", "Appended", "Quarantined", "Not yet in log", "Lost")
 HINTS = {"udp": "[host:]port — listens on 127.0.0.1 unless a host is given (e.g. 10110 or 0.0.0.0:10110)",
          "tcp": "host:port of an NMEA server (e.g. 127.0.0.1:5631); reconnects by itself"}
 
@@ -50,6 +52,12 @@ class FeedsDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("feedMessage")
+        self.trouble = QLabel()  # a feed whose lines do not reach the log: in the warning colour until it heals
+        self.trouble.setWordWrap(True)
+        self.trouble.setObjectName("feedTrouble")
+        self.trouble.setTextFormat(Qt.TextFormat.PlainText)
+        self.trouble.setStyleSheet(f"color: {theme.ALERT};")
+        self.trouble.setVisible(False)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -73,6 +81,7 @@ class FeedsDialog(QDialog):
         layout.addLayout(start_row)
         layout.addWidget(self.hint)
         layout.addWidget(self.message)
+        layout.addWidget(self.trouble)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.stop_button)
@@ -126,7 +135,7 @@ class FeedsDialog(QDialog):
         self.table.setRowCount(len(feeds))
         for row, info in enumerate(feeds):
             cells = (info.name, info.status, f"{info.lines:,}", f"{info.lines_per_s:,.1f}", f"{info.appended:,}",
-                     f"{info.quarantined:,}")
+                     f"{info.quarantined:,}", f"{info.spooled:,}", f"{info.lost:,}")
             for column, text in enumerate(cells):
                 item = self.table.item(row, column)
                 if item is None:
@@ -137,6 +146,9 @@ class FeedsDialog(QDialog):
                     item.setToolTip(text)
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        trouble = "; ".join(info.trouble for info in feeds if info.trouble)
+        self.trouble.setText(trouble)
+        self.trouble.setVisible(bool(trouble))
         if 0 <= selected < len(feeds):
             self.table.selectRow(selected)
         self.stop_button.setEnabled(bool(feeds))
