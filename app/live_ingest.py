@@ -231,7 +231,7 @@ class LiveIngest:
     def _unreleased(self) -> bool:
         """Lines decoded whose batch is due (lines that gave no observation, a comment, are released too)."""
         assert self._spool is not None
-        return bool(self._pending) or (self._safe is not None and self._safe.offset > self._spool.released.offset)
+        return bool(self._pending) or (self._safe is not None and self._safe.ordinal > self._spool.released.ordinal)
 
     def _sync(self) -> None:
         assert self._spool is not None
@@ -311,7 +311,7 @@ class LiveIngest:
                 self._note_decoded(mark)
             if chunk:
                 self._cursor = chunk[-1][1]
-            caught_up = self._cursor.offset >= spool.end.offset
+            caught_up = self._cursor.ordinal >= spool.end.ordinal
             if caught_up:
                 self._cursor = None
                 if final:

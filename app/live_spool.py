@@ -63,8 +63,9 @@ class SpoolBusyError(SpoolError):
 
 @dataclass(frozen=True, slots=True)
 class SpoolMark:
-    """A place in the spool: the offset after a record, and how many records lie before it (since the start
-    of this generation's unreleased part, counted from the file's released offset when it was opened)."""
+    """A place in the spool: the offset after a record, and how many records this process has seen before it
+    (counted from the released offset when the file was opened). Ordinals only grow, across generations too,
+    so a mark taken before everything was released can never release lines written after."""
 
     offset: int
     ordinal: int
@@ -181,11 +182,11 @@ class Spool:
 
     def release(self, mark: SpoolMark) -> None:
         """Everything before ``mark`` is in the log: forget it (all of it: start a new generation)."""
-        if mark.offset <= self._released.offset:
+        if mark.ordinal <= self._released.ordinal:
             return
-        if mark.offset >= self._end.offset:
+        if mark.ordinal >= self._end.ordinal:
             self._generation = (self._generation % 0xFFFF_FFFF) + 1
-            self._released = self._end = SpoolMark(HEADER_SIZE, 0)
+            self._released = self._end = SpoolMark(HEADER_SIZE, self._end.ordinal)
         else:
             self._released = mark
         self._released_offset = self._released.offset

@@ -1,13 +1,21 @@
 """A live receiver feed into the real store: decoded, appended within a second, rates counted, stoppable."""
 from __future__ import annotations
 
+import signal
 import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
+
+import pytest
+from pyais.encode import encode_dict
 
 from app.feed_control import FeedControl
 from app.live_ingest import LiveIngest
-from feeds.network import UdpFeed
-from pyais.encode import encode_dict
+from app.live_spool import Spool, spool_path, spooled_lines
+from feeds.network import FeedLine, UdpFeed
+from tests.store_faults import disk_full
 
 T = 1_733_782_034_000_000  # 2024-12-09T22:07:14Z
 
@@ -60,3 +68,163 @@ def test_feed_control_starts_lists_and_stops_feeds_and_refuses_a_busy_port(store
     finally:
         control.stop_all()
     assert control.feeds() == [] and not control.any_running
+
+
+# --- a store that cannot be written: nothing received is lost ------------------------------------------------
+
+class ReceivedLines:
+    """The lines a receiver delivered, with the times they arrived (the network edge, for a reference run)."""
+
+    def __init__(self, lines):
+        self.name, self.status, self._lines = "udp://127.0.0.1:10110", "", list(lines)
+
+    def open(self) -> None:
+        pass
+
+    def lines(self, stop):
+        yield from self._lines
+
+
+def receipt_clock(start: int = T):
+    """A receiver's clock: every datagram a millisecond after the one before."""
+    ticks = iter(range(start, start + 10**12, 1_000))
+    return lambda: next(ticks)
+
+
+def log_content(store) -> list[tuple]:
+    return [(r.type, r.stream_id, r.occurred_at, sorted(r.payload.items())) for r in store.read_all()]
+
+
+def clean_ingest(tmp_path, count: int) -> list[tuple]:
+    """What a listener whose store never failed makes of the same lines received at the same times."""
+    from store import open_store
+
+    clock = receipt_clock()
+    received = [FeedLine(sentence, clock()) for sentence in sentences(count)]
+    with open_store(tmp_path / "clean.sqlite") as clean:
+        LiveIngest(ReceivedLines(received), clean, clock=lambda: T).run()
+        return log_content(clean)
+
+
+def send(port: int, lines: list[bytes]) -> None:
+    sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    for line in lines:
+        sender.sendto(line + b"\r\n", ("127.0.0.1", port))
+        time.sleep(0.0005)  # a receiver's pace, so the test's socket buffer never overflows
+    sender.close()
+
+
+def wait_for(condition, seconds: float = 10.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return condition()
+
+
+def test_a_full_disk_keeps_every_received_line_and_appends_them_once_room_returns(store, tmp_path):
+    feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
+    notices: list[str] = []
+    ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(0.05, 0.2),
+                        notice=notices.append)
+    with disk_full(store):
+        ingest.start()
+        try:
+            send(feed.port, sentences(150))
+            assert wait_for(lambda: ingest.stats.lines == 150 and ingest.stats.failures > 0)
+            assert wait_for(lambda: store.count() + ingest.stats.spooled == 150)
+            assert ingest.stats.spooled > 0 and "disk is full" in ingest.stats.problem
+        except BaseException:
+            ingest.stop()
+            raise
+    try:
+        assert wait_for(lambda: store.count() == 150 and ingest.stats.spooled == 0)
+    finally:
+        ingest.stop()
+    assert any("database or disk is full" in text and "spool" in text for text in notices)
+    assert any("takes events again" in text for text in notices) and not ingest.stats.problem
+    assert log_content(store) == clean_ingest(tmp_path, 150)
+    assert ingest.stats.complete and ingest.stats.lost == 0
+    assert not spool_path(store.path).exists()
+
+
+def test_a_listener_stopped_on_a_full_disk_leaves_its_lines_for_the_next_start_which_appends_them_once(store, tmp_path):
+    feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
+    ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(0.05, 0.2), notice=lambda _: None)
+    with disk_full(store):
+        ingest.start()
+        try:
+            send(feed.port, sentences(120))
+            assert wait_for(lambda: ingest.stats.lines == 120 and ingest.stats.failures > 0)
+        finally:
+            ingest.stop()
+        left = ingest.stats.spooled
+        assert left > 0 and not ingest.stats.complete and store.count() + left == 120
+    assert len(spooled_lines(spool_path(store.path))) == left
+
+    notices: list[str] = []
+    again = LiveIngest(UdpFeed("127.0.0.1", 0), store, clock=lambda: T, flush_every_s=0.05, notice=notices.append)
+    again.start()
+    try:
+        assert wait_for(lambda: store.count() == 120 and again.stats.spooled == 0)
+    finally:
+        again.stop()
+    assert again.stats.replayed == left and again.stats.appended == left and again.stats.duplicates == 0
+    assert any(f"{left:,} received lines from an earlier run" in text for text in notices)
+    assert log_content(store) == clean_ingest(tmp_path, 120)
+    assert not spool_path(store.path).exists()
+
+
+def test_a_replay_after_a_kill_between_commit_and_release_appends_nothing_twice(store, tmp_path):
+    """The spool is released just after its batch commits; a kill in between leaves lines the log has."""
+    clock = receipt_clock()
+    received = [FeedLine(sentence, clock()) for sentence in sentences(40)]
+    LiveIngest(ReceivedLines(received), store, clock=lambda: T).run()
+    spool = Spool.acquire(store.path)  # as the killed listener left it: every line still spooled
+    for line in received[25:]:
+        spool.append(line)
+    spool.close()
+    replay = LiveIngest(ReceivedLines([]), store, clock=lambda: T)
+    stats = replay.run()
+    assert stats.replayed == 15 and stats.appended == 0 and stats.duplicates == 15 and stats.complete
+    assert log_content(store) == clean_ingest(tmp_path, 40)
+
+
+KILLED_MID_MESSAGE = """
+import os, signal, sys
+from app.live_ingest import LiveIngest
+from feeds.network import FeedLine
+from store import open_store
+
+class Receiver:
+    name, status = "udp://127.0.0.1:10110", ""
+    def open(self): pass
+    def lines(self, stop):
+        for number, line in enumerate(open(sys.argv[2], "rb").read().splitlines()[:int(sys.argv[3])]):
+            yield FeedLine(line, int(sys.argv[4]) + number)
+        for _ in range(3):
+            yield None  # the batch in hand is committed
+        os.kill(os.getpid(), signal.SIGKILL)
+
+LiveIngest(Receiver(), open_store(sys.argv[1]), clock=lambda: int(sys.argv[4]), flush_every_s=0.0).run()
+"""
+
+
+def test_a_message_in_two_fragments_split_by_a_commit_survives_a_kill(store_path, ais_samples, tmp_path):
+    """A committed batch never releases the first fragment of a message whose second is still to come."""
+    recording = ais_samples / "kystverket_norwegian_tagblock.raw"
+    lines = recording.read_bytes().splitlines()
+    first = next(i for i, line in enumerate(lines) if b",2,1," in line)
+    received = [FeedLine(line, T + i) for i, line in enumerate(lines)]
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_MESSAGE, str(store_path), str(recording),
+                             str(first + 1), str(T)], cwd=Path(__file__).resolve().parents[2], timeout=60)
+    assert killed.returncode == -signal.SIGKILL
+    kept = spooled_lines(spool_path(store_path))
+    assert [line.data for line in kept] == [lines[first]]  # the waiting fragment stayed in the spool
+
+    from store import open_store
+
+    with open_store(store_path) as store, open_store(tmp_path / "clean.sqlite") as clean:
+        LiveIngest(ReceivedLines(received[first + 1:]), store, clock=lambda: T).run()
+        LiveIngest(ReceivedLines(received), clean, clock=lambda: T).run()
+        assert log_content(store) == log_content(clean)
+        assert [(q.raw, q.reason) for q in store.quarantined()] == [(q.raw, q.reason) for q in clean.quarantined()]
