@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 FLUSH_EVERY_S = 1.0
 RETRY_FIRST_S, RETRY_MAX_S = 1.0, 60.0
 CATCH_UP_SLICE_S = 0.25  # a replay works in slices this long, so the feed keeps being read meanwhile
+FINAL_CATCH_UP_S = 3.0  # a stopping feed appends what it can in this long; the spool keeps the rest
 HOLD_MAX_LINES = 10_000  # lines kept back for a message's missing fragment before they are released anyway
 
 
@@ -135,6 +136,7 @@ class LiveIngest:
             return
         self._spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
         left = self._spool.lines
+        self._safe = self._spool.released
         if left:
             self._cursor = self._spool.released
             self.stats.replayed = left
@@ -210,7 +212,7 @@ class LiveIngest:
         self._decided = mark
         if self._decoder.waiting_messages == 0 or self._safe is None \
                 or mark.ordinal - self._safe.ordinal > HOLD_MAX_LINES:
-            self._safe = mark
+            self._safe = mark  # a message still waiting keeps its first fragment's line (and those after) spooled
 
     def _work(self, now: float) -> None:
         """Commit what is due, or catch up with the spool when a retry is due."""
@@ -245,7 +247,7 @@ class LiveIngest:
         decoder, recorder = self._decoding()
         if final:
             self._pending.extend(decoder.flush())
-            self._safe = self._decided
+            self._safe = self._decided or self._safe
         pending, self._pending = self._pending, []
         if not self._store_batch(recorder, pending):
             return False
@@ -280,8 +282,8 @@ class LiveIngest:
         self.stats.failures += 1
         self._decoder = self._recorder = None
         self._pending = []
-        self._decided = self._safe = None
-        self._cursor = self._spool.released
+        self._decided = None
+        self._cursor = self._safe = self._spool.released
         self.stats.spooled = self._spool.lines
         self._retry_at = time.monotonic() + self._delay
         reason = str(error) or type(error).__name__
@@ -316,12 +318,12 @@ class LiveIngest:
                 self._cursor = None
                 if final:
                     self._pending.extend(decoder.flush())
-                    self._safe = self._decided
+                    self._safe = self._decided or self._safe
             pending, self._pending = self._pending, []
             if not self._store_batch(recorder, pending):
                 return
             self._release()
-            if not final and time.monotonic() >= until:
+            if time.monotonic() >= until:
                 return
 
     def _release(self) -> None:
@@ -338,7 +340,7 @@ class LiveIngest:
             return
         try:
             if self._cursor is not None:
-                self._catch_up(float("inf"), final=True)
+                self._catch_up(time.monotonic() + FINAL_CATCH_UP_S, final=True)
             elif self._decoder is not None:
                 self._commit_pending(final=True)
             self._sync()

@@ -106,26 +106,62 @@ class Spool:
     @classmethod
     def acquire(cls, store_path: Path | None, *, limit_bytes: int = DEFAULT_LIMIT_BYTES) -> "Spool":
         """The first spool slot beside ``store_path`` that no running feed holds (a temporary file for an
-        in-memory store). Raises ``SpoolBusyError`` when all ``MAX_SLOTS`` are held, ``OSError`` when the
-        file cannot be made."""
+        in-memory store), with the lines of every other slot no running feed holds moved into it, so that
+        what a second feed left is replayed even if that feed never runs again. Raises ``SpoolBusyError``
+        when all ``MAX_SLOTS`` are held, ``OSError`` when the file cannot be made."""
         if store_path is None:
             fd, name = tempfile.mkstemp(prefix="fleet-logbook-", suffix=".spool")
             return cls(Path(name), fd, limit_bytes, temporary=True)
         for slot in range(1, MAX_SLOTS + 1):
-            path = spool_path(store_path, slot)
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-            if fcntl is not None:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    os.close(fd)
-                    continue
-            try:
-                return cls(path, fd, limit_bytes)
-            except BaseException:
-                os.close(fd)
-                raise
+            spool = cls._locked(spool_path(store_path, slot), limit_bytes)
+            if spool is not None:
+                spool._adopt_orphans(store_path)
+                return spool
         raise SpoolBusyError(f"all {MAX_SLOTS} spool files beside {store_path} are in use by running feeds")
+
+    @classmethod
+    def _locked(cls, path: Path, limit_bytes: int, *, create: bool = True) -> "Spool | None":
+        """The spool at ``path``, locked for this process; None when a running feed holds it (or, without
+        ``create``, when there is none)."""
+        try:
+            fd = os.open(path, os.O_RDWR | (os.O_CREAT if create else 0), 0o600)
+        except FileNotFoundError:
+            if create:
+                raise
+            return None
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return None
+        try:
+            return cls(path, fd, limit_bytes)
+        except BaseException:
+            os.close(fd)
+            raise
+
+    def _adopt_orphans(self, store_path: Path) -> None:
+        for slot in range(1, MAX_SLOTS + 1):
+            path = spool_path(store_path, slot)
+            if path == self.path or not path.exists():
+                continue
+            other = Spool._locked(path, max(self.limit_bytes, os.path.getsize(path)), create=False)
+            if other is None:
+                continue
+            try:
+                moved: SpoolMark | None = None
+                try:
+                    for line, mark in other.read(other.released, other.lines):
+                        self.append(line)
+                        moved = mark
+                except SpoolError:
+                    pass  # this spool is full: the rest stays where it is, for a later start
+                if moved is not None:
+                    self.sync()  # on disk here before it is released there
+                    other.release(moved)
+            finally:
+                other.close()
 
     def close(self) -> None:
         """Close the file; remove it when nothing in it awaits the log."""

@@ -228,3 +228,44 @@ def test_a_message_in_two_fragments_split_by_a_commit_survives_a_kill(store_path
         LiveIngest(ReceivedLines(received), clean, clock=lambda: T).run()
         assert log_content(store) == log_content(clean)
         assert [(q.raw, q.reason) for q in store.quarantined()] == [(q.raw, q.reason) for q in clean.quarantined()]
+
+
+def test_a_spool_at_its_bound_counts_every_line_it_could_not_keep_and_says_so(store):
+    feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
+    notices: list[str] = []
+    ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(5.0, 5.0),
+                        spool_limit_bytes=4_096, notice=notices.append)
+    with disk_full(store):
+        ingest.start()
+        try:
+            send(feed.port, sentences(100))
+            assert wait_for(lambda: ingest.stats.lines == 100)
+        finally:
+            ingest.stop()
+    stats = ingest.stats
+    assert stats.lost > 0 and stats.spooled > 0 and store.count() + stats.spooled + stats.lost == 100
+    assert not stats.complete
+    assert any("LINES ARE BEING LOST" in text and "spool" in text and "full" in text for text in notices)
+    assert any(f"and {stats.lost:,} lost" in text for text in notices)
+
+
+def test_feed_control_names_a_feed_whose_lines_do_not_reach_the_log(store):
+    control = FeedControl(store, store.append_batch, operator="kim")
+    with disk_full(store):
+        name = control.start("udp", f"127.0.0.1:{free_udp_port()}")
+        try:
+            port = int(name.rsplit(":", 1)[1])
+            send(port, sentences(60))
+            assert wait_for(lambda: "disk is full" in control.trouble(), 15)
+            (info,) = control.feeds()
+            assert info.spooled > 0 and "spool" in info.status and name in control.trouble()
+        finally:
+            control.stop_all()
+
+
+def free_udp_port() -> int:
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return port

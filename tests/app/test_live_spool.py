@@ -118,3 +118,18 @@ def test_whatever_the_cut_the_spool_reads_a_prefix_of_what_was_written(tmp_path_
     assert read == written[:len(read)]
     if cut % (end - HEADER_SIZE + 1) == end - HEADER_SIZE:
         assert read == written
+
+
+def test_lines_left_by_a_second_feed_are_taken_over_by_the_next_feed_that_starts(tmp_path):
+    store = tmp_path / "watch.sqlite"
+    first, second = Spool.acquire(store), Spool.acquire(store)
+    first.append(FeedLine(b"first feed", 1))
+    second.append(FeedLine(b"second feed", 2))
+    first.close()
+    second.close()  # both feeds stopped with lines not in the log
+    alone = Spool.acquire(store)
+    try:
+        assert [line.data for line, _ in alone.read(alone.released, 10)] == [b"first feed", b"second feed"]
+        assert not spool_path(store, 2).exists()
+    finally:
+        alone.close()
