@@ -64,6 +64,16 @@ def _positive_int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000 MB, got {text}")
+    return value
+
+
 def _hours(text: str) -> float:
     try:
         value = float(text)
@@ -512,7 +522,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--udp", metavar="[HOST:]PORT", help="listen for datagrams (host 127.0.0.1 unless given)")
     source.add_argument("--tcp", metavar="HOST:PORT", help="connect to an NMEA server (reconnects with backoff)")
     listen.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
-    listen.add_argument("--spool-limit", type=float, metavar="MB", default=256.0,
+    listen.add_argument("--spool-limit", type=_megabytes, metavar="MB", default=256.0,
                         help="bound of the spool beside the store that keeps received lines until they are in "
                              "the log (default 256 MB)")
     listen.set_defaults(run=command_listen)
