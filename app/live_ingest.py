@@ -85,7 +85,12 @@ class IngestStats:
 
 
 class LiveIngest:
-    """One feed into one store, through a spool beside it."""
+    """One feed into one store, through a spool beside it.
+
+    Two threads: the receiver reads the feed and writes each line to the spool, and nothing else, so a slow
+    or failing store never keeps it from the socket (a UDP datagram not read in time would be lost in the
+    kernel without a word); the committer (the thread calling ``run``) reads the spool back from its cursor,
+    decodes, decides, appends and releases."""
 
     def __init__(self, feed: LineFeed, store: EventStore, *,
                  append: Callable[[Sequence[NewEvent]], AppendResult] | None = None,
@@ -104,7 +109,10 @@ class LiveIngest:
         self._notice = notice or (lambda text: log.warning("%s", text))
         self.stats = IngestStats()
         self._stop = threading.Event()
+        self._arrived = threading.Event()
         self._thread: threading.Thread | None = None
+        self._receiver: threading.Thread | None = None
+        self._receiver_done = threading.Event()
         self._operator = operator or default_operator()
         self._spool: Spool | None = None
         # Decoding state: a decoder and recorder are made from the log when needed and dropped when a batch
@@ -112,7 +120,8 @@ class LiveIngest:
         self._decoder: NmeaDecoder | None = None
         self._recorder: ObservationRecorder | None = None
         self._pending: list[Seen] = []
-        self._cursor: SpoolMark | None = None  # the next spooled line to decode; None: decoding live lines
+        self._cursor: SpoolMark | None = None  # the next spooled line to decode
+        self._earlier: SpoolMark | None = None  # the end of what an earlier run left (decoded under its name)
         self._decided: SpoolMark | None = None  # after the last line decoded into ``_pending``
         self._safe: SpoolMark | None = None  # after the last line with no message left waiting for fragments
         self._retry_at = 0.0
@@ -129,31 +138,24 @@ class LiveIngest:
         """Open the feed (a UDP port is bound now and its name settled) and its spool: either failing here
         fails at once, in the caller, with the reason."""
         self.feed.open()
-        self._open_spool()
-
-    def _open_spool(self) -> None:
         if self._spool is not None:
             return
-        self._spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
-        left = self._spool.lines
-        self._safe = self._spool.released
+        spool = self._spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
+        left = spool.lines
+        self._cursor = self._safe = spool.released
         if left:
-            self._cursor = self._spool.released
+            self._earlier = spool.end
             self.stats.replayed = left
             self._notice(f"{self.feed.name}: {left:,} received lines from an earlier run are not yet in the log "
-                         f"({self._spool.path}); appending them first")
+                         f"({spool.path}); appending them first")
         else:
-            self._spool.mark_writer(self.feed.name)
+            spool.mark_writer(self.feed.name)
         self.stats.spooled = left
-
-    def _source_name(self) -> str:
-        spool = self._spool
-        return spool.written_by if spool is not None and self._cursor is not None and spool.written_by \
-            else self.feed.name
 
     def _decoding(self) -> tuple[NmeaDecoder, ObservationRecorder]:
         if self._decoder is None or self._recorder is None:
-            name = self._source_name()
+            assert self._spool is not None
+            name = self._spool.written_by if self._earlier is not None and self._spool.written_by else self.feed.name
             self._decoder = NmeaDecoder(name)
             self._recorder = ObservationRecorder("nmea", known_particulars(self.store), clock=self._clock,
                                                  keyed_quarantine=False,
@@ -165,75 +167,88 @@ class LiveIngest:
 
     def run(self, duration_s: float | None = None, on_tick: Callable[[IngestStats], None] | None = None,
             tick_s: float = 5.0) -> IngestStats:
-        """Ingest until ``stop()`` or ``duration_s`` seconds; ``on_tick`` hears the stats every ``tick_s``.
-        At the end one last attempt is made to put everything received into the log; ``stats.complete``
-        says whether it did (otherwise the spool keeps the rest for the next start)."""
+        """Ingest until ``stop()``, ``duration_s`` seconds, or the feed's end; ``on_tick`` hears the stats every
+        ``tick_s``. At the end one last attempt is made to put everything received into the log;
+        ``stats.complete`` says whether it did (otherwise the spool keeps the rest for the next start)."""
         self._prepare()
         deadline = None if duration_s is None else time.monotonic() + duration_s
         last_tick = time.monotonic()
+        self._receiver = threading.Thread(target=self._receive_all, name=f"receiver {self.feed.name}", daemon=True)
+        self._receiver.start()
         try:
-            self._work(time.monotonic())
-            for line in self.feed.lines(self._stop):
-                if line is not None:
-                    self._receive(line)
+            while not self._stop.is_set() and not self._receiver_done.is_set():
                 now = time.monotonic()
+                if deadline is not None and now >= deadline:
+                    break
                 self._work(now)
                 if on_tick is not None and now - last_tick >= tick_s:
                     on_tick(self.stats)
                     last_tick = now
-                if deadline is not None and now >= deadline:
-                    break
+                self._arrived.wait(min(self._flush_every_s, 0.2) if self._flush_every_s > 0 else 0.01)
+                self._arrived.clear()
         finally:
+            self._stop.set()
+            self._receiver.join()
             self._finish()
         return self.stats
 
-    def _receive(self, line: FeedLine) -> None:
-        self.stats.lines += 1
-        assert self._spool is not None
+    def _receive_all(self) -> None:
+        """The receiver thread: every line to the spool at once; decoding is the committer's."""
         try:
-            mark = self._spool.append(line)
+            for line in self.feed.lines(self._stop):
+                if line is not None:
+                    self._receive(line)
+        except Exception:  # a feed that breaks must not break silently
+            log.exception("%s: the feed stopped by an error", self.feed.name)
+            self._notice(f"{self.feed.name}: the feed stopped by an error (see the log)")
+        finally:
+            self._receiver_done.set()
+            self._arrived.set()
+
+    def _receive(self, line: FeedLine) -> None:
+        spool = self._spool
+        assert spool is not None
+        self.stats.lines += 1
+        try:
+            spool.append(line)
         except SpoolError as error:
             self.stats.lost += 1
             now = time.monotonic()
             if now - self._lost_said >= 5.0:
                 self._lost_said = now
-                self._notice(f"{self.feed.name}: LINES ARE BEING LOST: {error} "
+                self._notice(f"{self.feed.name}: RECEIVED LINES ARE BEING LOST: {error} "
                              f"({self.stats.lost:,} lost so far)")
             return
-        self.stats.spooled = self._spool.lines
-        if self._cursor is not None:
-            return  # the log is behind: this line waits in the spool for its turn
-        decoder, _ = self._decoding()
-        self._pending.extend(decoder.feed(line.data, None, received_at=line.received_at, too_long=line.too_long))
-        self._note_decoded(mark)
+        self.stats.spooled = spool.lines
+        if spool.end.ordinal - self._cursor_ordinal() >= self._max_batch:
+            self._arrived.set()
+
+    def _cursor_ordinal(self) -> int:
+        cursor = self._cursor
+        return 0 if cursor is None else cursor.ordinal
 
     def _note_decoded(self, mark: SpoolMark) -> None:
-        assert self._decoder is not None and self._spool is not None
+        assert self._decoder is not None
         self._decided = mark
         if self._decoder.waiting_messages == 0 or self._safe is None \
                 or mark.ordinal - self._safe.ordinal > HOLD_MAX_LINES:
             self._safe = mark  # a message still waiting keeps its first fragment's line (and those after) spooled
 
     def _work(self, now: float) -> None:
-        """Commit what is due, or catch up with the spool when a retry is due."""
+        """Flush the spool to disk once per batch; append what is due, or retry when the retry is due."""
         spool = self._spool
         assert spool is not None
         if now - self._last_sync >= self._flush_every_s:
             self._sync()
             self._last_sync = now
-        if self._cursor is not None:
-            if now >= self._retry_at:
-                self._catch_up(time.monotonic() + CATCH_UP_SLICE_S)
-        elif self._unreleased() and (len(self._pending) >= self._max_batch
-                                     or now - self._last_flush >= self._flush_every_s):
+        if now < self._retry_at:
+            return
+        unread = spool.end.ordinal - self._cursor_ordinal()
+        if unread and (unread >= self._max_batch or now - self._last_flush >= self._flush_every_s
+                       or self.stats.problem or self._earlier is not None):
             self._sync()
-            self._commit_pending()
+            self._catch_up(time.monotonic() + CATCH_UP_SLICE_S)
             self._last_flush = now
-
-    def _unreleased(self) -> bool:
-        """Lines decoded whose batch is due (lines that gave no observation, a comment, are released too)."""
-        assert self._spool is not None
-        return bool(self._pending) or (self._safe is not None and self._safe.ordinal > self._spool.released.ordinal)
 
     def _sync(self) -> None:
         assert self._spool is not None
@@ -242,17 +257,46 @@ class LiveIngest:
         except OSError as error:
             self._notice(f"{self.feed.name}: cannot flush the spool to disk: {error.strerror or error}")
 
-    def _commit_pending(self, *, final: bool = False) -> bool:
-        """Decide and append the pending observations; release their lines from the spool when committed."""
-        decoder, recorder = self._decoding()
-        if final:
-            self._pending.extend(decoder.flush())
-            self._safe = self._decided or self._safe
-        pending, self._pending = self._pending, []
-        if not self._store_batch(recorder, pending):
-            return False
-        self._release()
-        return True
+    def _catch_up(self, until: float, *, final: bool = False) -> None:
+        """Decode and append spooled lines from the cursor, a batch at a time, until all is read, out of time,
+        or the store refuses one. ``final``: the feed has stopped, so messages still waiting for fragments
+        are quarantined once all is read."""
+        spool = self._spool
+        assert spool is not None and self._cursor is not None
+        while True:
+            try:
+                decoder, recorder = self._decoding()
+            except (StoreError, OSError) as error:
+                self._failed(error)
+                return
+            end = self._earlier or spool.end
+            chunk = spool.read(self._cursor, min(self._max_batch, end.ordinal - self._cursor.ordinal))
+            for line, mark in chunk:
+                self._pending.extend(decoder.feed(line.data, None, received_at=line.received_at,
+                                                  too_long=line.too_long))
+                self._note_decoded(mark)
+            if chunk:
+                self._cursor = chunk[-1][1]
+            ended_earlier = self._earlier is not None and self._cursor.ordinal >= self._earlier.ordinal
+            all_read = self._cursor.ordinal >= spool.end.ordinal
+            if ended_earlier or (final and all_read):
+                self._pending.extend(decoder.flush())  # that input has ended: its broken messages are quarantined
+                self._safe = self._decided or self._safe
+            pending, self._pending = self._pending, []
+            if not self._store_batch(recorder, pending):
+                return
+            if ended_earlier:
+                self._earlier = None
+                self._decoder = self._recorder = None  # the lines after are this feed's own
+            self._release()
+            if all_read and not ended_earlier or time.monotonic() >= until:
+                return
+
+    def _release(self) -> None:
+        assert self._spool is not None
+        if self._safe is not None:
+            self._spool.release(self._safe)
+        self.stats.spooled = self._spool.lines
 
     def _store_batch(self, recorder: ObservationRecorder, observations: list[Seen]) -> bool:
         decisions = Decisions(skipped=Counter())
@@ -278,59 +322,22 @@ class LiveIngest:
     def _failed(self, error: BaseException) -> None:
         """The store refused a batch: keep everything in the spool and read it back later, from the start
         of what is not yet released, with decoding state rebuilt from the log."""
-        assert self._spool is not None
+        spool = self._spool
+        assert spool is not None
         self.stats.failures += 1
         self._decoder = self._recorder = None
         self._pending = []
         self._decided = None
-        self._cursor = self._safe = self._spool.released
-        self.stats.spooled = self._spool.lines
+        self._cursor = self._safe = spool.released
+        self.stats.spooled = spool.lines
         self._retry_at = time.monotonic() + self._delay
         reason = str(error) or type(error).__name__
         if reason != self._reason or self._delay >= self._retry_s[1]:
             self._notice(f"{self.feed.name}: cannot write the store ({reason}); {self.stats.spooled:,} received "
-                         f"lines kept in the spool {self._spool.path}; retrying in {self._delay:.0f} s")
+                         f"lines kept in the spool {spool.path}; retrying in {self._delay:.0f} s")
         self._reason = reason
         self.stats.problem = f"cannot write the store ({reason}); received lines kept in the spool"
         self._delay = min(self._delay * 2, self._retry_s[1])
-
-    def _catch_up(self, until: float, *, final: bool = False) -> None:
-        """Decode and append spooled lines from the cursor, a batch at a time, until caught up (then live
-        lines are decoded as they come), out of time, or the store refuses one. ``final``: the feed has
-        stopped, so messages still waiting for fragments are quarantined once all is read."""
-        spool = self._spool
-        assert spool is not None
-        while self._cursor is not None:
-            try:
-                decoder, recorder = self._decoding()
-            except (StoreError, OSError) as error:
-                self._failed(error)
-                return
-            chunk = spool.read(self._cursor, self._max_batch)
-            for line, mark in chunk:
-                self._pending.extend(decoder.feed(line.data, None, received_at=line.received_at,
-                                                  too_long=line.too_long))
-                self._note_decoded(mark)
-            if chunk:
-                self._cursor = chunk[-1][1]
-            caught_up = self._cursor.ordinal >= spool.end.ordinal
-            if caught_up:
-                self._cursor = None
-                if final:
-                    self._pending.extend(decoder.flush())
-                    self._safe = self._decided or self._safe
-            pending, self._pending = self._pending, []
-            if not self._store_batch(recorder, pending):
-                return
-            self._release()
-            if time.monotonic() >= until:
-                return
-
-    def _release(self) -> None:
-        assert self._spool is not None
-        if self._safe is not None:
-            self._spool.release(self._safe)
-        self.stats.spooled = self._spool.lines
 
     def _finish(self) -> None:
         """The end: one last attempt to put everything received into the log, then close the spool (removed
@@ -339,10 +346,8 @@ class LiveIngest:
         if spool is None:
             return
         try:
-            if self._cursor is not None:
+            if spool.lines:
                 self._catch_up(time.monotonic() + FINAL_CATCH_UP_S, final=True)
-            elif self._decoder is not None:
-                self._commit_pending(final=True)
             self._sync()
             self.stats.spooled = spool.lines
         finally:
@@ -366,7 +371,7 @@ class LiveIngest:
             log.exception("%s: feed stopped by an error", self.feed.name)
             self.feed.status = "stopped by an error (see the log)"
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)

@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import struct
 import tempfile
+import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,14 +79,17 @@ def spool_path(store_path: Path, slot: int = 1) -> Path:
 
 
 class Spool:
-    """One feed's spool file, locked for this process while open. Not thread-safe: one feed thread uses it."""
+    """One feed's spool file, locked for this process while open. One thread appends (the receiver) while
+    another reads and releases (the committer); a lock keeps the end, the released mark and the generation
+    consistent between them. Releasing everything (a new generation) happens only between reads."""
 
     def __init__(self, path: Path, fd: int, limit_bytes: int, *, temporary: bool = False):
         self.path = path
         self.limit_bytes = limit_bytes
         self._fd = fd
         self._temporary = temporary
-        self._dirty = False
+        self._lock = threading.Lock()
+        self._synced = 0  # ordinal of the end when last made durable
         size = os.fstat(fd).st_size
         header = os.pread(fd, HEADER_SIZE, 0) if size >= HEADER_SIZE else b""
         generation, released, name = _read_header(header)
@@ -184,21 +188,23 @@ class Spool:
         """Write one received line; its mark once the kernel has it. Raises ``SpoolError`` (nothing written)."""
         data = line.data[:MAX_RECORD_DATA]
         flags = _TOO_LONG if line.too_long or len(data) < len(line.data) else 0
-        body = struct.pack("<IIqB", self._generation, len(data), line.received_at, flags) + data
-        record = _RECORD.pack(_TAG, self._generation, len(data), zlib.crc32(body), line.received_at, flags) + data
-        offset = self._end.offset
-        if offset + len(record) > self.limit_bytes:
-            raise SpoolError(f"the spool {self.path} is full ({self.limit_bytes:,} bytes): line not kept")
-        self._reserve(offset + len(record))
-        try:
-            written = os.pwrite(self._fd, record, offset)
-        except OSError as error:
-            raise SpoolError(f"cannot write the spool {self.path}: {error.strerror or error}") from None
-        if written != len(record):
-            raise SpoolError(f"cannot write the spool {self.path}: short write ({written} of {len(record)} bytes)")
-        self._end = SpoolMark(offset + len(record), self._end.ordinal + 1)
-        self._dirty = True
-        return self._end
+        with self._lock:
+            body = struct.pack("<IIqB", self._generation, len(data), line.received_at, flags) + data
+            record = _RECORD.pack(_TAG, self._generation, len(data), zlib.crc32(body), line.received_at,
+                                  flags) + data
+            offset = self._end.offset
+            if offset + len(record) > self.limit_bytes:
+                raise SpoolError(f"the spool {self.path} is full ({self.limit_bytes:,} bytes): line not kept")
+            self._reserve(offset + len(record))
+            try:
+                written = os.pwrite(self._fd, record, offset)
+            except OSError as error:
+                raise SpoolError(f"cannot write the spool {self.path}: {error.strerror or error}") from None
+            if written != len(record):
+                raise SpoolError(f"cannot write the spool {self.path}: short write ({written} of {len(record)} "
+                                 "bytes)")
+            self._end = SpoolMark(offset + len(record), self._end.ordinal + 1)
+            return self._end
 
     def _reserve(self, needed: int) -> None:
         if needed <= self._allocated or not hasattr(os, "posix_fallocate"):
@@ -212,27 +218,29 @@ class Spool:
 
     def sync(self) -> None:
         """Make what is written durable (once per batch)."""
-        if self._dirty and self._fd >= 0:
+        end = self.end.ordinal
+        if end != self._synced and self._fd >= 0:
             os.fsync(self._fd)
-            self._dirty = False
+            self._synced = end
 
     def release(self, mark: SpoolMark) -> None:
         """Everything before ``mark`` is in the log: forget it (all of it: start a new generation)."""
-        if mark.ordinal <= self._released.ordinal:
-            return
-        if mark.ordinal >= self._end.ordinal:
-            self._generation = (self._generation % 0xFFFF_FFFF) + 1
-            self._released = self._end = SpoolMark(HEADER_SIZE, self._end.ordinal)
-        else:
-            self._released = mark
-        self._released_offset = self._released.offset
-        self._write_header()
+        with self._lock:
+            if mark.ordinal <= self._released.ordinal:
+                return
+            if mark.ordinal >= self._end.ordinal:
+                self._generation = (self._generation % 0xFFFF_FFFF) + 1
+                self._released = self._end = SpoolMark(HEADER_SIZE, self._end.ordinal)
+            else:
+                self._released = mark
+            self._released_offset = self._released.offset
+            self._write_header()
 
     def _write_header(self) -> None:
         name = self.written_by.encode("utf-8", "replace")[:_NAME_ROOM]
         header = _HEADER.pack(MAGIC, self._generation, self._released_offset, len(name)) + name
         os.pwrite(self._fd, header.ljust(HEADER_SIZE, b"\0"), 0)
-        self._dirty = True
+        self._synced = -1
 
     def mark_writer(self, feed_name: str) -> None:
         """Name the feed writing from now on (kept in the header, for the replay's metadata)."""
@@ -244,21 +252,28 @@ class Spool:
 
     @property
     def released(self) -> SpoolMark:
-        return self._released
+        with self._lock:
+            return self._released
 
     @property
     def end(self) -> SpoolMark:
-        return self._end
+        with self._lock:
+            return self._end
 
     @property
     def lines(self) -> int:
         """Lines in the spool not yet released (received, not yet known to be in the log)."""
-        return self._end.ordinal - self._released.ordinal
+        with self._lock:
+            return self._end.ordinal - self._released.ordinal
 
     def read(self, start: SpoolMark, limit: int) -> list[tuple[FeedLine, SpoolMark]]:
         """Up to ``limit`` lines from ``start``, each with the mark after it."""
         out: list[tuple[FeedLine, SpoolMark]] = []
-        for item in _records(self._fd, self._generation, start, self._end.offset):
+        if limit <= 0:
+            return out
+        with self._lock:
+            generation, end = self._generation, self._end.offset
+        for item in _records(self._fd, generation, start, end):
             out.append(item)
             if len(out) >= limit:
                 break

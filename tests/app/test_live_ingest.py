@@ -201,8 +201,7 @@ class Receiver:
     def lines(self, stop):
         for number, line in enumerate(open(sys.argv[2], "rb").read().splitlines()[:int(sys.argv[3])]):
             yield FeedLine(line, int(sys.argv[4]) + number)
-        for _ in range(3):
-            yield None  # the batch in hand is committed
+        stop.wait(1.5)  # the committer appends the batch in hand meanwhile
         os.kill(os.getpid(), signal.SIGKILL)
 
 LiveIngest(Receiver(), open_store(sys.argv[1]), clock=lambda: int(sys.argv[4]), flush_every_s=0.0).run()
@@ -210,7 +209,8 @@ LiveIngest(Receiver(), open_store(sys.argv[1]), clock=lambda: int(sys.argv[4]), 
 
 
 def test_a_message_in_two_fragments_split_by_a_commit_survives_a_kill(store_path, ais_samples, tmp_path):
-    """A committed batch never releases the first fragment of a message whose second is still to come."""
+    """A committed batch never releases the first fragment of a message whose second is still to come: after a
+    kill the fragment is still there, and the restart accounts for it."""
     recording = ais_samples / "kystverket_norwegian_tagblock.raw"
     lines = recording.read_bytes().splitlines()
     first = next(i for i, line in enumerate(lines) if b",2,1," in line)
@@ -224,10 +224,14 @@ def test_a_message_in_two_fragments_split_by_a_commit_survives_a_kill(store_path
     from store import open_store
 
     with open_store(store_path) as store, open_store(tmp_path / "clean.sqlite") as clean:
-        LiveIngest(ReceivedLines(received[first + 1:]), store, clock=lambda: T).run()
-        LiveIngest(ReceivedLines(received), clean, clock=lambda: T).run()
+        restarted = LiveIngest(ReceivedLines([]), store, clock=lambda: T).run()
+        # what the killed run received ended there: its waiting message is quarantined as incomplete, as in a
+        # run that received the same lines and stopped cleanly
+        LiveIngest(ReceivedLines(received[:first + 1]), clean, clock=lambda: T).run()
+        assert restarted.replayed == 1 and restarted.quarantined == 1 and restarted.complete
         assert log_content(store) == log_content(clean)
         assert [(q.raw, q.reason) for q in store.quarantined()] == [(q.raw, q.reason) for q in clean.quarantined()]
+        assert "incomplete message" in store.quarantined()[-1].reason
 
 
 def test_a_spool_at_its_bound_counts_every_line_it_could_not_keep_and_says_so(store):
@@ -269,3 +273,31 @@ def free_udp_port() -> int:
     port = probe.getsockname()[1]
     probe.close()
     return port
+
+
+def test_a_slow_store_never_keeps_the_listener_from_its_socket(store):
+    """Lines go to the spool on a thread of their own: a store that takes seconds to answer loses no datagram
+    in the kernel's buffer, where a lost datagram leaves no trace."""
+    slow = {"first": True}
+
+    def slow_append(events):
+        if slow["first"]:
+            slow["first"] = False
+            time.sleep(2.0)  # another writer holds the store
+        return store.append_batch(events)
+
+    feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
+    ingest = LiveIngest(feed, store, append=slow_append, clock=lambda: T, flush_every_s=0.05, notice=lambda _: None)
+    ingest.start()
+    try:
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        sender.sendto(sentences(1)[0] + b"\r\n", ("127.0.0.1", feed.port))
+        time.sleep(0.3)  # its batch is now waiting on the store
+        for sentence in sentences(3_000)[1:]:
+            sender.sendto(sentence + b"\r\n", ("127.0.0.1", feed.port))
+        sender.close()
+        assert wait_for(lambda: ingest.stats.lines == 3_000)
+        assert wait_for(lambda: store.count() == 3_000)
+    finally:
+        ingest.stop()
+    assert ingest.stats.complete
