@@ -1,18 +1,19 @@
 """Live ingest: an AIS receiver's NMEA feed (UDP or TCP) decoded and appended as it arrives, never forgotten.
 
-Every line received is first written to the feed's spool beside the store (``app.live_spool``) with its time
-of receipt; then it is decoded (a tag block's own time wins when present), decided by the same recorder as a
-file import, and appended in small batches — at least once a second, or every ``max_batch`` observations —
-so the map follows the feed within a second and a burst never holds a transaction open for long. A committed
-batch is released from the spool.
+A receiver thread writes every line, with its time of receipt, to the feed's spool beside the store
+(``app.live_spool``) and does nothing else, so a slow or failing store never keeps it from the socket. The
+committer (the thread calling ``run``) reads the spool back in order, decodes (a tag block's own time wins
+when present), decides with the same recorder as a file import, and appends in small batches — at least
+once a second, or every ``max_batch`` lines — so the map follows the feed within a second and a burst never
+holds a transaction open for long. A committed batch is released from the spool.
 
-When the store cannot be written (disk full, read-only, busy) the batch stays in the spool, the listener
-says so once (``notice``) and retries with exponential backoff; meanwhile new lines only go to the spool.
-A retry reads the spool back in order through a fresh decoder and a recorder that re-reads what the log
-knows (a failed batch's registrations never happened), so nothing is lost and nothing is appended twice.
-A spool left by an earlier run (killed, or stopped while the store could not be written) is replayed the
-same way when the next feed on that store starts, before anything newer. Lines the spool could not keep
-(its bound reached, or the disk refused them) are counted as ``lost`` and said loudly.
+When the store cannot be written (disk full, read-only, busy) the lines stay in the spool, the listener
+says so once (``notice``) and retries with exponential backoff: from the first line not yet released,
+through a fresh decoder and a recorder that re-reads what the log knows (a failed batch's registrations
+never happened), so nothing is lost and nothing is appended twice. What an earlier run left in the spool
+(killed, or stopped while the store could not be written) is appended first when the next feed on that store
+starts, decoded as an input of its own. Lines the spool could not keep (its bound reached, or the disk
+refused them) are counted as ``lost`` and said loudly.
 
 Quarantine rows from a live feed carry no dedupe key: there is no file to read twice. ``LiveIngest`` runs
 in the caller's thread (``run``, for the CLI) or on its own (``start``/``stop``, for the GUI).
@@ -24,7 +25,6 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable, Protocol, Sequence
 
 from app.fleet_service import default_operator

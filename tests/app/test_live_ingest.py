@@ -1,4 +1,4 @@
-"""A live receiver feed into the real store: decoded, appended within a second, rates counted, stoppable."""
+"""A live receiver feed into the real store: decoded, appended within a second, never forgetting a line it received."""
 from __future__ import annotations
 
 import signal
@@ -8,7 +8,6 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
 from pyais.encode import encode_dict
 
 from app.feed_control import FeedControl
