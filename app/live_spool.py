@@ -311,7 +311,9 @@ def write_problem(store_path: Path) -> str | None:
 
     A read-only file or folder, or a file system mounted read-only, does not heal by itself, unlike a full
     disk or a busy store: a listener refuses it before receiving anything rather than spool without end."""
-    folder = store_path.parent if store_path.parent != Path("") else Path(".")
+    folder = store_path.parent
+    while not folder.exists() and folder != folder.parent:  # a store in a folder yet to be made: its parent
+        folder = folder.parent
     probe = store_path if store_path.exists() else folder
     try:
         if hasattr(os, "statvfs") and os.statvfs(probe).f_flag & os.ST_RDONLY:

@@ -300,3 +300,30 @@ def test_a_slow_store_never_keeps_the_listener_from_its_socket(store):
     finally:
         ingest.stop()
     assert ingest.stats.complete
+
+
+def test_a_store_kept_busy_by_another_writer_gets_the_lines_once_it_is_free(tmp_path):
+    import sqlite3
+
+    from store import open_store
+
+    path = tmp_path / "busy.sqlite"
+    open_store(path).close()
+    store = open_store(path, busy_timeout_ms=100)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process holds the write lock
+    feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
+    notices: list[str] = []
+    ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(0.1, 0.2), notice=notices.append)
+    ingest.start()
+    try:
+        send(feed.port, sentences(50))
+        assert wait_for(lambda: ingest.stats.failures > 0 and ingest.stats.spooled == 50)
+        assert "busy" in ingest.stats.problem and store.count() == 0
+        other.execute("COMMIT")
+        assert wait_for(lambda: store.count() == 50 and ingest.stats.spooled == 0)
+    finally:
+        ingest.stop()
+        other.close()
+        store.close()
+    assert ingest.stats.complete and any("busy" in text for text in notices)

@@ -6,7 +6,7 @@ import os
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from app.live_spool import HEADER_SIZE, Spool, SpoolError, spool_path, spooled_lines
+from app.live_spool import HEADER_SIZE, Spool, SpoolError, spool_path, spooled_lines, write_problem
 from feeds.network import FeedLine
 
 SENTENCE = b"!AIVDM,1,1,,A,13@orp0P1s0h4;0ORcN1j1H1P000,0*0F"
@@ -133,3 +133,8 @@ def test_lines_left_by_a_second_feed_are_taken_over_by_the_next_feed_that_starts
         assert not spool_path(store, 2).exists()
     finally:
         alone.close()
+
+
+def test_a_store_to_be_made_in_a_new_folder_can_be_written(tmp_path):
+    assert write_problem(tmp_path / "new" / "deeper" / "watch.sqlite") is None
+    assert write_problem(tmp_path / "watch.sqlite") is None
