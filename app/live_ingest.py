@@ -293,10 +293,14 @@ class LiveIngest:
                 return
 
     def _release(self) -> None:
-        assert self._spool is not None
+        spool = self._spool
+        assert spool is not None
         if self._safe is not None:
-            self._spool.release(self._safe)
-        self.stats.spooled = self._spool.lines
+            spool.release(self._safe)
+        released = spool.released
+        if self._cursor is not None and self._cursor.ordinal <= released.ordinal:
+            self._cursor = released  # all was released: the spool starts over after its header, and so do we
+        self.stats.spooled = spool.lines
 
     def _store_batch(self, recorder: ObservationRecorder, observations: list[Seen]) -> bool:
         decisions = Decisions(skipped=Counter())
@@ -312,7 +316,7 @@ class LiveIngest:
             self.stats.appended += result.count
             self.stats.duplicates += result.duplicates
         self.stats.quarantined += len(decisions.quarantine)
-        self.stats.skipped.update(decisions.skipped)
+        self.stats.skipped = self.stats.skipped + decisions.skipped  # a new counter: a reader never sees one change
         if self.stats.problem:
             self._notice(f"{self.feed.name}: the store takes events again; appending the spooled lines")
             self.stats.problem = self._reason = ""

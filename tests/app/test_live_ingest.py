@@ -327,3 +327,17 @@ def test_a_store_kept_busy_by_another_writer_gets_the_lines_once_it_is_free(tmp_
         other.close()
         store.close()
     assert ingest.stats.complete and any("busy" in text for text in notices)
+
+
+def test_lines_after_the_spool_was_emptied_are_appended_too(store):
+    """Once every line is in the log the spool starts over at its beginning; the reader must follow it."""
+    feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
+    ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, notice=lambda _: None)
+    ingest.start()
+    try:
+        for burst in range(3):
+            send(feed.port, sentences(30)[burst * 10:burst * 10 + 10])
+            assert wait_for(lambda: store.count() == 10 * (burst + 1) and ingest.stats.spooled == 0), burst
+    finally:
+        ingest.stop()
+    assert ingest.stats.appended == 30 and ingest.stats.complete
