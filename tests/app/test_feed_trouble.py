@@ -25,7 +25,7 @@ def test_the_feed_state_warns_while_a_feed_is_kept_in_its_spool_and_clears_when_
     session.start()
     try:
         assert not session.feed_warning()
-        with disk_full(service.store):
+        with disk_full():
             probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]

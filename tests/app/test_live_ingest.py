@@ -125,7 +125,7 @@ def test_a_full_disk_keeps_every_received_line_and_appends_them_once_room_return
     notices: list[str] = []
     ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(0.05, 0.2),
                         notice=notices.append)
-    with disk_full(store):
+    with disk_full():
         ingest.start()
         try:
             send(feed.port, sentences(150))
@@ -149,7 +149,7 @@ def test_a_full_disk_keeps_every_received_line_and_appends_them_once_room_return
 def test_a_listener_stopped_on_a_full_disk_leaves_its_lines_for_the_next_start_which_appends_them_once(store, tmp_path):
     feed = UdpFeed("127.0.0.1", 0, clock=receipt_clock())
     ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(0.05, 0.2), notice=lambda _: None)
-    with disk_full(store):
+    with disk_full():
         ingest.start()
         try:
             send(feed.port, sentences(120))
@@ -238,7 +238,7 @@ def test_a_spool_at_its_bound_counts_every_line_it_could_not_keep_and_says_so(st
     notices: list[str] = []
     ingest = LiveIngest(feed, store, clock=lambda: T, flush_every_s=0.05, retry_s=(5.0, 5.0),
                         spool_limit_bytes=4_096, notice=notices.append)
-    with disk_full(store):
+    with disk_full():
         ingest.start()
         try:
             send(feed.port, sentences(100))
@@ -254,7 +254,7 @@ def test_a_spool_at_its_bound_counts_every_line_it_could_not_keep_and_says_so(st
 
 def test_feed_control_names_a_feed_whose_lines_do_not_reach_the_log(store):
     control = FeedControl(store, store.append_batch, operator="kim")
-    with disk_full(store):
+    with disk_full():
         name = control.start("udp", f"127.0.0.1:{free_udp_port()}")
         try:
             port = int(name.rsplit(":", 1)[1])

@@ -118,7 +118,7 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
     probe.close()
     dialog = window.show_feeds()
     dialog.address.setText(str(port))
-    with disk_full(service.store):
+    with disk_full():
         assert dialog.start_feed() == f"udp://127.0.0.1:{port}"
         sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         for i in range(80):
