@@ -104,6 +104,7 @@ class Spool:
         for _, after in _records(fd, self._generation, self._released):
             end = after
         self._end = end
+        self._reserve(min(self.limit_bytes, end.offset + RESERVE_BYTES))  # room taken now, while there is room
 
     # --- opening --------------------------------------------------------------------------------------------
 
@@ -201,12 +202,14 @@ class Spool:
             except OSError as error:
                 raise SpoolError(f"cannot write the spool {self.path}: {error.strerror or error}") from None
             if written != len(record):
-                raise SpoolError(f"cannot write the spool {self.path}: short write ({written} of {len(record)} "
-                                 "bytes)")
+                raise SpoolError(f"cannot write the spool {self.path}: no room on the disk (it took {written} of "
+                                 f"{len(record)} bytes)")
             self._end = SpoolMark(offset + len(record), self._end.ordinal + 1)
             return self._end
 
     def _reserve(self, needed: int) -> None:
+        """Take disk space for the spool ahead of its lines (``RESERVE_BYTES`` at a time, up to its bound), so a
+        disk that fills up leaves the spool room for a while after the store has none."""
         if needed <= self._allocated or not hasattr(os, "posix_fallocate"):
             return
         target = min(max(needed, self._allocated + RESERVE_BYTES), max(self.limit_bytes, needed))
