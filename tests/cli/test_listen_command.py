@@ -204,3 +204,56 @@ def test_a_listener_killed_mid_stream_loses_and_repeats_nothing_once_restarted(t
     verified = subprocess.run([sys.executable, "main.py", "verify", "--db", str(db)], cwd=ROOT,
                               capture_output=True, text=True, timeout=60)
     assert verified.returncode == 0
+
+
+@contextlib.contextmanager
+def small_disk(tmp_path: Path, megabytes: int):
+    """A small file system of its own (tmpfs), where the machine lets this process mount one."""
+    folder = tmp_path / "disk"
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs",
+                                            str(folder)], capture_output=True).returncode != 0:
+        pytest.skip("no small file system can be mounted here (the simulated full disk tests cover it)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    """Take every free byte of the file system ``folder`` is on."""
+    filler = folder / "filler"
+    with open(filler, "wb") as handle:
+        try:
+            while True:
+                handle.write(b"\0" * 65_536)
+                handle.flush()
+        except OSError:
+            pass
+    return filler
+
+
+def test_a_real_disk_that_fills_up_while_listening_loses_no_line(tmp_path, ais_samples):
+    lines = recording_lines(ais_samples, 25)
+    with small_disk(tmp_path, 8) as disk:
+        db = disk / "watch.sqlite"
+        port = free_port()
+        listener = subprocess.Popen([sys.executable, "main.py", "listen", "--db", str(db), "--udp", str(port),
+                                     "--duration", "8"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+        time.sleep(2.0)  # listening, its spool's first megabytes taken
+        filler = fill(disk)
+        sender = send_udp(port, lines, start_after=0.0)
+        time.sleep(2.5)
+        filler.unlink()  # room again, for a while
+        sender.join()
+        out, err = listener.communicate(timeout=60)
+        summary = json.loads(out)
+        assert summary["lines"] == len(lines) and summary["lost"] == 0 and summary["failures"] > 0, err
+        assert "database or disk is full" in err and "Traceback" not in err
+        subprocess.run(["mount", "-o", "remount,size=64m", str(disk)], check=True, capture_output=True)
+        rerun = subprocess.run([sys.executable, "main.py", "listen", "--db", str(db), "--udp", str(free_port()),
+                                "--duration", "1"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert rerun.returncode == 0, rerun.stderr
+        with open_store(db) as store:
+            assert log_content(store) == clean_log(tmp_path, lines) and store.verify().ok
