@@ -135,12 +135,17 @@ class LiveIngest:
         self._prepare()
 
     def _prepare(self) -> None:
-        """Open the feed (a UDP port is bound now and its name settled) and its spool: either failing here
-        fails at once, in the caller, with the reason."""
-        self.feed.open()
+        """Open the spool and the feed (a UDP port is bound now and its name settled): either failing here
+        fails at once, in the caller, with the reason, and leaves nothing open."""
         if self._spool is not None:
             return
-        spool = self._spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
+        spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
+        try:
+            self.feed.open()
+        except BaseException:
+            spool.close()
+            raise
+        self._spool = spool
         left = spool.lines
         self._cursor = self._safe = spool.released
         if left:

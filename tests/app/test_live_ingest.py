@@ -341,3 +341,18 @@ def test_lines_after_the_spool_was_emptied_are_appended_too(store):
     finally:
         ingest.stop()
     assert ingest.stats.appended == 30 and ingest.stats.complete
+
+
+def test_a_feed_that_cannot_start_leaves_no_spool_behind(store):
+    taken = UdpFeed("127.0.0.1", 0)
+    taken.open()
+    try:
+        control = FeedControl(store, store.append_batch)
+        try:
+            control.start("udp", f"127.0.0.1:{taken.port}")
+            raise AssertionError("a port in use must be refused")
+        except OSError as error:
+            assert str(taken.port) in str(error)
+    finally:
+        taken.close()
+    assert not spool_path(store.path).exists()
