@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Callable, Sequence
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BROKEN_CHAIN = 0, 1, 2, 3
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BROKEN_CHAIN = 0, 1, 2, 3  # 3: the log does not verify, or its file is damaged
 DEMO_SHIPS, DEMO_HOURS = 200, 24
 
 
@@ -193,18 +193,31 @@ def command_history(args: argparse.Namespace) -> int:
 def command_verify(args: argparse.Namespace) -> int:
     store = _open(args.db, create=False, read_only=True)
     try:
-        report = store.verify()
+        if args.forget_witness:
+            forgotten = store.forget_witness()
+            print(f"forgot the witnessed head {forgotten.text}" if forgotten else "no head was witnessed",
+                  file=sys.stderr)
+        report = store.verify(expect_head=args.expect_head)
     finally:
         store.close()
     if args.json:
         print(json.dumps(report.as_json()))
     elif report.ok:
-        print(f"ok: {report.events:,} events, head position {report.head_position}, head hash {report.head_hash.hex()}")
+        print(f"ok: {report.events:,} events, head {report.head_position}:{report.head_hash.hex()}")
     if not report.ok:
         where = f" at position {report.first_bad_position}" if report.first_bad_position else ""
         print(f"error: the log does not verify{where}: {report.problem}", file=sys.stderr)
         return EXIT_BROKEN_CHAIN
     return EXIT_OK
+
+
+def _head(text: str):
+    from store.head_witness import parse_head
+
+    try:
+        return parse_head(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _import_progress_printer():
@@ -428,16 +441,39 @@ def command_quarantine(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _is_default_store(db: str | None) -> bool:
+    """True for the store ``make run`` opens (no --db, or a --db naming that same file): the demo store."""
+    if db is None:
+        return True
+    if db.startswith("sqlite:") or db == ":memory:":
+        return False
+    return Path(db).expanduser().resolve() == default_store_path().resolve()
+
+
 def command_gui(args: argparse.Namespace) -> int:
+    from ui.qt_requirements import QtCannotStart, check_display, check_qt_libraries
+
+    try:  # before anything loads Qt: one line saying what to do, not Qt's abort
+        check_display(screenshot=args.screenshot is not None)
+        check_qt_libraries(screenshot=args.screenshot is not None)
+    except QtCannotStart as error:
+        raise CommandError(str(error)) from None
     from app.console_session import ConsoleSession, DemoFleetSpec
     from app.job_log import open_job_log
     from ui.about import app_version
     from ui.report_dialog import pdf_renderers
 
+    if args.demo and args.read_only:
+        raise CommandError("--demo writes a simulated fleet into the store; it cannot go with --read-only", EXIT_USAGE)
+    # The demo fleet goes only into the default store (the demo store) or where --demo asks for it: never into
+    # a user's store as a side effect, since an append-only log can never be rid of it.
+    wants_demo = (args.demo or _is_default_store(args.db)) and not args.read_only
+    if args.demo:
+        _check_room_for_demo(args.db or default_store_path())
     location = args.db or default_store_path()
     job_log = open_job_log() if args.screenshot is None else None  # the scheduled jobs' runs and failures
     session = ConsoleSession(location, read_only=args.read_only,
-                             demo=None if args.read_only else DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS),
+                             demo=DemoFleetSpec(DEMO_SHIPS, DEMO_HOURS) if wants_demo else None,
                              live=args.screenshot is None, renderers=pdf_renderers(),
                              software=f"Fleet Logbook {app_version()}",
                              log_file=None if job_log is None else job_log.path)
@@ -451,6 +487,18 @@ def command_gui(args: argparse.Namespace) -> int:
     finally:
         if job_log is not None:
             job_log.close()
+
+
+def _check_room_for_demo(location: str | Path) -> None:
+    from app.demo_fleet import DemoFleetRefused, check_room_for_demo
+
+    store = _open(str(location), create=True)
+    try:
+        check_room_for_demo(store)
+    except DemoFleetRefused as error:
+        raise CommandError(f"{error}; open it without --demo, or give --demo a new file") from None
+    finally:
+        store.close()
 
 
 # --- parsing -------------------------------------------------------------------------------------------------
@@ -475,6 +523,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
+    gui.add_argument("--demo", action="store_true",
+                     help=f"fill an empty store with the demo fleet ({DEMO_SHIPS} simulated ships, {DEMO_HOURS} h, "
+                          "then live); only the default store gets it without asking")
     gui.set_defaults(run=command_gui)
 
     simulate = commands.add_parser("simulate", help="write a simulated fleet's history into a store")
@@ -503,6 +554,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify", help="recompute the hash chain and check the store")
     verify.add_argument("--db", required=True)
     verify.add_argument("--json", action="store_true")
+    verify.add_argument("--expect-head", dest="expect_head", type=_head, metavar="POSITION:HASH",
+                        help="also check that the log holds this head (e.g. the chain head printed on a report)")
+    verify.add_argument("--forget-witness", dest="forget_witness", action="store_true",
+                        help="forget the head witnessed for this store (it was replaced on purpose), then verify")
     verify.set_defaults(run=command_verify)
     importing = commands.add_parser("import", help="import AIS files (NMEA, NOAA/DMA/other CSV; gzip and zip too)")
     importing.add_argument("files", nargs="+", metavar="FILE")
@@ -582,7 +637,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments or arguments[0].startswith("--") and arguments[0] not in ("--help", "-h"):
         arguments = ["gui", *arguments]
     from domain.errors import DomainError
-    from store import StoreError
+    from store import DamagedStoreError, StoreError
 
     try:
         args = build_parser().parse_args(arguments)
@@ -593,6 +648,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CommandError as error:
         print(f"error: {error}", file=sys.stderr)
         return error.code
+    except DamagedStoreError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BROKEN_CHAIN
     except (StoreError, DomainError, ValueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR

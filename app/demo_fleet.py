@@ -88,6 +88,22 @@ def define_port_zones(store: EventStore, at: int, write: Callable[[list[NewEvent
     return len(changes)
 
 
+class DemoFleetRefused(ValueError):
+    """A demo fleet was asked for in a store that already holds other events (it would mix simulated ships
+    into a real log, for ever: the log is append-only)."""
+
+
+def check_room_for_demo(store: EventStore) -> None:
+    """Refuse to put the demo fleet into a store that holds events and is not a demo store already.
+
+    An empty store, or one made by the demo fleet (it then carries on), is fine."""
+    events = store.head().position
+    if events and demo_settings(store) is None:
+        count = f"{events:,} event" + ("" if events == 1 else "s")
+        raise DemoFleetRefused(f"{store.describe()} already holds {count} and is no demo store: the demo fleet "
+                               "only goes into an empty store (the log is append-only)")
+
+
 def demo_settings(store: EventStore) -> DemoSettings | None:
     text = store.info(DEMO_INFO_KEY)
     return None if text is None else DemoSettings(**json.loads(text))

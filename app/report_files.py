@@ -41,30 +41,58 @@ def payload_columns() -> list[str]:
     return [f"payload.{name}" for name in sorted(names)]
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): = + - @, tab, carriage return and
+# line feed, and their full-width forms, which some locales read as formulas too.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+TEXT_MARK = "'"
+
+
+def spreadsheet_text(text: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading ``'`` when the text would start a formula — also
+    after leading spaces, which some programs trim on import — or already begins with ``'`` (so that a reader
+    always removes exactly one leading ``'`` to get the exact value back). Other text is kept as it is."""
+    first = text[:1]
+    if not first or (first not in FORMULA_STARTS and first != TEXT_MARK and not first.isspace()):
+        return text  # the common case, decided by the first character alone
+    if first in FORMULA_STARTS or first == TEXT_MARK or text.lstrip()[:1] in FORMULA_STARTS:
+        return TEXT_MARK + text
+    return text
+
+
 def _cell(value: Any) -> Any:
+    """One CSV cell: numbers as numbers (a negative longitude is -4.5, not text), everything else as text
+    made safe for spreadsheets."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, (int, float)):
+        return value
     if isinstance(value, (list, tuple)):
-        return ";".join(map(str, value))
-    return value
+        return spreadsheet_text(";".join(map(str, value)))
+    return spreadsheet_text(str(value))
 
 
 def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | None = None,
               cancelled: Callable[[], bool] = lambda: False) -> int:
-    """Write the report's events as CSV; returns how many rows were written."""
+    """Write the report's events as CSV; returns how many rows were written.
+
+    Every text cell is quoted (so a ``;`` or ``,`` in a name cannot start a new cell in a spreadsheet that
+    splits on it) and passed through :func:`spreadsheet_text`; numbers are written bare."""
     columns = payload_columns()
     with _atomic_text(path) as out:
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow([*ENVELOPE_COLUMNS, *columns])
         rows = 0
         for document in _documents(report, progress, cancelled):
             metadata = document["metadata"]
             payload = document["payload"]
-            writer.writerow([document["position"], document["event_id"], document["stream_id"], document["version"],
-                             document["type"], document["schema_version"], document["occurred_at"],
-                             document["recorded_at"], metadata.get("source", ""), metadata.get("operator", ""),
-                             json.dumps(metadata, sort_keys=True, ensure_ascii=False), document["hash"],
-                             *(_cell(payload.get(name[len("payload."):])) for name in columns)])
+            writer.writerow([_cell(value) for value in (
+                document["position"], document["event_id"], document["stream_id"], document["version"],
+                document["type"], document["schema_version"], document["occurred_at"], document["recorded_at"],
+                metadata.get("source", ""), metadata.get("operator", ""),
+                json.dumps(metadata, sort_keys=True, ensure_ascii=False), document["hash"],
+                *(payload.get(name[len("payload."):]) for name in columns))])
             rows += 1
     return rows
 

@@ -13,6 +13,11 @@ class NotAStoreError(StoreError):
     """The file exists but is not a Fleet Logbook store (not SQLite, or another application's database)."""
 
 
+class DamagedStoreError(StoreError):
+    """The file is a Fleet Logbook store, but damaged (cut short, or pages SQLite cannot read): what it still
+    holds may be recoverable from a copy; nothing was changed in it."""
+
+
 class ConcurrencyError(StoreError):
     """Someone appended to the stream after the writer read it: re-read and decide again."""
 

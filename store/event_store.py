@@ -8,23 +8,26 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from domain.events import NewEvent, RecordedEvent
 from domain.hash_chain import GENESIS_HASH
-from domain.time import now_micros
+from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
 from store.event_ids import random_uuid_bytes
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
+from store.head_witness import StoreWitness, WitnessedHead, WitnessUnreadableError, judge
 from store.interning import Interned
 from store.quarantine import QuarantinedRecord
 from store.schema import event_types, events, quarantine, snapshots, store_info, streams
@@ -32,6 +35,8 @@ from store.verification import VerifyReport, verify_log
 
 _IN_CHUNK = 500
 _KEY_CHUNK = 5_000
+WITNESS_EVERY_S = 1.0  # a busy writer rewrites its witness file at most this often (and always at close)
+log = logging.getLogger(__name__)
 _INSERT_EVENT = ("INSERT INTO events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, "
                  "payload, hash, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
@@ -107,17 +112,27 @@ def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence]:
 class EventStore:
     """The log. Thread-safe: each call takes its own pooled connection."""
 
-    def __init__(self, engine: Engine, *, path: Path | None = None, read_only: bool = False):
+    def __init__(self, engine: Engine, *, path: Path | None = None, read_only: bool = False,
+                 witness: StoreWitness | None = None, on_close: Callable[[], None] | None = None):
         self._engine = engine
         self.path = path
         self.read_only = read_only
+        self._witness = witness
+        self._witnessed_at = float("-inf")
+        self._on_close = on_close
         self._names = Interned()
         self._write_lock = threading.Lock()
         # Stream versions as of a log head this process wrote; valid while the head has not moved since.
         self._versions_at: tuple[int, dict[int, int]] = (-1, {})
 
     def close(self) -> None:
-        self._engine.dispose()
+        """Witness the head as last seen, release the file, and leave it as a closed store should be."""
+        try:
+            self.witness_head()
+        finally:
+            self._engine.dispose()
+            if self._on_close is not None:
+                self._on_close()
 
     def __enter__(self) -> "EventStore":
         return self
@@ -154,9 +169,12 @@ class EventStore:
             # Optimistic: most batches hold no observation the log already has, and the unique index on the
             # dedupe key catches one that does (the transaction is then rolled back and the batch redone,
             # this time leaving out what is stored). Either way the batch is all or nothing.
-            return self._write_once(items, expected, check_stored=False)
+            result = self._write_once(items, expected, check_stored=False)
         except _AlreadyStored:
-            return self._write_once(items, expected, check_stored=True)
+            result = self._write_once(items, expected, check_stored=True)
+        if result.head is not None and time.monotonic() - self._witnessed_at >= WITNESS_EVERY_S:
+            self.witness_head(result.head)
+        return result
 
     def _write_once(self, items: list[NewEvent], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
         try:
@@ -477,16 +495,61 @@ class EventStore:
             digest = connection.execute(select(events.c.hash).where(events.c.position == position)).scalar()
         return None if digest is None else bytes(digest)
 
-    def verify(self, *, after: VerifyReport | None = None) -> VerifyReport:
-        """Recompute the hash chain and check positions, versions, triggers and SQLite's integrity.
+    def verify(self, *, after: VerifyReport | None = None, expect_head: WitnessedHead | None = None) -> VerifyReport:
+        """Recompute the hash chain and check positions, versions, triggers, SQLite's integrity, and that the
+        log still holds the head witnessed outside it (and ``expect_head``, a head given by hand).
 
         Given an earlier passing report, only the events after its head are checked (and not SQLite's
-        whole-file check): what a watch over a growing log re-runs every few seconds.
+        whole-file check nor the witness): what a watch over a growing log re-runs every few seconds.
         """
-        if after is None or not after.ok:
-            return verify_log(self._engine)
-        return verify_log(self._engine, after.head_position + 1, after.head_hash, after.stream_versions,
-                          sqlite_check=False)
+        if after is not None and after.ok:
+            return verify_log(self._engine, after.head_position + 1, after.head_hash, after.stream_versions,
+                              sqlite_check=False)
+        report = verify_log(self._engine)
+        if self._witness is not None:
+            report = self._against(report, "head_witness", *self._witnessed())
+        if expect_head is not None:
+            report = self._against(report, "expected_head", expect_head, "expected")
+        return report
+
+    def _witnessed(self) -> tuple[WitnessedHead | str | None, str]:
+        try:
+            witnessed = self._witness.read()
+        except WitnessUnreadableError as error:
+            log.warning("%s", error)
+            return f"unreadable: {error}", ""
+        return witnessed, "" if witnessed is None else f"witnessed on {format_instant(witnessed.seen_at)}"
+
+    def _against(self, report: VerifyReport, check: str, expected: WitnessedHead | str | None,
+                 said: str) -> VerifyReport:
+        """The report with one more check: does the log hold this head? (Nothing to hold, or a witness that
+        cannot be read, is said in the check and fails nothing.)"""
+        if not isinstance(expected, WitnessedHead):
+            return replace(report, checks={**report.checks, check: expected or "nothing witnessed yet"})
+        head = self.head()  # after the witness was read: a head witnessed meanwhile is in the log by now
+        mismatch = judge(expected, head.position, self.hash_at(1), self.hash_at, said)
+        if mismatch is None:
+            return replace(report, checks={**report.checks, check: "ok"})
+        first_bad, problem = mismatch
+        checks = {**report.checks, check: problem}
+        if not report.ok:
+            return replace(report, checks=checks)
+        return replace(report, ok=False, checks=checks, first_bad_position=first_bad, problem=problem)
+
+    def witness_head(self, head: Head | None = None) -> None:
+        """Write down outside the store the newest head this process has seen (it never lowers a witness)."""
+        if self._witness is None:
+            return
+        self._witnessed_at = time.monotonic()
+        try:
+            head = head or self.head()
+            self._witness.record(head.position, head.hash, self.hash_at)
+        except (StoreError, SQLAlchemyError) as error:  # e.g. a damaged store: verify will say why
+            log.debug("head of %s not witnessed: %s", self.describe(), error)
+
+    def forget_witness(self) -> WitnessedHead | None:
+        """Forget the witnessed head (a store replaced on purpose); what was witnessed, if anything."""
+        return None if self._witness is None else self._witness.forget()
 
     # --- quarantine -----------------------------------------------------------------------------------------
 

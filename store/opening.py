@@ -2,27 +2,31 @@
 
 One engine per store per process. SQLite runs in WAL mode with a busy timeout, foreign keys on and full
 sync; transactions are begun explicitly so writers can take the write lock up front (``BEGIN IMMEDIATE``)
-and compute the hash chain from a head no other writer can move.
+and compute the hash chain from a head no other writer can move. Before any of that, the file is judged
+from its header and a look at its schema that cannot change it (``store.sqlite_file``); SQLite's reports
+of a malformed file become ``DamagedStoreError`` wherever they surface.
 """
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 from pathlib import Path
-from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
-from store.errors import NotAStoreError, StoreError, StoreNotFoundError
+from store.errors import DamagedStoreError, NotAStoreError, StoreError, StoreNotFoundError
 from store.event_store import EventStore
+from store.head_witness import StoreWitness
 from store.migrations import LATEST_REVISION, MIGRATIONS_DIR
 from store.schema import APPLICATION_ID
+from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion, companions_present, pending_log,
+                               probe_uri, read_header, read_only_uri, settle)
 
 BUSY_TIMEOUT_MS = 10_000
 CACHE_KIB = 65_536  # per connection: keeps the hot index pages of a multi-million-event log in memory
-_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def store_path(location: str | Path) -> Path | None:
@@ -41,42 +45,131 @@ def store_path(location: str | Path) -> Path | None:
     return Path(url.database).expanduser()
 
 
+def store_key(path: Path) -> str:
+    """What names a store outside it (its head witness): the URL of its resolved file."""
+    return "sqlite:///" + path.resolve().as_posix()
+
+
 def open_store(location: str | Path, *, create: bool = True, read_only: bool = False,
                busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> EventStore:
     """Open (and, when ``create``, make) the store at a file path or ``sqlite:///`` URL.
 
+    A file is judged before SQLite may change it: another application's database is refused untouched,
+    a store cut short is ``DamagedStoreError``. A creation that fails leaves nothing it made behind. The
+    head the store has when opened (and after appends, and at close) is witnessed outside it.
     A writer waits up to ``busy_timeout_ms`` for another process's write to finish before giving up
     with ``StoreBusyError``.
     """
     path = store_path(location)
-    if path is not None:
-        _check_file(path, create=create and not read_only)
-    engine = _engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+    if path is None:
+        engine = _engine(None, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+        try:
+            _migrate(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return EventStore(engine, path=None, read_only=read_only)
+    made = _Creation(path)
+    engine: Engine | None = None
+    companions_before = made.companions
     try:
-        _check_application(engine, path)
+        header = _check_file(path, create=create and not read_only)
+        if header is not None:
+            _probe(path, header)
+        engine = _engine(path, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
         if read_only:
             _require_current(engine, path)
         else:
             _migrate(engine)
-    except BaseException:
-        engine.dispose()
+    except BaseException as error:
+        if engine is not None:
+            engine.dispose()
+        if made.new:
+            made.undo()
+        else:
+            settle(path, writer=False, companions_before=companions_before)
+        if isinstance(error, DBAPIError):
+            raise StoreError(f"{path} could not be {'created' if made.new else 'opened'}: {error.orig}") from None
         raise
-    return EventStore(engine, path=path, read_only=read_only)
+    store = EventStore(engine, path=path, read_only=read_only, witness=StoreWitness(store_key(path)),
+                       on_close=partial(settle, path, writer=not read_only, companions_before=companions_before))
+    store.witness_head()
+    return store
 
 
-def _check_file(path: Path, *, create: bool) -> None:
+class _Creation:
+    """What creating a store makes (the file, its companions, missing folders), to take back on failure."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.new = not path.exists()
+        self.companions = companions_present(path)
+        self._folders = [folder for folder in path.parents if not folder.exists()]
+
+    def undo(self) -> None:
+        for suffix in COMPANIONS:
+            if suffix not in self.companions:
+                companion(self.path, suffix).unlink(missing_ok=True)
+        if self.new:
+            self.path.unlink(missing_ok=True)
+        for folder in self._folders:  # innermost first
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+
+def _check_file(path: Path, *, create: bool) -> SqliteHeader | None:
+    """The header of an existing store file (None for a missing or empty one, which is made a store)."""
     if path.is_dir():
         raise NotAStoreError(f"{path} is a folder, not a Fleet Logbook store")
     if path.exists():
         if path.stat().st_size == 0:
-            return
-        with path.open("rb") as handle:
-            if handle.read(16) != _SQLITE_MAGIC:
-                raise NotAStoreError(f"{path} is not a Fleet Logbook store (not an SQLite database)")
-        return
+            return None
+        header = read_header(path)
+        if header.application_id == APPLICATION_ID:
+            check_length(path, header)
+        return header
     if not create:
         raise StoreNotFoundError(f"no store at {path}")
     path.parent.mkdir(parents=True, exist_ok=True)
+    return None
+
+
+def _probe(path: Path, header: SqliteHeader) -> None:
+    """Read the schema through a connection that can change nothing: is this a store, and a readable one?
+
+    The header in the file can be older than the database when a write-ahead log beside it holds newer
+    pages (a store another process has open): then the application id is read through SQLite as well.
+    """
+    if header.application_id not in (0, APPLICATION_ID) and not pending_log(path):
+        raise NotAStoreError(f"{path} is an SQLite database of another application (application id "
+                             f"0x{header.application_id:08X}), not a Fleet Logbook store")
+    try:
+        connection = sqlite3.connect(probe_uri(path, header), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+            if application_id == APPLICATION_ID and "events" in tables:
+                connection.execute("SELECT max(position) FROM events").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        if not _is_damage(error):
+            raise StoreError(f"{path} cannot be read: {error}") from None
+        if header.application_id == APPLICATION_ID:
+            raise DamagedStoreError(f"{path} is damaged: SQLite cannot read it ({error})") from None
+        raise NotAStoreError(f"{path} is not a Fleet Logbook store ({error})") from None
+    if application_id not in (0, APPLICATION_ID):
+        raise NotAStoreError(f"{path} is an SQLite database of another application (application id "
+                             f"0x{application_id:08X}), not a Fleet Logbook store")
+    if application_id == 0 and tables:
+        shown = ", ".join(sorted(tables)[:5])
+        raise NotAStoreError(f"{path} is an SQLite database of another application (tables: {shown}), "
+                             "not a Fleet Logbook store")
+    if application_id == APPLICATION_ID and not {"events", "alembic_version"} <= tables:
+        raise DamagedStoreError(f"{path} is damaged: it is marked as a Fleet Logbook store but lacks its tables")
 
 
 def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engine:
@@ -84,7 +177,7 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
         engine = create_engine("sqlite://", poolclass=StaticPool,
                                creator=lambda: sqlite3.connect(":memory:", check_same_thread=False))
     else:
-        target = f"file:{quote(str(path.resolve()))}?mode=ro" if read_only else str(path)
+        target = read_only_uri(path) if read_only else str(path)
         engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
             target, uri=read_only, check_same_thread=False, timeout=busy_timeout_ms / 1000))
 
@@ -96,9 +189,23 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         if not read_only and path is not None:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            try:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError as error:
+                # Another program holds a lock on a store left in rollback mode: carry on in that mode
+                # (as safe, less concurrent); the next connection, or another writer, switches to WAL.
+                if not getattr(error, "sqlite_errorname", "").startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+                    raise
             cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
+
+    where = path or "the in-memory store"
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context) -> None:
+        """SQLite's "malformed" and "not a database" mean a damaged store, wherever they surface."""
+        if _is_damage(context.original_exception):
+            raise DamagedStoreError(f"{where} is damaged: {context.original_exception}") from None
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
@@ -108,21 +215,9 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
     return engine
 
 
-def _check_application(engine: Engine, path: Path | None) -> None:
-    where = path or "the in-memory store"
-    try:
-        with engine.connect() as connection:
-            application_id = connection.exec_driver_sql("PRAGMA application_id").scalar()
-            tables = [row[0] for row in connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
-    except DatabaseError as error:
-        raise NotAStoreError(f"{where} is not a Fleet Logbook store ({error.orig})") from None
-    if application_id == APPLICATION_ID:
-        return
-    if tables:
-        shown = ", ".join(sorted(tables)[:5])
-        raise NotAStoreError(f"{where} is an SQLite database of another application (tables: {shown}), "
-                             "not a Fleet Logbook store")
+def _is_damage(error: BaseException) -> bool:
+    """SQLite's "database disk image is malformed" and "file is not a database" (not: busy, locked, full)."""
+    return getattr(error, "sqlite_errorname", "").startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB"))
 
 
 def _current_revision(engine: Engine) -> str | None:

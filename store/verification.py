@@ -2,14 +2,16 @@
 triggers and SQLite's own integrity check. The first event that breaks a rule is named by position."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 
 from domain.hash_chain import GENESIS_HASH, SEPARATOR, chain_hash
 from store.collector import collector_paused
-from store.schema import IMMUTABLE_TABLES, event_metadata, event_types, events, streams
+from store.errors import DamagedStoreError
+from store.schema import IMMUTABLE_TABLES
 
 _PAGE = 10_000  # small pages: each fetch holds the interpreter lock while it builds its rows
 EXPECTED_TRIGGERS = frozenset(f"{table}_no_{verb}" for table in IMMUTABLE_TABLES for verb in ("update", "delete"))
@@ -31,7 +33,8 @@ class VerifyReport:
     def as_json(self) -> dict:
         return {"ok": self.ok, "events": self.events, "head_position": self.head_position,
                 "head_hash": self.head_hash.hex(), "first_bad_position": self.first_bad_position,
-                "problem": self.problem, "checks": self.checks}
+                "problem": self.problem, "checks": self.checks,
+                "head": f"{self.head_position}:{self.head_hash.hex()}" if self.ok else None}
 
 
 def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
@@ -42,26 +45,29 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
     frequent re-checks of a log's new tail.
     """
     checks: dict[str, str] = {}
-    with engine.connect() as connection:
-        triggers = {row[0] for row in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-        missing = sorted(EXPECTED_TRIGGERS - triggers)
-        checks["immutability_triggers"] = "ok" if not missing else "missing: " + ", ".join(missing)
-        if sqlite_check:
-            integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+    try:
+        with engine.connect() as connection:
+            triggers = {name for name, sql in connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'") if _refuses(name, sql)}
+    except DamagedStoreError as error:
+        triggers = set()
+        checks["sqlite_integrity"] = f"damaged: {error}"
+    missing = sorted(EXPECTED_TRIGGERS - triggers)
+    checks["immutability_triggers"] = "ok" if not missing else "missing: " + ", ".join(missing)
+    if sqlite_check and "sqlite_integrity" not in checks:
+        try:
+            with engine.connect() as connection:
+                integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
             checks["sqlite_integrity"] = "ok" if integrity == ["ok"] else "; ".join(integrity[:5])
+        except DamagedStoreError as error:
+            checks["sqlite_integrity"] = f"damaged: {error}"
 
     expected_position = from_position
     previous = previous_hash
     versions = dict(stream_versions or {})
-    query = (select(events.c.position, events.c.event_id, streams.c.name, events.c.version, event_types.c.name,
-                    event_types.c.schema_version, event_types.c.layout, events.c.occurred_at, events.c.recorded_at,
-                    event_metadata.c.json, events.c.payload, events.c.hash)
-             .select_from(events.join(streams, events.c.stream == streams.c.id)
-                          .join(event_types, events.c.type == event_types.c.id)
-                          .join(event_metadata, events.c.metadata == event_metadata.c.id)))
     with collector_paused():
         bad_position, problem, expected_position, previous = _walk_chain(
-            engine, query, expected_position, previous, versions)
+            engine, expected_position, previous, versions)
     head_position = expected_position - 1
     checks["hash_chain"] = "ok" if bad_position is None else f"broken at position {bad_position}: {problem}"
     ok = bad_position is None and all(value == "ok" for value in checks.values())
@@ -72,31 +78,120 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
                         problem=problem, checks=checks, stream_versions=versions)
 
 
-def _walk_chain(engine: Engine, query, expected_position: int, previous: bytes, versions: dict[str, int]):
-    """Recompute hashes from ``expected_position`` on; the first bad position and why, or None."""
-    bad_position: int | None = None
-    problem: str | None = None
-    while bad_position is None:
-        with engine.connect() as connection:
-            rows = connection.execute(query.where(events.c.position >= expected_position)
-                                      .order_by(events.c.position).limit(_PAGE)).all()
-        for (position, event_id, stream, version, type_name, schema_version, layout, occurred, recorded,
-             metadata_json, payload, stored_hash) in rows:
+def _refuses(name: str, sql: str | None) -> bool:
+    """Whether a trigger is one of the immutability triggers and still aborts what it is named for (a
+    trigger of the right name whose body was made harmless does not count)."""
+    table, _, verb = name.rpartition("_no_")
+    wanted = re.compile(rf"CREATE TRIGGER \"?{re.escape(name)}\"? BEFORE {verb.upper()} ON \"?{re.escape(table)}\"? "
+                        r"BEGIN SELECT RAISE\(ABORT, '[^']*'\); END", re.IGNORECASE)
+    return bool(table) and sql is not None and wanted.fullmatch(" ".join(sql.split())) is not None
+
+
+def _walk_chain(engine: Engine, expected_position: int, previous: bytes, versions: dict[str, int]):
+    """Recompute hashes from ``expected_position`` on; the first bad position and why, or None.
+
+    A page SQLite cannot read (a damaged file) is read again one event at a time, to name the first event
+    that cannot be read."""
+    limit, careful_until = _PAGE, 0
+    while True:
+        if limit == 1 and expected_position >= careful_until:
+            limit = _PAGE
+        try:
+            rows = _page(engine, expected_position, limit)
+        except DamagedStoreError as error:
+            if limit > 1:
+                limit, careful_until = 1, expected_position + _PAGE
+                continue
+            return expected_position, f"the store file is damaged here ({error})", expected_position, previous
+        for row in rows:
+            (position, event_id, stream, version, type_name, schema_version, layout, occurred, recorded,
+             metadata_json, payload, stored_hash) = row
             if position != expected_position:
-                bad_position, problem = expected_position, f"position {expected_position} is missing (next is {position})"
-                break
+                return (expected_position, f"position {expected_position} is missing (next is {position})",
+                        expected_position, previous)
             if version != versions.get(stream, 0) + 1:
-                bad_position, problem = position, (f"stream {stream} jumps from version {versions.get(stream, 0)} "
-                                                   f"to {version}")
-                break
-            previous = chain_hash(previous, SEPARATOR.join((
-                str(position), bytes(event_id).hex(), stream, str(version), type_name, str(schema_version), layout,
-                str(occurred), str(recorded), metadata_json, payload)))
-            if previous != bytes(stored_hash):
-                bad_position, problem = position, "hash does not match the event's content and the chain before it"
-                break
+                problem = _unreadable(row) or f"stream {stream} jumps from version {versions.get(stream, 0)} to {version}"
+                return position, problem, expected_position, previous
+            try:
+                digest = chain_hash(previous, SEPARATOR.join((
+                    str(position), bytes(event_id).hex(), stream, str(version), type_name, str(schema_version),
+                    layout, str(occurred), str(recorded), metadata_json, payload)))
+                matches = digest == bytes(stored_hash)
+            except (TypeError, ValueError):  # a field of the wrong kind: named below
+                matches = False
+            if not matches:
+                problem = _unreadable(row) or "hash does not match the event's content and the chain before it"
+                return position, problem, expected_position, previous
+            previous = digest
             versions[stream] = version
             expected_position += 1
-        if len(rows) < _PAGE:
-            break
-    return bad_position, problem, expected_position, previous
+        if len(rows) < limit:
+            return None, None, expected_position, previous
+
+
+_FIELDS = ("position", "event_id", "stream", "version", "type", "schema_version", "layout", "occurred_at",
+           "recorded_at", "metadata", "payload", "hash")
+_KINDS = (int, bytes, str, int, str, int, str, int, int, str, str, bytes)
+_JOINED = {name: f"NULL, or its {table} row is gone" for name, table in (
+    ("stream", "streams"), ("type", "event_types"), ("schema_version", "event_types"), ("layout", "event_types"),
+    ("metadata", "event_metadata"))}
+_KIND_NAMES = {int: "an integer", bytes: "bytes (a BLOB)", str: "text", float: "a real number"}
+
+
+class _NotUtf8:
+    """A text value whose bytes are not UTF-8 (read through a BLOB cast, since SQLite cannot decode it)."""
+
+
+def _unreadable(row: tuple) -> str | None:
+    """Which field of a row is missing or of the wrong kind, if one is (what a tampered row looks like when
+    it is not just a changed value)."""
+    for name, value, kind in zip(_FIELDS, row, _KINDS):
+        if value is None:
+            return f"its {name} is missing ({_JOINED.get(name, 'NULL')})"
+        if isinstance(value, _NotUtf8):
+            return f"its {name} is not valid UTF-8 text"
+        if type(value) is not kind:
+            return (f"its {name} is stored as {_KIND_NAMES.get(type(value), type(value).__name__)}, "
+                    f"not as {_KIND_NAMES[kind]}")
+    if len(row[1]) != 16 or len(row[11]) != 32:
+        return f"its {'event_id' if len(row[1]) != 16 else 'hash'} has the wrong length"
+    return None
+
+
+_COLUMNS = ("e.position", "e.event_id", "s.name", "e.version", "t.name", "t.schema_version", "t.layout",
+            "e.occurred_at", "e.recorded_at", "m.json", "e.payload", "e.hash")
+_TEXT = {"s.name", "t.name", "t.layout", "m.json", "e.payload"}
+_FROM = (" FROM events AS e LEFT JOIN streams AS s ON e.stream = s.id LEFT JOIN event_types AS t ON e.type = t.id"
+         " LEFT JOIN event_metadata AS m ON e.metadata = m.id WHERE e.position >= ? ORDER BY e.position LIMIT ?")
+_QUERY = "SELECT " + ", ".join(_COLUMNS) + _FROM
+# The same page with every text read as bytes (and its storage class), for a page holding text SQLite
+# cannot decode: each value is then decoded here, and the undecodable one named.
+_RAW_QUERY = "SELECT " + ", ".join(f"CAST({c} AS BLOB), typeof({c})" if c in _TEXT else c for c in _COLUMNS) + _FROM
+
+
+def _page(engine: Engine, from_position: int, limit: int) -> list[tuple]:
+    """Up to ``limit`` rows from a position on, in log order; text that is not UTF-8 comes back as ``_NotUtf8``."""
+    with engine.connect() as connection:
+        try:
+            return connection.exec_driver_sql(_QUERY, (from_position, limit)).all()
+        except OperationalError as error:
+            if "decode" not in str(error.orig):
+                raise
+        rows = []
+        for raw in connection.exec_driver_sql(_RAW_QUERY, (from_position, limit)):
+            values, at = [], 0
+            for column in _COLUMNS:
+                if column in _TEXT:
+                    value, kind = raw[at], raw[at + 1]
+                    at += 2
+                    if kind == "text":
+                        try:
+                            value = bytes(value).decode("utf-8")
+                        except UnicodeDecodeError:
+                            value = _NotUtf8()
+                else:
+                    value = raw[at]
+                    at += 1
+                values.append(value)
+            rows.append(tuple(values))
+        return rows

@@ -26,13 +26,26 @@ def no_leaked_threads():
     assert not still, f"threads left running: {still}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def session_witness_folder(tmp_path_factory):
+    """Stores made by module- and session-scoped fixtures are witnessed here too, never in the user's folder."""
+    previous = os.environ.get("FLEET_LOGBOOK_WITNESS")
+    os.environ["FLEET_LOGBOOK_WITNESS"] = str(tmp_path_factory.mktemp("user-witness"))
+    yield
+    if previous is None:
+        os.environ.pop("FLEET_LOGBOOK_WITNESS", None)
+    else:
+        os.environ["FLEET_LOGBOOK_WITNESS"] = previous
+
+
 @pytest.fixture(autouse=True)
 def user_folders(tmp_path, monkeypatch):
-    """The user's config and log folders, redirected to ``tmp_path``: no test reads the rules or schedule of
-    the machine it runs on, nor writes its job log there."""
-    folders = {"config": tmp_path / "user-config", "logs": tmp_path / "user-logs"}
+    """The user's config, log and head witness folders, redirected to ``tmp_path``: no test reads the rules or
+    schedule of the machine it runs on, nor writes its job log or witnessed heads there."""
+    folders = {"config": tmp_path / "user-config", "logs": tmp_path / "user-logs", "witness": tmp_path / "user-witness"}
     monkeypatch.setenv("FLEET_LOGBOOK_CONFIG", str(folders["config"]))
     monkeypatch.setenv("FLEET_LOGBOOK_LOGS", str(folders["logs"]))
+    monkeypatch.setenv("FLEET_LOGBOOK_WITNESS", str(folders["witness"]))
     return folders
 
 

@@ -16,7 +16,9 @@ from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
 from domain.alert_board import ACKNOWLEDGED, NOTICE, OPEN, AlertView
 from ui import theme
-from ui.formatting import format_moment
+from domain.display_text import isolated, visible
+from ui.formatting import format_moment, ship_with_mmsi
+from ui.plain_text import text_tooltip
 from ui.model_rows import contiguous_runs
 
 ALERT_ROLE = Qt.ItemDataRole.UserRole + 1  # the AlertView of the row, on every cell
@@ -66,8 +68,9 @@ def _clock(instant: int) -> str:
 
 
 def ship_text(mmsi: int, name: str | None) -> str:
-    """'PORTLAND EXPRESS · 235000007', or 'MMSI 235000007' for a ship whose name is not known."""
-    return f"{name} · {mmsi}" if name else f"MMSI {mmsi}"
+    """'PORTLAND EXPRESS · 235000007' (the name's hidden characters shown, the name isolated so that it cannot
+    reorder the MMSI), or 'MMSI 235000007' for a ship whose name is not known."""
+    return ship_with_mmsi(name, mmsi)
 
 
 class AlertsModel(QAbstractTableModel):
@@ -139,23 +142,24 @@ class AlertsModel(QAbstractTableModel):
         if column == Column.TYPE:
             return alert_type_name(alert.type)
         if column == Column.SUMMARY:
-            return alert.summary
+            return visible(alert.summary)
         if column == Column.STATE:
             return STATE_NAMES.get(alert.state, alert.state)
         if column == Column.ACKNOWLEDGED_BY:
-            return alert.acknowledged_by or ""
+            return visible(alert.acknowledged_by)
         return "" if alert.acknowledged_at is None else _clock(alert.acknowledged_at)
 
     def _tooltip(self, alert: AlertView, column: int) -> str | None:
         if column == Column.SUMMARY:
-            return alert.summary
+            return text_tooltip(visible(alert.summary))
         if column in (Column.STATE, Column.ACKNOWLEDGED_BY, Column.ACKNOWLEDGED_AT) and alert.state == ACKNOWLEDGED:
-            said = f": “{alert.comment}”" if alert.comment else ""
-            return f"Acknowledged by {alert.acknowledged_by} at {format_moment(alert.acknowledged_at or 0)}{said}"
+            said = f": “{isolated(alert.comment)}”" if alert.comment else ""
+            return text_tooltip(f"Acknowledged by {isolated(alert.acknowledged_by)} at "
+                                f"{format_moment(alert.acknowledged_at or 0)}{said}")
         if column == Column.STATE and alert.state == NOTICE:
             return "A notice: a fact shown for context, it needs no acknowledgement"
         if column == Column.TYPE:
-            return alert.alert_id
+            return text_tooltip(visible(alert.alert_id))  # holds the zone's name
         return None
 
     def _marker(self, severity: str) -> QIcon:

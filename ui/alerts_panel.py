@@ -26,8 +26,10 @@ from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
 from ui import theme
 from ui.alerts_model import HEADERS, AlertsModel, Column, alert_type_name, ship_text
-from ui.formatting import format_moment
+from domain.display_text import visible
+from ui.formatting import format_moment, in_text
 from ui.operator_entry import OperatorEntryDialog, escape_html
+from ui.plain_text import plain_label
 from ui.table_style import style_record_table
 
 MAX_COMMENT_LENGTH = 2_000  # what AlertAcknowledged accepts
@@ -52,7 +54,7 @@ def _heading_of(alerts: list[AlertView], ships: list[str]) -> str:
     if len(alerts) == 1:
         alert, ship = alerts[0], ships[0]
         return (f"<b>{escape_html(alert_type_name(alert.type))}</b> · {escape_html(ship)}<br>"
-                f"{escape_html(alert.summary)}<br>"
+                f"{escape_html(visible(alert.summary))}<br>"
                 f"<span style='color:{theme.DIM_TEXT}'>raised {format_moment(alert.raised_at)}</span>")
     kinds: dict[str, int] = {}
     for alert in alerts:
@@ -74,7 +76,7 @@ class AcknowledgeDialog(OperatorEntryDialog):
         super().__init__(
             title="Acknowledge alert" if len(alerts) == 1 else f"Acknowledge {len(alerts):,} alerts",
             heading_html=_heading_of(alerts, ships),
-            signature_html=f"Acknowledged by <b>{escape_html(operator)}</b>",
+            signature_html=f"Acknowledged by <b>{escape_html(in_text(operator))}</b>",
             placeholder="Comment (optional): what you checked or did", ok_text="Acknowledge", what="comment",
             max_length=MAX_COMMENT_LENGTH, required=False, submit=submit,
             # the log refused (already acknowledged, read-only, busy): say why, stay open
@@ -133,7 +135,7 @@ class AlertsPanel(QWidget):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty_label)
-        self.message_label = QLabel()
+        self.message_label = plain_label(QLabel())
         self.message_label.setObjectName("alertsMessage")
         self.message_label.setWordWrap(True)
         self.message_label.hide()

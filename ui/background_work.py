@@ -10,7 +10,10 @@ import threading
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
+
+from domain.display_text import visible
+from ui.plain_text import plain_label
 
 Work = Callable[[Callable[[object], None], Callable[[], bool]], object]
 
@@ -68,6 +71,7 @@ def run_with_progress(work: Work, parent: QWidget, *, name: str, title: str, fir
     """
     run = BackgroundRun(work, parent)
     dialog = QProgressDialog(first_text, "Cancel", 0, PROGRESS_STEPS, parent)
+    dialog.setLabel(plain_label(QLabel(first_text)))  # progress texts name files: never markup
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -79,7 +83,7 @@ def run_with_progress(work: Work, parent: QWidget, *, name: str, title: str, fir
     def show(value: object) -> None:
         fraction, text = describe(value)
         dialog.setValue(int(PROGRESS_STEPS * max(0.0, min(fraction, 1.0))))
-        dialog.setLabelText(text)
+        dialog.setLabelText(visible(text))
 
     def cancel() -> None:
         run.cancel()

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QMessageBox
 
+from domain.display_text import visible
 from ui.console_session import ConsoleSession
+from ui.plain_text import show_message
 from ui.store_loading import StoreLoader, open_with_progress
 
 STATUS_POLL_MS = 2_000
@@ -60,7 +61,7 @@ class ConsoleController(QObject):
         self._show_session_state()
 
     def _failed(self, session: ConsoleSession, message: str) -> None:
-        QMessageBox.warning(self.window, "Fleet Logbook", f"The store could not be opened:\n{message}")
+        show_message(self.window, "Fleet Logbook", f"The store could not be opened:\n{visible(message)}", warning=True)
 
     def _open_other(self, path: str) -> None:
         if self.session is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QDoubleValidator, QIntValidator
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QVBoxLayout, QWidget)
@@ -18,7 +19,9 @@ from domain.errors import DomainError
 from domain.events import RecordedEvent
 from domain.ship import Ship
 from ui import theme
+from ui.formatting import in_text
 from ui.operator_entry import escape_html
+from ui.plain_text import plain_label, window_title
 
 Submit = Callable[[dict[str, Any], str], RecordedEvent]
 TEXT_FIELDS = (("name", "Name"), ("callsign", "Call sign"), ("destination", "Destination"))
@@ -41,11 +44,12 @@ class CorrectionDialog(QDialog):
     def __init__(self, ship: Ship, subject: str, operator: str, submit: Submit, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("correctionDialog")
-        self.setWindowTitle(f"Correct particulars of {subject}")
+        self.setWindowTitle(window_title(f"Correct particulars of {subject}"))
         self._ship = ship
         self._submit = submit
         self.recorded: RecordedEvent | None = None
         heading = QLabel(f"Correct the particulars of <b>{escape_html(subject)}</b>")
+        heading.setTextFormat(Qt.TextFormat.RichText)  # on purpose: the subject in it is escaped
         heading.setWordWrap(True)
         explain = QLabel("Change what is wrong. The correction is added to the log as a new event with your name "
                          "and reason; the ship's earlier reports stay as they were.")
@@ -75,9 +79,10 @@ class CorrectionDialog(QDialog):
         self.reason_edit.setTabChangesFocus(True)
         self.reason_edit.setFixedHeight(72)
         form.addRow("Reason", self.reason_edit)
-        signature = QLabel(f"Signed by {escape_html(operator)}")
+        signature = QLabel(f"Signed by {escape_html(in_text(operator))}")
+        signature.setTextFormat(Qt.TextFormat.RichText)
         signature.setStyleSheet(f"color: {theme.DIM_TEXT};")
-        self.error_label = QLabel()
+        self.error_label = plain_label(QLabel())
         self.error_label.setObjectName("correctionError")
         self.error_label.setStyleSheet("color: #ff6b6b;")
         self.error_label.setWordWrap(True)

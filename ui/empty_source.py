@@ -18,6 +18,7 @@ class EmptyFleetSource:
 
     operator = ""
     read_only = True
+    opening = True  # a placeholder while the store opens: the window says nothing of an empty store yet
 
     def __init__(self, description: str = "opening the store…"):
         self._description = description

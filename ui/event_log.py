@@ -19,6 +19,7 @@ from domain.events import RecordedEvent, registered_event_types
 from domain.time import MICROS_PER_HOUR
 from ui.event_log_model import HEADERS, PAGE_SIZE, TYPE_NAMES, Column, EventLogModel, type_name
 from ui import theme
+from ui.plain_text import plain_label
 from ui.fleet_source import FleetSource
 from ui.table_style import style_record_table
 from ui.live_bridge import LiveBridge
@@ -100,7 +101,7 @@ class EventLogPanel(QWidget):
         self.to_edit.setDateTime(_from_micros(end))
         self.from_edit.setEnabled(False)
         self.to_edit.setEnabled(False)
-        self.count_label = QLabel()
+        self.count_label = plain_label(QLabel())  # may quote the ship typed in the filter
         self.count_label.setObjectName("eventCount")
 
         self.view = QTableView()

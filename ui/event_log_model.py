@@ -8,6 +8,7 @@ of the log; otherwise the next ``fetchMore`` picks them up.
 """
 from __future__ import annotations
 
+import re
 from enum import IntEnum
 from typing import Iterable
 
@@ -20,7 +21,10 @@ from domain.events import (OPERATIONS_STREAM, AlertAcknowledged, AlertEvent, Aud
 from domain.time import MICROS_PER_MINUTE
 from ui import theme
 from ui.fleet_source import FleetSource
-from ui.formatting import format_age, format_latitude, format_longitude, format_moment, ship_label
+from domain.display_text import visible, visible_lines
+from ui.formatting import (format_age, format_latitude, format_longitude, format_moment, in_text,
+                           ship_with_mmsi)
+from ui.plain_text import text_tooltip
 
 PAGE_SIZE = 500
 LATE_AFTER = MICROS_PER_MINUTE     # a report recorded more than this after it occurred is shown as late
@@ -72,8 +76,17 @@ def _metres(value: float) -> str:
     return f"{value:g}"
 
 
+_SPACES = re.compile(r"[ \t\n]+")
+
+
+def one_line(text: str) -> str:
+    """Several lines of an operator's text on one line: runs of spaces, tabs and line feeds as one space;
+    every other hidden character shown (domain.display_text), the text isolated from what surrounds it."""
+    return in_text(_SPACES.sub(" ", text).strip(" "))
+
+
 def summary_of(recorded: RecordedEvent) -> str:
-    """One readable line saying what an event says."""
+    """One readable line saying what an event says; text from outside in it is shown visibly and isolated."""
     event = recorded.event
     if isinstance(event, PositionReported):
         parts = [f"{format_latitude(event.lat, 1)} {format_longitude(event.lon, 1)}"]
@@ -82,47 +95,47 @@ def summary_of(recorded: RecordedEvent) -> str:
         if event.cog is not None:
             parts.append(f"{event.cog:03.0f}°")
         if event.nav_status and event.nav_status != "under way using engine":
-            parts.append(event.nav_status)
+            parts.append(visible(event.nav_status))
         return " · ".join(parts)
     if isinstance(event, ShipRegistered):
-        parts = [f"registered as {event.name}" if event.name else "registered (no name yet)"]
+        parts = [f"registered as {in_text(event.name)}" if event.name else "registered (no name yet)"]
         parts += _static_parts(event)
         return " · ".join(parts)
     if isinstance(event, ShipDetailsChanged):
-        parts = [f"renamed to {event.name}"] if event.name else []
+        parts = [f"renamed to {in_text(event.name)}"] if event.name else []
         parts += _static_parts(event)
         if event.destination:
-            parts.append(f"destination {event.destination}")
+            parts.append(f"destination {in_text(event.destination)}")
         if event.eta is not None:
             parts.append(f"ETA {format_moment(event.eta)[:-7]} UTC")
         if event.draught is not None:
             parts.append(f"draught {event.draught:g} m")
         text = " · ".join(parts) or "details changed"
         reason = recorded.metadata.get("reason") if recorded.metadata.get("source") == "correction" else None
-        return f"corrected: {text} — {' '.join(str(reason).split())}" if reason else text
+        return f"corrected: {text} — {one_line(str(reason))}" if reason else text
     if isinstance(event, OperatorNoteAdded):
-        return " ".join(event.text.split())
+        return one_line(event.text)
     if isinstance(event, AlertAcknowledged):
-        text = f"acknowledged alert {event.alert_id}"
-        return f"{text}: {' '.join(event.comment.split())}" if event.comment else text
+        text = f"acknowledged alert {in_text(event.alert_id)}"
+        return f"{text}: {one_line(event.comment)}" if event.comment else text
     if isinstance(event, AlertEvent):
-        return event.summary
+        return visible(event.summary)
     if isinstance(event, AuditReportExported):
-        return (f"{event.format.upper()} report {event.file_name}: {event.events:,} events, "
+        return (f"{event.format.upper()} report {in_text(event.file_name)}: {event.events:,} events, "
                 f"SHA-256 {event.output_sha256[:16]}…")
     if isinstance(event, ZoneDefined):
         limit = f", limit {event.speed_limit_kn:g} kn" if event.speed_limit_kn is not None else ""
-        return f"zone {event.name} ({event.kind}{limit})"
+        return f"zone {in_text(event.name)} ({event.kind}{limit})"
     if isinstance(event, ZoneRemoved):
-        return f"zone {event.name} removed"
+        return f"zone {in_text(event.name)} removed"
     payload = ", ".join(f"{key}={value}" for key, value in event.payload().items() if value is not None)
-    return payload
+    return visible(payload)
 
 
 def _static_parts(event: ShipRegistered | ShipDetailsChanged) -> list[str]:
     parts = []
     if event.ship_type:
-        parts.append(event.ship_type)
+        parts.append(visible(event.ship_type))
     if event.length is not None and event.beam is not None:
         parts.append(f"{_metres(event.length)} × {_metres(event.beam)} m")
     elif event.length is not None:
@@ -132,7 +145,7 @@ def _static_parts(event: ShipRegistered | ShipDetailsChanged) -> list[str]:
     if event.imo is not None:
         parts.append(f"IMO {event.imo}")
     if event.callsign:
-        parts.append(f"call sign {event.callsign}")
+        parts.append(f"call sign {in_text(event.callsign)}")
     return parts
 
 
@@ -148,7 +161,7 @@ def mmsi_of_stream(stream_id: str) -> int | None:
 
 def operator_of(recorded: RecordedEvent) -> str:
     who = recorded.metadata.get("operator") or getattr(recorded.event, "operator", None)
-    return str(who) if who else ""
+    return visible(who) if who else ""
 
 
 def is_late(recorded: RecordedEvent) -> bool:
@@ -303,21 +316,21 @@ class EventLogModel(QAbstractTableModel):
             late = _clock(event.recorded_at) if is_late(event) else ""
             texts = self._texts[row] = (
                 str(event.position), _clock(event.occurred_at), late, self._ship_text(event), type_name(event.type),
-                summary_of(event), str(event.metadata.get("source") or ""), operator_of(event))
+                summary_of(event), visible(event.metadata.get("source")), operator_of(event))
         return texts
 
     def _tooltip(self, row: int, column: int) -> str | None:
         event = self._events[row]
         if column == Column.SUMMARY and isinstance(event.event, OperatorNoteAdded):
-            return event.event.text
+            return text_tooltip(visible_lines(event.event.text))
         if column == Column.SUMMARY:
-            return summary_of(event)
+            return text_tooltip(summary_of(event))
         if column == Column.RECORDED and is_late(event):
             delay = event.recorded_at - event.occurred_at
             when = "after" if delay > 0 else "before"
             return f"Recorded {format_moment(event.recorded_at)}, {format_age(abs(delay))} {when} it happened"
         if column == Column.TYPE:
-            return event.type
+            return visible(event.type)
         return None
 
     # --- ship names ---------------------------------------------------------------------------------------
@@ -329,7 +342,7 @@ class EventLogModel(QAbstractTableModel):
         if mmsi is None:
             return event.stream_id
         name = self._name_of(mmsi, event.occurred_at)
-        return f"{name} · {mmsi}" if name else ship_label(None, mmsi)
+        return ship_with_mmsi(name, mmsi)
 
     def _name_of(self, mmsi: int, occurred_at: int) -> str | None:
         if mmsi not in self._names:

@@ -12,7 +12,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from domain.display_text import visible
 from ui import theme
+from ui.plain_text import plain_label, text_tooltip
 
 REFRESH_MS = 1_000
 COLUMNS = ("Feed", "State", "Lines", "Lines/s", "Appended", "Quarantined", "Not yet in log", "Lost")
@@ -47,15 +49,14 @@ class FeedsDialog(QDialog):
         self.address.setMinimumWidth(220)
         self.start_button = QPushButton("Start")
         self.start_button.setDefault(True)
-        self.hint = QLabel()
+        self.hint = plain_label(QLabel())
         self.hint.setWordWrap(True)
-        self.message = QLabel()
+        self.message = plain_label(QLabel())
         self.message.setWordWrap(True)
         self.message.setObjectName("feedMessage")
-        self.trouble = QLabel()  # a feed whose lines do not reach the log: in the warning colour until it heals
+        self.trouble = plain_label(QLabel())  # a feed whose lines do not reach the log, until it heals
         self.trouble.setWordWrap(True)
         self.trouble.setObjectName("feedTrouble")
-        self.trouble.setTextFormat(Qt.TextFormat.PlainText)
         self.trouble.setStyleSheet(f"color: {theme.ALERT};")
         self.trouble.setVisible(False)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -141,13 +142,13 @@ class FeedsDialog(QDialog):
                 if item is None:
                     item = QTableWidgetItem()
                     self.table.setItem(row, column, item)
-                item.setText(text)
+                item.setText(visible(text))  # a feed's name and state quote what was typed and what came back
                 if column == 1:
-                    item.setToolTip(text)
+                    item.setToolTip(text_tooltip(visible(text)))
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         trouble = "; ".join(info.trouble for info in feeds if info.trouble)
-        self.trouble.setText(trouble)
+        self.trouble.setText(visible(trouble))
         self.trouble.setVisible(bool(trouble))
         if 0 <= selected < len(feeds):
             self.table.selectRow(selected)

@@ -18,10 +18,12 @@ from PySide6.QtGui import QColor, QIcon, QPixmap
 
 from domain import ais
 from domain.temporal_index import FleetArrays
+from domain.display_text import visible
 from ui import theme
-from ui.formatting import (KNOTS, format_age, format_course, format_position, format_speed, nav_status_short,
+from ui.formatting import (KNOTS, format_age, in_text, format_course, format_position, format_speed, nav_status_short,
                            nav_status_text, ship_label, ship_type_name, ship_type_short)
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
+from ui.plain_text import text_tooltip
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1    # a value that sorts the column
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2  # "name mmsi callsign", what the filter box matches
@@ -273,7 +275,7 @@ class FleetTableModel(QAbstractTableModel):
                 ship_label(name, mmsi) if name else "–", str(self._open_alerts.get(mmsi, "")),
                 ship_type_short(int(fleet.ship_type[row])), nav_status_short(int(fleet.status[row])),
                 format_speed(float(fleet.sog[row]), self._speed_unit), format_course(float(fleet.cog[row])),
-                format_age(self._at - int(fleet.last_report_at[row])), fleet.destinations[row] or "", str(mmsi),
+                format_age(self._at - int(fleet.last_report_at[row])), visible(fleet.destinations[row]), str(mmsi),
                 format_position(float(fleet.lat[row]), float(fleet.lon[row])),
             )
         return texts
@@ -296,9 +298,10 @@ class FleetTableModel(QAbstractTableModel):
 
     def _tooltip(self, row: int, column: int) -> str | None:
         if column == Column.NAME:  # a long name may be cut short in the cell; the MMSI sits further right
-            return f"{self._texts_of(row)[Column.NAME]} · MMSI {int(self._fleet.mmsi[row])}"
+            name = self._fleet.names[row]
+            return text_tooltip(f"{in_text(name) if name else '–'} · MMSI {int(self._fleet.mmsi[row])}")
         if column == Column.DESTINATION:
-            return self._fleet.destinations[row] or None
+            return text_tooltip(visible(self._fleet.destinations[row])) or None
         if column == Column.STATUS:
             return nav_status_text(int(self._fleet.status[row]))
         if column == Column.TYPE:

@@ -5,6 +5,7 @@ import math
 from datetime import datetime
 
 from domain import ais
+from domain.display_text import isolated
 from domain.time import MICROS_PER_SECOND, duration_text, to_datetime
 
 _PRIME = "\u2032"  # ′ (minutes of arc)
@@ -122,5 +123,17 @@ def ship_type_short(code: int) -> str:
 
 
 def ship_label(name: object, mmsi: int) -> str:
-    """The name an operator knows a ship by: its name, or 'MMSI 235012345' when it has none yet."""
-    return str(name) if name else f"MMSI {mmsi}"
+    """The name an operator knows a ship by: its name (hidden characters shown and, when it runs right to left,
+    isolated from the text around it: see domain.display_text), or 'MMSI 235012345' when it has none yet."""
+    return isolated(name) if name else f"MMSI {mmsi}"
+
+
+def ship_with_mmsi(name: object, mmsi: int) -> str:
+    """'PORTLAND EXPRESS · 235000007' with the name isolated, so a right-to-left name cannot move the MMSI;
+    'MMSI 235000007' when the name is not known."""
+    return f"{isolated(name)} · {mmsi}" if name else f"MMSI {mmsi}"
+
+
+def in_text(name: object) -> str:
+    """A name from outside to put inside a sentence: hidden characters shown, isolated from its neighbours."""
+    return isolated(name)

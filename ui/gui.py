@@ -10,18 +10,13 @@ import sys
 from pathlib import Path
 
 from ui.console_session import ConsoleSession
+from ui.qt_requirements import has_display
 
 SCREENSHOT_SIZE = (1600, 1000)
 
 
 class ScreenshotFailed(RuntimeError):
     """The window could not be saved as an image at the given path."""
-
-
-def _has_display() -> bool:
-    if sys.platform != "linux" and not sys.platform.startswith("freebsd"):
-        return True
-    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path | None = None,
@@ -33,9 +28,10 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     when there is no display) and 0 returned without entering the event loop. ``ship`` selects a ship;
     ``panel`` ("detail", "events", "alerts", "zones") brings that dock to the front.
     """
-    if screenshot is not None and not _has_display():
+    if screenshot is not None and not has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+    from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     from ui.console_controller import ConsoleController
@@ -63,7 +59,9 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
 
     window = MainWindow(EmptyFleetSource(), settings=UiSettings.for_user())
     controller = ConsoleController(window)
+    window.fit_to_screen()
     window.show()
+    QTimer.singleShot(0, window.fit_to_screen)  # again with the window manager's frame
     controller.open(session, at, then=lambda: _arrange(window, ship, panel))
     _quit_on_interrupt(app)
     try:

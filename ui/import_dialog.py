@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QWidget
 
 from app.ais_import import ImportOptions, ImportProgress, ImportSummary
+from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
+from ui.plain_text import show_message
 
 FILE_FILTER = ("AIS files (*.nmea *.aivdm *.raw *.log *.txt *.csv *.gz *.zip);;NMEA (*.nmea *.aivdm *.raw *.log *.txt);;"
                "CSV (*.csv);;Compressed (*.gz *.zip);;All files (*)")
@@ -63,9 +65,9 @@ def start_import(source: ImportingSource, paths: Sequence[str], parent: QWidget,
         if on_done is not None:
             on_done(result)
         elif isinstance(result, str):
-            QMessageBox.warning(parent, "Import failed", f"Nothing more was imported:\n{result}")
+            show_message(parent, "Import failed", f"Nothing more was imported:\n{visible(result)}", warning=True)
         else:
-            QMessageBox.information(parent, "Import", summary_text(result))
+            show_message(parent, "Import", visible_lines(summary_text(result)))
 
     return run_with_progress(
         lambda progress, cancelled: source.import_files(paths, options, progress=progress, cancelled=cancelled),

@@ -11,8 +11,10 @@ from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from app.scheduler import JobStatus
+from domain.display_text import visible
 from ui import theme
 from ui.formatting import UTC, format_moment
+from ui.plain_text import plain_label, text_tooltip
 
 _ROOT = QModelIndex()
 HEADERS = ("Job", "Schedule", "Next run", "Runs", "Last run", "Took", "Result")
@@ -55,7 +57,7 @@ class JobsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(job, column)
         if role == Qt.ItemDataRole.ToolTipRole and column == 6:
-            return job.last_outcome or None
+            return text_tooltip(visible(job.last_outcome)) or None
         if role == Qt.ItemDataRole.ForegroundRole and column == 6 and not job.last_ok:
             return self._failed
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 5):
@@ -75,7 +77,7 @@ class JobsModel(QAbstractTableModel):
             return "not yet" if job.last_started is None else format_moment(job.last_started, self.time_zone)
         if column == 5:
             return "" if job.last_seconds is None else f"{job.last_seconds:.2f} s"
-        return job.last_outcome
+        return visible(job.last_outcome)
 
 
 class JobsPage(QWidget):
@@ -98,7 +100,7 @@ class JobsPage(QWidget):
         self.empty.setObjectName("dimLabel")
         where = (f"Every run, and every failure with its traceback, is written to {log_file}"
                  if log_file is not None else "No job log file is being written.")
-        self.log_label = QLabel(where)
+        self.log_label = plain_label(QLabel(where))
         self.log_label.setObjectName("dimLabel")
         self.log_label.setWordWrap(True)
         self.log_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

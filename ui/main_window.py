@@ -19,7 +19,7 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QLabel, QInputDialog, QMainWindow, QMessageBox, QToolBar, QWidget
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMainWindow, QMessageBox, QToolBar, QWidget
 
 from domain.events import AlertEvent, RecordedEvent
 from domain.temporal_index import FleetArrays
@@ -28,6 +28,8 @@ from ui.about import AboutDialog
 from ui.feeds_dialog import FeedingSource, FeedsDialog
 from ui.fleet_model import empty_fleet
 from ui.console_docks import ConsoleDocks
+from ui.eliding_label import ElidingLabel
+from ui.empty_console import EmptyConsoleNotice
 from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
 from ui.report_dialog import ReportDialog, ReportingSource, ReportRun, start_report
@@ -44,6 +46,7 @@ from ui.settings_dialog import SettingsDialog
 from ui.status_bar import ConsoleStatusBar
 from ui.timeline import TimelineBar
 from ui.timeline_density import DENSITY_BINS
+from ui.window_fit import fit_to_screen, let_docks_shrink
 from ui.zone_console import ZoneConsole
 
 TITLE = "Fleet Logbook"
@@ -79,6 +82,7 @@ class MainWindow(QMainWindow):
 
         self.map_view = MapView(coastline)
         self.setCentralWidget(self.map_view)
+        self.empty_notice = EmptyConsoleNotice(self.map_view)  # how to fill a store with no reports
         self.fleet_table = FleetTable()
         self.fleet_dock = QDockWidget("Fleet", self)
         self.fleet_dock.setObjectName("fleetDock")
@@ -88,6 +92,7 @@ class MainWindow(QMainWindow):
                                     | QDockWidget.DockWidgetFeature.DockWidgetClosable)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.fleet_dock)
         self._dock_sized = False  # sized to the table on first show, unless a saved layout says otherwise
+        self._geometry_restored = False
 
         self.timeline = TimelineBar()
         self.timeline_bar = QToolBar("Timeline", self)
@@ -100,7 +105,7 @@ class MainWindow(QMainWindow):
         self.map_bar.setMovable(False)
         self.map_bar.addActions([self.map_view.fit_fleet_action, self.map_view.world_action,
                                  self.map_view.legend_action, self.map_view.follow_action])
-        self.following_label = QLabel()  # "Following SHIP NAME" while the map follows a ship
+        self.following_label = ElidingLabel()  # "Following SHIP NAME" while the map follows a ship
         self.following_label.setContentsMargins(8, 0, 8, 0)
         self.map_bar.addWidget(self.following_label)
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.map_bar)
@@ -164,6 +169,7 @@ class MainWindow(QMainWindow):
         time_range = self.source.time_range()
         self.status.set_store(self.source.describe(), time_range)  # again only when events arrive
         self.timeline.set_range(time_range)
+        self._show_empty_notice(time_range)
         self.refresh_density()
         if at is None:
             self.timeline.set_live(True)
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
         self.source = source
         self.history = SelectedHistory(source)
         QTimer.singleShot(0, lambda: self.docks.use_source(source) if self.source is source else None)
+        QTimer.singleShot(0, lambda: let_docks_shrink(self))  # after the docks' panels, should they be new
         self._earliest_news, self._density_range, self._framed = None, None, False
         self.select_ship(None)
         self._start(at)
@@ -462,6 +469,7 @@ class MainWindow(QMainWindow):
         self.status.set_store(self.source.describe(), time_range)
         first_range = self.timeline.time_range() is None
         self.timeline.set_range(time_range)  # when Live, this moves to the head
+        self._show_empty_notice(time_range)
         if first_range:
             self.refresh_density()
         elif not self._density_timer.isActive():
@@ -494,6 +502,12 @@ class MainWindow(QMainWindow):
             return f"Selected: MMSI {self.selected_ship} (no report by this moment)"
         return f"Selected: {ship_label(self.fleet.names[row], self.selected_ship)}"
 
+    def _show_empty_notice(self, time_range: tuple[int, int] | None) -> None:
+        """Over an open store with no reports, say how to fill it (not while a store is still opening)."""
+        opening = bool(getattr(self.source, "opening", False))
+        self.empty_notice.show_for(time_range is None and not opening,
+                                   read_only=bool(getattr(self.source, "read_only", False)))
+
     def _size_dock(self) -> None:
         width = min(self.fleet_table.preferred_width(), max(320, self.width() * 2 // 5))
         self.resizeDocks([self.fleet_dock], [width], Qt.Orientation.Horizontal)
@@ -512,13 +526,20 @@ class MainWindow(QMainWindow):
             return
         geometry = self.settings.get(WINDOW_GEOMETRY)
         if not geometry.isEmpty():
-            self.restoreGeometry(geometry)
+            self._geometry_restored = self.restoreGeometry(geometry)
         state = self.settings.get(WINDOW_STATE)
         if not state.isEmpty() and self.restoreState(state):
             self._dock_sized = True
 
+    def fit_to_screen(self) -> None:
+        """Fit the window into its screen's available area: a first size, or the restored one brought inside
+        (call before showing it, and again once shown, when the window manager's frame is known)."""
+        let_docks_shrink(self)
+        fit_to_screen(self, restored=self._geometry_restored or self.isVisible())
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        let_docks_shrink(self)
         if not self._dock_sized:
             self._dock_sized = True
             self._size_dock()

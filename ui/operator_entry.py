@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from domain.events import RecordedEvent
 from ui import theme
+from ui.plain_text import plain_label, window_title
 
 
 def escape_html(text: str) -> str:
+    """Text to put into rich text as it is (callers show outside text visibly first, see ui.formatting)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -25,20 +28,22 @@ class OperatorEntryDialog(QDialog):
                  what: str, max_length: int, required: bool, submit: Callable[[str | None], RecordedEvent],
                  refusals: tuple[type[BaseException], ...], refused_text: str, parent: QWidget | None = None):
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.setWindowTitle(window_title(title))
         self._submit = submit
         self._what, self._max_length, self._required = what, max_length, required
         self._refusals, self._refused_text = refusals, refused_text
         self.recorded: RecordedEvent | None = None
 
-        self.heading_label = QLabel(heading_html)
+        self.heading_label = QLabel(heading_html)  # rich text on purpose: what it quotes is escaped
+        self.heading_label.setTextFormat(Qt.TextFormat.RichText)
         self.heading_label.setWordWrap(True)
         self.operator_label = QLabel(signature_html)
+        self.operator_label.setTextFormat(Qt.TextFormat.RichText)
         self.operator_label.setStyleSheet(f"color: {theme.DIM_TEXT};")
         self.text_edit = QPlainTextEdit()
         self.text_edit.setPlaceholderText(placeholder)
         self.text_edit.setTabChangesFocus(True)
-        self.error_label = QLabel()
+        self.error_label = plain_label(QLabel())
         self.error_label.setStyleSheet("color: #ff6b6b;")
         self.error_label.setWordWrap(True)
         self.error_label.hide()

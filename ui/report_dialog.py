@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import Callable, Iterable, Protocol, Sequence, runtime_checkable
 
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
+                               QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from app.audit_report import SECTION_TITLES, SECTIONS, ReportError, ReportRequest
 from app.report_export import ExportResult, report_format
+from domain.display_text import visible, visible_lines
 from ui.about import app_version
 from ui.background_work import BackgroundRun, run_with_progress
+from ui.plain_text import plain_label, show_message
 from ui.timeline_jump import qdatetime_of
 
 FILE_FILTER = "PDF report (*.pdf);;CSV, one row per event (*.csv);;JSON, events with summary and integrity (*.json)"
@@ -73,7 +75,8 @@ class ReportDialog(QDialog):
         self._selected_ship = selected_ship
         self.zone_box = QComboBox()
         self.zone_box.addItem(NO_ZONE)
-        self.zone_box.addItems(list(zones))
+        for zone in zones:  # shown with hidden characters made visible; chosen by the exact name
+            self.zone_box.addItem(visible(zone), zone)
         self.zone_box.setEnabled(bool(zones))
         self.zone_box.setToolTip("Only the ships that reported inside this zone in the range, with all their events"
                                  if zones else "No zones are defined in this store")
@@ -85,7 +88,7 @@ class ReportDialog(QDialog):
         self.path_edit = QLineEdit(str(Path(folder or Path.home()) / "audit-report.pdf"))
         browse = QPushButton("Choose…")
         browse.clicked.connect(self._choose_file)
-        self.message = QLabel()
+        self.message = plain_label(QLabel())  # may quote a zone's name
         self.message.setWordWrap(True)
         self.message.setObjectName("reportMessage")
         if read_only:
@@ -145,7 +148,7 @@ class ReportDialog(QDialog):
                                   "integrity record (JSON); the content choices are for PDF reports.")
 
     def zone(self) -> str | None:
-        return None if self.zone_box.currentIndex() <= 0 else self.zone_box.currentText()
+        return None if self.zone_box.currentIndex() <= 0 else str(self.zone_box.currentData())
 
     def sections(self) -> frozenset[str]:
         """The optional parts of the PDF that are ticked (all of them for CSV and JSON)."""
@@ -184,7 +187,7 @@ class ReportDialog(QDialog):
             request = ReportRequest(start, end, self.ships(), self.zone(), self.sections())
         except ReportError as error:
             self.request = None
-            self.message.setText(str(error))
+            self.message.setText(visible(str(error)))
             return
         self.request = request
         super().accept()
@@ -215,9 +218,9 @@ def start_report(source: ReportingSource, request: ReportRequest, path: str, par
         if on_done is not None:
             on_done(result)
         elif isinstance(result, str):
-            QMessageBox.warning(parent, "Report not exported", f"No report was written:\n{result}")
+            show_message(parent, "Report not exported", f"No report was written:\n{visible(result)}", warning=True)
         else:
-            QMessageBox.information(parent, "Report exported", result_text(result))
+            show_message(parent, "Report exported", visible_lines(result_text(result)))
 
     return run_with_progress(export, parent, name="reportProgress", title="Exporting audit report",
                              first_text="Gathering the report…", cancel_text="Cancelling…",

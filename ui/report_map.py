@@ -20,6 +20,7 @@ from app.audit_report import ShipSection
 from domain import ais
 from ui.map.coastline import Coastline, CoastlineUnavailable, PolygonBatch
 from ui.map.graticule import degree_label, tick_step
+from domain.display_text import isolated
 from ui.map.projection import MAX_LATITUDE, GeoBox, mercator_y, wrap_longitude
 from ui.map.ship_palette import ALL_GROUPS, UNKNOWN_GROUP, groups_of
 from ui.report_layout import INK, MUTED, RULE, PageWriter, mm, pt
@@ -295,7 +296,7 @@ def _draw_tracks(page: PageWriter, frame: _Frame, tracks) -> int:
         metrics = page.metrics(page.fonts.small)
         painter.setPen(INK)
         for ship, _colour, _first, last in ends:
-            name = ship.name or str(ship.mmsi)
+            name = isolated(ship.name) or str(ship.mmsi)
             width = metrics.horizontalAdvance(name)
             x = last.x() + radius + pt(2)
             if x + width > frame.rect.right() - pt(2):   # near the right edge: the name goes on the left

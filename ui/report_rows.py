@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
+from domain.display_text import visible
 from domain.events import OPERATIONS_STREAM, PositionReported, RecordedEvent
 from ui.event_log_model import LATE_AFTER, operator_of, summary_of, type_name
 
@@ -40,7 +41,7 @@ def ship_column(stream_id: str) -> str:
 
 def source_column(recorded: RecordedEvent) -> str:
     """Where an event came from: the source, with the operator who made or imported it."""
-    source = str(recorded.metadata.get("source") or "")
+    source = visible(recorded.metadata.get("source"))
     operator = operator_of(recorded)
     if not operator:
         return source

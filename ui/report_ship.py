@@ -5,7 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 
 from app.audit_report import ShipSection, TrackSample
-from ui.formatting import format_course, format_latitude, format_longitude, format_speed, nav_status_text
+from domain.display_text import visible
+from ui.formatting import (format_course, format_latitude, format_longitude, format_speed, nav_status_text,
+                           ship_with_mmsi)
 from ui.report_layout import MUTED, NAVY, Column, PageWriter, mm, pt
 from ui.report_map import print_colour, ship_group
 from ui.report_plot import draw_speed_plot
@@ -31,9 +33,9 @@ def decimation_text(sample: TrackSample, verb: str, listed: bool = True) -> str:
 
 
 def static_rows(ship: ShipSection) -> list[tuple[str, str]]:
-    return [("Name", or_dash(ship.name)), ("MMSI", str(ship.mmsi)), ("IMO", or_dash(ship.imo)),
-            ("Call sign", or_dash(ship.callsign)), ("Type", or_dash(ship.ship_type)),
-            ("Dimensions", dimensions(ship)), ("Destination", or_dash(ship.destination)),
+    return [("Name", or_dash(visible(ship.name) or None)), ("MMSI", str(ship.mmsi)), ("IMO", or_dash(ship.imo)),
+            ("Call sign", or_dash(visible(ship.callsign) or None)), ("Type", or_dash(visible(ship.ship_type) or None)),
+            ("Dimensions", dimensions(ship)), ("Destination", or_dash(visible(ship.destination) or None)),
             ("Draught", metres(ship.draught)), ("ETA", moment(ship.eta))]
 
 
@@ -51,7 +53,7 @@ def draw_ship(page: PageWriter, ship: ShipSection, number: str, start: int, end:
     """The ship's section, from a new page (``listed``: the report has the event listing to refer to)."""
     page.new_page()
     top = page.y
-    page.heading(f"{number}  {ship.label}")
+    page.heading(f"{number}  {ship_with_mmsi(ship.name, ship.mmsi)}")
     page.painter.fillRect(QRectF(page.left - mm(4), top + pt(1), mm(1.6), page.metrics(page.fonts.heading).height()
                                  - pt(2)), print_colour(ship_group(ship)))
     half = (page.content_width - mm(8)) / 2

@@ -5,6 +5,7 @@ import re
 
 from app.audit_report import AuditReport, ShipSection
 from ui.event_log_model import type_name
+from ui.formatting import ship_with_mmsi
 from ui.formatting import format_moment
 
 DASH = "—"
@@ -61,8 +62,8 @@ def event_type_title(event_type: str) -> str:
 
 
 def ship_names(report: AuditReport) -> dict[int, str]:
-    """MMSI → 'NAME · MMSI' (or 'MMSI n') for the ships of the report."""
-    return {ship.mmsi: ship.label for ship in report.ships}
+    """MMSI → 'NAME · MMSI' (or 'MMSI n') for the ships of the report, names shown as ``ship_with_mmsi`` does."""
+    return {ship.mmsi: ship_with_mmsi(ship.name, ship.mmsi) for ship in report.ships}
 
 
 def ship_of(names: dict[int, str], mmsi: int | None) -> str:
@@ -82,5 +83,5 @@ def ships_text(report: AuditReport, most: int = 12) -> str:
         return f"all ships that reported in the range ({count(len(report.ships))})"
     if len(report.request.ships) > most:
         return f"{count(len(report.request.ships))} chosen ships (listed in section 1)"
-    chosen = {ship.mmsi: ship.label for ship in report.ships}
+    chosen = ship_names(report)
     return "; ".join(chosen.get(mmsi, f"MMSI {mmsi}") for mmsi in report.request.ships)

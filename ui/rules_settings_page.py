@@ -23,6 +23,7 @@ from domain.rules import InvalidRuleSettings, RuleSettings
 from domain.rules.thresholds import ENTRY_ZONE_KINDS, OFF
 from ui.settings_fields import DurationBox, MetresField, knots_box, number_box
 from ui.ship_type_overrides import COLUMNS as OVERRIDE_COLUMNS
+from ui.plain_text import plain_label
 from ui.ship_type_overrides import CellError, ShipTypeOverridesModel
 
 DAY = 86_400.0
@@ -45,7 +46,7 @@ class RulesPage(QWidget):
         super().__init__(parent)
         self.setObjectName("rulesPage")
         self.fields: dict[str, _Field] = {}
-        self.problem = QLabel()  # why the settings file could not be used, when it could not
+        self.problem = plain_label(QLabel())  # why the settings file could not be used, when it could not
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)

@@ -18,6 +18,7 @@ from app.report_schedule import (FORMATS, LAST_DAY, LOCAL, SECTION, SINCE_LAST_R
 from app.scheduled_reports import CANCELLED, FAILED, SKIPPED, ScheduleState
 from domain.time import now_micros
 from ui.formatting import format_moment, zone_name
+from ui.plain_text import plain_label
 
 
 def convert_time(schedule: ReportSchedule, zone: str) -> tuple[int, int, int]:
@@ -38,7 +39,7 @@ class SchedulePage(QWidget):
         super().__init__(parent)
         self.setObjectName("schedulePage")
         self.time_zone = time_zone if time_zone in (UTC, LOCAL) else UTC
-        self.problem = QLabel()
+        self.problem = plain_label(QLabel())
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
         self.problem.setVisible(False)
@@ -63,7 +64,7 @@ class SchedulePage(QWidget):
         group.addButton(self.since_last)
         self.next_label = QLabel()
         self.next_label.setObjectName("scheduleNextRun")
-        self.last_label = QLabel()
+        self.last_label = plain_label(QLabel())  # quotes failures and file names
         self.last_label.setObjectName("scheduleLastRun")
         self.last_label.setWordWrap(True)
         self.read_only_note = QLabel("This store is open read-only (auditor mode): scheduled reports are skipped.")

@@ -21,6 +21,7 @@ from app.scheduled_reports import ScheduleState
 from app.scheduler import JobStatus
 from domain.rules import InvalidRuleSettings, RuleSettings
 from ui import theme
+from ui.plain_text import plain_label
 from ui.formatting import UTC
 from ui.jobs_page import JobsPage
 from ui.rules_settings_page import RulesPage
@@ -63,7 +64,7 @@ class SettingsDialog(QDialog):
         self.tabs.addTab(self.rules_page, "Rules")
         self.tabs.addTab(self.schedule_page, "Scheduled reports")
         self.tabs.addTab(self.jobs_page, "Jobs")
-        self.message = QLabel()
+        self.message = plain_label(QLabel())
         self.message.setObjectName("settingsMessage")
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Apply

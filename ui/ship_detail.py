@@ -20,10 +20,12 @@ from domain.time import MICROS_PER_HOUR, now_micros, to_datetime
 from domain.tracks import Track
 from ui import theme
 from ui.fleet_source import FleetSource
-from ui.formatting import format_age, format_moment, format_position, ship_label
+from domain.display_text import visible
+from ui.formatting import format_age, format_moment, format_position, ship_label, ship_with_mmsi
 from ui.live_bridge import LiveBridge
 from ui.correction_dialog import CorrectionDialog
 from ui.note_dialog import NoteDialog
+from ui.plain_text import plain_label
 from ui.ship_plots import ShipPlots
 
 BEFORE = 6 * MICROS_PER_HOUR   # default window: this long before the moment...
@@ -53,9 +55,9 @@ def static_texts(ship: Ship | None, mmsi: int) -> dict[str, str]:
         size = f"{_metres(ship.length)} × {_metres(ship.beam)} m"
     return {
         "mmsi": str(ship.mmsi), "imo": str(ship.imo) if ship.imo is not None else _NONE,
-        "callsign": ship.callsign or _NONE, "type": ship.ship_type or _NONE, "size": size,
+        "callsign": visible(ship.callsign) or _NONE, "type": visible(ship.ship_type) or _NONE, "size": size,
         "draught": _NONE if ship.draught is None else f"{ship.draught:g} m",
-        "destination": ship.destination or _NONE,
+        "destination": visible(ship.destination) or _NONE,
         "eta": _NONE if ship.eta is None else to_datetime(ship.eta).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
@@ -68,7 +70,7 @@ def status_texts(ship: Ship | None, at: int) -> dict[str, str]:
         return texts
     assert ship.lat is not None and ship.lon is not None and ship.last_report_at is not None
     return {
-        "position": format_position(ship.lat, ship.lon), "status": ship.nav_status or _NONE,
+        "position": format_position(ship.lat, ship.lon), "status": visible(ship.nav_status) or _NONE,
         "sog": _NONE if ship.sog is None else f"{ship.sog:.1f} kn",
         "cog": _NONE if ship.cog is None else f"{ship.cog:.1f}°",
         "heading": _NONE if ship.heading is None else f"{ship.heading}°",
@@ -109,7 +111,7 @@ class ShipDetailPanel(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setStyleSheet(f"color: {theme.DIM_TEXT}; padding: 24px;")
 
-        self.name_label = QLabel()
+        self.name_label = plain_label(QLabel())  # names come from radios and files: never markup
         font = QFont(self.name_label.font())
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
@@ -170,7 +172,7 @@ class ShipDetailPanel(QWidget):
             row, column = divmod(number, 2)
             label = QLabel(caption)
             label.setStyleSheet(f"color: {theme.DIM_TEXT};")
-            value = QLabel(_NONE)
+            value = plain_label(QLabel(_NONE))
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(label, row, 2 * column)
             grid.addWidget(value, row, 2 * column + 1)
@@ -333,7 +335,7 @@ class ShipDetailPanel(QWidget):
     def _subject(self) -> str:
         assert self._mmsi is not None
         name = self._ship.name if self._ship is not None else None
-        return f"{name} · {self._mmsi}" if name else ship_label(None, self._mmsi)
+        return ship_with_mmsi(name, self._mmsi)
 
     # --- internals ---------------------------------------------------------------------------------------
 

@@ -7,13 +7,17 @@ scrubbing updates only the cheap parts (ships shown, moment, selection).
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
+from domain.display_text import visible
 from ui import theme
+from ui.eliding_label import ElidingLabel
 from ui.formatting import UTC, format_moment
+from ui.plain_text import plain_label, text_tooltip
 
 
 ALERT_NOTICE_MS = 20_000
+SELECTION_MIN_WIDTH = 180  # px: the selected ship's name keeps this much before the others elide
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -22,23 +26,23 @@ class ConsoleStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setSizeGripEnabled(False)
-        self.source_label = QLabel()
+        self.source_label = ElidingLabel()  # long texts are elided: the window never grows wider than the screen
         self.source_label.setObjectName("sourceLabel")
-        self.head_label = QLabel()
+        self.head_label = ElidingLabel()
         self.head_label.setObjectName("dimLabel")
-        self.feed_label = QLabel()
+        self.feed_label = ElidingLabel()
         self.feed_label.setObjectName("feedLabel")
-        self.integrity_label = QLabel()
+        self.integrity_label = ElidingLabel()
         self.integrity_label.setObjectName("integrityLabel")
-        self.selection_label = QLabel()
+        self.selection_label = ElidingLabel()
         self.ships_label = QLabel()
-        self.alert_label = QLabel()
+        self.alert_label = ElidingLabel()
         self.alert_label.setObjectName("alertNotice")
         self.alert_label.setVisible(False)
         self._alert_timer = QTimer(self)
         self._alert_timer.setSingleShot(True)
         self._alert_timer.timeout.connect(lambda: self.alert_label.setVisible(False))
-        self.operator_label = QLabel()
+        self.operator_label = ElidingLabel()
         self.operator_label.setObjectName("dimLabel")
         self.moment_label = QLabel()
         self.moment_label.setObjectName("statusMomentLabel")
@@ -47,19 +51,24 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.feed_label)
         self.addWidget(self.integrity_label)
         self.addWidget(self.selection_label, 1)
+        # the selection takes the room the others leave (a long name is elided first, not the store or the time)
+        self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.selection_label.setMinimumWidth(SELECTION_MIN_WIDTH)
         self.addPermanentWidget(self.alert_label)
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
         self.addPermanentWidget(self.moment_label)
         for label in (self.feed_label, self.integrity_label):
             label.setVisible(False)
+        for label in self.findChildren(QLabel):  # names, paths and feeds from outside: never markup
+            plain_label(label)
         self._head: int | None = None
         self._zone = UTC
 
     def set_store(self, description: str, time_range: tuple[int, int] | None) -> None:
         """The store's one-line description and the time of its newest report."""
-        self.source_label.setText(description)
-        self.source_label.setToolTip(description)
+        self.source_label.setText(visible(description))
+        self.source_label.setToolTip(text_tooltip(visible(description)))
         self._head = None if time_range is None else time_range[1]
         self._write_head()
 
@@ -70,8 +79,8 @@ class ConsoleStatusBar(QStatusBar):
     def set_feed_state(self, text: str, warning: bool = False) -> None:
         """The live feed's state and rate, e.g. 'demo fleet · 26 ev/s' (empty: hidden); with ``warning``, a
         job's failure ('scheduled report failed 06:00 UTC: … — see …/jobs.log'), in the warning colour."""
-        self.feed_label.setText(text)
-        self.feed_label.setToolTip(text if warning else "")
+        self.feed_label.setText(visible(text))
+        self.feed_label.setToolTip(text_tooltip(visible(text)) if warning else "")
         self.feed_label.setStyleSheet(f"color: {theme.ALERT};" if warning else "")
         self.feed_label.setVisible(bool(text))
 
@@ -80,9 +89,10 @@ class ConsoleStatusBar(QStatusBar):
         for ``shown_ms``; the alerts dock holds them all."""
         if not summaries:
             return
-        text = summaries[-1] if len(summaries) == 1 else f"{len(summaries)} new alerts — latest: {summaries[-1]}"
+        latest = visible(summaries[-1])
+        text = latest if len(summaries) == 1 else f"{len(summaries)} new alerts — latest: {latest}"
         self.alert_label.setText(f"⚠ {text}")
-        self.alert_label.setToolTip("\n".join(summaries[-20:]))
+        self.alert_label.setToolTip(text_tooltip("\n".join(visible(summary) for summary in summaries[-20:])))
         self.alert_label.setVisible(True)
         self._alert_timer.start(shown_ms)
 
@@ -93,7 +103,7 @@ class ConsoleStatusBar(QStatusBar):
             self.operator_label.setToolTip("The store is open read-only: notes, acknowledgements, imports and "
                                            "feeds are disabled; reports are made but not logged")
         else:
-            self.operator_label.setText(f"operator {name}" if name else "")
+            self.operator_label.setText(f"operator {visible(name)}" if name else "")
             self.operator_label.setToolTip("Change with File › Operator name")
 
     def set_integrity(self, text: str) -> None:

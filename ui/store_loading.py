@@ -9,9 +9,11 @@ import threading
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
-from PySide6.QtWidgets import QProgressDialog, QWidget
+from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
+from domain.display_text import visible
 from ui.console_session import ConsoleSession
+from ui.plain_text import plain_label
 
 _STEPS = 1_000
 
@@ -65,6 +67,7 @@ def open_with_progress(session: ConsoleSession, parent: QWidget, label: str,
     ``on_loaded`` (the source) or ``on_failed`` (why not), both called on the GUI thread."""
     loader = StoreLoader(session, parent)
     dialog = QProgressDialog(label, "Cancel", 0, _STEPS, parent)
+    dialog.setLabel(plain_label(QLabel(visible(label))))  # the label names the store's file: never markup
     dialog.setWindowTitle("Fleet Logbook")
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(250)

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
 from domain.events import ZONES_STREAM, RecordedEvent
 from domain.zone_list import InvalidZone, ZoneList, ZoneView
+from ui.formatting import in_text
+from ui.plain_text import text_tooltip
 from ui.settings import LAST_ZONES_FOLDER, SHOW_ZONES
 from ui.zone_dialog import ZoneDialog
 from ui.zones_panel import ZonesPanel
@@ -162,7 +164,7 @@ class ZoneConsole(QObject):
             elif action in (self.edit_action, self.outline_action, self.remove_action) and view is None:
                 why = NO_SELECTION_WHY
             elif action is self.outline_action and not view.single_outline:
-                why = (f" (not available: {view.name} has holes or several parts; export the zones, edit the "
+                why = (f" (not available: {in_text(view.name)} has holes or several parts; export the zones, edit the "
                        "GeoJSON and import it)")
             self._enable(action, not why, why)
         self._enable(self.export_action, len(self.zones) > 0, "" if len(self.zones) else " (there are no zones)")
@@ -207,8 +209,9 @@ class ZoneConsole(QObject):
             return None
         source, version = self.source, self.zones.version
         box = QMessageBox(QMessageBox.Icon.Question, "Remove zone",
-                          f"Remove the zone {view.name}?\n\nThe rules stop watching it from now on; what they "
+                          f"Remove the zone {in_text(view.name)}?\n\nThe rules stop watching it from now on; what they "
                           "raised about it stays in the log.", QMessageBox.StandardButton.Cancel, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the zone's name is text, never markup
         remove = box.addButton("Remove zone", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
 
@@ -220,11 +223,11 @@ class ZoneConsole(QObject):
                 source.remove_zone(view.name, expected_version=version)
             except Exception as error:  # the log refused (the zone is gone, read-only, busy): say why
                 self.refresh()
-                self._warn("Remove zone", f"The zone {view.name} was not removed: {error}")
+                self._warn("Remove zone", f"The zone {in_text(view.name)} was not removed: {error}")
                 return
             self.refresh()
             self.select_zone(None)  # not the next zone in the list: a second Remove must not take it too
-            self._say(f"Zone {view.name} removed")
+            self._say(f"Zone {in_text(view.name)} removed")
 
         box.finished.connect(answered)
         self.message = box
@@ -255,9 +258,9 @@ class ZoneConsole(QObject):
         defined = sum(1 for r in appended if r.type == "ZoneDefined")
         removed = len(appended) - defined
         if not appended:
-            self._say(f"{Path(path).name}: the zones are already as the file has them; nothing was appended")
+            self._say(f"{in_text(Path(path).name)}: the zones are already as the file has them; nothing was appended")
         else:
-            self._say(f"{Path(path).name}: {defined} zone{'' if defined == 1 else 's'} defined or updated"
+            self._say(f"{in_text(Path(path).name)}: {defined} zone{'' if defined == 1 else 's'} defined or updated"
                       + (f", {removed} removed" if removed else ""))
         return appended
 
@@ -275,7 +278,7 @@ class ZoneConsole(QObject):
         except OSError as error:
             self._warn("Export zones", f"The zones were not exported: {error}")
             return None
-        self._say(f"{count} zone{'' if count == 1 else 's'} written to {path}")
+        self._say(f"{count} zone{'' if count == 1 else 's'} written to {in_text(path)}")
         return count
 
     # --- internals -----------------------------------------------------------------------------------------
@@ -302,7 +305,7 @@ class ZoneConsole(QObject):
         view = self.zones.get(name)
         editor = self.map_view.outline_editor
         if view is None:
-            editor.show_problem(f"The zone {name} is no longer in the log: Cancel.")
+            editor.show_problem(f"The zone {in_text(name)} is no longer in the log: Cancel.")
             return
         try:
             appended = self.source.define_zone(name, view.kind, corners, view.speed_limit_kn, replacing=name,
@@ -315,7 +318,7 @@ class ZoneConsole(QObject):
             return
         editor.end()
         self.refresh()
-        self._say(f"Outline of {name} saved" if appended else f"Outline of {name} unchanged")
+        self._say(f"Outline of {in_text(name)} saved" if appended else f"Outline of {in_text(name)} unchanged")
 
     def _open_dialog(self, dialog: ZoneDialog) -> ZoneDialog:
         def closed(result: int) -> None:
@@ -324,7 +327,7 @@ class ZoneConsole(QObject):
                 defined = [r.event.name for r in dialog.recorded if r.type == "ZoneDefined"]
                 if defined:
                     self.select_zone(defined[-1])
-                    self._say(f"Zone {defined[-1]} {'defined' if dialog.zone is None else 'saved'}")
+                    self._say(f"Zone {in_text(defined[-1])} {'defined' if dialog.zone is None else 'saved'}")
             dialog.deleteLater()
             if self.dialog is dialog:
                 self.dialog = None
@@ -337,11 +340,12 @@ class ZoneConsole(QObject):
 
     def _ask_replace(self, path: str) -> bool | None:
         box = QMessageBox(QMessageBox.Icon.Question, "Import zones",
-                          f"Import the zones of {Path(path).name}:\n\n"
+                          f"Import the zones of {in_text(Path(path).name)}:\n\n"
                           "Add and update: zones in the file are added, or updated where a zone of that name "
                           "differs; other zones stay.\n"
                           "Replace: as well, every zone the file does not have is removed.",
                           QMessageBox.StandardButton.Cancel, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         add = box.addButton("Add and update", QMessageBox.ButtonRole.AcceptRole)
         replace = box.addButton("Replace", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(add)
@@ -353,7 +357,7 @@ class ZoneConsole(QObject):
         action.setEnabled(enabled)
         tip = f"{action.data()}{why}"
         shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
-        action.setToolTip(f"{tip} ({shortcut})" if shortcut and not why else tip)
+        action.setToolTip(text_tooltip(f"{tip} ({shortcut})" if shortcut and not why else tip))
         action.setStatusTip(tip)
 
     def _say(self, text: str) -> None:
@@ -361,6 +365,7 @@ class ZoneConsole(QObject):
 
     def _warn(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.message = box
         box.open()

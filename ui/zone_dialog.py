@@ -21,7 +21,10 @@ from domain.zone_list import InvalidZone, ZoneList, ZoneView, zone_definition
 from domain.zone_shapes import InvalidOutline, area_nm2, outline_ring
 from ui import theme
 from ui.map.zone_layer import format_area, zone_kind_label
+from domain.display_text import visible
+from ui.formatting import in_text
 from ui.operator_entry import escape_html
+from ui.plain_text import plain_label, window_title
 
 KIND_TIPS = {
     "port": "Arrivals and departures are noted; ships here are not flagged for loitering or close quarters",
@@ -43,7 +46,7 @@ class ZoneDialog(QDialog):
         self.zones, self.outline, self.zone = zones, outline, zone
         self._submit = submit
         self.recorded: list[RecordedEvent] | None = None
-        self.setWindowTitle("New zone" if zone is None else f"Zone {zone.name}")
+        self.setWindowTitle("New zone" if zone is None else window_title(f"Zone {in_text(zone.name)}"))
 
         self.name_edit = QLineEdit(zone.name if zone is not None else "")
         self.name_edit.setMaxLength(MAX_ZONE_NAME_LENGTH + 20)  # longer names are refused with a reason, not cut
@@ -65,9 +68,10 @@ class ZoneDialog(QDialog):
                                    "'No limit' leaves them to the limit of their type")
         self.shape_label = QLabel(self._shape_text())
         self.shape_label.setStyleSheet(f"color: {theme.DIM_TEXT};")
-        self.signature_label = QLabel(f"Defined by <b>{escape_html(operator)}</b>")
+        self.signature_label = QLabel(f"Defined by <b>{escape_html(in_text(operator))}</b>")
+        self.signature_label.setTextFormat(Qt.TextFormat.RichText)  # on purpose: the name in it is escaped
         self.signature_label.setStyleSheet(f"color: {theme.DIM_TEXT};")
-        self.error_label = QLabel()
+        self.error_label = plain_label(QLabel())  # may quote a zone's name
         self.error_label.setObjectName("zoneError")
         self.error_label.setStyleSheet("color: #ff6b6b;")
         self.error_label.setWordWrap(True)
@@ -145,12 +149,12 @@ class ZoneDialog(QDialog):
         self.ok_button.setEnabled(not problem)
         self.error_label.setStyleSheet("color: #ff6b6b;" if problem != "Nothing changed yet." else
                                        f"color: {theme.DIM_TEXT};")
-        self.error_label.setText(problem)
+        self.error_label.setText(visible(problem))
         self.error_label.setVisible(bool(problem))
 
     def _show_error(self, text: str) -> None:
         self.error_label.setStyleSheet("color: #ff6b6b;")
-        self.error_label.setText(text)
+        self.error_label.setText(visible(text))
         self.error_label.show()
 
     def _shape_text(self) -> str:

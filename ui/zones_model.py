@@ -12,11 +12,13 @@ from enum import IntEnum
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from domain.display_text import visible
 from domain.zone_list import ZoneList, ZoneView
 from ui import theme
 from ui.formatting import format_moment
 from ui.map.zone_layer import ZONE_STYLES, format_area, zone_brushes, zone_kind_label, zone_pen
 from ui.model_rows import contiguous_runs
+from ui.plain_text import text_tooltip
 
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1  # the zone's name, on every cell
 SORT_ROLE = Qt.ItemDataRole.UserRole + 2  # what the column sorts by
@@ -95,12 +97,12 @@ class ZonesModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.SPEED_LIMIT and zone.speed_limit_kn is None:
             return self._dim
         if role == Qt.ItemDataRole.ToolTipRole and column == Column.NAME:
-            return zone.name
+            return text_tooltip(visible(zone.name))
         return None
 
     def _text(self, zone: ZoneView, column: Column) -> str:
         if column == Column.NAME:
-            return zone.name
+            return visible(zone.name)
         if column == Column.KIND:
             return zone_kind_label(zone.kind)
         if column == Column.SPEED_LIMIT:
@@ -109,7 +111,7 @@ class ZonesModel(QAbstractTableModel):
             return format_area(zone.area_nm2)
         if column == Column.DEFINED_AT:
             return format_moment(zone.defined_at).removesuffix(" UTC")
-        return zone.defined_by or "—"
+        return visible(zone.defined_by) or "—"
 
     @staticmethod
     def _sort_value(zone: ZoneView, column: Column):

@@ -85,3 +85,44 @@ def test_a_read_only_session_never_writes(store_path):
         session.start()
     finally:
         session.close()
+
+
+def test_a_session_asked_for_no_demo_leaves_an_empty_store_empty(store_path, tmp_path):
+    """Any store but the demo store opens as it is: simulated ships never go into a user's log unasked."""
+    session = ConsoleSession(store_path, clock=lambda: NOW, live=False)
+    try:
+        assert session.load().event_count == 0
+        other = session.another(tmp_path / "other.sqlite")
+    finally:
+        session.close()
+    assert other.demo is None
+    try:
+        assert other.load().event_count == 0
+    finally:
+        other.close()
+    store = open_store(store_path)
+    try:
+        assert store.head().position == 0 and store.info("demo_fleet") is None
+    finally:
+        store.close()
+
+
+def test_the_demo_fleet_is_refused_where_other_events_are(store_path):
+    from app.demo_fleet import DemoFleetRefused, check_room_for_demo
+    from domain.events import NewEvent, OperatorNoteAdded
+
+    store = open_store(store_path)
+    try:
+        check_room_for_demo(store)  # empty: room for it
+        store.append_batch([NewEvent(OperatorNoteAdded(occurred_at=NOW, operator="ops", text="watch opened"),
+                                     recorded_at=NOW)])
+        with pytest.raises(DemoFleetRefused, match="already holds 1 event and is no demo store"):
+            check_room_for_demo(store)
+    finally:
+        store.close()
+    demo = open_store(store_path.with_name("demo.sqlite"))
+    try:
+        seed_history(demo, ships=50, hours=0.1, seed=4, end=NOW)
+        check_room_for_demo(demo)  # a demo store carries on
+    finally:
+        demo.close()

@@ -13,6 +13,7 @@ import pytest
 import main
 from domain.time import parse_instant
 from store import open_store
+from store.head_witness import parse_head
 
 ROOT = Path(__file__).resolve().parents[2]
 END = "2026-03-01T12:00:00Z"
@@ -110,6 +111,60 @@ def test_verify_of_a_tampered_copy_exits_3_naming_the_position(demo_db, tmp_path
     connection.close()
     code, out, err = run(capsys, "verify", "--db", str(copy))
     assert code == 3 and "position 1234" in err and err.count("\n") == 1
+
+
+def _cut_tail(path, count: int) -> None:
+    """What someone with the file does to make the newest events disappear: triggers off, DELETE, triggers on."""
+    connection = sqlite3.connect(path)
+    connection.execute("DROP TRIGGER events_no_delete")
+    connection.execute(f"DELETE FROM events WHERE position > (SELECT max(position) FROM events) - {count}")
+    connection.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT RAISE(ABORT, "
+                       "'the event log is append-only: events rows cannot be deleted'); END")
+    connection.commit()
+    connection.close()
+
+
+def test_verify_of_a_log_missing_its_newest_events_exits_3_naming_them(demo_db, tmp_path, capsys):
+    store_file = tmp_path / "fleet.sqlite"
+    shutil.copy(demo_db, store_file)
+    code, out, _ = run(capsys, "verify", "--db", str(store_file))  # this process witnesses the head
+    head = out.split("head ")[1].strip()
+    position = int(head.split(":")[0])
+    _cut_tail(store_file, 100)
+    code, out, err = run(capsys, "verify", "--db", str(store_file))
+    assert code == 3 and out == ""
+    assert (f"the log ends at position {position - 100:,} but position {position:,} (hash {head.split(':')[1]}) "
+            "was witnessed on ") in err
+    assert err.rstrip().endswith("100 events are missing") and err.count("\n") == 1
+    code, _, err = run(capsys, "verify", "--db", str(store_file), "--json")
+    assert code == 3
+    code, out, err = run(capsys, "verify", "--db", str(store_file), "--forget-witness")
+    assert code == 0 and f"forgot the witnessed head {head}" in err
+    code, _, err = run(capsys, "verify", "--db", str(store_file), "--expect-head", head)
+    assert code == 3 and "was expected: 100 events are missing" in err
+
+
+def test_verify_checks_the_head_it_printed_when_pasted_back(demo_db, capsys):
+    code, out, _ = run(capsys, "verify", "--db", str(demo_db))
+    head = out.split("head ")[1].strip()
+    assert code == 0 and parse_head(head).position == json.loads(run(capsys, "verify", "--db", str(demo_db),
+                                                                          "--json")[1])["head_position"]
+    code, out, _ = run(capsys, "verify", "--db", str(demo_db), "--expect-head", head, "--json")
+    assert code == 0 and json.loads(out)["checks"]["expected_head"] == "ok" and json.loads(out)["head"] == head
+    other = f"{parse_head(head).position - 1}:{head.split(':')[1]}"
+    code, _, err = run(capsys, "verify", "--db", str(demo_db), "--expect-head", other)
+    assert code == 3 and "rewritten" in err
+    code, _, err = run(capsys, "verify", "--db", str(demo_db), "--expect-head", "12:nothex")
+    assert code == 2 and "not hexadecimal" in err
+
+
+def test_a_damaged_store_is_exit_3_for_every_command(demo_db, tmp_path, capsys):
+    cut = tmp_path / "cut.sqlite"
+    cut.write_bytes(demo_db.read_bytes()[:200_000])
+    for argv in (["verify"], ["state", "--at", END], ["history", "--ship", "219000001"], ["quarantine"]):
+        code, _, err = run(capsys, argv[0], "--db", str(cut), *argv[1:])
+        assert code == 3 and err.startswith("error: ") and "damaged" in err and err.count("\n") == 1
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("user-")) == ["cut.sqlite"]
 
 
 @pytest.mark.parametrize("argv, message", [

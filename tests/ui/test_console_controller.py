@@ -65,7 +65,7 @@ def test_a_note_written_in_the_console_is_in_the_store_and_the_event_log(qtbot, 
 def test_opening_a_missing_read_only_store_says_why_and_keeps_the_window(qtbot, console, tmp_path, monkeypatch):
     window, controller, session = console
     shown = []
-    monkeypatch.setattr("ui.console_controller.QMessageBox.warning", lambda *args: shown.append(args[2]))
+    monkeypatch.setattr("ui.console_controller.show_message", lambda parent, title, text, **_: shown.append(text))
     other = ConsoleSession(tmp_path / "absent.sqlite", read_only=True)
     loader = controller.open(other)
     qtbot.waitUntil(lambda: loader.finished.is_set() and bool(shown), timeout=10_000)

@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPen
 
 from domain.alert_board import OPEN, AlertView
+from domain.display_text import visible
 from ui.alerts_model import SEVERITY_COLOURS, SEVERITY_NAMES, alert_type_name
 from ui.map.ship_layer import ShipLayer
 
@@ -95,7 +96,7 @@ class AlertLayer:
         lines = [f"{len(alerts)} open alert{'s' if len(alerts) > 1 else ''}:"]
         for alert in alerts[:TOOLTIP_ALERTS]:
             severity = SEVERITY_NAMES.get(alert.severity, alert.severity)
-            lines.append(f"  ● {severity} · {alert_type_name(alert.type)}: {alert.summary}")
+            lines.append(f"  ● {severity} · {alert_type_name(alert.type)}: {visible(alert.summary)}")
         if len(alerts) > TOOLTIP_ALERTS:
             lines.append(f"  … and {len(alerts) - TOOLTIP_ALERTS} more")
         return "\n".join(lines)

@@ -45,6 +45,7 @@ from ui.map.trail_layer import TrailLayer
 from ui.map.zone_drawing import ZoneDrawing
 from ui.map.zone_layer import ZoneLayer
 from ui.map.zone_outline_editor import ZoneOutlineEditor
+from ui.plain_text import text_tooltip
 
 LAND_DEBOUNCE_MS = 80
 _MIN_FIT_SPAN = 0.25  # degrees: fitting a single ship still shows its surroundings
@@ -356,7 +357,7 @@ class MapView(QWidget):
         if not text:
             QToolTip.hideText()
             return False
-        QToolTip.showText(event.globalPos(), text, self.plot.viewport())
+        QToolTip.showText(event.globalPos(), text_tooltip(text), self.plot.viewport())
         return True
 
     def _on_double_click(self, scene_pos) -> None:

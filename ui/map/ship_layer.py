@@ -26,6 +26,7 @@ from ui.formatting import (KNOTS, format_age, format_course, format_position, fo
                            ship_label, ship_type_name)
 from ui.map.projection import mercator_y, wrap_longitude
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
+from ui.plain_text import text_tooltip
 
 BEARING_STEPS = 72  # one symbol per 5°
 MOORED, NO_COURSE = BEARING_STEPS, BEARING_STEPS + 1
@@ -262,7 +263,7 @@ class ShipLayer:
         alerts = self.alert_text(mmsi)
         if alerts:
             lines.append(alerts)
-        return "\n".join(lines)
+        return text_tooltip("\n".join(lines))  # the name in it from outside: shown as text, never markup
 
 
 def wrapped(lon: np.ndarray, centre: float) -> np.ndarray:

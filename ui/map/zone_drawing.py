@@ -50,6 +50,7 @@ class MapHint(QLabel):
         self.setStyleSheet(f"#mapHint {{ background: rgba(10, 16, 22, 215); color: {theme.TEXT}; "
                            f"border: 1px solid {theme.BORDER}; border-radius: 4px; padding: 4px 10px; }}")
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.setTextFormat(Qt.TextFormat.RichText)  # on purpose: what it says is escaped in ``say``
         self.hide()
 
     def say(self, text: str, problem: str = "") -> None:

@@ -37,6 +37,7 @@ from domain.zone_list import ZoneList, ZoneView
 from domain.zone_shapes import label_point
 from ui import theme
 from ui.map.backdrop import MapBackdrop
+from ui.formatting import in_text
 from ui.map.projection import GeoBox, latitude_of, mercator_y
 
 HIGHLIGHT_Z = 4          # above the backdrop, below the trails (5) and ships (10)
@@ -308,7 +309,7 @@ class ZoneLayer:
     def _label(self, view: ZoneView, bounds: QRectF) -> _Label:
         lon, lat = label_point(view.zone.area)
         text = QPainterPath()
-        text.addText(0.0, 0.0, self._font, view.name)
+        text.addText(0.0, 0.0, self._font, in_text(view.name))
         box = text.boundingRect()
         text.translate(-box.center())
         halo = QPen(QColor(8, 14, 20, 225))
@@ -337,7 +338,7 @@ def zone_summary(view: ZoneView) -> str:
     if view.speed_limit_kn is not None:
         parts.append(f"limit {view.speed_limit_kn:g} kn")
     parts.append(f"{format_area(view.area_nm2)} nm²")
-    return f"{view.name}\n{' · '.join(parts)}"
+    return f"{in_text(view.name)}\n{' · '.join(parts)}"
 
 
 def format_area(nm2: float) -> str:

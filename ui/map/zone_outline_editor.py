@@ -18,9 +18,11 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from domain.display_text import visible
 from domain.zone_list import ZoneView
 from domain.zone_shapes import InvalidOutline, outline_ring
 from ui import theme
+from ui.formatting import in_text
 from ui.map.projection import latitude_of, mercator_y
 from ui.map.zone_drawing import DRAWING_Z
 
@@ -117,7 +119,7 @@ class ZoneOutlineEditor(QObject):
         self.zone = zone
         for action in (self.save_action, self.cancel_action):
             action.setEnabled(True)
-        self.bar.say(HINT.format(name=zone.name))
+        self.bar.say(HINT.format(name=in_text(zone.name)))
 
     def corners(self) -> list[tuple[float, float]]:
         """The outline's corners as they are now, (lon, lat), lon in the world copy shown."""
@@ -142,7 +144,7 @@ class ZoneOutlineEditor(QObject):
 
     def show_problem(self, text: str) -> None:
         if self.zone is not None:
-            self.bar.say(HINT.format(name=self.zone.name), text)
+            self.bar.say(HINT.format(name=in_text(self.zone.name)), visible(text))
 
     def cancel(self) -> None:
         """Leave the zone as it was."""
