@@ -13,6 +13,7 @@ import numpy as np
 
 from domain import ais
 
+
 @dataclass(frozen=True)
 class ShipGroup:
     """A colour and the ship type categories drawn in it."""
