@@ -164,8 +164,8 @@ class _Track:
                     found[ship_slot] = False
         return found, pos
 
-    def _merge_tail(self, found: np.ndarray, out_occ: np.ndarray, out_rec: np.ndarray, out_values: dict[str, np.ndarray],
-                    at: int, known_at: int | None) -> None:
+    def _merge_tail(self, found: np.ndarray, out_occ: np.ndarray, out_rec: np.ndarray,
+                    out_values: dict[str, np.ndarray], at: int, known_at: int | None) -> None:
         ship, occurred, recorded, values = self._tail_columns()
         mask = occurred <= at
         if known_at is not None:

@@ -127,9 +127,12 @@ def _segments_meet(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarra
                                    - (p[..., 1] - o[..., 1]) * (q[..., 0] - o[..., 0]))
         return turn
 
-    def within(o: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:  # q on the bounding box of o–p (for collinear points)
-        inside: np.ndarray = ((np.minimum(o[..., 0], p[..., 0]) <= q[..., 0]) & (q[..., 0] <= np.maximum(o[..., 0], p[..., 0]))
-                              & (np.minimum(o[..., 1], p[..., 1]) <= q[..., 1]) & (q[..., 1] <= np.maximum(o[..., 1], p[..., 1])))
+    def within(o: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Whether q lies in the bounding box of o–p (for collinear points)."""
+        inside: np.ndarray = ((np.minimum(o[..., 0], p[..., 0]) <= q[..., 0])
+                              & (q[..., 0] <= np.maximum(o[..., 0], p[..., 0]))
+                              & (np.minimum(o[..., 1], p[..., 1]) <= q[..., 1])
+                              & (q[..., 1] <= np.maximum(o[..., 1], p[..., 1])))
         return inside
 
     p1b, p2b = np.broadcast_to(p1, q1.shape), np.broadcast_to(p2, q1.shape)

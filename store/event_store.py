@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from domain.events import Event, NewEvent, RecordedEvent
-from domain.hash_chain import GENESIS_HASH, chain_hash, event_text
+from domain.hash_chain import GENESIS_HASH, chain_hash, canonical_text_from
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
@@ -241,7 +241,7 @@ class EventStore:
             versions[stream] = version
             if type(event) is not last_class:  # batches are long runs of one type and one metadata set
                 last_class = type(event)
-                type_id, _, _, type_part, encode = learned.type_for(last_class)
+                type_id, _, _, type_text, encode = learned.type_for(last_class)
             if item.metadata is not last_metadata:
                 last_metadata = item.metadata
                 metadata_id, metadata_json = learned.metadata_for(last_metadata)
@@ -249,8 +249,9 @@ class EventStore:
             event_id = item.event_id.bytes if item.event_id else event_ids[16 * i:16 * i + 16]
             position += 1
             occurred, recorded = event.occurred_at, item.recorded_at
-            previous = chain_hash(previous, event_text(position, event_id.hex(), stream_name, version, type_part,
-                                                       occurred, recorded, metadata_json, payload_json))
+            previous = chain_hash(previous, canonical_text_from(position, event_id.hex(), stream_name, version,
+                                                                type_text, occurred, recorded, metadata_json,
+                                                                payload_json))
             rows.append((position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload_json,
                          previous, item.dedupe_key))
         return previous

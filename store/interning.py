@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, Table, insert, select
 from sqlalchemy.engine import Connection
 
 from domain.events import Event
-from domain.hash_chain import type_part
+from domain.hash_chain import canonical_type_text
 from store.codec import encode_metadata, layout_of, payload_encoder
 from store.errors import StoreError
 from store.schema import event_metadata, event_types, streams
@@ -27,7 +27,7 @@ class StoredType(NamedTuple):
     type_id: int
     name: str
     schema_version: int
-    type_text: str  # domain.hash_chain.type_part of name, schema version and layout
+    type_text: str  # domain.hash_chain.canonical_type_text of name, schema version and layout
     encode: Callable[[Event], str]
 
 
@@ -59,7 +59,8 @@ class Learned:
                                             & (event_types.c.layout == key[2]))
                 self.type_ids[key] = self.new_types[key] = type_id
             # The type's part of the canonical text (name, schema version, layout) is the same for every event.
-            known = self._by_class[cls] = StoredType(type_id, key[0], key[1], type_part(*key), payload_encoder(cls))
+            known = self._by_class[cls] = StoredType(type_id, key[0], key[1], canonical_type_text(*key),
+                                                     payload_encoder(cls))
         return known
 
     def metadata_for(self, metadata: Mapping[str, Any]) -> tuple[int, str]:
