@@ -34,6 +34,7 @@ from app.report_files import ReportCancelled as ExportCancelled
 from domain.alert_board import ACKNOWLEDGED, OPEN
 from domain.display_text import visible, visible_lines
 from domain.notation import in_text
+from domain.progress import FractionProgress as Progress
 from pdf_report.helper import HELPER_FROM_EVENTS, render_with_helper
 from pdf_report.layout import GOOD, MUTED, NAVY, NOTICE, Column, PageWriter, PdfWriteError, mm, pt
 from pdf_report.listing import SECTION as LISTING_SECTION
@@ -45,7 +46,6 @@ from pdf_report.text import (count, event_type_title, hours_minutes, moment, mom
 from pdf_report.track_map import draw_track_map
 
 TITLE = "Fleet Logbook — audit report"
-Progress = Callable[[float, str], None]
 _APPLICATION: list[QGuiApplication] = []
 _BEFORE_LISTING = 0.12   # share of the progress bar for everything before the event listing
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol
 
+from domain.progress import PositionProgress as Progress
 from ui.fleet_source import FleetSource
-
-Progress = Callable[[int, int], None]
 
 
 class ConsoleSession(Protocol):
