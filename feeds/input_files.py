@@ -1,10 +1,15 @@
 """Opening an input file as a stream of lines, whatever it is packed in, and knowing how far through it we are.
 
-Plain, gzip and zip files are read the same way, streaming (a multi-GB file never loads into memory).
-Lines are bounded: a line longer than ``MAX_LINE_BYTES`` (binary garbage, a file that is not text) comes
-back cut, flagged as too long, and the rest of it is skipped without reading it into memory.
-Progress is measured on the file as stored on disk (compressed bytes for gzip and zip), so a progress bar
-and its ETA are honest.
+Plain, gzip and zip files are read the same way, streaming, a megabyte at a time (a multi-GB file never
+loads into memory). A line ends at LF, CR LF or a lone CR (old Mac files and some receivers end lines with
+CR only). Lines are bounded: a line longer than ``MAX_LINE_BYTES`` (binary garbage, a file that is not
+text) comes back cut, flagged as too long, and the rest of it is skipped without keeping it in memory.
+Empty lines are counted, not handed out: a file of a billion newlines costs the time to decompress it.
+
+An archive that ends before its end (a gzip or zip cut short, a corrupt block) raises ``InputEndedEarly``
+after the last whole line, naming the line and byte where reading stopped; everything before it has been
+handed out. Progress is measured on the file as stored on disk (compressed bytes for gzip and zip), so a
+progress bar and its ETA are honest.
 """
 from __future__ import annotations
 
@@ -12,7 +17,9 @@ import gzip
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -20,10 +27,21 @@ MAX_LINE_BYTES = 4_096
 _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
+_BROKEN_ARCHIVE = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile)
 
 
 class InputFileError(OSError):
     """A file that cannot be read as input (missing, unreadable, an archive with no or several data files)."""
+
+
+class InputEndedEarly(InputFileError):
+    """The content ended before its end: a truncated or corrupt gzip or zip file. Every whole line before
+    ``after_line`` was read; ``byte`` is how far into the content (decompressed) reading got."""
+
+    def __init__(self, name: str, after_line: int, byte: int, why: str):
+        super().__init__(f"{name}: the file ends early after line {after_line:,} (byte {byte:,} of its content): "
+                         f"{why}; the lines before it were read")
+        self.name, self.after_line, self.byte, self.why = name, after_line, byte, why
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +56,9 @@ class Line:
 class InputFile:
     """A readable input file. Use as a context manager; iterate ``lines()`` once.
 
-    ``name`` is how messages refer to it (the path as given, plus ``:member`` inside a zip).
+    ``name`` is how messages refer to it (the path as given, plus ``:member`` inside a zip). ``lines_read``
+    counts every line so far, empty ones included; ``blank_lines`` those of them that were empty (and so
+    never handed out).
     """
 
     def __init__(self, path: str | os.PathLike[str], *, max_line_bytes: int = MAX_LINE_BYTES):
@@ -60,6 +80,7 @@ class InputFile:
             self.close()
             raise InputFileError(f"{path}: cannot read ({error})") from None
         self.lines_read = 0
+        self._lines_given = 0
 
     def _open_content(self) -> BinaryIO:
         magic = self._disk.read(4)
@@ -85,35 +106,82 @@ class InputFile:
         except (OSError, ValueError):
             return self.total_bytes
 
+    @property
+    def blank_lines(self) -> int:
+        """Empty lines read so far (counted, never handed out by ``lines``)."""
+        return self.lines_read - self._lines_given
+
     def head(self, size: int = 8_192) -> bytes:
         """The first bytes of the content (decompressed), without consuming them, for format detection."""
         data = b""
-        while len(data) < size:  # peek returns at most one buffer; ask until it has enough or the file ends
-            more = self.stream.peek(size)  # type: ignore[attr-defined]
-            if len(more) <= len(data):
-                break
-            data = more
+        try:
+            while len(data) < size:  # peek returns at most one buffer; ask until it has enough or the file ends
+                more = self.stream.peek(size)  # type: ignore[attr-defined]
+                if len(more) <= len(data):
+                    break
+                data = more
+        except _BROKEN_ARCHIVE:
+            pass  # a file broken this early shows what it is when its lines are read
         return data[:size]
 
-    def lines(self) -> Iterator[Line]:
-        """Every line with its number; over-long lines cut and flagged, the rest of them skipped unread."""
-        limit = self.max_line_bytes
-        readline = self.stream.readline
-        number = 0
+    def _chunks(self) -> Iterator[bytes]:
+        """The content in pieces of about a megabyte, line ends made LF (CR LF and a lone CR alike)."""
+        read = self.stream.read
+        dropped_lf = False  # the previous piece ended with CR: an LF starting this one is the same line end
+        done = 0
         while True:
-            data = readline(limit + 1)
-            if not data:
+            try:
+                chunk = read(_CHUNK)
+            except _BROKEN_ARCHIVE as error:
+                raise InputEndedEarly(self.name, self.lines_read, done, _why(error)) from None
+            if not chunk:
                 return
-            number += 1
+            done += len(chunk)
+            if dropped_lf and chunk[:1] == b"\n":
+                chunk = chunk[1:]
+            dropped_lf = False
+            if b"\r" in chunk:
+                dropped_lf = chunk[-1:] == b"\r"
+                chunk = chunk.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            yield chunk
+
+    def lines(self) -> Iterator[Line]:
+        """Every line that is not empty, with its number; over-long lines cut and flagged, their rest skipped."""
+        limit = self.max_line_bytes
+        number = 0
+        carry = b""  # the start of a line the previous piece did not end
+        cut = False  # the line in ``carry`` is longer than the limit: its rest is being skipped
+        for chunk in self._chunks():
+            parts = chunk.split(b"\n")
+            tail = parts.pop()  # what follows the last line end: the start of the next line
+            if parts and (carry or cut):  # the first line ends the one the previous piece began
+                first = carry + parts[0]
+                if cut or len(first) > limit:
+                    yield self._given(number + 1, first[:limit], True)
+                    parts[0] = b""  # handed out: the loop below passes over it
+                else:
+                    parts[0] = first
+                carry, cut = b"", False
+            base = number
+            for index in compress(range(len(parts)), parts):  # empty lines are passed over at C speed
+                data = parts[index]
+                if len(data) > limit:
+                    yield self._given(base + index + 1, data[:limit], True)
+                else:
+                    yield self._given(base + index + 1, data, False)
+            number = base + len(parts)
             self.lines_read = number
-            if len(data) > limit and not data.endswith(b"\n"):
-                while True:  # skip the rest of the over-long line in bounded pieces
-                    rest = readline(_CHUNK)
-                    if not rest or rest.endswith(b"\n"):
-                        break
-                yield Line(number, data[:limit], too_long=True)
-                continue
-            yield Line(number, data.rstrip(b"\r\n"))
+            if not cut:
+                carry += tail
+                if len(carry) > limit:
+                    carry, cut = carry[:limit], True
+        if carry or cut:
+            yield self._given(number + 1, carry, cut)
+
+    def _given(self, number: int, data: bytes, too_long: bool) -> Line:
+        self.lines_read = number
+        self._lines_given += 1
+        return Line(number, data, too_long)
 
     def close(self) -> None:
         for closable in (getattr(self, "stream", None), self._archive, self._disk):
@@ -128,3 +196,9 @@ class InputFile:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, EOFError):
+        return "the compressed data stops before its end (a truncated download or copy?)"
+    return f"the compressed data is damaged ({error})"

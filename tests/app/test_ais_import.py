@@ -46,12 +46,14 @@ def kinds(store) -> Counter:
 def test_the_solent_recording_imports_once_and_a_second_import_appends_nothing(store, ais_samples):
     solent = ais_samples / "stonesoup_SolentAIS_20160112_130211.csv"
     first = import_files(store, [solent])
-    assert first.read == 18_623 and first.quarantined == 0
+    assert first.read == 18_624 and first.quarantined == 0 and first.lines["header"] == 1
     assert first.appended + first.duplicates == 18_623
     assert kinds(store) == {"PositionReported": first.appended}
     assert len({recorded.stream_id for recorded in store.read_all()}) == 91
     again = import_files(store, [solent])
-    assert again.appended == 0 and again.duplicates == 18_623 - 0 and again.read == 18_623
+    assert again.appended == 0 and again.duplicates == 18_623 - 0 and again.read == 18_624
+    assert (first.lines["stored"], first.lines["already_in_log"]) == (first.appended, first.duplicates)
+    assert (again.lines["stored"], again.lines["already_in_log"]) == (0, 18_623)
     assert store.verify().ok
 
 
