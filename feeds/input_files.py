@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import re
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ _CHUNK = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
 _BROKEN_ARCHIVE = (EOFError, zlib.error, zipfile.BadZipFile, gzip.BadGzipFile)
+_NOT_EMPTY = re.compile(rb"[^\n]+")
+_SPARSE = 8  # a piece with a line end in every 8 bytes or fewer is mostly empty lines
 
 
 class InputFileError(OSError):
@@ -61,9 +64,11 @@ class InputFile:
     never handed out).
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, max_line_bytes: int = MAX_LINE_BYTES):
+    def __init__(self, path: str | os.PathLike[str], *, max_line_bytes: int = MAX_LINE_BYTES,
+                 chunk_bytes: int = _CHUNK):
         self.path = Path(path)
         self.max_line_bytes = max_line_bytes
+        self._chunk_bytes = chunk_bytes
         try:
             self._disk: BinaryIO = open(self.path, "rb")
         except OSError as error:
@@ -126,12 +131,12 @@ class InputFile:
 
     def _chunks(self) -> Iterator[bytes]:
         """The content in pieces of about a megabyte, line ends made LF (CR LF and a lone CR alike)."""
-        read = self.stream.read
+        read, size = self.stream.read, self._chunk_bytes
         dropped_lf = False  # the previous piece ended with CR: an LF starting this one is the same line end
         done = 0
         while True:
             try:
-                chunk = read(_CHUNK)
+                chunk = read(size)
             except _BROKEN_ARCHIVE as error:
                 raise InputEndedEarly(self.name, self.lines_read, done, _why(error)) from None
             if not chunk:
@@ -148,35 +153,59 @@ class InputFile:
     def lines(self) -> Iterator[Line]:
         """Every line that is not empty, with its number; over-long lines cut and flagged, their rest skipped."""
         limit = self.max_line_bytes
-        number = 0
+        number = 0  # lines ended so far
         carry = b""  # the start of a line the previous piece did not end
         cut = False  # the line in ``carry`` is longer than the limit: its rest is being skipped
         for chunk in self._chunks():
-            parts = chunk.split(b"\n")
-            tail = parts.pop()  # what follows the last line end: the start of the next line
-            if parts and (carry or cut):  # the first line ends the one the previous piece began
-                first = carry + parts[0]
-                if cut or len(first) > limit:
-                    yield self._given(number + 1, first[:limit], True)
-                    parts[0] = b""  # handed out: the loop below passes over it
-                else:
-                    parts[0] = first
+            last = chunk.rfind(b"\n")
+            if last < 0:  # no line ends in this piece: it all belongs to the line in hand
+                if not cut:
+                    carry += chunk
+                    if len(carry) > limit:
+                        carry, cut = carry[:limit], True
+                continue
+            start = 0
+            if carry or cut:  # the first line end ends the line the previous piece began
+                start = chunk.find(b"\n") + 1
+                first = carry + chunk[:start - 1]
+                number += 1
+                yield self._given(number, first[:limit], cut or len(first) > limit)
                 carry, cut = b"", False
-            base = number
-            for index in compress(range(len(parts)), parts):  # empty lines are passed over at C speed
-                data = parts[index]
-                if len(data) > limit:
-                    yield self._given(base + index + 1, data[:limit], True)
+            if start <= last:
+                if chunk.count(b"\n", start, last) * _SPARSE > last - start:  # mostly empty lines
+                    if chunk.translate(None, b"\n"):  # (a piece of nothing but line ends is only counted)
+                        yield from self._sparse_lines(chunk, start, last, number)
                 else:
-                    yield self._given(base + index + 1, data, False)
-            number = base + len(parts)
-            self.lines_read = number
-            if not cut:
-                carry += tail
-                if len(carry) > limit:
-                    carry, cut = carry[:limit], True
+                    yield from self._dense_lines(chunk, start, last, number)
+                number += chunk.count(b"\n", start, last + 1)
+                self.lines_read = number
+            carry = chunk[last + 1:]
+            if len(carry) > limit:
+                carry, cut = carry[:limit], True
         if carry or cut:
             yield self._given(number + 1, carry, cut)
+
+    def _dense_lines(self, chunk: bytes, start: int, last: int, number: int) -> Iterator[Line]:
+        """The lines ended in ``chunk[start:last + 1]``, most of them not empty: split and handed out."""
+        limit = self.max_line_bytes
+        parts = chunk[start:last].split(b"\n")
+        for index in compress(range(len(parts)), parts):  # empty lines are passed over at C speed
+            data = parts[index]
+            self.lines_read = number + index + 1
+            self._lines_given += 1
+            yield Line(number + index + 1, data[:limit], True) if len(data) > limit else Line(number + index + 1, data)
+
+    def _sparse_lines(self, chunk: bytes, start: int, last: int, number: int) -> Iterator[Line]:
+        """The lines ended in ``chunk[start:last + 1]``, most of them empty: only the others are visited."""
+        limit = self.max_line_bytes
+        count = chunk.count
+        at = start  # the start of a line; ``number`` lines end before it
+        for found in _NOT_EMPTY.finditer(chunk, start, last):
+            begin, end = found.span()
+            number += count(b"\n", at, begin) + 1
+            at = end + 1
+            data = found.group()
+            yield self._given(number, data[:limit], len(data) > limit)
 
     def _given(self, number: int, data: bytes, too_long: bool) -> Line:
         self.lines_read = number
