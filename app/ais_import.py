@@ -24,9 +24,9 @@ from app.fleet_service import default_operator
 from app.import_reading import PARALLEL_FROM_BYTES, ReadingFailed, ReadingJob, read_in_child
 from app.observation_recorder import (
     ALREADY_IN_LOG, DEFAULT_FUTURE_TOLERANCE, QUARANTINED, SKIPPED, STORED, UNCHANGED, Decisions,
-    ObservationRecorder, known_particulars, lost_registrations, redecide_lost_registrations, remember_particulars,
+    ObservationRecorder, is_registration, known_particulars, redecide_lost_registration, remember_particulars,
 )
-from domain.events import NewEvent
+from domain.events import NewEvent, ShipDetailsChanged
 from domain.time import now_micros
 from feeds.formats import open_reader
 from feeds.input_files import InputEndedEarly
@@ -212,17 +212,13 @@ class _ImportRun:
         """Append one batch's events and quarantine rows, then count them and its lines (``lines_read`` and
         ``passed_over`` are the reader's figures for this file, up to the last line of the batch)."""
         summary = self.summary
-        written: Sequence[NewEvent] = ()
+        appended: bool | set[int] = False
         if decisions.events:
-            result = self.write(decisions.events)
-            summary.appended += result.count
-            summary.duplicates += result.duplicates
-            written = result.written
-            self._redecide_lost(decisions.events, written)
+            appended = self._append(decisions.events)
         if decisions.quarantine:
             self.store.quarantine(decisions.quarantine)  # a record quarantined by an earlier run is not added twice
             summary.quarantined += len(decisions.quarantine)
-        self._fates.update(decisions.line_fates(written))
+        self._fates.update(decisions.line_fates(appended))
         summary.read = self._read_before + lines_read
         self._passed_now = passed_over
         lines = Counter(self._fates)
@@ -234,21 +230,60 @@ class _ImportRun:
                                          self.total_bytes, summary.read, summary.appended, summary.quarantined,
                                          time.monotonic() - self.started))
 
-    def _redecide_lost(self, events: Sequence[NewEvent], written: Sequence[NewEvent]) -> None:
-        """Another import registered some of this batch's ships first: append what this import's
-        registrations said that the log does not hold, and go on from the log's view of those ships."""
-        lost = lost_registrations(events, written)
-        if not lost:
-            return
-        corrections = redecide_lost_registrations(lost, events, known_particulars(self.store))
-        if corrections:
-            result = self.write(corrections)
-            self.summary.appended += result.count
-            self.summary.duplicates += result.duplicates
-        in_log = known_particulars(self.store)
-        for item in lost:
-            mmsi = item.event.mmsi  # type: ignore[attr-defined]
-            self.particulars[mmsi] = dict(in_log.get(mmsi, {}))
+    def _write(self, events: Sequence[NewEvent]) -> Sequence[NewEvent]:
+        result = self.write(events)
+        self.summary.appended += result.count
+        self.summary.duplicates += result.duplicates
+        return result.written
+
+    def _append(self, events: list[NewEvent]) -> bool | set[int]:
+        """Append a batch: True when all of it was appended, False when none, else the ids of the events that
+        were (or that a correction was appended for).
+
+        A batch that registers ships appends the registrations first, on their own: a registration is keyed
+        by the ship alone, so the store drops it when another import running at the same time registered the
+        ship first. The rest of the batch is then appended with, in place of each lost registration and the
+        voyage data decided with it, only what they said that the log does not hold."""
+        registrations = [item for item in events if is_registration(item)]
+        if not registrations:
+            written = self._write(events)
+            if len(written) == len(events):
+                return True
+            return set(map(id, written)) if written else False
+        registered = {id(item) for item in self._write(registrations)}
+        lost = {id(item) for item in registrations if id(item) not in registered}
+        in_log = known_particulars(self.store) if lost else {}
+        rest: list[NewEvent] = []
+        stands_for: dict[int, int] = {}  # id of a correction -> id of the registration it replaces
+        index = 0
+        while index < len(events):
+            item = events[index]
+            index += 1
+            if id(item) in registered:
+                continue
+            if id(item) not in lost:
+                rest.append(item)
+                continue
+            voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
+            index += voyage is not None
+            correction = redecide_lost_registration(item, voyage, in_log.get(item.event.mmsi, {}))  # type: ignore[attr-defined]
+            if correction is not None:
+                rest.append(correction)
+                stands_for[id(correction)] = id(item)
+        written = {id(item) for item in self._write(rest)} if rest else set()
+        if lost:
+            in_log = known_particulars(self.store)
+            for item in registrations:  # go on from what the log now holds of the ships another import registered
+                if id(item) in lost:
+                    self.particulars[item.event.mmsi] = dict(in_log.get(item.event.mmsi, {}))  # type: ignore[attr-defined]
+        return registered | written | {stands_for[key] for key in written if key in stands_for}
+
+
+def _voyage_of(item: NewEvent, registration: NewEvent) -> bool:
+    """Whether ``item`` is the voyage data decided with ``registration`` (right after it: same ship and time)."""
+    event, registered = item.event, registration.event
+    return (type(event) is ShipDetailsChanged and event.mmsi == registered.mmsi  # type: ignore[attr-defined]
+            and event.occurred_at == registered.occurred_at and item.metadata is registration.metadata)
 
 
 HELD_BACK = 1  # a batch ends before the observation that begins the next line: that line is read, not yet decided

@@ -23,7 +23,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
 from domain.events import NewEvent, ShipDetailsChanged, ShipRegistered
 from domain.observations import (STATIC_FIELDS, VOYAGE_FIELDS, Origin, ParticularsSeen, PositionSeen, Rejected, Seen,
@@ -61,9 +61,11 @@ def registration_key(mmsi: int) -> bytes:
     return _key("ship registered", mmsi)
 
 
-def registration_voyage_key(mmsi: int) -> bytes:
-    """The dedupe key of the voyage data that comes with a ship's registration by an import."""
-    return _key("ship registered", "voyage data", mmsi)
+def particulars_key(kind: str, mmsi: int, occurred_at: int, fields: Mapping[str, Any]) -> bytes:
+    """The dedupe key of a change of a ship's particulars decided from one observation (source kind, ship,
+    time and every field it carried), whichever of its fields differed: importing a file again, or after
+    another import, decides the same key for the same record and appends nothing twice."""
+    return _timed_key(occurred_at, kind, mmsi, occurred_at, sorted(fields.items()), "changed")
 
 
 def known_particulars(store: EventStore) -> dict[int, dict[str, Any]]:
@@ -113,19 +115,19 @@ class Decisions:
         self.lines.clear()
         self.event_lines.clear()
 
-    def line_fates(self, written: Sequence[NewEvent]) -> Counter[str]:
+    def line_fates(self, appended: bool | set[int]) -> Counter[str]:
         """What became of every line: ``lines`` plus, of the lines that gave events, those with at least one
-        event among ``written`` (the events the store appended) as stored, the rest as already in the log."""
+        event appended as stored, the rest as already in the log. ``appended`` is True when every event was,
+        False when none was, else the ids of the events that were (or that something was appended for)."""
         fates = Counter(self.lines)
         events, starts = self.events, self.event_lines
         if not starts:
             return fates
-        if len(written) == len(events):
+        if appended is True:
             fates[STORED] += len(starts)
-        elif not written:
+        elif not appended:
             fates[ALREADY_IN_LOG] += len(starts)
         else:
-            appended = set(map(id, written))
             ends = starts[1:] + [len(events)]
             stored = sum(1 for start, end in zip(starts, ends)
                          if any(id(events[i]) in appended for i in range(start, end)))
@@ -203,7 +205,6 @@ class ObservationRecorder:
     def _decide_particulars(self, seen: ParticularsSeen, now: int, into: Decisions) -> None:
         known = self._particulars.get(seen.mmsi)
         fields = seen.fields
-        content = (seen.occurred_at, self.kind, seen.mmsi, seen.occurred_at, sorted(fields.items()))
         if known is None:
             static = {name: fields[name] for name in STATIC_FIELDS if name in fields}
             voyage = {name: fields[name] for name in VOYAGE_FIELDS if name in fields}
@@ -211,13 +212,14 @@ class ObservationRecorder:
                                         now, self.metadata, registration_key(seen.mmsi)))
             if voyage:
                 into.events.append(NewEvent(ShipDetailsChanged(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **voyage),
-                                            now, self.metadata, registration_voyage_key(seen.mmsi)))
+                                            now, self.metadata,
+                                            particulars_key(self.kind, seen.mmsi, seen.occurred_at, fields)))
             self._particulars[seen.mmsi] = dict(fields)
             return
         changed = {name: value for name, value in fields.items() if known.get(name) != value}
         if changed:
             into.events.append(NewEvent(ShipDetailsChanged(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **changed),
-                                        now, self.metadata, _timed_key(*content, "changed")))
+                                        now, self.metadata, particulars_key(self.kind, seen.mmsi, seen.occurred_at, fields)))
             known.update(changed)
 
     def _reject_future(self, origin: Origin, occurred_at: int, into: Decisions) -> None:
@@ -232,35 +234,28 @@ class ObservationRecorder:
 
 
 
-def lost_registrations(events: Sequence[NewEvent], written: Sequence[NewEvent]) -> list[NewEvent]:
-    """The registrations among ``events`` that the store did not append although this import decided them:
-    another import running at the same time registered those ships first (the key is the ship's alone)."""
-    if len(written) == len(events):
-        return []
-    appended = set(map(id, written))
-    return [item for item in events if type(item.event) is ShipRegistered and id(item) not in appended
-            and item.dedupe_key == registration_key(item.event.mmsi)]
+
+def is_registration(item: NewEvent) -> bool:
+    """Whether ``item`` is a registration an import decided (keyed by the ship alone)."""
+    event = item.event
+    return type(event) is ShipRegistered and item.dedupe_key == registration_key(event.mmsi)
 
 
-def redecide_lost_registrations(lost: Sequence[NewEvent], events: Sequence[NewEvent],
-                                in_log: Mapping[int, Mapping[str, Any]]) -> list[NewEvent]:
-    """What to append for registrations another import won: for each ship, a ``ShipDetailsChanged`` at the
-    time of this import's registration with those of its static and voyage fields that differ from what
-    the log now holds (``in_log``, as ``known_particulars`` reads it) — never the particulars the log has."""
-    voyage = {item.event.mmsi: item.event for item in events  # type: ignore[attr-defined]
-              if type(item.event) is ShipDetailsChanged and item.dedupe_key == registration_voyage_key(item.event.mmsi)}
-    decided: list[NewEvent] = []
-    for item in lost:
-        registered = item.event
-        said = {name: value for name, value in registered.payload().items() if name != "mmsi" and value is not None}
-        if registered.mmsi in voyage:  # type: ignore[attr-defined]
-            said.update(voyage[registered.mmsi].changed_fields())  # type: ignore[attr-defined]
-        known = in_log.get(registered.mmsi, {})  # type: ignore[attr-defined]
-        changed = {name: value for name, value in said.items() if known.get(name) != value}
-        if changed:
-            event = ShipDetailsChanged(mmsi=registered.mmsi, occurred_at=registered.occurred_at,  # type: ignore[attr-defined]
-                                       **changed)
-            decided.append(NewEvent(event, item.recorded_at, item.metadata,
-                                    _timed_key(registered.occurred_at, "lost registration", registered.mmsi,  # type: ignore[attr-defined]
-                                               sorted(changed.items()))))
-    return decided
+def redecide_lost_registration(registration: NewEvent, voyage: NewEvent | None,
+                               in_log: Mapping[str, Any]) -> NewEvent | None:
+    """What to append in place of a registration (and the voyage data decided with it) that another import
+    running at the same time appended first: a ``ShipDetailsChanged`` at the registration's time with those
+    of its fields that differ from what the log now holds of the ship (``in_log``), or None when the log
+    holds them all. Its key is the one a later import of the same record decides, so neither adds it twice."""
+    registered = registration.event
+    said = {name: value for name, value in registered.payload().items() if name != "mmsi" and value is not None}
+    if voyage is not None:
+        said.update(voyage.event.changed_fields())  # type: ignore[attr-defined]
+    changed = {name: value for name, value in said.items() if in_log.get(name) != value}
+    if not changed:
+        return None
+    kind = registration.metadata.get("format", "")
+    return NewEvent(ShipDetailsChanged(mmsi=registered.mmsi, occurred_at=registered.occurred_at,  # type: ignore[attr-defined]
+                                       **changed),
+                    registration.recorded_at, registration.metadata,
+                    particulars_key(kind, registered.mmsi, registered.occurred_at, said))  # type: ignore[attr-defined]
