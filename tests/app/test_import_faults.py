@@ -1,0 +1,111 @@
+"""Imports under faults: a malformed row, a truncated archive, a full disk, a reading process that dies.
+Whatever happens, the import keeps what it committed, says exactly what that was, and a rerun completes it."""
+from __future__ import annotations
+
+import gzip
+import multiprocessing
+from collections import Counter
+
+import pytest
+
+from app.ais_import import ImportFailed, ImportOptions, import_files
+from store import StoreError, open_store
+from tests.app.test_ais_import import kinds, noaa_row, write_noaa
+
+BOTH_PATHS = pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "child-process"])
+
+
+def many_rows(count: int) -> list[str]:
+    return [noaa_row(366000000 + n % 7, n // 7, lat=50 + n / 1e5, name=f"SHIP {n % 7}") for n in range(count)]
+
+
+def content(store) -> Counter:
+    return Counter((r.type, r.stream_id, r.occurred_at, tuple(sorted(r.payload.items()))) for r in store.read_all())
+
+
+def accounted(summary) -> bool:
+    return summary.read == sum(summary.lines.values())
+
+
+def full_disk_after(store, batches: int):
+    """The store's own append, on a disk that is full after ``batches`` batches: SQLite itself refuses the write
+    ("database or disk is full"), because the store's connection may not grow the file any more."""
+    calls = []
+
+    def append(events):
+        calls.append(len(events))
+        if len(calls) == batches + 1:
+            with store.engine.connect() as connection:
+                pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+                connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+        return store.append_batch(events)
+    return append
+
+
+@BOTH_PATHS
+def test_a_row_with_a_quote_and_a_bare_cr_is_quarantined_and_the_rest_of_the_file_is_imported(tmp_path, store,
+                                                                                              parallel):
+    rows = many_rows(3_000)
+    rows[1_000] = rows[1_000].replace("SHIP", '"SHIP\rX', 1)  # file line 1,002, cut in two by the CR
+    path = write_noaa(tmp_path / "bare-cr.csv", rows)
+    summary = import_files(store, [path], ImportOptions(parallel=parallel, batch_size=500))
+    assert kinds(store)["PositionReported"] == 2_999 and accounted(summary)
+    assert summary.read == 3_002 and summary.lines["quarantined"] == 2 and summary.lines["header"] == 1
+    assert sorted(record.line for record in store.quarantined()) == [1_002, 1_003]
+    again = import_files(store, [path], ImportOptions(parallel=parallel, batch_size=500))
+    assert again.appended == 0 and len(store.quarantined()) == 2 and store.verify().ok
+
+
+@BOTH_PATHS
+def test_a_truncated_gzip_keeps_what_it_held_says_where_it_ended_and_the_whole_file_completes_it(tmp_path, parallel):
+    rows = many_rows(30_000)
+    whole = write_noaa(tmp_path / "day.csv", rows)
+    packed = gzip.compress(whole.read_bytes())
+    cut = tmp_path / "day-cut.csv.gz"
+    cut.write_bytes(packed[:len(packed) * 6 // 10])
+    options = ImportOptions(parallel=parallel, batch_size=2_000)
+    with open_store(tmp_path / "cut.sqlite") as store, open_store(tmp_path / "clean.sqlite") as clean:
+        first = import_files(store, [cut], options)
+        (ended,) = first.ended_early
+        assert str(cut) in ended and "ends early after line" in ended and accounted(first)
+        assert 2_000 < first.read < 30_001 and f"line {first.read:,}" in ended
+        assert first.appended == store.head().position and kinds(store)["PositionReported"] == first.read - 1
+        whole_gz = tmp_path / "day.csv.gz"
+        whole_gz.write_bytes(packed)
+        rest = import_files(store, [whole_gz], options)
+        assert not rest.ended_early and rest.appended + first.appended == store.head().position
+        import_files(clean, [whole], options)
+        assert content(store) == content(clean) and store.verify().ok
+
+
+@BOTH_PATHS
+def test_a_full_disk_stops_the_import_saying_exactly_what_was_committed(tmp_path, parallel):
+    path = write_noaa(tmp_path / "big.csv", many_rows(12_000))
+    with open_store(tmp_path / "full.sqlite") as store:
+        with pytest.raises(ImportFailed) as failed:
+            import_files(store, [path], ImportOptions(parallel=parallel, batch_size=1_000),
+                         append=full_disk_after(store, batches=3))
+        summary = failed.value.summary
+        assert "full" in str(failed.value) and "nothing" not in str(failed.value)
+        assert 0 < summary.appended == store.head().position < 12_000 and accounted(summary)
+        assert isinstance(failed.value.__cause__, StoreError)
+    with open_store(tmp_path / "full.sqlite") as store:  # room again: the same import completes it
+        import_files(store, [path], ImportOptions(parallel=parallel))
+        assert kinds(store)["PositionReported"] == 12_000 and store.verify().ok
+
+
+def test_a_reading_process_that_dies_stops_the_import_with_what_was_committed(tmp_path, store):
+    path = write_noaa(tmp_path / "big.csv", many_rows(20_000))
+
+    def kill_the_reader(progress) -> None:
+        if progress.read > 4_000:
+            for child in multiprocessing.active_children():
+                child.kill()
+
+    with pytest.raises(ImportFailed) as failed:
+        import_files(store, [path], ImportOptions(parallel=True, batch_size=1_000), progress=kill_the_reader)
+    summary = failed.value.summary
+    assert "ended unexpectedly" in str(failed.value) and str(path) in str(failed.value)
+    assert 0 < summary.appended == store.head().position and accounted(summary)
+    import_files(store, [path])
+    assert kinds(store)["PositionReported"] == 20_000 and store.verify().ok
