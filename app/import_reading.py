@@ -69,7 +69,7 @@ def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
         while True:
             try:
                 message = pickle.loads(receiving.recv_bytes())
-            except EOFError:
+            except (EOFError, OSError):  # it died, at a message's edge or inside one
                 raise ReadingFailed(f"{job.path}: the reading process ended unexpectedly") from None
             kind = message[0]
             if kind == "batch":

@@ -17,6 +17,7 @@ import gzip
 import io
 import os
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass
@@ -93,7 +94,13 @@ class InputFile:
         if magic.startswith(_GZIP_MAGIC):
             return gzip.GzipFile(fileobj=self._disk, mode="rb")  # type: ignore[return-value]
         if magic == _ZIP_MAGIC:
-            self._archive = zipfile.ZipFile(self._disk)
+            try:
+                self._archive = zipfile.ZipFile(self._disk)
+            except zipfile.BadZipFile:  # no directory at the end: a truncated zip, read from its first member on
+                self._disk.seek(0)
+                member = _LocalZipMember(self._disk, self.path)
+                self.name = f"{self.path}:{member.name}"
+                return member  # type: ignore[return-value]
             members = [info for info in self._archive.infolist()
                        if not info.is_dir() and not info.filename.startswith("__MACOSX/")]
             if len(members) != 1:
@@ -231,3 +238,63 @@ def _why(error: BaseException) -> str:
     if isinstance(error, EOFError):
         return "the compressed data stops before its end (a truncated download or copy?)"
     return f"the compressed data is damaged ({error})"
+
+
+_LOCAL_HEADER = struct.Struct("<4sHHHHHIIIHH")
+_DEFLATED, _STORED = 8, 0
+
+
+class _LocalZipMember:
+    """The first member of a zip file whose central directory is missing (a download cut short), read from
+    its local header on, streaming: what it holds up to the cut is read, and the cut raises ``EOFError``.
+    Decompression is bounded (at most ``size`` bytes come out per read), so a zip bomb cannot fill memory."""
+
+    def __init__(self, disk: BinaryIO, path: Path):
+        header = disk.read(_LOCAL_HEADER.size)
+        if len(header) < _LOCAL_HEADER.size:
+            raise InputFileError(f"{path}: a zip file cut short before its first member")
+        _, _, flags, method, _, _, _, packed, _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
+        name = disk.read(name_length)
+        disk.read(extra_length)
+        if method not in (_DEFLATED, _STORED) or (method == _STORED and flags & 0x08):
+            raise InputFileError(f"{path}: a zip file cut short whose first member cannot be read without its "
+                                 f"directory (compression method {method})")
+        self.name = name.decode("utf-8" if flags & 0x800 else "cp437")
+        self._disk = disk
+        self._inflate = zlib.decompressobj(-15) if method == _DEFLATED else None
+        self._stored_left = packed
+        self._waiting = b""  # compressed bytes read from disk, not yet decompressed
+        self._ready = b""  # decompressed bytes not yet handed out
+        self._ended = False
+
+    def _fill(self, size: int) -> None:
+        while len(self._ready) < size and not self._ended:
+            if self._inflate is None:
+                raw = self._disk.read(min(_CHUNK, self._stored_left))
+                self._stored_left -= len(raw)
+                self._ready += raw
+                if self._stored_left == 0:
+                    self._ended = True
+                elif not raw:
+                    raise EOFError("the zip member stops before its end")
+                continue
+            if not self._waiting:
+                self._waiting = self._disk.read(_CHUNK)
+                if not self._waiting:
+                    raise EOFError("the zip member stops before its end")
+            self._ready += self._inflate.decompress(self._waiting, max(size - len(self._ready), 1))
+            self._waiting = self._inflate.unconsumed_tail
+            if self._inflate.eof:
+                self._ended = True
+
+    def read(self, size: int = _CHUNK) -> bytes:
+        self._fill(size)
+        data, self._ready = self._ready[:size], self._ready[size:]
+        return data
+
+    def peek(self, size: int = 1) -> bytes:
+        self._fill(size)
+        return self._ready[:size]
+
+    def close(self) -> None:
+        self._ready = self._waiting = b""

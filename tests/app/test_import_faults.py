@@ -3,8 +3,11 @@ Whatever happens, the import keeps what it committed, says exactly what that was
 from __future__ import annotations
 
 import gzip
+import io
 import multiprocessing
+import zipfile
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -56,13 +59,24 @@ def test_a_row_with_a_quote_and_a_bare_cr_is_quarantined_and_the_rest_of_the_fil
     assert again.appended == 0 and len(store.quarantined()) == 2 and store.verify().ok
 
 
+def packed(path: Path, suffix: str) -> bytes:
+    if suffix == ".gz":
+        return gzip.compress(path.read_bytes())
+    into = io.BytesIO()
+    with zipfile.ZipFile(into, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(path, path.name)
+    return into.getvalue()
+
+
 @BOTH_PATHS
-def test_a_truncated_gzip_keeps_what_it_held_says_where_it_ended_and_the_whole_file_completes_it(tmp_path, parallel):
+@pytest.mark.parametrize("suffix", [".gz", ".zip"])
+def test_a_truncated_archive_keeps_what_it_held_says_where_it_ended_and_the_whole_file_completes_it(
+        tmp_path, parallel, suffix):
     rows = many_rows(30_000)
     whole = write_noaa(tmp_path / "day.csv", rows)
-    packed = gzip.compress(whole.read_bytes())
-    cut = tmp_path / "day-cut.csv.gz"
-    cut.write_bytes(packed[:len(packed) * 6 // 10])
+    packed_whole = packed(whole, suffix)
+    cut = tmp_path / f"day-cut{suffix}"
+    cut.write_bytes(packed_whole[:len(packed_whole) * 6 // 10])
     options = ImportOptions(parallel=parallel, batch_size=2_000)
     with open_store(tmp_path / "cut.sqlite") as store, open_store(tmp_path / "clean.sqlite") as clean:
         first = import_files(store, [cut], options)
@@ -70,9 +84,9 @@ def test_a_truncated_gzip_keeps_what_it_held_says_where_it_ended_and_the_whole_f
         assert str(cut) in ended and "ends early after line" in ended and accounted(first)
         assert 2_000 < first.read < 30_001 and f"line {first.read:,}" in ended
         assert first.appended == store.head().position and kinds(store)["PositionReported"] == first.read - 1
-        whole_gz = tmp_path / "day.csv.gz"
-        whole_gz.write_bytes(packed)
-        rest = import_files(store, [whole_gz], options)
+        whole_packed = tmp_path / f"day-whole{suffix}"
+        whole_packed.write_bytes(packed_whole)
+        rest = import_files(store, [whole_packed], options)
         assert not rest.ended_early and rest.appended + first.appended == store.head().position
         import_files(clean, [whole], options)
         assert content(store) == content(clean) and store.verify().ok

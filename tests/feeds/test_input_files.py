@@ -68,6 +68,21 @@ def test_a_truncated_gzip_gives_its_whole_lines_then_says_where_it_ended(tmp_pat
     assert f"after line {len(got):,}" in str(ended.value)
 
 
+@pytest.mark.parametrize("method", [zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED])
+def test_a_zip_cut_short_gives_its_whole_lines_from_its_first_member_then_says_where_it_ended(tmp_path, method):
+    lines = [f"{n},{n * 7 % 1000},{'y' * (n % 30)}".encode() for n in range(150_000)]
+    path = tmp_path / "cut.zip"
+    with zipfile.ZipFile(path, "w", method) as archive:
+        archive.writestr("AIS_2024_01_01.csv", b"\n".join(lines) + b"\n")
+    path.write_bytes(path.read_bytes()[:path.stat().st_size * 2 // 3])  # the directory at the end is gone
+    got = []
+    with InputFile(path) as opened, pytest.raises(InputEndedEarly) as ended:
+        assert opened.name == f"{path}:AIS_2024_01_01.csv" and opened.head(8).startswith(b"0,0,")
+        for line in opened.lines():
+            got.append(line.data)
+    assert 0 < len(got) < len(lines) and got == lines[:len(got)] and ended.value.after_line == len(got)
+
+
 def test_a_damaged_zip_member_says_so_after_its_good_lines(tmp_path):
     path = tmp_path / "damaged.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
