@@ -20,6 +20,7 @@ NMEA = "nmea"
 FORMATS: tuple[str, ...] = ("auto", NMEA, "noaa-csv", "dma-csv", "csv")
 _LINES_LOOKED_AT = 20
 _SENTENCE_STARTS = ("!", "$", "\\")
+_MOSTLY_TEXT = 50  # a head with more than one NUL byte in 50 is binary, not text with a damaged line
 _SENTENCE_INSIDE = re.compile(r"[!$][A-Z]{2}VD[MO],")  # '1569890582 !AIVDM,...': a sentence after a receiver stamp
 
 
@@ -31,11 +32,13 @@ def detect_format(head: bytes) -> str:
     """The format of a file from its first bytes: "nmea", "noaa-csv", "dma-csv" or "csv".
 
     Blank lines and '#' comment lines before the first sentence or header are passed over (the Danish
-    header, '# Timestamp,...', is no comment). Raises ``UnknownFormat``, quoting the first lines, otherwise.
+    header, '# Timestamp,...', is no comment), and so are lines holding a NUL byte (a damaged line is
+    quarantined when the file is read; a file of mostly NULs is binary and refused). Raises
+    ``UnknownFormat``, quoting the first lines, otherwise.
     """
     if not head.strip():
         raise UnknownFormat("the file is empty: nothing to tell its format by")
-    if b"\x00" in head:
+    if head.count(b"\x00") * _MOSTLY_TEXT > len(head) or head[:1] == b"\x00":
         raise UnknownFormat(f"this is not a text file (it holds NUL bytes); it starts {_shown(head[:60])}")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = text.splitlines()
@@ -44,7 +47,7 @@ def detect_format(head: bytes) -> str:
     seen: list[str] = []
     for line in lines[:_LINES_LOOKED_AT]:
         stripped = line.strip()
-        if not stripped:
+        if not stripped or "\x00" in stripped:
             continue
         seen.append(stripped)
         if stripped.startswith(_SENTENCE_STARTS) or _SENTENCE_INSIDE.search(stripped):

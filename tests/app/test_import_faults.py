@@ -13,7 +13,7 @@ import pytest
 
 from app.ais_import import ImportFailed, ImportOptions, import_files
 from store import StoreError, open_store
-from tests.app.test_ais_import import kinds, noaa_row, write_noaa
+from tests.app.test_ais_import import NOAA_HEADER, kinds, noaa_row, write_noaa
 
 BOTH_PATHS = pytest.mark.parametrize("parallel", [False, True], ids=["in-process", "child-process"])
 
@@ -123,3 +123,18 @@ def test_a_reading_process_that_dies_stops_the_import_with_what_was_committed(tm
     assert 0 < summary.appended == store.head().position and accounted(summary)
     import_files(store, [path])
     assert kinds(store)["PositionReported"] == 20_000 and store.verify().ok
+
+
+def test_rows_with_nul_bytes_or_bytes_that_are_no_text_are_quarantined_with_their_line_and_the_rest_imported(
+        tmp_path, store):
+    rows = [row.encode() for row in many_rows(50)]
+    rows[0] = rows[0].replace(b"SHIP", b"SH\x00IP")
+    rows[10] = rows[10].replace(b"SHIP", b"SH\x81\x9fIP")  # neither UTF-8 nor Latin-1 text
+    rows[20] = rows[20].replace(b"SHIP", "SHÏP".encode("latin-1"))  # Latin-1 text: read as such
+    path = tmp_path / "damaged.csv"
+    path.write_bytes(b"\n".join([NOAA_HEADER.encode(), *rows]) + b"\n")
+    summary = import_files(store, [path])
+    reasons = {record.line: record.reason for record in store.quarantined()}
+    assert set(reasons) == {2, 12} and "NUL" in reasons[2] and "neither UTF-8 nor Latin-1" in reasons[12]
+    assert kinds(store)["PositionReported"] == 48 and accounted(summary) and summary.lines["quarantined"] == 2
+    assert "SHÏP 6" in {r.event.name for r in store.read_all() if r.type in ("ShipRegistered", "ShipDetailsChanged")}
