@@ -138,3 +138,21 @@ def test_rows_with_nul_bytes_or_bytes_that_are_no_text_are_quarantined_with_thei
     assert set(reasons) == {2, 12} and "NUL" in reasons[2] and "neither UTF-8 nor Latin-1" in reasons[12]
     assert kinds(store)["PositionReported"] == 48 and accounted(summary) and summary.lines["quarantined"] == 2
     assert "SHÏP 6" in {r.event.name for r in store.read_all() if r.type in ("ShipRegistered", "ShipDetailsChanged")}
+
+
+def test_a_disk_that_fills_while_quarantining_stops_the_import_with_what_was_committed(tmp_path):
+    rows = many_rows(8_000)
+    for index in range(5_500, 8_000):  # latitudes out of range: quarantined in the second batch
+        rows[index] = rows[index].replace(",50.", ",95.", 1)
+    path = write_noaa(tmp_path / "bad-row.csv", rows)
+    with open_store(tmp_path / "full.sqlite") as store:
+        def quarantine_on_a_full_disk(records):
+            with store.engine.connect() as connection:
+                pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+                connection.exec_driver_sql(f"PRAGMA max_page_count = {pages}")
+            return type(store).quarantine(store, records)
+
+        store.quarantine = quarantine_on_a_full_disk  # the store's own write, on a disk that is now full
+        with pytest.raises(ImportFailed) as failed:
+            import_files(store, [path], ImportOptions(batch_size=5_000))
+        assert "full" in str(failed.value) and failed.value.summary.appended == store.head().position > 0
