@@ -133,3 +133,11 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
         assert f"{waiting:,} lines waiting" in dialog.trouble.text()
     qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
     assert dialog.table.item(0, 6).text() == "0" and service.store.count() == 80
+
+
+def test_the_import_summary_names_a_file_that_ended_early_and_where():
+    from app.ais_import import ImportSummary
+
+    ended = "day.csv.gz: the file ends early after line 1,234 (byte 99,999 of its content): the compressed data stops"
+    text = summary_text(ImportSummary(read=1_234, appended=1_200, ended_early=[ended]))
+    assert ended in text and "again" in text and "Appended: 1,200" in text
