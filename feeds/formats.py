@@ -19,6 +19,7 @@ from feeds.readers import ObservationReader
 NMEA = "nmea"
 FORMATS: tuple[str, ...] = ("auto", NMEA, "noaa-csv", "dma-csv", "csv")
 _LINES_LOOKED_AT = 20
+HEAD_BYTES = 8_192  # how much of a file's content format detection looks at
 _SENTENCE_STARTS = ("!", "$", "\\")
 _MOSTLY_TEXT = 50  # a head with more than one NUL byte in 50 is binary, not text with a damaged line
 _SENTENCE_INSIDE = re.compile(r"[!$][A-Z]{2}VD[MO],")  # '1569890582 !AIVDM,...': a sentence after a receiver stamp
@@ -37,7 +38,10 @@ def detect_format(head: bytes) -> str:
     ``UnknownFormat``, quoting the first lines, otherwise.
     """
     if not head.strip():
-        raise UnknownFormat("the file is empty: nothing to tell its format by")
+        if len(head) < HEAD_BYTES:
+            raise UnknownFormat("the file is empty: nothing to tell its format by")
+        raise UnknownFormat(f"the file starts with more than {HEAD_BYTES:,} bytes of blank lines: nothing to tell "
+                            f"its format by. Name the format with --format ({', '.join(FORMATS[1:])}) to read on")
     if head.count(b"\x00") * _MOSTLY_TEXT > len(head) or head[:1] == b"\x00":
         raise UnknownFormat(f"this is not a text file (it holds NUL bytes); it starts {_shown(head[:60])}")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
@@ -82,7 +86,7 @@ def open_reader(path: str | os.PathLike[str], *, format: str = "auto", columns: 
         raise UnknownFormat(f"unknown input format {format!r}; choose one of {', '.join(FORMATS)}")
     input_file = InputFile(path)
     try:
-        kind = detect_format(input_file.head()) if format == "auto" else format
+        kind = detect_format(input_file.head(HEAD_BYTES)) if format == "auto" else format
         if kind == NMEA:
             if columns:
                 raise ColumnMappingError(f"{input_file.name}: a column mapping applies to CSV files only; "

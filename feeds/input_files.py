@@ -87,6 +87,8 @@ class InputFile:
             raise InputFileError(f"{path}: cannot read ({error})") from None
         self.lines_read = 0
         self._lines_given = 0
+        self._head = b""  # content read ahead for ``head``, handed out first by ``lines``
+        self._broken: BaseException | None = None  # the archive broke while reading ahead
 
     def _open_content(self) -> BinaryIO:
         magic = self._disk.read(4)
@@ -124,26 +126,32 @@ class InputFile:
         return self.lines_read - self._lines_given
 
     def head(self, size: int = 8_192) -> bytes:
-        """The first bytes of the content (decompressed), without consuming them, for format detection."""
-        data = b""
-        try:
-            while len(data) < size:  # peek returns at most one buffer; ask until it has enough or the file ends
-                more = self.stream.peek(size)  # type: ignore[attr-defined]
-                if len(more) <= len(data):
-                    break
-                data = more
-        except _BROKEN_ARCHIVE:
-            pass  # a file broken this early shows what it is when its lines are read
-        return data[:size]
+        """The first bytes of the content (decompressed), for format detection; ``lines`` still reads them."""
+        while len(self._head) < size and self._broken is None:
+            try:
+                more = self.stream.read(size - len(self._head))
+            except _BROKEN_ARCHIVE as error:  # said when the lines reach the break
+                self._broken = error
+                break
+            if not more:
+                break
+            self._head += more
+        return self._head[:size]
 
     def _chunks(self) -> Iterator[bytes]:
         """The content in pieces of about a megabyte, line ends made LF (CR LF and a lone CR alike)."""
         read, size = self.stream.read, self._chunk_bytes
         dropped_lf = False  # the previous piece ended with CR: an LF starting this one is the same line end
         done = 0
+        head, self._head = self._head, b""
         while True:
             try:
-                chunk = read(size)
+                if head:
+                    chunk, head = head, b""
+                elif self._broken is not None:
+                    raise self._broken
+                else:
+                    chunk = read(size)
             except _BROKEN_ARCHIVE as error:
                 raise InputEndedEarly(self.name, self.lines_read, done, _why(error)) from None
             if not chunk:
@@ -291,10 +299,6 @@ class _LocalZipMember:
         self._fill(size)
         data, self._ready = self._ready[:size], self._ready[size:]
         return data
-
-    def peek(self, size: int = 1) -> bytes:
-        self._fill(size)
-        return self._ready[:size]
 
     def close(self) -> None:
         self._ready = self._waiting = b""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import gzip
 import json
 
+import pytest
+
 from store.event_store import EventStore
 from tests.app.test_ais_import import write_noaa
 from tests.app.test_import_faults import many_rows
@@ -68,3 +70,23 @@ def test_a_large_csv_with_a_row_the_csv_module_refuses_imports_all_other_rows_in
     assert summary["read"] == 90_002 == sum(summary["lines"].values())
     code, out, _ = run(capsys, "quarantine", "--db", db, "--json")
     assert sorted(json.loads(line)["line"] for line in out.splitlines()) == [45_002, 45_003]
+
+
+@pytest.mark.slow
+def test_a_zip_of_256_mb_of_newlines_is_refused_in_seconds_or_read_through_with_format_named(tmp_path, capsys):
+    import time
+    import zipfile
+
+    path = tmp_path / "newlines.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("newlines.nmea", b"\n" * (256 << 20))
+    db = str(tmp_path / "n.sqlite")
+    started = time.monotonic()
+    code, out, err = run(capsys, "import", str(path), "--db", db)
+    assert code == 1 and out == "" and "blank lines" in err and time.monotonic() - started < 5
+    started = time.monotonic()
+    code, out, err = run(capsys, "import", str(path), "--db", db, "--format", "nmea",
+                         "--assume-start", "2026-01-01T00:00:00Z", "--rate", "1")
+    summary = json.loads(out)
+    assert code == 0 and summary["read"] == summary["lines"]["blank"] == 256 << 20 and summary["appended"] == 0
+    assert time.monotonic() - started < 20
