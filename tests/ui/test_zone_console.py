@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from domain.events import ZoneDefined, ZoneRemoved
 from domain.rules import Zone
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, append, channel_fleet, logged
 from tests.ui.zone_fixtures import FIRING_RANGE, SPITHEAD, add_zones, pixel_of
 from ui.main_window import MainWindow
 from ui.map.coastline import Coastline
@@ -34,8 +34,8 @@ def at(minutes: float) -> int:
 
 
 @pytest.fixture
-def source():
-    fleet = InMemoryFleetSource(channel_fleet(ships=40, hours=1.0), name="channel.sqlite")
+def source(fleet_stores):
+    fleet = fleet_stores.open(channel_fleet(ships=40, hours=1.0))
     add_zones(fleet)
     return fleet
 
@@ -52,7 +52,7 @@ def window(qtbot, source, tmp_path):
 
 
 def zone_events(source):
-    return [e for e in source.log if e.stream_id == "zones"]
+    return [e for e in logged(source) if e.stream_id == "zones"]
 
 
 def click(qtbot, window, lon, lat, double=False):
@@ -193,7 +193,7 @@ def test_a_self_crossing_outline_cannot_be_finished_and_the_hint_says_why(qtbot,
     assert not drawing.active
 
 
-def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source):
+def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source, fleet_stores):
     draw(qtbot, window, CORNERS)
     dialog = window.zone_console.dialog
     assert not dialog.ok_button.isEnabled() and dialog.error_label.text() == "Name: a zone needs a name."
@@ -202,9 +202,12 @@ def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source):
     assert dialog.error_label.text() == "Name: a zone named 'Portland firing range' exists already."
     dialog.set_fields(name="Exercise area")
     assert dialog.ok_button.isEnabled() and not dialog.error_label.isVisible()
-    source.read_only = True  # the log turns read-only while the dialog is open: it says so and stays open
-    dialog.ok_button.click()
-    assert dialog.isVisible() and "The zone was not saved: this test source is read-only" in dialog.error_label.text()
+    other_console = fleet_stores.reopen(source.store.path)  # another console changes the zones meanwhile
+    other_console.define_zone("Needles channel", "generic", [(-1.7, 50.6), (-1.5, 50.6), (-1.5, 50.7)])
+    dialog.ok_button.click()  # refused: the dialog says why and stays open with what was typed
+    assert dialog.isVisible() and dialog.error_label.text().startswith(
+        "The zone was not saved: the zones changed in the log meanwhile")
+    assert dialog.name() == "Exercise area" and [e.event.name for e in zone_events(source)][-1] == "Needles channel"
     dialog.reject()
 
 
@@ -282,13 +285,13 @@ def test_an_outline_dragged_into_a_knot_is_not_saved_and_cancel_leaves_the_zone(
 # --- import, export, the auditor, live news -----------------------------------------------------------------------
 
 
-def test_exported_zones_import_back_unchanged(window, source, tmp_path):
+def test_exported_zones_import_back_unchanged(window, source, tmp_path, fleet_stores):
     path = tmp_path / "zones.geojson"
     assert window.zone_console.export_zones(str(path)) == 4
     document = json.loads(path.read_text(encoding="utf-8"))
     assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.zones()}
     assert window.zone_console.import_zones(str(path), replace=True) == []  # the same zones: nothing appended
-    other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
+    other = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="other.sqlite")
     window.set_source(other)
     appended = window.zone_console.import_zones(str(path), replace=False)
     assert len(appended) == 4 and [v.zone for v in other.zones()] == [v.zone for v in source.zones()]
@@ -317,9 +320,9 @@ def test_a_file_that_is_not_a_zone_file_is_refused_naming_the_problem(window, so
     assert len(zone_events(source)) == 4
 
 
-def test_a_read_only_log_disables_every_zone_edit_and_says_why(qtbot, source, tmp_path):
-    source.read_only = True
-    console = MainWindow(source, at(45), coastline=COASTLINE)
+def test_a_read_only_log_disables_every_zone_edit_and_says_why(qtbot, source, fleet_stores):
+    auditor = fleet_stores.reopen(source.store.path, read_only=True)
+    console = MainWindow(auditor, at(45), coastline=COASTLINE)
     qtbot.addWidget(console)
     zones = console.zone_console
     zones.select_zone("Mid-Channel")
@@ -343,7 +346,7 @@ def test_zones_defined_elsewhere_reach_the_map_and_the_dock(qtbot, window, sourc
     elsewhere = ZoneDefined(occurred_at=at(50), name="Needles channel", kind="generic",
                             geometry=json.dumps({"type": "Polygon", "coordinates": [[[-1.7, 50.6], [-1.5, 50.6],
                                                                                       [-1.5, 50.7], [-1.7, 50.6]]]}))
-    worker = threading.Thread(target=lambda: source.append([(elsewhere, at(50))]))  # e.g. 'zones add', caught up
+    worker = threading.Thread(target=append, args=(source, [(elsewhere, at(50))]))  # e.g. 'zones add', caught up
     worker.start()
     worker.join()
     model = window.zone_console.panel.model
@@ -377,9 +380,9 @@ def test_a_zone_drawn_across_the_180th_meridian_is_refused(qtbot, window):
     assert all(-179.9 < lon < -179.1 for lon, _ in ring)  # stored as the chart has it: west longitudes
 
 
-def test_a_dialog_open_when_another_store_is_opened_closes_without_appending(window, source):
+def test_a_dialog_open_when_another_store_is_opened_closes_without_appending(window, source, fleet_stores):
     dialog = window.zone_console.edit_zone("Mid-Channel")
-    other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
+    other = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="other.sqlite")
     window.set_source(other)
     assert not dialog.isVisible() and len(zone_events(source)) == 4 and zone_events(other) == []
 
