@@ -64,6 +64,16 @@ def _positive_int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000 MB, got {text}")
+    return value
+
+
 def _hours(text: str) -> float:
     try:
         value = float(text)
@@ -269,23 +279,31 @@ def command_import(args: argparse.Namespace) -> int:
 
 def command_listen(args: argparse.Namespace) -> int:
     from app.live_ingest import LiveIngest
+    from app.live_spool import write_problem
     from feeds.network import FeedAddressError, TcpFeed, UdpFeed, parse_address
+    from store.opening import store_path
 
     try:
         feed = (UdpFeed(*parse_address(args.udp)) if args.udp is not None
                 else TcpFeed(*parse_address(args.tcp, default_host=None)))
     except FeedAddressError as error:
         raise CommandError(f"listen: {error}", EXIT_USAGE) from None
+    path = store_path(args.db or default_store_path())
+    problem = None if path is None else write_problem(path)
+    if problem is not None:
+        raise CommandError(f"listen: {problem}: a listener needs a store it can append to; nothing was received")
     store = _open(args.db, create=True)
     try:
-        ingest = LiveIngest(feed, store)
-        feed.open()
+        ingest = LiveIngest(feed, store, spool_limit_bytes=int(args.spool_limit * 1024 * 1024),
+                            notice=lambda text: print(f"listen: {text}", file=sys.stderr, flush=True))
+        ingest.open()
         print(f"{feed.status}; Ctrl+C stops", file=sys.stderr)
 
         def tick(stats) -> None:
             figures = stats.to_json()
             print(f"{feed.status}: {figures['lines']:,} lines ({figures['lines_per_s']:.1f}/s), "
-                  f"{figures['appended']:,} appended, {figures['quarantined']:,} quarantined", file=sys.stderr)
+                  f"{figures['appended']:,} appended, {figures['quarantined']:,} quarantined"
+                  + (f", {figures['spooled']:,} spooled" if figures["spooled"] else ""), file=sys.stderr)
 
         try:
             stats = ingest.run(args.duration, on_tick=tick)
@@ -294,7 +312,7 @@ def command_listen(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(json.dumps(stats.to_json()))
-    return EXIT_OK
+    return EXIT_OK if stats.complete else EXIT_ERROR
 
 
 def command_report(args: argparse.Namespace) -> int:
@@ -559,6 +577,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--udp", metavar="[HOST:]PORT", help="listen for datagrams (host 127.0.0.1 unless given)")
     source.add_argument("--tcp", metavar="HOST:PORT", help="connect to an NMEA server (reconnects with backoff)")
     listen.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
+    listen.add_argument("--spool-limit", type=_megabytes, metavar="MB", default=256.0,
+                        help="bound of the spool beside the store that keeps received lines until they are in "
+                             "the log (default 256 MB)")
     listen.set_defaults(run=command_listen)
 
     report = commands.add_parser("report", help="export an audit report (PDF, CSV or JSON by the --out suffix), "

@@ -287,7 +287,15 @@ class ConsoleSession:
     def feed_state(self) -> str:
         if self._meter is None:
             return ""
-        return self.job_failure() or self._meter.state()
+        return self.feed_trouble() or self.job_failure() or self._meter.state()
+
+    def feed_trouble(self) -> str:
+        """A live feed whose lines do not reach the log (store not writable, lines lost), or ''."""
+        return "" if self.service is None else self.service.feeds.trouble()
+
+    def feed_warning(self) -> bool:
+        """The feed state is a warning (a feed in trouble or a failed job), shown in the warning colour."""
+        return bool(self.feed_trouble() or self.job_failure())
 
     def integrity_state(self) -> str:
         return "" if self._watch is None else self._watch.state

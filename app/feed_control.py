@@ -24,6 +24,19 @@ class FeedInfo:
     appended: int
     quarantined: int
     lines_per_s: float
+    spooled: int = 0
+    lost: int = 0
+    problem: str = ""
+
+    @property
+    def trouble(self) -> str:
+        """What an operator must know at once (the store refuses the feed's events, or lines are lost), or ''."""
+        parts = []
+        if self.problem:
+            parts.append(f"{self.name}: {self.problem} ({self.spooled:,} lines waiting)")
+        if self.lost:
+            parts.append(f"{self.name}: {self.lost:,} received lines LOST (spool full or unwritable)")
+        return "; ".join(parts)
 
 
 class FeedControl:
@@ -73,9 +86,15 @@ class FeedControl:
         for name, ingest in items:
             figures = ingest.stats.to_json()
             status = ingest.feed.status if ingest.running else f"stopped ({ingest.feed.status})"
+            if ingest.stats.problem:
+                status = f"{status} — {ingest.stats.problem}"
             infos.append(FeedInfo(name, status, figures["lines"], figures["appended"], figures["quarantined"],
-                                  figures["lines_per_s"]))
+                                  figures["lines_per_s"], figures["spooled"], figures["lost"], ingest.stats.problem))
         return infos
+
+    def trouble(self) -> str:
+        """The feeds' trouble for the status bar ('' when every feed's lines reach the log)."""
+        return "; ".join(info.trouble for info in self.feeds() if info.trouble)
 
     @property
     def any_running(self) -> bool:

@@ -22,6 +22,7 @@ from feeds.input_files import MAX_LINE_BYTES
 
 log = logging.getLogger(__name__)
 MAX_DATAGRAM = 65_535
+RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024
 POLL_S = 0.5
 BACKOFF_FIRST_S, BACKOFF_MAX_S = 1.0, 30.0
 LOCALHOST = "127.0.0.1"
@@ -119,6 +120,10 @@ class UdpFeed:
             sock.close()
             raise OSError(f"cannot listen on {self.name}: {error.strerror or error}") from None
         sock.settimeout(POLL_S)
+        try:  # room for a burst while the reader is busy (the kernel caps it at its own maximum)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER_BYTES)
+        except OSError:
+            pass  # the system's default buffer then
         self.port = sock.getsockname()[1]
         self.name = f"udp://{self.host}:{self.port}"
         self._socket = sock

@@ -111,6 +111,12 @@ class NmeaDecoder:
                 self._clock.heard(instant)
         return Skipped(f"not AIS: {sentence.address}", origin)
 
+    @property
+    def waiting_messages(self) -> int:
+        """Messages begun by lines already fed and still waiting for fragments (a live feed keeps those
+        lines in its spool until their message is whole)."""
+        return len(self._fragments)
+
     def flush(self) -> list[Seen]:
         """The end of the input: messages still waiting for fragments are quarantined as incomplete."""
         return list(self._fragments.flush())

@@ -83,6 +83,10 @@ class FragmentAssembler:
         del self._waiting[key]
         return Message(b"".join(waiting.payloads), fragment.fill_bits, line, "\n".join(waiting.raws)), quarantined
 
+    def __len__(self) -> int:
+        """How many messages wait for more fragments."""
+        return len(self._waiting)
+
     def flush(self) -> list[Rejected]:
         """The end of the input: every message still waiting is incomplete."""
         quarantined = [self._incomplete(waiting) for waiting in self._waiting.values()]

@@ -562,9 +562,17 @@ class EventStore:
         now = now_micros()
         rows = [{"source": r.source, "line": r.line, "field": r.field, "raw": r.raw, "reason": r.reason,
                  "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key} for r in records]
-        with self._connect() as connection, connection.begin():
-            result = connection.execute(insert(quarantine).prefix_with("OR IGNORE"), rows)
-            return result.rowcount
+        try:
+            with self._connect() as connection, connection.begin():
+                result = connection.execute(insert(quarantine).prefix_with("OR IGNORE"), rows)
+                return result.rowcount
+        except OperationalError as error:  # disk full, read-only, busy: the same typed errors as an append
+            message = str(error.orig)
+            if "locked" in message or "busy" in message:
+                raise StoreBusyError("another process kept the store busy; nothing was quarantined, try again") from None
+            if "readonly" in message or "read-only" in message:
+                raise ReadOnlyStoreError(f"the store cannot be written: {message}") from None
+            raise StoreError(f"the store failed, nothing was quarantined: {message}") from None
 
     def quarantined(self, *, limit: int | None = None, offset: int = 0) -> list[QuarantinedRecord]:
         query = select(quarantine).order_by(quarantine.c.id).offset(offset)

@@ -70,7 +70,7 @@ class ConsoleController(QObject):
 
     def _show_session_state(self) -> None:
         if self.session is not None:
-            self.window.set_feed_state(self.session.feed_state(), warning=bool(self.session.job_failure()))
+            self.window.set_feed_state(self.session.feed_state(), warning=self.session.feed_warning())
             self.window.set_integrity(self.session.integrity_state())
 
     def close(self) -> None:

@@ -13,10 +13,11 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QHBoxLayout
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from domain.display_text import visible
+from ui import theme
 from ui.plain_text import plain_label, text_tooltip
 
 REFRESH_MS = 1_000
-COLUMNS = ("Feed", "State", "Lines", "Lines/s", "Appended", "Quarantined")
+COLUMNS = ("Feed", "State", "Lines", "Lines/s", "Appended", "Quarantined", "Not yet in log", "Lost")
 HINTS = {"udp": "[host:]port — listens on 127.0.0.1 unless a host is given (e.g. 10110 or 0.0.0.0:10110)",
          "tcp": "host:port of an NMEA server (e.g. 127.0.0.1:5631); reconnects by itself"}
 
@@ -53,6 +54,11 @@ class FeedsDialog(QDialog):
         self.message = plain_label(QLabel())
         self.message.setWordWrap(True)
         self.message.setObjectName("feedMessage")
+        self.trouble = plain_label(QLabel())  # a feed whose lines do not reach the log, until it heals
+        self.trouble.setWordWrap(True)
+        self.trouble.setObjectName("feedTrouble")
+        self.trouble.setStyleSheet(f"color: {theme.ALERT};")
+        self.trouble.setVisible(False)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
@@ -76,6 +82,7 @@ class FeedsDialog(QDialog):
         layout.addLayout(start_row)
         layout.addWidget(self.hint)
         layout.addWidget(self.message)
+        layout.addWidget(self.trouble)
         layout.addWidget(self.table, 1)
         bottom = QHBoxLayout()
         bottom.addWidget(self.stop_button)
@@ -129,7 +136,7 @@ class FeedsDialog(QDialog):
         self.table.setRowCount(len(feeds))
         for row, info in enumerate(feeds):
             cells = (info.name, info.status, f"{info.lines:,}", f"{info.lines_per_s:,.1f}", f"{info.appended:,}",
-                     f"{info.quarantined:,}")
+                     f"{info.quarantined:,}", f"{info.spooled:,}", f"{info.lost:,}")
             for column, text in enumerate(cells):
                 item = self.table.item(row, column)
                 if item is None:
@@ -140,6 +147,9 @@ class FeedsDialog(QDialog):
                     item.setToolTip(text_tooltip(visible(text)))
                 if column >= 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        trouble = "; ".join(info.trouble for info in feeds if info.trouble)
+        self.trouble.setText(visible(trouble))
+        self.trouble.setVisible(bool(trouble))
         if 0 <= selected < len(feeds):
             self.table.selectRow(selected)
         self.stop_button.setEnabled(bool(feeds))

@@ -107,3 +107,29 @@ def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, s
     assert dialog.table.rowCount() == 0 and "Stopped" in dialog.message.text()
     dialog.address.setText("not a port")
     assert dialog.start_feed() is None and "Not started" in dialog.message.text()
+
+
+def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits(qtbot, window, service):
+    from tests.store_faults import disk_full
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    dialog = window.show_feeds()
+    dialog.address.setText(str(port))
+    with disk_full():
+        assert dialog.start_feed() == f"udp://127.0.0.1:{port}"
+        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        for i in range(80):
+            sentence = encode_dict({"type": 1, "mmsi": 257000001 + i, "lat": 60.0, "lon": 5.0, "speed": 8.0,
+                                    "course": 10.0, "heading": 10, "status": 0}, talker_id="AI",
+                                   sentence_type="VDM")[0]
+            sender.sendto(sentence.encode() + b"\r\n", ("127.0.0.1", port))
+        sender.close()
+        qtbot.waitUntil(lambda: dialog.trouble.isVisible() and "disk is full" in dialog.trouble.text(), timeout=10_000)
+        waiting = int(dialog.table.item(0, 6).text().replace(",", ""))
+        assert waiting > 0 and "spool" in dialog.table.item(0, 1).text()
+        assert f"{waiting:,} lines waiting" in dialog.trouble.text()
+    qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
+    assert dialog.table.item(0, 6).text() == "0" and service.store.count() == 80
