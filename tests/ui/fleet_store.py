@@ -165,9 +165,11 @@ class FleetStores:
         return self.reopen(path, read_only=read_only, operator=operator, clock=clock)
 
     def reopen(self, path: Path, *, read_only: bool = False, operator: str = OPERATOR,
-               clock: Callable[[], int] = now_micros) -> FleetService:
-        """Another service over an existing store (another console, or an auditor's read-only one)."""
-        store = self._open.enter_context(open_store(path, create=False, read_only=read_only))
+               clock: Callable[[], int] = now_micros, busy_timeout_ms: int | None = None) -> FleetService:
+        """Another service over an existing store (another console, or an auditor's read-only one);
+        ``busy_timeout_ms``: how long its writes wait for another writer's lock."""
+        options = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
+        store = self._open.enter_context(open_store(path, create=False, read_only=read_only, **options))
         return open_service(store, operator=operator, clock=clock)
 
     def close(self) -> None:

@@ -3,6 +3,8 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import sqlite3
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
@@ -231,6 +233,27 @@ def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
     assert "already acknowledged" in dialog.error_label.text()
     assert len(logged(source)) == before
     dialog.reject()
+
+
+def test_an_acknowledgement_the_busy_store_refuses_is_explained_and_can_be_retried(qtbot, source, fleet_stores,
+                                                                                    clock):
+    impatient = fleet_stores.reopen(source.store.path, busy_timeout_ms=50, clock=clock)
+    panel = AlertsPanel(impatient)
+    qtbot.addWidget(panel)
+    panel.show_moment(at(100))
+    panel.select_alert("cpa-1")
+    dialog = panel.open_acknowledge_dialog()
+    importer = sqlite3.connect(source.store.path, isolation_level=None)  # another process writing a long batch
+    importer.execute("BEGIN IMMEDIATE")
+    try:
+        dialog.ok_button.click()
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    assert dialog.isVisible() and "another process kept the store busy" in dialog.error_label.text()
+    assert not [e for e in logged(source) if isinstance(e.event, AlertAcknowledged)]
+    dialog.ok_button.click()  # the store is free again
+    assert not dialog.isVisible() and cell(panel, "cpa-1", Column.STATE) == "Acknowledged"
 
 
 def test_several_selected_open_alerts_are_acknowledged_with_one_comment(qtbot, panel, source):

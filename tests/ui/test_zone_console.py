@@ -6,7 +6,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import json
+import sqlite3
 import threading
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -18,6 +20,7 @@ from domain.rules import Zone
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fleet_store import T0, append, channel_fleet, logged
 from tests.ui.zone_fixtures import FIRING_RANGE, SPITHEAD, add_zones, pixel_of
+from ui.empty_source import EmptyFleetSource
 from ui.main_window import MainWindow
 from ui.map.coastline import Coastline
 from ui.map.projection import GeoBox, latitude_of, mercator_y
@@ -49,6 +52,18 @@ def window(qtbot, source, tmp_path):
     qtbot.waitExposed(console)
     console.map_view.show_box(GeoBox(-3.0, 49.7, -0.8, 50.6))
     return console
+
+
+@contextmanager
+def write_locked(path):
+    """Another process's writer holding the store's write lock (as a long import does)."""
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
 
 
 def zone_events(source):
@@ -280,6 +295,76 @@ def test_an_outline_dragged_into_a_knot_is_not_saved_and_cancel_leaves_the_zone(
     assert "Cannot save: the outline crosses itself" in editor.bar.label.text() and editor.active
     qtbot.keyClick(window.map_view.plot.viewport(), Qt.Key.Key_Escape)
     assert not editor.active and len(zone_events(source)) == 4
+
+
+# --- what the log refuses -----------------------------------------------------------------------------------------
+
+
+def test_removing_a_zone_another_console_changed_meanwhile_is_refused_saying_why(window, source, fleet_stores):
+    window.zone_console.select_zone("Mid-Channel")
+    question = window.zone_console.remove_zone()
+    fleet_stores.reopen(source.store.path).define_zone("Mid-Channel", "restricted", replacing="Mid-Channel")
+    next(b for b in question.buttons() if b.text() == "Remove zone").click()
+    warning = window.zone_console.message
+    assert warning.text().startswith("The zone Mid-Channel was not removed: the zones changed in the log meanwhile")
+    assert not isinstance(zone_events(source)[-1].event, ZoneRemoved)
+    assert window.zone_console.panel.model.zone_at(window.zone_console.panel.model.row_of("Mid-Channel")).kind == \
+        "restricted"  # the list shows the zones as they are now
+    warning.close()
+
+
+def test_a_removal_the_busy_store_refuses_says_so_and_the_zone_stays(qtbot, source, fleet_stores, tmp_path):
+    impatient = fleet_stores.reopen(source.store.path, busy_timeout_ms=50)
+    console = MainWindow(impatient, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    qtbot.addWidget(console)
+    console.zone_console.select_zone("Mid-Channel")
+    question = console.zone_console.remove_zone()
+    with write_locked(source.store.path):
+        next(b for b in question.buttons() if b.text() == "Remove zone").click()
+    assert console.zone_console.message.text().startswith(
+        "The zone Mid-Channel was not removed: another process kept the store busy; nothing was written")
+    assert len(zone_events(source)) == 4 and console.zone_console.panel.model.row_of("Mid-Channel") is not None
+    console.zone_console.message.close()
+
+
+def test_an_outline_saved_after_another_console_changed_the_zones_is_refused(qtbot, window, source, fleet_stores):
+    window.zone_console.edit_outline("Portland firing range")
+    editor = window.map_view.outline_editor
+    editor.roi.movePoint(editor.roi.getHandles()[1], QPointF(-2.1, float(mercator_y(50.30))), finish=True)
+    fleet_stores.reopen(source.store.path).remove_zone("Spithead anchorage")
+    editor.bar.save_button.click()
+    assert editor.active and "Not saved: the zones changed in the log meanwhile" in editor.bar.label.text()
+    assert zone_events(source)[-1].event.name == "Spithead anchorage"  # the other console's removal, nothing more
+    qtbot.keyClick(window.map_view.plot.viewport(), Qt.Key.Key_Escape)
+
+
+def test_a_zone_file_that_cannot_be_read_is_refused_naming_it(window, source, tmp_path):
+    folder = tmp_path / "not-a-file.geojson"
+    folder.mkdir()
+    assert window.zone_console.import_zones(str(folder), replace=False) is None
+    assert f"{folder}: cannot read" in window.zone_console.message.text()
+    assert len(zone_events(source)) == 4
+
+
+def test_a_failure_that_is_not_the_logs_refusal_is_not_passed_off_as_one(qtbot, source):
+    def broken(name, kind, limit):
+        raise KeyError("a bug, not a refusal")
+
+    dialog = ZoneDialog(source.zones(), source.operator, broken, outline=CORNERS)
+    qtbot.addWidget(dialog)
+    dialog.set_fields(name="Exercise area")
+    with pytest.raises(KeyError):
+        dialog.accept()
+
+
+def test_while_the_store_opens_an_edit_is_refused_as_a_read_only_store_refuses_it(qtbot):
+    placeholder = EmptyFleetSource()
+    dialog = ZoneDialog(placeholder.zones(), placeholder.operator,
+                        lambda name, kind, limit: placeholder.define_zone(name, kind, CORNERS, limit), outline=CORNERS)
+    qtbot.addWidget(dialog)
+    dialog.set_fields(name="Exercise area")
+    dialog.accept()
+    assert dialog.error_label.text() == "The zone was not saved: no store is open yet: nothing can be appended"
 
 
 # --- import, export, the auditor, live news -----------------------------------------------------------------------
