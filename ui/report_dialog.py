@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from app.audit_report import SECTION_TITLES, SECTIONS, ReportError, ReportRequest
-from app.report_export import ExportResult, report_format
 from app.report_files import ReportCancelled, ReportFileError
+from app.report_export import ExportResult, report_format
 from domain.display_text import visible, visible_lines
 from ui.about import app_version
 from ui.background_work import BackgroundRun, run_with_progress
