@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 from tests.ui.fleet_store import channel_fleet
 from ui.import_dialog import summary_text
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 
 COASTLINE = Coastline()
 

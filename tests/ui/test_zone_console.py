@@ -22,8 +22,8 @@ from tests.ui.fleet_store import T0, append, channel_fleet, logged
 from tests.ui.zone_fixtures import FIRING_RANGE, SPITHEAD, add_zones, pixel_of
 from ui.empty_source import EmptyFleetSource
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
-from ui.map.projection import GeoBox, latitude_of, mercator_y
+from chart.coastline import Coastline
+from chart.projection import GeoBox, latitude_of, mercator_y
 from ui.settings import SHOW_ZONES, UiSettings
 from ui.zone_dialog import ZoneDialog
 from ui.zones_model import Column
