@@ -12,6 +12,7 @@ result or failure goes to ``discarded`` only, for the owner to release what it h
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
@@ -21,6 +22,7 @@ from domain.display_text import visible
 from ui.plain_text import plain_label
 
 Work = Callable[[Callable[[object], None], Callable[[], bool]], object]
+PROGRESS_EVERY_S = 0.05  # progress reaches the GUI thread at most this often (the newest value; the last always)
 
 
 class BackgroundRun(QObject):
@@ -32,7 +34,7 @@ class BackgroundRun(QObject):
     failed = Signal(object)      # the Exception the work raised
     discarded = Signal(object)   # the late result or exception of a superseded run
 
-    _reported = Signal(object)   # emitted on the worker thread, delivered on this object's (the GUI) thread
+    _reported = Signal()         # emitted on the worker thread, delivered on this object's (the GUI) thread
     _ended = Signal(bool, object)
 
     def __init__(self, work: Work, parent: QObject | None = None):
@@ -42,6 +44,10 @@ class BackgroundRun(QObject):
         self._superseded = False
         self.settled = False          # its end was delivered (GUI thread)
         self.done = threading.Event()  # the work returned or raised (any thread)
+        self._progress_lock = threading.Lock()
+        self._newest: tuple[object] | None = None  # the newest progress not yet delivered
+        self._progress_queued = False
+        self._progress_sent_at = float("-inf")
         self._reported.connect(self._deliver_progress, Qt.ConnectionType.QueuedConnection)
         self._ended.connect(self._deliver_end, Qt.ConnectionType.QueuedConnection)
 
@@ -68,18 +74,38 @@ class BackgroundRun(QObject):
     def _execute(self) -> None:
         """The job's body, on a worker thread."""
         try:
-            result = self._work(self._reported.emit, self.cancelled)
+            result = self._work(self._progress, self.cancelled)
         except Exception as error:  # a thread boundary: the failure is reported, as itself, on the GUI thread
+            self._send_progress()
             self._ended.emit(False, error)
         else:
+            self._send_progress()
             self._ended.emit(True, result)
         finally:
             self.done.set()
 
-    @Slot(object)
-    def _deliver_progress(self, value: object) -> None:
-        if not self._superseded:
-            self.progressed.emit(value)
+    def _progress(self, value: object) -> None:
+        """The work's ``progress`` (worker thread): kept as the newest, sent on now and then. A GUI thread that
+        ran a Python slot for every step of a fast job would wait on the interpreter lock for each."""
+        with self._progress_lock:
+            self._newest = (value,)
+        if time.monotonic() - self._progress_sent_at >= PROGRESS_EVERY_S:
+            self._send_progress()
+
+    def _send_progress(self) -> None:
+        with self._progress_lock:
+            if self._newest is None or self._progress_queued:
+                return  # nothing new, or a delivery on its way will take the newest
+            self._progress_queued = True
+            self._progress_sent_at = time.monotonic()
+        self._reported.emit()
+
+    @Slot()
+    def _deliver_progress(self) -> None:
+        with self._progress_lock:
+            newest, self._newest, self._progress_queued = self._newest, None, False
+        if newest is not None and not self._superseded:
+            self.progressed.emit(newest[0])
 
     @Slot(bool, object)
     def _deliver_end(self, succeeded: bool, outcome: object) -> None:
@@ -146,10 +172,17 @@ def run_with_progress(work: Work, parent: QWidget, *, name: str, title: str, fir
     dialog.setAutoReset(False)
     dialog.setMinimumWidth(460)
 
-    def show(value: object) -> None:
+    shown = {"value": -1, "text": first_text}
+
+    def show(value: object) -> None:  # the dialog relays itself out on each change: change only what changed
         fraction, text = describe(value)
-        dialog.setValue(int(PROGRESS_STEPS * max(0.0, min(fraction, 1.0))))
-        dialog.setLabelText(visible(text))
+        steps = int(PROGRESS_STEPS * max(0.0, min(fraction, 1.0)))
+        if steps != shown["value"]:
+            shown["value"] = steps
+            dialog.setValue(steps)
+        if text != shown["text"]:
+            shown["text"] = text
+            dialog.setLabelText(visible(text))
 
     def cancel() -> None:
         run.cancel()

@@ -40,14 +40,32 @@ def run_of(qtbot, work) -> tuple[BackgroundRun, dict]:
 
 
 def test_a_result_arrives_on_finished_after_the_progress(qtbot):
+    order = []
+
     def work(progress, cancelled):
-        for step in range(3):
+        for step in range(2_000):
+            progress(step)
+        return "done"
+
+    run, seen = run_of(qtbot, work)
+    run.progressed.connect(lambda _step: order.append("progressed"))
+    run.finished.connect(lambda _result: order.append("finished"))
+    qtbot.waitUntil(lambda: run.settled, timeout=WAIT_MS)
+    assert seen["finished"] == ["done"] and seen["failed"] == [] and seen["discarded"] == []
+    steps = seen["progressed"]
+    assert steps[-1] == 1_999 and steps == sorted(set(steps))  # the newest, in order, and the last always
+    assert order[-1] == "finished" and order.count("finished") == 1
+
+
+def test_a_fast_job_does_not_call_the_gui_thread_for_every_step(qtbot):
+    def work(progress, cancelled):
+        for step in range(20_000):
             progress(step)
         return "done"
 
     run, seen = run_of(qtbot, work)
     qtbot.waitUntil(lambda: run.settled, timeout=WAIT_MS)
-    assert seen == {"progressed": [0, 1, 2], "finished": ["done"], "failed": [], "discarded": []}
+    assert seen["progressed"][-1] == 19_999 and len(seen["progressed"]) < 100
 
 
 def test_a_failure_arrives_on_failed_as_the_exception_itself(qtbot):
