@@ -9,9 +9,7 @@ import pytest
 from pyais.encode import encode_dict
 from PySide6.QtWidgets import QPushButton
 
-from app.fleet_service import FleetService
-from store import open_store
-from tests.ui.fixtures_fleet import InMemoryFleetSource
+from tests.ui.fleet_store import channel_fleet
 from ui.import_dialog import summary_text
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
@@ -20,12 +18,10 @@ COASTLINE = Coastline()
 
 
 @pytest.fixture
-def service(tmp_path):
-    store = open_store(tmp_path / "console.sqlite")
-    service = FleetService.open(store)
+def service(fleet_stores):
+    service = fleet_stores.open(name="console.sqlite")
     yield service
     service.stop_feeds()
-    store.close()
 
 
 @pytest.fixture
@@ -76,9 +72,13 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, t
     assert service.store.head().position == summary.appended and service.store.verify().ok
 
 
-def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot):
-    console = MainWindow(InMemoryFleetSource(), coastline=COASTLINE)
+def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot, fleet_stores):
+    writable = fleet_stores.open(channel_fleet(ships=10, hours=0.5))
+    console = MainWindow(writable, coastline=COASTLINE)
     qtbot.addWidget(console)
+    assert console.menus.import_files.isEnabled() and console.menus.feeds.isEnabled()
+    auditor = fleet_stores.reopen(writable.store.path, read_only=True)
+    console.set_source(auditor)
     assert not console.menus.import_files.isEnabled() and not console.menus.feeds.isEnabled()
     assert console.menus.shortcuts()["&Import AIS files…"] == "Ctrl+I"
 
