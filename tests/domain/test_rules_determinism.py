@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from collections import Counter
 
-from hypothesis import event, given, settings
+import hypothesis
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.events import PositionReported, ShipRegistered
@@ -86,7 +87,7 @@ def raised_kinds(alerts: list[RaisedAlert]) -> set[str]:
     """The kinds of alert raised, each also counted in hypothesis' statistics (``--hypothesis-show-statistics``)."""
     kinds = {raised.event.TYPE for raised in alerts}
     for kind in sorted(kinds):
-        event(kind)
+        hypothesis.event(kind)
     return kinds
 
 
