@@ -466,11 +466,7 @@ class TemporalIndex:
         self.positions.compact()
         if end <= start or bins <= 0:
             return np.zeros(max(bins, 0), dtype=np.int64)
-        occurred = self.positions.occurred
-        if end - start < 4 * bins:  # slices of a few µs: floats at today's instants are too coarse for their edges
-            counts, _ = np.histogram(occurred - start, bins=bins, range=(0, end - start))
-        else:
-            counts, _ = np.histogram(occurred, bins=bins, range=(start, end))
+        counts, _ = np.histogram(self.positions.occurred, bins=bins, range=(start, end))
         return counts
 
     def ships_at(self, at: int, known_at: int | None = None) -> list[ShipState]:
