@@ -5,6 +5,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from app.errors import ReadOnlyStoreError
 from app.event_log import EventQuery
 from domain.events import RecordedEvent
 from domain.ship import Ship
@@ -13,8 +14,12 @@ from domain.zone_list import ZoneList
 from ui.fleet_model import empty_fleet
 
 
+NOT_YET = "no store is open yet: nothing can be appended"
+
+
 class EmptyFleetSource:
-    """A ``FleetSource`` with an empty log (read-only: notes wait for a store)."""
+    """A ``FleetSource`` with an empty log, read-only like a store opened so: a write raises the same
+    ``ReadOnlyStoreError`` the UI already catches (notes, acknowledgements and zone edits wait for a store)."""
 
     operator = ""
     read_only = True
@@ -60,30 +65,30 @@ class EmptyFleetSource:
         return []
 
     def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def add_note(self, text: str, *, mmsi: int | None = None, operator: str | None = None) -> RecordedEvent:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def correct_particulars(self, mmsi: int, changes: dict, reason: str, *, operator: str | None = None
                             ) -> RecordedEvent:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def zones(self) -> ZoneList:
         return ZoneList()
 
     def define_zone(self, name: str, kind: str, outline=None, speed_limit_kn: float | None = None, *,
                     replacing: str | None = None, expected_version: int | None = None) -> list[RecordedEvent]:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def remove_zone(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def import_zones(self, path: str, *, replace: bool = False) -> list[RecordedEvent]:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)
 
     def export_zones(self, path: str) -> int:
-        raise PermissionError("no store is open yet")
+        raise ReadOnlyStoreError(NOT_YET)

@@ -1,6 +1,7 @@
 """What the UI needs from the application: the fleet at any moment, and news of events as they commit.
 
-The real implementation is ``app.FleetService``; tests use a small in-memory one over a ``TemporalIndex``.
+Implemented by ``app.FleetService`` (the UI tests too run against it, over stores built in ``tmp_path``) and,
+while a store opens, by ``ui.empty_source.EmptyFleetSource``.
 """
 from __future__ import annotations
 

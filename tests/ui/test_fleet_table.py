@@ -11,15 +11,15 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, channel_fleet
 from ui.fleet_model import MMSI_ROLE, Column, FleetTableModel, changed_columns, empty_fleet, name_order_key
 from ui.fleet_table import FleetTable
 from ui.formatting import format_position
 
 
 @pytest.fixture(scope="module")
-def source():
-    return InMemoryFleetSource(channel_fleet())
+def source(module_fleet_stores):
+    return module_fleet_stores.open(channel_fleet())
 
 
 def at(minutes: int) -> int:
@@ -40,8 +40,8 @@ def cell(model, row: int, column: Column) -> str:
     return model.index(row, column).data()
 
 
-def test_the_model_passes_the_model_tester_through_moments_sorts_and_resets(qapp, qtmodeltester):
-    source = InMemoryFleetSource(channel_fleet(ships=40))
+def test_the_model_passes_the_model_tester_through_moments_sorts_and_resets(qapp, qtmodeltester, fleet_stores):
+    source = fleet_stores.open(channel_fleet(ships=40))
     model = FleetTableModel()
     model.set_fleet(source.state_at(at(30)), at(30))
     qtmodeltester.check(model, force_py=True)

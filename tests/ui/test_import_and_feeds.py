@@ -9,9 +9,7 @@ import pytest
 from pyais.encode import encode_dict
 from PySide6.QtWidgets import QPushButton
 
-from app.fleet_service import FleetService
-from store import open_store
-from tests.ui.fixtures_fleet import InMemoryFleetSource
+from tests.ui.fleet_store import channel_fleet
 from ui.import_dialog import summary_text
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
@@ -20,12 +18,10 @@ COASTLINE = Coastline()
 
 
 @pytest.fixture
-def service(tmp_path):
-    store = open_store(tmp_path / "console.sqlite")
-    service = FleetService.open(store)
+def service(fleet_stores):
+    service = fleet_stores.open(name="console.sqlite")
     yield service
     service.stop_feeds()
-    store.close()
 
 
 @pytest.fixture
@@ -48,7 +44,7 @@ def test_importing_the_solent_recording_fills_the_map_without_blocking_the_windo
     run.progressed.connect(progressed.append)
     qtbot.waitUntil(lambda: bool(results), timeout=60_000)
     (summary,) = results
-    assert summary.read == 18_623 and summary.appended > 18_000 and not summary.cancelled
+    assert summary.read == 18_624 and summary.appended > 18_000 and not summary.cancelled
     assert progressed and progressed[-1].fraction == pytest.approx(1.0)
     qtbot.waitUntil(lambda: window.timeline.time_range() is not None, timeout=5_000)
     window.timeline.set_live(True)
@@ -76,9 +72,13 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, t
     assert service.store.head().position == summary.appended and service.store.verify().ok
 
 
-def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot):
-    console = MainWindow(InMemoryFleetSource(), coastline=COASTLINE)
+def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot, fleet_stores):
+    writable = fleet_stores.open(channel_fleet(ships=10, hours=0.5))
+    console = MainWindow(writable, coastline=COASTLINE)
     qtbot.addWidget(console)
+    assert console.menus.import_files.isEnabled() and console.menus.feeds.isEnabled()
+    auditor = fleet_stores.reopen(writable.store.path, read_only=True)
+    console.set_source(auditor)
     assert not console.menus.import_files.isEnabled() and not console.menus.feeds.isEnabled()
     assert console.menus.shortcuts()["&Import AIS files…"] == "Ctrl+I"
 
@@ -133,3 +133,11 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
         assert f"{waiting:,} lines waiting" in dialog.trouble.text()
     qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
     assert dialog.table.item(0, 6).text() == "0" and service.store.count() == 80
+
+
+def test_the_import_summary_names_a_file_that_ended_early_and_where():
+    from app.ais_import import ImportSummary
+
+    ended = "day.csv.gz: the file ends early after line 1,234 (byte 99,999 of its content): the compressed data stops"
+    text = summary_text(ImportSummary(read=1_234, appended=1_200, ended_early=[ended]))
+    assert ended in text and "again" in text and "Appended: 1,200" in text

@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from domain.events import PositionReported
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import (LATE_FROM, LATE_MMSI, LATE_RECORDED_AT, ONLY_LATE_MMSI, T0,
-                                     InMemoryFleetSource, channel_fleet)
+from tests.ui.fleet_store import (LATE_FROM, LATE_MMSI, LATE_RECORDED_AT, ONLY_LATE_MMSI, T0, Subscriptions, append,
+                                  channel_fleet)
 from ui.fleet_model import Column
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
@@ -27,8 +27,8 @@ def at(minutes: float) -> int:
 
 
 @pytest.fixture
-def source():
-    return InMemoryFleetSource(channel_fleet(), name="channel.sqlite")
+def source(fleet_stores):
+    return fleet_stores.open(channel_fleet())
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_live_follows_new_reports_from_another_thread(qtbot, window, source):
     head = source.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 5 * MICROS_PER_MINUTE, lat=50.31, lon=-1.1,
                               sog=12.0, cog=90.0, heading=90, nav_status="under way using engine")
-    publisher = threading.Thread(target=source.append, args=([(report, head + 5 * MICROS_PER_MINUTE + 1)],))
+    publisher = threading.Thread(target=append, args=(source, [(report, head + 5 * MICROS_PER_MINUTE + 1)]))
     with qtbot.waitSignal(window.momentShown, timeout=3000,
                           check_params_cb=lambda moment: moment == report.occurred_at):
         publisher.start()
@@ -171,30 +171,31 @@ def test_a_late_report_for_the_moment_shown_redraws_it_when_not_live(qtbot, wind
     mmsi = int(window.fleet.mmsi[0])
     report = PositionReported(mmsi=mmsi, occurred_at=moment, lat=50.5, lon=-0.5, sog=3.0, cog=10.0)
     with qtbot.waitSignal(window.momentShown, timeout=3000):
-        source.append([(report, LATE_RECORDED_AT + MICROS_PER_MINUTE)])
+        append(source, [(report, LATE_RECORDED_AT + MICROS_PER_MINUTE)])
     assert window.moment == moment
     assert window.fleet.lon[window.map_view.ships.row_of(mmsi)] == pytest.approx(-0.5)
 
 
-def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp_path):
+def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp_path, monkeypatch):
     settings = UiSettings.at(tmp_path / "ui.ini")
+    subscriptions = Subscriptions(monkeypatch, source)
     console = MainWindow(source, at(45), settings=settings, coastline=COASTLINE)
     qtbot.addWidget(console)
-    assert source.subscriber_count == 1
+    assert subscriptions.count == 1
     console.close()
-    assert source.subscriber_count == 0
+    assert subscriptions.count == 0
     assert not UiSettings.at(tmp_path / "ui.ini").get(WINDOW_GEOMETRY).isEmpty()
 
 
-def test_an_empty_log_opens_an_empty_console_that_fills_when_reports_arrive(qtbot, tmp_path):
-    empty = InMemoryFleetSource()
+def test_an_empty_log_opens_an_empty_console_that_fills_when_reports_arrive(qtbot, fleet_stores):
+    empty = fleet_stores.open(name="empty.sqlite")
     console = MainWindow(empty, coastline=COASTLINE)
     qtbot.addWidget(console)
     assert len(console.fleet) == 0 and console.moment_label.text() == "no reports yet"
     assert console.timeline.is_live()
     report = PositionReported(mmsi=235000001, occurred_at=T0, lat=50.7, lon=-1.2, sog=5.0, cog=45.0)
     with qtbot.waitSignal(console.momentShown, timeout=3000):
-        empty.append([(report, T0 + 1)])
+        append(empty, [(report, T0 + 1)])
     assert console.fleet.mmsi.tolist() == [235000001]
 
 
@@ -226,6 +227,6 @@ def test_a_new_live_alert_is_announced_in_the_status_bar_without_sound(qtbot, wi
     notice = ZoneExited(mmsi=235000001, occurred_at=at(61), alert_id="zone:1", severity="info", summary="left the range",
                         zone="Range", lat=50.7, lon=-1.2)
     with qtbot.waitSignal(window.momentShown, timeout=3000):
-        source.append([(lost, at(60)), (notice, at(61))])
+        append(source, [(lost, at(60)), (notice, at(61))])
     assert window.status.alert_label.isVisible()
     assert window.status.alert_label.text() == "⚠ CHANNEL STAR silent for 30 min"  # the notice needs no one

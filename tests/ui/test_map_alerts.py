@@ -7,10 +7,10 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from app.event_bus import EventBus
 from app.fleet_service import FleetService
 from domain.events import AlertAcknowledged, CloseQuarters, NewEvent, PortArrived, SignalLost, SpeedLimitExceeded
 from tests.fleet_events import MINUTE, T0, registered, report
+from tests.ui.fleet_store import open_service
 from ui.alerts_model import SEVERITY_COLOURS
 from ui.map.alert_layer import ALERT_Z
 from chart.coastline import Coastline
@@ -51,7 +51,7 @@ def service(store):
         alert(AlertAcknowledged(occurred_at=at(15), operator="Mate", mmsi=ACKED, alert_id="speed-2",
                                 comment="slowing")),
     ])
-    return FleetService.open(store, bus=EventBus())
+    return open_service(store)
 
 
 @pytest.fixture

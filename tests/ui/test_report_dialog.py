@@ -8,9 +8,9 @@ import csv
 
 import pytest
 
-from app.fleet_service import FleetService
 from store import open_store
 from tests.fleet_events import MINUTE, T0, range_zone_file, registered, report
+from tests.ui.fleet_store import open_service
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
 from ui.report_dialog import ReportDialog, result_text, start_report
@@ -49,7 +49,7 @@ def test_the_dialog_turns_its_choices_into_a_request_and_refuses_bad_ones(qtbot,
 
 def test_an_export_runs_on_a_worker_and_is_logged(qtbot, store_path, tmp_path):
     with open_store(store_path) as store:
-        service = FleetService.open(store, operator="kim")
+        service = open_service(store, operator="kim")
         dialog = ReportDialog(service.time_range(), None, None, read_only=False)
         qtbot.addWidget(dialog)
         dialog.path_edit.setText(str(tmp_path / "watch.csv"))
@@ -66,7 +66,7 @@ def test_an_export_runs_on_a_worker_and_is_logged(qtbot, store_path, tmp_path):
 
 def test_a_read_only_console_offers_reports_but_nothing_that_appends(qtbot, store_path):
     with open_store(store_path, read_only=True) as store:
-        service = FleetService.open(store)
+        service = open_service(store)
         window = MainWindow(service, coastline=COASTLINE)
         qtbot.addWidget(window)
         assert window.menus.export_report.isEnabled()
@@ -82,7 +82,7 @@ def test_the_operator_named_in_the_console_signs_what_it_appends(qtbot, store_pa
     from ui.settings import UiSettings
 
     with open_store(store_path) as store:
-        service = FleetService.open(store, operator="os-user")
+        service = open_service(store, operator="os-user")
         window = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
         qtbot.addWidget(window)
         window.set_operator_name("  Ana Watch  ")
@@ -122,7 +122,7 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
                             *[report(219000001, m, lat=50.75, lon=-1.4 + m * 0.02) for m in range(1, 20)],
                             *[report(219000002, m, lat=52.0, lon=3.0) for m in range(1, 20)]])
         add_zones(store, range_zone_file(tmp_path), operator="kim", clock=lambda: T0 + 30 * MINUTE)
-        service = FleetService.open(store, operator="kim")
+        service = open_service(store, operator="kim")
         dialog = ReportDialog(service.time_range(), None, None, read_only=False, zones=[zone.name for zone in service.zones()])
         qtbot.addWidget(dialog)
         assert dialog.zone_box.isEnabled() and dialog.zone() is None

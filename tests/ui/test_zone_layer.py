@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 from domain.time import MICROS_PER_MINUTE
 from domain.zone_list import ZoneList
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, channel_fleet
 from tests.ui.zone_fixtures import FIRING_RANGE, MID_CHANNEL, add_zones, pixel_of
 from ui import theme
 from chart.coastline import Coastline
@@ -23,8 +23,8 @@ MOMENT = T0 + 60 * MICROS_PER_MINUTE
 
 
 @pytest.fixture(scope="module")
-def source():
-    fleet = InMemoryFleetSource(channel_fleet(ships=60, hours=1.5))
+def source(module_fleet_stores):
+    fleet = module_fleet_stores.open(channel_fleet(ships=60, hours=1.5))
     add_zones(fleet)
     return fleet
 
@@ -79,8 +79,8 @@ def test_a_zone_tiny_on_screen_is_not_named_and_names_never_overlap(qtbot, map_v
     assert {"Spithead anchorage", "Port of Southampton"} <= set(map_view.zones.labels_drawn)
 
 
-def test_names_keep_clear_of_each_other_restricted_first(qtbot, source):
-    crowded = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
+def test_names_keep_clear_of_each_other_restricted_first(qtbot, source, fleet_stores):
+    crowded = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="crowded.sqlite")
     for i in range(12):  # a row of small zones a few pixels apart when seen from afar
         lon = -2.0 + 0.06 * i
         kind = "restricted" if i == 7 else "generic"

@@ -5,20 +5,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import Qt
 
-from tests.ui.fixtures_fleet import InMemoryFleetSource
 from tests.ui.zone_fixtures import MID_CHANNEL, SPITHEAD, add_zones
 from ui.zones_model import NAME_ROLE, SORT_ROLE, Column, ZonesModel
 from ui.zones_panel import ZonesPanel
 
 
-def zoned_source() -> InMemoryFleetSource:
-    source = InMemoryFleetSource()
+def zoned_source(fleet_stores):
+    """A store with the four zones and no ships."""
+    source = fleet_stores.open(name="zones.sqlite")
     add_zones(source)
     return source
 
 
-def test_the_zones_model_is_a_well_behaved_qt_model(qtmodeltester):
-    source = zoned_source()
+def test_the_zones_model_is_a_well_behaved_qt_model(qtmodeltester, fleet_stores):
+    source = zoned_source(fleet_stores)
     model = ZonesModel()
     model.set_zones(source.zones())
     qtmodeltester.check(model)
@@ -30,8 +30,8 @@ def test_the_zones_model_is_a_well_behaved_qt_model(qtmodeltester):
     assert model.index(0, Column.SPEED_LIMIT).data(SORT_ROLE) == -1.0  # no limit sorts below every limit
 
 
-def test_a_new_zone_list_inserts_removes_and_updates_rows_without_a_reset(qtbot):
-    source = zoned_source()
+def test_a_new_zone_list_inserts_removes_and_updates_rows_without_a_reset(qtbot, fleet_stores):
+    source = zoned_source(fleet_stores)
     model = ZonesModel()
     model.set_zones(source.zones())
     resets, inserted, removed, changed = [], [], [], []
@@ -49,8 +49,8 @@ def test_a_new_zone_list_inserts_removes_and_updates_rows_without_a_reset(qtbot)
     assert model.index(1, Column.KIND).data() == "Restricted"
 
 
-def test_the_selection_stays_on_its_zone_when_others_come_and_go(qtbot):
-    source = zoned_source()
+def test_the_selection_stays_on_its_zone_when_others_come_and_go(qtbot, fleet_stores):
+    source = zoned_source(fleet_stores)
     panel = ZonesPanel()
     qtbot.addWidget(panel)
     panel.set_zones(source.zones())

@@ -5,7 +5,7 @@ from PySide6.QtCore import QPoint, QPointF
 
 from chart.projection import mercator_y
 
-# In the Channel fleet's waters (tests.ui.fixtures_fleet): a restricted box off Portland, an anchorage and a
+# In the Channel fleet's waters (tests.ui.fleet_store): a restricted box off Portland, an anchorage and a
 # port in the Solent, a wide generic zone mid-Channel.
 FIRING_RANGE = [(-2.6, 50.35), (-2.2, 50.35), (-2.2, 50.55), (-2.6, 50.55)]
 SPITHEAD = [(-1.15, 50.74), (-1.05, 50.74), (-1.05, 50.78), (-1.15, 50.78)]
