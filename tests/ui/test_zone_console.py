@@ -322,7 +322,7 @@ def test_a_removal_the_busy_store_refuses_says_so_and_the_zone_stays(qtbot, sour
     with write_locked(source.store.path):
         next(b for b in question.buttons() if b.text() == "Remove zone").click()
     assert console.zone_console.message.text().startswith(
-        "The zone Mid-Channel was not removed: another process kept the store busy; nothing was written")
+        "The zone Mid-Channel was not removed: another process kept the store busy; the batch was not written")
     assert len(zone_events(source)) == 4 and console.zone_console.panel.model.row_of("Mid-Channel") is not None
     console.zone_console.message.close()
 
