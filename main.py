@@ -374,7 +374,7 @@ def _verify_report(args: argparse.Namespace) -> int:
 
 
 def command_zones(args: argparse.Namespace) -> int:
-    from app.fleet_service import default_operator
+    from app.operator import default_operator
     from app.rules import add_zones, zones_in_force
     from domain.rules import InvalidZoneFile
 

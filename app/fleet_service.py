@@ -5,18 +5,18 @@ the first subscriber of the bus), so the GUI and the CLI ask one object for 'the
 """
 from __future__ import annotations
 
-import getpass
-import os
 import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from app.event_bus import EventBus, Subscriber
-from app.fleet_index import Progress, catch_up, open_index, save_snapshot
+from app.fleet_index import Progress, catch_up, open_index, save_snapshot_bytes
 from app.alerts import AlertLog
 from app.event_log import EventQuery
+from app.operator import default_operator
 from domain.alert_board import AlertView
 from domain.events import NewEvent, OperatorNoteAdded, RecordedEvent, ShipDetailsChanged, ShipRegistered, ship_stream
 from domain.ship import Ship, ShipState
@@ -33,19 +33,6 @@ if TYPE_CHECKING:
     from domain.zone_list import ZoneList
 
 
-OPERATOR_VARIABLE = "FLEET_LOGBOOK_OPERATOR"
-
-
-def default_operator() -> str:
-    """The operator's name: ``FLEET_LOGBOOK_OPERATOR`` when set, else the OS user (the console's settings
-    may name another)."""
-    named = os.environ.get(OPERATOR_VARIABLE, "").strip()
-    if named:
-        return named[:80]
-    try:
-        return getpass.getuser() or "operator"
-    except (KeyError, OSError):
-        return "operator"
 
 
 class FleetService:
@@ -58,7 +45,8 @@ class FleetService:
         self._index = index
         self._clock = clock
         self.operator = operator or default_operator()
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()          # the index: held by readers and by folding, never across a write
+        self._write_lock = threading.Lock()     # one append at a time here, so batches fold in log order
         self._static_cache: dict[int, list[RecordedEvent]] = {}
         bus.subscribe(self._forget_static)
         self.alerts = AlertLog(store, self.append, clock=clock)
@@ -83,17 +71,18 @@ class FleetService:
         """Append a batch (dedupe applies), fold it into the index, then tell the subscribers. With
         ``expected`` (stream, version) the batch is all on that stream, which must be at that version
         (else the store's ``ConcurrencyError``)."""
-        with self._lock:
+        with self._write_lock:  # the store's write runs while readers of the index carry on
             if expected is None:
                 result = self.store.append_batch(new_events)
             else:
                 result = self.store.append(expected[0], list(new_events), expected[1])
             if result.count:
-                if result.appended[0].position != self._index.log_position + 1:
-                    catch_up(self.store, self._index)  # another process appended in between
-                else:
-                    for recorded in result.appended:
-                        self._index.add(recorded)
+                with self._lock:  # folding the batch in is quick; only that waits for a scrub
+                    if result.appended[0].position != self._index.log_position + 1:
+                        catch_up(self.store, self._index)  # another process appended in between
+                    else:
+                        for recorded in result.appended:
+                            self._index.add(recorded)
         self.bus.publish(result.appended)
         return result
 
@@ -180,7 +169,7 @@ class FleetService:
 
     def refresh(self) -> int:
         """Fold in events other processes appended; returns how many were new."""
-        with self._lock:
+        with self._write_lock, self._lock:  # in order with this process's own appends
             before = self._index.log_position
             if self.store.head().position == before:
                 return 0
@@ -190,8 +179,13 @@ class FleetService:
         return after - before
 
     def save_snapshot(self) -> bool:
+        """Store the index as a snapshot (a cache for a fast next start); the bytes are taken under the
+        index's lock, the write to the store is made outside it."""
+        if self.store.read_only:
+            return False
         with self._lock:
-            return save_snapshot(self.store, self._index)
+            position, data = self._index.log_position, self._index.to_bytes()
+        return save_snapshot_bytes(self.store, position, data)
 
     # --- asking ---------------------------------------------------------------------------------------------
 

@@ -142,7 +142,7 @@ def test_trails_tracks_and_density_come_from_the_index(store):
 
 
 def test_the_operator_defaults_to_the_named_variable_then_the_os_user(monkeypatch):
-    from app.fleet_service import OPERATOR_VARIABLE, default_operator
+    from app.operator import OPERATOR_VARIABLE, default_operator
 
     monkeypatch.setenv(OPERATOR_VARIABLE, "  duty officer ")
     assert default_operator() == "duty officer"

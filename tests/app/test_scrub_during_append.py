@@ -1,0 +1,56 @@
+"""A scrub on the GUI thread never waits for a batch being written: the store's write runs outside the lock
+the readers of the index take, and only folding the committed batch into the index is under it."""
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import event
+
+from app.fleet_service import FleetService
+from tests.fleet_events import MINUTE, T0, registered, report
+
+
+class HeldWrite:
+    """The store's insert of events waits, at the SQLite edge, until the test lets it go."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.inside = threading.Event()
+        self.release = threading.Event()
+
+    def _before(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.startswith("INSERT INTO events"):
+            self.inside.set()
+            self.release.wait(30)
+
+    def __enter__(self) -> "HeldWrite":
+        event.listen(self.engine, "before_cursor_execute", self._before)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release.set()
+        event.remove(self.engine, "before_cursor_execute", self._before)
+
+
+def test_a_scrub_made_while_a_batch_is_being_written_returns_without_waiting(store):
+    service = FleetService.open(store)
+    service.append([registered(219000001, 0, "ARIA"), report(219000001, 1, lat=50.5)])
+    batch = [report(219000002, minute) for minute in range(2, 2_002)]
+    with HeldWrite(store.engine) as held:
+        writer = threading.Thread(target=service.append, args=(batch,))
+        writer.start()
+        assert held.inside.wait(10), "the append never reached the store's write"
+        started = time.monotonic()
+        fleet = service.state_at(T0 + 5 * MINUTE)
+        trails = service.trails(T0 + 5 * MINUTE, 10 * MINUTE)
+        waited = time.monotonic() - started
+        assert writer.is_alive()  # the write is still held: the scrub did not wait for it
+        held.release.set()
+        writer.join(30)
+    assert waited < 5.0
+    assert fleet.mmsi.tolist() == [219000001]       # the fleet as committed before the batch
+    assert 219000002 not in trails.mmsi.tolist()
+    after = service.state_at(T0 + 3_000 * MINUTE)   # the batch, committed, is folded in order
+    assert sorted(after.mmsi.tolist()) == [219000001, 219000002]
+    assert service.event_count == store.head().position == 2_002
