@@ -29,6 +29,7 @@ bench-quick: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
+	$(PY) -m lint.cycles app
 
 clean:
 	rm -rf $(VENV) build *.egg-info

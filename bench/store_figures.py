@@ -14,6 +14,7 @@ import numpy as np
 
 from app.fleet_index import open_index, save_snapshot
 from app.fleet_service import FleetService
+from app.fleet_view import FleetView
 from bench.figures import emit
 from bench.synthetic_fleet import position_batches, position_columns, registrations
 from store import open_store
@@ -114,7 +115,8 @@ def _scrub_during_import(path: Path, ships: int, events: int) -> None:
     store = open_store(path)
     try:
         service = FleetService.open(store)
-        low, high = service.time_range()
+        fleet = FleetView(service)
+        low, high = fleet.time_range()
         more = position_columns(ships, max(BATCH, events // 10), seed=11)
         shift = high - int(more["occurred"].min()) + 1  # the new reports come after the log's newest
         more["occurred"] = more["occurred"] + shift
@@ -136,8 +138,8 @@ def _scrub_during_import(path: Path, ships: int, events: int) -> None:
         while not done.is_set():
             at = int(rng.integers(low, high))
             started = time.perf_counter()
-            service.state_at(at)
-            service.trails(at, 30 * 60_000_000)
+            fleet.state_at(at)
+            fleet.trails(at, 30 * 60_000_000)
             waits.append((time.perf_counter() - started) * 1_000)
         writer.join()
         emit("scrub_wait_during_import_ms", max(waits), "ms", events=sum(len(b) for b in batches), ships=ships,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol
 
-from ui.fleet_source import FleetSource
+from app.console import Console
 
 Progress = Callable[[int, int], None]
 
@@ -12,8 +12,8 @@ Progress = Callable[[int, int], None]
 class ConsoleSession(Protocol):
     read_only: bool
 
-    def load(self, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> FleetSource:
-        """Open the store and build what the console shows (slow: runs on a worker thread)."""
+    def load(self, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> Console:
+        """Open the store and build the roles the console shows (slow: runs on a worker thread)."""
         ...
 
     def start(self) -> None:

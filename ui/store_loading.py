@@ -22,7 +22,7 @@ class StoreLoader(QObject):
     """Runs ``session.load`` on the thread pool; emits ``progressed``, then ``loaded`` or ``failed``."""
 
     progressed = Signal(int)       # per mille done
-    loaded = Signal(object)        # the FleetSource
+    loaded = Signal(object)        # the app.console.Console
     failed = Signal(str)           # why not (a cancel says so too)
 
     def __init__(self, session: ConsoleSession, parent: QObject | None = None):

@@ -28,7 +28,7 @@ def test_an_empty_store_is_filled_with_the_demo_fleet_and_reported_as_it_goes(st
     session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=0.5), clock=lambda: NOW, live=False)
     service = session.load(progress=lambda done, total: reports.append((done, total)))
     try:
-        assert service.event_count > 1_000 and len(service.state_at(NOW)) == 50
+        assert service.fleet.event_count > 1_000 and len(service.fleet.state_at(NOW)) == 50
         assert reports and all(0 <= done <= total for done, total in reports)
     finally:
         session.close()
@@ -44,7 +44,7 @@ def test_a_store_with_events_is_opened_as_it_is(store_path):
     store.close()
     session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=60, hours=1), clock=lambda: NOW, live=False)
     try:
-        assert session.load().event_count == head
+        assert session.load().fleet.event_count == head
     finally:
         session.close()
 
@@ -63,7 +63,7 @@ def test_jobs_verify_the_log_and_keep_the_demo_fleet_sailing(store_path):
     clock = [NOW]
     session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=0.25), clock=lambda: clock[0])
     service = session.load()
-    before = service.event_count
+    before = service.fleet.event_count
     session.start()
     try:
         assert wait_for(lambda: session.integrity_state().startswith("chain verified"))
@@ -71,7 +71,7 @@ def test_jobs_verify_the_log_and_keep_the_demo_fleet_sailing(store_path):
         assert session.feed_state().startswith("demo fleet")
     finally:
         session.close()
-    assert service.store is not None and before > 0
+    assert service.fleet.store is not None and before > 0
 
 
 def test_a_read_only_session_never_writes(store_path):
@@ -91,13 +91,13 @@ def test_a_session_asked_for_no_demo_leaves_an_empty_store_empty(store_path, tmp
     """Any store but the demo store opens as it is: simulated ships never go into a user's log unasked."""
     session = ConsoleSession(store_path, clock=lambda: NOW, live=False)
     try:
-        assert session.load().event_count == 0
+        assert session.load().fleet.event_count == 0
         other = session.another(tmp_path / "other.sqlite")
     finally:
         session.close()
     assert other.demo is None
     try:
-        assert other.load().event_count == 0
+        assert other.load().fleet.event_count == 0
     finally:
         other.close()
     store = open_store(store_path)

@@ -8,6 +8,7 @@ import time
 from sqlalchemy import event
 
 from app.fleet_service import FleetService
+from app.fleet_view import FleetView
 from tests.fleet_events import MINUTE, T0, registered, report
 
 
@@ -35,6 +36,7 @@ class HeldWrite:
 
 def test_a_scrub_made_while_a_batch_is_being_written_returns_without_waiting(store):
     service = FleetService.open(store)
+    view = FleetView(service)  # what the map asks while it scrubs
     service.append([registered(219000001, 0, "ARIA"), report(219000001, 1, lat=50.5)])
     batch = [report(219000002, minute) for minute in range(2, 2_002)]
     with HeldWrite(store.engine) as held:
@@ -42,8 +44,8 @@ def test_a_scrub_made_while_a_batch_is_being_written_returns_without_waiting(sto
         writer.start()
         assert held.inside.wait(10), "the append never reached the store's write"
         started = time.monotonic()
-        fleet = service.state_at(T0 + 5 * MINUTE)
-        trails = service.trails(T0 + 5 * MINUTE, 10 * MINUTE)
+        fleet = view.state_at(T0 + 5 * MINUTE)
+        trails = view.trails(T0 + 5 * MINUTE, 10 * MINUTE)
         waited = time.monotonic() - started
         assert writer.is_alive()  # the write is still held: the scrub did not wait for it
         held.release.set()
@@ -51,6 +53,6 @@ def test_a_scrub_made_while_a_batch_is_being_written_returns_without_waiting(sto
     assert waited < 5.0
     assert fleet.mmsi.tolist() == [219000001]       # the fleet as committed before the batch
     assert 219000002 not in trails.mmsi.tolist()
-    after = service.state_at(T0 + 3_000 * MINUTE)   # the batch, committed, is folded in order
+    after = view.state_at(T0 + 3_000 * MINUTE)   # the batch, committed, is folded in order
     assert sorted(after.mmsi.tolist()) == [219000001, 219000002]
     assert service.event_count == store.head().position == 2_002

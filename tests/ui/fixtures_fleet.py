@@ -1,4 +1,4 @@
-"""Hand-made fleet logs and an in-memory ``FleetSource`` for the UI tests (imported explicitly).
+"""Hand-made fleet logs and an in-memory stand-in of the console's roles for the UI tests (imported explicitly).
 
 ``channel_fleet`` builds a deterministic log of ships in the English Channel and the Solent: ships start
 reporting at different times (so the set of ships changes while scrubbing), some are moored or at
@@ -20,6 +20,7 @@ import numpy as np
 
 from domain import ais
 from domain.alert_board import fold_alerts
+from app.console import Console
 from app.event_log import EventQuery
 from domain.events import (ZONES_STREAM, OperatorNoteAdded, PositionReported, RecordedEvent, ShipRegistered,
                            ship_stream)
@@ -119,7 +120,12 @@ def _late_ships() -> list[tuple[Event, int]]:
 
 
 class InMemoryFleetSource:
-    """A ``FleetSource`` over a ``TemporalIndex`` that tests can append to from any thread."""
+    """The console's roles over a ``TemporalIndex`` that tests can append to from any thread."""
+
+    def console(self) -> Console:
+        """This source in every role the window hands its panels (it reads and writes one in-memory log)."""
+        return Console(fleet=self, alerts=self, zones=self, logbook=self, imports=None, reports=None,  # type: ignore[arg-type]
+                       read_only=bool(getattr(self, "read_only", False)))
 
     def __init__(self, events: Sequence[RecordedEvent] = (), name: str = "memory"):
         self.index = TemporalIndex()
@@ -187,10 +193,10 @@ class InMemoryFleetSource:
         """The plain fold of the alert events in the log."""
         return fold_alerts(list(self.log), at, known_at)
 
-    def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
+    def acknowledge(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
         raise PermissionError("this test source takes no acknowledgements")
 
-    def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
+    def acknowledge_all(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
         raise PermissionError("this test source takes no acknowledgements")
 
     def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
@@ -262,14 +268,14 @@ class InMemoryFleetSource:
             callback(appended)
         return appended
 
-    # --- zones: the domain's decisions over this log (as app.zone_editing makes them over a store) ---------
+    # --- zones: the domain's decisions over this log (as app.zone_desk makes them over a store) ------------
 
-    def zones(self) -> ZoneList:
+    def in_force(self) -> ZoneList:
         return fold_zones(e for e in self._events() if e.stream_id == ZONES_STREAM)
 
-    def define_zone(self, name: str, kind: str, outline=None, speed_limit_kn: float | None = None, *,
+    def define(self, name: str, kind: str, outline=None, speed_limit_kn: float | None = None, *,
                     replacing: str | None = None, expected_version: int | None = None) -> list[RecordedEvent]:
-        current = self.zones()
+        current = self.in_force()
         if expected_version is not None and expected_version != current.version:
             raise RuntimeError("the zones changed meanwhile")
         now = self.clock()
@@ -280,8 +286,8 @@ class InMemoryFleetSource:
         return self._append_signed(events, now, {"source": "operator", "operator": self.operator},
                                    (ZONES_STREAM, current.version))
 
-    def remove_zone(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
-        current = self.zones()
+    def remove(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
+        current = self.in_force()
         if expected_version is not None and expected_version != current.version:
             raise RuntimeError("the zones changed meanwhile")
         now = self.clock()
@@ -290,18 +296,21 @@ class InMemoryFleetSource:
                                       (ZONES_STREAM, current.version))
         return event
 
-    def import_zones(self, path: str, *, replace: bool = False) -> list[RecordedEvent]:
+    def import_geojson(self, path: str, *, replace: bool = False,
+                       expected_version: int | None = None) -> list[RecordedEvent]:
+        if expected_version is not None and expected_version != self.in_force().version:
+            raise RuntimeError("the zones changed meanwhile")
         now = self.clock()
         loaded = zones_from_geojson(Path(path).read_text(encoding="utf-8"), occurred_at=now)
-        changes = zone_changes((view.zone for view in self.zones()), loaded, occurred_at=now, remove_missing=replace)
+        changes = zone_changes((view.zone for view in self.in_force()), loaded, occurred_at=now, remove_missing=replace)
         if not changes:
             return []
         return self._append_signed(changes, now, {"source": "operator", "operator": self.operator, "file": str(path)})
 
-    def export_zones(self, path: str) -> int:
-        from app.zone_editing import export_zones
+    def export_geojson(self, path: str) -> int:
+        from app.zone_desk import export_zones
 
-        return export_zones(self.zones(), path)
+        return export_zones(self.in_force(), path)
 
 
     # --- trails, report times, event density (vectorised over the index's columns) ----------------------------

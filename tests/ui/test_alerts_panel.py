@@ -44,7 +44,7 @@ def alert_facts():
 
 
 class AlertingSource(InMemoryFleetSource):
-    """The in-memory fleet plus the alert board (``alerts_at``, ``acknowledge_alert``), folded naively."""
+    """The in-memory fleet plus the alert board (``alerts_at``, ``acknowledge``), folded naively."""
 
     read_only = False
 
@@ -59,7 +59,7 @@ class AlertingSource(InMemoryFleetSource):
         self.alerts_asked += 1
         return AlertBoard(self._events()).at(at, known_at)
 
-    def acknowledge_alert(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
+    def acknowledge(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
         if self.read_only:
             raise PermissionError("read-only")
         alert = check_acknowledgeable(AlertBoard(self._events()).latest(), alert_id)
@@ -69,7 +69,7 @@ class AlertingSource(InMemoryFleetSource):
         [recorded] = self.append([(acknowledgement, now)])
         return recorded
 
-    def acknowledge_alerts(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
+    def acknowledge_all(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
         if self.read_only:
             raise PermissionError("read-only")
         board = AlertBoard(self._events()).latest()
@@ -92,7 +92,7 @@ def source(fleet):
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = AlertsPanel(source)
+    widget = AlertsPanel(source, source)
     qtbot.addWidget(widget)
     widget.resize(1100, 300)
     widget.show()
@@ -162,7 +162,7 @@ def test_the_open_filter_hides_notices_and_acknowledged_alerts(panel, source):
     panel.show_moment(at(12))
     panel.set_open_only(True)
     source.clock = lambda: at(15)
-    source.acknowledge_alert("speed-1")
+    source.acknowledge("speed-1")
     panel.show_moment(at(16))
     assert panel.empty_label.text() == EMPTY_OPEN_TEXT and panel.stack.currentWidget() is panel.empty_label
     panel.set_open_only(False)
@@ -254,7 +254,7 @@ def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
     dialog = panel.open_acknowledge_dialog()
-    source.acknowledge_alert("speed-1")  # someone else was quicker
+    source.acknowledge("speed-1")  # someone else was quicker
     before = len(source.log)
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.error_label.isVisible()
@@ -302,7 +302,7 @@ def test_notices_and_acknowledged_alerts_cannot_be_acknowledged(panel):
 def test_a_read_only_log_disables_acknowledging_and_says_why(qtbot, fleet):
     source = AlertingSource(fleet, alert_facts())
     source.read_only = True
-    panel = AlertsPanel(source)
+    panel = AlertsPanel(source, source)
     qtbot.addWidget(panel)
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
@@ -331,7 +331,7 @@ def test_the_model_passes_the_model_tester_through_moments_filters_and_acknowled
     for minutes in (45, 5, 100, 35, 60):
         model.set_alerts(source.alerts_at(at(minutes)), {NAMED: "SOLENT STAR 1"})
     model.set_open_only(True)
-    source.acknowledge_alert("zone-1", "seen")
+    source.acknowledge("zone-1", "seen")
     model.set_alerts(source.alerts_at(at(100)), {NAMED: "RENAMED"})
     model.set_open_only(False)
     model.set_alerts(source.alerts_at(at(100), at(50)), {})

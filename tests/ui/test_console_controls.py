@@ -42,7 +42,7 @@ def settings_path(tmp_path):
 
 @pytest.fixture
 def window(qtbot, source, settings_path):
-    console = MainWindow(source, at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
+    console = MainWindow(source.console(), at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()
@@ -255,7 +255,7 @@ def test_choices_are_remembered_for_the_next_session(qtbot, window, source, sett
     window.timeline.set_play_speed(3600)
     window.request_open_store("/data/fleet.sqlite")
     window.close()
-    again = MainWindow(source, at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
+    again = MainWindow(source.console(), at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
     qtbot.addWidget(again)
     assert again.trail_minutes == 60 and again.menus.trail_actions[60].isChecked()
     assert again.speed_unit == KMH and again.fleet_table.model.speed_unit == KMH
@@ -335,7 +335,7 @@ def test_the_status_bar_names_the_store_feed_integrity_and_mode(qtbot, window, s
 
 def test_another_store_can_be_swapped_in(qtbot, window, source):
     other = InMemoryFleetSource(channel_fleet(ships=20), name="other.sqlite")
-    window.set_source(other, at(30))
+    window.set_source(other.console(), at(30))
     assert source.subscriber_count == 0 and other.subscriber_count == 1
     assert window.source_label.text() == other.describe()
     np.testing.assert_array_equal(window.fleet.mmsi, other.state_at(at(30)).mmsi)

@@ -29,7 +29,7 @@ def source():
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = EventLogPanel(source)
+    widget = EventLogPanel(source, source)
     qtbot.addWidget(widget)
     widget.resize(1000, 400)
     widget.show()
@@ -63,7 +63,7 @@ def append_from_another_thread(source, facts) -> None:
 def test_opening_the_log_loads_only_its_first_page(qtbot):
     source = InMemoryFleetSource(channel_fleet())
     assert len(source.log) > 5_000
-    panel = EventLogPanel(source)
+    panel = EventLogPanel(source, source)
     qtbot.addWidget(panel)
     panel.resize(1000, 400)
     panel.show()
@@ -78,7 +78,7 @@ def test_opening_the_log_loads_only_its_first_page(qtbot):
 
 def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot):
     source = InMemoryFleetSource(channel_fleet())
-    panel = EventLogPanel(source)
+    panel = EventLogPanel(source, source)
     qtbot.addWidget(panel)
     panel.resize(1000, 400)
     panel.show()
@@ -92,7 +92,7 @@ def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot):
 
 def test_a_large_log_holds_only_the_pages_asked_for(qapp):
     source = InMemoryFleetSource(channel_fleet())
-    model = EventLogModel(source, page_size=500)
+    model = EventLogModel(source, source, page_size=500)
     for _ in range(2):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 1_500 < len(source.log)
@@ -101,7 +101,7 @@ def test_a_large_log_holds_only_the_pages_asked_for(qapp):
 
 
 def test_reading_to_the_end_holds_the_whole_log_in_order_once(qapp, source):
-    model = EventLogModel(source, page_size=97)
+    model = EventLogModel(source, source, page_size=97)
     assert positions(read_to_end(model)) == positions(source.log)
     assert not model.canFetchMore(QModelIndex())
 
@@ -274,7 +274,7 @@ def test_a_new_event_that_does_not_match_is_not_added(qtbot, panel, source):
 
 
 def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, source):
-    panel = EventLogPanel(source, page_size=100)
+    panel = EventLogPanel(source, source, page_size=100)
     qtbot.addWidget(panel)
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=at(200), lat=50.5, lon=-1.5)
     with qtbot.waitSignal(panel.bridge.eventsArrived):
@@ -289,7 +289,7 @@ def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, 
 
 def test_closing_stops_listening(qtbot, source):
     before = source.subscriber_count
-    panel = EventLogPanel(source)
+    panel = EventLogPanel(source, source)
     qtbot.addWidget(panel)
     assert source.subscriber_count == before + 1
     panel.shutdown()
@@ -311,7 +311,7 @@ def test_double_clicking_a_row_emits_its_event(qtbot, panel):
 
 
 def test_the_model_passes_the_model_tester_through_pages_queries_and_live_events(qtmodeltester, source):
-    model = EventLogModel(source, page_size=50)
+    model = EventLogModel(source, source, page_size=50)
     qtmodeltester.check(model, force_py=True)
     model.fetchMore(QModelIndex())
     model.set_query(EventQuery(mmsi=LATE_MMSI))

@@ -125,7 +125,7 @@ def test_the_model_passes_the_model_tester_with_alerts_and_destinations(qapp, qt
 
 def test_the_window_counts_each_ships_open_alerts_at_the_moment(qtbot, tmp_path):
     source = AlertingSource(channel_fleet(ships=12, hours=2.0), alert_facts())
-    window = MainWindow(source, at(60), coastline=Coastline())
+    window = MainWindow(source.console(), at(60), coastline=Coastline())
     qtbot.addWidget(window)
     expected: dict[int, int] = {}
     for alert in source.alerts_at(at(60)):
@@ -151,7 +151,7 @@ def test_the_columns_run_from_name_and_alerts_to_destination_then_mmsi_and_posit
 
 def test_destination_and_alerts_are_in_view_at_the_docks_default_width_without_scrolling(qtbot):
     source = AlertingSource(channel_fleet(ships=12, hours=2.0), alert_facts())
-    window = MainWindow(source, at(60), coastline=Coastline())
+    window = MainWindow(source.console(), at(60), coastline=Coastline())
     qtbot.addWidget(window)
     window.resize(1600, 1000)
     window.show()

@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QTextDocument, QTextLayout
 from PySide6.QtGui import Qt as GuiQt
 
 from app.audit_report import ReportRequest, build_report
+from app.console import Console
 from app.fleet_service import FleetService
 from domain.time import MICROS_PER_HOUR, now_micros
 from store import open_store
@@ -52,7 +53,7 @@ def service(store_path, tmp_path):
     copy = tmp_path / "hostile.sqlite"
     shutil.copy(store_path, copy)
     store = open_store(copy)
-    yield FleetService.open(store, operator="kim")
+    yield Console.over(FleetService.open(store), operator="kim")
     store.close()
 
 
@@ -189,7 +190,7 @@ def test_the_pdf_prints_hostile_names_literally(qapp, service, tmp_path):
 
     request = ReportRequest(T0 - MICROS_PER_HOUR, now_micros() + MICROS_PER_HOUR)
     path = tmp_path / "hostile.pdf"
-    render_pdf(build_report(service, request, generated_by="<u>kim</u>", software="test"), path)
+    render_pdf(build_report(service.fleet, service.alerts, request, generated_by="<u>kim</u>", software="test"), path)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     flat = " ".join(text.split())
     for literal in (MARKUP_NAME, HYPERLINK_NAME, COMMAND_NAME, RLO_SHOWN, CALLSIGN, "<u>kim</u>"):

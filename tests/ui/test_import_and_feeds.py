@@ -9,6 +9,7 @@ import pytest
 from pyais.encode import encode_dict
 from PySide6.QtWidgets import QPushButton
 
+from app.console import Console
 from app.fleet_service import FleetService
 from store import open_store
 from tests.ui.fixtures_fleet import InMemoryFleetSource
@@ -20,22 +21,22 @@ COASTLINE = Coastline()
 
 
 @pytest.fixture
-def service(tmp_path):
+def console(tmp_path):
     store = open_store(tmp_path / "console.sqlite")
-    service = FleetService.open(store)
-    yield service
-    service.stop_feeds()
+    console = Console.over(FleetService.open(store))
+    yield console
+    console.imports.stop_feeds()
     store.close()
 
 
 @pytest.fixture
-def window(qtbot, service):
-    console = MainWindow(service, coastline=COASTLINE)
-    qtbot.addWidget(console)
-    console.resize(1200, 800)
-    console.show()
-    qtbot.waitExposed(console)
-    return console
+def window(qtbot, console):
+    window = MainWindow(console, coastline=COASTLINE)
+    qtbot.addWidget(window)
+    window.resize(1200, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
 
 
 def test_importing_the_solent_recording_fills_the_map_without_blocking_the_window(qtbot, window, ais_samples):
@@ -56,7 +57,7 @@ def test_importing_the_solent_recording_fills_the_map_without_blocking_the_windo
     assert "Appended: " in summary_text(summary)
 
 
-def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, tmp_path):
+def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, console, tmp_path):
     header = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,"
               "Draft,Cargo,TransceiverClass\n")
     rows = "".join(f"{366000001 + s % 7},2017-02-01T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d},50.0,-1.0,"
@@ -73,17 +74,17 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, t
     run.dialog.close()
     (summary,) = results
     assert summary.cancelled and 0 < summary.appended < 40_000
-    assert service.store.head().position == summary.appended and service.store.verify().ok
+    assert console.fleet.store.head().position == summary.appended and console.fleet.store.verify().ok
 
 
 def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot):
-    console = MainWindow(InMemoryFleetSource(), coastline=COASTLINE)
+    console = MainWindow(InMemoryFleetSource().console(), coastline=COASTLINE)
     qtbot.addWidget(console)
     assert not console.menus.import_files.isEnabled() and not console.menus.feeds.isEnabled()
     assert console.menus.shortcuts()["&Import AIS files…"] == "Ctrl+I"
 
 
-def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, service):
+def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, console):
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -109,7 +110,7 @@ def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, s
     assert dialog.start_feed() is None and "Not started" in dialog.message.text()
 
 
-def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits(qtbot, window, service):
+def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits(qtbot, window, console):
     from tests.store_faults import disk_full
 
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -132,4 +133,4 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
         assert waiting > 0 and "spool" in dialog.table.item(0, 1).text()
         assert f"{waiting:,} lines waiting" in dialog.trouble.text()
     qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
-    assert dialog.table.item(0, 6).text() == "0" and service.store.count() == 80
+    assert dialog.table.item(0, 6).text() == "0" and console.fleet.store.count() == 80

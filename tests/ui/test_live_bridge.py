@@ -9,7 +9,6 @@ from PySide6.QtCore import QThread
 
 from domain.events import PositionReported
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource
-from ui.fleet_source import FleetSource
 from ui.live_bridge import LiveBridge
 
 
@@ -43,6 +42,3 @@ def test_a_closed_bridge_unsubscribes_and_stays_quiet(qtbot):
     with qtbot.assertNotEmitted(bridge.eventsArrived, wait=20):
         source.append([report(3)])
 
-
-def test_the_in_memory_source_has_the_shape_the_window_expects():
-    assert isinstance(InMemoryFleetSource(), FleetSource)

@@ -33,7 +33,7 @@ def source():
 
 @pytest.fixture
 def window(qtbot, source, tmp_path):
-    console = MainWindow(source, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    console = MainWindow(source.console(), at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()
@@ -178,7 +178,7 @@ def test_a_late_report_for_the_moment_shown_redraws_it_when_not_live(qtbot, wind
 
 def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp_path):
     settings = UiSettings.at(tmp_path / "ui.ini")
-    console = MainWindow(source, at(45), settings=settings, coastline=COASTLINE)
+    console = MainWindow(source.console(), at(45), settings=settings, coastline=COASTLINE)
     qtbot.addWidget(console)
     assert source.subscriber_count == 1
     console.close()
@@ -188,7 +188,7 @@ def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp
 
 def test_an_empty_log_opens_an_empty_console_that_fills_when_reports_arrive(qtbot, tmp_path):
     empty = InMemoryFleetSource()
-    console = MainWindow(empty, coastline=COASTLINE)
+    console = MainWindow(empty.console(), coastline=COASTLINE)
     qtbot.addWidget(console)
     assert len(console.fleet) == 0 and console.moment_label.text() == "no reports yet"
     assert console.timeline.is_live()

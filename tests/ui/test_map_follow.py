@@ -27,7 +27,7 @@ def source():
 
 @pytest.fixture
 def window(qtbot, source, tmp_path):
-    console = MainWindow(source, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    console = MainWindow(source.console(), at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()

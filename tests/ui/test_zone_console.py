@@ -42,7 +42,7 @@ def source():
 
 @pytest.fixture
 def window(qtbot, source, tmp_path):
-    console = MainWindow(source, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    console = MainWindow(source.console(), at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()
@@ -91,7 +91,7 @@ def test_the_zones_dock_lists_every_zone_and_is_a_panel_like_the_others(window, 
     row = model.row_of("Portland firing range")
     values = [model.index(row, column).data() for column in Column]
     assert values[:3] == ["Portland firing range", "Restricted", "6 kn"]
-    assert float(values[Column.AREA]) == pytest.approx(source.zones().get("Portland firing range").area_nm2, abs=0.1)
+    assert float(values[Column.AREA]) == pytest.approx(source.in_force().get("Portland firing range").area_nm2, abs=0.1)
     assert values[Column.DEFINED_BY] == "Officer of the watch"
     assert window.zone_console.dock.toggleViewAction() in window.menus.panels_menu.actions()
     assert window.menus.shortcuts()["&Draw zone"] == "Ctrl+D"
@@ -120,7 +120,7 @@ def test_the_zones_toggle_is_remembered(qtbot, window, source, tmp_path):
     assert window.menus.zones in window.menus.view_menu.actions()
     window.menus.zones.trigger()
     assert not window.map_view.zones.visible and window.settings.get(SHOW_ZONES) is False
-    again = MainWindow(source, at(45), settings=window.settings, coastline=COASTLINE)
+    again = MainWindow(source.console(), at(45), settings=window.settings, coastline=COASTLINE)
     qtbot.addWidget(again)
     assert not again.map_view.zones.visible and not again.menus.zones.isChecked()
 
@@ -286,12 +286,12 @@ def test_exported_zones_import_back_unchanged(window, source, tmp_path):
     path = tmp_path / "zones.geojson"
     assert window.zone_console.export_zones(str(path)) == 4
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.zones()}
+    assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.in_force()}
     assert window.zone_console.import_zones(str(path), replace=True) == []  # the same zones: nothing appended
     other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
-    window.set_source(other)
+    window.set_source(other.console())
     appended = window.zone_console.import_zones(str(path), replace=False)
-    assert len(appended) == 4 and [v.zone for v in other.zones()] == [v.zone for v in source.zones()]
+    assert len(appended) == 4 and [v.zone for v in other.in_force()] == [v.zone for v in source.in_force()]
     assert window.zone_console.panel.model.rowCount() == 4
 
 
@@ -304,7 +304,7 @@ def test_importing_with_replace_removes_the_zones_the_file_lacks(window, source,
     appended = window.zone_console.import_zones(str(path), replace=True)
     assert sorted(e.event.name for e in appended if e.type == "ZoneRemoved") == [
         "Port of Southampton", "Portland firing range", "Spithead anchorage"]
-    assert [v.name for v in source.zones()] == ["Mid-Channel"]
+    assert [v.name for v in source.in_force()] == ["Mid-Channel"]
     assert window.zone_console.panel.model.rowCount() == 1 and len(window.map_view.zones.shown) == 1
 
 
@@ -319,7 +319,7 @@ def test_a_file_that_is_not_a_zone_file_is_refused_naming_the_problem(window, so
 
 def test_a_read_only_log_disables_every_zone_edit_and_says_why(qtbot, source, tmp_path):
     source.read_only = True
-    console = MainWindow(source, at(45), coastline=COASTLINE)
+    console = MainWindow(source.console(), at(45), coastline=COASTLINE)
     qtbot.addWidget(console)
     zones = console.zone_console
     zones.select_zone("Mid-Channel")
@@ -373,13 +373,13 @@ def test_a_zone_drawn_across_the_180th_meridian_is_refused(qtbot, window):
     dialog = window.zone_console.dialog
     dialog.set_fields(name="Lau group")
     dialog.ok_button.click()
-    ring = Zone.from_event(zone_events(window.source)[-1].event).area[0][0]
+    ring = Zone.from_event(zone_events(window.source.logbook)[-1].event).area[0][0]
     assert all(-179.9 < lon < -179.1 for lon, _ in ring)  # stored as the chart has it: west longitudes
 
 
 def test_a_dialog_open_when_another_store_is_opened_closes_without_appending(window, source):
     dialog = window.zone_console.edit_zone("Mid-Channel")
     other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
-    window.set_source(other)
+    window.set_source(other.console())
     assert not dialog.isVisible() and len(zone_events(source)) == 4 and zone_events(other) == []
 
