@@ -322,7 +322,7 @@ def command_report(args: argparse.Namespace) -> int:
     from app.console import Console
     from app.fleet_service import FleetService
     from app.report_export import report_format
-    from ui.about import app_version
+    from app.version import app_version
 
     if args.from_ is None or args.to is None or args.out is None:
         raise CommandError("report: --from, --to and --out are required (or --verify FILE.json)", EXIT_USAGE)
@@ -336,7 +336,7 @@ def command_report(args: argparse.Namespace) -> int:
         raise CommandError(f"report: {error}", EXIT_USAGE) from None
     renderers = {}
     if fmt == "pdf":
-        from ui.report_pdf import ensure_gui_application, render_pdf
+        from pdf_report.render import ensure_gui_application, render_pdf
 
         ensure_gui_application()
         renderers["pdf"] = render_pdf
@@ -459,7 +459,7 @@ def command_gui(args: argparse.Namespace) -> int:
         raise CommandError(str(error)) from None
     from app.console_session import ConsoleSession, DemoFleetSpec
     from app.job_log import open_job_log
-    from ui.about import app_version
+    from app.version import app_version
     from ui.report_dialog import pdf_renderers
 
     if args.demo and args.read_only:

@@ -32,12 +32,12 @@ from app.report_export import Renderer
 from app.report_schedule import ReportSchedule, ScheduleSettingsError, load_report_schedule
 from app.scheduled_reports import JOB_ID as REPORT_JOB_ID, ScheduleState, ScheduledReports
 from app.scheduler import FleetScheduler, JobStatus
+from domain.progress import PositionProgress as Progress
 from domain.rules import RuleSettings
 from domain.time import format_instant, now_micros
 from store import EventStore, open_store
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 LIVE_TICK_S = 5

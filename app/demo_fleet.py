@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Callable, Iterable, Iterator
 
 from domain.events import NewEvent
+from domain.progress import PositionProgress as Progress
 from domain.time import MICROS_PER_DAY, MICROS_PER_HOUR, now_micros
 from feeds.simulator import FleetConfig, FleetSimulator
 from store import EventStore
@@ -23,7 +24,6 @@ DEMO_INFO_KEY = "demo_fleet"
 BATCH = 20_000
 RESUME_LIMIT = 3 * MICROS_PER_DAY  # older demo stores restart their ships rather than simulate days silently
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int], None]  # (simulated time reached, end), both µs
 
 
 @dataclass(frozen=True)

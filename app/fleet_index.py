@@ -9,13 +9,13 @@ import logging
 from typing import Callable
 
 from domain.events import RecordedEvent
+from domain.progress import PositionProgress as Progress
 from domain.temporal_index import TemporalIndex
 from store import EventStore
 from store.collector import collector_paused
 from store.position_blocks import read_for_index
 
 SNAPSHOT_NAME = "temporal-index"
-Progress = Callable[[int, int], None]  # (log position reached, head position)
 log = logging.getLogger(__name__)
 
 

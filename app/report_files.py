@@ -20,11 +20,11 @@ from app.audit_report import AuditReport
 from app.documents import event_document
 from domain.errors import DomainError
 from domain.events import payload_fields, registered_event_types
+from domain.progress import FractionProgress as Progress
 from store import EventStore
 
 ENVELOPE_COLUMNS = ("position", "event_id", "stream_id", "version", "type", "schema_version", "occurred_at",
                     "recorded_at", "source", "operator", "metadata", "hash")
-Progress = Callable[[float, str], None]
 
 
 class UnreadableEvent(Exception):

@@ -102,7 +102,7 @@ def _gui_block_while_opening(app, path: Path) -> tuple[float, float]:
 
 def _pan_timings(app, map_view) -> list[float]:
     """Drag the map over the Channel, 8 pixels a step, a few hundred pixels one way then back."""
-    from ui.map.projection import GeoBox
+    from chart.projection import GeoBox
 
     map_view.show_box(GeoBox(-6.0, 48.5, 3.0, 51.8))
     map_view.update_land()

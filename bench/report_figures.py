@@ -30,7 +30,7 @@ SHIPS = 200
 
 
 def run(scale: float) -> None:
-    from ui.report_pdf import ensure_gui_application, render_pdf
+    from pdf_report.render import ensure_gui_application, render_pdf
 
     ensure_gui_application()
     events = max(20_000, round(1_000_000 * scale))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from domain.errors import DomainError
 
@@ -133,7 +134,7 @@ def area_from_geojson(geometry: object) -> Area:
     return tuple(area)
 
 
-def area_to_geojson(area: Area) -> dict:
+def area_to_geojson(area: Area) -> dict[str, Any]:
     """The GeoJSON geometry of an area (a Polygon when it has one polygon), rings closed as GeoJSON wants."""
     polygons = [[[list(v) for v in ring + ring[:1]] for ring in polygon] for polygon in area]
     if len(polygons) == 1:

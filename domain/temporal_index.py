@@ -41,6 +41,10 @@ POSITION_COLUMNS: dict[str, np.dtype] = {
 VALUE_COLUMN = {"value": np.dtype(np.int32)}
 
 
+# A block of rows as parallel columns: (ship slot, occurred, recorded, value columns by name).
+Rows = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
+
+
 class _Track:
     """Rows of (ship, occurred, recorded, values...) with a sorted main block and an unsorted tail."""
 
@@ -52,16 +56,16 @@ class _Track:
         self.values = {name: np.empty(0, dtype) for name, dtype in self.columns.items()}
         self.key = np.empty(0, np.int64)
         self.times = np.empty(0, np.int64)
-        self._tail: list[tuple] = []
-        self._tail_arrays: tuple | None = None
-        self._pending: list[tuple] = []  # blocks added in bulk, merged at the next compaction
+        self._tail: list[tuple[int, ...]] = []
+        self._tail_arrays: Rows | None = None
+        self._pending: list[Rows] = []  # blocks added in bulk, merged at the next compaction
 
     def __len__(self) -> int:
         return len(self.ship) + len(self._tail) + sum(len(block[0]) for block in self._pending)
 
     @property
     def nbytes(self) -> int:
-        arrays = [self.ship, self.occurred, self.recorded, self.key, self.times, *self.values.values()]
+        arrays: list[np.ndarray] = [self.ship, self.occurred, self.recorded, self.key, self.times, *self.values.values()]
         return sum(a.nbytes for a in arrays)
 
     def append(self, ship: int, occurred: int, recorded: int, *values: int) -> None:
@@ -92,7 +96,8 @@ class _Track:
                        np.concatenate([self.recorded] + [b[2] for b in blocks]),
                        {n: np.concatenate([self.values[n]] + [b[3][n] for b in blocks]) for n in self.columns})
 
-    def _set_main(self, ship, occurred, recorded, values) -> None:
+    def _set_main(self, ship: np.ndarray, occurred: np.ndarray, recorded: np.ndarray,
+                  values: Mapping[str, np.ndarray]) -> None:
         order = np.lexsort((occurred, ship))  # stable: equal (ship, time) keep log order
         self.ship, self.occurred, self.recorded = ship[order], occurred[order], recorded[order]
         self.values = {n: v[order] for n, v in values.items()}
@@ -103,7 +108,7 @@ class _Track:
         rank = np.searchsorted(self.times, self.occurred)
         self.key = self.ship.astype(np.int64) * (len(self.times) + 1) + rank
 
-    def _tail_columns(self):
+    def _tail_columns(self) -> Rows:
         if self._tail_arrays is None:
             n = len(self._tail)
             width = 3 + len(self.columns)
@@ -112,7 +117,8 @@ class _Track:
             self._tail_arrays = (table[:, 0].astype(np.int32), table[:, 1].copy(), table[:, 2].copy(), values)
         return self._tail_arrays
 
-    def latest(self, ship_count: int, at: int, known_at: int | None):
+    def latest(self, ship_count: int, at: int,
+               known_at: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]:
         """Per ship: whether a row qualifies, and its occurred, recorded and values."""
         if self._pending:
             self.compact()
@@ -126,7 +132,7 @@ class _Track:
             self._merge_tail(found, out_occ, out_rec, out_values, at, known_at)
         return found, out_occ, out_rec, out_values
 
-    def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None):
+    def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None) -> tuple[np.ndarray, np.ndarray]:
         n = len(ships)
         if not len(self.key):
             return np.zeros(n, bool), np.zeros(n, np.int64)
@@ -158,7 +164,8 @@ class _Track:
                     found[ship_slot] = False
         return found, pos
 
-    def _merge_tail(self, found, out_occ, out_rec, out_values, at: int, known_at: int | None) -> None:
+    def _merge_tail(self, found: np.ndarray, out_occ: np.ndarray, out_rec: np.ndarray,
+                    out_values: dict[str, np.ndarray], at: int, known_at: int | None) -> None:
         ship, occurred, recorded, values = self._tail_columns()
         mask = occurred <= at
         if known_at is not None:
@@ -180,7 +187,7 @@ class _Track:
             out_values[n][row_ships] = values[n][rows]
 
     def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None,
-                    columns: tuple[str, ...] | None = None):
+                    columns: tuple[str, ...] | None = None) -> Rows:
         """Rows of every ship with ``start < occurred <= end`` (recorded by ``known_at``), ship after ship in
         time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values).
         Only the value ``columns`` asked for are gathered (all by default)."""
@@ -451,7 +458,8 @@ class TemporalIndex:
         slot = self._slot.get(mmsi)
         if slot is None:
             return np.empty(0, np.int64)
-        return self.positions.occurred[self.positions.rows_of(slot)]
+        times: np.ndarray = self.positions.occurred[self.positions.rows_of(slot)]
+        return times
 
     def report_density(self, start: int, end: int, bins: int) -> np.ndarray:
         """How many reports occurred in each of ``bins`` equal slices of [start, end]."""
@@ -495,7 +503,7 @@ class TemporalIndex:
         header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names, "log_position": self.log_position}
         arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
         buffer = io.BytesIO()
-        np.savez(buffer, **arrays)
+        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # keys are column names, never savez's allow_pickle
         return zlib.compress(buffer.getvalue(), 1)
 
     @classmethod

@@ -122,12 +122,18 @@ def _dot(u: np.ndarray, v: np.ndarray) -> float:
 def _segments_meet(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> np.ndarray:
     """Whether segment p1–p2 meets each segment q1[k]–q2[k] (touching counts)."""
 
-    def orient(o, p, q):
-        return np.sign((p[..., 0] - o[..., 0]) * (q[..., 1] - o[..., 1]) - (p[..., 1] - o[..., 1]) * (q[..., 0] - o[..., 0]))
+    def orient(o: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        turn: np.ndarray = np.sign((p[..., 0] - o[..., 0]) * (q[..., 1] - o[..., 1])
+                                   - (p[..., 1] - o[..., 1]) * (q[..., 0] - o[..., 0]))
+        return turn
 
-    def within(o, p, q):  # q on the bounding box of o–p (for collinear points)
-        return ((np.minimum(o[..., 0], p[..., 0]) <= q[..., 0]) & (q[..., 0] <= np.maximum(o[..., 0], p[..., 0]))
-                & (np.minimum(o[..., 1], p[..., 1]) <= q[..., 1]) & (q[..., 1] <= np.maximum(o[..., 1], p[..., 1])))
+    def within(o: np.ndarray, p: np.ndarray, q: np.ndarray) -> np.ndarray:
+        """Whether q lies in the bounding box of o–p (for collinear points)."""
+        inside: np.ndarray = ((np.minimum(o[..., 0], p[..., 0]) <= q[..., 0])
+                              & (q[..., 0] <= np.maximum(o[..., 0], p[..., 0]))
+                              & (np.minimum(o[..., 1], p[..., 1]) <= q[..., 1])
+                              & (q[..., 1] <= np.maximum(o[..., 1], p[..., 1])))
+        return inside
 
     p1b, p2b = np.broadcast_to(p1, q1.shape), np.broadcast_to(p2, q1.shape)
     d1, d2 = orient(q1, q2, p1b), orient(q1, q2, p2b)
@@ -135,7 +141,8 @@ def _segments_meet(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarra
     proper = (d1 * d2 < 0) & (d3 * d4 < 0)
     touching = (((d1 == 0) & within(q1, q2, p1b)) | ((d2 == 0) & within(q1, q2, p2b))
                 | ((d3 == 0) & within(p1b, p2b, q1)) | ((d4 == 0) & within(p1b, p2b, q2)))
-    return proper | touching
+    meets: np.ndarray = proper | touching
+    return meets
 
 
 # --- measures -------------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import dataclasses
 import json
 import operator
 import re
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from domain import ais
 from domain.events import UPCASTERS, Event, ShipEvent, build_event, payload_fields
@@ -42,10 +42,11 @@ def layout_of(event_type: type[Event]) -> str:
     return ",".join(names)
 
 
-def payload_encoder(event_type: type[Event]):
+def payload_encoder(event_type: type[Event]) -> Callable[[Event], str]:
     """A function turning an event of this class into its stored payload text."""
     fields = _stored_fields(event_type)
-    values_of = operator.attrgetter(*fields) if len(fields) > 1 else (lambda event: (getattr(event, fields[0]),))
+    values_of: Callable[[Event], Sequence[Any]] = (operator.attrgetter(*fields) if len(fields) > 1
+                                                   else lambda event: (getattr(event, fields[0]),))
     coded = [(i, _CODES[name]) for i, name in enumerate(fields) if name in VOCABULARIES]
     annotations = {f.name: str(f.type) for f in dataclasses.fields(event_type)}
     numbers_only = len(fields) > 1 and all(_NUMERIC_TYPE.fullmatch(annotations[name].replace(" ", "")) or name in VOCABULARIES
@@ -54,10 +55,11 @@ def payload_encoder(event_type: type[Event]):
     def encode(event: Event) -> str:
         values = values_of(event)
         if coded:
-            values = list(values)
+            recoded = list(values)
             for i, codes in coded:
-                if values[i] is not None:
-                    values[i] = codes[values[i]]
+                if recoded[i] is not None:
+                    recoded[i] = codes[recoded[i]]
+            values = recoded
         if numbers_only:
             # Validated events of this class hold only ints, floats and None: their repr is JSON but for
             # spaces and None, and twice as fast as the JSON encoder.

@@ -6,7 +6,6 @@ per-stream versions, chains hashes, and inserts the whole batch with one execute
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -14,31 +13,36 @@ import time
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
-from domain.events import NewEvent, RecordedEvent
-from domain.hash_chain import GENESIS_HASH
+from domain.events import Event, NewEvent, RecordedEvent
+from domain.hash_chain import GENESIS_HASH, chain_hash, canonical_text_from
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
 from store.event_ids import random_uuid_bytes
+from store.event_filters import event_conditions
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.head_witness import StoreWitness, WitnessedHead, WitnessUnreadableError, judge
-from store.interning import Interned
+from store.interning import Interned, Learned
 from store.quarantine import QuarantinedRecord
-from store.schema import event_types, events, quarantine, snapshots, store_info, streams
+from store.schema import events, quarantine, snapshots, store_info, streams
 from store.verification import VerifyReport, verify_log
 
-_IN_CHUNK = 500
 _KEY_CHUNK = 5_000
 WITNESS_EVERY_S = 1.0  # a busy writer rewrites its witness file at most this often (and always at close)
 log = logging.getLogger(__name__)
 _INSERT_EVENT = ("INSERT INTO events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, "
                  "payload, hash, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+# An events row as inserted: (position, event id, stream id, version, type id, occurred_at, recorded_at,
+# metadata id, payload JSON, hash, dedupe key), in the column order of _INSERT_EVENT.
+EventRow = tuple[int, bytes, int, int, int, int, int, int, str, bytes, bytes | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,9 +60,9 @@ class AppendResult:
     of millions of events that nobody inspects one by one does not pay for them.
     """
 
-    def __init__(self, items: Sequence[NewEvent] = (), rows: Sequence[tuple] = (), duplicates: int = 0):
+    def __init__(self, items: Sequence[NewEvent] = (), rows: Sequence[EventRow] = (), duplicates: int = 0):
         self._items = items
-        self._rows = rows  # as inserted: (position, event id bytes, stream, version, type, ..., hash, dedupe key)
+        self._rows = rows
         self.duplicates = duplicates
         self._appended: tuple[RecordedEvent, ...] | None = None
 
@@ -102,11 +106,6 @@ class RawEvent:
 
 class _AlreadyStored(Exception):
     """A batch held an observation the log already has (raised inside a write, handled by it)."""
-
-
-def _chunks(values: Sequence, size: int = _IN_CHUNK) -> Iterator[Sequence]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 class EventStore:
@@ -203,7 +202,7 @@ class EventStore:
             raise StoreError(f"the store failed, nothing was written: {message}") from None
 
     def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
-                  check_stored: bool):
+                  check_stored: bool) -> tuple[AppendResult, Learned, dict[int, int]]:
         head = self._head(connection)
         items, duplicates = self._drop_duplicates(connection, items, check_stored)
         stream_names = [item.event.stream_id for item in items]
@@ -217,7 +216,7 @@ class EventStore:
             if have != want:
                 raise ConcurrencyError(name, want, have)
         event_ids = random_uuid_bytes(len(items))
-        rows: list[tuple] = []
+        rows: list[EventRow] = []
         with collector_paused():
             self._prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows)
         if rows:
@@ -227,11 +226,13 @@ class EventStore:
         return AppendResult(items, rows, duplicates), learned, versions
 
     @staticmethod
-    def _prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows) -> bytes:
+    def _prepare_rows(items: Sequence[NewEvent], stream_names: Sequence[str], stream_ids: Mapping[str, int],
+                      versions: dict[int, int], learned: Learned, event_ids: bytes, head: Head,
+                      rows: list[EventRow]) -> bytes:
         """Number, encode and chain the batch into insertable rows (the hot loop of every append)."""
         position, previous = head.position, head.hash
-        sha256 = hashlib.sha256
-        last_class = last_metadata = None
+        last_class: type[Event] | None = None
+        last_metadata: Mapping[str, Any] | None = None
         for i, item in enumerate(items):
             event = item.event
             stream_name = stream_names[i]
@@ -240,7 +241,7 @@ class EventStore:
             versions[stream] = version
             if type(event) is not last_class:  # batches are long runs of one type and one metadata set
                 last_class = type(event)
-                type_id, _, _, type_part, encode = learned.type_for(last_class)
+                type_id, _, _, type_text, encode = learned.type_for(last_class)
             if item.metadata is not last_metadata:
                 last_metadata = item.metadata
                 metadata_id, metadata_json = learned.metadata_for(last_metadata)
@@ -248,14 +249,15 @@ class EventStore:
             event_id = item.event_id.bytes if item.event_id else event_ids[16 * i:16 * i + 16]
             position += 1
             occurred, recorded = event.occurred_at, item.recorded_at
-            # The canonical text of domain.hash_chain.canonical_text, spelled out here on the hot path.
-            previous = sha256(previous + f"{position}\x1f{event_id.hex()}\x1f{stream_name}\x1f{version}\x1f{type_part}"
-                              f"\x1f{occurred}\x1f{recorded}\x1f{metadata_json}\x1f{payload_json}".encode()).digest()
+            previous = chain_hash(previous, canonical_text_from(position, event_id.hex(), stream_name, version,
+                                                                type_text, occurred, recorded, metadata_json,
+                                                                payload_json))
             rows.append((position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload_json,
                          previous, item.dedupe_key))
         return previous
 
-    def _drop_duplicates(self, connection: Connection, items: list[NewEvent], check_stored: bool):
+    def _drop_duplicates(self, connection: Connection, items: list[NewEvent],
+                         check_stored: bool) -> tuple[list[NewEvent], int]:
         """Drop repeats of an observation within the batch and, when asked, those already in the log."""
         seen: set[bytes] = set()
         if check_stored:
@@ -314,9 +316,9 @@ class EventStore:
             low, high = connection.execute(select(func.min(events.c.occurred_at), func.max(events.c.occurred_at))).one()
         return None if low is None else (low, high)
 
-    def _decode_rows(self, connection: Connection, rows) -> list[RecordedEvent]:
+    def _decode_rows(self, connection: Connection, rows: Iterable[Sequence[Any]]) -> list[RecordedEvent]:
         names = self._names
-        out = []
+        out: list[RecordedEvent] = []
         for position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload, digest in rows:
             type_name, schema_version, layout = names.type_row(connection, type_id)
             stream_name = names.stream_name(connection, stream)
@@ -334,64 +336,40 @@ class EventStore:
                  stream_names: Sequence[str] | None = None) -> Iterator[RecordedEvent]:
         """Events in log order from ``from_position``, optionally bounded by both clocks and limited to some
         streams, streamed in pages."""
-        conditions = []
-        if stream_names is not None:
-            with self._connect() as connection:
-                ids = [row[0] for row in connection.execute(select(streams.c.id)
-                                                            .where(streams.c.name.in_(list(stream_names))))]
-            if not ids:
-                return
-            conditions.append(events.c.stream.in_(ids))
+        with self._connect() as connection:
+            conditions = event_conditions(connection, stream_names=stream_names, occurred_from=occurred_from,
+                                          occurred_to=occurred_to, recorded_to=recorded_to)
+        if conditions is None:
+            return
         if to_position is not None:
             conditions.append(events.c.position <= to_position)
-        if occurred_from is not None:
-            conditions.append(events.c.occurred_at >= occurred_from)
-        if occurred_to is not None:
-            conditions.append(events.c.occurred_at <= occurred_to)
-        if recorded_to is not None:
-            conditions.append(events.c.recorded_at <= recorded_to)
         yield from self._paged(conditions, from_position, page)
 
     def read_stream(self, stream_id: str, *, from_version: int = 1, occurred_from: int | None = None,
                     occurred_to: int | None = None) -> Iterator[RecordedEvent]:
         """One stream's events in log order (which is version order)."""
         with self._connect() as connection:
-            stream = connection.execute(select(streams.c.id).where(streams.c.name == stream_id)).scalar()
-        if stream is None:
+            conditions = event_conditions(connection, stream_names=[stream_id], occurred_from=occurred_from,
+                                          occurred_to=occurred_to)
+        if conditions is None:
             return
-        conditions = [events.c.stream == stream, events.c.version >= from_version]
-        if occurred_from is not None:
-            conditions.append(events.c.occurred_at >= occurred_from)
-        if occurred_to is not None:
-            conditions.append(events.c.occurred_at <= occurred_to)
-        yield from self._paged(conditions, 1, 5_000)
+        yield from self._paged([*conditions, events.c.version >= from_version], 1, 5_000)
 
     def read_page(self, *, after_position: int = 0, limit: int = 500, stream_id: str | None = None,
                   type_names: Iterable[str] | None = None, occurred_from: int | None = None,
                   occurred_to: int | None = None) -> list[RecordedEvent]:
         """Up to ``limit`` events after a log position that match the filters, in log order (one page of
         the on-screen event log: it asks for the next page after the last position it holds)."""
-        conditions = [events.c.position > after_position]
         with self._connect() as connection:
-            if stream_id is not None:
-                stream = connection.execute(select(streams.c.id).where(streams.c.name == stream_id)).scalar()
-                if stream is None:
-                    return []
-                conditions.append(events.c.stream == stream)
-            if type_names is not None:
-                type_ids = [row[0] for row in connection.execute(
-                    select(event_types.c.id).where(event_types.c.name.in_(list(type_names))))]
-                if not type_ids:
-                    return []
-                conditions.append(events.c.type.in_(type_ids))
-            if occurred_from is not None:
-                conditions.append(events.c.occurred_at >= occurred_from)
-            if occurred_to is not None:
-                conditions.append(events.c.occurred_at <= occurred_to)
-            query = select(*self._COLUMNS).where(*conditions).order_by(events.c.position).limit(limit)
+            conditions = event_conditions(connection, stream_names=None if stream_id is None else [stream_id],
+                                          type_names=type_names, occurred_from=occurred_from, occurred_to=occurred_to)
+            if conditions is None:
+                return []
+            query = (select(*self._COLUMNS).where(events.c.position > after_position, *conditions)
+                     .order_by(events.c.position).limit(limit))
             return self._decode_rows(connection, connection.execute(query).all())
 
-    def _paged(self, conditions: list, from_position: int, page: int) -> Iterator[RecordedEvent]:
+    def _paged(self, conditions: list[ColumnElement[bool]], from_position: int, page: int) -> Iterator[RecordedEvent]:
         position = from_position
         while True:
             with self._connect() as connection:
@@ -426,27 +404,12 @@ class EventStore:
                 return
             position = rows[-1][0] + 1
 
-    def _range_conditions(self, connection: Connection, occurred_from: int | None, occurred_to: int | None,
-                          stream_names: Sequence[str] | None) -> list | None:
-        """WHERE conditions for a time range and a set of streams; None when none of the streams exists."""
-        conditions = []
-        if occurred_from is not None:
-            conditions.append(events.c.occurred_at >= occurred_from)
-        if occurred_to is not None:
-            conditions.append(events.c.occurred_at <= occurred_to)
-        if stream_names is not None:
-            ids = [row[0] for row in connection.execute(select(streams.c.id)
-                                                        .where(streams.c.name.in_(list(stream_names))))]
-            if not ids:
-                return None
-            conditions.append(events.c.stream.in_(ids))
-        return conditions
-
     def count_by_type(self, *, occurred_from: int | None = None, occurred_to: int | None = None,
                       stream_names: Sequence[str] | None = None) -> dict[str, int]:
         """How many events of each type occurred in the range (on the given streams)."""
         with self._connect() as connection:
-            conditions = self._range_conditions(connection, occurred_from, occurred_to, stream_names)
+            conditions = event_conditions(connection, stream_names=stream_names, occurred_from=occurred_from,
+                                          occurred_to=occurred_to)
             if conditions is None:
                 return {}
             rows = connection.execute(select(events.c.type, func.count()).where(*conditions).group_by(events.c.type))
@@ -456,7 +419,8 @@ class EventStore:
                       stream_names: Sequence[str] | None = None) -> tuple[int, int] | None:
         """The first and last log positions of the events that occurred in the range (on the streams)."""
         with self._connect() as connection:
-            conditions = self._range_conditions(connection, occurred_from, occurred_to, stream_names)
+            conditions = event_conditions(connection, stream_names=stream_names, occurred_from=occurred_from,
+                                          occurred_to=occurred_to)
             if conditions is None:
                 return None
             low, high = connection.execute(select(func.min(events.c.position), func.max(events.c.position))
@@ -507,14 +471,15 @@ class EventStore:
                               sqlite_check=False)
         report = verify_log(self._engine)
         if self._witness is not None:
-            report = self._against(report, "head_witness", *self._witnessed())
+            report = self._against(report, "head_witness", *self._witnessed(self._witness))
         if expect_head is not None:
             report = self._against(report, "expected_head", expect_head, "expected")
         return report
 
-    def _witnessed(self) -> tuple[WitnessedHead | str | None, str]:
+    @staticmethod
+    def _witnessed(witness: StoreWitness) -> tuple[WitnessedHead | str | None, str]:
         try:
-            witnessed = self._witness.read()
+            witnessed = witness.read()
         except WitnessUnreadableError as error:
             log.warning("%s", error)
             return f"unreadable: {error}", ""

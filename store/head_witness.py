@@ -19,12 +19,13 @@ import hashlib
 import json
 import logging
 import os
+import sys
 import tempfile
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import BinaryIO, Callable, Iterator
 
 from domain.time import format_instant, now_micros
 
@@ -209,18 +210,10 @@ def _when(witnessed: WitnessedHead) -> str:
     return format_instant(witnessed.seen_at)
 
 
-try:  # POSIX
-    import fcntl
-
-    def _lock_file(handle) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-
-    def _unlock_file(handle) -> None:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-except ImportError:  # Windows
+if sys.platform == "win32":
     import msvcrt
 
-    def _lock_file(handle) -> None:
+    def _lock_file(handle: BinaryIO) -> None:
         handle.seek(0)
         while True:
             try:
@@ -229,6 +222,14 @@ except ImportError:  # Windows
             except OSError:  # LK_LOCK gives up after ten seconds; a witness write is milliseconds
                 continue
 
-    def _unlock_file(handle) -> None:
+    def _unlock_file(handle: BinaryIO) -> None:
         handle.seek(0)
         msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+else:  # POSIX
+    import fcntl
+
+    def _lock_file(handle: BinaryIO) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+
+    def _unlock_file(handle: BinaryIO) -> None:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

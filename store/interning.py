@@ -7,16 +7,28 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import ColumnElement, Table, insert, select
 from sqlalchemy.engine import Connection
 
 from domain.events import Event
+from domain.hash_chain import canonical_type_text
 from store.codec import encode_metadata, layout_of, payload_encoder
+from store.errors import StoreError
 from store.schema import event_metadata, event_types, streams
 
 _IN_CHUNK = 500
+
+
+class StoredType(NamedTuple):
+    """How events of one class are stored: their type row, its share of the canonical text, their encoder."""
+
+    type_id: int
+    name: str
+    schema_version: int
+    type_text: str  # domain.hash_chain.canonical_type_text of name, schema version and layout
+    encode: Callable[[Event], str]
 
 
 @dataclass
@@ -30,13 +42,13 @@ class Learned:
     new_streams: dict[str, int] = field(default_factory=dict)
     new_types: dict[tuple[str, int, str], int] = field(default_factory=dict)
     new_metadata: dict[str, int] = field(default_factory=dict)
-    _by_class: dict[type, tuple] = field(default_factory=dict)
+    _by_class: dict[type[Event], StoredType] = field(default_factory=dict)
     _by_mapping: dict[Any, tuple[int, str]] = field(default_factory=dict)
     _last_mapping: Any = None
     _last_metadata: tuple[int, str] = (0, "")
 
-    def type_for(self, cls: type[Event]) -> tuple:
-        """(type id, name, schema version, canonical type part, payload encoder) of an event class."""
+    def type_for(self, cls: type[Event]) -> StoredType:
+        """How events of a class are stored (its type row added if the log has none yet)."""
         known = self._by_class.get(cls)
         if known is None:
             key = (cls.TYPE, cls.SCHEMA_VERSION, layout_of(cls))
@@ -47,8 +59,8 @@ class Learned:
                                             & (event_types.c.layout == key[2]))
                 self.type_ids[key] = self.new_types[key] = type_id
             # The type's part of the canonical text (name, schema version, layout) is the same for every event.
-            type_part = f"{key[0]}\x1f{key[1]}\x1f{key[2]}"
-            known = self._by_class[cls] = (type_id, key[0], key[1], type_part, payload_encoder(cls))
+            known = self._by_class[cls] = StoredType(type_id, key[0], key[1], canonical_type_text(*key),
+                                                     payload_encoder(cls))
         return known
 
     def metadata_for(self, metadata: Mapping[str, Any]) -> tuple[int, str]:
@@ -72,11 +84,20 @@ class Learned:
         self._last_mapping, self._last_metadata = metadata, known
         return known
 
-    def _find_or_add(self, table, row: dict, condition) -> int:
-        found = self.connection.execute(select(table.c.id).where(condition)).scalar()
+    def _find_or_add(self, table: Table, row: dict[str, object], condition: ColumnElement[bool]) -> int:
+        found: int | None = self.connection.execute(select(table.c.id).where(condition)).scalar()
         if found is not None:
             return found
-        return self.connection.execute(insert(table).values(**row)).inserted_primary_key[0]
+        return insert_row(self.connection, table, row)
+
+
+def insert_row(connection: Connection, table: Table, row: dict[str, object]) -> int:
+    """Add a row to an interned-name table; its new id."""
+    key = connection.execute(insert(table).values(**row)).inserted_primary_key
+    if key is None:  # SQLAlchemy gives the key of every single-row insert into a table with an integer key
+        raise StoreError(f"the store gave no id for a new row of {table.name}")
+    new_id: int = key[0]
+    return new_id
 
 
 class Interned:
@@ -102,7 +123,7 @@ class Interned:
                 learned.stream_ids[name] = stream_id
         for name in wanted:
             if name not in learned.stream_ids:
-                stream_id = connection.execute(insert(streams).values(name=name)).inserted_primary_key[0]
+                stream_id = insert_row(connection, streams, {"name": name})
                 learned.stream_ids[name] = learned.new_streams[name] = stream_id
         return learned
 

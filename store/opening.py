@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.pool import StaticPool
 
@@ -62,13 +62,13 @@ def open_store(location: str | Path, *, create: bool = True, read_only: bool = F
     """
     path = store_path(location)
     if path is None:
-        engine = _engine(None, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
+        in_memory = _engine(None, read_only=read_only, busy_timeout_ms=busy_timeout_ms)
         try:
-            _migrate(engine)
+            _migrate(in_memory)
         except BaseException:
-            engine.dispose()
+            in_memory.dispose()
             raise
-        return EventStore(engine, path=None, read_only=read_only)
+        return EventStore(in_memory, path=None, read_only=read_only)
     made = _Creation(path)
     engine: Engine | None = None
     companions_before = made.companions
@@ -182,7 +182,7 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
             target, uri=read_only, check_same_thread=False, timeout=busy_timeout_ms / 1000))
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
         dbapi_connection.isolation_level = None  # transactions are begun below, explicitly
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
@@ -202,13 +202,13 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
     where = path or "the in-memory store"
 
     @event.listens_for(engine, "handle_error")
-    def _on_error(context) -> None:
+    def _on_error(context: ExceptionContext) -> None:
         """SQLite's "malformed" and "not a database" mean a damaged store, wherever they surface."""
         if _is_damage(context.original_exception):
             raise DamagedStoreError(f"{where} is damaged: {context.original_exception}") from None
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
+    def _on_begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
         connection.exec_driver_sql(f"BEGIN {mode}")
 

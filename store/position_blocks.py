@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from domain.events import PositionReported, RecordedEvent
 from store.codec import CODED_MARK, FROM_STREAM_MARK, decode_event, mmsi_of_stream
@@ -70,7 +71,7 @@ def _block(rows: list[RawEvent], slots_by_layout: dict[str, tuple[int, ...]]) ->
         mmsi[i] = mmsi_of_stream(raw.stream_id)
     missing = np.isnan(table)
 
-    def scaled(column: int, scale: float, dtype) -> np.ndarray:
+    def scaled(column: int, scale: float, dtype: DTypeLike) -> np.ndarray:
         return np.where(missing[:, column], -1, np.round(np.nan_to_num(table[:, column]) * scale)).astype(dtype)
 
     return PositionBlock(

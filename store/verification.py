@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, Sequence
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
-from domain.hash_chain import GENESIS_HASH, SEPARATOR, chain_hash
+from domain.hash_chain import GENESIS_HASH, canonical_text, chain_hash
 from store.collector import collector_paused
 from store.errors import DamagedStoreError
 from store.schema import IMMUTABLE_TABLES
@@ -30,7 +31,7 @@ class VerifyReport:
     checks: dict[str, str] = field(default_factory=dict)
     stream_versions: dict[str, int] = field(default_factory=dict, repr=False)  # to continue from the head
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "events": self.events, "head_position": self.head_position,
                 "head_hash": self.head_hash.hex(), "first_bad_position": self.first_bad_position,
                 "problem": self.problem, "checks": self.checks,
@@ -87,7 +88,8 @@ def _refuses(name: str, sql: str | None) -> bool:
     return bool(table) and sql is not None and wanted.fullmatch(" ".join(sql.split())) is not None
 
 
-def _walk_chain(engine: Engine, expected_position: int, previous: bytes, versions: dict[str, int]):
+def _walk_chain(engine: Engine, expected_position: int, previous: bytes,
+                versions: dict[str, int]) -> tuple[int | None, str | None, int, bytes]:
     """Recompute hashes from ``expected_position`` on; the first bad position and why, or None.
 
     A page SQLite cannot read (a damaged file) is read again one event at a time, to name the first event
@@ -113,9 +115,9 @@ def _walk_chain(engine: Engine, expected_position: int, previous: bytes, version
                 problem = _unreadable(row) or f"stream {stream} jumps from version {versions.get(stream, 0)} to {version}"
                 return position, problem, expected_position, previous
             try:
-                digest = chain_hash(previous, SEPARATOR.join((
-                    str(position), bytes(event_id).hex(), stream, str(version), type_name, str(schema_version),
-                    layout, str(occurred), str(recorded), metadata_json, payload)))
+                digest = chain_hash(previous, canonical_text(position, bytes(event_id).hex(), stream, version, type_name,
+                                                             schema_version, layout, occurred, recorded, metadata_json,
+                                                             payload))
                 matches = digest == bytes(stored_hash)
             except (TypeError, ValueError):  # a field of the wrong kind: named below
                 matches = False
@@ -142,7 +144,7 @@ class _NotUtf8:
     """A text value whose bytes are not UTF-8 (read through a BLOB cast, since SQLite cannot decode it)."""
 
 
-def _unreadable(row: tuple) -> str | None:
+def _unreadable(row: Sequence[Any]) -> str | None:
     """Which field of a row is missing or of the wrong kind, if one is (what a tampered row looks like when
     it is not just a changed value)."""
     for name, value, kind in zip(_FIELDS, row, _KINDS):
@@ -169,7 +171,7 @@ _QUERY = "SELECT " + ", ".join(_COLUMNS) + _FROM
 _RAW_QUERY = "SELECT " + ", ".join(f"CAST({c} AS BLOB), typeof({c})" if c in _TEXT else c for c in _COLUMNS) + _FROM
 
 
-def _page(engine: Engine, from_position: int, limit: int) -> list[tuple]:
+def _page(engine: Engine, from_position: int, limit: int) -> Sequence[Sequence[Any]]:
     """Up to ``limit`` rows from a position on, in log order; text that is not UTF-8 comes back as ``_NotUtf8``."""
     with engine.connect() as connection:
         try:
@@ -177,9 +179,10 @@ def _page(engine: Engine, from_position: int, limit: int) -> list[tuple]:
         except OperationalError as error:
             if "decode" not in str(error.orig):
                 raise
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for raw in connection.exec_driver_sql(_RAW_QUERY, (from_position, limit)):
-            values, at = [], 0
+            values: list[Any] = []
+            at = 0
             for column in _COLUMNS:
                 if column in _TEXT:
                     value, kind = raw[at], raw[at + 1]

@@ -1,33 +1,16 @@
 """Help › About: the application's name and version, and the versions of what it runs on.
 
-Versions are read from installed package metadata, so nothing (SQLAlchemy in particular) is imported
-into the UI just to name its version.
+Versions are read from installed package metadata (``app.version``), so nothing (SQLAlchemy in particular)
+is imported into the UI just to name its version.
 """
 from __future__ import annotations
 
 import platform
-from importlib import metadata
 
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-APP_NAME = "Fleet Logbook"
-APP_DISTRIBUTION = "fleet-logbook"
-UNKNOWN_VERSION = "development version"
-
-
-def package_version(*distributions: str) -> str | None:
-    """The installed version of the first of these distributions that is installed, or None."""
-    for name in distributions:
-        try:
-            return metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return None
-
-
-def app_version() -> str:
-    return package_version(APP_DISTRIBUTION) or UNKNOWN_VERSION
+from app.version import APP_NAME, app_version, package_version
 
 
 def component_versions() -> list[tuple[str, str]]:

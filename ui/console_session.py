@@ -5,8 +5,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from app.console import Console
-
-Progress = Callable[[int, int], None]
+from domain.progress import PositionProgress as Progress
 
 
 class ConsoleSession(Protocol):

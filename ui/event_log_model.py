@@ -1,6 +1,6 @@
 """The event log as a lazy Qt table model: the audit trail, one page of the log at a time.
 
-The model never holds the whole log. It keeps the pages fetched so far and asks the ``FleetSource`` for
+The model never holds the whole log. It keeps the pages fetched so far and asks the ``Logbook`` for
 the next one (``event_page(query, last position, limit)``) only when the view scrolls to the bottom
 (``canFetchMore``/``fetchMore``). A new query resets the model and fetches the first page. Events that
 commit later are appended at the end when they match the query and the model has already reached the end
@@ -8,7 +8,6 @@ of the log; otherwise the next ``fetchMore`` picks them up.
 """
 from __future__ import annotations
 
-import re
 from enum import IntEnum
 from typing import Iterable
 
@@ -16,27 +15,17 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from app.event_log import EventQuery
-from domain.events import (OPERATIONS_STREAM, AlertAcknowledged, AlertEvent, AuditReportExported, ZoneDefined, ZoneRemoved, OperatorNoteAdded, PositionReported, RecordedEvent,
-                           ShipDetailsChanged, ShipRegistered)
-from domain.time import MICROS_PER_MINUTE
+from domain.event_text import TYPE_NAMES, is_late, operator_of, summary_of, type_name  # noqa: F401
+from domain.events import OPERATIONS_STREAM, OperatorNoteAdded, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from ui import theme
 from app.fleet_view import FleetView
 from app.logbook import Logbook
 from domain.display_text import visible, visible_lines
-from ui.formatting import (format_age, format_latitude, format_longitude, format_moment, in_text,
-                           ship_with_mmsi)
+from ui.formatting import format_age, format_moment, ship_with_mmsi
 from ui.plain_text import text_tooltip
 
 PAGE_SIZE = 500
-LATE_AFTER = MICROS_PER_MINUTE     # a report recorded more than this after it occurred is shown as late
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1  # the RecordedEvent of the row, on every cell
-
-# Event types as an operator says them; unknown types show their stored name.
-TYPE_NAMES = {
-    "PositionReported": "Position", "ShipRegistered": "Registered", "ShipDetailsChanged": "Details changed",
-    "OperatorNoteAdded": "Note", "AlertAcknowledged": "Alert acknowledged",
-    "AuditReportExported": "Report exported", "ZoneDefined": "Zone defined", "ZoneRemoved": "Zone removed",
-}
 
 
 class Column(IntEnum):
@@ -64,90 +53,9 @@ _RIGHT = (Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value
 _LEFT = (Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter).value
 
 
-def type_name(event_type: str) -> str:
-    return TYPE_NAMES.get(event_type, event_type)
-
-
 def _clock(instant: int) -> str:
     """'2026-11-25 14:03:12' (the header says UTC)."""
     return format_moment(instant).removesuffix(" UTC")
-
-
-def _metres(value: float) -> str:
-    return f"{value:g}"
-
-
-_SPACES = re.compile(r"[ \t\n]+")
-
-
-def one_line(text: str) -> str:
-    """Several lines of an operator's text on one line: runs of spaces, tabs and line feeds as one space;
-    every other hidden character shown (domain.display_text), the text isolated from what surrounds it."""
-    return in_text(_SPACES.sub(" ", text).strip(" "))
-
-
-def summary_of(recorded: RecordedEvent) -> str:
-    """One readable line saying what an event says; text from outside in it is shown visibly and isolated."""
-    event = recorded.event
-    if isinstance(event, PositionReported):
-        parts = [f"{format_latitude(event.lat, 1)} {format_longitude(event.lon, 1)}"]
-        if event.sog is not None:
-            parts.append(f"{event.sog:.1f} kn")
-        if event.cog is not None:
-            parts.append(f"{event.cog:03.0f}°")
-        if event.nav_status and event.nav_status != "under way using engine":
-            parts.append(visible(event.nav_status))
-        return " · ".join(parts)
-    if isinstance(event, ShipRegistered):
-        parts = [f"registered as {in_text(event.name)}" if event.name else "registered (no name yet)"]
-        parts += _static_parts(event)
-        return " · ".join(parts)
-    if isinstance(event, ShipDetailsChanged):
-        parts = [f"renamed to {in_text(event.name)}"] if event.name else []
-        parts += _static_parts(event)
-        if event.destination:
-            parts.append(f"destination {in_text(event.destination)}")
-        if event.eta is not None:
-            parts.append(f"ETA {format_moment(event.eta)[:-7]} UTC")
-        if event.draught is not None:
-            parts.append(f"draught {event.draught:g} m")
-        text = " · ".join(parts) or "details changed"
-        reason = recorded.metadata.get("reason") if recorded.metadata.get("source") == "correction" else None
-        return f"corrected: {text} — {one_line(str(reason))}" if reason else text
-    if isinstance(event, OperatorNoteAdded):
-        return one_line(event.text)
-    if isinstance(event, AlertAcknowledged):
-        text = f"acknowledged alert {in_text(event.alert_id)}"
-        return f"{text}: {one_line(event.comment)}" if event.comment else text
-    if isinstance(event, AlertEvent):
-        return visible(event.summary)
-    if isinstance(event, AuditReportExported):
-        return (f"{event.format.upper()} report {in_text(event.file_name)}: {event.events:,} events, "
-                f"SHA-256 {event.output_sha256[:16]}…")
-    if isinstance(event, ZoneDefined):
-        limit = f", limit {event.speed_limit_kn:g} kn" if event.speed_limit_kn is not None else ""
-        return f"zone {in_text(event.name)} ({event.kind}{limit})"
-    if isinstance(event, ZoneRemoved):
-        return f"zone {in_text(event.name)} removed"
-    payload = ", ".join(f"{key}={value}" for key, value in event.payload().items() if value is not None)
-    return visible(payload)
-
-
-def _static_parts(event: ShipRegistered | ShipDetailsChanged) -> list[str]:
-    parts = []
-    if event.ship_type:
-        parts.append(visible(event.ship_type))
-    if event.length is not None and event.beam is not None:
-        parts.append(f"{_metres(event.length)} × {_metres(event.beam)} m")
-    elif event.length is not None:
-        parts.append(f"length {_metres(event.length)} m")
-    elif event.beam is not None:
-        parts.append(f"beam {_metres(event.beam)} m")
-    if event.imo is not None:
-        parts.append(f"IMO {event.imo}")
-    if event.callsign:
-        parts.append(f"call sign {in_text(event.callsign)}")
-    return parts
 
 
 def mmsi_of_stream(stream_id: str) -> int | None:
@@ -158,15 +66,6 @@ def mmsi_of_stream(stream_id: str) -> int | None:
         except ValueError:
             return None
     return None
-
-
-def operator_of(recorded: RecordedEvent) -> str:
-    who = recorded.metadata.get("operator") or getattr(recorded.event, "operator", None)
-    return visible(who) if who else ""
-
-
-def is_late(recorded: RecordedEvent) -> bool:
-    return abs(recorded.recorded_at - recorded.occurred_at) > LATE_AFTER
 
 
 class EventLogModel(QAbstractTableModel):
@@ -362,5 +261,5 @@ class EventLogModel(QAbstractTableModel):
 
 
 def matches(query: EventQuery, event: RecordedEvent) -> bool:
-    """Whether an event is one the query asks for (the same reading as ``FleetSource.event_page``)."""
+    """Whether an event is one the query asks for (the same reading as ``Logbook.event_page``)."""
     return query.matches(event)

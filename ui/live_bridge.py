@@ -1,6 +1,6 @@
 """News of committed events, carried from whatever thread the app publishes on to the GUI thread.
 
-``FleetSource.subscribe`` calls back on any thread; widgets may only be touched on the GUI thread, so
+``FleetView.subscribe`` calls back on any thread; widgets may only be touched on the GUI thread, so
 the callback does nothing but emit a signal that is always delivered queued. After ``close`` (or once
 the Qt object is gone) late callbacks are dropped.
 """

@@ -36,7 +36,7 @@ from ui.report_dialog import ReportDialog, ReportRun, start_report
 from ui.import_dialog import ImportRun, choose_files, start_import
 from ui.formatting import KNOTS, SPEED_UNITS, TIME_ZONES, UTC, ship_label
 from ui.live_bridge import LiveBridge
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.map.map_view import MapView
 from ui.menus import TRAIL_CHOICES, ConsoleMenus
 from ui.settings import (LAST_IMPORT_FOLDER, LAST_REPORT_FOLDER, LAST_STORE_PATH, OPERATOR_NAME, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, WINDOW_GEOMETRY,

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit
 
 from app.audit_report import SECTION_TITLES, SECTIONS, ReportError, ReportRequest
 from app.report_export import ExportResult, report_format
+from app.version import app_version
 from domain.display_text import visible, visible_lines
-from ui.about import app_version
 from ui.background_work import BackgroundRun, run_with_progress
 from ui.plain_text import plain_label, show_message
 from ui.timeline_jump import qdatetime_of
@@ -41,8 +41,8 @@ class ReportingSource(Protocol):
 
 
 def pdf_renderers() -> dict:
-    """The renderers only the UI layer has (Qt's PDF writer)."""
-    from ui.report_pdf import render_pdf
+    """The renderers the console hands to report exports: the PDF one (``pdf_report``, Qt's PDF writer)."""
+    from pdf_report.render import render_pdf
 
     return {"pdf": render_pdf}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, Callable, ClassVar, TypeVar
 
 from domain.errors import InvalidEvent, UnknownEventType
 
@@ -27,6 +27,11 @@ class Event:
 
     TYPE: ClassVar[str] = "Event"
     SCHEMA_VERSION: ClassVar[int] = 1
+
+    @property
+    def stream_id(self) -> str:
+        """The stream the event belongs to (``ship-<mmsi>``, ``operations``, ``zones``): each family names it."""
+        raise NotImplementedError(f"{type(self).__name__} names no stream")
 
     def payload(self) -> dict[str, Any]:
         """The event's own fields, without ``occurred_at`` (which the envelope carries)."""
@@ -51,7 +56,7 @@ def register(cls: E, *aliases: str) -> E:
     return cls
 
 
-def event_type(name: str, schema_version: int = 1, *aliases: str):
+def event_type(name: str, schema_version: int = 1, *aliases: str) -> Callable[[E], E]:
     """Class decorator: ``@event_type("PositionReported")`` sets TYPE and registers the class."""
 
     def decorate(cls: E) -> E:

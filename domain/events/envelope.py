@@ -8,7 +8,7 @@ from uuid import UUID
 from domain.errors import InvalidEvent
 from domain.events.base import Event
 
-_last_checked: list = [None]  # the metadata mapping checked last (by identity)
+_last_checked: list[Mapping[str, Any] | None] = [None]  # the metadata mapping checked last (by identity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,7 @@ class NewEvent:
 
     @property
     def stream_id(self) -> str:
-        return self.event.stream_id  # type: ignore[attr-defined]
+        return self.event.stream_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from domain import ais
 from domain.rules.thresholds import (DAY_S, INHERIT, OFF, CloseQuartersSettings, DarkSettings, InvalidRuleSettings,
@@ -102,7 +102,7 @@ class RuleSettings:
         object.__setattr__(self, "ship_types", MappingProxyType(dict(self.ship_types)))
         object.__setattr__(self, "_resolved", MappingProxyType(resolved))
 
-    def __deepcopy__(self, memo: dict) -> "RuleSettings":
+    def __deepcopy__(self, memo: dict[int, object]) -> "RuleSettings":
         return self  # immutable: an engine copied to carry its state over shares its settings
 
     def for_ship_type(self, ship_type: str | None) -> ShipRules:
@@ -164,13 +164,13 @@ class RuleSettings:
 def _resolve(general: ShipRules, ship_type: str, overrides: ShipTypeOverrides) -> ShipRules:
     p = f"ship_types.{ship_type}."
     values = {f.name: getattr(general, f.name) for f in dataclasses.fields(general) if f.init}
-    checks = {"speed_limit_kn": lambda v: check_limit(p + "speed.limit_kn", v),
-              "dark_after_s": lambda v: check_number(p + "dark.after_s", v, 60.0, 30 * DAY_S),
-              "dark_stationary_after_s": lambda v: check_number(p + "dark.stationary_after_s", v, 60.0, 30 * DAY_S),
-              "loitering_below_kn": lambda v: check_knots(p + "loitering.below_kn", v, open_low=True),
-              "loitering_after_s": lambda v: check_number(p + "loitering.after_s", v, 60.0, 30 * DAY_S),
-              "close_quarters_cpa_m": lambda v: check_number(p + "close_quarters.cpa_m", v, 0.0, 100_000.0,
-                                                        open_low=True)}
+    checks: dict[str, Callable[[object], float | None]] = {
+        "speed_limit_kn": lambda v: check_limit(p + "speed.limit_kn", v),
+        "dark_after_s": lambda v: check_number(p + "dark.after_s", v, 60.0, 30 * DAY_S),
+        "dark_stationary_after_s": lambda v: check_number(p + "dark.stationary_after_s", v, 60.0, 30 * DAY_S),
+        "loitering_below_kn": lambda v: check_knots(p + "loitering.below_kn", v, open_low=True),
+        "loitering_after_s": lambda v: check_number(p + "loitering.after_s", v, 60.0, 30 * DAY_S),
+        "close_quarters_cpa_m": lambda v: check_number(p + "close_quarters.cpa_m", v, 0.0, 100_000.0, open_low=True)}
     for name, value in overrides.changed().items():
         values[name] = checks[name](value)
     return ShipRules(**values)

@@ -87,11 +87,11 @@ def _left(watch: ShipWatch, event_id: UUID, report: PositionReported, name: str,
     at, entered = report.occurred_at, visit.entered_at
     stay = duration_text((at - entered) / MICROS_PER_SECOND)
     if visit.kind == "port":
-        event = PortDeparted(mmsi=watch.mmsi, occurred_at=at,
-                             alert_id=episode_key("port-departed", watch.mmsi, name, stamp(entered)),
-                             severity="info", summary=f"left {name} after {stay}", port=name,
-                             dwell_s=(at - entered) / MICROS_PER_SECOND)
-        return RaisedAlert(event, event_id, _correlation("port", watch, name, entered))
+        departed = PortDeparted(mmsi=watch.mmsi, occurred_at=at,
+                                alert_id=episode_key("port-departed", watch.mmsi, name, stamp(entered)),
+                                severity="info", summary=f"left {name} after {stay}", port=name,
+                                dwell_s=(at - entered) / MICROS_PER_SECOND)
+        return RaisedAlert(departed, event_id, _correlation("port", watch, name, entered))
     event = ZoneExited(mmsi=watch.mmsi, occurred_at=at, alert_id=episode_key("zone-exited", watch.mmsi, name,
                                                                              stamp(entered)),
                        severity="info", summary=f"left {visit.kind} zone {name} after {stay}", zone=name,

@@ -111,7 +111,7 @@ class Zone:
     def __hash__(self) -> int:
         return hash(self.name)
 
-    def __deepcopy__(self, memo: dict) -> "Zone":
+    def __deepcopy__(self, memo: dict[int, object]) -> "Zone":
         return self  # immutable
 
     def __repr__(self) -> str:
@@ -225,8 +225,8 @@ class ZoneIndex:
                 for x2, y2 in ring:
                     boundary.update(self._cells_along(x1, y1, x2, y2))
                     x1, y1 = x2, y2
-        rows, cols = np.meshgrid(np.arange(row0, row1 + 1), np.arange(col0, col1 + 1), indexing="ij")
-        rows, cols = rows.ravel(), cols.ravel()
+        grid_rows, grid_cols = np.meshgrid(np.arange(row0, row1 + 1), np.arange(col0, col1 + 1), indexing="ij")
+        rows, cols = grid_rows.ravel(), grid_cols.ravel()
         keys = rows * columns + cols
         interior = ~np.isin(keys, np.fromiter(boundary, dtype=np.int64, count=len(boundary)))
         lat = (rows[interior] + 0.5) * self._cell - 90.0

@@ -5,9 +5,13 @@ import csv
 import json
 import shutil
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import main
 from tests.cli.test_commands import demo_db, run  # noqa: F401 - demo_db is a fixture
 
 FROM, TO = "2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z"
@@ -77,8 +81,6 @@ def test_a_read_only_report_is_not_logged(db, tmp_path, capsys):
 
 
 def test_a_pdf_report_reads_back_with_its_ships_counts_and_chain_head(db, tmp_path, capsys):
-    import subprocess
-
     pdftotext = shutil.which("pdftotext")
     if pdftotext is None:
         pytest.skip("pdftotext (Debian poppler-utils) is not installed")
@@ -98,3 +100,29 @@ def test_a_pdf_report_reads_back_with_its_ships_counts_and_chain_head(db, tmp_pa
     text = subprocess.run([pdftotext, "-layout", str(brief), "-"], capture_output=True, text=True, check=True).stdout
     assert code == 0 and "Left out of this report when it was made: a section per ship, event listing." in text
     assert brief.stat().st_size < out.stat().st_size
+
+
+def imported_by_report(db: str, out: Path) -> tuple[dict, set[str]]:
+    """Run ``main.py report`` in a fresh interpreter: what it printed, and every module it imported
+    (``-X importtime`` names each one the first time it is imported)."""
+    process = subprocess.run([sys.executable, "-X", "importtime", str(Path(main.__file__)), "report", "--db", db,
+                              "--from", FROM, "--to", TO, "--out", str(out)], capture_output=True, text=True, timeout=240)
+    assert process.returncode == 0, process.stderr[-2000:]
+    modules = {line.rsplit("|", 1)[1].strip() for line in process.stderr.splitlines()
+               if line.startswith("import time:") and line.count("|") == 2}
+    assert "app.report_export" in modules  # the list is real: the report's own modules are in it
+    return json.loads(process.stdout), modules
+
+
+@pytest.mark.parametrize("suffix", ["csv", "json"])
+def test_a_csv_or_json_report_from_the_command_line_loads_no_qt(db, tmp_path, suffix):
+    result, modules = imported_by_report(db, tmp_path / f"watch.{suffix}")
+    assert result["format"] == suffix and result["events"] > 1_000
+    assert not {name for name in modules if name.split(".")[0] in ("PySide6", "shiboken6", "pyqtgraph")}
+
+
+def test_a_pdf_report_from_the_command_line_draws_with_qtgui_and_loads_no_widgets(db, tmp_path):
+    result, modules = imported_by_report(db, tmp_path / "watch.pdf")
+    assert result["format"] == "pdf" and (tmp_path / "watch.pdf").read_bytes().startswith(b"%PDF")
+    assert "PySide6.QtGui" in modules
+    assert not {name for name in modules if name.startswith("PySide6.QtWidgets") or name.split(".")[0] == "pyqtgraph"}

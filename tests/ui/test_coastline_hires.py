@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ui.map import coastline as coastline_module
-from ui.map.coastline import BASE_RESOLUTIONS, Coastline, resolution_for
-from ui.map.projection import GeoBox
+from chart import coastline as coastline_module
+from chart.coastline import BASE_RESOLUTIONS, Coastline, resolution_for
+from chart.projection import GeoBox
 
 SOLENT = GeoBox(-1.6, 50.6, 0.2, 51.0)        # 1.8° across: a sea, 'i'
 SOUTHAMPTON_WATER = GeoBox(-1.5, 50.8, -1.0, 50.95)  # 0.5°: a harbour approach, 'h'

@@ -18,8 +18,8 @@ from ui.about import AboutDialog
 from ui.fleet_model import Column
 from ui.formatting import KMH, LOCAL, UTC
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
-from ui.map.projection import mercator_y
+from chart.coastline import Coastline
+from chart.projection import mercator_y
 from ui.settings import LAST_STORE_PATH, PLAY_SPEED, SPEED_UNIT, TIME_ZONE, TRAIL_MINUTES, UiSettings
 from ui.timeline_density import DENSITY_BINS
 

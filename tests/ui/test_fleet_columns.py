@@ -15,7 +15,7 @@ from tests.ui.test_alerts_panel import AlertingSource, alert_facts
 from ui.fleet_model import Column, FleetTableModel
 from ui.fleet_table import FleetTable
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 
 MOMENT = T0 + 60 * MICROS_PER_MINUTE
 

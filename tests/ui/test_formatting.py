@@ -9,7 +9,7 @@ import pytest
 
 from domain.time import MICROS_PER_MINUTE, MICROS_PER_SECOND, parse_instant
 from ui.formatting import format_age, format_moment, format_position, nav_status_short, ship_label
-from ui.map.graticule import degree_label, tick_step
+from chart.graticule import degree_label, tick_step
 
 
 def test_a_position_reads_in_degrees_and_decimal_minutes():

@@ -25,7 +25,7 @@ from ui.alerts_model import Column as AlertColumn
 from ui.fleet_model import Column as FleetColumn
 from ui.formatting import ship_with_mmsi
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.plain_text import text_tooltip, window_title
 from ui.settings import UiSettings
 from ui.zones_model import Column as ZoneColumn
@@ -186,7 +186,7 @@ def test_a_right_to_left_name_does_not_move_the_mmsi_beside_it(qapp):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils (pdftotext)")
 def test_the_pdf_prints_hostile_names_literally(qapp, service, tmp_path):
-    from ui.report_pdf import render_pdf
+    from pdf_report.render import render_pdf
 
     request = ReportRequest(T0 - MICROS_PER_HOUR, now_micros() + MICROS_PER_HOUR)
     path = tmp_path / "hostile.pdf"

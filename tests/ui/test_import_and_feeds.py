@@ -15,7 +15,7 @@ from store import open_store
 from tests.ui.fixtures_fleet import InMemoryFleetSource
 from ui.import_dialog import summary_text
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 
 COASTLINE = Coastline()
 

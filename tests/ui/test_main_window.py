@@ -15,8 +15,8 @@ from tests.ui.fixtures_fleet import (LATE_FROM, LATE_MMSI, LATE_RECORDED_AT, ONL
                                      InMemoryFleetSource, channel_fleet)
 from ui.fleet_model import Column
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
-from ui.map.projection import mercator_y
+from chart.coastline import Coastline
+from chart.projection import mercator_y
 from ui.settings import WINDOW_GEOMETRY, UiSettings
 
 COASTLINE = Coastline()

@@ -14,9 +14,9 @@ from domain.events import AlertAcknowledged, CloseQuarters, NewEvent, PortArrive
 from tests.fleet_events import MINUTE, T0, registered, report
 from ui.alerts_model import SEVERITY_COLOURS
 from ui.map.alert_layer import ALERT_Z
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.map.map_view import MapView
-from ui.map.projection import mercator_y
+from chart.projection import mercator_y
 
 SPEEDER, CLOSER, QUIET, ACKED = 235_000_001, 235_000_002, 235_000_003, 235_000_004
 

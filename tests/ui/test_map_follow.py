@@ -9,8 +9,8 @@ from PySide6.QtCore import QPointF, Qt
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
-from ui.map.projection import mercator_y
+from chart.coastline import Coastline
+from chart.projection import mercator_y
 from ui.settings import UiSettings
 
 COASTLINE = Coastline()

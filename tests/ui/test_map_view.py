@@ -12,10 +12,10 @@ from domain import ais
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
 from ui import theme
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.map.graticule import LongitudeAxis
 from ui.map.map_view import MapView, fleet_span
-from ui.map.projection import GeoBox, mercator_y
+from chart.projection import GeoBox, mercator_y
 from ui.map.ship_layer import BEARING_STEPS, MOORED, NO_COURSE, symbol_kinds
 from ui.map.ship_palette import ALL_GROUPS, UNKNOWN_GROUP, groups_of
 from ui.map.trail_layer import screen_vertices

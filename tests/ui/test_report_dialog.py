@@ -13,7 +13,7 @@ from app.fleet_service import FleetService
 from store import open_store
 from tests.fleet_events import MINUTE, T0, range_zone_file, registered, report
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.report_dialog import ReportDialog, result_text, start_report
 
 COASTLINE = Coastline()

@@ -19,8 +19,8 @@ from domain.time import MICROS_PER_MINUTE
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
 from tests.ui.zone_fixtures import FIRING_RANGE, SPITHEAD, add_zones, pixel_of
 from ui.main_window import MainWindow
-from ui.map.coastline import Coastline
-from ui.map.projection import GeoBox, latitude_of, mercator_y
+from chart.coastline import Coastline
+from chart.projection import GeoBox, latitude_of, mercator_y
 from ui.settings import SHOW_ZONES, UiSettings
 from ui.zone_dialog import ZoneDialog
 from ui.zones_model import Column

@@ -12,9 +12,9 @@ from domain.zone_list import ZoneList
 from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
 from tests.ui.zone_fixtures import FIRING_RANGE, MID_CHANNEL, add_zones, pixel_of
 from ui import theme
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.map.map_view import MapView
-from ui.map.projection import GeoBox, mercator_y
+from chart.projection import GeoBox, mercator_y
 from ui.map.trail_layer import TRAIL_Z
 from ui.map.zone_layer import DRAW_ORDER, ZONE_STYLES
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QPointF
 
-from ui.map.projection import mercator_y
+from chart.projection import mercator_y
 
 # In the Channel fleet's waters (tests.ui.fixtures_fleet): a restricted box off Portland, an anchorage and a
 # port in the Solent, a wide generic zone mid-Channel.

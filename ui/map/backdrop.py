@@ -29,7 +29,7 @@ from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPainterPath, QPen, 
 from PySide6.QtWidgets import QGraphicsObject
 
 from ui import theme
-from ui.map.graticule import latitude_step, latitude_ticks, longitude_step, longitude_ticks
+from chart.graticule import latitude_step, latitude_ticks, longitude_step, longitude_ticks
 
 MARGIN = 0.25    # of the view's width and height, rendered beyond each side of it
 GRID_ALPHA = 40  # what pyqtgraph's showGrid(alpha=0.16) gave the lines

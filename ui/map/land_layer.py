@@ -12,7 +12,7 @@ again when it is ready. ``show_box(box, wait=True)`` instead reads the level the
 a test). Long polygons keep full detail only near the view (``CoastlineLayer.batch``), so a harbour view
 at 'f' costs a few thousand vertices.
 
-The view may reach past the 180° meridian (the map wraps, see ``ui.map.projection``): land is drawn in
+The view may reach past the 180° meridian (the map wraps, see ``chart.projection``): land is drawn in
 the 360° of longitude around the middle of the view, like the ships; the parts of that box beyond ±180°
 are culled in the world copy they show and drawn shifted by 360°.
 """
@@ -25,9 +25,9 @@ from PySide6.QtCore import QObject, QRectF, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QPainterPath
 
 from ui.map.backdrop import MARGIN as BACKDROP_MARGIN, MapBackdrop
-from ui.map.coastline import RESOLUTIONS, Coastline, CoastlineUnavailable, PolygonBatch
+from chart.coastline import RESOLUTIONS, Coastline, CoastlineUnavailable, PolygonBatch
 from ui.map.paths import polyline_path
-from ui.map.projection import GeoBox, mercator_y
+from chart.projection import GeoBox, mercator_y
 
 _MARGIN = 0.5  # cull against the view grown by half its size each way
 _LOG = logging.getLogger(__name__)

@@ -1,6 +1,6 @@
 """The map widget: a Web Mercator pyqtgraph view with land, the fleet, a graticule and a legend.
 
-x is longitude and y the Mercator ordinate (``ui.map.projection``), with the aspect locked to 1:1 so
+x is longitude and y the Mercator ordinate (``chart.projection``), with the aspect locked to 1:1 so
 shapes and bearings are true. Wheel zooms, dragging pans, 'Fit fleet' frames every ship shown. Land is
 drawn from coastline levels read on a worker thread; its path covers a margin around the view and is
 rebuilt at once only when the view leaves it, its level of detail following (debounced) when the view
@@ -35,11 +35,11 @@ from domain.tracks import Trails
 from ui import theme
 from ui.map.alert_layer import AlertLayer
 from ui.map.backdrop import MapBackdrop
-from ui.map.coastline import Coastline
+from chart.coastline import Coastline
 from ui.map.graticule import LatitudeAxis, LongitudeAxis
 from ui.map.land_layer import LandLayer
 from ui.map.legend import ShipLegend
-from ui.map.projection import MAX_LATITUDE, GeoBox, mercator_y
+from chart.projection import MAX_LATITUDE, GeoBox, mercator_y
 from ui.map.ship_layer import ShipLayer
 from ui.map.trail_layer import TrailLayer
 from ui.map.zone_drawing import ZoneDrawing

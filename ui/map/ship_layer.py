@@ -24,7 +24,7 @@ from domain.temporal_index import FleetArrays
 from ui import theme
 from ui.formatting import (KNOTS, format_age, format_course, format_position, format_speed, nav_status_text,
                            ship_label, ship_type_name)
-from ui.map.projection import mercator_y, wrap_longitude
+from chart.projection import mercator_y, wrap_longitude
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
 from ui.plain_text import text_tooltip
 

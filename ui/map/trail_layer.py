@@ -23,7 +23,7 @@ from PySide6.QtGui import QColor, QPen
 from domain.tracks import Trails
 from ui import theme
 from ui.map.paths import polyline_path
-from ui.map.projection import mercator_y, wrap_longitude
+from chart.projection import mercator_y, wrap_longitude
 
 TRAIL_Z, SELECTED_TRACK_Z = 5, 8  # below the ships (10) and the selection ring (20)
 CELL_PIXELS = 1.0  # trail vertices closer than this on screen to the one before add nothing to the line

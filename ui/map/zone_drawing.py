@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel
 
 from domain.zone_shapes import InvalidOutline, outline_ring
 from ui import theme
-from ui.map.projection import latitude_of
+from chart.projection import latitude_of
 
 if TYPE_CHECKING:
     from ui.map.map_view import MapView

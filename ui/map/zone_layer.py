@@ -38,7 +38,7 @@ from domain.zone_shapes import label_point
 from ui import theme
 from ui.map.backdrop import MapBackdrop
 from ui.formatting import in_text
-from ui.map.projection import GeoBox, latitude_of, mercator_y
+from chart.projection import GeoBox, latitude_of, mercator_y
 
 HIGHLIGHT_Z = 4          # above the backdrop, below the trails (5) and ships (10)
 _EDGE_STEP_DEG = 0.25    # an edge is drawn through a point at least this often in latitude

@@ -23,7 +23,7 @@ from domain.zone_list import ZoneView
 from domain.zone_shapes import InvalidOutline, outline_ring
 from ui import theme
 from ui.formatting import in_text
-from ui.map.projection import latitude_of, mercator_y
+from chart.projection import latitude_of, mercator_y
 from ui.map.zone_drawing import DRAWING_Z
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from PySide6.QtGui import QPainterPath, QPen, Qt
 
 from app.audit_report import MAX_GAP_S, TrackSample
 from domain.time import MICROS_PER_SECOND, to_datetime
-from ui.report_layout import HAIRLINE, INK, MUTED, NAVY, RULE, PageWriter, pt
+from pdf_report.layout import HAIRLINE, INK, MUTED, NAVY, RULE, PageWriter, pt
 
 _TIME_STEPS_S = (60, 300, 600, 900, 1_800, 3_600, 7_200, 10_800, 21_600, 43_200, 86_400, 172_800, 604_800)
 _KNOT_STEPS = (1, 2, 5, 10, 20, 50)

@@ -1,7 +1,7 @@
 """The rows of a report's event listing: each event of the log turned into the plain values one line prints.
 
 A row is a tuple (position, occurred second, ship, type, source, summary, recorded-at if late or None,
-free text) — plain values, so rows can be made in one process and drawn in another (``ui.report_helper``).
+free text) — plain values, so rows can be made in one process and drawn in another (``pdf_report.helper``).
 ``free text`` is False for position reports, whose summaries use a known set of characters, and True for
 events whose summary carries text someone typed or a ship sent (names, notes, comments).
 
@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from domain.display_text import visible
 from domain.events import OPERATIONS_STREAM, PositionReported, RecordedEvent
-from ui.event_log_model import LATE_AFTER, operator_of, summary_of, type_name
+from domain.event_text import LATE_AFTER, operator_of, summary_of, type_name
 
 Row = tuple  # (position, second, ship, type, source, summary, late_recorded_at | None, free_text)
 POSITION, SECOND, SHIP, TYPE, SOURCE, SUMMARY, LATE, FREE_TEXT = range(8)

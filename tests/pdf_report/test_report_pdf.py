@@ -21,9 +21,9 @@ from app.fleet_service import FleetService
 from domain.events import NewEvent, SpeedLimitExceeded
 from domain.time import MICROS_PER_MINUTE
 from tests.fleet_events import T0, registered, report
-from ui.report_listing import ListingWriter, wrap
-from ui.report_pdf import ReportCancelled, ensure_gui_application, render_pdf
-from ui.report_rows import ship_column, source_column
+from pdf_report.listing import ListingWriter, wrap
+from pdf_report.render import ReportCancelled, ensure_gui_application, render_pdf
+from pdf_report.rows import ship_column, source_column
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
                                 reason="needs poppler-utils (pdftotext, pdfinfo) to read the PDF back")
@@ -90,7 +90,7 @@ def helpers_running() -> list[int]:
         except OSError:
             continue
         parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if parent == os.getpid() and b"ui.report_helper" in command:
+        if parent == os.getpid() and b"pdf_report.helper_process" in command:
             found.append(int(entry.name))
     return found
 
@@ -318,7 +318,7 @@ def test_listing_columns_say_who_and_where_from():
 
 
 def test_a_character_the_listing_font_lacks_is_drawn_with_a_fallback(qapp, tmp_path):
-    from ui.report_layout import PageWriter
+    from pdf_report.layout import PageWriter
 
     page = PageWriter(tmp_path / "fonts.pdf", title="t", creator="t", header_text="h", footer_text="f")
     try:

@@ -1,6 +1,6 @@
 """The report's map: every ship's track in the range over the GSHHS coastline, drawn as vectors on the page.
 
-Web Mercator like the console's map (``ui.map.projection``), land from ``ui.map.coastline`` at the level of
+Web Mercator like the console's map (``chart.projection``), land from ``chart.coastline`` at the level of
 detail the extent calls for (at most 'i': a printed page needs no harbour detail), coast vertices thinned
 to what the page can show (a fraction of a millimetre), a graticule labelled in degrees outside the frame,
 a scale bar in nautical miles and a legend under the picture. Tracks are coloured by ship type with the
@@ -17,13 +17,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen, QPolygonF
 
 from app.audit_report import ShipSection
+from chart.coastline import Coastline, CoastlineUnavailable, PolygonBatch
+from chart.graticule import degree_label, tick_step
+from chart.projection import MAX_LATITUDE, GeoBox, mercator_y, wrap_longitude
+from chart.ship_groups import ALL_GROUPS, UNKNOWN_GROUP, groups_of
 from domain import ais
-from ui.map.coastline import Coastline, CoastlineUnavailable, PolygonBatch
-from ui.map.graticule import degree_label, tick_step
 from domain.display_text import isolated
-from ui.map.projection import MAX_LATITUDE, GeoBox, mercator_y, wrap_longitude
-from ui.map.ship_palette import ALL_GROUPS, UNKNOWN_GROUP, groups_of
-from ui.report_layout import INK, MUTED, RULE, PageWriter, mm, pt
+from pdf_report.layout import INK, MUTED, RULE, PageWriter, mm, pt
 
 SEA = QColor("#eef3f7")
 LAND = QColor("#e3dfd3")

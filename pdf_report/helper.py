@@ -5,14 +5,18 @@ halves of about equal cost: reading and decoding the events and turning them int
 process: it owns the store), and drawing the rows into the PDF (Qt's PDF engine: glyph by glyph, then
 compressing each page). One process holding the GIL cannot run them side by side, so above
 ``HELPER_FROM_EVENTS`` events the whole document is drawn by a helper process (``python -m
-ui.report_helper``: a fresh interpreter with offscreen Qt, connected by a socket pair) while this one reads
-the log and sends it the rows in batches. The socket holds a few batches at most, so memory stays bounded
+pdf_report.helper_process``: a fresh interpreter with offscreen Qt, connected by a socket pair) while this one
+reads the log and sends it the rows in batches. The socket holds a few batches at most, so memory stays bounded
 on both sides; the helper reports progress back.
 
 The helper opens the PDF and says 'ready' before any event is read, so a helper that cannot start costs
 nothing: ``render_with_helper`` returns False and the caller draws in its own process instead (as it
 always does where file descriptors cannot be handed to a child, i.e. not on POSIX). Cancelling or any
 failure here stops the helper; the caller deletes the partial file.
+
+What passes on the socket, as tuples: to the helper ``("report", report without its listing, path)``, then
+``("rows", batch)`` … and ``("end", beyond_head)``; back ``("ready",)``, ``("progress", fraction, text)`` …,
+then ``("done",)`` or ``("failed", why)``.
 """
 from __future__ import annotations
 
@@ -26,7 +30,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from app.audit_report import AuditReport
-from ui.report_rows import LogRows, Row
+from pdf_report.rows import LogRows
 
 HELPER_FROM_EVENTS = 50_000
 READY_TIMEOUT_S = 120.0
@@ -40,45 +44,6 @@ def _no_listing() -> Iterator:
     return iter(())
 
 
-class PipeRows:
-    """The rows the reading process sends, batch by batch (the helper's side of the pipe)."""
-
-    def __init__(self, connection) -> None:
-        self._connection = connection
-        self.beyond_head = False
-
-    def __iter__(self) -> Iterator[list[Row]]:
-        while True:
-            message = self._connection.recv()
-            if message[0] == "rows":
-                yield message[1]
-            elif message[0] == "end":
-                self.beyond_head = bool(message[1])
-                return
-
-
-def helper_main(connection, report: AuditReport, path: str) -> None:
-    """The helper process: draw ``report`` into ``path`` with rows from ``connection``."""
-    try:
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-        from ui.report_pdf import Renderer, ensure_gui_application
-
-        ensure_gui_application()
-        renderer = Renderer(report, Path(path), rows=PipeRows(connection),
-                            progress=lambda fraction, text: connection.send(("progress", fraction, text)))
-        connection.send(("ready",))
-        renderer.render()
-        connection.send(("done",))
-    except BaseException as error:  # reported to the reading process, which raises it there
-        try:
-            connection.send(("failed", f"{type(error).__name__}: {error}"))
-        except OSError:
-            pass
-        raise SystemExit(1) from None
-    finally:
-        connection.close()
-
-
 def render_with_helper(report: AuditReport, partial: Path, progress: Callable[[float, str], None] | None,
                        check_cancelled: Callable[[], None]) -> bool:
     """Draw ``report`` into ``partial`` in a helper process; False when the helper could not start.
@@ -89,7 +54,7 @@ def render_with_helper(report: AuditReport, partial: Path, progress: Callable[[f
     environment = dict(os.environ, QT_QPA_PLATFORM="offscreen",
                        PYTHONPATH=os.pathsep.join(entry for entry in sys.path if entry))
     try:
-        helper = subprocess.Popen([sys.executable, "-m", "ui.report_helper", str(theirs.fileno())],
+        helper = subprocess.Popen([sys.executable, "-m", "pdf_report.helper_process", str(theirs.fileno())],
                                   pass_fds=(theirs.fileno(),), env=environment, stdin=subprocess.DEVNULL)
     except OSError:
         ours.close()
@@ -178,9 +143,3 @@ def _wait(connection, helper, word: str, progress, check_cancelled: Callable[[],
         waited += 0.1
         if timeout is not None and waited > timeout:
             return False
-
-
-if __name__ == "__main__":
-    _connection = Connection(int(sys.argv[1]))
-    _kind, _report, _path = _connection.recv()
-    helper_main(_connection, _report, _path)

@@ -4,9 +4,8 @@ from __future__ import annotations
 import re
 
 from app.audit_report import AuditReport, ShipSection
-from ui.event_log_model import type_name
-from ui.formatting import ship_with_mmsi
-from ui.formatting import format_moment
+from domain.event_text import type_name
+from domain.notation import ship_with_mmsi, utc_moment
 
 DASH = "—"
 
@@ -25,12 +24,12 @@ def hours_minutes(seconds: float) -> str:
 
 def moment(instant: int | None) -> str:
     """'2026-11-25 14:03:12 UTC', or a dash."""
-    return DASH if instant is None else format_moment(instant)
+    return DASH if instant is None else utc_moment(instant)
 
 
 def moment_short(instant: int | None) -> str:
     """'2026-11-25 14:03:12' (for columns whose title says UTC), or a dash."""
-    return DASH if instant is None else format_moment(instant).removesuffix(" UTC")
+    return DASH if instant is None else utc_moment(instant).removesuffix(" UTC")
 
 
 def or_dash(value: object) -> str:

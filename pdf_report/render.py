@@ -5,7 +5,7 @@ Summary (key figures, events by type, each ship's distance and time by status, a
 acknowledged, operator notes); Tracks (a map of every track over the coastline); Ships (a section per
 ship: its particulars, what it did, a speed plot, status changes and a track table); Integrity (the log
 positions covered, their hashes, the chain head and the verification made when the report was gathered);
-appendix A, every event of the report, one line each, streamed from the log (``ui.report_listing``).
+appendix A, every event of the report, one line each, streamed from the log (``pdf_report.listing``).
 The request may leave out the summary, the map, the ship sections or the listing (``ReportRequest.sections``);
 the sections drawn are numbered in order, and the title page and the integrity section are always drawn.
 
@@ -15,7 +15,7 @@ Rendering needs a ``QGuiApplication`` (fonts) but no window: the command line ca
 written under a temporary name next to ``path`` and renamed into place only when complete, so a failed or
 cancelled render never leaves a partial file. ``cancelled()`` is asked between pages; a cancelled render
 raises ``ReportCancelled``. A large report (``HELPER_FROM_EVENTS``) is drawn by a helper process while this
-one reads the log, so both cores work on it (``ui.report_helper``); it is drawn here when that cannot start.
+one reads the log, so both cores work on it (``pdf_report.helper``); it is drawn here when that cannot start.
 """
 from __future__ import annotations
 
@@ -33,19 +33,19 @@ from app.audit_report import SECTION_TITLES, AuditReport, ReportRequest
 from app.report_files import ReportCancelled as ExportCancelled
 from domain.alert_board import ACKNOWLEDGED, OPEN
 from domain.display_text import visible, visible_lines
-from ui.formatting import in_text
-from ui.report_helper import HELPER_FROM_EVENTS, render_with_helper
-from ui.report_layout import GOOD, MUTED, NAVY, NOTICE, Column, PageWriter, PdfWriteError, mm, pt
-from ui.report_listing import SECTION as LISTING_SECTION
-from ui.report_listing import ListingWriter, RowSource
-from ui.report_map import draw_track_map
-from ui.report_rows import LogRows
-from ui.report_ship import draw_ship
-from ui.report_text import (count, event_type_title, hours_minutes, moment, moment_short, or_dash, range_text,
-                            ship_names, ship_of, ships_text)
+from domain.notation import in_text
+from domain.progress import FractionProgress as Progress
+from pdf_report.helper import HELPER_FROM_EVENTS, render_with_helper
+from pdf_report.layout import GOOD, MUTED, NAVY, NOTICE, Column, PageWriter, PdfWriteError, mm, pt
+from pdf_report.listing import SECTION as LISTING_SECTION
+from pdf_report.listing import ListingWriter, RowSource
+from pdf_report.rows import LogRows
+from pdf_report.ship_pages import draw_ship
+from pdf_report.text import (count, event_type_title, hours_minutes, moment, moment_short, or_dash, range_text,
+                             ship_names, ship_of, ships_text)
+from pdf_report.track_map import draw_track_map
 
 TITLE = "Fleet Logbook — audit report"
-Progress = Callable[[float, str], None]
 _APPLICATION: list[QGuiApplication] = []
 _BEFORE_LISTING = 0.12   # share of the progress bar for everything before the event listing
 
@@ -63,9 +63,10 @@ def section_numbers(request: ReportRequest) -> dict[str, str]:
     return numbers
 
 
-def ensure_gui_application() -> QCoreApplication:
-    """The running Qt application, or a new ``QApplication`` (offscreen when there is no display): a widgets
-    application, so that anything later in the same process (the console, a test's window) can share it."""
+def ensure_gui_application() -> QGuiApplication:
+    """The running Qt application, or a new ``QGuiApplication`` (offscreen when there is no display): fonts and
+    a PDF writer need no more, so a report from the command line or the helper process loads no widgets. The
+    console and the tests start their ``QApplication`` (a ``QGuiApplication`` too) before any report."""
     existing = QCoreApplication.instance()
     if existing is not None:
         if not isinstance(existing, QGuiApplication):
@@ -74,9 +75,7 @@ def ensure_gui_application() -> QCoreApplication:
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     if not os.environ.get("QT_QPA_PLATFORM") and not has_display:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    from PySide6.QtWidgets import QApplication
-
-    application = QApplication([sys.argv[0] if sys.argv and sys.argv[0] else "fleet-logbook"])
+    application = QGuiApplication([sys.argv[0] if sys.argv and sys.argv[0] else "fleet-logbook"])
     _APPLICATION.append(application)  # kept for the life of the process
     return application
 
@@ -85,7 +84,7 @@ def render_pdf(report: AuditReport, path: str | Path, *, progress: Progress | No
                cancelled: Callable[[], bool] = lambda: False, helper: bool | None = None) -> None:
     """Write ``report`` as a PDF at ``path`` (replaced only once the new file is complete).
 
-    ``helper``: draw in a helper process while this one reads the log (``ui.report_helper``); by default
+    ``helper``: draw in a helper process while this one reads the log (``pdf_report.helper``); by default
     for reports of ``HELPER_FROM_EVENTS`` events or more that list them."""
     if QCoreApplication.instance() is None:
         raise RuntimeError("render_pdf needs a QGuiApplication: call ensure_gui_application() first")

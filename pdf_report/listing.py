@@ -1,7 +1,7 @@
 """The report's appendix: every event of the report, one line each, drawn page by page as rows arrive.
 
 A day of a large fleet is about a million events, so this is the hot path of a PDF report. Rows (see
-``ui.report_rows``) come in batches from the log, are laid out a page at a time (never held beyond the page
+``pdf_report.rows``) come in batches from the log, are laid out a page at a time (never held beyond the page
 being drawn) and drawn with ONE ``drawText`` per row in a compact monospace font (columns padded with
 spaces; the PDF engine emits every glyph, spaces included, so padding is kept to what a page needs). Qt's
 cost per glyph dominates, so the font is set up for the PDF engine's fast path: no shaping, no font merging
@@ -23,8 +23,8 @@ from typing import Callable, Protocol
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPen, QRawFont
 
-from ui.report_layout import BAND, INK, MONO, MUTED, NAVY, NOTICE, PageWriter, font, pt
-from ui.report_rows import FREE_TEXT, LATE, POSITION, SECOND, SHIP, SOURCE, SUMMARY, TYPE, Row
+from pdf_report.layout import BAND, INK, MONO, MUTED, NAVY, NOTICE, PageWriter, font, pt
+from pdf_report.rows import FREE_TEXT, LATE, POSITION, SECOND, SHIP, SOURCE, SUMMARY, TYPE, Row
 
 LISTING_POINTS = 7
 ROW_PITCH_POINTS = 8.6

