@@ -6,13 +6,15 @@ Nothing else lives here: the use cases are shaped by role (``app.fleet_view``, `
 what they need — its ``append``, its ``store`` to read, or the index through ``reading()``.
 
 Locks: the store's write runs outside the lock the readers of the index take, so a scrub on the GUI thread
-never waits for an import batch to be written; only folding a committed batch into the index (quick) is
-under it. Appends of this process go one at a time, so batches fold in log order; a batch whose first
-position is not the next one (another process appended in between) is folded after a catch-up.
+never waits for an import batch to be written; only folding a committed batch into the index is under it,
+a few hundred events per hold (a reader in between sees the index at a prefix of the log). Appends of this
+process go one at a time, so batches fold in log order; a batch whose first position is not the next one
+(another process appended in between) is folded after a catch-up.
 """
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -21,6 +23,8 @@ from app.fleet_index import Progress, catch_up, open_index, save_snapshot_bytes
 from domain.events import NewEvent, RecordedEvent
 from domain.temporal_index import TemporalIndex
 from store import AppendResult, EventStore
+
+FOLD_CHUNK = 500  # events folded per hold of the index's lock (about 10 ms): the longest a scrub waits for a fold
 
 
 class FleetService:
@@ -61,14 +65,22 @@ class FleetService:
             else:
                 result = self.store.append(expected[0], list(new_events), expected[1])
             if result.count:
-                with self._lock:  # folding the batch in is quick; only that waits for a scrub
-                    if result.appended[0].position != self._index.log_position + 1:
-                        catch_up(self.store, self._index)  # another process appended in between
-                    else:
-                        for recorded in result.appended:
-                            self._index.add(recorded)
+                self._fold(result.appended)
         self.bus.publish(result.appended)
         return result
+
+    def _fold(self, appended: Sequence[RecordedEvent]) -> None:
+        """Fold a committed batch into the index, ``FOLD_CHUNK`` events per hold of the index's lock: a reader
+        waits for one chunk at most, and sees the index at a prefix of the log (positions in order)."""
+        with self._lock:
+            if appended[0].position != self._index.log_position + 1:
+                catch_up(self.store, self._index)  # another process appended in between
+                return
+        for start in range(0, len(appended), FOLD_CHUNK):
+            with self._lock:
+                for recorded in appended[start:start + FOLD_CHUNK]:
+                    self._index.add(recorded)
+            time.sleep(0)  # a lock is not fair: let a reader that waits have it before the next chunk
 
     def refresh(self) -> int:
         """Fold in events other processes appended; returns how many were new."""
