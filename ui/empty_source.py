@@ -111,5 +111,6 @@ class EmptyLogbook:
 
 def empty_console(description: str = "opening the store…") -> Console:
     """A console over no store (read-only; nothing to import into or report on), shown while one opens."""
-    return Console(fleet=EmptyFleetView(description), alerts=EmptyAlertDesk(), zones=EmptyZoneDesk(),  # type: ignore[arg-type]
-                   logbook=EmptyLogbook(), imports=None, reports=None, read_only=True, opening=True)  # type: ignore[arg-type]
+    return Console(fleet=EmptyFleetView(description),  # type: ignore[arg-type]
+                   alerts=EmptyAlertDesk(), zones=EmptyZoneDesk(), logbook=EmptyLogbook(),  # type: ignore[arg-type]
+                   imports=None, reports=None, read_only=True, opening=True)

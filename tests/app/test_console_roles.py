@@ -19,9 +19,10 @@ def test_a_renamed_operator_signs_notes_zones_imports_and_reports_alike(store, t
     note = console.logbook.add_note("fog")
     [zone] = console.zones.define("Range", "generic", RANGE)
     path = tmp_path / "zones.geojson"
+    ring = [[x + 1, y] for x, y in RANGE]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"name": "Pier", "kind": "port"},
-         "geometry": {"type": "Polygon", "coordinates": [[[x + 1, y] for x, y in RANGE] + [[RANGE[0][0] + 1, RANGE[0][1]]]]}}]}))
+         "geometry": {"type": "Polygon", "coordinates": [ring + [ring[0]]]}}]}))
     [imported] = console.zones.import_geojson(path)
     assert {note.metadata["operator"], zone.metadata["operator"], imported.metadata["operator"]} == {"night watch"}
     assert console.imports.operator == console.reports.operator == console.alerts.operator == "night watch"
