@@ -248,7 +248,7 @@ def _import_progress_printer():
 def command_import(args: argparse.Namespace) -> int:
     import signal
 
-    from app.ais_import import ImportOptions, ImportRefused, import_files
+    from app.ais_import import ImportFailed, ImportOptions, ImportRefused, import_files
 
     options = ImportOptions(format=args.format, columns=args.columns, assume_start=args.assume_start,
                             rate_hz=args.rate, future_tolerance=int(args.future_tolerance * 1_000_000))
@@ -268,13 +268,26 @@ def command_import(args: argparse.Namespace) -> int:
                                cancelled=lambda: stop["asked"])
     except ImportRefused as error:
         raise CommandError(f"import refused, nothing written: {error}") from None
+    except ImportFailed as error:  # what was committed before the error is in the log: say exactly what
+        _end_progress_line()
+        print(json.dumps(error.summary.to_json()))
+        raise CommandError(f"import stopped: {error}. The summary printed says what was committed before it "
+                           f"({error.summary.appended:,} events); run the same import again to complete it") from None
     finally:
         signal.signal(signal.SIGINT, previous)
         store.close()
+    _end_progress_line()
+    print(json.dumps(summary.to_json()))
+    for ended in summary.ended_early:
+        print(f"error: {ended}; run the import again on the whole file to complete it", file=sys.stderr)
+    if summary.cancelled:
+        return 130
+    return EXIT_ERROR if summary.ended_early else EXIT_OK
+
+
+def _end_progress_line() -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\n")
-    print(json.dumps(summary.to_json()))
-    return 130 if summary.cancelled else EXIT_OK
 
 
 def command_listen(args: argparse.Namespace) -> int:

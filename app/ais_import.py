@@ -4,6 +4,13 @@ Each batch is one transaction, so an import stopped at any point (Ctrl+C, a kill
 log consistent; because every observation carries a dedupe key, running the same import again appends
 only what is missing. Files are checked before anything is written: a layout that cannot be recognised or
 an NMEA file without any time refuses the whole command with the file named.
+
+What the summary says was written is what was committed: a batch is counted once its transaction is done.
+An import stopped by an error part-way (the store full or failing, the reading process failing) raises
+``ImportFailed`` carrying the summary of what was committed before it; a file that ends early (a truncated
+or damaged archive) keeps what was read, is named in the summary's ``ended_early`` with where it ended,
+and the next file is read. Every line read lands in exactly one of the summary's ``lines`` buckets
+(``LINE_BUCKETS``), so ``read`` is their sum.
 """
 from __future__ import annotations
 
@@ -15,14 +22,19 @@ from typing import Any, Callable, Mapping, Sequence
 
 from app.operator import default_operator
 from app.import_reading import PARALLEL_FROM_BYTES, ReadingFailed, ReadingJob, read_in_child
-from app.observation_recorder import (DEFAULT_FUTURE_TOLERANCE, Decisions, ObservationRecorder, known_particulars,
-                                     remember_particulars)
-from domain.events import NewEvent
+from app.observation_recorder import (
+    ALREADY_IN_LOG, DEFAULT_FUTURE_TOLERANCE, QUARANTINED, SKIPPED, STORED, UNCHANGED, Decisions,
+    ObservationRecorder, is_registration, known_particulars, redecide_lost_registration, remember_particulars,
+)
+from domain.events import NewEvent, ShipDetailsChanged
 from domain.time import now_micros
 from feeds.formats import open_reader
-from store import AppendResult, EventStore
+from feeds.input_files import InputEndedEarly
+from feeds.readers import PASSED_OVER
+from store import AppendResult, EventStore, StoreError
 
 DEFAULT_BATCH = 5_000
+LINE_BUCKETS: tuple[str, ...] = (STORED, ALREADY_IN_LOG, UNCHANGED, QUARANTINED, SKIPPED, *PASSED_OVER)
 
 
 class ImportRefused(ValueError):
@@ -64,24 +76,46 @@ class ImportProgress:
 
 @dataclass
 class ImportSummary:
-    """The result of an import, as the final JSON line prints it."""
+    """The result of an import, as the final JSON line prints it.
+
+    ``read`` counts the lines read, and ``lines`` what became of each (``LINE_BUCKETS``; they add up to
+    ``read``). ``appended`` and ``duplicates`` count events (a line may give several: a position and a
+    registration), ``quarantined`` the records set aside (a row may set aside two bad fields and still be
+    stored), ``skipped_types`` the skipped records by what they were. ``ended_early`` names each file that
+    ended before its end and where.
+    """
 
     read: int = 0
+    lines: Counter[str] = field(default_factory=Counter)
     appended: int = 0
     duplicates: int = 0
     quarantined: int = 0
     skipped_types: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
     cancelled: bool = False
+    ended_early: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        document: dict[str, Any] = {"read": self.read, "appended": self.appended, "duplicates": self.duplicates,
+        document: dict[str, Any] = {"read": self.read,
+                                    "lines": {name: self.lines.get(name, 0) for name in LINE_BUCKETS},
+                                    "appended": self.appended, "duplicates": self.duplicates,
                                     "quarantined": self.quarantined,
                                     "skipped_types": dict(sorted(self.skipped_types.items())),
                                     "seconds": round(self.seconds, 3)}
+        if self.ended_early:
+            document["ended_early"] = list(self.ended_early)
         if self.cancelled:
             document["cancelled"] = True
         return document
+
+
+class ImportFailed(Exception):
+    """An import stopped part-way by an error: ``summary`` is what was committed before it (it stays in the
+    log; running the same import again appends what is missing)."""
+
+    def __init__(self, message: str, summary: ImportSummary):
+        super().__init__(message)
+        self.summary = summary
 
 
 @dataclass(frozen=True)
@@ -119,22 +153,28 @@ def import_files(store: EventStore, paths: Sequence[str | Path], options: Import
     ``append`` defaults to the store's own batch append; the GUI passes its service's, so the map and the
     index follow the import. ``cancelled`` is asked between batches: a cancelled import keeps every batch
     already committed and says so in the summary. Files of ``PARALLEL_FROM_BYTES`` or more are read in a
-    second process (unless ``options.parallel`` says otherwise, or a test clock is given).
+    second process (unless ``options.parallel`` says otherwise, or a test clock is given). Raises
+    ``ImportRefused`` before writing anything, or ``ImportFailed`` with what was committed.
     """
     inputs = check_inputs(paths, options)
-    run = _ImportRun(store, append or store.append_batch, progress, time.monotonic(), len(inputs),
-                     sum(item.size for item in inputs))
     particulars = known_particulars(store)
+    run = _ImportRun(store, append or store.append_batch, particulars, progress, time.monotonic(), len(inputs),
+                     sum(item.size for item in inputs))
     who = operator or default_operator()
     for number, item in enumerate(inputs, 1):
         metadata = {"source": "import", "file": item.name, "format": item.kind, "operator": who}
         parallel = options.parallel if options.parallel is not None else (
             item.size >= PARALLEL_FROM_BYTES and clock is now_micros)
         run.begin_file(item, number)
-        if parallel:
-            stopped = _import_in_child(item, options, particulars, metadata, run, cancelled)
-        else:
-            stopped = _import_here(item, options, particulars, metadata, clock, run, cancelled)
+        try:
+            if parallel:
+                stopped = _import_in_child(item, options, particulars, metadata, run, cancelled)
+            else:
+                stopped = _import_here(item, options, particulars, metadata, clock, run, cancelled)
+        except (StoreError, OSError, ReadingFailed) as error:
+            run.summary.seconds = time.monotonic() - run.started
+            shown = str(error) if item.name in str(error) or item.path in str(error) else f"{item.name}: {error}"
+            raise ImportFailed(shown, run.summary) from error
         if stopped:
             run.summary.cancelled = True
             break
@@ -143,11 +183,13 @@ def import_files(store: EventStore, paths: Sequence[str | Path], options: Import
 
 
 class _ImportRun:
-    """The running totals of one import and its progress reports."""
+    """The running totals of one import, its writes and its progress reports."""
 
     def __init__(self, store: EventStore, write: Callable[[Sequence[NewEvent]], AppendResult],
-                 progress: Callable[[ImportProgress], None] | None, started: float, files: int, total_bytes: int):
-        self.store, self.write, self.progress, self.started = store, write, progress, started
+                 particulars: dict[int, dict[str, Any]], progress: Callable[[ImportProgress], None] | None,
+                 started: float, files: int, total_bytes: int):
+        self.store, self.write, self.particulars, self.progress, self.started = \
+            store, write, particulars, progress, started
         self.files, self.total_bytes = files, total_bytes
         self.summary = ImportSummary()
         self._file = ""
@@ -155,26 +197,96 @@ class _ImportRun:
         self._bytes_before = 0
         self._read_before = 0
         self._last_size = 0
+        self._fates: Counter[str] = Counter()  # what became of the lines that gave observations, all files
+        self._passed_before: Counter[str] = Counter()  # lines passed over, in the files before this one
+        self._passed_now: Mapping[str, int] = {}
 
     def begin_file(self, item: _Input, number: int) -> None:
         self._bytes_before += self._last_size
         self._read_before = self.summary.read
+        self._passed_before.update(self._passed_now)
+        self._passed_now = {}
         self._file, self._number, self._last_size = item.name, number, item.size
 
-    def commit(self, events: list[NewEvent], quarantine: list, lines_read: int, bytes_read: int) -> None:
+    def commit(self, decisions: Decisions, lines_read: int, passed_over: Mapping[str, int], bytes_read: int) -> None:
+        """Append one batch's events and quarantine rows, then count them and its lines (``lines_read`` and
+        ``passed_over`` are the reader's figures for this file, up to the last line of the batch)."""
         summary = self.summary
-        if events:
-            result = self.write(events)
-            summary.appended += result.count
-            summary.duplicates += result.duplicates
-        if quarantine:
-            self.store.quarantine(quarantine)  # a record quarantined by an earlier run is not added twice
-            summary.quarantined += len(quarantine)
+        appended: bool | set[int] = False
+        if decisions.events:
+            appended = self._append(decisions.events)
+        if decisions.quarantine:
+            self.store.quarantine(decisions.quarantine)  # a record quarantined by an earlier run is not added twice
+            summary.quarantined += len(decisions.quarantine)
+        self._fates.update(decisions.line_fates(appended))
         summary.read = self._read_before + lines_read
+        self._passed_now = passed_over
+        lines = Counter(self._fates)
+        for name in PASSED_OVER:
+            lines[name] = self._passed_before.get(name, 0) + passed_over.get(name, 0)
+        summary.lines = lines
         if self.progress is not None:
             self.progress(ImportProgress(self._file, self._number, self.files, self._bytes_before + bytes_read,
                                          self.total_bytes, summary.read, summary.appended, summary.quarantined,
                                          time.monotonic() - self.started))
+
+    def _write(self, events: Sequence[NewEvent]) -> Sequence[NewEvent]:
+        result = self.write(events)
+        self.summary.appended += result.count
+        self.summary.duplicates += result.duplicates
+        return result.written
+
+    def _append(self, events: list[NewEvent]) -> bool | set[int]:
+        """Append a batch: True when all of it was appended, False when none, else the ids of the events that
+        were (or that a correction was appended for).
+
+        A batch that registers ships appends the registrations first, on their own: a registration is keyed
+        by the ship alone, so the store drops it when another import running at the same time registered the
+        ship first. The rest of the batch is then appended with, in place of each lost registration and the
+        voyage data decided with it, only what they said that the log does not hold."""
+        registrations = [item for item in events if is_registration(item)]
+        if not registrations:
+            written = self._write(events)
+            if len(written) == len(events):
+                return True
+            return set(map(id, written)) if written else False
+        registered = {id(item) for item in self._write(registrations)}
+        lost = {id(item) for item in registrations if id(item) not in registered}
+        in_log = known_particulars(self.store) if lost else {}
+        rest: list[NewEvent] = []
+        stands_for: dict[int, int] = {}  # id of a correction -> id of the registration it replaces
+        index = 0
+        while index < len(events):
+            item = events[index]
+            index += 1
+            if id(item) in registered:
+                continue
+            if id(item) not in lost:
+                rest.append(item)
+                continue
+            voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
+            index += voyage is not None
+            correction = redecide_lost_registration(item, voyage, in_log.get(item.event.mmsi, {}))  # type: ignore[attr-defined]
+            if correction is not None:
+                rest.append(correction)
+                stands_for[id(correction)] = id(item)
+        written = {id(item) for item in self._write(rest)} if rest else set()
+        if lost:
+            in_log = known_particulars(self.store)
+            for item in registrations:  # go on from what the log now holds of the ships another import registered
+                if id(item) in lost:
+                    self.particulars[item.event.mmsi] = dict(in_log.get(item.event.mmsi, {}))  # type: ignore[attr-defined]
+        return registered | written | {stands_for[key] for key in written if key in stands_for}
+
+
+def _voyage_of(item: NewEvent, registration: NewEvent) -> bool:
+    """Whether ``item`` is the voyage data decided with ``registration`` (right after it: same ship and time)."""
+    event, registered = item.event, registration.event
+    return (type(event) is ShipDetailsChanged and event.mmsi == registered.mmsi  # type: ignore[attr-defined]
+            and event.occurred_at == registered.occurred_at and item.metadata is registration.metadata)
+
+
+HELD_BACK = 1  # a batch ends before the observation that begins the next line: that line is read, not yet decided
 
 
 def _import_here(item: _Input, options: ImportOptions, particulars: dict, metadata: dict,
@@ -187,17 +299,21 @@ def _import_here(item: _Input, options: ImportOptions, particulars: dict, metada
                                        future_tolerance=options.future_tolerance)
         decisions = Decisions(skipped=run.summary.skipped_types)
         pending: list = []
-        for seen in reader:
-            pending.append(seen)
-            if len(pending) >= options.batch_size:
-                recorder.decide(pending, decisions)
-                run.commit(decisions.events, decisions.quarantine, reader.lines_read, reader.bytes_read)
-                decisions.clear()
-                pending = []
-                if cancelled():
-                    return True
+        batch_size = options.batch_size
+        try:
+            for seen in reader:
+                if len(pending) >= batch_size and seen.origin.line != pending[-1].origin.line:
+                    recorder.decide(pending, decisions)
+                    run.commit(decisions, reader.lines_read - HELD_BACK, reader.passed_over(), reader.bytes_read)
+                    decisions.clear()
+                    pending = []
+                    if cancelled():
+                        return True
+                pending.append(seen)
+        except InputEndedEarly as ended:
+            run.summary.ended_early.append(str(ended))
         recorder.decide(pending, decisions)
-        run.commit(decisions.events, decisions.quarantine, reader.lines_read, reader.bytes_read)
+        run.commit(decisions, reader.lines_read, reader.passed_over(), reader.bytes_read)
         return False
     finally:
         reader.close()
@@ -211,13 +327,13 @@ def _import_in_child(item: _Input, options: ImportOptions, particulars: dict, me
     batches = read_in_child(job)
     try:
         for batch in batches:
-            run.summary.skipped_types.update(batch.skipped)
-            run.commit(batch.events, batch.quarantine, batch.lines_read, batch.bytes_read)
-            remember_particulars(particulars, batch.events)  # the next file is decided knowing this one
+            run.summary.skipped_types.update(batch.decisions.skipped)
+            remember_particulars(particulars, batch.decisions.events)  # the next file is decided knowing this one
+            run.commit(batch.decisions, batch.lines_read, batch.passed_over, batch.bytes_read)
             if cancelled():
                 return True
-    except ReadingFailed as error:
-        raise ImportRefused(str(error)) from None
+    except InputEndedEarly as ended:
+        run.summary.ended_early.append(str(ended))
     finally:
         batches.close()  # stops the child if it is still reading
     return False

@@ -5,34 +5,36 @@ Python runs only one of the two at a time in a process. For a large file, a chil
 and decides its entries while this process appends them: the child sends each decided batch down a pipe,
 position reports as plain tuples (cheap to send) and the rare other events as objects. The child never
 touches the store — it is sent what the log knows of each ship's particulars at the start — so stopping
-it at any moment (Cancel, Ctrl+C, the parent killed) cannot harm the log.
+it at any moment (Cancel, Ctrl+C, the parent killed) cannot harm the log. A file that ends early (a
+truncated archive) ends the batches with ``InputEndedEarly``, after the batch of everything read, just as
+the file read in this process would; a child that fails sends why, and ``ReadingFailed`` says it after
+every batch sent before it.
 """
 from __future__ import annotations
 
 import multiprocessing
 import pickle
 import signal
-from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
 from app.observation_recorder import Decisions, ObservationRecorder
 from domain.events import NewEvent, PositionReported
 from domain.time import now_micros
-from store import QuarantinedRecord
+from feeds.input_files import InputEndedEarly
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting a process costs more than it saves
 
 
 @dataclass
 class DecidedBatch:
-    """One batch of a file, decided: events in file order, quarantine rows, skip counts, and how far the
-    reader had got (lines and bytes on disk)."""
+    """One batch of a file, decided (events in file order, quarantine rows, skip counts, the fate of its
+    lines), and how far the reader had got: lines read and passed over up to the batch's last line, and
+    bytes on disk."""
 
-    events: list[NewEvent]
-    quarantine: list[QuarantinedRecord]
-    skipped: Counter[str]
+    decisions: Decisions
     lines_read: int
+    passed_over: dict[str, int]
     bytes_read: int
 
 
@@ -67,14 +69,18 @@ def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
         while True:
             try:
                 message = pickle.loads(receiving.recv_bytes())
-            except EOFError:
+            except (EOFError, OSError):  # it died, at a message's edge or inside one
                 raise ReadingFailed(f"{job.path}: the reading process ended unexpectedly") from None
             kind = message[0]
             if kind == "batch":
-                _, items, quarantine, skipped, lines_read, bytes_read, recorded_at = message
-                yield DecidedBatch(_events(items, metadata, recorded_at), quarantine, skipped, lines_read, bytes_read)
+                _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
+                    message
+                decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
+                yield DecidedBatch(decisions, lines_read, passed_over, bytes_read)
             elif kind == "done":
                 return
+            elif kind == "ended":
+                raise InputEndedEarly(*message[1:])
             else:
                 raise ReadingFailed(message[1])
     finally:
@@ -113,11 +119,16 @@ def _child_main(job: ReadingJob, sending) -> None:
         recorder = ObservationRecorder(reader.kind, job.particulars, metadata=job.metadata, clock=now_micros,
                                        future_tolerance=job.future_tolerance)
         pending: list = []
-        for seen in reader:
-            pending.append(seen)
-            if len(pending) >= job.batch_size:
-                _send_batch(sending, recorder, pending, reader)
-                pending = []
+        try:
+            for seen in reader:
+                if len(pending) >= job.batch_size and seen.origin.line != pending[-1].origin.line:
+                    _send_batch(sending, recorder, pending, reader, held_back=1)  # seen's line is not in this batch
+                    pending = []
+                pending.append(seen)
+        except InputEndedEarly as ended:
+            _send_batch(sending, recorder, pending, reader)
+            _send(sending, ("ended", ended.name, ended.after_line, ended.byte, ended.why))
+            return
         _send_batch(sending, recorder, pending, reader)
         _send(sending, ("done",))
     except (BrokenPipeError, EOFError, OSError):
@@ -128,7 +139,7 @@ def _child_main(job: ReadingJob, sending) -> None:
         reader.close()
 
 
-def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader) -> None:
+def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader, held_back: int = 0) -> None:
     decisions = Decisions()
     recorded_at = now_micros()
     recorder.decide(pending, decisions, recorded_at=recorded_at)
@@ -141,8 +152,8 @@ def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader) -
                           event.nav_status, new_event.dedupe_key))
         else:
             items.append(new_event)
-    _send(sending, ("batch", items, decisions.quarantine, decisions.skipped, reader.lines_read, reader.bytes_read,
-                    recorded_at))
+    _send(sending, ("batch", items, decisions.quarantine, decisions.skipped, decisions.lines, decisions.event_lines,
+                    reader.lines_read - held_back, dict(reader.passed_over()), reader.bytes_read, recorded_at))
 
 
 def _send(sending, message: tuple) -> None:

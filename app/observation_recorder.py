@@ -6,10 +6,16 @@ One recorder serves a file import and a live feed alike. It decides:
   the same ship and second are both kept;
 - static and voyage data become ``ShipRegistered`` the first time a ship is heard of (plus a
   ``ShipDetailsChanged`` for its voyage data), and ``ShipDetailsChanged`` afterwards only when a field
-  differs from what the ship last said — NOAA files repeat the static data on every row;
+  differs from what the ship last said — NOAA files repeat the static data on every row. A registration
+  and its voyage data carry dedupe keys of the ship alone, so two imports running at once that both
+  decide to register a ship append one registration: the store drops the other inside its write
+  transaction (see ``registration_lost``);
 - rejected records become quarantine rows (with a key so re-importing a file does not add them twice);
 - a report timed further in the future than the tolerance is rejected, never stored;
 - skipped records are counted by what they were.
+
+It also tells what became of each input line that gave observations: its events (stored or already in the
+log, told once the batch is appended), quarantined, skipped, or static data that changed nothing.
 """
 from __future__ import annotations
 
@@ -27,6 +33,15 @@ from store import EventStore, QuarantinedRecord
 
 DEFAULT_FUTURE_TOLERANCE = 5 * MICROS_PER_MINUTE
 _PARTICULAR_TYPES = ("ShipRegistered", "ShipDetailsChanged")
+# What became of an input line that gave observations (with the reader's names of the lines it passes over,
+# these account for every line read; see docs/data-formats.md).
+STORED = "stored"  # the line's record added at least one event to the log
+ALREADY_IN_LOG = "already_in_log"  # every event of the line's record was in the log already
+UNCHANGED = "unchanged"  # static or voyage data that changed nothing the log knows of the ship
+QUARANTINED = "quarantined"  # set aside (the whole record, or what of it was not kept is quarantined)
+SKIPPED = "skipped"  # a well-formed record the fleet does not use (counted in skipped_types by what it was)
+_OUTCOMES = (None, UNCHANGED, SKIPPED, QUARANTINED)  # by precedence: a line keeps the highest it reached
+_NO_LINE = -1
 
 
 def _key(*parts: object) -> bytes:
@@ -39,6 +54,18 @@ def _timed_key(occurred_at: int, *parts: object) -> bytes:
     unique index instead of all over it: at a million events this keeps appends a third faster."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=11).digest()
     return (max(occurred_at, 0) // 1_000_000 % (1 << 40)).to_bytes(5, "big") + digest
+
+
+def registration_key(mmsi: int) -> bytes:
+    """The dedupe key of a ship's registration by an import: the ship alone, so it is registered once."""
+    return _key("ship registered", mmsi)
+
+
+def particulars_key(kind: str, mmsi: int, occurred_at: int, fields: Mapping[str, Any]) -> bytes:
+    """The dedupe key of a change of a ship's particulars decided from one observation (source kind, ship,
+    time and every field it carried), whichever of its fields differed: importing a file again, or after
+    another import, decides the same key for the same record and appends nothing twice."""
+    return _timed_key(occurred_at, kind, mmsi, occurred_at, sorted(fields.items()), "changed")
 
 
 def known_particulars(store: EventStore) -> dict[int, dict[str, Any]]:
@@ -71,15 +98,42 @@ def remember_particulars(particulars: dict[int, dict[str, Any]], events: Iterabl
 
 @dataclass
 class Decisions:
-    """What a run of observations turned into."""
+    """What a run of observations turned into: events, quarantine rows, skip counts, and what became of
+    their lines — ``lines`` counts those with no event (unchanged, skipped, quarantined) and
+    ``event_lines`` holds, for each line that gave events, the index of its first event in ``events``
+    (whether it is stored or already in the log is known once the events are appended)."""
 
     events: list[NewEvent] = field(default_factory=list)
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
+    lines: Counter[str] = field(default_factory=Counter)
+    event_lines: list[int] = field(default_factory=list)
 
     def clear(self) -> None:
         self.events.clear()
         self.quarantine.clear()
+        self.lines.clear()
+        self.event_lines.clear()
+
+    def line_fates(self, appended: bool | set[int]) -> Counter[str]:
+        """What became of every line: ``lines`` plus, of the lines that gave events, those with at least one
+        event appended as stored, the rest as already in the log. ``appended`` is True when every event was,
+        False when none was, else the ids of the events that were (or that something was appended for)."""
+        fates = Counter(self.lines)
+        events, starts = self.events, self.event_lines
+        if not starts:
+            return fates
+        if appended is True:
+            fates[STORED] += len(starts)
+        elif not appended:
+            fates[ALREADY_IN_LOG] += len(starts)
+        else:
+            ends = starts[1:] + [len(events)]
+            stored = sum(1 for start, end in zip(starts, ends)
+                         if any(id(events[i]) in appended for i in range(start, end)))
+            fates[STORED] += stored
+            fates[ALREADY_IN_LOG] += len(starts) - stored
+        return fates
 
 
 class ObservationRecorder:
@@ -103,15 +157,27 @@ class ObservationRecorder:
         self._latest_allowed = clock() + future_tolerance
 
     def decide(self, observations: Iterable[Seen], into: Decisions, *, recorded_at: int | None = None) -> None:
-        """Append the entries for ``observations`` to ``into`` (events recorded at ``recorded_at``, or now)."""
+        """Append the entries for ``observations`` to ``into`` (events recorded at ``recorded_at``, or now).
+
+        The observations of one input line come together and are decided in one call (a batch never
+        splits a line), so each line's fate is told once."""
         now = self._clock() if recorded_at is None else recorded_at
         self._latest_allowed = max(self._latest_allowed, self._clock() + self._future_tolerance)
         events, metadata, kind = into.events, self.metadata, self.kind
+        lines, event_lines = into.lines, into.event_lines
+        line, fate, first = _NO_LINE, 0, len(events)  # the line in hand, the highest fate it reached, its first event
         for seen in observations:
+            if seen.origin.line != line:
+                if len(events) > first:
+                    event_lines.append(first)
+                elif fate:
+                    lines[_OUTCOMES[fate]] += 1
+                line, fate, first = seen.origin.line, 0, len(events)
             if type(seen) is PositionSeen:
                 report = seen.report
                 if report.occurred_at > self._latest_allowed:
                     self._reject_future(seen.origin, report.occurred_at, into)
+                    fate = 3
                     continue
                 events.append(NewEvent(report, now, metadata, _timed_key(report.occurred_at, kind, report.mmsi, report.occurred_at, report.lat,
                                                                    report.lon, report.sog, report.cog, report.heading,
@@ -119,33 +185,41 @@ class ObservationRecorder:
             elif type(seen) is ParticularsSeen:
                 if seen.occurred_at > self._latest_allowed:
                     self._reject_future(seen.origin, seen.occurred_at, into)
+                    fate = 3
                     continue
                 self._decide_particulars(seen, now, into)
+                fate = fate or 1
             elif type(seen) is Skipped:
                 into.skipped[seen.what] += 1
+                fate = max(fate, 2)
             elif type(seen) is Rejected:
                 self._reject(seen.origin, seen.reason, seen.field, into)
+                fate = 3
             else:
                 raise TypeError(f"not an observation: {seen!r}")
+        if len(events) > first:
+            event_lines.append(first)
+        elif fate:
+            lines[_OUTCOMES[fate]] += 1
 
     def _decide_particulars(self, seen: ParticularsSeen, now: int, into: Decisions) -> None:
         known = self._particulars.get(seen.mmsi)
         fields = seen.fields
-        content = (seen.occurred_at, self.kind, seen.mmsi, seen.occurred_at, sorted(fields.items()))
         if known is None:
             static = {name: fields[name] for name in STATIC_FIELDS if name in fields}
             voyage = {name: fields[name] for name in VOYAGE_FIELDS if name in fields}
             into.events.append(NewEvent(ShipRegistered(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **static),
-                                        now, self.metadata, _timed_key(*content, "registered")))
+                                        now, self.metadata, registration_key(seen.mmsi)))
             if voyage:
                 into.events.append(NewEvent(ShipDetailsChanged(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **voyage),
-                                            now, self.metadata, _timed_key(*content, "changed")))
+                                            now, self.metadata,
+                                            particulars_key(self.kind, seen.mmsi, seen.occurred_at, fields)))
             self._particulars[seen.mmsi] = dict(fields)
             return
         changed = {name: value for name, value in fields.items() if known.get(name) != value}
         if changed:
             into.events.append(NewEvent(ShipDetailsChanged(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **changed),
-                                        now, self.metadata, _timed_key(*content, "changed")))
+                                        now, self.metadata, particulars_key(self.kind, seen.mmsi, seen.occurred_at, fields)))
             known.update(changed)
 
     def _reject_future(self, origin: Origin, occurred_at: int, into: Decisions) -> None:
@@ -158,3 +232,30 @@ class ObservationRecorder:
         into.quarantine.append(QuarantinedRecord(source=origin.source, line=origin.line, raw=origin.raw, reason=reason,
                                                  field=field_name, dedupe_key=key))
 
+
+
+
+def is_registration(item: NewEvent) -> bool:
+    """Whether ``item`` is a registration an import decided (keyed by the ship alone)."""
+    event = item.event
+    return type(event) is ShipRegistered and item.dedupe_key == registration_key(event.mmsi)
+
+
+def redecide_lost_registration(registration: NewEvent, voyage: NewEvent | None,
+                               in_log: Mapping[str, Any]) -> NewEvent | None:
+    """What to append in place of a registration (and the voyage data decided with it) that another import
+    running at the same time appended first: a ``ShipDetailsChanged`` at the registration's time with those
+    of its fields that differ from what the log now holds of the ship (``in_log``), or None when the log
+    holds them all. Its key is the one a later import of the same record decides, so neither adds it twice."""
+    registered = registration.event
+    said = {name: value for name, value in registered.payload().items() if name != "mmsi" and value is not None}
+    if voyage is not None:
+        said.update(voyage.event.changed_fields())  # type: ignore[attr-defined]
+    changed = {name: value for name, value in said.items() if in_log.get(name) != value}
+    if not changed:
+        return None
+    kind = registration.metadata.get("format", "")
+    return NewEvent(ShipDetailsChanged(mmsi=registered.mmsi, occurred_at=registered.occurred_at,  # type: ignore[attr-defined]
+                                       **changed),
+                    registration.recorded_at, registration.metadata,
+                    particulars_key(kind, registered.mmsi, registered.occurred_at, said))  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ only made when a row's static cells differ from that ship's previous row, which 
 (it ignores particulars that change nothing) and keeps a row cheap.
 
 A bad row never stops the file: it becomes a ``Rejected`` with its physical line, raw text, reason and
-field, and the next row is read. Only a file whose layout cannot be read at all (empty, required columns
+field, and the next row is read — a row with the wrong number of cells, a quote that never closes, NUL
+bytes, bytes that are neither UTF-8 nor Latin-1 text, or a line over the length limit alike. Only a file whose layout cannot be read at all (empty, required columns
 not found) is refused, when the reader is made, with ``CsvLayoutError``.
 
 The file is read through ``InputFile`` (plain, gzip or zip, streamed, lines bounded). Rows are split on
@@ -17,6 +18,8 @@ delimiter and even line breaks.
 from __future__ import annotations
 
 import csv
+import re
+from collections import Counter
 from itertools import chain
 from operator import itemgetter
 from typing import Iterable, Iterator, Mapping
@@ -35,6 +38,7 @@ from feeds.ais_csv_values import (
 )
 from feeds.ais_csv_vocabulary import Vocabulary, nav_status_of, non_ship_transponder, ship_type_of
 from feeds.input_files import InputFile, Line
+from feeds.readers import BLANK, COMMENTS, CONTINUED, HEADER
 
 __all__ = ["AisCsvReader", "CsvLayoutError", "ColumnMappingError", "LAYOUTS", "parse_column_mapping"]
 
@@ -47,6 +51,7 @@ MAX_ROW_LINES = 10  # a quoted field may span lines, but no row spans more than 
 MAX_SHIPS_REMEMBERED = 200_000
 MAX_TIMES_REMEMBERED = 65_536
 _UNSEEN = object()
+_NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # control characters: no Latin-1 text has them
 
 
 class AisCsvReader:
@@ -55,13 +60,15 @@ class AisCsvReader:
 
     ``layout`` is "auto" (recognised from the header), "noaa-csv", "dma-csv" or "csv"; ``columns`` maps
     fields to headers (``{"time": "Header A", "lat": "Y"}``) over the recognised ones. ``kind`` is the
-    layout read; ``lines_read`` counts the data rows read so far.
+    layout read; ``lines_read`` counts every line read so far, and ``passed_over()`` those that are no
+    data row (the header, comments and blank lines before it, blank lines, lines continuing a quoted field).
     """
 
     def __init__(self, input_file: InputFile, *, layout: str = "auto", columns: Mapping[str, str] | None = None):
         self._input = input_file
         self.name: str = input_file.name
         self._lines: Iterator[Line] = input_file.lines()
+        self._tally: Counter[str] = Counter()
         try:
             header = self._header_line(columns)
             self.layout: ColumnLayout = read_layout(header, layout=layout, mapping=columns, source=self.name)
@@ -70,8 +77,6 @@ class AisCsvReader:
             raise
         self.kind: str = self.layout.kind
         self._read_times = TimeReader(TIME_STYLES[self.kind])
-        # lines of the file that are no data row: up to the header, blank lines, lines continuing a quoted field
-        self._not_rows = input_file.lines_read
 
     def _header_line(self, mapping: Mapping[str, str] | None) -> str:
         """The header: the first line that is neither blank nor a '#' comment."""
@@ -80,14 +85,25 @@ class AisCsvReader:
             if line.too_long:
                 raise CsvLayoutError(f"{self.name}: line {line.number} is longer than "
                                      f"{self._input.max_line_bytes:,} bytes before any header; this is no AIS CSV file")
-            if text.strip() and not is_comment(text, mapping):
+            if not text.strip():
+                self._tally[BLANK] += 1
+            elif is_comment(text, mapping):
+                self._tally[COMMENTS] += 1
+            else:
+                self._tally[HEADER] += 1
                 return text
         raise CsvLayoutError(f"{self.name}: the file is empty (no header line)")
 
     @property
     def lines_read(self) -> int:
-        """Data rows read so far (blank lines not counted)."""
-        return self._input.lines_read - self._not_rows
+        """Every line read so far: header, comments, blank lines and rows."""
+        return self._input.lines_read
+
+    def passed_over(self) -> dict[str, int]:
+        """The lines read so far that are no data row, by what they are."""
+        tally = dict(self._tally)
+        tally[BLANK] = tally.get(BLANK, 0) + self._input.blank_lines
+        return tally
 
     @property
     def bytes_read(self) -> int:
@@ -132,30 +148,35 @@ class AisCsvReader:
         known_status = statuses.known
         transponders = Vocabulary(non_ship_transponder)
         max_raw = MAX_RAW_CHARS
+        tally = self._tally
 
         source: Iterator[Line] | None = self._lines
         while source is not None:
             lines, source = source, None
             for line in lines:
                 data = line.data
-                if not data:
-                    self._not_rows += 1
-                    continue
                 number = line.number
                 try:
                     text = data.decode()
                 except UnicodeDecodeError:
                     text = data.decode("latin-1")
+                    if _NOT_TEXT.search(text) is not None and b"\x00" not in data:
+                        yield Rejected(Origin.of(name, number, data), "bytes that are neither UTF-8 nor Latin-1 "
+                                                                      "text (binary data or a damaged file)", None)
+                        continue
+                if b"\x00" in data:
+                    yield Rejected(Origin.of(name, number, data), "row holds NUL bytes (binary data, not text)", None)
+                    continue
                 if line.too_long:
                     yield Rejected(Origin.of(name, number, text),
                                    f"line is longer than {self._input.max_line_bytes:,} bytes; shown cut", None)
                     continue
                 if '"' in text:
-                    fields, text, taken, again = self._quoted_row(text, lines, delimiter)
-                    self._not_rows += taken - len(again)
+                    fields, text, taken, again, unreadable = self._quoted_row(text, lines, delimiter)
+                    tally[CONTINUED] += taken - len(again)
                     origin = Origin.of(name, number, text)
                     if fields is None:
-                        yield Rejected(origin, "a quoted field is not closed on this line nor on the next ones", None)
+                        yield Rejected(origin, unreadable, None)
                         if again:  # read the lines after it again, as rows of their own
                             source = chain(again, lines)
                             break
@@ -165,7 +186,7 @@ class AisCsvReader:
                     origin = Origin(name, number, text) if len(text) <= max_raw else Origin.of(name, number, text)
                 if len(fields) != width and not _trailing_empty(fields, width):
                     if text.isspace():  # a blank line
-                        self._not_rows += 1
+                        tally[BLANK] += 1
                         continue
                     yield Rejected(origin, f"row has {len(fields)} columns, the header has {width}", None)
                     continue
@@ -233,23 +254,28 @@ class AisCsvReader:
 
     @staticmethod
     def _quoted_row(text: str, lines: Iterator[Line],
-                    delimiter: str) -> tuple[list[str] | None, str, int, list[Line]]:
-        """A row holding quotes, read with the csv module: its cells (None when a quote opened here closes on
-        none of the next lines), its raw text, how many lines it took after this one, and the lines taken
-        that must be read again (when the quote never closes)."""
+                    delimiter: str) -> tuple[list[str] | None, str, int, list[Line], str]:
+        """A row holding quotes, read with the csv module: its cells (None when it cannot be read: a quote
+        opened here closes on none of the next lines, or the csv module refuses it), its raw text, how many
+        lines it took after this one, the lines taken that must be read again (when the quote never
+        closes), and why it could not be read."""
         taken: list[Line] = []
         joined = text
         while True:
             try:
-                return next(csv.reader([joined], delimiter=delimiter, strict=True)), joined, len(taken), []
+                return next(csv.reader([joined], delimiter=delimiter, strict=True)), joined, len(taken), [], ""
             except csv.Error as error:
                 if "unexpected end of data" not in str(error):  # '"a"b': read as a lenient reader would
-                    return next(csv.reader([joined], delimiter=delimiter)), joined, len(taken), []
+                    try:
+                        return next(csv.reader([joined], delimiter=delimiter)), joined, len(taken), [], ""
+                    except csv.Error as refused:
+                        return None, joined, len(taken), [], f"cannot be read as CSV: {refused}"
             following = next(lines, None) if len(taken) < MAX_ROW_LINES else None
             if following is not None:
                 taken.append(following)
-            if following is None or following.too_long:
-                return None, text, len(taken), taken
+            if following is None or following.too_long or b"\x00" in following.data:
+                return (None, text, len(taken), taken,
+                        "a quoted field is not closed on this line nor on the next ones")
             joined = joined + "\n" + _decoded(following.data)
 
     def _particulars(self, mmsi: int, occurred_at: int, origin: Origin, fields: tuple[str, ...],

@@ -19,7 +19,9 @@ from feeds.readers import ObservationReader
 NMEA = "nmea"
 FORMATS: tuple[str, ...] = ("auto", NMEA, "noaa-csv", "dma-csv", "csv")
 _LINES_LOOKED_AT = 20
+HEAD_BYTES = 8_192  # how much of a file's content format detection looks at
 _SENTENCE_STARTS = ("!", "$", "\\")
+_MOSTLY_TEXT = 50  # a head with more than one NUL byte in 50 is binary, not text with a damaged line
 _SENTENCE_INSIDE = re.compile(r"[!$][A-Z]{2}VD[MO],")  # '1569890582 !AIVDM,...': a sentence after a receiver stamp
 
 
@@ -31,11 +33,16 @@ def detect_format(head: bytes) -> str:
     """The format of a file from its first bytes: "nmea", "noaa-csv", "dma-csv" or "csv".
 
     Blank lines and '#' comment lines before the first sentence or header are passed over (the Danish
-    header, '# Timestamp,...', is no comment). Raises ``UnknownFormat``, quoting the first lines, otherwise.
+    header, '# Timestamp,...', is no comment), and so are lines holding a NUL byte (a damaged line is
+    quarantined when the file is read; a file of mostly NULs is binary and refused). Raises
+    ``UnknownFormat``, quoting the first lines, otherwise.
     """
     if not head.strip():
-        raise UnknownFormat("the file is empty: nothing to tell its format by")
-    if b"\x00" in head:
+        if len(head) < HEAD_BYTES:
+            raise UnknownFormat("the file is empty: nothing to tell its format by")
+        raise UnknownFormat(f"the file starts with more than {HEAD_BYTES:,} bytes of blank lines: nothing to tell "
+                            f"its format by. Name the format with --format ({', '.join(FORMATS[1:])}) to read on")
+    if head.count(b"\x00") * _MOSTLY_TEXT > len(head) or head[:1] == b"\x00":
         raise UnknownFormat(f"this is not a text file (it holds NUL bytes); it starts {_shown(head[:60])}")
     text = head.decode("utf-8", errors="replace").lstrip("\ufeff")
     lines = text.splitlines()
@@ -44,7 +51,7 @@ def detect_format(head: bytes) -> str:
     seen: list[str] = []
     for line in lines[:_LINES_LOOKED_AT]:
         stripped = line.strip()
-        if not stripped:
+        if not stripped or "\x00" in stripped:
             continue
         seen.append(stripped)
         if stripped.startswith(_SENTENCE_STARTS) or _SENTENCE_INSIDE.search(stripped):
@@ -79,7 +86,7 @@ def open_reader(path: str | os.PathLike[str], *, format: str = "auto", columns: 
         raise UnknownFormat(f"unknown input format {format!r}; choose one of {', '.join(FORMATS)}")
     input_file = InputFile(path)
     try:
-        kind = detect_format(input_file.head()) if format == "auto" else format
+        kind = detect_format(input_file.head(HEAD_BYTES)) if format == "auto" else format
         if kind == NMEA:
             if columns:
                 raise ColumnMappingError(f"{input_file.name}: a column mapping applies to CSV files only; "

@@ -1,14 +1,15 @@
 """The NMEA 0183 AIS reader: lines of ``!AIVDM``/``!AIVDO`` (any talker), tag blocks and GPS sentences
 into observations, for files (``NmeaFileReader``) and live feeds (``NmeaDecoder``).
 
-Every line that is neither empty nor a ``#`` comment is accounted for: it becomes an observation, part of
-a multi-sentence message's observation (which points at its last fragment's line and holds the raw text
-of all its fragments), a Skipped (GPS sentences, AIS message types the fleet does not use) or a Rejected
-with the reason. How an AIS sentence gets its time is described in ``feeds.nmea_clock``; a file that has
+Every line is accounted for: it becomes an observation, part of a multi-sentence message's observation
+(which points at its last fragment's line and holds the raw text of all its fragments; the other fragment
+lines are tallied as fragments), a Skipped (GPS sentences, AIS message types the fleet does not use) or a
+Rejected with the reason; empty and ``#`` comment lines are tallied as blank and comments. How an AIS sentence gets its time is described in ``feeds.nmea_clock``; a file that has
 no time at all is refused before anything is read, unless the caller assumes a start and a sentence rate.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterator
 
 from domain.observations import Origin, Rejected, Seen, Skipped
@@ -17,6 +18,7 @@ from feeds.nmea_clock import SentenceClock, gps_time, unix_time
 from feeds.nmea_fragments import FragmentAssembler
 from feeds.nmea_messages import ais_observations
 from feeds.nmea_sentences import Sentence, read_ais_fragment, read_sentence, shown, split_tag_block
+from feeds.readers import BLANK, COMMENTS, FRAGMENTS
 
 # How much of a file is searched for a time before it is refused as having none: whichever ends first.
 HEAD_LINES = 1_000
@@ -42,7 +44,8 @@ class NmeaDecoder:
     their own take (a tag block time, or a receiver's stamp before the sentence, wins: it was stamped at the
     receiver, before the line waited in network buffers). ``flush`` ends the input and quarantines messages
     whose fragments never all arrived. ``assume_start``/``rate_hz`` give an input with no time of its own
-    an assumed clock (see ``SentenceClock``).
+    an assumed clock (see ``SentenceClock``). ``tally`` counts the lines that gave no observation of their
+    own: blank, comments, and fragments whose message is counted on another line or still waits.
     """
 
     def __init__(self, source_name: str, kind: str = "nmea", *, assume_start: int | None = None,
@@ -51,6 +54,7 @@ class NmeaDecoder:
         self.kind = kind
         self._clock = SentenceClock(assume_start, rate_hz)
         self._fragments = FragmentAssembler(source_name)
+        self.tally: Counter[str] = Counter()
 
     def feed(self, line: bytes, line_number: int | None, received_at: int | None = None,
              too_long: bool = False) -> list[Seen]:
@@ -58,7 +62,11 @@ class NmeaDecoder:
         that leaves its message waiting for more; several when a line completes a message and shows another
         one broken. ``line_number`` is None for a live feed; ``too_long`` says the line was cut."""
         text = line.strip()
-        if not text or text[0] == _COMMENT:
+        if not text:
+            self.tally[BLANK] += 1
+            return []
+        if text[0] == _COMMENT:
+            self.tally[COMMENTS] += 1
             return []
         if too_long:
             return [Rejected(Origin.of(self.source_name, line_number, text),
@@ -69,6 +77,7 @@ class NmeaDecoder:
                                  "not NMEA: binary or non-ASCII bytes")]
             text = text[3:].lstrip()  # a UTF-8 byte order mark some editors put before the first line
             if not text or text[0] == _COMMENT:
+                self.tally[COMMENTS if text else BLANK] += 1
                 return []
         raw = text.decode("ascii")
         origin = Origin.of(self.source_name, line_number, raw)
@@ -93,8 +102,14 @@ class NmeaDecoder:
         occurred_at = self._clock.time_of_ais_sentence(own_time, received_at)
         if fragment.count == 1:
             return ais_observations(fragment.payload, fragment.fill_bits, occurred_at, origin)
-        message, quarantined = self._fragments.add(fragment, line_number, raw)
+        fragments = self._fragments
+        orphans, incomplete = fragments.orphans, fragments.incomplete
+        message, quarantined = fragments.add(fragment, line_number, raw)
+        # An incomplete message's record points at its last fragment's line, tallied as a fragment until now.
+        self.tally[FRAGMENTS] -= fragments.incomplete - incomplete
         if message is None:
+            if fragments.orphans == orphans:
+                self.tally[FRAGMENTS] += 1  # this line waits for the rest of its message
             return quarantined  # type: ignore[return-value]
         whole = Origin.of(self.source_name, message.line, message.raw)
         return [*quarantined, *ais_observations(message.payload, message.fill_bits, occurred_at, whole)]
@@ -119,7 +134,9 @@ class NmeaDecoder:
 
     def flush(self) -> list[Seen]:
         """The end of the input: messages still waiting for fragments are quarantined as incomplete."""
-        return list(self._fragments.flush())
+        quarantined = list(self._fragments.flush())
+        self.tally[FRAGMENTS] -= len(quarantined)
+        return quarantined
 
 
 class NmeaFileReader:
@@ -151,6 +168,12 @@ class NmeaFileReader:
     def lines_read(self) -> int:
         """Every physical line read so far, blank and comment lines included."""
         return self._input.lines_read
+
+    def passed_over(self) -> dict[str, int]:
+        """The lines read so far that gave no observation of their own, by what they are."""
+        tally = dict(self._decoder.tally)
+        tally[BLANK] = tally.get(BLANK, 0) + self._input.blank_lines
+        return tally
 
     @property
     def bytes_read(self) -> int:
@@ -205,7 +228,7 @@ def _before_sentence(text: bytes) -> tuple[int | None, bytes] | str:
 def _content_lines(head: bytes, limit: int) -> Iterator[bytes]:
     """Those of the first ``limit`` lines of ``head`` that are neither blank nor comments, stripped. (A last
     line cut short by the end of ``head`` fails every check made on it, so it needs no special case.)"""
-    lines = head.split(b"\n", limit)
+    lines = head.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n", limit)
     if lines and lines[0].startswith(_BYTE_ORDER_MARK):
         lines[0] = lines[0][3:]
     for line in lines[:limit]:

@@ -45,12 +45,18 @@ class _Waiting:
 
 
 class FragmentAssembler:
-    """Collects the fragments of multi-sentence messages of one input, in order."""
+    """Collects the fragments of multi-sentence messages of one input, in order.
+
+    ``orphans`` and ``incomplete`` count the orphaned fragments and incomplete messages quarantined so far,
+    so a reader can tell which lines bear a quarantine record and which only wait for the rest.
+    """
 
     def __init__(self, source: str, capacity: int = MAX_WAITING_MESSAGES):
         self._source = source
         self._capacity = capacity
         self._waiting: dict[tuple[str, bytes, bytes], _Waiting] = {}
+        self.orphans = 0
+        self.incomplete = 0
 
     def add(self, fragment: AisFragment, line: int | None, raw: str) -> tuple[Message | None, list[Rejected]]:
         """Take one fragment of a multi-sentence message (count > 1): the message when this fragment
@@ -71,6 +77,7 @@ class FragmentAssembler:
             if waiting is not None:
                 del self._waiting[key]
                 quarantined.append(self._incomplete(waiting))
+            self.orphans += 1
             quarantined.append(Rejected(Origin.of(self._source, line, raw),
                                         f"orphaned fragment {fragment.number} of {fragment.count}"))
             return None, quarantined
@@ -94,5 +101,6 @@ class FragmentAssembler:
         return quarantined
 
     def _incomplete(self, waiting: _Waiting) -> Rejected:
+        self.incomplete += 1
         return Rejected(Origin.of(self._source, waiting.line, "\n".join(waiting.raws)),
                         f"incomplete message: fragment {waiting.received + 1} of {waiting.count} never arrived")

@@ -71,6 +71,12 @@ class AppendResult:
         return len(self._rows)
 
     @property
+    def written(self) -> Sequence[NewEvent]:
+        """The events of the batch that were appended (the same objects that were passed in, in order;
+        those dropped as already stored are not among them)."""
+        return self._items
+
+    @property
     def appended(self) -> tuple[RecordedEvent, ...]:
         if self._appended is None:
             self._appended = tuple(
@@ -192,14 +198,14 @@ class EventStore:
                 raise _AlreadyStored() from None
             if "stream" in message and "version" in message:
                 raise StoreError(f"stream version clash while appending: {message}") from None
-            raise StoreError(f"the store refused the batch, nothing was written: {message}") from None
+            raise StoreError(f"the store refused the batch, none of it was written: {message}") from None
         except OperationalError as error:
             message = str(error.orig)
             if "locked" in message or "busy" in message:
-                raise StoreBusyError("another process kept the store busy; nothing was written, try again") from None
+                raise StoreBusyError("another process kept the store busy; the batch was not written, try again") from None
             if "readonly" in message or "read-only" in message:
                 raise ReadOnlyStoreError(f"the store cannot be written: {message}") from None
-            raise StoreError(f"the store failed, nothing was written: {message}") from None
+            raise StoreError(f"the store failed, none of the batch was written: {message}") from None
 
     def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
                   check_stored: bool) -> tuple[AppendResult, Learned, dict[int, int]]:

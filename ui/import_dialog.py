@@ -49,6 +49,8 @@ def summary_text(summary: ImportSummary) -> str:
     skipped = ", ".join(f"{what}: {count:,}" for what, count in sorted(summary.skipped_types.items())) or "none"
     head = "Import cancelled — what was committed stays; import again to complete it." if summary.cancelled \
         else "Import finished."
+    if summary.ended_early:  # a truncated archive: what it held is in, the file named with where it ended
+        head += "".join(f"\n\n{ended}; import the whole file again to complete it." for ended in summary.ended_early)
     return (f"{head}\n\nRead: {summary.read:,}\nAppended: {summary.appended:,}\n"
             f"Already in the log: {summary.duplicates:,}\nQuarantined: {summary.quarantined:,}\n"
             f"Skipped: {skipped}\nTime: {summary.seconds:,.1f} s")

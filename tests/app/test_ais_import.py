@@ -46,12 +46,14 @@ def kinds(store) -> Counter:
 def test_the_solent_recording_imports_once_and_a_second_import_appends_nothing(store, ais_samples):
     solent = ais_samples / "stonesoup_SolentAIS_20160112_130211.csv"
     first = import_files(store, [solent])
-    assert first.read == 18_623 and first.quarantined == 0
+    assert first.read == 18_624 and first.quarantined == 0 and first.lines["header"] == 1
     assert first.appended + first.duplicates == 18_623
     assert kinds(store) == {"PositionReported": first.appended}
     assert len({recorded.stream_id for recorded in store.read_all()}) == 91
     again = import_files(store, [solent])
-    assert again.appended == 0 and again.duplicates == 18_623 - 0 and again.read == 18_623
+    assert again.appended == 0 and again.duplicates == 18_623 - 0 and again.read == 18_624
+    assert (first.lines["stored"], first.lines["already_in_log"]) == (first.appended, first.duplicates)
+    assert (again.lines["stored"], again.lines["already_in_log"]) == (0, 18_623)
     assert store.verify().ok
 
 
@@ -128,6 +130,7 @@ def test_a_cancelled_import_keeps_its_batches_and_a_rerun_completes_it_without_d
     stopped = import_files(store, [path], ImportOptions(batch_size=100), progress=batches.append,
                            cancelled=lambda: len(batches) >= 3)
     assert stopped.cancelled and 0 < kinds(store)["PositionReported"] < 1_000
+    assert stopped.read == sum(stopped.lines.values()) == 1 + stopped.lines["stored"]  # the header, the rows appended
     rest = import_files(store, [path], ImportOptions(batch_size=100))
     assert kinds(store)["PositionReported"] == 1_000 and rest.appended + stopped.appended == len(list(store.read_all()))
     assert store.verify().ok
@@ -199,8 +202,8 @@ def test_a_file_read_in_a_second_process_gives_the_same_log_content_as_one_read_
         in_child = import_files(child, [first, second, nmea], ImportOptions(parallel=True, batch_size=100),
                                 progress=progress.append)
         assert content(here) == content(child)
-        assert (in_child.read, in_child.appended, in_child.quarantined, in_child.skipped_types) == \
-            (in_process.read, in_process.appended, in_process.quarantined, in_process.skipped_types)
+        assert (in_child.read, in_child.lines, in_child.appended, in_child.quarantined, in_child.skipped_types) == \
+            (in_process.read, in_process.lines, in_process.appended, in_process.quarantined, in_process.skipped_types)
         csv_ships = {f"ship-{366000000 + ship}" for ship in range(1, 4)}
         registrations = [r.stream_id for r in child.read_all() if r.type == "ShipRegistered" and r.stream_id in csv_ships]
         assert sorted(registrations) == sorted(csv_ships)  # once per ship, though its rows span both files
@@ -215,5 +218,6 @@ def test_cancelling_an_import_read_in_a_second_process_stops_it_cleanly(store, t
     stopped = import_files(store, [path], ImportOptions(batch_size=500, parallel=True), progress=batches.append,
                            cancelled=lambda: len(batches) >= 2)
     assert stopped.cancelled and store.head().position == stopped.appended < 10_000
+    assert stopped.read == sum(stopped.lines.values())
     import_files(store, [path], ImportOptions(parallel=True))
     assert kinds(store)["PositionReported"] == 10_000 and store.verify().ok

@@ -75,7 +75,7 @@ def of_type(seen: list, kind: type) -> list:
 
 def test_a_noaa_file_gives_each_row_a_position_with_its_origin(tmp_path):
     reader, seen = read(write(tmp_path / "AIS_2017_02_01.csv", [NOAA_HEADER, *NOAA_ROWS]))
-    assert reader.kind == "noaa-csv" and reader.lines_read == 4
+    assert reader.kind == "noaa-csv" and reader.lines_read == 5 and reader.passed_over() == {"header": 1, "blank": 0}
     first = positions(seen)[0]
     assert (first.mmsi, first.lat, first.lon, first.sog, first.cog, first.heading, first.nav_status) == (
         367309910, 29.91279, -89.92425, 0.0, 243.6, None, "moored")
@@ -252,7 +252,8 @@ def test_comment_lines_before_the_header_are_passed_over(tmp_path):
     lines = ["# exported by the harbour office, 2024-05-01", "#", "#time,mmsi,lat,lon",
              "2024-05-01T12:00:00,219000873,55.5,12.25"]
     reader, seen = read(write(tmp_path / "commented.csv", lines))
-    assert reader.lines_read == 1 and [p.origin.line for p in of_type(seen, PositionSeen)] == [4]
+    assert reader.lines_read == 4 and [p.origin.line for p in of_type(seen, PositionSeen)] == [4]
+    assert reader.passed_over() == {"comments": 2, "header": 1, "blank": 0}
 
 
 def test_an_unrecognised_layout_is_refused_listing_the_headers_and_the_missing_fields(tmp_path):
@@ -280,7 +281,7 @@ def test_gzip_and_zip_files_read_the_same_as_the_plain_file(tmp_path):
     _, expected = read(plain)
     for packed in ("AIS_2017_02_01.csv.gz", "AIS_2017_02_01.zip"):
         reader, seen = read(tmp_path / packed)
-        assert reader.kind == "noaa-csv" and reader.lines_read == len(NOAA_ROWS)
+        assert reader.kind == "noaa-csv" and reader.lines_read == 1 + len(NOAA_ROWS)
         assert [(type(s), getattr(s, "report", None), getattr(s, "fields", None), s.origin.line, s.origin.raw)
                 for s in seen] == [(type(s), getattr(s, "report", None), getattr(s, "fields", None), s.origin.line,
                                     s.origin.raw) for s in expected]
@@ -289,7 +290,8 @@ def test_gzip_and_zip_files_read_the_same_as_the_plain_file(tmp_path):
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_physical(tmp_path):
     reader, seen = read(write(tmp_path / "noaa.csv", ["", NOAA_HEADER, "", NOAA_ROWS[3], "   ", NOAA_ROWS[2], ""]))
-    assert reader.lines_read == 2 and of_type(seen, Rejected) == []
+    assert reader.lines_read == 7 and of_type(seen, Rejected) == []
+    assert reader.passed_over() == {"header": 1, "blank": 4}
     assert [p.origin.line for p in of_type(seen, PositionSeen)] == [4, 6]
 
 
@@ -302,7 +304,8 @@ def test_quoted_names_may_hold_commas_quotes_and_line_breaks(tmp_path):
     reader, seen = read(write(tmp_path / "noaa.csv", [NOAA_HEADER, *rows]))
     assert [p.fields["name"] for p in particulars(seen)] == ["SEA, BREEZE", 'GRACE "D"', "TWO\nLINES"]
     assert [p.origin.line for p in of_type(seen, PositionSeen)] == [2, 3, 4, 6]
-    assert particulars(seen)[2].origin.raw == rows[2] + "\n" + rows[3] and reader.lines_read == 4
+    assert particulars(seen)[2].origin.raw == rows[2] + "\n" + rows[3] and reader.lines_read == 6
+    assert reader.passed_over() == {"header": 1, "continued": 1, "blank": 0}
 
 
 def test_an_unclosed_quote_rejects_its_line_and_the_rows_after_it_are_still_read(tmp_path):
@@ -312,7 +315,8 @@ def test_an_unclosed_quote_rejects_its_line_and_the_rows_after_it_are_still_read
     rejected = of_type(seen, Rejected)
     assert [(r.origin.line, r.origin.raw) for r in rejected] == [(2, rows[0])]
     assert "quoted field is not closed" in rejected[0].reason
-    assert [p.origin.line for p in of_type(seen, PositionSeen)] == [3, 4] and reader.lines_read == 3
+    assert [p.origin.line for p in of_type(seen, PositionSeen)] == [3, 4] and reader.lines_read == 4
+    assert reader.passed_over() == {"header": 1, "continued": 0, "blank": 0}
 
 
 def test_text_that_is_not_utf8_is_read_as_latin1(tmp_path):
@@ -327,7 +331,7 @@ def test_the_solent_recording_is_read_whole(ais_samples):
     path = ais_samples / "stonesoup_SolentAIS_20160112_130211.csv"
     reader, seen = read(path)
     reports = positions(seen)
-    assert reader.kind == "csv" and reader.lines_read == 18_623
+    assert reader.kind == "csv" and reader.lines_read == 18_624
     assert Counter(type(s).__name__ for s in seen) == Counter({"PositionSeen": 18_623})
     assert len({report.mmsi for report in reports}) == 91
     assert reports[0].occurred_at == parse_instant("2016-01-12T13:02:11.218Z")

@@ -63,7 +63,7 @@ def test_every_bad_row_of_one_file_is_quarantined_and_every_good_row_read(tmp_pa
     path.write_text("\n".join([NOAA_HEADER, *rows]) + "\n")
     with AisCsvReader(InputFile(path)) as reader:
         seen = list(reader)
-        assert reader.lines_read == len(rows)
+        assert reader.lines_read == 1 + len(rows)
     rejected = [item for item in seen if isinstance(item, Rejected)]
     assert [r.origin.line for r in rejected] == [3 + 2 * n for n in range(len(BAD_ROWS))]
     assert [r.field for r in rejected] == [field for _, field, _ in BAD_ROWS]

@@ -126,3 +126,16 @@ def test_an_nmea_file_is_opened_with_the_nmea_reader(ais_samples):
         assert isinstance(reader, nmea.NmeaFileReader) and reader.kind == "nmea"
     finally:
         reader.close()
+
+
+def test_a_damaged_line_with_a_nul_byte_near_the_top_does_not_hide_the_format(tmp_path):
+    header = b"MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,Draft,Cargo,TransceiverClass"
+    row = b"366000001,2017-02-01T00:00:01,50.0,-1.0,1,1,1,X,,,,,,,,,A"
+    assert detect_format(b"\n".join([header, row.replace(b"X", b"\x00"), row]) + b"\n") == "noaa-csv"
+    assert detect_format(b"!AIVDM\x00garbage\n\\s:2573238,c:1733782034*0A\\!BSVDM,1,1,,A,13o4g`00000I2ENRH4g83S0L088C,0*3F\n") == "nmea"
+
+
+def test_a_file_that_starts_with_pages_of_blank_lines_is_refused_saying_how_to_read_it_anyway():
+    with pytest.raises(UnknownFormat) as refused:
+        detect_format(b"\n" * 8_192)
+    assert "blank lines" in str(refused.value) and "--format" in str(refused.value)

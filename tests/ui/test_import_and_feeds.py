@@ -49,7 +49,7 @@ def test_importing_the_solent_recording_fills_the_map_without_blocking_the_windo
     run.progressed.connect(progressed.append)
     qtbot.waitUntil(lambda: bool(results), timeout=60_000)
     (summary,) = results
-    assert summary.read == 18_623 and summary.appended > 18_000 and not summary.cancelled
+    assert summary.read == 18_624 and summary.appended > 18_000 and not summary.cancelled
     assert progressed and progressed[-1].fraction == pytest.approx(1.0)
     qtbot.waitUntil(lambda: window.timeline.time_range() is not None, timeout=5_000)
     window.timeline.set_live(True)
@@ -134,3 +134,11 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
         assert f"{waiting:,} lines waiting" in dialog.trouble.text()
     qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
     assert dialog.table.item(0, 6).text() == "0" and console.fleet.store.count() == 80
+
+
+def test_the_import_summary_names_a_file_that_ended_early_and_where():
+    from app.ais_import import ImportSummary
+
+    ended = "day.csv.gz: the file ends early after line 1,234 (byte 99,999 of its content): the compressed data stops"
+    text = summary_text(ImportSummary(read=1_234, appended=1_200, ended_early=[ended]))
+    assert ended in text and "again" in text and "Appended: 1,200" in text
