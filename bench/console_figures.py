@@ -84,7 +84,7 @@ def _gui_block_while_opening(app, path: Path) -> tuple[float, float]:
     clock.start()
     timer.start()
     loader = controller.open(ConsoleSession(path, live=False))
-    while not (loader.finished.is_set() and controller.session is not None):
+    while not (loader.done.is_set() and controller.session is not None):
         app.processEvents()
         time.sleep(0.001)
     ready_s = clock.nsecsElapsed() / 1e9

@@ -466,7 +466,9 @@ class TemporalIndex:
         self.positions.compact()
         if end <= start or bins <= 0:
             return np.zeros(max(bins, 0), dtype=np.int64)
-        counts, _ = np.histogram(self.positions.occurred, bins=bins, range=(start, end))
+        # Counted from ``start``: at today's epoch microseconds float64 cannot tell apart the edges of slices
+        # of a short span (a live feed's first reports, microseconds apart), and numpy refuses such bins.
+        counts, _ = np.histogram(self.positions.occurred - start, bins=bins, range=(0, end - start))
         return counts
 
     def ships_at(self, at: int, known_at: int | None = None) -> list[ShipState]:

@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QLa
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from app.alert_desk import AlertDesk
+from app.errors import StoreError
 from app.fleet_view import FleetView
-from domain.alert_board import OPEN, AlertView
+from domain.alert_board import OPEN, AlertError, AlertView
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
 from ui import theme
@@ -81,8 +82,9 @@ class AcknowledgeDialog(OperatorEntryDialog):
             signature_html=f"Acknowledged by <b>{escape_html(in_text(operator))}</b>",
             placeholder="Comment (optional): what you checked or did", ok_text="Acknowledge", what="comment",
             max_length=MAX_COMMENT_LENGTH, required=False, submit=submit,
-            # the log refused (already acknowledged, read-only, busy): say why, stay open
-            refusals=(Exception,), refused_text="The alert was not acknowledged", parent=parent)
+            # the alert cannot be (already acknowledged, unknown) or the log refused (read-only, busy): say
+            # why, stay open
+            refusals=(AlertError, StoreError), refused_text="The alert was not acknowledged", parent=parent)
         self.setObjectName("acknowledgeDialog")
         self.alerts = alerts
         self.alert = alerts[0]

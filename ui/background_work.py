@@ -1,89 +1,188 @@
-"""Work off the GUI thread: one job on Qt's thread pool that reports progress, can be cancelled, and ends
-by signalling its result or why it failed.
+"""Work off the GUI thread, one mechanism for every kind of it (opening a store, imports, reports).
 
-The job gets two plain callables — ``progress(value)`` and ``cancelled()`` — and nothing of Qt's widgets;
-its signals are queued to the GUI thread, so the dialogs that watch it stay responsive (imports, reports).
+A job runs on Qt's thread pool with two plain callables, ``progress(value)`` and ``cancelled()``, and nothing
+of Qt's widgets; it polls ``cancelled`` between steps. It ends with its result on ``finished``, or with the
+exception it raised on ``failed`` (the exception itself: callers tell failures apart by type), both
+delivered on the GUI thread, so the dialogs that watch it stay responsive.
+
+Starting new work of a kind supersedes the run of that kind still in hand (as Orange3's
+``ConcurrentMixin`` does): the old run is cancelled and whatever it still reports is ignored — its late
+result or failure goes to ``discarded`` only, for the owner to release what it holds.
 """
 from __future__ import annotations
 
 import threading
+import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from domain.display_text import visible
 from ui.plain_text import plain_label
 
 Work = Callable[[Callable[[object], None], Callable[[], bool]], object]
+PROGRESS_EVERY_S = 0.05  # progress reaches the GUI thread at most this often (the newest value; the last always)
 
 
 class BackgroundRun(QObject):
-    """``progressed(value)`` while the work runs, then ``finished(result)`` or ``failed(message)``."""
+    """One job: ``progressed(value)`` while it runs, then ``finished(result)`` or ``failed(exception)`` —
+    or, once superseded, ``discarded(result or exception)`` and nothing else."""
 
     progressed = Signal(object)
     finished = Signal(object)
-    failed = Signal(str)
+    failed = Signal(object)      # the Exception the work raised
+    discarded = Signal(object)   # the late result or exception of a superseded run
+
+    _reported = Signal()         # emitted on the worker thread, delivered on this object's (the GUI) thread
+    _ended = Signal(bool, object)
 
     def __init__(self, work: Work, parent: QObject | None = None):
         super().__init__(parent)
         self._work = work
         self._cancel = threading.Event()
-        self.done = threading.Event()
+        self._superseded = False
+        self.settled = False          # its end was delivered (GUI thread)
+        self.done = threading.Event()  # the work returned or raised (any thread)
+        self._progress_lock = threading.Lock()
+        self._newest: tuple[object] | None = None  # the newest progress not yet delivered
+        self._progress_queued = False
+        self._progress_sent_at = float("-inf")
+        self._reported.connect(self._deliver_progress, Qt.ConnectionType.QueuedConnection)
+        self._ended.connect(self._deliver_end, Qt.ConnectionType.QueuedConnection)
 
     def start(self) -> None:
-        QThreadPool.globalInstance().start(_Job(self))
+        QThreadPool.globalInstance().start(_Job(self._execute))
 
     def cancel(self) -> None:
+        """Ask the work to stop; it still reports how it ended (an import's summary says it was cancelled)."""
         self._cancel.set()
 
     def cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def supersede(self) -> None:
+        """Newer work of the same kind started: stop, and ignore all this run still reports."""
+        if not self.settled:
+            self._superseded = True
+            self._cancel.set()
+
+    @property
+    def superseded(self) -> bool:
+        return self._superseded
+
+    def _execute(self) -> None:
+        """The job's body, on a worker thread."""
+        try:
+            result = self._work(self._progress, self.cancelled)
+        except Exception as error:  # a thread boundary: the failure is reported, as itself, on the GUI thread
+            self._send_progress()
+            self._ended.emit(False, error)
+        else:
+            self._send_progress()
+            self._ended.emit(True, result)
+        finally:
+            self.done.set()
+
+    def _progress(self, value: object) -> None:
+        """The work's ``progress`` (worker thread): kept as the newest, sent on now and then. A GUI thread that
+        ran a Python slot for every step of a fast job would wait on the interpreter lock for each."""
+        with self._progress_lock:
+            self._newest = (value,)
+        if time.monotonic() - self._progress_sent_at >= PROGRESS_EVERY_S:
+            self._send_progress()
+
+    def _send_progress(self) -> None:
+        with self._progress_lock:
+            if self._newest is None or self._progress_queued:
+                return  # nothing new, or a delivery on its way will take the newest
+            self._progress_queued = True
+            self._progress_sent_at = time.monotonic()
+        self._reported.emit()
+
+    @Slot()
+    def _deliver_progress(self) -> None:
+        with self._progress_lock:
+            newest, self._newest, self._progress_queued = self._newest, None, False
+        if newest is not None and not self._superseded:
+            self.progressed.emit(newest[0])
+
+    @Slot(bool, object)
+    def _deliver_end(self, succeeded: bool, outcome: object) -> None:
+        self.settled = True
+        if self._superseded:
+            self.discarded.emit(outcome)
+        elif succeeded:
+            self.finished.emit(outcome)
+        else:
+            self.failed.emit(outcome)
+
 
 class _Job(QRunnable):
-    def __init__(self, run: BackgroundRun):
+    def __init__(self, body: Callable[[], None]):
         super().__init__()
-        self._run = run
+        self._body = body
 
     def run(self) -> None:
-        run = self._run
-        try:
-            result = run._work(run.progressed.emit, run.cancelled)
-        except Exception as error:  # shown to the operator: any failure of the work becomes a message
-            run.failed.emit(str(error) or type(error).__name__)
-        else:
-            run.finished.emit(result)
-        finally:
-            run.done.set()
+        self._body()
+
+
+class WorkOfOneKind(QObject):
+    """The run of one kind of work for one window: starting another supersedes it."""
+
+    def __init__(self, parent: QObject, kind: str):
+        super().__init__(parent)
+        self.setObjectName(kind)
+        self.current: BackgroundRun | None = None
+
+    @staticmethod
+    def of(parent: QObject, kind: str) -> "WorkOfOneKind":
+        """The ``kind`` of work of ``parent`` (made on first use)."""
+        found = parent.findChild(WorkOfOneKind, kind, Qt.FindChildOption.FindDirectChildrenOnly)
+        return found if found is not None else WorkOfOneKind(parent, kind)
+
+    def start(self, run: BackgroundRun) -> BackgroundRun:
+        if self.current is not None:
+            self.current.supersede()
+        self.current = run
+        run.start()
+        return run
 
 
 PROGRESS_STEPS = 1_000
 
 
 def run_with_progress(work: Work, parent: QWidget, *, name: str, title: str, first_text: str, cancel_text: str,
-                      describe: Callable[[object], tuple[float, str]],
-                      on_done: Callable[[object], None]) -> BackgroundRun:
-    """Start ``work`` behind a window-modal progress dialog over ``parent`` (Cancel asks the work to stop).
+                      describe: Callable[[object], tuple[float, str]], on_done: Callable[[object], None],
+                      on_failed: Callable[[Exception], None], minimum_duration_ms: int = 0) -> BackgroundRun:
+    """Start ``work`` behind a window-modal progress dialog over ``parent`` (Cancel asks the work to stop);
+    it supersedes the work of the same ``name`` still running for ``parent``.
 
-    ``describe`` turns each progress value into (fraction done, text); ``on_done`` gets the result, or the
-    failure's message as a str, once the dialog has closed. The dialog is kept as ``run.dialog``.
+    ``describe`` turns each progress value into (fraction done, text); ``on_done`` gets the result and
+    ``on_failed`` the exception, once the dialog has closed. The dialog is kept as ``run.dialog``.
     """
     run = BackgroundRun(work, parent)
     dialog = QProgressDialog(first_text, "Cancel", 0, PROGRESS_STEPS, parent)
-    dialog.setLabel(plain_label(QLabel(first_text)))  # progress texts name files: never markup
+    dialog.setLabel(plain_label(QLabel(visible(first_text))))  # progress texts name files: never markup
     dialog.setObjectName(name)
     dialog.setWindowTitle(title)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
-    dialog.setMinimumDuration(0)
+    dialog.setMinimumDuration(minimum_duration_ms)
     dialog.setAutoClose(False)
     dialog.setAutoReset(False)
     dialog.setMinimumWidth(460)
 
-    def show(value: object) -> None:
+    shown = {"value": -1, "text": first_text}
+
+    def show(value: object) -> None:  # the dialog relays itself out on each change: change only what changed
         fraction, text = describe(value)
-        dialog.setValue(int(PROGRESS_STEPS * max(0.0, min(fraction, 1.0))))
-        dialog.setLabelText(visible(text))
+        steps = int(PROGRESS_STEPS * max(0.0, min(fraction, 1.0)))
+        if steps != shown["value"]:
+            shown["value"] = steps
+            dialog.setValue(steps)
+        if text != shown["text"]:
+            shown["text"] = text
+            dialog.setLabelText(visible(text))
 
     def cancel() -> None:
         run.cancel()
@@ -93,10 +192,14 @@ def run_with_progress(work: Work, parent: QWidget, *, name: str, title: str, fir
         dialog.close()
         on_done(result)
 
+    def failed(error: Exception) -> None:
+        dialog.close()
+        on_failed(error)
+
     run.progressed.connect(show)
     dialog.canceled.connect(cancel)
     run.finished.connect(finished)
-    run.failed.connect(finished)
+    run.failed.connect(failed)
+    run.discarded.connect(lambda _outcome: dialog.close())
     run.dialog = dialog  # type: ignore[attr-defined]
-    run.start()
-    return run
+    return WorkOfOneKind.of(parent, name).start(run)

@@ -6,12 +6,15 @@ from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+from app.console_session import LoadCancelled
 from domain.display_text import visible
+from ui.background_work import BackgroundRun
 from ui.console_session import ConsoleSession
 from ui.plain_text import show_message
-from ui.store_loading import StoreLoader, open_with_progress
+from ui.store_loading import open_with_progress
 
 STATUS_POLL_MS = 2_000
+STATUS_MS = 8_000
 CLOSE_WAIT_S = 30.0
 
 
@@ -22,21 +25,21 @@ class ConsoleController(QObject):
         super().__init__(parent or window)
         self.window = window
         self.session: ConsoleSession | None = None
-        self.loader: StoreLoader | None = None
+        self.loader: BackgroundRun | None = None
+        self._loads: list[tuple[ConsoleSession, BackgroundRun]] = []  # every load started, until it ended
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_POLL_MS)
         self._status_timer.timeout.connect(self._show_session_state)
         window.openStoreRequested.connect(self._open_other)
 
     def open(self, session: ConsoleSession, at: int | None = None, label: str = "Opening the store…",
-             then: Callable[[], None] | None = None) -> StoreLoader:
+             then: Callable[[], None] | None = None) -> BackgroundRun:
         """Load ``session`` with a progress dialog; the window switches to it when it is ready (and then
-        ``then`` runs)."""
-        if self.loader is not None and not self.loader.finished.is_set():
-            self.loader.cancel()
+        ``then`` runs). A load still under way is superseded: cancelled, and never shown."""
         loader = open_with_progress(session, self.window, label,
                                     on_loaded=lambda source: self._loaded(session, source, at, then),
-                                    on_failed=lambda message: self._failed(session, message))
+                                    on_failed=lambda error: self._failed(session, error))
+        self._loads = [(s, run) for s, run in self._loads if not run.settled] + [(session, loader)]
         self.loader = loader
         return loader
 
@@ -60,8 +63,12 @@ class ConsoleController(QObject):
         self._status_timer.start()
         self._show_session_state()
 
-    def _failed(self, session: ConsoleSession, message: str) -> None:
-        show_message(self.window, "Fleet Logbook", f"The store could not be opened:\n{visible(message)}", warning=True)
+    def _failed(self, session: ConsoleSession, error: Exception) -> None:
+        if isinstance(error, LoadCancelled):  # the operator's choice: no warning, the window stays as it was
+            self.window.statusBar().showMessage(visible(str(error)), STATUS_MS)
+            return
+        show_message(self.window, "Fleet Logbook", f"The store could not be opened:\n{visible(str(error))}",
+                     warning=True)
 
     def _open_other(self, path: str) -> None:
         if self.session is None:
@@ -74,14 +81,15 @@ class ConsoleController(QObject):
             self.window.set_integrity(self.session.integrity_state())
 
     def close(self) -> None:
-        """Wait for a load in flight (cancelled), then close the session and whatever that load opened."""
+        """Wait for the loads in flight (cancelled), then close the session and whatever those loads opened."""
         self._status_timer.stop()
-        loader = self.loader
-        if loader is not None and not loader.finished.is_set():
-            loader.cancel()
-            loader.finished.wait(CLOSE_WAIT_S)
-            if loader.session is not self.session:
-                loader.session.close()
+        for session, loader in self._loads:
+            if not loader.settled:
+                loader.supersede()
+                loader.done.wait(CLOSE_WAIT_S)
+                if session is not self.session:
+                    session.close()
+        self._loads = []
         self.window.settings_target = None
         if self.session is not None:
             self.session.close()

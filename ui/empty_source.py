@@ -1,5 +1,6 @@
 """What a window shows while its store is still opening: a console with no ships, no events and nothing to
-do — the same roles as ``app.console.Console`` over a store, each empty and read-only."""
+do — the same roles as ``app.console.Console`` over a store, each empty and read-only like a store opened so:
+a write raises the same ``ReadOnlyStoreError`` the UI already catches."""
 from __future__ import annotations
 
 from typing import Callable, Sequence
@@ -7,6 +8,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from app.console import Console
+from app.errors import ReadOnlyStoreError
 from app.event_log import EventQuery
 from domain.events import RecordedEvent
 from domain.ship import Ship
@@ -15,11 +17,7 @@ from domain.tracks import Track, Trails
 from domain.zone_list import ZoneList
 from ui.fleet_model import empty_fleet
 
-NO_STORE = "no store is open yet"
-
-
-class NoStoreOpen(PermissionError):
-    """Asked to write while the store is still opening."""
+NOT_YET = "no store is open yet: nothing can be appended"
 
 
 class EmptyFleetView:
@@ -67,10 +65,10 @@ class EmptyAlertDesk:
         return []
 
     def acknowledge(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
     def acknowledge_all(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
 
 class EmptyZoneDesk:
@@ -82,17 +80,17 @@ class EmptyZoneDesk:
 
     def define(self, name: str, kind: str, outline=None, speed_limit_kn: float | None = None, *,
                replacing: str | None = None, expected_version: int | None = None) -> list[RecordedEvent]:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
     def remove(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
     def import_geojson(self, path: str, *, replace: bool = False,
                        expected_version: int | None = None) -> list[RecordedEvent]:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
     def export_geojson(self, path: str) -> int:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
 
 class EmptyLogbook:
@@ -103,10 +101,10 @@ class EmptyLogbook:
         return []
 
     def add_note(self, text: str, *, mmsi: int | None = None) -> RecordedEvent:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
     def correct_particulars(self, mmsi: int, changes: dict, reason: str) -> RecordedEvent:
-        raise NoStoreOpen(NO_STORE)
+        raise ReadOnlyStoreError(NOT_YET)
 
 
 def empty_console(description: str = "opening the store…") -> Console:

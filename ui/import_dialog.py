@@ -11,7 +11,8 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.ais_import import ImportOptions, ImportProgress, ImportSummary
+from app.ais_import import ImportOptions, ImportProgress, ImportRefused, ImportSummary
+from app.errors import StoreError
 from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
 from ui.plain_text import show_message
@@ -56,26 +57,43 @@ def summary_text(summary: ImportSummary) -> str:
             f"Skipped: {skipped}\nTime: {summary.seconds:,.1f} s")
 
 
+def failure_text(error: Exception) -> tuple[str, str]:
+    """The title and text that tell the operator why an import stopped, by what stopped it."""
+    if isinstance(error, ImportRefused):  # the files or options, judged before anything was appended
+        return "Import refused", f"Nothing was imported:\n{visible(str(error))}"
+    if isinstance(error, StoreError):  # the log refused a batch (busy, read-only, failing)
+        return "Import stopped", (f"The store refused a batch; the batches before it are in the log, importing "
+                                  f"the same files again completes the rest:\n{visible(str(error))}")
+    if isinstance(error, OSError):  # a file that could not be read on the way
+        return "Import stopped", f"A file could not be read; what was committed stays:\n{visible(str(error))}"
+    return "Import failed", f"Nothing more was imported:\n{visible(str(error) or type(error).__name__)}"
+
+
 def start_import(source: ImportingSource, paths: Sequence[str], parent: QWidget,
                  options: ImportOptions = ImportOptions(),
-                 on_done: Callable[[ImportSummary | str], None] | None = None) -> ImportRun:
-    """Run the import with a window-modal progress dialog over ``parent``; a summary box when it ends
-    (unless ``on_done`` takes the result: the summary, or the error text)."""
+                 on_done: Callable[[ImportSummary], None] | None = None,
+                 on_failed: Callable[[Exception], None] | None = None) -> ImportRun:
+    """Run the import with a window-modal progress dialog over ``parent``; a summary box when it ends, or
+    a warning saying why it stopped (unless ``on_done`` takes the summary, ``on_failed`` the exception)."""
     paths = list(paths)
 
-    def finished(result: ImportSummary | str) -> None:
+    def finished(summary: ImportSummary) -> None:
         if on_done is not None:
-            on_done(result)
-        elif isinstance(result, str):
-            show_message(parent, "Import failed", f"Nothing more was imported:\n{visible(result)}", warning=True)
+            on_done(summary)
         else:
-            show_message(parent, "Import", visible_lines(summary_text(result)))
+            show_message(parent, "Import", visible_lines(summary_text(summary)))
+
+    def failed(error: Exception) -> None:
+        if on_failed is not None:
+            on_failed(error)
+        else:
+            show_message(parent, *failure_text(error), warning=True)
 
     return run_with_progress(
         lambda progress, cancelled: source.import_files(paths, options, progress=progress, cancelled=cancelled),
         parent, name="importProgress", title="Importing AIS data", first_text="Starting the import…",
         cancel_text="Cancelling after the batch in hand…",
-        describe=lambda progress: (progress.fraction, progress_text(progress)), on_done=finished)
+        describe=lambda progress: (progress.fraction, progress_text(progress)), on_done=finished, on_failed=failed)
 
 
 def choose_files(parent: QWidget, folder: str = "") -> list[str]:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from app.audit_report import SECTION_TITLES, SECTIONS, ReportError, ReportRequest
+from app.report_files import ReportCancelled, ReportFileError
 from app.report_export import ExportResult, report_format
 from app.version import app_version
 from domain.display_text import visible, visible_lines
@@ -202,23 +203,38 @@ def result_text(result: ExportResult) -> str:
             f"SHA-256 of the file: {result.sha256}\n{logged}")
 
 
+def failure_text(error: Exception) -> tuple[str, str]:
+    """The title and text that tell the operator why no report was written, by what stopped it."""
+    if isinstance(error, ReportCancelled):  # the operator's Cancel
+        return "Report cancelled", "The report was cancelled; no file was written."
+    if isinstance(error, (ReportError, ReportFileError, OSError)):  # the request, or the file, cannot be
+        return "Report not exported", f"No report was written:\n{visible(str(error))}"
+    return "Report not exported", f"No report was written:\n{visible(str(error) or type(error).__name__)}"
+
+
 def start_report(source: ReportingSource, request: ReportRequest, path: str, parent: QWidget,
-                 on_done: Callable[[ExportResult | str], None] | None = None) -> ReportRun:
-    """Run the export with a window-modal progress dialog; a message box when it ends (unless ``on_done``)."""
+                 on_done: Callable[[ExportResult], None] | None = None,
+                 on_failed: Callable[[Exception], None] | None = None) -> ReportRun:
+    """Run the export with a window-modal progress dialog; a message box when it ends (unless ``on_done``
+    takes the result, ``on_failed`` the exception)."""
     def export(progress: Callable[[object], None], cancelled: Callable[[], bool]) -> ExportResult:
         renderers = pdf_renderers() if report_format(path) == "pdf" else {}
         return source.export(request, path, software=f"Fleet Logbook {app_version()}", renderers=renderers,
                              progress=lambda fraction, text: progress((fraction, text)), cancelled=cancelled)
 
-    def finished(result: ExportResult | str) -> None:
+    def finished(result: ExportResult) -> None:
         if on_done is not None:
             on_done(result)
-        elif isinstance(result, str):
-            show_message(parent, "Report not exported", f"No report was written:\n{visible(result)}", warning=True)
         else:
             show_message(parent, "Report exported", visible_lines(result_text(result)))
 
+    def failed(error: Exception) -> None:
+        if on_failed is not None:
+            on_failed(error)
+        else:
+            title, text = failure_text(error)
+            show_message(parent, title, text, warning=not isinstance(error, ReportCancelled))
+
     return run_with_progress(export, parent, name="reportProgress", title="Exporting audit report",
                              first_text="Gathering the report…", cancel_text="Cancelling…",
-                             describe=lambda step: step, on_done=finished)
-
+                             describe=lambda step: step, on_done=finished, on_failed=failed)

@@ -23,11 +23,12 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
 from app.zone_desk import ZoneDesk
 from domain.events import ZONES_STREAM, RecordedEvent
+from domain.rules import InvalidZoneFile
 from domain.zone_list import InvalidZone, ZoneList, ZoneView
 from ui.formatting import in_text
 from ui.plain_text import text_tooltip
 from ui.settings import LAST_ZONES_FOLDER, SHOW_ZONES
-from ui.zone_dialog import ZoneDialog
+from ui.zone_dialog import EDIT_REFUSED, ZoneDialog
 from ui.zones_panel import ZonesPanel
 
 GEOJSON_FILTER = "GeoJSON (*.geojson *.json);;All files (*)"
@@ -223,7 +224,7 @@ class ZoneConsole(QObject):
                 return
             try:
                 source.remove(view.name, expected_version=version)
-            except Exception as error:  # the log refused (the zone is gone, read-only, busy): say why
+            except (InvalidZone, *EDIT_REFUSED) as error:  # the zone is gone, or the log refused: say why
                 self.refresh()
                 self._warn("Remove zone", f"The zone {in_text(view.name)} was not removed: {error}")
                 return
@@ -253,7 +254,7 @@ class ZoneConsole(QObject):
         self.window._store_setting(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
             appended = self.source.import_geojson(str(path), replace=replace, expected_version=self.zones.version)
-        except Exception as error:  # a file that is no zone file, unreadable, or a log that refused
+        except (InvalidZoneFile, *EDIT_REFUSED) as error:  # no zone file (or unreadable), or the log refused
             self._warn("Import zones", f"No zones were imported.\n\n{error}")
             return None
         self.refresh()
@@ -315,7 +316,7 @@ class ZoneConsole(QObject):
         except InvalidZone as error:
             editor.show_problem(f"Not saved: the {error.field} {error.reason}")
             return
-        except Exception as error:  # the log refused (the zones changed meanwhile, read-only)
+        except EDIT_REFUSED as error:  # the zones changed meanwhile, read-only, busy
             editor.show_problem(f"Not saved: {error}")
             return
         editor.end()

@@ -14,6 +14,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QLineEdit,
                                QVBoxLayout, QWidget)
 
+from app.errors import StoreError
+from app.zone_desk import ZonesChanged, ZonesReadOnly
 from domain import ais
 from domain.events import RecordedEvent
 from domain.events.zones import MAX_ZONE_NAME_LENGTH
@@ -33,6 +35,9 @@ KIND_TIPS = {
     "generic": "Any other area to watch: entering it is noted",
 }
 Submit = Callable[[str, str, "float | None"], list[RecordedEvent]]
+# What the log answers an edit it does not take: the zones changed since they were shown, the log is open
+# read-only, or the store refused the batch (busy, failing). Nothing was appended; the operator is told why.
+EDIT_REFUSED = (ZonesChanged, ZonesReadOnly, StoreError)
 
 
 class ZoneDialog(QDialog):
@@ -139,7 +144,7 @@ class ZoneDialog(QDialog):
         except InvalidZone as error:
             self._show_error(f"The zone was not saved: {_sentence(error)}")
             return
-        except Exception as error:  # the log refused: read-only, busy, the zones changed meanwhile
+        except EDIT_REFUSED as error:
             self._show_error(f"The zone was not saved: {error}")
             return
         super().accept()

@@ -180,3 +180,15 @@ def test_a_track_and_report_times_follow_the_log(events, start_s, length_s):
         assert list(zip(track.lat, track.lon)) == reports_in_window(log, mmsi, start - 1, end, None)
         times = sorted(r.occurred_at for r in log if isinstance(r.event, PositionReported) and r.event.mmsi == mmsi)
         assert index.report_times(mmsi).tolist() == times
+
+
+def test_the_density_of_reports_microseconds_apart_is_counted_not_refused():
+    """A live feed's first reports can arrive microseconds apart: 300 slices of a span that short are still
+    slices of that span, though at today's epoch microseconds no float can tell their edges apart."""
+    now = 1_796_000_000_000_000  # 2026-11-28, in µs since 1970
+    log = recorded_log([NewEvent(PositionReported(mmsi=mmsi, occurred_at=now + i, lat=60.0, lon=5.0),
+                                 recorded_at=now + i) for i, mmsi in enumerate(MMSIS[:3])])
+    index = TemporalIndex()
+    index.add_all(log)
+    counts = index.report_density(now, now + 2, 300)
+    assert len(counts) == 300 and counts.sum() == 3 and counts[0] == 1 and counts[-1] == 1

@@ -3,14 +3,15 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import sqlite3
+
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from domain.alert_board import ACKNOWLEDGED, OPEN, AlertBoard, check_acknowledgeable
-from domain.events import (AlertAcknowledged, CloseQuarters, PortArrived, RecordedEvent, SignalLost,
-                           SpeedLimitExceeded, ZoneEntered)
+from domain.alert_board import ACKNOWLEDGED, OPEN, AlertAlreadyAcknowledged
+from domain.events import AlertAcknowledged, CloseQuarters, PortArrived, SignalLost, SpeedLimitExceeded, ZoneEntered
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet, in_log_order
+from tests.ui.fleet_store import T0, Calls, Clock, channel_fleet, in_log_order, logged
 from ui.alerts_model import ALERT_ROLE, AlertsModel, Column
 from ui.alerts_panel import EMPTY_OPEN_TEXT, EMPTY_TEXT, READ_ONLY_TIP, AlertsPanel
 
@@ -43,56 +44,25 @@ def alert_facts():
     ]
 
 
-class AlertingSource(InMemoryFleetSource):
-    """The in-memory fleet plus the alert board (``alerts_at``, ``acknowledge``), folded naively."""
-
-    read_only = False
-
-    def __init__(self, events=(), facts=()):
-        super().__init__(events)
-        self.log.extend(in_log_order(facts, self.last_position + 1, self.versions))
-        self.last_position = self.log[-1].position if self.log else 0
-        self.clock = lambda: at(100)
-        self.alerts_asked = 0
-
-    def alerts_at(self, at: int, known_at: int | None = None):
-        self.alerts_asked += 1
-        return AlertBoard(self._events()).at(at, known_at)
-
-    def acknowledge(self, alert_id: str, comment: str | None = None) -> RecordedEvent:
-        if self.read_only:
-            raise PermissionError("read-only")
-        alert = check_acknowledgeable(AlertBoard(self._events()).latest(), alert_id)
-        now = self.clock()
-        acknowledgement = AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=self.operator,
-                                            mmsi=alert.mmsi, alert_id=alert_id, comment=comment)
-        [recorded] = self.append([(acknowledgement, now)])
-        return recorded
-
-    def acknowledge_all(self, alert_ids, comment: str | None = None) -> list[RecordedEvent]:
-        if self.read_only:
-            raise PermissionError("read-only")
-        board = AlertBoard(self._events()).latest()
-        alerts = [check_acknowledgeable(board, alert_id) for alert_id in alert_ids]
-        now = self.clock()
-        return self.append([(AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=self.operator,
-                                               mmsi=alert.mmsi, alert_id=alert.alert_id, comment=comment), now)
-                            for alert in alerts])
-
-
-@pytest.fixture(scope="module")
-def fleet():
-    return channel_fleet(ships=12, hours=2.0)
+def alerting_log():
+    """The fleet's log with the alerts in it, in the order the log learned them."""
+    return in_log_order([*((recorded.event, recorded.recorded_at) for recorded in channel_fleet(ships=12, hours=2.0)),
+                         *alert_facts()])
 
 
 @pytest.fixture
-def source(fleet):
-    return AlertingSource(fleet, alert_facts())
+def clock():
+    return Clock(at(100))
+
+
+@pytest.fixture
+def source(fleet_stores, clock):
+    return fleet_stores.open(alerting_log(), clock=clock)
 
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = AlertsPanel(source, source)
+    widget = AlertsPanel(source.alerts, source.fleet)
     qtbot.addWidget(widget)
     widget.resize(1100, 300)
     widget.show()
@@ -123,7 +93,7 @@ def click_row(qtbot, panel, alert_id: str, double: bool = False) -> None:
 def test_the_rows_are_the_board_at_the_moment_newest_first(panel, source, minutes, known):
     known_at = None if known is None else at(known)
     panel.show_moment(at(minutes), known_at)
-    expected = list(reversed(source.alerts_at(at(minutes), known_at)))
+    expected = list(reversed(source.alerts.alerts_at(at(minutes), known_at)))
     assert panel.model.alerts() == expected
     assert [panel.model.index(row, 0).data(ALERT_ROLE) for row in range(panel.model.rowCount())] == expected
 
@@ -153,7 +123,7 @@ def test_before_any_alert_the_panel_says_there_are_none(panel):
     assert panel.stack.currentWidget() is panel.view
 
 
-def test_the_open_filter_hides_notices_and_acknowledged_alerts(panel, source):
+def test_the_open_filter_hides_notices_and_acknowledged_alerts(panel, source, clock):
     panel.show_moment(at(60))
     assert shown_ids(panel) == ["port-1", "dark-1", "cpa-1", "zone-1", "speed-1"]
     panel.set_open_only(True)
@@ -161,8 +131,8 @@ def test_the_open_filter_hides_notices_and_acknowledged_alerts(panel, source):
     assert panel.count_label.text() == "4 open · 5 alerts"
     panel.show_moment(at(12))
     panel.set_open_only(True)
-    source.clock = lambda: at(15)
-    source.acknowledge("speed-1")
+    clock.now = at(15)
+    source.alerts.acknowledge("speed-1")
     panel.show_moment(at(16))
     assert panel.empty_label.text() == EMPTY_OPEN_TEXT and panel.stack.currentWidget() is panel.empty_label
     panel.set_open_only(False)
@@ -217,7 +187,7 @@ def test_acknowledging_through_the_dialog_updates_the_row(qtbot, panel, source):
     qtbot.keyClicks(dialog.comment_edit, "Both ships called on VHF 16")
     with qtbot.waitSignal(panel.alertAcknowledged) as acknowledged:
         dialog.ok_button.click()
-    recorded = source.log[-1]
+    recorded = logged(source)[-1]
     assert acknowledged.args == [recorded]
     assert isinstance(recorded.event, AlertAcknowledged)
     assert (recorded.event.alert_id, recorded.event.comment) == ("cpa-1", "Both ships called on VHF 16")
@@ -236,7 +206,7 @@ def test_acknowledging_at_an_earlier_moment_says_the_alert_was_still_open_then(p
     panel.select_alert("speed-1")
     dialog = panel.open_acknowledge_dialog()
     dialog.ok_button.click()
-    assert source.log[-1].event.alert_id == "speed-1"
+    assert logged(source)[-1].event.alert_id == "speed-1"
     assert cell(panel, "speed-1", Column.STATE) == "Open"
     assert panel.message_label.isVisible() and "after the moment shown" in panel.message_label.text()
 
@@ -244,9 +214,9 @@ def test_acknowledging_at_an_earlier_moment_says_the_alert_was_still_open_then(p
 def test_cancelling_the_dialog_appends_nothing(panel, source):
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
-    before = len(source.log)
+    before = len(logged(source))
     panel.open_acknowledge_dialog().reject()
-    assert len(source.log) == before
+    assert len(logged(source)) == before
     assert cell(panel, "speed-1", Column.STATE) == "Open"
 
 
@@ -254,13 +224,36 @@ def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
     dialog = panel.open_acknowledge_dialog()
-    source.acknowledge("speed-1")  # someone else was quicker
-    before = len(source.log)
+    source.alerts.acknowledge("speed-1")  # someone else was quicker
+    with pytest.raises(AlertAlreadyAcknowledged):
+        source.alerts.acknowledge("speed-1")
+    before = len(logged(source))
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.error_label.isVisible()
     assert "already acknowledged" in dialog.error_label.text()
-    assert len(source.log) == before
+    assert len(logged(source)) == before
     dialog.reject()
+
+
+def test_an_acknowledgement_the_busy_store_refuses_is_explained_and_can_be_retried(qtbot, source, fleet_stores,
+                                                                                    clock):
+    impatient = fleet_stores.reopen(source.fleet.store.path, busy_timeout_ms=50, clock=clock)
+    panel = AlertsPanel(impatient.alerts, impatient.fleet)
+    qtbot.addWidget(panel)
+    panel.show_moment(at(100))
+    panel.select_alert("cpa-1")
+    dialog = panel.open_acknowledge_dialog()
+    importer = sqlite3.connect(source.fleet.store.path, isolation_level=None)  # another process writing a long batch
+    importer.execute("BEGIN IMMEDIATE")
+    try:
+        dialog.ok_button.click()
+    finally:
+        importer.execute("ROLLBACK")
+        importer.close()
+    assert dialog.isVisible() and "another process kept the store busy" in dialog.error_label.text()
+    assert not [e for e in logged(source) if isinstance(e.event, AlertAcknowledged)]
+    dialog.ok_button.click()  # the store is free again
+    assert not dialog.isVisible() and cell(panel, "cpa-1", Column.STATE) == "Acknowledged"
 
 
 def test_several_selected_open_alerts_are_acknowledged_with_one_comment(qtbot, panel, source):
@@ -299,10 +292,10 @@ def test_notices_and_acknowledged_alerts_cannot_be_acknowledged(panel):
     assert panel.open_acknowledge_dialog() is None
 
 
-def test_a_read_only_log_disables_acknowledging_and_says_why(qtbot, fleet):
-    source = AlertingSource(fleet, alert_facts())
-    source.read_only = True
-    panel = AlertsPanel(source, source)
+def test_a_read_only_log_disables_acknowledging_and_says_why(qtbot, fleet_stores):
+    writer = fleet_stores.open(alerting_log())
+    source = fleet_stores.reopen(writer.fleet.store.path, read_only=True)  # as an auditor opens it
+    panel = AlertsPanel(source.alerts, source.fleet)
     qtbot.addWidget(panel)
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
@@ -312,12 +305,11 @@ def test_a_read_only_log_disables_acknowledging_and_says_why(qtbot, fleet):
     assert panel.open_acknowledge_dialog() is None
 
 
-def test_the_fleet_the_window_has_names_the_ships_without_asking_again(panel, source):
-    fleet = source.state_at(at(45))
-    calls = []
-    source.state_at = lambda *args: calls.append(args)
+def test_the_fleet_the_window_has_names_the_ships_without_asking_again(panel, source, monkeypatch):
+    fleet = source.fleet.state_at(at(45))
+    calls = Calls(monkeypatch, source.fleet, "state_at")
     panel.show_moment(at(45), fleet=fleet)
-    assert calls == []
+    assert calls.count == 0
     assert cell(panel, "cpa-1", Column.SHIP) == f"SOLENT STAR 1 · {NAMED}"
 
 
@@ -326,15 +318,15 @@ def test_the_fleet_the_window_has_names_the_ships_without_asking_again(panel, so
 
 def test_the_model_passes_the_model_tester_through_moments_filters_and_acknowledgements(qapp, qtmodeltester, source):
     model = AlertsModel()
-    model.set_alerts(source.alerts_at(at(25)), {NAMED: "SOLENT STAR 1"})
+    model.set_alerts(source.alerts.alerts_at(at(25)), {NAMED: "SOLENT STAR 1"})
     qtmodeltester.check(model, force_py=True)
     for minutes in (45, 5, 100, 35, 60):
-        model.set_alerts(source.alerts_at(at(minutes)), {NAMED: "SOLENT STAR 1"})
+        model.set_alerts(source.alerts.alerts_at(at(minutes)), {NAMED: "SOLENT STAR 1"})
     model.set_open_only(True)
-    source.acknowledge("zone-1", "seen")
-    model.set_alerts(source.alerts_at(at(100)), {NAMED: "RENAMED"})
+    source.alerts.acknowledge("zone-1", "seen")
+    model.set_alerts(source.alerts.alerts_at(at(100)), {NAMED: "RENAMED"})
     model.set_open_only(False)
-    model.set_alerts(source.alerts_at(at(100), at(50)), {})
+    model.set_alerts(source.alerts.alerts_at(at(100), at(50)), {})
     assert model.rowCount() == 4  # the lost signal was recorded at 70 min
     assert not model.index(0, 0).parent().isValid() and model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None

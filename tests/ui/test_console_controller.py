@@ -33,7 +33,7 @@ def console(qtbot, demo_store):
     session = ConsoleSession(demo_store, clock=lambda: NOW, live=False)
     with qtbot.waitSignal(window.momentShown, timeout=20_000):
         loader = controller.open(session)
-        qtbot.waitUntil(lambda: loader.finished.is_set(), timeout=20_000)
+        qtbot.waitUntil(lambda: loader.done.is_set(), timeout=20_000)
     qtbot.waitUntil(lambda: controller.session is session, timeout=5_000)
     yield window, controller, session
     controller.close()
@@ -68,7 +68,7 @@ def test_opening_a_missing_read_only_store_says_why_and_keeps_the_window(qtbot, 
     monkeypatch.setattr("ui.console_controller.show_message", lambda parent, title, text, **_: shown.append(text))
     other = ConsoleSession(tmp_path / "absent.sqlite", read_only=True)
     loader = controller.open(other)
-    qtbot.waitUntil(lambda: loader.finished.is_set() and bool(shown), timeout=10_000)
+    qtbot.waitUntil(lambda: loader.done.is_set() and bool(shown), timeout=10_000)
     assert "no store at" in shown[0] and controller.session is session
 
 

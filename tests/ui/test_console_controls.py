@@ -13,7 +13,7 @@ from PySide6.QtGui import QKeySequence
 
 from domain.events import PositionReported
 from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, MICROS_PER_SECOND
-from tests.ui.fixtures_fleet import LATE_FROM, LATE_MMSI, T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import LATE_FROM, LATE_MMSI, T0, Calls, Subscriptions, append, channel_fleet, logged
 from ui.about import AboutDialog
 from ui.fleet_model import Column
 from ui.formatting import KMH, LOCAL, UTC
@@ -31,8 +31,8 @@ def at(minutes: float) -> int:
 
 
 @pytest.fixture
-def source():
-    return InMemoryFleetSource(channel_fleet(), name="channel.sqlite")
+def source(fleet_stores):
+    return fleet_stores.open(channel_fleet())
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def settings_path(tmp_path):
 
 @pytest.fixture
 def window(qtbot, source, settings_path):
-    console = MainWindow(source.console(), at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
+    console = MainWindow(source, at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()
@@ -58,7 +58,7 @@ def go_to(qtbot, window, moment: int) -> None:
 
 
 def reports_in(source, start: int, end: int, known_at: int | None = None, mmsi: int | None = None):
-    return [e.event for e in source.log if isinstance(e.event, PositionReported) and start < e.occurred_at <= end
+    return [e.event for e in logged(source) if isinstance(e.event, PositionReported) and start < e.occurred_at <= end
             and (known_at is None or e.recorded_at <= known_at) and (mmsi is None or e.event.mmsi == mmsi)]
 
 
@@ -137,12 +137,12 @@ def test_space_plays_and_pauses(qtbot, window):
 
 def test_playing_stops_at_the_head_and_goes_live(qtbot, window, source):
     window.timeline.set_play_speed(3600)
-    go_to(qtbot, window, source.time_range()[1] - 30 * MICROS_PER_SECOND)
+    go_to(qtbot, window, source.fleet.time_range()[1] - 30 * MICROS_PER_SECOND)
     with qtbot.waitSignal(window.timeline.liveChanged, timeout=3000) as blocker:
         window.timeline.play()
     assert blocker.args == [True]
     assert not window.timeline.is_playing()
-    qtbot.waitUntil(lambda: window.moment == source.time_range()[1], timeout=2000)
+    qtbot.waitUntil(lambda: window.moment == source.fleet.time_range()[1], timeout=2000)
 
 
 # --- stepping, ends, jumping -----------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_playing_stops_at_the_head_and_goes_live(qtbot, window, source):
 def test_right_and_left_step_exactly_through_the_selected_ships_reports(qtbot, window, source):
     mmsi = int(window.fleet.mmsi[3])
     window.select_ship(mmsi)
-    times = source.report_times(mmsi)
+    times = source.fleet.report_times(mmsi)
     after = times[times > window.moment]
     viewport = window.map_view.plot.viewport()
     for expected in after[:3]:
@@ -175,10 +175,10 @@ def test_home_and_end_go_to_the_first_and_last_event(qtbot, window, source):
     viewport = window.map_view.plot.viewport()
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_Home)
-    assert window.moment == source.time_range()[0]
+    assert window.moment == source.fleet.time_range()[0]
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_End)
-    assert window.moment == source.time_range()[1]
+    assert window.moment == source.fleet.time_range()[1]
 
 
 def test_jump_to_time_goes_to_the_time_typed_when_enter_is_pressed(qtbot, window):
@@ -255,7 +255,7 @@ def test_choices_are_remembered_for_the_next_session(qtbot, window, source, sett
     window.timeline.set_play_speed(3600)
     window.request_open_store("/data/fleet.sqlite")
     window.close()
-    again = MainWindow(source.console(), at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
+    again = MainWindow(source, at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
     qtbot.addWidget(again)
     assert again.trail_minutes == 60 and again.menus.trail_actions[60].isChecked()
     assert again.speed_unit == KMH and again.fleet_table.model.speed_unit == KMH
@@ -266,31 +266,31 @@ def test_choices_are_remembered_for_the_next_session(qtbot, window, source, sett
 
 # --- density, menus, status, about ------------------------------------------------------------------------------
 
-def test_the_density_strip_counts_the_events_in_each_slice_of_the_log(window, source):
-    first, last = source.time_range()
+def test_the_density_strip_counts_the_reports_in_each_slice_of_the_log(window, source):
+    first, last = source.fleet.time_range()
     counts = window.timeline.density.counts
     assert len(counts) == DENSITY_BINS
     expected = np.zeros(DENSITY_BINS, dtype=np.int64)
-    for event in source.log:
-        if first <= event.occurred_at <= last:
+    for event in logged(source):
+        if event.type == "PositionReported" and first <= event.occurred_at <= last:
             expected[min(DENSITY_BINS - 1, (event.occurred_at - first) * DENSITY_BINS // (last - first))] += 1
     np.testing.assert_array_equal(counts, expected)
 
 
-def test_the_density_is_not_recounted_while_scrubbing(qtbot, window, source):
-    asked = source.density_asked
+def test_the_density_is_not_recounted_while_scrubbing(qtbot, window, source, monkeypatch):
+    density = Calls(monkeypatch, source.fleet, "event_density")
     for minutes in (10, 90, 150):
         go_to(qtbot, window, at(minutes))
-    assert source.density_asked == asked
+    assert density.count == 0
 
 
 def test_the_density_is_recounted_when_the_log_grows(qtbot, window, source):
-    head = source.time_range()[1]
+    head = source.fleet.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 10 * MICROS_PER_MINUTE, lat=50.3, lon=-1.0,
                               sog=12.0, cog=90.0)
     window._density_timer.setInterval(10)
     before = int(window.timeline.density.counts.sum())
-    source.append([(report, report.occurred_at + 1)])
+    append(source, [(report, report.occurred_at + 1)])
     qtbot.waitUntil(lambda: window.timeline.density.counts.sum() == before + 1, timeout=3000)
     assert window.timeline.density.counts[-1] >= 1
 
@@ -301,7 +301,7 @@ def test_the_menus_carry_the_operator_shortcuts(window):
                 "Play": "Space", "Previous report": "Left", "Next report": "Right", "First event": "Home",
                 "Last event": "End", "&Find ship…": "Ctrl+F", "Fit fleet": "F"}
     assert {text: keys.get(text) for text in expected} == expected
-    assert not window.menus.export_report.isEnabled()  # this test source keeps no log to report on
+    assert window.menus.export_report.isEnabled()  # a store open for writing: its log can be reported on
     view_items = [a.text() for a in window.menus.view_menu.actions()]
     assert {"Fit fleet", "World", "&Trails", "Time &zone", "Speed &units", "&Panels"} <= set(view_items)
     panels = [a.text() for a in window.menus.panels_menu.actions()]
@@ -322,7 +322,7 @@ def test_open_store_asks_the_composition_root(qtbot, window):
 
 
 def test_the_status_bar_names_the_store_feed_integrity_and_mode(qtbot, window, source):
-    assert window.source_label.text() == source.describe()
+    assert window.source_label.text() == source.fleet.describe()
     assert window.status.head_label.text() == "newest report 2026-11-25 15:00:00 UTC"
     assert window.moment_label.text() == "2026-11-25 12:45:00 UTC · replay"
     window.set_feed_state("demo fleet · 26 ev/s")
@@ -333,12 +333,16 @@ def test_the_status_bar_names_the_store_feed_integrity_and_mode(qtbot, window, s
     qtbot.waitUntil(lambda: window.moment_label.text().endswith("· live"), timeout=2000)
 
 
-def test_another_store_can_be_swapped_in(qtbot, window, source):
-    other = InMemoryFleetSource(channel_fleet(ships=20), name="other.sqlite")
-    window.set_source(other.console(), at(30))
-    assert source.subscriber_count == 0 and other.subscriber_count == 1
-    assert window.source_label.text() == other.describe()
-    np.testing.assert_array_equal(window.fleet.mmsi, other.state_at(at(30)).mmsi)
+def test_another_store_can_be_swapped_in(qtbot, source, settings_path, fleet_stores, monkeypatch):
+    subscriptions = Subscriptions(monkeypatch, source)
+    window = MainWindow(source, at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
+    qtbot.addWidget(window)
+    other = fleet_stores.open(channel_fleet(ships=20), name="other.sqlite")
+    other_subscriptions = Subscriptions(monkeypatch, other)
+    window.set_source(other, at(30))
+    assert subscriptions.count == 0 and other_subscriptions.count == 1
+    assert window.source_label.text() == other.fleet.describe()
+    np.testing.assert_array_equal(window.fleet.mmsi, other.fleet.state_at(at(30)).mmsi)
 
 
 def test_about_names_the_versions_the_console_runs_on(qtbot, window):

@@ -4,16 +4,16 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ui.main_window import MainWindow
-from tests.ui.fixtures_fleet import InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import append, channel_fleet, logged
 
 
-def build_fleet_source() -> InMemoryFleetSource:
-    return InMemoryFleetSource(channel_fleet(ships=40, hours=1.0), name="channel.sqlite")
+def build_fleet_source(fleet_stores):
+    return fleet_stores.open(channel_fleet(ships=40, hours=1.0))
 
 
-def test_selecting_a_ship_fills_the_detail_panel_and_the_event_log_follows(qtbot):
-    source = build_fleet_source()
-    window = MainWindow(source.console(), source.time_range()[1])
+def test_selecting_a_ship_fills_the_detail_panel_and_the_event_log_follows(qtbot, fleet_stores):
+    source = build_fleet_source(fleet_stores)
+    window = MainWindow(source, source.fleet.time_range()[1])
     qtbot.addWidget(window)
     mmsi = int(window.fleet.mmsi[0])
     window.select_ship(mmsi)
@@ -26,11 +26,11 @@ def test_selecting_a_ship_fills_the_detail_panel_and_the_event_log_follows(qtbot
     window.close()
 
 
-def test_double_clicking_an_event_moves_the_timeline_there_and_selects_its_ship(qtbot):
-    source = build_fleet_source()
-    window = MainWindow(source.console(), source.time_range()[1])
+def test_double_clicking_an_event_moves_the_timeline_there_and_selects_its_ship(qtbot, fleet_stores):
+    source = build_fleet_source(fleet_stores)
+    window = MainWindow(source, source.fleet.time_range()[1])
     qtbot.addWidget(window)
-    report = next(e for e in source.log if e.type == "PositionReported")
+    report = next(e for e in logged(source) if e.type == "PositionReported")
     with qtbot.waitSignal(window.momentShown, timeout=2_000):
         window.docks.event_log.eventActivated.emit(report)
     assert window.timeline.moment() == report.occurred_at
@@ -38,17 +38,17 @@ def test_double_clicking_an_event_moves_the_timeline_there_and_selects_its_ship(
     window.close()
 
 
-def test_alerts_are_marked_on_the_timeline_where_they_were_raised(qtbot):
+def test_alerts_are_marked_on_the_timeline_where_they_were_raised(qtbot, fleet_stores):
     from domain.events.alerts import SignalLost
 
-    source = build_fleet_source()
-    first, last = source.time_range()
+    source = build_fleet_source(fleet_stores)
+    first, last = source.fleet.time_range()
     middle = first + (last - first) // 2
-    mmsi = int(source.state_at(last).mmsi[0])
+    mmsi = int(source.fleet.state_at(last).mmsi[0])
     lost = SignalLost(mmsi=mmsi, occurred_at=middle, alert_id="dark-1", severity="warning",
                       summary="no report for 45 min", last_report_at=middle - 2_700_000_000, threshold_s=1800.0)
-    source.append([(lost, middle)])
-    window = MainWindow(source.console(), last)
+    append(source, [(lost, middle)])
+    window = MainWindow(source, last)
     qtbot.addWidget(window)
     marks = window.timeline.density.alert_marks
     assert len(marks) == 1 and marks[0][1] == "warning"

@@ -6,11 +6,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 
-from app.console import Console
-from app.fleet_service import FleetService
 from domain.events import ShipDetailsChanged
 from store import open_store
 from tests.fleet_events import MINUTE, T0, registered, report
+from tests.ui.fleet_store import open_service
 from ui.ship_detail import ShipDetailPanel
 
 ARIA = 219000001
@@ -24,9 +23,8 @@ def store_path(tmp_path):
     return path
 
 
-def panel_over(qtbot, service: FleetService, operator: str | None = None) -> ShipDetailPanel:
-    console = Console.over(service, operator=operator)
-    panel = ShipDetailPanel(console.fleet, console.logbook, live=False)
+def panel_over(qtbot, service) -> ShipDetailPanel:
+    panel = ShipDetailPanel(service.fleet, service.logbook, live=False)
     qtbot.addWidget(panel)
     panel.show_ship(ARIA, T0 + 20 * MINUTE)
     return panel
@@ -34,8 +32,8 @@ def panel_over(qtbot, service: FleetService, operator: str | None = None) -> Shi
 
 def test_a_correction_made_in_the_dialog_is_appended_with_the_operators_name_and_reason(qtbot, store_path):
     with open_store(store_path) as store:
-        service = FleetService.open(store)
-        panel = panel_over(qtbot, service, "Ana Watch")
+        service = open_service(store, operator="Ana Watch")
+        panel = panel_over(qtbot, service)
         assert panel.correct_button.isEnabled()
         panel.correct_button.click()
         dialog = panel.correction_dialog
@@ -58,8 +56,8 @@ def test_a_correction_made_in_the_dialog_is_appended_with_the_operators_name_and
 
 def test_a_refused_correction_names_the_field_and_keeps_what_was_typed(qtbot, store_path):
     with open_store(store_path) as store:
-        service = FleetService.open(store)
-        panel = panel_over(qtbot, service, "kim")
+        service = open_service(store, operator="kim")
+        panel = panel_over(qtbot, service)
         dialog = panel.open_correction_dialog()
         head = store.head().position
         dialog.edits["imo"].setText("123")
@@ -76,7 +74,7 @@ def test_a_refused_correction_names_the_field_and_keeps_what_was_typed(qtbot, st
 
 def test_an_auditor_cannot_correct_and_is_told_why(qtbot, store_path):
     with open_store(store_path, read_only=True) as store:
-        panel = panel_over(qtbot, FleetService.open(store))
+        panel = panel_over(qtbot, open_service(store))
         assert not panel.correct_button.isEnabled() and "read-only" in panel.correct_button.toolTip()
 
 
@@ -84,6 +82,6 @@ def test_the_event_log_says_a_correction_is_one_and_why(store_path):
     from ui.event_log_model import summary_of
 
     with open_store(store_path) as store:
-        logbook = Console.over(FleetService.open(store), operator="kim").logbook
-        recorded = logbook.correct_particulars(ARIA, {"name": "ARIA II"}, "Renamed;\nconfirmed by the agent")
+        service = open_service(store, operator="kim")
+        recorded = service.logbook.correct_particulars(ARIA, {"name": "ARIA II"}, "Renamed;\nconfirmed by the agent")
         assert summary_of(recorded) == "corrected: renamed to ARIA II — Renamed; confirmed by the agent"

@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from app.event_log import EventQuery
 from domain.events import OperatorNoteAdded, PositionReported, ShipDetailsChanged, ShipRegistered
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import LATE_MMSI, LATE_RECORDED_AT, T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import LATE_MMSI, LATE_RECORDED_AT, T0, Calls, Subscriptions, append, channel_fleet, logged
 from ui.event_log import EventLogPanel
 from ui.event_log_model import PAGE_SIZE, Column, EventLogModel, summary_of
 
@@ -23,13 +23,19 @@ def at(minutes: int) -> int:
 
 
 @pytest.fixture
-def source():
-    return InMemoryFleetSource(channel_fleet(**SMALL))
+def source(fleet_stores):
+    return fleet_stores.open(channel_fleet(**SMALL))
+
+
+@pytest.fixture(scope="module")
+def whole_fleet(module_fleet_stores):
+    """The whole Channel fleet (several thousand events), for the tests that only read it."""
+    return module_fleet_stores.open(channel_fleet(), name="whole.sqlite")
 
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = EventLogPanel(source, source)
+    widget = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(widget)
     widget.resize(1000, 400)
     widget.show()
@@ -52,7 +58,7 @@ def a_ship(source, index: int = 3) -> int:
 
 
 def append_from_another_thread(source, facts) -> None:
-    worker = threading.Thread(target=source.append, args=(facts,))
+    worker = threading.Thread(target=append, args=(source, facts))
     worker.start()
     worker.join()
 
@@ -60,25 +66,26 @@ def append_from_another_thread(source, facts) -> None:
 # --- lazy loading ---------------------------------------------------------------------------------------------
 
 
-def test_opening_the_log_loads_only_its_first_page(qtbot):
-    source = InMemoryFleetSource(channel_fleet())
-    assert len(source.log) > 5_000
-    panel = EventLogPanel(source, source)
+def test_opening_the_log_loads_only_its_first_page(qtbot, whole_fleet, monkeypatch):
+    source = whole_fleet
+    assert len(logged(source)) > 5_000
+    pages = Calls(monkeypatch, source.logbook, "event_page")
+    panel = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(panel)
     panel.resize(1000, 400)
     panel.show()
     qtbot.waitExposed(panel)
     assert panel.model.rowCount() == PAGE_SIZE
-    assert source.pages_asked == 1
+    assert pages.count == 1
     assert panel.model.canFetchMore(QModelIndex())
-    assert positions(panel.model.events()) == positions(source.log[:PAGE_SIZE])
+    assert positions(panel.model.events()) == positions(logged(source)[:PAGE_SIZE])
     assert panel.count_label.text() == f"{PAGE_SIZE}+ events"
     panel.shutdown()
 
 
-def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot):
-    source = InMemoryFleetSource(channel_fleet())
-    panel = EventLogPanel(source, source)
+def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot, whole_fleet):
+    source = whole_fleet
+    panel = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(panel)
     panel.resize(1000, 400)
     panel.show()
@@ -86,23 +93,24 @@ def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot):
     with qtbot.waitSignal(panel.model.rowsInserted):
         panel.view.scrollToBottom()
     assert panel.model.rowCount() == 2 * PAGE_SIZE
-    assert positions(panel.model.events()) == positions(source.log[:2 * PAGE_SIZE])
+    assert positions(panel.model.events()) == positions(logged(source)[:2 * PAGE_SIZE])
     panel.shutdown()
 
 
-def test_a_large_log_holds_only_the_pages_asked_for(qapp):
-    source = InMemoryFleetSource(channel_fleet())
-    model = EventLogModel(source, source, page_size=500)
+def test_a_large_log_holds_only_the_pages_asked_for(qapp, whole_fleet, monkeypatch):
+    source = whole_fleet
+    pages = Calls(monkeypatch, source.logbook, "event_page")
+    model = EventLogModel(source.logbook, source.fleet, page_size=500)
     for _ in range(2):
         model.fetchMore(QModelIndex())
-    assert model.rowCount() == 1_500 < len(source.log)
-    assert source.pages_asked == 3
-    assert positions(model.events()) == positions(source.log[:1_500])
+    assert model.rowCount() == 1_500 < len(logged(source))
+    assert pages.count == 3
+    assert positions(model.events()) == positions(logged(source)[:1_500])
 
 
 def test_reading_to_the_end_holds_the_whole_log_in_order_once(qapp, source):
-    model = EventLogModel(source, source, page_size=97)
-    assert positions(read_to_end(model)) == positions(source.log)
+    model = EventLogModel(source.logbook, source.fleet, page_size=97)
+    assert positions(read_to_end(model)) == positions(logged(source))
     assert not model.canFetchMore(QModelIndex())
 
 
@@ -112,7 +120,7 @@ def test_reading_to_the_end_holds_the_whole_log_in_order_once(qapp, source):
 def test_filtering_by_mmsi_shows_exactly_that_ships_events(panel, source):
     mmsi = a_ship(source)
     panel.set_ship_filter(str(mmsi))
-    expected = [e for e in source.log if e.stream_id == f"ship-{mmsi}"]
+    expected = [e for e in logged(source) if e.stream_id == f"ship-{mmsi}"]
     assert expected
     assert positions(read_to_end(panel.model)) == positions(expected)
 
@@ -120,7 +128,7 @@ def test_filtering_by_mmsi_shows_exactly_that_ships_events(panel, source):
 def test_filtering_by_a_unique_name_finds_the_ship(panel, source):
     panel.set_ship_filter("late relay")
     assert panel.query().mmsi == LATE_MMSI
-    expected = [e for e in source.log if e.stream_id == f"ship-{LATE_MMSI}"]
+    expected = [e for e in logged(source) if e.stream_id == f"ship-{LATE_MMSI}"]
     assert positions(read_to_end(panel.model)) == positions(expected)
 
 
@@ -144,9 +152,9 @@ def test_selected_ship_only_follows_the_selection(panel, source):
     panel.set_selected_ship(first)
     panel.selected_only.setChecked(True)
     assert not panel.ship_box.isEnabled()
-    assert positions(read_to_end(panel.model)) == positions([e for e in source.log if e.stream_id == f"ship-{first}"])
+    assert positions(read_to_end(panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{first}"])
     panel.set_selected_ship(second)
-    assert positions(read_to_end(panel.model)) == positions([e for e in source.log if e.stream_id == f"ship-{second}"])
+    assert positions(read_to_end(panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{second}"])
     panel.set_selected_ship(None)
     assert panel.model.rowCount() == 0
     assert panel.count_label.text() == "no ship selected"
@@ -154,7 +162,7 @@ def test_selected_ship_only_follows_the_selection(panel, source):
 
 def test_filtering_by_type_shows_exactly_those_types(panel, source):
     panel.set_types({"ShipRegistered"})
-    expected = [e for e in source.log if e.type == "ShipRegistered"]
+    expected = [e for e in logged(source) if e.type == "ShipRegistered"]
     assert positions(read_to_end(panel.model)) == positions(expected)
     assert panel.type_button.text() == "Registered"
 
@@ -163,7 +171,7 @@ def test_unticking_a_type_in_the_menu_hides_it(qtbot, panel, source):
     with qtbot.waitSignal(panel.model.modelReset, timeout=2_000):
         panel.type_actions["PositionReported"].setChecked(False)
     assert panel.query().types == frozenset(panel.type_actions) - {"PositionReported"}
-    expected = [e for e in source.log if e.type != "PositionReported"]
+    expected = [e for e in logged(source) if e.type != "PositionReported"]
     assert positions(read_to_end(panel.model)) == positions(expected)
 
 
@@ -172,8 +180,8 @@ def test_filtering_by_time_shows_exactly_what_occurred_within(panel, source):
     panel.set_time_range(start, end)
     query = panel.query()
     assert (query.occurred_from, query.occurred_to) == (start, end + 999)
-    expected = [e for e in source.log if start <= e.occurred_at <= end + 999]
-    assert expected and len(expected) < len(source.log)
+    expected = [e for e in logged(source) if start <= e.occurred_at <= end + 999]
+    assert expected and len(expected) < len(logged(source))
     assert positions(read_to_end(panel.model)) == positions(expected)
     panel.set_time_range(None, None)
     assert panel.query() == EventQuery()
@@ -184,7 +192,7 @@ def test_ship_type_and_time_filters_combine(panel, source):
     panel.set_ship_filter(str(mmsi))
     panel.set_types({"PositionReported"})
     panel.set_time_range(at(50), at(100))
-    expected = [e for e in source.log if e.stream_id == f"ship-{mmsi}" and e.type == "PositionReported"
+    expected = [e for e in logged(source) if e.stream_id == f"ship-{mmsi}" and e.type == "PositionReported"
                 and at(50) <= e.occurred_at <= at(100) + 999]
     assert len(expected) == 6
     assert positions(read_to_end(panel.model)) == positions(expected)
@@ -196,7 +204,7 @@ def test_full_history_clears_other_filters(panel, source):
     mmsi = a_ship(source, 2)
     panel.show_ship_history(mmsi)
     assert panel.query() == EventQuery(mmsi=mmsi)
-    assert positions(read_to_end(panel.model)) == positions([e for e in source.log if e.stream_id == f"ship-{mmsi}"])
+    assert positions(read_to_end(panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{mmsi}"])
 
 
 # --- what a row says --------------------------------------------------------------------------------------------
@@ -227,12 +235,13 @@ def test_a_late_report_shows_when_it_was_recorded(panel, source):
 
 
 def test_summaries_read_as_an_operator_would_say_them(source):
-    registered = next(e for e in source.log if isinstance(e.event, ShipRegistered) and e.event.name == "LATE RELAY")
+    registered = next(e for e in logged(source) if isinstance(e.event, ShipRegistered) and e.event.name == "LATE RELAY")
     assert summary_of(registered) == "registered as LATE RELAY · tanker"
-    source.append([(ShipDetailsChanged(mmsi=LATE_MMSI, occurred_at=at(200), name="EARLY RELAY",
-                                       destination="ROTTERDAM", eta=at(24 * 60)), at(200))])
-    assert summary_of(source.log[-1]) == "renamed to EARLY RELAY · destination ROTTERDAM · ETA 2026-11-26 12:00 UTC"
-    note = source.add_note("Hailed on\nVHF 16", operator="Jo")
+    append(source, [(ShipDetailsChanged(mmsi=LATE_MMSI, occurred_at=at(200), name="EARLY RELAY",
+                                         destination="ROTTERDAM", eta=at(24 * 60)), at(200))])
+    assert summary_of(logged(source)[-1]) == "renamed to EARLY RELAY · destination ROTTERDAM · ETA 2026-11-26 12:00 UTC"
+    source.operator = "Jo"
+    note = source.logbook.add_note("Hailed on\nVHF 16")
     assert summary_of(note) == "Hailed on VHF 16"
 
 
@@ -248,8 +257,8 @@ def test_a_new_event_that_matches_appears_at_the_end(qtbot, panel, source):
 
 def test_a_note_from_another_thread_shows_the_watch_and_operator(qtbot, panel, source):
     read_to_end(panel.model)
-    worker = threading.Thread(target=source.add_note, args=("Handover to the night watch",),
-                              kwargs={"operator": "Sam Reyes"})
+    source.operator = "Sam Reyes"
+    worker = threading.Thread(target=source.logbook.add_note, args=("Handover to the night watch",))
     with qtbot.waitSignal(panel.model.rowsInserted):
         worker.start()
         worker.join()
@@ -274,27 +283,27 @@ def test_a_new_event_that_does_not_match_is_not_added(qtbot, panel, source):
 
 
 def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, source):
-    panel = EventLogPanel(source, source, page_size=100)
+    panel = EventLogPanel(source.fleet, source.logbook, page_size=100)
     qtbot.addWidget(panel)
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=at(200), lat=50.5, lon=-1.5)
     with qtbot.waitSignal(panel.bridge.eventsArrived):
         append_from_another_thread(source, [(report, at(200))])
     with qtbot.waitSignal(panel.bridge.eventsArrived):
-        note = source.add_note("bridge check")
+        note = source.logbook.add_note("bridge check")
     assert panel.model.rowCount() == 100
-    assert positions(read_to_end(panel.model)) == positions(source.log)
+    assert positions(read_to_end(panel.model)) == positions(logged(source))
     assert panel.model.events()[-1] == note
     panel.shutdown()
 
 
-def test_closing_stops_listening(qtbot, source):
-    before = source.subscriber_count
-    panel = EventLogPanel(source, source)
+def test_closing_stops_listening(qtbot, source, monkeypatch):
+    subscriptions = Subscriptions(monkeypatch, source)
+    panel = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(panel)
-    assert source.subscriber_count == before + 1
+    assert subscriptions.count == 1
     panel.shutdown()
     panel.shutdown()
-    assert source.subscriber_count == before
+    assert subscriptions.count == 0
 
 
 # --- activation and the model contract --------------------------------------------------------------------------
@@ -311,12 +320,12 @@ def test_double_clicking_a_row_emits_its_event(qtbot, panel):
 
 
 def test_the_model_passes_the_model_tester_through_pages_queries_and_live_events(qtmodeltester, source):
-    model = EventLogModel(source, source, page_size=50)
+    model = EventLogModel(source.logbook, source.fleet, page_size=50)
     qtmodeltester.check(model, force_py=True)
     model.fetchMore(QModelIndex())
     model.set_query(EventQuery(mmsi=LATE_MMSI))
     read_to_end(model)
-    added = source.append([(PositionReported(mmsi=LATE_MMSI, occurred_at=at(300), lat=50.0, lon=-1.0), at(300))])
+    added = append(source, [(PositionReported(mmsi=LATE_MMSI, occurred_at=at(300), lat=50.0, lon=-1.0), at(300))])
     model.add_events(added)
     model.set_query(EventQuery(types=frozenset({"ShipRegistered"}), occurred_from=at(0), occurred_to=at(60)))
     model.set_query(None)

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
-from tests.ui.test_alerts_panel import AlertingSource, alert_facts
+from tests.ui.fleet_store import T0, channel_fleet
+from tests.ui.test_alerts_panel import alerting_log
 from ui.fleet_model import Column, FleetTableModel
 from ui.fleet_table import FleetTable
 from ui.main_window import MainWindow
@@ -25,9 +25,9 @@ def at(minutes: int) -> int:
 
 
 @pytest.fixture(scope="module")
-def fleet():
+def fleet(module_fleet_stores):
     """The channel fleet with a destination for every third ship and a callsign for every ship."""
-    plain = InMemoryFleetSource(channel_fleet(ships=40)).state_at(MOMENT)
+    plain = module_fleet_stores.open(channel_fleet(ships=40)).fleet.state_at(MOMENT)
     destinations = np.array([("SOUTHAMPTON" if i % 2 else "LE HAVRE") if i % 3 == 0 else None
                              for i in range(len(plain))], dtype=object)
     callsigns = np.array([f"2AB{i:03d}" for i in range(len(plain))], dtype=object)
@@ -123,12 +123,12 @@ def test_the_model_passes_the_model_tester_with_alerts_and_destinations(qapp, qt
     model.set_fleet(fleet, MOMENT + 1, None)
 
 
-def test_the_window_counts_each_ships_open_alerts_at_the_moment(qtbot, tmp_path):
-    source = AlertingSource(channel_fleet(ships=12, hours=2.0), alert_facts())
-    window = MainWindow(source.console(), at(60), coastline=Coastline())
+def test_the_window_counts_each_ships_open_alerts_at_the_moment(qtbot, fleet_stores):
+    source = fleet_stores.open(alerting_log())
+    window = MainWindow(source, at(60), coastline=Coastline())
     qtbot.addWidget(window)
     expected: dict[int, int] = {}
-    for alert in source.alerts_at(at(60)):
+    for alert in source.alerts.alerts_at(at(60)):
         if alert.state == "open":
             expected[alert.mmsi] = expected.get(alert.mmsi, 0) + 1
     assert expected and max(expected.values()) >= 2  # the fixture has a ship with two open alerts
@@ -149,9 +149,9 @@ def test_the_columns_run_from_name_and_alerts_to_destination_then_mmsi_and_posit
                                                   "DESTINATION", "MMSI", "POSITION"]
 
 
-def test_destination_and_alerts_are_in_view_at_the_docks_default_width_without_scrolling(qtbot):
-    source = AlertingSource(channel_fleet(ships=12, hours=2.0), alert_facts())
-    window = MainWindow(source.console(), at(60), coastline=Coastline())
+def test_destination_and_alerts_are_in_view_at_the_docks_default_width_without_scrolling(qtbot, fleet_stores):
+    source = fleet_stores.open(alerting_log())
+    window = MainWindow(source, at(60), coastline=Coastline())
     qtbot.addWidget(window)
     window.resize(1600, 1000)
     window.show()

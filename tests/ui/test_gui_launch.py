@@ -6,13 +6,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QImage
 
-from tests.ui.fixtures_fleet import InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import Subscriptions, channel_fleet
 from ui.gui import launch
 from ui.settings import WINDOW_GEOMETRY, WINDOW_STATE, UiSettings
 
 
 class _Session:
-    """A console session over an in-memory source (the real one is app.ConsoleSession)."""
+    """A console session over a service opened by the test (the real one is app.ConsoleSession)."""
 
     read_only = False
 
@@ -20,21 +20,22 @@ class _Session:
         self.source, self.closed = source, False
 
     def load(self, progress=None, cancelled=lambda: False):
-        return self.source.console()
+        return self.source
 
     def close(self):
         self.closed = True
 
 
-def test_a_screenshot_is_a_png_of_the_whole_window(qapp, tmp_path):
-    source = InMemoryFleetSource(channel_fleet(), name="channel.sqlite")
+def test_a_screenshot_is_a_png_of_the_whole_window(qapp, tmp_path, fleet_stores, monkeypatch):
+    source = fleet_stores.open(channel_fleet())
+    subscriptions = Subscriptions(monkeypatch, source)
     session = _Session(source)
     path = tmp_path / "shots" / "console.png"
-    assert launch(session, screenshot=path, ship=int(source.state_at(source.time_range()[1]).mmsi[0])) == 0
+    assert launch(session, screenshot=path, ship=int(source.fleet.state_at(source.fleet.time_range()[1]).mmsi[0])) == 0
     assert path.stat().st_size > 10_000
     image = QImage(str(path))
     assert (image.width(), image.height()) == (1600, 1000)
-    assert source.subscriber_count == 0  # the window let go of the source
+    assert subscriptions.count == 0  # the window let go of the source
     assert session.closed
 
 

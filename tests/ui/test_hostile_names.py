@@ -14,13 +14,12 @@ from PySide6.QtGui import QFont, QTextDocument, QTextLayout
 from PySide6.QtGui import Qt as GuiQt
 
 from app.audit_report import ReportRequest, build_report
-from app.console import Console
-from app.fleet_service import FleetService
 from domain.time import MICROS_PER_HOUR, now_micros
 from store import open_store
 from tests.fleet_events import T0
 from tests.hostile_fleet import (CALLSIGN, COMMAND_NAME, DESTINATION, END, HYPERLINK_NAME, MARKUP_MMSI, MARKUP_NAME,
                                  NOTE, RLO_MMSI, ZONE_NAME, hostile_fleet)
+from tests.ui.fleet_store import open_service
 from ui.alerts_model import Column as AlertColumn
 from ui.fleet_model import Column as FleetColumn
 from ui.formatting import ship_with_mmsi
@@ -53,7 +52,7 @@ def service(store_path, tmp_path):
     copy = tmp_path / "hostile.sqlite"
     shutil.copy(store_path, copy)
     store = open_store(copy)
-    yield Console.over(FleetService.open(store), operator="kim")
+    yield open_service(store, operator="kim")
     store.close()
 
 

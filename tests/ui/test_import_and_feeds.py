@@ -9,10 +9,7 @@ import pytest
 from pyais.encode import encode_dict
 from PySide6.QtWidgets import QPushButton
 
-from app.console import Console
-from app.fleet_service import FleetService
-from store import open_store
-from tests.ui.fixtures_fleet import InMemoryFleetSource
+from tests.ui.fleet_store import channel_fleet
 from ui.import_dialog import summary_text
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
@@ -21,22 +18,20 @@ COASTLINE = Coastline()
 
 
 @pytest.fixture
-def console(tmp_path):
-    store = open_store(tmp_path / "console.sqlite")
-    console = Console.over(FleetService.open(store))
-    yield console
-    console.imports.stop_feeds()
-    store.close()
+def service(fleet_stores):
+    service = fleet_stores.open(name="console.sqlite")
+    yield service
+    service.imports.stop_feeds()
 
 
 @pytest.fixture
-def window(qtbot, console):
-    window = MainWindow(console, coastline=COASTLINE)
-    qtbot.addWidget(window)
-    window.resize(1200, 800)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def window(qtbot, service):
+    console = MainWindow(service, coastline=COASTLINE)
+    qtbot.addWidget(console)
+    console.resize(1200, 800)
+    console.show()
+    qtbot.waitExposed(console)
+    return console
 
 
 def test_importing_the_solent_recording_fills_the_map_without_blocking_the_window(qtbot, window, ais_samples):
@@ -57,7 +52,7 @@ def test_importing_the_solent_recording_fills_the_map_without_blocking_the_windo
     assert "Appended: " in summary_text(summary)
 
 
-def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, console, tmp_path):
+def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, tmp_path):
     header = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,"
               "Draft,Cargo,TransceiverClass\n")
     rows = "".join(f"{366000001 + s % 7},2017-02-01T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d},50.0,-1.0,"
@@ -74,17 +69,21 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, console, t
     run.dialog.close()
     (summary,) = results
     assert summary.cancelled and 0 < summary.appended < 40_000
-    assert console.fleet.store.head().position == summary.appended and console.fleet.store.verify().ok
+    assert service.fleet.store.head().position == summary.appended and service.fleet.store.verify().ok
 
 
-def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot):
-    console = MainWindow(InMemoryFleetSource().console(), coastline=COASTLINE)
+def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot, fleet_stores):
+    writable = fleet_stores.open(channel_fleet(ships=10, hours=0.5))
+    console = MainWindow(writable, coastline=COASTLINE)
     qtbot.addWidget(console)
+    assert console.menus.import_files.isEnabled() and console.menus.feeds.isEnabled()
+    auditor = fleet_stores.reopen(writable.fleet.store.path, read_only=True)
+    console.set_source(auditor)
     assert not console.menus.import_files.isEnabled() and not console.menus.feeds.isEnabled()
     assert console.menus.shortcuts()["&Import AIS files…"] == "Ctrl+I"
 
 
-def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, console):
+def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, service):
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
@@ -110,7 +109,7 @@ def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, c
     assert dialog.start_feed() is None and "Not started" in dialog.message.text()
 
 
-def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits(qtbot, window, console):
+def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits(qtbot, window, service):
     from tests.store_faults import disk_full
 
     probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -133,7 +132,7 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
         assert waiting > 0 and "spool" in dialog.table.item(0, 1).text()
         assert f"{waiting:,} lines waiting" in dialog.trouble.text()
     qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
-    assert dialog.table.item(0, 6).text() == "0" and console.fleet.store.count() == 80
+    assert dialog.table.item(0, 6).text() == "0" and service.fleet.store.count() == 80
 
 
 def test_the_import_summary_names_a_file_that_ended_early_and_where():

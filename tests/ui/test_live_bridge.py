@@ -8,7 +8,7 @@ import threading
 from PySide6.QtCore import QThread
 
 from domain.events import PositionReported
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource
+from tests.ui.fleet_store import T0, Subscriptions, append
 from ui.live_bridge import LiveBridge
 
 
@@ -17,12 +17,12 @@ def report(minute: int) -> tuple[PositionReported, int]:
     return PositionReported(mmsi=235000001, occurred_at=at, lat=50.7, lon=-1.2), at + 1
 
 
-def test_events_from_a_worker_thread_arrive_on_the_gui_thread(qtbot, qapp):
-    source = InMemoryFleetSource()
-    bridge = LiveBridge(source)
+def test_events_from_a_worker_thread_arrive_on_the_gui_thread(qtbot, qapp, fleet_stores):
+    source = fleet_stores.open()
+    bridge = LiveBridge(source.fleet)
     received = []
     bridge.eventsArrived.connect(lambda events: received.append((events, QThread.currentThread())))
-    publisher = threading.Thread(target=source.append, args=([report(1), report(2)],))
+    publisher = threading.Thread(target=append, args=(source, [report(1), report(2)]))
     with qtbot.waitSignal(bridge.eventsArrived, timeout=2000):
         publisher.start()
         publisher.join()
@@ -32,13 +32,13 @@ def test_events_from_a_worker_thread_arrive_on_the_gui_thread(qtbot, qapp):
     bridge.close()
 
 
-def test_a_closed_bridge_unsubscribes_and_stays_quiet(qtbot):
-    source = InMemoryFleetSource()
-    bridge = LiveBridge(source)
-    assert source.subscriber_count == 1
+def test_a_closed_bridge_unsubscribes_and_stays_quiet(qtbot, fleet_stores, monkeypatch):
+    source = fleet_stores.open()
+    subscriptions = Subscriptions(monkeypatch, source)
+    bridge = LiveBridge(source.fleet)
+    assert subscriptions.count == 1
     bridge.close()
     bridge.close()
-    assert source.subscriber_count == 0
+    assert subscriptions.count == 0
     with qtbot.assertNotEmitted(bridge.eventsArrived, wait=20):
-        source.append([report(3)])
-
+        append(source, [report(3)])

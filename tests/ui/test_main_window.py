@@ -11,8 +11,8 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 
 from domain.events import PositionReported
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import (LATE_FROM, LATE_MMSI, LATE_RECORDED_AT, ONLY_LATE_MMSI, T0,
-                                     InMemoryFleetSource, channel_fleet)
+from tests.ui.fleet_store import (LATE_FROM, LATE_MMSI, LATE_RECORDED_AT, ONLY_LATE_MMSI, T0, Subscriptions, append,
+                                  channel_fleet)
 from ui.fleet_model import Column
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
@@ -27,13 +27,13 @@ def at(minutes: float) -> int:
 
 
 @pytest.fixture
-def source():
-    return InMemoryFleetSource(channel_fleet(), name="channel.sqlite")
+def source(fleet_stores):
+    return fleet_stores.open(channel_fleet())
 
 
 @pytest.fixture
 def window(qtbot, source, tmp_path):
-    console = MainWindow(source.console(), at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    console = MainWindow(source, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()
@@ -62,8 +62,8 @@ def table_rows(window) -> dict[int, int]:
 def test_the_window_opens_at_the_moment_asked_with_title_and_status(window, source):
     assert window.windowTitle() == "Fleet Logbook"
     assert window.moment == at(45)
-    assert window.source_label.text() == source.describe()
-    assert f"{len(source.state_at(at(45))):,} ships shown" == window.ships_label.text()
+    assert window.source_label.text() == source.fleet.describe()
+    assert f"{len(source.fleet.state_at(at(45))):,} ships shown" == window.ships_label.text()
     assert "2026-11-25 12:45:00 UTC" in window.moment_label.text()
     assert not window.timeline.is_live()
 
@@ -71,7 +71,7 @@ def test_the_window_opens_at_the_moment_asked_with_title_and_status(window, sour
 def test_scrubbing_shows_the_fleet_at_that_moment_on_the_map_and_in_the_table(qtbot, window, source):
     for minutes in (100, 12, 179.5):
         scrub_to(qtbot, window, at(minutes))
-        expected = source.state_at(window.moment)
+        expected = source.fleet.state_at(window.moment)
         mmsi, x, y = on_map(window)
         np.testing.assert_array_equal(mmsi, expected.mmsi)
         np.testing.assert_allclose(x, expected.lon)
@@ -101,7 +101,7 @@ def test_as_known_then_hides_a_report_recorded_later(qtbot, window, source):
         window.timeline.known_then_box.click()
     row = window.map_view.ships.row_of(LATE_MMSI)
     assert window.fleet.last_report_at[row] < LATE_FROM
-    expected = source.state_at(window.moment, known_at=window.moment)
+    expected = source.fleet.state_at(window.moment, known_at=window.moment)
     np.testing.assert_array_equal(on_map(window)[0], expected.mmsi)
     assert ONLY_LATE_MMSI not in on_map(window)[0].tolist()
     assert ONLY_LATE_MMSI not in table_rows(window)
@@ -152,11 +152,11 @@ def test_the_selection_survives_scrubbing(qtbot, window):
 
 def test_live_follows_new_reports_from_another_thread(qtbot, window, source):
     window.timeline.set_live(True)
-    qtbot.waitUntil(lambda: window.moment == source.time_range()[1])
-    head = source.time_range()[1]
+    qtbot.waitUntil(lambda: window.moment == source.fleet.time_range()[1])
+    head = source.fleet.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 5 * MICROS_PER_MINUTE, lat=50.31, lon=-1.1,
                               sog=12.0, cog=90.0, heading=90, nav_status="under way using engine")
-    publisher = threading.Thread(target=source.append, args=([(report, head + 5 * MICROS_PER_MINUTE + 1)],))
+    publisher = threading.Thread(target=append, args=(source, [(report, head + 5 * MICROS_PER_MINUTE + 1)]))
     with qtbot.waitSignal(window.momentShown, timeout=3000,
                           check_params_cb=lambda moment: moment == report.occurred_at):
         publisher.start()
@@ -171,30 +171,31 @@ def test_a_late_report_for_the_moment_shown_redraws_it_when_not_live(qtbot, wind
     mmsi = int(window.fleet.mmsi[0])
     report = PositionReported(mmsi=mmsi, occurred_at=moment, lat=50.5, lon=-0.5, sog=3.0, cog=10.0)
     with qtbot.waitSignal(window.momentShown, timeout=3000):
-        source.append([(report, LATE_RECORDED_AT + MICROS_PER_MINUTE)])
+        append(source, [(report, LATE_RECORDED_AT + MICROS_PER_MINUTE)])
     assert window.moment == moment
     assert window.fleet.lon[window.map_view.ships.row_of(mmsi)] == pytest.approx(-0.5)
 
 
-def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp_path):
+def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp_path, monkeypatch):
     settings = UiSettings.at(tmp_path / "ui.ini")
-    console = MainWindow(source.console(), at(45), settings=settings, coastline=COASTLINE)
+    subscriptions = Subscriptions(monkeypatch, source)
+    console = MainWindow(source, at(45), settings=settings, coastline=COASTLINE)
     qtbot.addWidget(console)
-    assert source.subscriber_count == 1
+    assert subscriptions.count == 1
     console.close()
-    assert source.subscriber_count == 0
+    assert subscriptions.count == 0
     assert not UiSettings.at(tmp_path / "ui.ini").get(WINDOW_GEOMETRY).isEmpty()
 
 
-def test_an_empty_log_opens_an_empty_console_that_fills_when_reports_arrive(qtbot, tmp_path):
-    empty = InMemoryFleetSource()
-    console = MainWindow(empty.console(), coastline=COASTLINE)
+def test_an_empty_log_opens_an_empty_console_that_fills_when_reports_arrive(qtbot, fleet_stores):
+    empty = fleet_stores.open(name="empty.sqlite")
+    console = MainWindow(empty, coastline=COASTLINE)
     qtbot.addWidget(console)
     assert len(console.fleet) == 0 and console.moment_label.text() == "no reports yet"
     assert console.timeline.is_live()
     report = PositionReported(mmsi=235000001, occurred_at=T0, lat=50.7, lon=-1.2, sog=5.0, cog=45.0)
     with qtbot.waitSignal(console.momentShown, timeout=3000):
-        empty.append([(report, T0 + 1)])
+        append(empty, [(report, T0 + 1)])
     assert console.fleet.mmsi.tolist() == [235000001]
 
 
@@ -226,6 +227,6 @@ def test_a_new_live_alert_is_announced_in_the_status_bar_without_sound(qtbot, wi
     notice = ZoneExited(mmsi=235000001, occurred_at=at(61), alert_id="zone:1", severity="info", summary="left the range",
                         zone="Range", lat=50.7, lon=-1.2)
     with qtbot.waitSignal(window.momentShown, timeout=3000):
-        source.append([(lost, at(60)), (notice, at(61))])
+        append(source, [(lost, at(60)), (notice, at(61))])
     assert window.status.alert_label.isVisible()
     assert window.status.alert_label.text() == "⚠ CHANNEL STAR silent for 30 min"  # the notice needs no one

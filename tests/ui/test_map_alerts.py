@@ -7,11 +7,10 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from app.event_bus import EventBus
 from app.console import Console
-from app.fleet_service import FleetService
 from domain.events import AlertAcknowledged, CloseQuarters, NewEvent, PortArrived, SignalLost, SpeedLimitExceeded
 from tests.fleet_events import MINUTE, T0, registered, report
+from tests.ui.fleet_store import open_service
 from ui.alerts_model import SEVERITY_COLOURS
 from ui.map.alert_layer import ALERT_Z
 from chart.coastline import Coastline
@@ -52,7 +51,7 @@ def service(store):
         alert(AlertAcknowledged(occurred_at=at(15), operator="Mate", mmsi=ACKED, alert_id="speed-2",
                                 comment="slowing")),
     ])
-    return Console.over(FleetService.open(store, bus=EventBus()))
+    return open_service(store)
 
 
 @pytest.fixture
@@ -65,10 +64,10 @@ def map_view(qtbot):
     return view
 
 
-def show(map_view: MapView, console: Console, at_: int) -> None:
+def show(map_view: MapView, service: Console, at_: int) -> None:
     """What the window does at each moment: the fleet, then the board it asked for once."""
-    map_view.show_fleet(console.fleet.state_at(at_), at_)
-    map_view.show_alerts(console.alerts.alerts_at(at_))
+    map_view.show_fleet(service.fleet.state_at(at_), at_)
+    map_view.show_alerts(service.alerts.alerts_at(at_))
 
 
 def ring_colours(map_view: MapView) -> dict[int, str]:

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import QPointF, Qt
 
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, channel_fleet
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
 from chart.projection import mercator_y
@@ -21,13 +21,13 @@ def at(minutes: float) -> int:
 
 
 @pytest.fixture
-def source():
-    return InMemoryFleetSource(channel_fleet(ships=60), name="channel.sqlite")
+def source(fleet_stores):
+    return fleet_stores.open(channel_fleet(ships=60))
 
 
 @pytest.fixture
 def window(qtbot, source, tmp_path):
-    console = MainWindow(source.console(), at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    console = MainWindow(source, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()

@@ -10,7 +10,7 @@ import pytest
 
 from domain import ais
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, channel_fleet
 from ui import theme
 from chart.coastline import Coastline
 from ui.map.graticule import LongitudeAxis
@@ -25,8 +25,13 @@ MOMENT = T0 + 90 * MICROS_PER_MINUTE
 
 
 @pytest.fixture(scope="module")
-def fleet():
-    return InMemoryFleetSource(channel_fleet()).state_at(MOMENT)
+def source(module_fleet_stores):
+    return module_fleet_stores.open(channel_fleet())
+
+
+@pytest.fixture(scope="module")
+def fleet(source):
+    return source.fleet.state_at(MOMENT)
 
 
 @pytest.fixture
@@ -156,9 +161,8 @@ def test_the_legend_sits_in_the_corner_hiding_the_fewest_ships(map_view):
     assert map_view._ships_under(map_view.legend.geometry()) <= min(hidden_in_each_corner) + 3
 
 
-def test_all_trails_are_one_curve_joined_only_within_each_ship(map_view):
-    source = InMemoryFleetSource(channel_fleet())
-    trails = source.trails(MOMENT, 30 * MICROS_PER_MINUTE)
+def test_all_trails_are_one_curve_joined_only_within_each_ship(map_view, source):
+    trails = source.fleet.trails(MOMENT, 30 * MICROS_PER_MINUTE)
     map_view.show_trails(trails)
     curve = map_view.trails.trails
     x, y = curve.getData()
@@ -236,8 +240,8 @@ def test_trails_draw_each_run_from_its_first_to_its_last_report_skipping_points_
     np.testing.assert_array_equal(screen_vertices(x, y, connect, 0.01, 0.01), np.arange(len(x)))
 
 
-def test_the_trails_curve_keeps_every_report_but_draws_only_what_shows_at_the_zoom(map_view):
-    trails = InMemoryFleetSource(channel_fleet()).trails(MOMENT, 30 * MICROS_PER_MINUTE)
+def test_the_trails_curve_keeps_every_report_but_draws_only_what_shows_at_the_zoom(map_view, source):
+    trails = source.fleet.trails(MOMENT, 30 * MICROS_PER_MINUTE)
     map_view.show_trails(trails)
     map_view.show_world()
     map_view.plot.grab()
@@ -308,14 +312,14 @@ def test_a_wrapped_view_labels_meridians_as_they_are_on_the_globe():
                                                                                "170°E"]
 
 
-def test_ships_trails_and_alert_rings_move_to_the_world_copy_in_view(map_view, fleet):
+def test_ships_trails_and_alert_rings_move_to_the_world_copy_in_view(map_view, fleet, source):
     ships = fleet_at(fleet, [179.5, -179.5], [-16.8, -16.9])
     map_view.show_fleet(ships, MOMENT)
     map_view.show_world()
     assert sorted(map_view.ships.scatter.data["x"]) == [-179.5, 179.5]
     map_view.show_box(GeoBox(178.0, -18.0, 182.0, -16.0))  # across the antimeridian
     assert sorted(map_view.ships.scatter.data["x"]) == pytest.approx([179.5, 180.5])
-    trails = InMemoryFleetSource(channel_fleet()).trails(MOMENT, 30 * MICROS_PER_MINUTE)
+    trails = source.fleet.trails(MOMENT, 30 * MICROS_PER_MINUTE)
     crossing = dataclasses.replace(trails, lon=np.where(np.arange(len(trails)) % 2, 179.9, -179.9))
     map_view.show_trails(crossing)
     x, _ = map_view.trails.trails.getData()

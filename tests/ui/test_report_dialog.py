@@ -8,10 +8,9 @@ import csv
 
 import pytest
 
-from app.console import Console
-from app.fleet_service import FleetService
 from store import open_store
 from tests.fleet_events import MINUTE, T0, range_zone_file, registered, report
+from tests.ui.fleet_store import open_service
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
 from ui.report_dialog import ReportDialog, result_text, start_report
@@ -50,13 +49,13 @@ def test_the_dialog_turns_its_choices_into_a_request_and_refuses_bad_ones(qtbot,
 
 def test_an_export_runs_on_a_worker_and_is_logged(qtbot, store_path, tmp_path):
     with open_store(store_path) as store:
-        console = Console.over(FleetService.open(store), operator="kim")
-        dialog = ReportDialog(console.fleet.time_range(), None, None, read_only=False)
+        service = open_service(store, operator="kim")
+        dialog = ReportDialog(service.fleet.time_range(), None, None, read_only=False)
         qtbot.addWidget(dialog)
         dialog.path_edit.setText(str(tmp_path / "watch.csv"))
         dialog.accept()
         results = []
-        run = start_report(console.reports, dialog.request, dialog.path(), dialog, on_done=results.append)
+        run = start_report(service.reports, dialog.request, dialog.path(), dialog, on_done=results.append)
         qtbot.waitUntil(lambda: bool(results), timeout=30_000)
         (result,) = results
         with open(tmp_path / "watch.csv", newline="") as stream:
@@ -67,14 +66,14 @@ def test_an_export_runs_on_a_worker_and_is_logged(qtbot, store_path, tmp_path):
 
 def test_a_read_only_console_offers_reports_but_nothing_that_appends(qtbot, store_path):
     with open_store(store_path, read_only=True) as store:
-        console = Console.over(FleetService.open(store))
-        window = MainWindow(console, coastline=COASTLINE)
+        service = open_service(store)
+        window = MainWindow(service, coastline=COASTLINE)
         qtbot.addWidget(window)
         assert window.menus.export_report.isEnabled()
         assert not window.menus.import_files.isEnabled() and not window.menus.feeds.isEnabled()
         detail = window.docks.detail
         assert not detail.note_button.isEnabled() and "read-only" in detail.note_button.toolTip()
-        dialog = ReportDialog(console.fleet.time_range(), None, None, read_only=console.read_only)
+        dialog = ReportDialog(service.fleet.time_range(), None, None, read_only=service.read_only)
         qtbot.addWidget(dialog)
         assert "not logged" in dialog.message.text()
 
@@ -83,16 +82,16 @@ def test_the_operator_named_in_the_console_signs_what_it_appends(qtbot, store_pa
     from ui.settings import UiSettings
 
     with open_store(store_path) as store:
-        console = Console.over(FleetService.open(store), operator="os-user")
-        window = MainWindow(console, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
+        service = open_service(store, operator="os-user")
+        window = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
         qtbot.addWidget(window)
         window.set_operator_name("  Ana Watch  ")
-        note = console.logbook.add_note("ferry late", mmsi=219000001)
+        note = service.logbook.add_note("ferry late", mmsi=219000001)
         assert note.event.operator == "Ana Watch" and note.metadata["operator"] == "Ana Watch"
         assert window.status.operator_label.text() == "operator Ana Watch"
-        again = MainWindow(console, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
+        again = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
         qtbot.addWidget(again)
-        assert console.operator == "Ana Watch"  # remembered for the next console
+        assert service.operator == "Ana Watch"  # remembered for the next console
 
 
 def test_content_choices_are_offered_for_a_pdf_and_become_the_request_sections(qtbot, tmp_path):
@@ -123,9 +122,8 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
                             *[report(219000001, m, lat=50.75, lon=-1.4 + m * 0.02) for m in range(1, 20)],
                             *[report(219000002, m, lat=52.0, lon=3.0) for m in range(1, 20)]])
         add_zones(store, range_zone_file(tmp_path), operator="kim", clock=lambda: T0 + 30 * MINUTE)
-        console = Console.over(FleetService.open(store), operator="kim")
-        dialog = ReportDialog(console.fleet.time_range(), None, None, read_only=False,
-                              zones=[zone.name for zone in console.zones.in_force()])
+        service = open_service(store, operator="kim")
+        dialog = ReportDialog(service.fleet.time_range(), None, None, read_only=False, zones=[zone.name for zone in service.zones.in_force()])
         qtbot.addWidget(dialog)
         assert dialog.zone_box.isEnabled() and dialog.zone() is None
         dialog.zone_box.setCurrentText("Range")
@@ -133,7 +131,7 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
         dialog.accept()
         assert dialog.request.zone == "Range"
         results = []
-        start_report(console.reports, dialog.request, dialog.path(), dialog, on_done=results.append)
+        start_report(service.reports, dialog.request, dialog.path(), dialog, on_done=results.append)
         qtbot.waitUntil(lambda: bool(results), timeout=30_000)
         with open(tmp_path / "range.csv", newline="") as stream:
             assert {row["stream_id"] for row in csv.DictReader(stream)} == {"ship-219000001"}

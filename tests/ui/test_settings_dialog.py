@@ -41,7 +41,7 @@ def console(qtbot, watched_store):
     session = ConsoleSession(watched_store, clock=lambda: NOW, live=True)
     with qtbot.waitSignal(window.momentShown, timeout=20_000):
         loader = controller.open(session)
-        qtbot.waitUntil(lambda: loader.finished.is_set(), timeout=20_000)
+        qtbot.waitUntil(lambda: loader.done.is_set(), timeout=20_000)
     qtbot.waitUntil(lambda: window.settings_target is session, timeout=10_000)
     assert session.wait_for_job("rules-catch-up", 1)
     yield window, session
@@ -179,7 +179,7 @@ def test_a_failing_scheduled_report_shows_in_the_status_bar_in_the_warning_colou
     controller = ConsoleController(window)
     session = ConsoleSession(watched_store, clock=lambda: NOW, live=False, log_file=tmp_path / "jobs.log")
     loader = controller.open(session)
-    qtbot.waitUntil(lambda: loader.finished.is_set() and window.settings_target is session, timeout=20_000)
+    qtbot.waitUntil(lambda: loader.done.is_set() and window.settings_target is session, timeout=20_000)
     try:
         session.run_job_soon(REPORT_JOB)
         assert session.wait_for_job(REPORT_JOB, 1)

@@ -10,7 +10,7 @@ import pytest
 
 from domain.events import OperatorNoteAdded, PositionReported, ShipDetailsChanged, ShipRegistered
 from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import LATE_MMSI, T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import LATE_MMSI, T0, append, channel_fleet, in_log_order, logged
 from ui.event_log import EventLogPanel
 from ui.formatting import format_position
 from ui.ship_detail import EMPTY_TEXT, ShipDetailPanel
@@ -24,16 +24,15 @@ def at(minutes: int) -> int:
 
 
 @pytest.fixture
-def source():
-    fleet = InMemoryFleetSource(channel_fleet(ships=30, hours=3.0))
-    fleet.append([(ShipDetailsChanged(mmsi=MMSI, occurred_at=at(50), destination="ROTTERDAM", eta=at(20 * 60),
-                                      draught=8.4, imo=9321483, callsign="2ABC3", length=182.0, beam=28.0), at(50))])
-    return fleet
+def source(fleet_stores):
+    voyage = ShipDetailsChanged(mmsi=MMSI, occurred_at=at(50), destination="ROTTERDAM", eta=at(20 * 60), draught=8.4,
+                                imo=9321483, callsign="2ABC3", length=182.0, beam=28.0)
+    return fleet_stores.open([*channel_fleet(ships=30, hours=3.0), *in_log_order([(voyage, at(50))])])
 
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = ShipDetailPanel(source, source)
+    widget = ShipDetailPanel(source.fleet, source.logbook)
     qtbot.addWidget(widget)
     widget.resize(460, 700)
     widget.show()
@@ -42,7 +41,7 @@ def panel(qtbot, source):
 
 
 def reports_of(source, mmsi: int, start: int, end: int) -> list[PositionReported]:
-    return sorted((e.event for e in source.log if isinstance(e.event, PositionReported) and e.event.mmsi == mmsi
+    return sorted((e.event for e in logged(source) if isinstance(e.event, PositionReported) and e.event.mmsi == mmsi
                    and start <= e.occurred_at <= end), key=lambda report: report.occurred_at)
 
 
@@ -57,7 +56,7 @@ def test_with_no_ship_selected_it_says_how_to_select_one(panel, source):
 
 def test_it_shows_the_ships_static_and_voyage_data(panel, source):
     panel.show_ship(MMSI, at(120))
-    registered = next(e.event for e in source.log if isinstance(e.event, ShipRegistered) and e.event.mmsi == MMSI)
+    registered = next(e.event for e in logged(source) if isinstance(e.event, ShipRegistered) and e.event.mmsi == MMSI)
     assert panel.text_of("name") == registered.name
     assert panel.text_of("mmsi") == str(MMSI)
     assert panel.text_of("imo") == "9321483"
@@ -137,7 +136,7 @@ def test_a_ship_turning_through_north_is_plotted_without_a_vertical_line(panel, 
     for minute, course in zip(range(0, 60, 10), (340.0, 350.0, 359.0, 4.0, 15.0, 25.0)):
         facts.append((PositionReported(mmsi=mmsi, occurred_at=at(minute), lat=50.0, lon=-1.0, sog=10.0, cog=course),
                       at(minute)))
-    source.append(facts)
+    append(source, facts)
     panel.show_ship(mmsi, at(60))
     x, y = panel.plots.line("cog")
     segments = [(a, b) for a, b in zip(y[:-1], y[1:]) if np.isfinite(a) and np.isfinite(b)]
@@ -169,7 +168,7 @@ def test_leaving_the_window_or_changing_ship_fetches_the_track_again(panel, sour
 
 
 def test_a_note_added_through_the_dialog_reaches_the_log_and_the_event_log(qtbot, panel, source):
-    event_log = EventLogPanel(source, source)
+    event_log = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(event_log)
     event_log.set_ship_filter(str(MMSI))
     assert event_log.model.at_end
@@ -186,7 +185,7 @@ def test_a_note_added_through_the_dialog_reaches_the_log_and_the_event_log(qtbot
     assert dialog.ok_button.isEnabled()
     with qtbot.waitSignal(panel.noteAdded) as added, qtbot.waitSignal(event_log.model.rowsInserted):
         dialog.ok_button.click()
-    note = source.log[-1]
+    note = logged(source)[-1]
     assert added.args == [note]
     assert isinstance(note.event, OperatorNoteAdded)
     assert (note.event.text, note.event.mmsi, note.event.operator) == ("Called on VHF 16: no answer.", MMSI,
@@ -199,15 +198,15 @@ def test_a_note_added_through_the_dialog_reaches_the_log_and_the_event_log(qtbot
 
 def test_cancelling_the_note_adds_nothing(qtbot, panel, source):
     panel.show_ship(MMSI, at(120))
-    count = len(source.log)
+    count = len(logged(source))
     dialog = panel.open_note_dialog()
     dialog.text_edit.setPlainText("never mind")
     dialog.reject()
-    assert len(source.log) == count
+    assert len(logged(source)) == count
 
 
 def test_full_history_asks_for_the_ships_events(qtbot, panel, source):
-    event_log = EventLogPanel(source, source, live=False)
+    event_log = EventLogPanel(source.fleet, source.logbook, live=False)
     qtbot.addWidget(event_log)
     panel.historyRequested.connect(event_log.show_ship_history)
     panel.show_ship(MMSI, at(120))
@@ -216,14 +215,14 @@ def test_full_history_asks_for_the_ships_events(qtbot, panel, source):
     assert requested.args == [MMSI]
     while event_log.model.canFetchMore():
         event_log.model.fetchMore()
-    assert [e.position for e in event_log.model.events()] == [e.position for e in source.log
+    assert [e.position for e in event_log.model.events()] == [e.position for e in logged(source)
                                                                  if e.stream_id == f"ship-{MMSI}"]
 
 
 def test_news_about_the_ship_shown_updates_it(qtbot, panel, source):
     panel.show_ship(MMSI, at(24 * 60))
     change = ShipDetailsChanged(mmsi=MMSI, occurred_at=at(130), destination="ANTWERP")
-    worker = threading.Thread(target=source.append, args=([(change, at(130))],))
+    worker = threading.Thread(target=append, args=(source, [(change, at(130))]))
     worker.start()
     worker.join()
     qtbot.waitUntil(lambda: panel.text_of("destination") == "ANTWERP")

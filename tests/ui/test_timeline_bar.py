@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0
+from tests.ui.fleet_store import T0
 from ui.timeline import TimelineBar
 
 END = T0 + 3 * MICROS_PER_HOUR + 123_456

@@ -6,7 +6,9 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import json
+import sqlite3
 import threading
+from contextlib import contextmanager
 
 import pytest
 from PySide6.QtCore import QEvent, QPointF, Qt
@@ -16,8 +18,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from domain.events import ZoneDefined, ZoneRemoved
 from domain.rules import Zone
 from domain.time import MICROS_PER_MINUTE
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, append, channel_fleet, logged
 from tests.ui.zone_fixtures import FIRING_RANGE, SPITHEAD, add_zones, pixel_of
+from ui.empty_source import empty_console
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
 from chart.projection import GeoBox, latitude_of, mercator_y
@@ -34,15 +37,15 @@ def at(minutes: float) -> int:
 
 
 @pytest.fixture
-def source():
-    fleet = InMemoryFleetSource(channel_fleet(ships=40, hours=1.0), name="channel.sqlite")
+def source(fleet_stores):
+    fleet = fleet_stores.open(channel_fleet(ships=40, hours=1.0))
     add_zones(fleet)
     return fleet
 
 
 @pytest.fixture
 def window(qtbot, source, tmp_path):
-    console = MainWindow(source.console(), at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    console = MainWindow(source, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.resize(1400, 900)
     console.show()
@@ -51,8 +54,20 @@ def window(qtbot, source, tmp_path):
     return console
 
 
+@contextmanager
+def write_locked(path):
+    """Another process's writer holding the store's write lock (as a long import does)."""
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def zone_events(source):
-    return [e for e in source.log if e.stream_id == "zones"]
+    return [e for e in logged(source) if e.stream_id == "zones"]
 
 
 def click(qtbot, window, lon, lat, double=False):
@@ -91,7 +106,7 @@ def test_the_zones_dock_lists_every_zone_and_is_a_panel_like_the_others(window, 
     row = model.row_of("Portland firing range")
     values = [model.index(row, column).data() for column in Column]
     assert values[:3] == ["Portland firing range", "Restricted", "6 kn"]
-    assert float(values[Column.AREA]) == pytest.approx(source.in_force().get("Portland firing range").area_nm2, abs=0.1)
+    assert float(values[Column.AREA]) == pytest.approx(source.zones.in_force().get("Portland firing range").area_nm2, abs=0.1)
     assert values[Column.DEFINED_BY] == "Officer of the watch"
     assert window.zone_console.dock.toggleViewAction() in window.menus.panels_menu.actions()
     assert window.menus.shortcuts()["&Draw zone"] == "Ctrl+D"
@@ -120,7 +135,7 @@ def test_the_zones_toggle_is_remembered(qtbot, window, source, tmp_path):
     assert window.menus.zones in window.menus.view_menu.actions()
     window.menus.zones.trigger()
     assert not window.map_view.zones.visible and window.settings.get(SHOW_ZONES) is False
-    again = MainWindow(source.console(), at(45), settings=window.settings, coastline=COASTLINE)
+    again = MainWindow(source, at(45), settings=window.settings, coastline=COASTLINE)
     qtbot.addWidget(again)
     assert not again.map_view.zones.visible and not again.menus.zones.isChecked()
 
@@ -193,7 +208,7 @@ def test_a_self_crossing_outline_cannot_be_finished_and_the_hint_says_why(qtbot,
     assert not drawing.active
 
 
-def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source):
+def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source, fleet_stores):
     draw(qtbot, window, CORNERS)
     dialog = window.zone_console.dialog
     assert not dialog.ok_button.isEnabled() and dialog.error_label.text() == "Name: a zone needs a name."
@@ -202,9 +217,12 @@ def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source):
     assert dialog.error_label.text() == "Name: a zone named 'Portland firing range' exists already."
     dialog.set_fields(name="Exercise area")
     assert dialog.ok_button.isEnabled() and not dialog.error_label.isVisible()
-    source.read_only = True  # the log turns read-only while the dialog is open: it says so and stays open
-    dialog.ok_button.click()
-    assert dialog.isVisible() and "The zone was not saved: this test source is read-only" in dialog.error_label.text()
+    other_console = fleet_stores.reopen(source.fleet.store.path)  # another console changes the zones meanwhile
+    other_console.zones.define("Needles channel", "generic", [(-1.7, 50.6), (-1.5, 50.6), (-1.5, 50.7)])
+    dialog.ok_button.click()  # refused: the dialog says why and stays open with what was typed
+    assert dialog.isVisible() and dialog.error_label.text().startswith(
+        "The zone was not saved: the zones changed in the log meanwhile")
+    assert dialog.name() == "Exercise area" and [e.event.name for e in zone_events(source)][-1] == "Needles channel"
     dialog.reject()
 
 
@@ -279,19 +297,89 @@ def test_an_outline_dragged_into_a_knot_is_not_saved_and_cancel_leaves_the_zone(
     assert not editor.active and len(zone_events(source)) == 4
 
 
+# --- what the log refuses -----------------------------------------------------------------------------------------
+
+
+def test_removing_a_zone_another_console_changed_meanwhile_is_refused_saying_why(window, source, fleet_stores):
+    window.zone_console.select_zone("Mid-Channel")
+    question = window.zone_console.remove_zone()
+    fleet_stores.reopen(source.fleet.store.path).zones.define("Mid-Channel", "restricted", replacing="Mid-Channel")
+    next(b for b in question.buttons() if b.text() == "Remove zone").click()
+    warning = window.zone_console.message
+    assert warning.text().startswith("The zone Mid-Channel was not removed: the zones changed in the log meanwhile")
+    assert not isinstance(zone_events(source)[-1].event, ZoneRemoved)
+    assert window.zone_console.panel.model.zone_at(window.zone_console.panel.model.row_of("Mid-Channel")).kind == \
+        "restricted"  # the list shows the zones as they are now
+    warning.close()
+
+
+def test_a_removal_the_busy_store_refuses_says_so_and_the_zone_stays(qtbot, source, fleet_stores, tmp_path):
+    impatient = fleet_stores.reopen(source.fleet.store.path, busy_timeout_ms=50)
+    console = MainWindow(impatient, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
+    qtbot.addWidget(console)
+    console.zone_console.select_zone("Mid-Channel")
+    question = console.zone_console.remove_zone()
+    with write_locked(source.fleet.store.path):
+        next(b for b in question.buttons() if b.text() == "Remove zone").click()
+    assert console.zone_console.message.text().startswith(
+        "The zone Mid-Channel was not removed: another process kept the store busy; the batch was not written")
+    assert len(zone_events(source)) == 4 and console.zone_console.panel.model.row_of("Mid-Channel") is not None
+    console.zone_console.message.close()
+
+
+def test_an_outline_saved_after_another_console_changed_the_zones_is_refused(qtbot, window, source, fleet_stores):
+    window.zone_console.edit_outline("Portland firing range")
+    editor = window.map_view.outline_editor
+    editor.roi.movePoint(editor.roi.getHandles()[1], QPointF(-2.1, float(mercator_y(50.30))), finish=True)
+    fleet_stores.reopen(source.fleet.store.path).zones.remove("Spithead anchorage")
+    editor.bar.save_button.click()
+    assert editor.active and "Not saved: the zones changed in the log meanwhile" in editor.bar.label.text()
+    assert zone_events(source)[-1].event.name == "Spithead anchorage"  # the other console's removal, nothing more
+    qtbot.keyClick(window.map_view.plot.viewport(), Qt.Key.Key_Escape)
+
+
+def test_a_zone_file_that_cannot_be_read_is_refused_naming_it(window, source, tmp_path):
+    folder = tmp_path / "not-a-file.geojson"
+    folder.mkdir()
+    assert window.zone_console.import_zones(str(folder), replace=False) is None
+    assert f"{folder}: cannot read" in window.zone_console.message.text()
+    assert len(zone_events(source)) == 4
+
+
+def test_a_failure_that_is_not_the_logs_refusal_is_not_passed_off_as_one(qtbot, source):
+    def broken(name, kind, limit):
+        raise KeyError("a bug, not a refusal")
+
+    dialog = ZoneDialog(source.zones.in_force(), source.operator, broken, outline=CORNERS)
+    qtbot.addWidget(dialog)
+    dialog.set_fields(name="Exercise area")
+    with pytest.raises(KeyError):
+        dialog.accept()
+
+
+def test_while_the_store_opens_an_edit_is_refused_as_a_read_only_store_refuses_it(qtbot):
+    placeholder = empty_console()
+    dialog = ZoneDialog(placeholder.zones.in_force(), placeholder.operator,
+                        lambda name, kind, limit: placeholder.zones.define(name, kind, CORNERS, limit), outline=CORNERS)
+    qtbot.addWidget(dialog)
+    dialog.set_fields(name="Exercise area")
+    dialog.accept()
+    assert dialog.error_label.text() == "The zone was not saved: no store is open yet: nothing can be appended"
+
+
 # --- import, export, the auditor, live news -----------------------------------------------------------------------
 
 
-def test_exported_zones_import_back_unchanged(window, source, tmp_path):
+def test_exported_zones_import_back_unchanged(window, source, tmp_path, fleet_stores):
     path = tmp_path / "zones.geojson"
     assert window.zone_console.export_zones(str(path)) == 4
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.in_force()}
+    assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.zones.in_force()}
     assert window.zone_console.import_zones(str(path), replace=True) == []  # the same zones: nothing appended
-    other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
-    window.set_source(other.console())
+    other = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="other.sqlite")
+    window.set_source(other)
     appended = window.zone_console.import_zones(str(path), replace=False)
-    assert len(appended) == 4 and [v.zone for v in other.in_force()] == [v.zone for v in source.in_force()]
+    assert len(appended) == 4 and [v.zone for v in other.zones.in_force()] == [v.zone for v in source.zones.in_force()]
     assert window.zone_console.panel.model.rowCount() == 4
 
 
@@ -304,7 +392,7 @@ def test_importing_with_replace_removes_the_zones_the_file_lacks(window, source,
     appended = window.zone_console.import_zones(str(path), replace=True)
     assert sorted(e.event.name for e in appended if e.type == "ZoneRemoved") == [
         "Port of Southampton", "Portland firing range", "Spithead anchorage"]
-    assert [v.name for v in source.in_force()] == ["Mid-Channel"]
+    assert [v.name for v in source.zones.in_force()] == ["Mid-Channel"]
     assert window.zone_console.panel.model.rowCount() == 1 and len(window.map_view.zones.shown) == 1
 
 
@@ -317,9 +405,9 @@ def test_a_file_that_is_not_a_zone_file_is_refused_naming_the_problem(window, so
     assert len(zone_events(source)) == 4
 
 
-def test_a_read_only_log_disables_every_zone_edit_and_says_why(qtbot, source, tmp_path):
-    source.read_only = True
-    console = MainWindow(source.console(), at(45), coastline=COASTLINE)
+def test_a_read_only_log_disables_every_zone_edit_and_says_why(qtbot, source, fleet_stores):
+    auditor = fleet_stores.reopen(source.fleet.store.path, read_only=True)
+    console = MainWindow(auditor, at(45), coastline=COASTLINE)
     qtbot.addWidget(console)
     zones = console.zone_console
     zones.select_zone("Mid-Channel")
@@ -343,7 +431,7 @@ def test_zones_defined_elsewhere_reach_the_map_and_the_dock(qtbot, window, sourc
     elsewhere = ZoneDefined(occurred_at=at(50), name="Needles channel", kind="generic",
                             geometry=json.dumps({"type": "Polygon", "coordinates": [[[-1.7, 50.6], [-1.5, 50.6],
                                                                                       [-1.5, 50.7], [-1.7, 50.6]]]}))
-    worker = threading.Thread(target=lambda: source.append([(elsewhere, at(50))]))  # e.g. 'zones add', caught up
+    worker = threading.Thread(target=append, args=(source, [(elsewhere, at(50))]))  # e.g. 'zones add', caught up
     worker.start()
     worker.join()
     model = window.zone_console.panel.model
@@ -373,13 +461,13 @@ def test_a_zone_drawn_across_the_180th_meridian_is_refused(qtbot, window):
     dialog = window.zone_console.dialog
     dialog.set_fields(name="Lau group")
     dialog.ok_button.click()
-    ring = Zone.from_event(zone_events(window.source.logbook)[-1].event).area[0][0]
+    ring = Zone.from_event(zone_events(window.source)[-1].event).area[0][0]
     assert all(-179.9 < lon < -179.1 for lon, _ in ring)  # stored as the chart has it: west longitudes
 
 
-def test_a_dialog_open_when_another_store_is_opened_closes_without_appending(window, source):
+def test_a_dialog_open_when_another_store_is_opened_closes_without_appending(window, source, fleet_stores):
     dialog = window.zone_console.edit_zone("Mid-Channel")
-    other = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
-    window.set_source(other.console())
+    other = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="other.sqlite")
+    window.set_source(other)
     assert not dialog.isVisible() and len(zone_events(source)) == 4 and zone_events(other) == []
 

@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor
 
 from domain.time import MICROS_PER_MINUTE
 from domain.zone_list import ZoneList
-from tests.ui.fixtures_fleet import T0, InMemoryFleetSource, channel_fleet
+from tests.ui.fleet_store import T0, channel_fleet
 from tests.ui.zone_fixtures import FIRING_RANGE, MID_CHANNEL, add_zones, pixel_of
 from ui import theme
 from chart.coastline import Coastline
@@ -23,8 +23,8 @@ MOMENT = T0 + 60 * MICROS_PER_MINUTE
 
 
 @pytest.fixture(scope="module")
-def source():
-    fleet = InMemoryFleetSource(channel_fleet(ships=60, hours=1.5))
+def source(module_fleet_stores):
+    fleet = module_fleet_stores.open(channel_fleet(ships=60, hours=1.5))
     add_zones(fleet)
     return fleet
 
@@ -36,8 +36,8 @@ def map_view(qtbot, source):
     view.resize(1000, 700)
     view.show()
     qtbot.waitExposed(view)
-    view.show_fleet(source.state_at(MOMENT), MOMENT)
-    view.show_zones(source.in_force())
+    view.show_fleet(source.fleet.state_at(MOMENT), MOMENT)
+    view.show_zones(source.zones.in_force())
     return view
 
 
@@ -79,18 +79,18 @@ def test_a_zone_tiny_on_screen_is_not_named_and_names_never_overlap(qtbot, map_v
     assert {"Spithead anchorage", "Port of Southampton"} <= set(map_view.zones.labels_drawn)
 
 
-def test_names_keep_clear_of_each_other_restricted_first(qtbot, source):
-    crowded = InMemoryFleetSource(channel_fleet(ships=10, hours=0.5))
+def test_names_keep_clear_of_each_other_restricted_first(qtbot, source, fleet_stores):
+    crowded = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="crowded.sqlite")
     for i in range(12):  # a row of small zones a few pixels apart when seen from afar
         lon = -2.0 + 0.06 * i
         kind = "restricted" if i == 7 else "generic"
-        crowded.define(f"Box {i}", kind, [(lon, 50.0), (lon + 0.05, 50.0), (lon + 0.05, 50.05), (lon, 50.05)])
+        crowded.zones.define(f"Box {i}", kind, [(lon, 50.0), (lon + 0.05, 50.0), (lon + 0.05, 50.05), (lon, 50.05)])
     view = MapView(COASTLINE)
     qtbot.addWidget(view)
     view.resize(1000, 700)
     view.show()
     qtbot.waitExposed(view)
-    view.show_zones(crowded.in_force())
+    view.show_zones(crowded.zones.in_force())
     view.show_box(GeoBox(-2.6, 49.6, -0.8, 50.4))
     render(qtbot, view)
     drawn = view.zones.labels_drawn
@@ -104,13 +104,13 @@ def test_scrubbing_does_not_draw_the_zones_again(qtbot, map_view, source):
     render(qtbot, map_view)
     rendered = map_view.zones.render_count
     for minute in range(5):
-        map_view.show_fleet(source.state_at(MOMENT + minute * MICROS_PER_MINUTE), MOMENT + minute * MICROS_PER_MINUTE)
+        map_view.show_fleet(source.fleet.state_at(MOMENT + minute * MICROS_PER_MINUTE), MOMENT + minute * MICROS_PER_MINUTE)
         map_view.plot.grab()
     assert map_view.zones.render_count == rendered
-    map_view.show_zones(source.in_force())  # the same zones again (news of other events): nothing to draw
+    map_view.show_zones(source.zones.in_force())  # the same zones again (news of other events): nothing to draw
     map_view.plot.grab()
     assert map_view.zones.render_count == rendered
-    fewer = source.in_force()
+    fewer = source.zones.in_force()
     map_view.show_zones(ZoneList(fewer.zones[1:], fewer.version + 1))  # a zone removed: drawn again
     map_view.plot.grab()
     assert map_view.zones.render_count == rendered + 1

@@ -5,7 +5,7 @@ from PySide6.QtCore import QPoint, QPointF
 
 from chart.projection import mercator_y
 
-# In the Channel fleet's waters (tests.ui.fixtures_fleet): a restricted box off Portland, an anchorage and a
+# In the Channel fleet's waters (tests.ui.fleet_store): a restricted box off Portland, an anchorage and a
 # port in the Solent, a wide generic zone mid-Channel.
 FIRING_RANGE = [(-2.6, 50.35), (-2.2, 50.35), (-2.2, 50.55), (-2.6, 50.55)]
 SPITHEAD = [(-1.15, 50.74), (-1.05, 50.74), (-1.05, 50.78), (-1.15, 50.78)]
@@ -15,10 +15,10 @@ MID_CHANNEL = [(-3.5, 49.9), (-0.5, 49.9), (-0.5, 50.3), (-3.5, 50.3)]
 
 def add_zones(source) -> None:
     """Define the four zones in a source, as an operator would."""
-    source.define("Portland firing range", "restricted", FIRING_RANGE, 6.0)
-    source.define("Spithead anchorage", "anchorage", SPITHEAD)
-    source.define("Port of Southampton", "port", SOUTHAMPTON, 8.0)
-    source.define("Mid-Channel", "generic", MID_CHANNEL)
+    source.zones.define("Portland firing range", "restricted", FIRING_RANGE, 6.0)
+    source.zones.define("Spithead anchorage", "anchorage", SPITHEAD)
+    source.zones.define("Port of Southampton", "port", SOUTHAMPTON, 8.0)
+    source.zones.define("Mid-Channel", "generic", MID_CHANNEL)
 
 
 def pixel_of(map_view, lon: float, lat: float) -> QPoint:
