@@ -16,10 +16,10 @@ run: $(STAMP)
 	$(PY) main.py
 
 test: $(STAMP) lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs
 
 test-all: $(STAMP) lint
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m ''
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -rs -m ''
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --scale 1.0

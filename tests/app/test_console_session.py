@@ -1,6 +1,7 @@
 """A console session: an empty store gets the demo fleet, jobs keep it live and verified, close is clean."""
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 
@@ -74,17 +75,43 @@ def test_jobs_verify_the_log_and_keep_the_demo_fleet_sailing(store_path):
     assert service.fleet.store is not None and before > 0
 
 
+def _files_of(store_path) -> dict[str, str]:
+    """Every file of the store (the database and any journal, WAL or shared-memory file beside it), by its
+    bytes' digest."""
+    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(store_path.parent.glob(store_path.name + "*"))}
+
+
 def test_a_read_only_session_never_writes(store_path):
+    """A demo store opened read-only: loading, every job run twice with the clock moving on (the live demo
+    fleet would sail, the rules would scan), and closing leave its log, its head and its bytes as they were."""
     store = open_store(store_path)
     seed_history(store, ships=50, hours=0.25, seed=4, end=NOW)
+    head = store.head()
     store.close()
-    session = ConsoleSession(store_path, read_only=True, demo=DemoFleetSpec(), clock=lambda: NOW)
-    service = session.load()
+    files = _files_of(store_path)
+    clock = [NOW]
+    session = ConsoleSession(store_path, read_only=True, demo=DemoFleetSpec(), clock=lambda: clock[0])
+    console = session.load()
     try:
-        assert service.read_only
+        assert console.read_only and console.fleet.event_count == head.position
         session.start()
+        jobs = [status.job_id for status in session.job_statuses() if status.schedule != "once"]
+        assert "integrity-watch" in jobs and "catch-up-with-other-writers" in jobs
+        for runs in (1, 2):
+            clock[0] += 60_000_000
+            for job in jobs:
+                session.run_job_soon(job)
+            assert all(session.wait_for_job(job, runs) for job in jobs), session.job_statuses()
+        assert session.integrity_state().startswith("chain verified")
     finally:
         session.close()
+    assert _files_of(store_path) == files, "the store's files changed"
+    reopened = open_store(store_path, read_only=True)
+    try:
+        assert reopened.head() == head, "the log's head moved"
+    finally:
+        reopened.close()
 
 
 def test_a_session_asked_for_no_demo_leaves_an_empty_store_empty(store_path, tmp_path):

@@ -233,6 +233,7 @@ def fill(folder: Path) -> Path:
     return filler
 
 
+@pytest.mark.slow  # 12-17 s (a listener kept 8 s on a tmpfs): the full disk injected above is tested on every run
 def test_a_real_disk_that_fills_up_while_listening_loses_no_line(tmp_path, ais_samples):
     lines = recording_lines(ais_samples, 25)
     with small_disk(tmp_path, 8) as disk:

@@ -11,6 +11,7 @@ from domain.observations import PositionSeen
 from feeds.ais_csv import AisCsvReader, ColumnMappingError, CsvLayoutError
 from feeds.formats import FORMATS, UnknownFormat, detect_format, open_reader
 from feeds.input_files import InputFile
+from feeds.nmea import NmeaFileReader
 
 NOAA_HEADER = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,"
                "Draft,Cargo,TransceiverClass")
@@ -120,10 +121,9 @@ def test_a_file_that_cannot_be_read_is_closed_again(tmp_path, lines, options, er
 
 
 def test_an_nmea_file_is_opened_with_the_nmea_reader(ais_samples):
-    nmea = pytest.importorskip("feeds.nmea")
     reader = open_reader(ais_samples / "gpsd_ais-nmea.log")
     try:
-        assert isinstance(reader, nmea.NmeaFileReader) and reader.kind == "nmea"
+        assert isinstance(reader, NmeaFileReader) and reader.kind == "nmea"
     finally:
         reader.close()
 

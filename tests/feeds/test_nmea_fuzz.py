@@ -17,7 +17,7 @@ from pyais.encode import encode_dict
 from domain.observations import Origin, ParticularsSeen, PositionSeen, Rejected, Seen, Skipped
 from domain.time import MICROS_PER_SECOND
 from feeds.nmea import NmeaDecoder
-from feeds.nmea_clock import unix_time
+from feeds.nmea_clock import MILLISECONDS_FROM, unix_time
 
 _BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 
@@ -139,9 +139,15 @@ def test_fragments_in_any_order_are_each_decoded_or_quarantined(sentences, rando
     _account({number: line.decode() for number, line in enumerate(sentences, 1)}, produced)
 
 
-@given(st.integers(1, 99_999_999_999), st.integers(0, 999))
+@given(st.integers(MILLISECONDS_FROM // 1000, MILLISECONDS_FROM - 1), st.integers(0, 999))
 def test_a_receiver_time_in_milliseconds_agrees_with_the_same_in_seconds(seconds, millis):
+    """From 1e11 on (1973 in milliseconds), a count is milliseconds: the same instant as seconds with a fraction."""
     in_seconds = unix_time(f"{seconds}.{millis:03d}".encode())
     in_millis = unix_time(str(seconds * 1000 + millis).encode())
-    if seconds * 1000 + millis >= 100_000_000_000:  # below that, a millisecond count reads as seconds
-        assert in_seconds == in_millis == seconds * MICROS_PER_SECOND + millis * 1000
+    assert in_seconds == in_millis == seconds * MICROS_PER_SECOND + millis * 1000
+
+
+@given(st.integers(1, MILLISECONDS_FROM - 1))
+def test_a_receiver_time_below_1e11_is_read_as_seconds(count):
+    """Below 1e11 (the year 5138 in seconds) a count is seconds, however few digits it has."""
+    assert unix_time(str(count).encode()) == count * MICROS_PER_SECOND
