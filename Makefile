@@ -30,6 +30,7 @@ bench-quick: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(PY) -m lint.cycles app
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache

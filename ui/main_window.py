@@ -25,15 +25,15 @@ from domain.events import AlertEvent, RecordedEvent
 from domain.temporal_index import FleetArrays
 from domain.time import MICROS_PER_MINUTE
 from ui.about import AboutDialog
-from ui.feeds_dialog import FeedingSource, FeedsDialog
+from ui.feeds_dialog import FeedsDialog
 from ui.fleet_model import empty_fleet
 from ui.console_docks import ConsoleDocks
 from ui.eliding_label import ElidingLabel
 from ui.empty_console import EmptyConsoleNotice
-from ui.fleet_source import FleetSource
+from app.console import Console
 from ui.fleet_table import FleetTable
-from ui.report_dialog import ReportDialog, ReportingSource, ReportRun, start_report
-from ui.import_dialog import ImportingSource, ImportRun, choose_files, start_import
+from ui.report_dialog import ReportDialog, ReportRun, start_report
+from ui.import_dialog import ImportRun, choose_files, start_import
 from ui.formatting import KNOTS, SPEED_UNITS, TIME_ZONES, UTC, ship_label
 from ui.live_bridge import LiveBridge
 from chart.coastline import Coastline
@@ -56,7 +56,7 @@ STORE_FILTER = "Fleet stores (*.sqlite *.sqlite3 *.db);;All files (*)"
 
 
 class MainWindow(QMainWindow):
-    """The console over one ``FleetSource``."""
+    """The console over one ``app.console.Console`` (its roles over one store)."""
 
     momentShown = Signal("qint64")     # the moment now on screen (µs UTC), after map and table updated
     selectedShipChanged = Signal(object)  # MMSI or None
@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
     timeZoneChanged = Signal(str)      # ui.formatting.UTC or LOCAL
     speedUnitChanged = Signal(str)     # ui.formatting.KNOTS or KMH
 
-    def __init__(self, source: FleetSource, at: int | None = None, *, settings: UiSettings | None = None,
+    def __init__(self, source: Console, at: int | None = None, *, settings: UiSettings | None = None,
                  coastline: Coastline | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
@@ -78,7 +78,7 @@ class MainWindow(QMainWindow):
         self.time_zone = self._setting(TIME_ZONE) if self._setting(TIME_ZONE) in TIME_ZONES else UTC
         self.speed_unit = self._setting(SPEED_UNIT) if self._setting(SPEED_UNIT) in SPEED_UNITS else KNOTS
         self._framed = False
-        self.history = SelectedHistory(source)
+        self.history = SelectedHistory(source.fleet)
 
         self.map_view = MapView(coastline)
         self.setCentralWidget(self.map_view)
@@ -162,12 +162,12 @@ class MainWindow(QMainWindow):
     def _start(self, at: int | None) -> None:
         """Listen to the source and show ``at`` (None: its head, following it live)."""
         self._update_ingest_actions()
-        self.zone_console.use_source(self.source)
+        self.zone_console.use_source(self.source.zones)
         self._apply_operator_name()
-        self.live = LiveBridge(self.source, self)
+        self.live = LiveBridge(self.source.fleet, self)
         self.live.eventsArrived.connect(self._on_events)
-        time_range = self.source.time_range()
-        self.status.set_store(self.source.describe(), time_range)  # again only when events arrive
+        time_range = self.source.fleet.time_range()
+        self.status.set_store(self.source.fleet.describe(), time_range)  # again only when events arrive
         self.timeline.set_range(time_range)
         self._show_empty_notice(time_range)
         self.refresh_density()
@@ -178,14 +178,14 @@ class MainWindow(QMainWindow):
         self.timeline.drop_pending_moment()  # drawn right here, not again when the event loop starts
         self.show_moment(self.timeline.moment())
 
-    def set_source(self, source: FleetSource, at: int | None = None) -> None:
+    def set_source(self, source: Console, at: int | None = None) -> None:
         """Show another store's log (the old source is let go, not closed: its owner closes it)."""
         self.timeline.pause()
         if self.live is not None:
             self.live.close()
             self.live.deleteLater()
         self.source = source
-        self.history = SelectedHistory(source)
+        self.history = SelectedHistory(source.fleet)
         QTimer.singleShot(0, lambda: self.docks.use_source(source) if self.source is source else None)
         QTimer.singleShot(0, lambda: let_docks_shrink(self))  # after the docks' panels, should they be new
         self._earliest_news, self._density_range, self._framed = None, None, False
@@ -198,15 +198,15 @@ class MainWindow(QMainWindow):
         """Redraw map, table and status bar at ``at`` (as known then, when that box is ticked)."""
         known_at = self._known_at(at)
         has_reports = self.timeline.time_range() is not None
-        fleet = self.source.state_at(at, known_at) if has_reports else empty_fleet()
+        fleet = self.source.fleet.state_at(at, known_at) if has_reports else empty_fleet()
         self.fleet, self.moment = fleet, at
         trails = None
         if has_reports and self.trail_minutes:
-            trails = self.source.trails(at, self.trail_minutes * MICROS_PER_MINUTE, known_at)
+            trails = self.source.fleet.trails(at, self.trail_minutes * MICROS_PER_MINUTE, known_at)
         self.map_view.show_trails(trails)
         self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
-        self.alerts = self.source.alerts_at(at, known_at) if has_reports else []
+        self.alerts = self.source.alerts.alerts_at(at, known_at) if has_reports else []
         self.map_view.show_alerts(self.alerts)
         self.fleet_table.set_fleet(fleet, at, self._open_alerts() if has_reports else None)
         if not self._framed and len(fleet):
@@ -228,8 +228,8 @@ class MainWindow(QMainWindow):
         if time_range is None:
             self.timeline.set_density(np.zeros(0, dtype=np.int64))
         else:
-            self.timeline.set_density(self.source.event_density(time_range[0], time_range[1], DENSITY_BINS))
-        alerts = self.source.alerts_at(time_range[1]) if time_range is not None else []
+            self.timeline.set_density(self.source.fleet.event_density(time_range[0], time_range[1], DENSITY_BINS))
+        alerts = self.source.alerts.alerts_at(time_range[1]) if time_range is not None else []
         self.timeline.set_alert_marks([(alert.raised_at, alert.severity) for alert in alerts
                                        if alert.state != "notice"])
 
@@ -341,8 +341,8 @@ class MainWindow(QMainWindow):
 
     def import_files(self, paths: Sequence[str] | None = None) -> "ImportRun | None":
         """File › Import: ask for files (unless given), then import them on a worker with progress."""
-        source = self.source
-        if not isinstance(source, ImportingSource) or source.read_only:
+        imports = self.source.imports
+        if imports is None or imports.read_only:
             QMessageBox.information(self, "Import", self.menus.import_files.statusTip())
             return None
         if paths is None:
@@ -351,15 +351,15 @@ class MainWindow(QMainWindow):
         if not paths:
             return None
         self._store_setting(LAST_IMPORT_FOLDER, str(Path(paths[0]).parent))
-        return start_import(source, paths, self)
+        return start_import(imports, paths, self)
 
     def show_feeds(self) -> "FeedsDialog | None":
         """File › Live feeds: the dialog that starts and stops receiver feeds (kept while the window lives)."""
-        source = self.source
-        if not isinstance(source, FeedingSource):
+        imports = self.source.imports
+        if imports is None:
             return None
-        if self._feeds_dialog is None or self._feeds_dialog.control is not source.feeds:
-            self._feeds_dialog = FeedsDialog(source, self)
+        if self._feeds_dialog is None or self._feeds_dialog.control is not imports.feeds:
+            self._feeds_dialog = FeedsDialog(imports, self)
         self._feeds_dialog.show()
         self._feeds_dialog.raise_()
         return self._feeds_dialog
@@ -367,17 +367,18 @@ class MainWindow(QMainWindow):
     def export_report(self) -> "ReportRun | None":
         """File › Export report: choose range, ships, zone, content and file, then export on a worker with
         progress."""
-        source = self.source
+        reports = self.source.reports
         time_range = self.timeline.time_range()
-        if not isinstance(source, ReportingSource) or time_range is None:
+        if reports is None or time_range is None:
             QMessageBox.information(self, "Export report", "Open a store with events to export a report of it.")
             return None
-        dialog = ReportDialog(time_range, self.moment, self.selected_ship, source.read_only, self,
-                              folder=self._setting(LAST_REPORT_FOLDER), zones=sorted(zone.name for zone in source.zones()))
+        zones = sorted(zone.name for zone in self.source.zones.in_force())
+        dialog = ReportDialog(time_range, self.moment, self.selected_ship, reports.read_only, self,
+                              folder=self._setting(LAST_REPORT_FOLDER), zones=zones)
         if dialog.exec() != ReportDialog.DialogCode.Accepted or dialog.request is None:
             return None
         self._store_setting(LAST_REPORT_FOLDER, str(Path(dialog.path()).parent))
-        return start_report(source, dialog.request, dialog.path(), self)
+        return start_report(reports, dialog.request, dialog.path(), self)
 
     def set_operator_name(self, name: str) -> None:
         """Sign what this console appends with ``name`` ('' goes back to the OS user); remembered."""
@@ -403,11 +404,11 @@ class MainWindow(QMainWindow):
             self.set_operator_name(name)
 
     def _update_ingest_actions(self) -> None:
-        source = self.source
-        can_import = isinstance(source, ImportingSource) and not source.read_only
+        imports = self.source.imports
+        can_import = imports is not None and not imports.read_only
         self.menus.import_files.setEnabled(can_import)
-        self.menus.feeds.setEnabled(isinstance(source, FeedingSource) and not source.read_only)
-        self.menus.export_report.setEnabled(isinstance(source, ReportingSource))
+        self.menus.feeds.setEnabled(can_import)
+        self.menus.export_report.setEnabled(self.source.reports is not None)
         why = "" if can_import else " (not available: no writable store is open)"
         self.menus.import_files.setStatusTip(
             "Import NMEA or CSV files (NOAA, DMA, others; gzip and zip too) into this store" + why)
@@ -465,8 +466,8 @@ class MainWindow(QMainWindow):
     def _take_in_events(self) -> None:
         earliest, self._earliest_news = self._earliest_news, None
         self.history.forget()
-        time_range = self.source.time_range()
-        self.status.set_store(self.source.describe(), time_range)
+        time_range = self.source.fleet.time_range()
+        self.status.set_store(self.source.fleet.describe(), time_range)
         first_range = self.timeline.time_range() is None
         self.timeline.set_range(time_range)  # when Live, this moves to the head
         self._show_empty_notice(time_range)

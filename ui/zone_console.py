@@ -4,7 +4,7 @@ edits — draw, change, rename, redraw the outline, remove, import from and expo
 The window owns the source; this keeps the zones the source has in force on the map and in the dock,
 reading them again whenever ``ZoneDefined`` / ``ZoneRemoved`` events arrive (``add_events``: from this
 console, another one, or ``zones add`` whose appends the console's catch-up job brings in). Every edit is
-one call to the source (``FleetSource.define_zone``, ``remove_zone``, ``import_zones``), which decides and
+one call to the zone desk (``ZoneDesk.define``, ``remove``, ``import_geojson``), which decides and
 appends; an edit carries the version of the zone list the operator was looking at, so one made stale by
 another writer is refused and the list shown anew. A read-only (auditor) log disables every edit and each
 action says why; export stays, it only reads.
@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
 
+from app.zone_desk import ZoneDesk
 from domain.events import ZONES_STREAM, RecordedEvent
 from domain.rules import InvalidZoneFile
 from domain.zone_list import InvalidZone, ZoneList, ZoneView
@@ -113,8 +114,9 @@ class ZoneConsole(QObject):
     # --- following the window ------------------------------------------------------------------------------
 
     @property
-    def source(self):
-        return self.window.source
+    def source(self) -> ZoneDesk:
+        """The zone desk of the store the window shows."""
+        return self.window.source.zones
 
     @property
     def read_only(self) -> bool:
@@ -138,7 +140,7 @@ class ZoneConsole(QObject):
     def refresh(self) -> None:
         """Show the zones the source has in force now."""
         self._refresh_timer.stop()
-        self.zones = self.source.zones()
+        self.zones = self.source.in_force()
         self.map_view.show_zones(self.zones)
         self.panel.set_zones(self.zones)
         if self.selected is not None and self.zones.get(self.selected) is None:
@@ -187,7 +189,7 @@ class ZoneConsole(QObject):
         source, version = self.source, self.zones.version  # the store looked at, whatever opens meanwhile
 
         def submit(new_name: str, kind: str, limit: float | None) -> list[RecordedEvent]:
-            return source.define_zone(new_name, kind, None, limit, replacing=view.name, expected_version=version)
+            return source.define(new_name, kind, None, limit, replacing=view.name, expected_version=version)
 
         return self._open_dialog(ZoneDialog(self.zones, self.source.operator, submit, zone=view, parent=self.window))
 
@@ -221,7 +223,7 @@ class ZoneConsole(QObject):
             if box.clickedButton() is not remove:
                 return
             try:
-                source.remove_zone(view.name, expected_version=version)
+                source.remove(view.name, expected_version=version)
             except (InvalidZone, *EDIT_REFUSED) as error:  # the zone is gone, or the log refused: say why
                 self.refresh()
                 self._warn("Remove zone", f"The zone {in_text(view.name)} was not removed: {error}")
@@ -251,7 +253,7 @@ class ZoneConsole(QObject):
                 return None
         self.window._store_setting(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
-            appended = self.source.import_zones(str(path), replace=replace)
+            appended = self.source.import_geojson(str(path), replace=replace, expected_version=self.zones.version)
         except (InvalidZoneFile, *EDIT_REFUSED) as error:  # no zone file (or unreadable), or the log refused
             self._warn("Import zones", f"No zones were imported.\n\n{error}")
             return None
@@ -275,7 +277,7 @@ class ZoneConsole(QObject):
                 return None
         self.window._store_setting(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
-            count = self.source.export_zones(str(path))
+            count = self.source.export_geojson(str(path))
         except OSError as error:
             self._warn("Export zones", f"The zones were not exported: {error}")
             return None
@@ -296,7 +298,7 @@ class ZoneConsole(QObject):
         source, version = self.source, self.zones.version
 
         def submit(name: str, kind: str, limit: float | None) -> list[RecordedEvent]:
-            return source.define_zone(name, kind, corners, limit, expected_version=version)
+            return source.define(name, kind, corners, limit, expected_version=version)
 
         dialog = ZoneDialog(self.zones, self.source.operator, submit, outline=corners, parent=self.window)
         dialog.finished.connect(lambda _result: self.map_view.zone_drawing.clear())
@@ -309,8 +311,8 @@ class ZoneConsole(QObject):
             editor.show_problem(f"The zone {in_text(name)} is no longer in the log: Cancel.")
             return
         try:
-            appended = self.source.define_zone(name, view.kind, corners, view.speed_limit_kn, replacing=name,
-                                               expected_version=self.zones.version)
+            appended = self.source.define(name, view.kind, corners, view.speed_limit_kn, replacing=name,
+                                          expected_version=self.zones.version)
         except InvalidZone as error:
             editor.show_problem(f"Not saved: the {error.field} {error.reason}")
             return
