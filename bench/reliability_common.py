@@ -210,16 +210,23 @@ class Finding:
 
 @dataclass
 class Findings:
+    """The failures seen, each check's first ``limit_per_check`` kept in full and all of them counted."""
+
     items: list[Finding] = field(default_factory=list)
-    limit: int = 200
+    counts: Counter[str] = field(default_factory=Counter)
+    limit_per_check: int = 40
 
     def add(self, check: str, what: str, reproduce: str) -> None:
-        if len(self.items) < self.limit:
+        self.counts[check] += 1
+        if self.counts[check] <= self.limit_per_check:
             self.items.append(Finding(check, what, reproduce))
 
     def report(self, stream=sys.stderr) -> None:
         for finding in self.items:
             print(f"finding [{finding.check}] {finding.what}\n    reproduce: {finding.reproduce}", file=stream)
+        for check, count in sorted(self.counts.items()):
+            print(f"findings [{check}]: {count}" + (f" ({count - self.limit_per_check} not shown)"
+                                                    if count > self.limit_per_check else ""), file=stream)
 
 
 def verify(db: Path, env: dict[str, str]) -> CommandRun:

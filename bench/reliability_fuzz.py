@@ -131,6 +131,9 @@ def _start_worker(folder: str) -> None:
 
 def _store() -> Path:
     if _work["store"] is None or _work["done"] % STORE_EVERY == 0:
+        if _work["store"] is not None:
+            for leftover in _work["folder"].glob(_work["store"].name + "*"):
+                leftover.unlink()
         _work["store"] = _work["folder"] / f"fuzz-{_work['done']}.sqlite"
     _work["done"] += 1
     return _work["store"]

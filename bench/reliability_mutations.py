@@ -149,13 +149,16 @@ def _damaged(packed: bytes, rng: random.Random) -> bytes:
 
 
 def newline_bomb(megabytes: int) -> Case:
-    """A small zip that unpacks to ``megabytes`` MB of nothing but line ends."""
+    """A small zip of a real CSV recording with ``megabytes`` MB of nothing but line ends in its middle."""
+    header, *rows = (real_files()[0].path.read_bytes().splitlines(keepends=True))[:41]
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("newlines.csv", "w") as member:
+            member.write(header + b"".join(rows[:20]))
             block = b"\n" * (1 << 20)
             for _ in range(megabytes):
                 member.write(block)
+            member.write(b"".join(rows[20:]))
     return Case(("newline_bomb_zip",), f"{megabytes} MB of line ends", ".zip", buffer.getvalue(), ())
 
 
