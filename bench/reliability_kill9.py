@@ -32,10 +32,12 @@ class Kill9Result:
     verify_failures: int = 0
     tries_by_path: Counter[str] = field(default_factory=Counter)
     killed_mid_write: int = 0      # tries whose store held part of the file when the import was killed
+    spooled_at_kill: int = 0       # lines killed listeners held in their spools, received but not yet in the log
     checked: Checked = field(default_factory=Checked)
 
     def as_extra(self) -> dict:
-        return {"by_path": dict(self.tries_by_path), "killed_mid_write": self.killed_mid_write}
+        return {"by_path": dict(self.tries_by_path), "killed_mid_write": self.killed_mid_write,
+                "spooled_at_kill": self.spooled_at_kill}
 
 
 class References:
@@ -143,6 +145,7 @@ def listener_try(number: int, transport: str, messages: int, references_folder: 
         sender.join()
         time.sleep(READ_S)  # the listener has read what was sent (the kernel held it for it), and not yet stored it
         listener.kill()
+        result.spooled_at_kill += spooled_count(db)
         if not listener.start():
             findings.add("kill9", f"the listener did not come up again after a kill: {listener.stderr[-300:]}",
                          reproduce)
@@ -170,10 +173,19 @@ def listener_try(number: int, transport: str, messages: int, references_folder: 
 
 def accepted_messages(listener: Listener) -> list[list[str]]:
     """The messages the listener accepted: every message sent to it while it was up. Before each kill the
-    sender pauses for ``READ_S``, so a line still unread in the kernel's socket buffer (which no listener can
-    keep) is not counted as accepted; the listener commits at most once a second, so it is killed holding
-    received lines that are not yet in the log."""
+    sender pauses for ``READ_S``, so that no line is left unread in the kernel's socket buffer (which no
+    listener can keep): every line sent has been read, and written to the listener's spool before anything
+    else happens to it. The listener appends at most once a second, so it is killed holding received lines
+    that are not yet in the log (``spooled_count`` counts them)."""
     return listener.sent
+
+
+def spooled_count(db: Path) -> int:
+    """How many received lines a stopped listener left in its spool beside the store (``app/live_spool.py``)."""
+    from app.live_spool import spool_path, spooled_lines
+
+    path = spool_path(db)
+    return len(spooled_lines(path)) if path.exists() else 0
 
 
 def run_kill9(folder: Path, env: dict[str, str], *, import_tries: int, parallel_tries: int, listener_tries: int,
