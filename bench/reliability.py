@@ -29,7 +29,7 @@ def _scaled(full: int, scale: float, least: int) -> int:
 
 
 def run(scale: float) -> None:
-    findings = Findings()
+    findings = Findings(echo=True)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="fleet-logbook-reliability-") as work:
         folder = Path(work)

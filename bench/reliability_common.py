@@ -127,8 +127,10 @@ def event_contents(db: Path) -> Counter[EventKey]:
     """Every event of a store by what it says (a multiset: an event stored twice counts twice)."""
     if not db.exists():
         return Counter()
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    # not mode=ro: a store left by a killed writer may need its journal rolled back first, as any reader does
+    connection = sqlite3.connect(db, timeout=30)
     try:
+        connection.execute("PRAGMA query_only = 1")
         return Counter((stream, kind, occurred, bytes(payload).decode("utf-8", "replace"))
                        for stream, kind, occurred, payload in connection.execute(_CONTENT))
     finally:
@@ -216,13 +218,17 @@ class Findings:
     counts: Counter[str] = field(default_factory=Counter)
     limit_per_check: int = 40
 
+    echo: bool = False   # also print each finding on stderr as it is found
+
     def add(self, check: str, what: str, reproduce: str) -> None:
         self.counts[check] += 1
         if self.counts[check] <= self.limit_per_check:
             self.items.append(Finding(check, what, reproduce))
+            if self.echo:
+                print(f"finding [{check}] {what}\n    reproduce: {reproduce}", file=sys.stderr, flush=True)
 
     def report(self, stream=sys.stderr) -> None:
-        for finding in self.items:
+        for finding in [] if self.echo else self.items:
             print(f"finding [{finding.check}] {finding.what}\n    reproduce: {finding.reproduce}", file=stream)
         for check, count in sorted(self.counts.items()):
             print(f"findings [{check}]: {count}" + (f" ({count - self.limit_per_check} not shown)"

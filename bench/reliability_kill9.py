@@ -8,6 +8,7 @@ while it was up (see ``accepted`` for how a spool beside the store refines that)
 from __future__ import annotations
 
 import random
+import sqlite3
 import subprocess
 import threading
 import time
@@ -70,7 +71,12 @@ def _wait_for_first_batch(db: Path, process: subprocess.Popen, timeout: float) -
 def _judge(result: Kill9Result, findings: Findings, what: str, reproduce: str, reference: Counter[EventKey],
            db: Path, env: dict[str, str]) -> Difference:
     result.checked.add(reference)
-    difference = compare(registrations_by_stream(reference), registrations_by_stream(event_contents(db)))
+    try:
+        actual = event_contents(db)
+    except sqlite3.Error as error:
+        findings.add("kill9", f"{what}: the store cannot be read: {error}", reproduce)
+        actual = Counter()
+    difference = compare(registrations_by_stream(reference), registrations_by_stream(actual))
     result.lost += difference.lost
     result.duplicated += difference.duplicated
     if difference.lost or difference.duplicated:
