@@ -289,15 +289,25 @@ def run_fuzz(folder: Path, *, inputs: int, first: int = 0, bombs_mb: tuple[int, 
 def _note(outcome: Outcome, findings: Findings) -> None:
     if not outcome.crashed and not outcome.unaccounted:
         return
-    again = (f"python -c 'from bench.reliability_mutations import make_case; c = make_case({outcome.number}); "
-             f"open(\"fuzz\" + c.suffix, \"wb\").write(c.data); print(c.suffix, *c.arguments)'; "
-             f"python main.py import fuzz.SUFFIX [ARGUMENTS] --db fuzz.sqlite")
     if outcome.label.startswith("newline_bomb_zip"):
-        bomb = shown(command("import", "bomb.zip", "--db", "fuzz.sqlite"))
-        again = f"a zip of {outcome.label.split(' of ')[1]} (bench.reliability_mutations.newline_bomb); {bomb}"
+        megabytes = outcome.label.split(" MB")[0].split()[-1]
+        name = f"bomb-{megabytes}mb.zip"
+        made = f"newline_bomb({megabytes})"
+        arguments: tuple[str, ...] = ()
+    else:
+        case = make_case(outcome.number)
+        name, made, arguments = f"fuzz-{outcome.number}{case.suffix}", f"make_case({outcome.number})", case.arguments
+    again = (f"python -c \"from bench.reliability_mutations import make_case, newline_bomb; "
+             f"open('{name}', 'wb').write({made}.data)\"; "
+             f"{shown(command('import', name, *arguments, '--db', 'fuzz.sqlite'))}")
     if outcome.crashed:
         findings.add("fuzz", f"input {outcome.number} ({outcome.label}, {outcome.how}) crashed, exit "
-                             f"{outcome.code}: {outcome.detail[-500:]}", again)
+                             f"{outcome.code}: {_last_line(outcome.detail)} … {outcome.detail[-400:]}", again)
     else:
         findings.add("fuzz-accounting", f"input {outcome.number} ({outcome.label}): {outcome.unaccounted} lines read "
                                         f"are in no bucket of the summary", again)
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1] if lines else ""
