@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all bench bench-quick lint clean
+.PHONY: run test test-all bench bench-quick bench-reliability lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,9 +27,13 @@ bench: $(STAMP)
 bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --scale 0.1
 
+bench-reliability: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only reliability --scale 1.0
+
 lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
+	$(PY) -m lint.cycles app
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache

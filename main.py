@@ -332,8 +332,9 @@ def command_report(args: argparse.Namespace) -> int:
     if args.verify is not None:
         return _verify_report(args)
     from app.audit_report import SECTIONS, ReportError, ReportRequest
+    from app.console import Console
     from app.fleet_service import FleetService
-    from app.report_export import export_report, report_format
+    from app.report_export import report_format
     from app.version import app_version
 
     if args.from_ is None or args.to is None or args.out is None:
@@ -354,9 +355,7 @@ def command_report(args: argparse.Namespace) -> int:
         renderers["pdf"] = render_pdf
     store = _open(args.db, create=False, read_only=args.read_only)
     try:
-        service = FleetService.open(store)
-        result = export_report(service, request, args.out, software=f"Fleet Logbook {app_version()}",
-                               renderers=renderers)
+        result = Console.over(FleetService.open(store)).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
     finally:
         store.close()
     print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,
@@ -387,15 +386,15 @@ def _verify_report(args: argparse.Namespace) -> int:
 
 
 def command_zones(args: argparse.Namespace) -> int:
-    from app.fleet_service import default_operator
-    from app.rules import add_zones, zones_in_force
+    from app.operator import default_operator
+    from app.zone_desk import ZonesChanged, add_zones, zones_in_force
     from domain.rules import InvalidZoneFile
 
     if args.action == "add":
         store = _open(args.db, create=True)
         try:
             appended = add_zones(store, args.file, replace=args.replace, operator=default_operator())
-        except InvalidZoneFile as error:
+        except (InvalidZoneFile, ZonesChanged) as error:
             raise CommandError(f"zones add: {error}") from None
         finally:
             store.close()

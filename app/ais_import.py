@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from app.fleet_service import default_operator
+from app.operator import default_operator
 from app.import_reading import PARALLEL_FROM_BYTES, ReadingFailed, ReadingJob, read_in_child
 from app.observation_recorder import (
     ALREADY_IN_LOG, DEFAULT_FUTURE_TOLERANCE, QUARANTINED, SKIPPED, STORED, UNCHANGED, Decisions,

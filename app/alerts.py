@@ -37,7 +37,8 @@ class AlertLog:
         self._page_size = page_size
         self._board = AlertBoard()
         self._loaded = False
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()              # the board: readers and folding, never across a write
+        self._acknowledging = threading.Lock()      # one acknowledgement at a time, its append included
         self.pages_read = 0
 
     def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
@@ -74,7 +75,7 @@ class AlertLog:
         wanted = list(dict.fromkeys(alert_ids))
         if not wanted:
             return []
-        with self._lock:
+        with self._acknowledging:  # the check and the append see the same board; readers never wait on this
             board = self.latest()
             alerts = [check_acknowledgeable(board, alert_id) for alert_id in wanted]
             now = (clock or self._clock)()
@@ -84,7 +85,8 @@ class AlertLog:
             result = self._append([NewEvent(AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=operator,
                                                               mmsi=alert.mmsi, alert_id=alert.alert_id, comment=comment),
                                             recorded_at=now, metadata=metadata) for alert in alerts])
-            self._board.add_all(result.appended)  # when the append function does not publish to notice()
+            with self._lock:
+                self._board.add_all(result.appended)  # when the append function does not publish to notice()
             return list(result.appended)
 
     def _load(self) -> None:

@@ -13,12 +13,14 @@ can check the report against the log (``report --verify``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Protocol
 
 import numpy as np
 
-from app.fleet_service import FleetService
+from app.fleet_view import FleetView
+from app.zone_desk import zones_in_force
 from domain import ais
+from domain.alert_board import AlertView
 from domain.events import RecordedEvent, ship_stream
 from domain.time import format_instant, now_micros
 from domain.tracks import Track
@@ -221,33 +223,37 @@ class AuditReport:
 # --- building ---------------------------------------------------------------------------------------------------
 
 
-def build_report(service: FleetService, request: ReportRequest, *, generated_by: str, software: str,
+class AlertsAt(Protocol):
+    def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]: ...
+
+
+def build_report(fleet: FleetView, alerts: AlertsAt, request: ReportRequest, *, generated_by: str, software: str,
                  clock: Callable[[], int] = now_micros, progress: Callable[[str], None] = lambda _step: None
                  ) -> AuditReport:
-    """Gather the report's content from ``service`` (its store and temporal index)."""
-    store = service.store
+    """Gather the report's content from ``fleet`` (its store and temporal index) and ``alerts``."""
+    store = fleet.store
     chosen = list(request.ships)
     if request.zone is not None:
         progress("finding the ships in the zone")
-        chosen = ships_in_zone(service, request)
+        chosen = ships_in_zone(fleet, request)
     streams = [ship_stream(mmsi) for mmsi in chosen]
     only = streams if (request.ships or request.zone is not None) else None  # None: every stream
     progress("counting events")
     counts = store.count_by_type(occurred_from=request.start, occurred_to=request.end, stream_names=only)
     span = store.position_span(occurred_from=request.start, occurred_to=request.end, stream_names=only)
     progress("summarising ships")
-    mmsis = chosen if (request.ships or request.zone is not None) else service.ships_reporting(request.start,
-                                                                                                request.end)
-    ships = [section for mmsi in mmsis if (section := _ship_section(service, mmsi, request)) is not None]
+    mmsis = chosen if (request.ships or request.zone is not None) else fleet.ships_reporting(request.start,
+                                                                                              request.end)
+    ships = [section for mmsi in mmsis if (section := _ship_section(fleet, mmsi, request)) is not None]
     if request.ships and len(ships) < len(request.ships):
         missing = sorted(set(request.ships) - {s.mmsi for s in ships})
-        known = {mmsi for mmsi in missing if service.ship_details(mmsi, request.end) is not None}
+        known = {mmsi for mmsi in missing if fleet.ship_details(mmsi, request.end) is not None}
         unknown = [mmsi for mmsi in missing if mmsi not in known]
         if unknown:
             raise ReportError(f"no ship with MMSI {', '.join(map(str, unknown))} in this store")
     progress("collecting alerts and notes")
-    alerts = _alerts(service, request)
-    notes = _notes(service, request)
+    alert_lines = _alerts(alerts, request)
+    notes = _notes(fleet, request)
     progress("verifying the log")
     verify = store.verify()
     head = store.head()
@@ -265,32 +271,30 @@ def build_report(service: FleetService, request: ReportRequest, *, generated_by:
 
     return AuditReport(request=request, store=store.describe(), generated_at=clock(), generated_by=generated_by,
                        software=software, events=sum(counts.values()), events_by_type=counts, ships=ships,
-                       alerts=alerts, notes=notes, integrity=integrity, _listing=listing)
+                       alerts=alert_lines, notes=notes, integrity=integrity, _listing=listing)
 
 
-def ships_in_zone(service: FleetService, request: ReportRequest) -> list[int]:
+def ships_in_zone(fleet: FleetView, request: ReportRequest) -> list[int]:
     """The ships (of ``request.ships``, or all) with at least one report inside ``request.zone`` in the range:
     a zone report covers those ships, all their events in the range."""
-    from app.rules import zones_in_force
-
-    zones = {zone.name: zone for zone in zones_in_force(service.store)}
+    zones = {zone.name: zone for zone in zones_in_force(fleet.store)}
     zone = zones.get(request.zone or "")
     if zone is None:
         known = ", ".join(sorted(zones)) or "none are defined"
         raise ReportError(f"no zone named {request.zone!r} in this store (zones: {known})")
     west, south, east, north = zone.bounds
     inside = []
-    for mmsi in request.ships or service.ships_reporting(request.start, request.end):
-        track = service.track(mmsi, request.start, request.end)
+    for mmsi in request.ships or fleet.ships_reporting(request.start, request.end):
+        track = fleet.track(mmsi, request.start, request.end)
         near = np.flatnonzero((track.lat >= south) & (track.lat <= north) & (track.lon >= west) & (track.lon <= east))
         if any(zone.contains(float(track.lat[i]), float(track.lon[i])) for i in near):
             inside.append(mmsi)
     return inside
 
 
-def _ship_section(service: FleetService, mmsi: int, request: ReportRequest) -> ShipSection | None:
-    track = service.track(mmsi, request.start, request.end)
-    details = service.ship_details(mmsi, request.end)
+def _ship_section(fleet: FleetView, mmsi: int, request: ReportRequest) -> ShipSection | None:
+    track = fleet.track(mmsi, request.start, request.end)
+    details = fleet.ship_details(mmsi, request.end)
     if details is None and not len(track):
         return None
     return ShipSection(
@@ -373,10 +377,10 @@ def sample_track(track: Track, limit: int) -> TrackSample:
                        track.status[rows], total)
 
 
-def _alerts(service: FleetService, request: ReportRequest) -> list[AlertLine]:
+def _alerts(alerts: AlertsAt, request: ReportRequest) -> list[AlertLine]:
     wanted = set(request.ships)
     out = []
-    for alert in service.alerts_at(request.end):
+    for alert in alerts.alerts_at(request.end):
         if alert.raised_at < request.start or (wanted and alert.mmsi not in wanted):
             continue
         out.append(AlertLine(alert.alert_id, alert.type, alert.severity, alert.mmsi, alert.raised_at, alert.summary,
@@ -384,10 +388,10 @@ def _alerts(service: FleetService, request: ReportRequest) -> list[AlertLine]:
     return sorted(out, key=lambda a: a.raised_at)
 
 
-def _notes(service: FleetService, request: ReportRequest) -> list[NoteLine]:
+def _notes(fleet: FleetView, request: ReportRequest) -> list[NoteLine]:
     wanted = set(request.ships)
     notes = []
-    for recorded in service.store.read_types(("OperatorNoteAdded",), occurred_from=request.start,
+    for recorded in fleet.store.read_types(("OperatorNoteAdded",), occurred_from=request.start,
                                              occurred_to=request.end):
         event = recorded.event
         if wanted and event.mmsi not in wanted:  # type: ignore[attr-defined]

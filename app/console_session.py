@@ -20,7 +20,9 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from app.alert_watch import AlertWatch
-from app.rules import RuleSettingsError, load_rule_settings, zones_in_force
+from app.console import Console
+from app.rules import RuleSettingsError, load_rule_settings
+from app.zone_desk import zones_in_force
 from app.demo_fleet import LiveDemoFleet, resume_simulator, seed_history
 from app.feed_meter import FeedMeter
 from app.fleet_index import IndexBuildCancelled
@@ -88,6 +90,7 @@ class ConsoleSession:
         self._clock = clock
         self.store: EventStore | None = None
         self.service: FleetService | None = None
+        self.console: Console | None = None  # what the window is handed: the roles over the service
         self._simulator = None
         self._scheduler: FleetScheduler | None = None
         self._watch: IntegrityWatch | None = None
@@ -102,15 +105,16 @@ class ConsoleSession:
 
     # --- opening (on a worker thread) -----------------------------------------------------------------------
 
-    def load(self, progress: Progress | None = None, cancelled: Cancelled = lambda: False) -> FleetService:
-        """Open the store, fill an empty one with the demo fleet, build the index; returns the service."""
+    def load(self, progress: Progress | None = None, cancelled: Cancelled = lambda: False) -> Console:
+        """Open the store, fill an empty one with the demo fleet, build the index; returns the console's roles
+        over it."""
         if not self.read_only and _cannot_write(self.location):
             self.read_only = True  # a store the user cannot write opens for reading, as an auditor's would
         store = open_store(self.location, create=not self.read_only, read_only=self.read_only)
         try:
             if self.demo is not None and not store.read_only and store.head().position == 0:
                 self._simulator = self._seed(store, progress, cancelled)
-            service = FleetService.open(store, progress=progress, cancelled=cancelled, clock=self._clock)
+            service = FleetService.open(store, progress=progress, cancelled=cancelled)
         except IndexBuildCancelled:
             store.close()
             raise LoadCancelled(f"opening {store.describe()} was cancelled") from None
@@ -118,7 +122,8 @@ class ConsoleSession:
             store.close()
             raise
         self.store, self.service = store, service
-        return service
+        self.console = Console.over(service, clock=self._clock)
+        return self.console
 
     def _seed(self, store: EventStore, progress: Progress | None, cancelled: Cancelled):
         spec = self.demo
@@ -229,8 +234,9 @@ class ConsoleSession:
             log.error("%s", error)
             self._set_failure(SCHEDULE_SETTINGS, f"no scheduled report: {error}")
             schedule = ReportSchedule()
-        self._reports = ScheduledReports(service, schedule, software=self.software, renderers=self.renderers,
-                                         clock=self._clock)
+        assert self.console is not None and self.console.reports is not None
+        self._reports = ScheduledReports(self.console.reports, schedule, software=self.software,
+                                         renderers=self.renderers, clock=self._clock)
         assert self._scheduler is not None
         self._reports.start(self._scheduler)
 
@@ -291,7 +297,8 @@ class ConsoleSession:
 
     def feed_trouble(self) -> str:
         """A live feed whose lines do not reach the log (store not writable, lines lost), or ''."""
-        return "" if self.service is None else self.service.feeds.trouble()
+        console = self.console
+        return "" if console is None or console.imports is None else console.imports.feeds.trouble()
 
     def feed_warning(self) -> bool:
         """The feed state is a warning (a feed in trouble or a failed job), shown in the warning colour."""
@@ -309,15 +316,16 @@ class ConsoleSession:
         if self._scheduler is not None:
             self._scheduler.shutdown()
             self._scheduler = None
+        if self.console is not None and self.console.imports is not None:
+            self.console.imports.stop_feeds()
         if self.service is not None:
-            self.service.stop_feeds()
             try:
                 self.service.save_snapshot()
             except Exception:  # a snapshot is a cache: failing to write one must not stop the close
                 log.exception("could not save the index snapshot")
         if self.store is not None:
             self.store.close()
-        self.store = self.service = None
+        self.store = self.service = self.console = None
 
     def another(self, location: str | Path) -> "ConsoleSession":
         """A session for another store, in the same mode (its demo fleet is not made: only an empty

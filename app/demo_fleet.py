@@ -75,7 +75,7 @@ def seed_history(store: EventStore, *, ships: int, hours: float, seed: int, end:
 
 def define_port_zones(store: EventStore, at: int, write: Callable[[list[NewEvent]], object] | None = None) -> int:
     """Draw the demo fleet's ports into the log as zones (only those not there yet); returns how many."""
-    from app.rules import zones_in_force
+    from app.zone_desk import zones_in_force
     from domain.rules import zone_changes
     from feeds.simulator_zones import port_zones
 

@@ -68,8 +68,15 @@ def save_snapshot(store: EventStore, index: TemporalIndex) -> bool:
     """Store the index as a snapshot tied to the log position (and its hash) it reflects."""
     if store.read_only or index.log_position == 0:
         return False
-    digest = store.hash_at(index.log_position)
+    return save_snapshot_bytes(store, index.log_position, index.to_bytes())
+
+
+def save_snapshot_bytes(store: EventStore, position: int, data: bytes) -> bool:
+    """Store ``data`` (an index's bytes at log ``position``) as the snapshot, tied to the hash at ``position``."""
+    if store.read_only or position == 0:
+        return False
+    digest = store.hash_at(position)
     if digest is None:
         return False
-    store.save_snapshot(SNAPSHOT_NAME, index.log_position, digest, index.to_bytes())
+    store.save_snapshot(SNAPSHOT_NAME, position, digest, data)
     return True

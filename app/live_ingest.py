@@ -27,7 +27,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
-from app.fleet_service import default_operator
+from app.operator import default_operator
 from app.live_spool import DEFAULT_LIMIT_BYTES, Spool, SpoolError, SpoolMark
 from app.observation_recorder import Decisions, ObservationRecorder, known_particulars
 from domain.events import NewEvent

@@ -1,8 +1,8 @@
-"""Use cases of the rules: their settings file, the zones in the log, and replaying the rules over history.
+"""Use cases of the rules: their settings file, and replaying the rules over history (the zones they watch
+are the zone desk's, ``app.zone_desk``).
 
 Thresholds live in a TOML file in the user's config folder (``rules.toml``; missing means the defaults).
-Zones are events in the log (``ZoneDefined``/``ZoneRemoved`` on the ``zones`` stream): adding a GeoJSON
-file appends only what changed, so adding the same file twice appends nothing. ``replay_rules`` runs the
+``replay_rules`` runs the
 rules over the log as it stands, judging time by the log's own clock (so an archive is not flagged dark for
 being old), and appends the alerts the log does not hold yet — each alert's dedupe key is its id, and ids
 come from rule, ship and episode start, so a replay never duplicates an alert already in the log.
@@ -15,12 +15,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from app.config_files import CONFIG_VARIABLE, config_folder, read_toml, write_toml
-from domain.events import ZONES_STREAM, NewEvent, RecordedEvent
-from domain.rules import (InvalidRuleSettings, InvalidZoneFile, RuleSettings, RulesEngine, Zone, run_rules,
-                          zone_changes, zones_from_geojson)
+from domain.events import RecordedEvent
+from app.zone_desk import zones_in_force
+from domain.rules import InvalidRuleSettings, RuleSettings, RulesEngine, run_rules
 from domain.time import now_micros
-from domain.zone_list import ZoneList, fold_zones
-from store import AppendResult, EventStore
+from store import EventStore
 
 SETTINGS_FILE = "rules.toml"
 SETTINGS_VARIABLE = CONFIG_VARIABLE
@@ -64,41 +63,6 @@ def save_rule_settings(settings: RuleSettings, path: str | Path | None = None) -
         return write_toml(chosen, settings.to_mapping(), SETTINGS_HEADER)
     except OSError as error:
         raise RuleSettingsError(f"{chosen}: cannot write ({error.strerror or error})") from None
-
-
-def zone_list(store: EventStore) -> ZoneList:
-    """The zones in force, with who defined each and the version of the ``zones`` stream they reflect."""
-    return fold_zones(store.read_stream(ZONES_STREAM))
-
-
-def zones_in_force(store: EventStore) -> list[Zone]:
-    """The zones the log defines now (later definitions replace earlier ones of the same name)."""
-    return sorted((view.zone for view in zone_list(store)), key=lambda zone: zone.name)
-
-
-def add_zones(store: EventStore, path: str | Path, *, replace: bool = False, operator: str,
-              clock: Callable[[], int] = now_micros,
-              append: Callable[[list[NewEvent]], AppendResult] | None = None) -> list[RecordedEvent]:
-    """Append the zones of a GeoJSON file that are new or changed (with ``replace``, also remove the zones
-    the file no longer has); returns what was appended. ``append`` appends the batch (default: the store's
-    ``append_batch``; the console passes its service's, so the map and the rules hear of it)."""
-    source = Path(path)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidZoneFile(f"{source}: cannot read ({error})") from None
-    now = clock()
-    try:
-        loaded = zones_from_geojson(text, occurred_at=now)
-    except InvalidZoneFile as error:
-        raise InvalidZoneFile(f"{source}: {error}") from None
-    changes = zone_changes(zones_in_force(store), loaded, occurred_at=now, remove_missing=replace)
-    metadata = {"source": "operator", "operator": operator, "file": str(source)}
-    if not changes:
-        return []
-    result = (append or store.append_batch)([NewEvent(event, recorded_at=now, metadata=metadata)
-                                             for event in changes])
-    return list(result.appended)
 
 
 def judged_by_todays_zones(events: Iterable[RecordedEvent]) -> Iterator[RecordedEvent]:

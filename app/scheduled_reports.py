@@ -1,7 +1,7 @@
 """The scheduled report at work in a running console: an APScheduler cron job that exports an audit report
 of every ship, daily at the set time, into the set folder, in the set formats.
 
-Each file is exported by ``export_report`` and so logged as ``AuditReportExported``, signed by the console's
+Each file is exported by ``ReportDesk.export`` and so logged as ``AuditReportExported``, signed by the console's
 operator with ``source: schedule`` in its metadata. The log is also where a run is remembered: the latest
 scheduled export of the open store is the previous run (for "since the last run" and for the next point).
 
@@ -25,14 +25,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
-from app.audit_report import ReportRequest, build_report
-from app.fleet_service import FleetService
-from app.report_export import Renderer, export_report
+from app.audit_report import ReportRequest
+from app.report_export import Renderer, ReportDesk
 from app.report_files import ReportCancelled
 from app.report_schedule import (InvalidSchedule, ReportSchedule, check_folder, jobs_settings_path, latest_run_time,
                                  next_run_time, report_path, report_range, zone_of)
 from app.scheduler import FleetScheduler
-from domain.events import AuditReportExported
 from domain.time import MICROS_PER_SECOND, format_instant, now_micros
 
 log = logging.getLogger(__name__)
@@ -72,10 +70,10 @@ class ScheduleState:
 class ScheduledReports:
     """The scheduled report of one console session."""
 
-    def __init__(self, service: FleetService, schedule: ReportSchedule, *, software: str,
+    def __init__(self, reports: ReportDesk, schedule: ReportSchedule, *, software: str,
                  renderers: Mapping[str, Renderer] | None = None, clock: Callable[[], int] = now_micros,
                  settings_file: Path | None = None):
-        self._service = service
+        self._reports = reports
         self.schedule = schedule
         self._software = software
         self._renderers = dict(renderers or {})
@@ -123,7 +121,7 @@ class ScheduledReports:
     def missed_run_time(self) -> int | None:
         """The run time of a run missed while the console was closed, to make now; None when there is none."""
         schedule = self.schedule
-        if not schedule.enabled or self._service.read_only:
+        if not schedule.enabled or self._reports.read_only:
             return None
         latest = latest_run_time(schedule, self._clock())
         try:
@@ -153,7 +151,7 @@ class ScheduledReports:
             return self._run(run_time, self.schedule)
 
     def _run(self, run_time: int, schedule: ReportSchedule) -> str:
-        if self._service.read_only:
+        if self._reports.read_only:
             self._ended(ScheduledRun(run_time, self._clock(), SKIPPED, message=READ_ONLY_REASON))
             return f"skipped: {READ_ONLY_REASON}"
         files: list[str] = []
@@ -162,14 +160,13 @@ class ScheduledReports:
             start, end = report_range(schedule, run_time, self._previous_run_time)
             request = ReportRequest(start, end)
             self._check_cancelled()
-            report = build_report(self._service, request, generated_by=self._service.operator,
-                                  software=self._software, clock=self._clock)   # once for every format
+            report = self._reports.build(request, software=self._software)   # once for every format
             for fmt in schedule.formats:
                 self._check_cancelled()
                 path = report_path(folder, run_time, fmt)
-                export_report(self._service, request, path, software=self._software, renderers=self._renderers,
-                              source=SOURCE, progress=lambda _fraction, _text: self._check_cancelled(),
-                              cancelled=self._stopping.is_set, clock=self._clock, report=report)
+                self._reports.export(request, path, software=self._software, renderers=self._renderers,
+                                     source=SOURCE, progress=lambda _fraction, _text: self._check_cancelled(),
+                                     cancelled=self._stopping.is_set, report=report)
                 files.append(path.name)
         except ReportCancelled:
             message = "cancelled: the console closed" + (f" (written: {', '.join(files)})" if files else "")
@@ -204,12 +201,12 @@ class ScheduledReports:
             next_run = scheduled if scheduled is not None else next_run_time(schedule, self._clock())
         with self._lock:
             last = self._last_run
-        return ScheduleState(schedule, next_run, last, self._service.read_only)
+        return ScheduleState(schedule, next_run, last, self._reports.read_only)
 
     def _last_logged_run(self) -> ScheduledRun | None:
         """The latest scheduled export in this store's log, as a run (all the files of its run time)."""
         latest: ScheduledRun | None = None
-        for recorded in self._service.store.read_types((AuditReportExported.TYPE,)):
+        for recorded in self._reports.exported():
             if recorded.metadata.get("source") != SOURCE:
                 continue
             event = recorded.event

@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping
 
 from domain.errors import DomainError
 from domain.events import NewEvent, RecordedEvent, ShipDetailsChanged
+from store import AppendResult
 
 CORRECTABLE = ("name", "imo", "callsign", "ship_type", "length", "beam", "destination", "draught")
 MAX_REASON_LENGTH = 1_000
@@ -43,19 +44,21 @@ def correction_event(current: Any, mmsi: int, changes: Mapping[str, Any], *, at:
     return ShipDetailsChanged(mmsi=mmsi, occurred_at=at, **real)
 
 
-def correct_particulars(service, mmsi: int, changes: Mapping[str, Any], reason: str, *, operator: str,
+def correct_particulars(ship_details: Callable[[int, int], Any], append: Callable[[list[NewEvent]], AppendResult],
+                        mmsi: int, changes: Mapping[str, Any], reason: str, *, operator: str,
                         clock: Callable[[], int]) -> RecordedEvent:
-    """Append the operator's correction of ship ``mmsi``'s particulars; returns the recorded event."""
+    """Append (through ``append``) the operator's correction of ship ``mmsi``'s particulars, judged against
+    the ship as ``ship_details(mmsi, now)`` knows it; returns the recorded event."""
     reason = (reason or "").strip()
     if not reason:
         raise CorrectionRefused("say why: a correction needs a reason, for whoever reads the log later")
     if len(reason) > MAX_REASON_LENGTH:
         raise CorrectionRefused(f"the reason is longer than {MAX_REASON_LENGTH:,} characters")
     now = clock()
-    current = service.ship_details(mmsi, now)
+    current = ship_details(mmsi, now)
     if current is None:
         raise CorrectionRefused(f"no ship with MMSI {mmsi} in this store")
     event = correction_event(current, mmsi, changes, at=now)
     metadata = {"source": "correction", "operator": operator, "reason": reason}
-    result = service.append([NewEvent(event, recorded_at=now, metadata=metadata)])
+    result = append([NewEvent(event, recorded_at=now, metadata=metadata)])
     return result.appended[0]

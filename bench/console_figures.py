@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from app.event_bus import EventBus
+from app.console import Console
 from app.fleet_service import FleetService
 from bench.figures import emit
 from bench.rules_figures import zone_definitions
@@ -67,10 +68,10 @@ def _gui_block_while_opening(app, path: Path) -> tuple[float, float]:
 
     from app.console_session import ConsoleSession
     from ui.console_controller import ConsoleController
-    from ui.empty_source import EmptyFleetSource
+    from ui.empty_source import empty_console
     from ui.main_window import MainWindow
 
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     window.resize(1600, 1000)
     window.show()
     app.processEvents()
@@ -133,9 +134,9 @@ def run(scale: float) -> None:
         try:
             store.append_batch([NewEvent(zone, recorded_at=zone.occurred_at, metadata={"source": "bench"})
                                 for zone in zone_definitions()])
-            service = FleetService(store, EventBus(), synthetic_index(ships, events))
-            low, high = service.time_range()
-            window = MainWindow(service, low + (high - low) // 2)
+            console = Console.over(FleetService(store, EventBus(), synthetic_index(ships, events)))
+            low, high = console.fleet.time_range()
+            window = MainWindow(console, low + (high - low) // 2)
             window.resize(1600, 1000)
             window.show()
             app.processEvents()

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from app.audit_report import ReportRequest
+from app.console import Console
 from app.fleet_service import FleetService
 from bench.figures import emit
 from bench.process_memory import run_measured
@@ -40,12 +41,13 @@ def run(scale: float) -> None:
             columns = position_columns(SHIPS, events, step_s=(10, 25))  # one report every ~17 s: 24 h of a day
             for batch in position_batches(columns, 20_000):
                 store.append_batch(batch)
-            service = FleetService.open(store, operator="bench")
+            service = FleetService.open(store)
             service.save_snapshot()  # as a store the console has had open: the command starts from it
-            start, end = service.time_range()
+            console = Console.over(service, operator="bench")
+            start, end = console.fleet.time_range()
             started = time.perf_counter()
-            result = service.export_report(ReportRequest(start, end), str(Path(folder) / "report.pdf"),
-                                           software="Fleet Logbook bench", renderers={"pdf": render_pdf})
+            result = console.reports.export(ReportRequest(start, end), str(Path(folder) / "report.pdf"),
+                                            software="Fleet Logbook bench", renderers={"pdf": render_pdf})
             seconds = time.perf_counter() - started
             size_mb = (Path(folder) / "report.pdf").stat().st_size / 1e6
         emit("report_pdf_s", seconds, "s", events=result.events, ships=result.ships, hours=round((end - start) / 3.6e9, 1),

@@ -6,12 +6,15 @@ import gc
 import os
 import sqlite3
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
 from app.fleet_index import open_index, save_snapshot
+from app.fleet_service import FleetService
+from app.fleet_view import FleetView
 from bench.figures import emit
 from bench.synthetic_fleet import position_batches, position_columns, registrations
 from store import open_store
@@ -31,6 +34,7 @@ def run(scale: float) -> None:
         emit("raw_sqlite_rows_per_s", raw_rate, "rows/s", events=appended, ships=ships)
         emit("append_vs_raw", (appended / seconds) / raw_rate, "ratio", events=appended, ships=ships)
         _state_and_open(path, appended, ships)
+        _scrub_during_import(path, ships, events)
 
 
 def _append(path: Path, ships: int, events: int) -> tuple[int, float]:
@@ -103,3 +107,42 @@ def _state_and_open(path: Path, appended: int, ships: int) -> None:
     emit("open_to_ready_s", seconds, "s", events=appended, ships=ships)
     size = sum(os.path.getsize(p) for p in (path, Path(f"{path}-wal")) if p.exists())
     emit("disk_bytes_per_event", size / appended, "bytes", events=appended, ships=ships)
+
+
+def _scrub_during_import(path: Path, ships: int, events: int) -> None:
+    """The longest wait of one scrub step (state and trails at a moment, as the map asks) on one thread while
+    another appends import batches of new reports through the service: what the GUI thread waits for."""
+    store = open_store(path)
+    try:
+        service = FleetService.open(store)
+        fleet = FleetView(service)
+        low, high = fleet.time_range()
+        more = position_columns(ships, max(BATCH, events // 10), seed=11)
+        shift = high - int(more["occurred"].min()) + 1  # the new reports come after the log's newest
+        more["occurred"] = more["occurred"] + shift
+        more["recorded"] = more["recorded"] + shift
+        batches = list(position_batches(more, BATCH))
+        done = threading.Event()
+
+        def write() -> None:
+            try:
+                for batch in batches:
+                    service.append(batch)
+            finally:
+                done.set()
+
+        writer = threading.Thread(target=write, name="bench-import")
+        rng = np.random.default_rng(5)
+        waits = []
+        writer.start()
+        while not done.is_set():
+            at = int(rng.integers(low, high))
+            started = time.perf_counter()
+            fleet.state_at(at)
+            fleet.trails(at, 30 * 60_000_000)
+            waits.append((time.perf_counter() - started) * 1_000)
+        writer.join()
+        emit("scrub_wait_during_import_ms", max(waits), "ms", events=sum(len(b) for b in batches), ships=ships,
+             steps=len(waits), batch=BATCH)
+    finally:
+        store.close()

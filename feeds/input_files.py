@@ -109,7 +109,11 @@ class InputFile:
                 names = ", ".join(info.filename for info in members) or "none"
                 raise InputFileError(f"{self.path}: a zip file must hold exactly one data file; it holds: {names}")
             self.name = f"{self.path}:{members[0].filename}"
-            return self._archive.open(members[0])  # type: ignore[return-value]
+            try:
+                return self._archive.open(members[0])  # type: ignore[return-value]
+            except (NotImplementedError, RuntimeError) as error:  # zipfile's words for encrypted or unknown methods
+                raise InputFileError(f"{self.path}: the zip's data file {members[0].filename!r} is encrypted or "
+                                     f"packed in a way this reader does not support ({error})") from None
         return io.BufferedReader(self._disk, buffer_size=_CHUNK)  # type: ignore[arg-type]
 
     @property
@@ -264,6 +268,8 @@ class _LocalZipMember:
         _, _, flags, method, _, _, _, packed, _, name_length, extra_length = _LOCAL_HEADER.unpack(header)
         name = disk.read(name_length)
         disk.read(extra_length)
+        if flags & 0x01:
+            raise InputFileError(f"{path}: a zip file cut short whose first member is encrypted")
         if method not in (_DEFLATED, _STORED) or (method == _STORED and flags & 0x08):
             raise InputFileError(f"{path}: a zip file cut short whose first member cannot be read without its "
                                  f"directory (compression method {method})")

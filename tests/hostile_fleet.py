@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from app.console import Console
 from app.fleet_service import FleetService
-from app.rules import add_zones, replay_rules
+from app.rules import replay_rules
+from app.zone_desk import add_zones
 from domain.events import NewEvent, ShipDetailsChanged
 from domain.rules import RuleSettings
 from store import open_store
@@ -56,8 +58,9 @@ def hostile_fleet(folder: Path) -> Path:
                                      cog=90.0))
         store.append_batch(events)
         replay_rules(store, RuleSettings(), clock=lambda: END)
-        service = FleetService.open(store, operator=OPERATOR)
-        service.add_note(NOTE, mmsi=RLO_MMSI)
-        entered = [alert for alert in service.alerts_at(END) if alert.mmsi == COMMAND_MMSI and alert.type == "ZoneEntered"]
-        service.acknowledge_alert(entered[0].alert_id, comment=COMMENT)
+        console = Console.over(FleetService.open(store), operator=OPERATOR)
+        console.logbook.add_note(NOTE, mmsi=RLO_MMSI)
+        entered = [alert for alert in console.alerts.alerts_at(END)
+                   if alert.mmsi == COMMAND_MMSI and alert.type == "ZoneEntered"]
+        console.alerts.acknowledge(entered[0].alert_id, comment=COMMENT)
     return path

@@ -1,12 +1,12 @@
 """The alerts dock: the alert board at the selected moment, and acknowledging open alerts.
 
-``AlertsPanel`` shows an ``AlertsModel`` of ``source.alerts_at(at, known_at)`` (newest first), all of them
+``AlertsPanel`` shows an ``AlertsModel`` of ``AlertDesk.alerts_at(at, known_at)`` (newest first), all of them
 or only the open ones. Selecting an alert emits ``shipSelected(mmsi)``; double-clicking it emits
 ``alertActivated(AlertView)`` so the window can move the timeline to when it was raised. "Acknowledge…"
 opens ``AcknowledgeDialog`` (the operator's name, an optional comment) and, on OK, calls
-``source.acknowledge_alert(alert_id, comment)``; the dialog closes only when the log took it. Several rows
+``AlertDesk.acknowledge(alert_id, comment)``; the dialog closes only when the log took it. Several rows
 may be selected (Shift/Ctrl-click, Ctrl+A): "Acknowledge 12…" acknowledges the open ones among them with
-one comment, in one append, all or none (``source.acknowledge_alerts``) — a busy watch is not made to sign
+one comment, in one append, all or none (``AlertDesk.acknowledge_all``) — a busy watch is not made to sign
 a thousand dialogs. A read-only log disables the button and says why.
 
 An acknowledgement occurs now. Shown at an earlier moment, the alert is still open then: the panel says so
@@ -21,7 +21,9 @@ from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QLabel, QPushButton, QStackedWidget,
                                QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from app.alert_desk import AlertDesk
 from app.errors import StoreError
+from app.fleet_view import FleetView
 from domain.alert_board import OPEN, AlertError, AlertView
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
@@ -100,11 +102,12 @@ class AlertsPanel(QWidget):
     alertActivated = Signal(object)  # AlertView, when the operator double-clicks an alert
     alertAcknowledged = Signal(object)  # RecordedEvent of an acknowledgement made here
 
-    def __init__(self, source, parent: QWidget | None = None):
+    def __init__(self, alerts: AlertDesk, fleet: FleetView, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("alertsPanel")
         self.setStyleSheet(_STYLE)
-        self._source = source
+        self._alerts = alerts
+        self._fleet = fleet  # the ships' names
         self._at: int | None = None
         self._known_at: int | None = None
         self.dialog: AcknowledgeDialog | None = None
@@ -173,11 +176,11 @@ class AlertsPanel(QWidget):
 
     @property
     def read_only(self) -> bool:
-        return bool(getattr(self._source, "read_only", False))
+        return bool(getattr(self._alerts, "read_only", False))
 
-    def set_source(self, source) -> None:
+    def set_source(self, alerts: AlertDesk, fleet: FleetView) -> None:
         """Show another store's alerts (from the next ``show_moment``)."""
-        self._source = source
+        self._alerts, self._fleet = alerts, fleet
 
     def show_moment(self, at: int, known_at: int | None = None, *, fleet: FleetArrays | None = None,
                     board: list[AlertView] | None = None) -> None:
@@ -185,11 +188,11 @@ class AlertsPanel(QWidget):
         the alerts at that moment) when the window has them already, so the source is not asked again."""
         self._at, self._known_at = at, known_at
         if board is None:
-            board = self._source.alerts_at(at, known_at)
+            board = self._alerts.alerts_at(at, known_at)
         names: dict[int, str | None] = {}
         if board:
             if fleet is None:
-                fleet = self._source.state_at(at, known_at)
+                fleet = self._fleet.state_at(at, known_at)
             names = _names_of(fleet, {alert.mmsi for alert in board})
         self.model.set_alerts(board, names)
         self._update_state()
@@ -242,12 +245,12 @@ class AlertsPanel(QWidget):
         ships = [self.model.ship_of(alert) for alert in alerts]
         if len(alerts) == 1:
             alert_id = alerts[0].alert_id
-            submit: Callable[[str | None], object] = lambda comment: self._source.acknowledge_alert(alert_id, comment)
-            dialog = AcknowledgeDialog(self._source.operator, alerts[0], ships[0], submit, self)
+            submit: Callable[[str | None], object] = lambda comment: self._alerts.acknowledge(alert_id, comment)
+            dialog = AcknowledgeDialog(self._alerts.operator, alerts[0], ships[0], submit, self)
         else:
             ids = [alert.alert_id for alert in alerts]
-            dialog = AcknowledgeDialog(self._source.operator, alerts, ships,
-                                       lambda comment: self._source.acknowledge_alerts(ids, comment), self)
+            dialog = AcknowledgeDialog(self._alerts.operator, alerts, ships,
+                                       lambda comment: self._alerts.acknowledge_all(ids, comment), self)
         dialog.accepted.connect(lambda: self._acknowledged(dialog))
         dialog.finished.connect(self._dialog_closed)
         self.dialog = dialog

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBo
 
 from ui.about import AboutDialog
 from ui.console_state import ConsoleState
-from ui.feeds_dialog import FeedingSource, FeedsDialog
-from ui.fleet_source import FleetSource
+from app.console import Console
+from ui.feeds_dialog import FeedsDialog
 from ui.fleet_table import FleetTable
-from ui.import_dialog import ImportingSource, ImportRun, choose_files, start_import
-from ui.report_dialog import ReportDialog, ReportingSource, ReportRun, start_report
+from ui.import_dialog import ImportRun, choose_files, start_import
+from ui.report_dialog import ReportDialog, ReportRun, start_report
 from ui.settings import LAST_IMPORT_FOLDER, LAST_REPORT_FOLDER, LAST_STORE_PATH, OPERATOR_NAME, UiSettings
 from ui.settings_dialog import SettingsDialog
 from ui.status_bar import ConsoleStatusBar
@@ -30,19 +30,16 @@ IMPORT_TIP = "Import NMEA or CSV files (NOAA, DMA, others; gzip and zip too) int
 NO_WRITABLE_STORE = " (not available: no writable store is open)"
 
 
-def can_import(source: FleetSource) -> bool:
-    return isinstance(source, ImportingSource) and not source.read_only
+def can_import(source: Console) -> bool:
+    """Files can be imported, and receiver feeds started, into a writable store."""
+    return source.imports is not None and not source.imports.read_only
 
 
-def can_feed(source: FleetSource) -> bool:
-    return isinstance(source, FeedingSource) and not source.read_only
+def can_report(source: Console) -> bool:
+    return source.reports is not None
 
 
-def can_report(source: FleetSource) -> bool:
-    return isinstance(source, ReportingSource)
-
-
-def import_tip(source: FleetSource) -> str:
+def import_tip(source: Console) -> str:
     """What File › Import does, and why it cannot when it cannot."""
     return IMPORT_TIP + ("" if can_import(source) else NO_WRITABLE_STORE)
 
@@ -52,7 +49,7 @@ class ConsoleCommands(QObject):
 
     openStoreRequested = Signal(str)  # the operator chose a store file to open (File › Open store…)
 
-    def __init__(self, state: ConsoleState, settings: UiSettings, source: FleetSource, timeline: TimelineBar,
+    def __init__(self, state: ConsoleState, settings: UiSettings, source: Console, timeline: TimelineBar,
                  status: ConsoleStatusBar, fleet_dock: QDockWidget, fleet_table: FleetTable, parent: QWidget):
         super().__init__(parent)
         self.parent_widget = parent
@@ -62,7 +59,7 @@ class ConsoleCommands(QObject):
         self.settings_target = None  # the running console's jobs, for File › Settings (set by its controller)
         self.feeds_dialog: FeedsDialog | None = None
 
-    def use_source(self, source: FleetSource) -> None:
+    def use_source(self, source: Console) -> None:
         """Act on another store's source from now on, signed by the operator on watch."""
         self.source = source
         self.apply_operator_name()
@@ -84,24 +81,24 @@ class ConsoleCommands(QObject):
 
     def import_files(self, paths: Sequence[str] | None = None) -> ImportRun | None:
         """File › Import: ask for files (unless given), then import them on a worker with progress."""
-        source = self.source
-        if not isinstance(source, ImportingSource) or source.read_only:
-            QMessageBox.information(self.parent_widget, "Import", import_tip(source))
+        imports = self.source.imports
+        if imports is None or imports.read_only:
+            QMessageBox.information(self.parent_widget, "Import", import_tip(self.source))
             return None
         if paths is None:
             paths = choose_files(self.parent_widget, self.settings.get(LAST_IMPORT_FOLDER) or "")
         if not paths:
             return None
         self.settings.set(LAST_IMPORT_FOLDER, str(Path(paths[0]).parent))
-        return start_import(source, paths, self.parent_widget)
+        return start_import(imports, paths, self.parent_widget)
 
     def show_feeds(self) -> FeedsDialog | None:
         """File › Live feeds: the dialog that starts and stops receiver feeds (kept while the console lives)."""
-        source = self.source
-        if not isinstance(source, FeedingSource):
+        imports = self.source.imports
+        if imports is None:
             return None
-        if self.feeds_dialog is None or self.feeds_dialog.control is not source.feeds:
-            self.feeds_dialog = FeedsDialog(source, self.parent_widget)
+        if self.feeds_dialog is None or self.feeds_dialog.control is not imports.feeds:
+            self.feeds_dialog = FeedsDialog(imports, self.parent_widget)
         self.feeds_dialog.show()
         self.feeds_dialog.raise_()
         return self.feeds_dialog
@@ -109,19 +106,19 @@ class ConsoleCommands(QObject):
     def export_report(self) -> ReportRun | None:
         """File › Export report: choose range, ships, zone, content and file, then export on a worker with
         progress."""
-        source = self.source
+        reports = self.source.reports
         time_range = self.timeline.time_range()
-        if not isinstance(source, ReportingSource) or time_range is None:
+        if reports is None or time_range is None:
             QMessageBox.information(self.parent_widget, "Export report",
                                     "Open a store with events to export a report of it.")
             return None
-        dialog = ReportDialog(time_range, self.state.moment, self.state.selected_ship, source.read_only,
+        dialog = ReportDialog(time_range, self.state.moment, self.state.selected_ship, reports.read_only,
                               self.parent_widget, folder=self.settings.get(LAST_REPORT_FOLDER),
-                              zones=sorted(zone.name for zone in source.zones()))
+                              zones=sorted(zone.name for zone in self.source.zones.in_force()))
         if dialog.exec() != ReportDialog.DialogCode.Accepted or dialog.request is None:
             return None
         self.settings.set(LAST_REPORT_FOLDER, str(Path(dialog.path()).parent))
-        return start_report(source, dialog.request, dialog.path(), self.parent_widget)
+        return start_report(reports, dialog.request, dialog.path(), self.parent_widget)
 
     def ask_operator_name(self) -> None:
         """File › Operator name: ask who is on watch."""

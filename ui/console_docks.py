@@ -12,12 +12,12 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDockWidget, QWidget
 
+from app.console import Console
 from domain.events import RecordedEvent
 from ui.alerts_panel import AlertsPanel
 from ui.console_state import ConsoleState
 from ui.event_log import EventLogPanel
 from ui.event_log_model import mmsi_of_stream
-from ui.fleet_source import FleetSource
 from ui.moment_display import MomentDisplay
 from ui.ship_detail import ShipDetailPanel
 
@@ -25,7 +25,7 @@ from ui.ship_detail import ShipDetailPanel
 class ConsoleDocks(QObject):
     """The ship detail, event log and alerts docks of one console, kept in step with its state."""
 
-    def __init__(self, state: ConsoleState, display: MomentDisplay, source: FleetSource, parent: QWidget) -> None:
+    def __init__(self, state: ConsoleState, display: MomentDisplay, source: Console, parent: QWidget) -> None:
         super().__init__(parent)
         self.state, self.display = state, display
         self.detail_dock = QDockWidget("Ship detail", parent)
@@ -41,20 +41,21 @@ class ConsoleDocks(QObject):
         state.selectionChanged.connect(self._follow_selection)
         display.momentShown.connect(self._follow_moment)
 
-    def use_source(self, source: FleetSource) -> None:
-        """Point the panels at a source: built at start, handed the new source when another store is
+    def use_source(self, console: Console) -> None:
+        """Point the panels at a console's roles: built at start, handed the new ones when another store is
         opened (the window asks one event-loop turn after switching, so the two are separate frames)."""
         if self.detail is not None and self.event_log is not None and self.alerts is not None:
-            for panel in (self.detail, self.event_log, self.alerts):
-                panel.set_source(source)
+            self.detail.set_source(console.fleet, console.logbook)
+            self.event_log.set_source(console.fleet, console.logbook)
+            self.alerts.set_source(console.alerts, console.fleet)
             if self.state.moment is not None:
                 self._follow_moment(self.state.moment)
             return
         self.shutdown()
         # The panels hear of new events through the console's own bridge (one subscription per window).
-        self.detail = ShipDetailPanel(source, live=False)
-        self.event_log = EventLogPanel(source, live=False)
-        self.alerts = AlertsPanel(source)
+        self.detail = ShipDetailPanel(console.fleet, console.logbook, live=False)
+        self.event_log = EventLogPanel(console.fleet, console.logbook, live=False)
+        self.alerts = AlertsPanel(console.alerts, console.fleet)
         self.detail.historyRequested.connect(self.show_history)
         self.event_log.eventActivated.connect(self._go_to_event)
         self.alerts.shipSelected.connect(self.state.select_ship)

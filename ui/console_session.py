@@ -4,15 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol
 
+from app.console import Console
 from domain.progress import PositionProgress as Progress
-from ui.fleet_source import FleetSource
 
 
 class ConsoleSession(Protocol):
     read_only: bool
 
-    def load(self, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> FleetSource:
-        """Open the store and build what the console shows (slow: runs on a worker thread)."""
+    def load(self, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False) -> Console:
+        """Open the store and build the roles the console shows (slow: runs on a worker thread)."""
         ...
 
     def start(self) -> None:

@@ -2,7 +2,7 @@
 operator's name; the correction is appended to the log as a new event, never an edit of an old one.
 
 The dialog hands the changed fields and the reason to ``submit`` (the detail panel's call to
-``FleetSource.correct_particulars``) and closes only when the log took them; a refusal (a 12-digit IMO, no
+``Logbook.correct_particulars``) and closes only when the log took them; a refusal (a 12-digit IMO, no
 reason, nothing changed) is shown in the dialog, naming the field, and what was typed is kept.
 """
 from __future__ import annotations

@@ -20,7 +20,8 @@ from domain.time import MICROS_PER_HOUR
 from ui.event_log_model import HEADERS, PAGE_SIZE, TYPE_NAMES, Column, EventLogModel, type_name
 from ui import theme
 from ui.plain_text import plain_label
-from ui.fleet_source import FleetSource
+from app.fleet_view import FleetView
+from app.logbook import Logbook
 from ui.table_style import style_record_table
 from ui.live_bridge import LiveBridge
 
@@ -59,16 +60,16 @@ class EventLogPanel(QWidget):
 
     eventActivated = Signal(object)  # RecordedEvent, when the operator double-clicks a row
 
-    def __init__(self, source: FleetSource, parent: QWidget | None = None, *, live: bool = True,
+    def __init__(self, fleet: FleetView, logbook: Logbook, parent: QWidget | None = None, *, live: bool = True,
                  page_size: int = PAGE_SIZE):
         super().__init__(parent)
         self.setObjectName("eventLogPanel")
         self.setStyleSheet(_STYLE)
-        self._source = source
+        self._fleet = fleet  # the ships' names, the log's time range
         self._selected_ship: int | None = None
         self._ship_problem = ""
 
-        self.model = EventLogModel(source, page_size, self)
+        self.model = EventLogModel(logbook, fleet, page_size, self)
 
         self.ship_box = QLineEdit()
         self.ship_box.setPlaceholderText("Ship name or MMSI")
@@ -95,7 +96,7 @@ class EventLogPanel(QWidget):
 
         self.from_enabled, self.from_edit = QCheckBox("From"), self._time_edit()
         self.to_enabled, self.to_edit = QCheckBox("to"), self._time_edit()
-        span = source.time_range()
+        span = fleet.time_range()
         start, end = span if span else (0, MICROS_PER_HOUR)
         self.from_edit.setDateTime(_from_micros(start))
         self.to_edit.setDateTime(_from_micros(end))
@@ -148,7 +149,7 @@ class EventLogPanel(QWidget):
 
         self.bridge: LiveBridge | None = None
         if live:
-            self.bridge = LiveBridge(source, self)
+            self.bridge = LiveBridge(fleet, self)
             self.bridge.eventsArrived.connect(self.add_events)
 
     def _time_edit(self) -> QDateTimeEdit:
@@ -239,10 +240,10 @@ class EventLogPanel(QWidget):
         end = _to_micros(self.to_edit.dateTime()) + 999 if self.to_enabled.isChecked() else None  # the whole ms
         return EventQuery(mmsi=mmsi, types=types, occurred_from=start, occurred_to=end)
 
-    def set_source(self, source) -> None:
+    def set_source(self, fleet: FleetView, logbook: Logbook) -> None:
         """Page through another store's log, keeping the filters the operator set."""
-        self._source = source
-        self.model.set_source(source)
+        self._fleet = fleet
+        self.model.set_source(logbook, fleet)
         self.apply_filters()
 
     def apply_filters(self) -> None:
@@ -267,11 +268,11 @@ class EventLogPanel(QWidget):
             return None
         if text.isdigit():
             return int(text)
-        span = self._source.time_range()
+        span = self._fleet.time_range()
         if span is None:
             self._ship_problem = f"no ship called “{text}”"
             return False
-        fleet = self._source.state_at(span[1])
+        fleet = self._fleet.state_at(span[1])
         wanted = text.casefold()
         exact = [int(m) for m, name in zip(fleet.mmsi, fleet.names) if name and name.casefold() == wanted]
         partial = [int(m) for m, name in zip(fleet.mmsi, fleet.names) if name and wanted in name.casefold()]

@@ -1,6 +1,6 @@
 """The event log as a lazy Qt table model: the audit trail, one page of the log at a time.
 
-The model never holds the whole log. It keeps the pages fetched so far and asks the ``FleetSource`` for
+The model never holds the whole log. It keeps the pages fetched so far and asks the ``Logbook`` for
 the next one (``event_page(query, last position, limit)``) only when the view scrolls to the bottom
 (``canFetchMore``/``fetchMore``). A new query resets the model and fetches the first page. Events that
 commit later are appended at the end when they match the query and the model has already reached the end
@@ -18,7 +18,8 @@ from app.event_log import EventQuery
 from domain.event_text import TYPE_NAMES, is_late, operator_of, summary_of, type_name  # noqa: F401
 from domain.events import OPERATIONS_STREAM, OperatorNoteAdded, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from ui import theme
-from ui.fleet_source import FleetSource
+from app.fleet_view import FleetView
+from app.logbook import Logbook
 from domain.display_text import visible, visible_lines
 from ui.formatting import format_age, format_moment, ship_with_mmsi
 from ui.plain_text import text_tooltip
@@ -73,9 +74,10 @@ class EventLogModel(QAbstractTableModel):
     ``query`` None means "nothing to show" (e.g. 'selected ship only' with no ship selected).
     """
 
-    def __init__(self, source: FleetSource, page_size: int = PAGE_SIZE, parent=None):
+    def __init__(self, logbook: Logbook, fleet: FleetView, page_size: int = PAGE_SIZE, parent=None):
         super().__init__(parent)
-        self._source = source
+        self._logbook = logbook  # the pages of events
+        self._fleet = fleet      # the ships' names
         self._page_size = page_size
         self._query: EventQuery | None = EventQuery()
         self._events: list[RecordedEvent] = []
@@ -94,14 +96,14 @@ class EventLogModel(QAbstractTableModel):
     def query(self) -> EventQuery | None:
         return self._query
 
-    def set_source(self, source) -> None:
+    def set_source(self, logbook: Logbook, fleet: FleetView) -> None:
         """Read another store's log (the next ``set_query`` fetches its first page)."""
-        self._source = source
+        self._logbook, self._fleet = logbook, fleet
         self._names.clear()
 
     def set_query(self, query: EventQuery | None) -> None:
         """Show the events matching ``query`` (None: none): one reset that already holds the first page."""
-        page = [] if query is None else self._source.event_page(query, 0, self._page_size)
+        page = [] if query is None else self._logbook.event_page(query, 0, self._page_size)
         self._changing = True
         try:
             self.beginResetModel()
@@ -127,7 +129,7 @@ class EventLogModel(QAbstractTableModel):
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> None:
         if parent.isValid() or self._at_end or self._query is None or self._changing:
             return  # (a listener asking for more while rows are being inserted or reset waits for the next ask)
-        page = self._source.event_page(self._query, self._last_position, self._page_size)
+        page = self._logbook.event_page(self._query, self._last_position, self._page_size)
         if len(page) < self._page_size:
             self._at_end = True
         page = [event for event in page if event.position > self._last_position]
@@ -245,9 +247,9 @@ class EventLogModel(QAbstractTableModel):
 
     def _name_of(self, mmsi: int, occurred_at: int) -> str | None:
         if mmsi not in self._names:
-            span = self._source.time_range()
+            span = self._fleet.time_range()
             at = max(occurred_at, span[1]) if span else occurred_at
-            ship = self._source.ship_details(mmsi, at)
+            ship = self._fleet.ship_details(mmsi, at)
             self._names[mmsi] = ship.name if ship is not None else None
         return self._names[mmsi]
 
@@ -259,5 +261,5 @@ class EventLogModel(QAbstractTableModel):
 
 
 def matches(query: EventQuery, event: RecordedEvent) -> bool:
-    """Whether an event is one the query asks for (the same reading as ``FleetSource.event_page``)."""
+    """Whether an event is one the query asks for (the same reading as ``Logbook.event_page``)."""
     return query.matches(event)

@@ -24,7 +24,7 @@ HINTS = {"udp": "[host:]port — listens on 127.0.0.1 unless a host is given (e.
 
 @runtime_checkable
 class FeedingSource(Protocol):
-    """A source that can run live feeds (the real service)."""
+    """What runs live feeds: a console's ``app.imports.Imports``."""
 
     read_only: bool
 

@@ -35,7 +35,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     from PySide6.QtWidgets import QApplication
 
     from ui.console_controller import ConsoleController
-    from ui.empty_source import EmptyFleetSource
+    from ui.empty_source import empty_console
     from ui.main_window import MainWindow
     from ui.settings import APPLICATION, ORGANISATION, UiSettings
     from ui.theme import apply_theme
@@ -57,7 +57,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
             session.close()
         return 0
 
-    window = MainWindow(EmptyFleetSource(), settings=UiSettings.for_user())
+    window = MainWindow(empty_console(), settings=UiSettings.for_user())
     controller = ConsoleController(window)
     window.fit_to_screen()
     window.show()

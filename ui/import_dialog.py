@@ -23,7 +23,7 @@ FILE_FILTER = ("AIS files (*.nmea *.aivdm *.raw *.log *.txt *.csv *.gz *.zip);;N
 
 @runtime_checkable
 class ImportingSource(Protocol):
-    """A source that can take files in (the real service; the empty source cannot)."""
+    """What takes files in: a console's ``app.imports.Imports`` (none while no store is open)."""
 
     read_only: bool
 

@@ -1,6 +1,6 @@
 """News of committed events, carried from whatever thread the app publishes on to the GUI thread.
 
-``FleetSource.subscribe`` calls back on any thread; widgets may only be touched on the GUI thread, so
+``FleetView.subscribe`` calls back on any thread; widgets may only be touched on the GUI thread, so
 the callback does nothing but emit a signal that is always delivered queued. After ``close`` (or once
 the Qt object is gone) late callbacks are dropped.
 """
@@ -12,7 +12,7 @@ from typing import Sequence
 from PySide6.QtCore import QObject, Qt, Signal
 
 from domain.events import RecordedEvent
-from ui.fleet_source import FleetSource
+from app.fleet_view import FleetView
 
 
 class LiveBridge(QObject):
@@ -21,7 +21,7 @@ class LiveBridge(QObject):
     eventsArrived = Signal(object)
     _delivered = Signal(object)
 
-    def __init__(self, source: FleetSource, parent: QObject | None = None):
+    def __init__(self, source: FleetView, parent: QObject | None = None):
         super().__init__(parent)
         self._lock = threading.Lock()
         self._open = True

@@ -14,9 +14,9 @@ from typing import Sequence
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from app.console import Console
 from domain.events import AlertEvent, RecordedEvent
 from ui.console_state import ConsoleState
-from ui.fleet_source import FleetSource
 from ui.live_bridge import LiveBridge
 from ui.status_bar import ConsoleStatusBar
 from ui.timeline import TimelineBar
@@ -36,7 +36,7 @@ class LogNews(QObject):
                  parent: QObject | None = None):
         super().__init__(parent)
         self.state, self.timeline, self.status = state, timeline, status
-        self.source: FleetSource | None = None
+        self.source: Console | None = None
         self.bridge: LiveBridge | None = None
         self._earliest: int | None = None  # earliest occurred_at among events not yet taken in
         self._density_range: tuple[int, int] | None = None
@@ -49,14 +49,14 @@ class LogNews(QObject):
         self.density_timer.setInterval(DENSITY_REFRESH_MS)
         self.density_timer.timeout.connect(self.refresh_density)
 
-    def use_source(self, source: FleetSource) -> None:
+    def use_source(self, source: Console) -> None:
         """Listen to ``source`` (and no longer to the last one); span the timeline over its log."""
         self.close()
         self.source, self._earliest, self._density_range = source, None, None
-        self.bridge = LiveBridge(source, self)
+        self.bridge = LiveBridge(source.fleet, self)
         self.bridge.eventsArrived.connect(self._on_events)
-        time_range = source.time_range()
-        self.status.set_store(source.describe(), time_range)  # again only when events arrive
+        time_range = source.fleet.time_range()
+        self.status.set_store(source.fleet.describe(), time_range)  # again only when events arrive
         self.timeline.set_range(time_range)
         self.refresh_density()
 
@@ -76,8 +76,8 @@ class LogNews(QObject):
         if time_range is None:
             self.timeline.set_density(np.zeros(0, dtype=np.int64))
         else:
-            self.timeline.set_density(self.source.event_density(time_range[0], time_range[1], DENSITY_BINS))
-        alerts = self.source.alerts_at(time_range[1]) if time_range is not None else []
+            self.timeline.set_density(self.source.fleet.event_density(time_range[0], time_range[1], DENSITY_BINS))
+        alerts = self.source.alerts.alerts_at(time_range[1]) if time_range is not None else []
         self.timeline.set_alert_marks([(alert.raised_at, alert.severity) for alert in alerts
                                        if alert.state != "notice"])
 
@@ -96,8 +96,8 @@ class LogNews(QObject):
         earliest, self._earliest = self._earliest, None
         if self.source is None or earliest is None:
             return
-        time_range = self.source.time_range()
-        self.status.set_store(self.source.describe(), time_range)
+        time_range = self.source.fleet.time_range()
+        self.status.set_store(self.source.fleet.describe(), time_range)
         first_range = self.timeline.time_range() is None
         self.timeline.set_range(time_range)  # when Live, this moves to the head
         if first_range:

@@ -1,5 +1,6 @@
 """The main window: the console's panels laid out — map in the centre, fleet table and docks on the right,
-timeline along the bottom, map tools on top, menus and status bar — over one ``FleetSource``.
+timeline along the bottom, map tools on top, menus and status bar — over one ``app.console.Console`` (its
+roles over one store).
 
 The window holds no state of its own. What the console is looking at is the ``ConsoleState`` (``state``):
 the moment, Live, 'as known then', the selected and followed ship, units, time zone and trail length; the
@@ -18,13 +19,13 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
+from app.console import Console
 from chart.coastline import Coastline
 from ui.console_commands import ConsoleCommands
 from ui.console_docks import ConsoleDocks
 from ui.console_state import ConsoleState
 from ui.eliding_label import ElidingLabel
 from ui.empty_console import EmptyConsoleNotice
-from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
 from ui.log_news import LogNews
 from ui.map.map_view import MapView
@@ -41,11 +42,11 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
 
 class MainWindow(QMainWindow):
-    """The console over one ``FleetSource``."""
+    """The console over one ``Console``."""
 
     momentShown = Signal("qint64")  # the moment now on screen (µs UTC), after map and table updated
 
-    def __init__(self, source: FleetSource, at: int | None = None, *, settings: UiSettings | None = None,
+    def __init__(self, source: Console, at: int | None = None, *, settings: UiSettings | None = None,
                  coastline: Coastline | None = None, parent: QWidget | None = None):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.docks.event_log_dock, self.docks.alerts_dock)
         self.resizeDocks([self.fleet_dock, self.docks.detail_dock], [3, 2], Qt.Orientation.Vertical)
 
-        self.zone_console = ZoneConsole(source, self.settings, self.map_view, self.status, self)
+        self.zone_console = ZoneConsole(source.zones, self.settings, self.map_view, self.status, self)
         self.add_dock(self.zone_console.dock)
         self.tabifyDockWidget(self.docks.alerts_dock, self.zone_console.dock)
         self.docks.detail_dock.raise_()
@@ -127,7 +128,7 @@ class MainWindow(QMainWindow):
     def _start(self, at: int | None) -> None:
         """Listen to the source and show ``at`` (None: its head, following it live)."""
         self.menus.use_source(self.source)
-        self.zone_console.use_source(self.source)
+        self.zone_console.use_source(self.source.zones)
         self.commands.use_source(self.source)
         self.news.use_source(self.source)
         time_range = self.timeline.time_range()
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         self.timeline.drop_pending_moment()  # drawn right here, not again when the event loop starts
         self.state.set_moment(self.timeline.moment())
 
-    def set_source(self, source: FleetSource, at: int | None = None) -> None:
+    def set_source(self, source: Console, at: int | None = None) -> None:
         """Show another store's log (the old source is let go, not closed: its owner closes it)."""
         self.timeline.pause()
         self.news.close()

@@ -12,9 +12,9 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
 from domain.time import MICROS_PER_MINUTE
-from ui.console_commands import ConsoleCommands, can_feed, can_import, can_report, import_tip
+from app.console import Console
+from ui.console_commands import ConsoleCommands, can_import, can_report, import_tip
 from ui.console_state import TRAIL_CHOICES, ConsoleState
-from ui.fleet_source import FleetSource
 from ui.formatting import KMH, KNOTS, LOCAL, UTC
 from ui.map.map_view import MapView
 from ui.timeline import TimelineBar
@@ -167,10 +167,10 @@ class ConsoleMenus:
         if minutes in self.trail_actions:
             self.trail_actions[minutes].setChecked(True)
 
-    def use_source(self, source: FleetSource) -> None:
+    def use_source(self, source: Console) -> None:
         """Offer import, feeds and report only where the source can do them (and say why not)."""
         self.import_files.setEnabled(can_import(source))
-        self.feeds.setEnabled(can_feed(source))
+        self.feeds.setEnabled(can_import(source))
         self.export_report.setEnabled(can_report(source))
         self.import_files.setStatusTip(import_tip(source))
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from app.console import Console
 from domain.temporal_index import FleetArrays
 from domain.time import MICROS_PER_MINUTE
 from ui.console_state import ConsoleState
 from ui.eliding_label import ElidingLabel
 from ui.empty_console import EmptyConsoleNotice
 from ui.fleet_model import empty_fleet
-from ui.fleet_source import FleetSource
 from ui.fleet_table import FleetTable
 from ui.formatting import ship_label
 from ui.map.map_view import MapView
@@ -31,7 +31,7 @@ class MomentDisplay(QObject):
 
     momentShown = Signal("qint64")  # the moment now on screen (µs UTC), after map and table updated
 
-    def __init__(self, state: ConsoleState, source: FleetSource, map_view: MapView, table: FleetTable,
+    def __init__(self, state: ConsoleState, source: Console, map_view: MapView, table: FleetTable,
                  timeline: TimelineBar, status: ConsoleStatusBar, following_label: ElidingLabel,
                  empty_notice: EmptyConsoleNotice, parent: QObject | None = None):
         super().__init__(parent)
@@ -40,7 +40,7 @@ class MomentDisplay(QObject):
         self.following_label, self.empty_notice = following_label, empty_notice
         self.fleet: FleetArrays = empty_fleet()
         self.alerts: list = []  # the alert board at the moment shown (AlertView), asked once per moment
-        self.history = SelectedHistory(source)
+        self.history = SelectedHistory(source.fleet)
         self.framed = False  # the map was fitted to the first fleet shown
 
         state.momentChanged.connect(self.show_moment)
@@ -63,9 +63,9 @@ class MomentDisplay(QObject):
         table.set_speed_unit(state.speed_unit)
         map_view.set_speed_unit(state.speed_unit)
 
-    def use_source(self, source: FleetSource) -> None:
+    def use_source(self, source: Console) -> None:
         """Draw another store's log from now on (framing the map anew on its first fleet)."""
-        self.source, self.history, self.framed = source, SelectedHistory(source), False
+        self.source, self.history, self.framed = source, SelectedHistory(source.fleet), False
 
     # --- the moment ---------------------------------------------------------------------------------------------
 
@@ -73,16 +73,16 @@ class MomentDisplay(QObject):
         """Redraw map, table and status bar at ``at`` (as known then, when the state says so)."""
         known_at = self.state.known_at(at)
         has_reports = self.timeline.time_range() is not None
-        fleet = self.source.state_at(at, known_at) if has_reports else empty_fleet()
+        fleet = self.source.fleet.state_at(at, known_at) if has_reports else empty_fleet()
         self.fleet = fleet
         trails = None
         minutes = self.state.trail_minutes
         if has_reports and minutes:
-            trails = self.source.trails(at, minutes * MICROS_PER_MINUTE, known_at)
+            trails = self.source.fleet.trails(at, minutes * MICROS_PER_MINUTE, known_at)
         self.map_view.show_trails(trails)
         self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
-        self.alerts = self.source.alerts_at(at, known_at) if has_reports else []
+        self.alerts = self.source.alerts.alerts_at(at, known_at) if has_reports else []
         self.map_view.show_alerts(self.alerts)
         self.table.set_fleet(fleet, at, self._open_alerts() if has_reports else None)
         if not self.framed and len(fleet):
@@ -179,6 +179,4 @@ class MomentDisplay(QObject):
 
     def show_empty_notice(self, time_range: tuple[int, int] | None) -> None:
         """Over an open store with no reports, say how to fill it (not while a store is still opening)."""
-        opening = bool(getattr(self.source, "opening", False))
-        self.empty_notice.show_for(time_range is None and not opening,
-                                   read_only=bool(getattr(self.source, "read_only", False)))
+        self.empty_notice.show_for(time_range is None and not self.source.opening, read_only=self.source.read_only)

@@ -1,6 +1,6 @@
 """Writing an operator's note: a few lines of text, signed with the operator's name, appended to the log.
 
-The dialog hands the text to ``submit`` (the detail panel's call to ``FleetSource.add_note``) and closes
+The dialog hands the text to ``submit`` (the detail panel's call to ``Logbook.add_note``) and closes
 only when that succeeds; if the log refuses the note the reason is shown in the dialog and the text kept.
 """
 from __future__ import annotations

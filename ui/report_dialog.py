@@ -5,13 +5,13 @@ starts).
 
 The format follows the file name (.pdf, .csv, .json), as on the command line; the content choices apply to
 PDF reports (CSV and JSON files always hold their whole layout), so they are offered only for a .pdf file.
-The worker gets the source's ``export_report`` use case and plain values; it reports by signals, queued to
+The worker gets the report desk's ``export`` use case and plain values; it reports by signals, queued to
 the GUI thread.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable, Protocol, Sequence, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
@@ -32,17 +32,13 @@ NO_ZONE = "Anywhere (no zone)"
 
 @runtime_checkable
 class ReportingSource(Protocol):
-    """A source that can export reports (the real service)."""
+    """What exports reports: a console's ``app.report_export.ReportDesk``."""
 
     read_only: bool
 
-    def zones(self) -> Iterable:
-        """The zones in force (each with a ``name``), for reports limited to a zone."""
-        ...
-
-    def export_report(self, request: ReportRequest, path: str, *, software: str, renderers: dict,
-                      progress: Callable[[float, str], None] | None = None,
-                      cancelled: Callable[[], bool] = lambda: False) -> ExportResult: ...
+    def export(self, request: ReportRequest, path: str, *, software: str, renderers: dict,
+               progress: Callable[[float, str], None] | None = None,
+               cancelled: Callable[[], bool] = lambda: False) -> ExportResult: ...
 
 
 def pdf_renderers() -> dict:
@@ -223,8 +219,8 @@ def start_report(source: ReportingSource, request: ReportRequest, path: str, par
     takes the result, ``on_failed`` the exception)."""
     def export(progress: Callable[[object], None], cancelled: Callable[[], bool]) -> ExportResult:
         renderers = pdf_renderers() if report_format(path) == "pdf" else {}
-        return source.export_report(request, path, software=f"Fleet Logbook {app_version()}", renderers=renderers,
-                                    progress=lambda fraction, text: progress((fraction, text)), cancelled=cancelled)
+        return source.export(request, path, software=f"Fleet Logbook {app_version()}", renderers=renderers,
+                             progress=lambda fraction, text: progress((fraction, text)), cancelled=cancelled)
 
     def finished(result: ExportResult) -> None:
         if on_done is not None:

@@ -7,7 +7,7 @@ import numpy as np
 
 from domain.time import MICROS_PER_HOUR
 from domain.tracks import Track
-from ui.fleet_source import FleetSource
+from app.fleet_view import FleetView
 
 SELECTED_TRACK_SPAN = 3 * MICROS_PER_HOUR  # the track highlighted: this long before and after the moment
 _TRACK_MARGIN = MICROS_PER_HOUR            # fetched this much wider, so scrubbing nearby reuses it
@@ -16,7 +16,7 @@ _TRACK_MARGIN = MICROS_PER_HOUR            # fetched this much wider, so scrubbi
 class SelectedHistory:
     """Cached report times and track of one ship of one source."""
 
-    def __init__(self, source: FleetSource):
+    def __init__(self, source: FleetView):
         self.source = source
         self._times: tuple[int, np.ndarray] | None = None
         self._track: tuple[tuple, Track] | None = None

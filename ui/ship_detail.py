@@ -19,7 +19,8 @@ from domain.ship import Ship
 from domain.time import MICROS_PER_HOUR, now_micros, to_datetime
 from domain.tracks import Track
 from ui import theme
-from ui.fleet_source import FleetSource
+from app.fleet_view import FleetView
+from app.logbook import Logbook
 from domain.display_text import visible
 from ui.formatting import format_age, format_moment, format_position, ship_label, ship_with_mmsi
 from ui.live_bridge import LiveBridge
@@ -91,10 +92,11 @@ class ShipDetailPanel(QWidget):
     noteAdded = Signal(object)      # RecordedEvent of a note the operator added here
     corrected = Signal(object)      # RecordedEvent of a correction of the ship's particulars made here
 
-    def __init__(self, source: FleetSource, parent: QWidget | None = None, *, live: bool = True):
+    def __init__(self, fleet: FleetView, logbook: Logbook, parent: QWidget | None = None, *, live: bool = True):
         super().__init__(parent)
         self.setObjectName("shipDetailPanel")
-        self._source = source
+        self._fleet = fleet
+        self._logbook = logbook  # notes and corrections
         self._mmsi: int | None = None
         self._at = 0
         self._known_at: int | None = None
@@ -161,7 +163,7 @@ class ShipDetailPanel(QWidget):
 
         self.bridge: LiveBridge | None = None
         if live:
-            self.bridge = LiveBridge(source, self)
+            self.bridge = LiveBridge(fleet, self)
             self.bridge.eventsArrived.connect(self.add_events)
 
     def _grid(self, fields: tuple[tuple[str, str], ...]) -> QGridLayout:
@@ -189,16 +191,16 @@ class ShipDetailPanel(QWidget):
 
     # --- fed by the window --------------------------------------------------------------------------------
 
-    def set_source(self, source) -> None:
+    def set_source(self, fleet: FleetView, logbook: Logbook) -> None:
         """Show another store's ships (the panel is kept; it starts empty)."""
-        self._source = source
+        self._fleet, self._logbook = fleet, logbook
         self._show_writable()
         self.show_ship(None, 0)
 
     def _show_writable(self) -> None:
         """Notes and corrections are appended to the log: in a store open read-only (auditor mode) the buttons
         say why not."""
-        read_only = bool(getattr(self._source, "read_only", False))
+        read_only = bool(getattr(self._logbook, "read_only", False))
         self.note_button.setEnabled(not read_only)
         self.note_button.setToolTip("This store is open read-only (auditor mode): notes cannot be added"
                                     if read_only else "Write a note about this ship into the log")
@@ -296,7 +298,7 @@ class ShipDetailPanel(QWidget):
             return None
         mmsi = self._mmsi
         subject = self._subject()
-        dialog = NoteDialog(self._source.operator, subject, lambda text: self._source.add_note(text, mmsi=mmsi), self)
+        dialog = NoteDialog(self._logbook.operator, subject, lambda text: self._logbook.add_note(text, mmsi=mmsi), self)
         dialog.accepted.connect(lambda: self.noteAdded.emit(dialog.recorded))
         dialog.finished.connect(self._note_dialog_closed)
         self.note_dialog = dialog
@@ -309,9 +311,9 @@ class ShipDetailPanel(QWidget):
         if self._mmsi is None:
             return None
         mmsi = self._mmsi
-        ship = self._source.ship_details(mmsi, max(now_micros(), self._at)) or Ship(mmsi)
-        dialog = CorrectionDialog(ship, self._subject(), self._source.operator,
-                                  lambda changes, reason: self._source.correct_particulars(mmsi, changes, reason), self)
+        ship = self._fleet.ship_details(mmsi, max(now_micros(), self._at)) or Ship(mmsi)
+        dialog = CorrectionDialog(ship, self._subject(), self._logbook.operator,
+                                  lambda changes, reason: self._logbook.correct_particulars(mmsi, changes, reason), self)
         dialog.accepted.connect(lambda: self.corrected.emit(dialog.recorded))
         dialog.finished.connect(self._correction_dialog_closed)
         self.correction_dialog = dialog
@@ -342,14 +344,14 @@ class ShipDetailPanel(QWidget):
     def _fetch_track(self) -> None:
         assert self._mmsi is not None
         start, end = self._window
-        self._track = self._source.track(self._mmsi, start, end, self._known_at)
+        self._track = self._fleet.track(self._mmsi, start, end, self._known_at)
         self._track_stale = False
         self.track_fetches += 1
         self.plots.set_track(self._track, start, end)
 
     def _fetch_details(self) -> None:
         assert self._mmsi is not None
-        self._ship = self._source.ship_details(self._mmsi, self._at, self._known_at)
+        self._ship = self._fleet.ship_details(self._mmsi, self._at, self._known_at)
         ship, mmsi = self._ship, self._mmsi
         if ship is None:
             self.name_label.setText(f"{ship_label(None, mmsi)} — nothing known at this moment")

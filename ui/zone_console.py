@@ -1,11 +1,10 @@
 """The zones in the console: the zone layer on the map, the Zones dock, the Zones menu, and the operator's
 edits — draw, change, rename, redraw the outline, remove, import from and export to GeoJSON.
 
-The console hands it the source (``use_source``); this keeps the zones the source has in force on the map
-and in the dock,
+The console hands it the zone desk (``use_source``); this keeps the zones in force on the map and in the dock,
 reading them again whenever ``ZoneDefined`` / ``ZoneRemoved`` events arrive (``add_events``: from this
 console, another one, or ``zones add`` whose appends the console's catch-up job brings in). Every edit is
-one call to the source (``FleetSource.define_zone``, ``remove_zone``, ``import_zones``), which decides and
+one call to the zone desk (``ZoneDesk.define``, ``remove``, ``import_geojson``), which decides and
 appends; an edit carries the version of the zone list the operator was looking at, so one made stale by
 another writer is refused and the list shown anew. A read-only (auditor) log disables every edit and each
 action says why; export stays, it only reads.
@@ -22,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QStatusBar, QWidget
 
+from app.zone_desk import ZoneDesk
 from domain.events import ZONES_STREAM, RecordedEvent
 from domain.rules import InvalidZoneFile
 from domain.zone_list import InvalidZone, ZoneList, ZoneView
@@ -52,7 +52,7 @@ class ZoneConsole(QObject):
     """Zones on the map and in their dock, and the actions that change them, for one console (``window``: the
     widget its dialogs open over; the console places ``dock`` and puts the actions in its menus)."""
 
-    def __init__(self, source, settings: UiSettings, map_view: MapView, status: QStatusBar, window: QWidget) -> None:
+    def __init__(self, source: ZoneDesk, settings: UiSettings, map_view: MapView, status: QStatusBar, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
         self.source = source
@@ -113,7 +113,7 @@ class ZoneConsole(QObject):
     def read_only(self) -> bool:
         return bool(getattr(self.source, "read_only", False))
 
-    def use_source(self, source) -> None:
+    def use_source(self, source: ZoneDesk) -> None:
         """A store was opened: leave any drawing, edit or question about the last one, show its zones."""
         self.source = source
         for box in (self.dialog, self.message):
@@ -132,7 +132,7 @@ class ZoneConsole(QObject):
     def refresh(self) -> None:
         """Show the zones the source has in force now."""
         self._refresh_timer.stop()
-        self.zones = self.source.zones()
+        self.zones = self.source.in_force()
         self.map_view.show_zones(self.zones)
         self.panel.set_zones(self.zones)
         if self.selected is not None and self.zones.get(self.selected) is None:
@@ -181,7 +181,7 @@ class ZoneConsole(QObject):
         source, version = self.source, self.zones.version  # the store looked at, whatever opens meanwhile
 
         def submit(new_name: str, kind: str, limit: float | None) -> list[RecordedEvent]:
-            return source.define_zone(new_name, kind, None, limit, replacing=view.name, expected_version=version)
+            return source.define(new_name, kind, None, limit, replacing=view.name, expected_version=version)
 
         return self._open_dialog(ZoneDialog(self.zones, self.source.operator, submit, zone=view, parent=self.window))
 
@@ -215,7 +215,7 @@ class ZoneConsole(QObject):
             if box.clickedButton() is not remove:
                 return
             try:
-                source.remove_zone(view.name, expected_version=version)
+                source.remove(view.name, expected_version=version)
             except (InvalidZone, *EDIT_REFUSED) as error:  # the zone is gone, or the log refused: say why
                 self.refresh()
                 self._warn("Remove zone", f"The zone {in_text(view.name)} was not removed: {error}")
@@ -245,7 +245,7 @@ class ZoneConsole(QObject):
                 return None
         self.settings.set(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
-            appended = self.source.import_zones(str(path), replace=replace)
+            appended = self.source.import_geojson(str(path), replace=replace, expected_version=self.zones.version)
         except (InvalidZoneFile, *EDIT_REFUSED) as error:  # no zone file (or unreadable), or the log refused
             self._warn("Import zones", f"No zones were imported.\n\n{error}")
             return None
@@ -269,7 +269,7 @@ class ZoneConsole(QObject):
                 return None
         self.settings.set(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
-            count = self.source.export_zones(str(path))
+            count = self.source.export_geojson(str(path))
         except OSError as error:
             self._warn("Export zones", f"The zones were not exported: {error}")
             return None
@@ -290,7 +290,7 @@ class ZoneConsole(QObject):
         source, version = self.source, self.zones.version
 
         def submit(name: str, kind: str, limit: float | None) -> list[RecordedEvent]:
-            return source.define_zone(name, kind, corners, limit, expected_version=version)
+            return source.define(name, kind, corners, limit, expected_version=version)
 
         dialog = ZoneDialog(self.zones, self.source.operator, submit, outline=corners, parent=self.window)
         dialog.finished.connect(lambda _result: self.map_view.zone_drawing.clear())
@@ -303,8 +303,8 @@ class ZoneConsole(QObject):
             editor.show_problem(f"The zone {in_text(name)} is no longer in the log: Cancel.")
             return
         try:
-            appended = self.source.define_zone(name, view.kind, corners, view.speed_limit_kn, replacing=name,
-                                               expected_version=self.zones.version)
+            appended = self.source.define(name, view.kind, corners, view.speed_limit_kn, replacing=name,
+                                          expected_version=self.zones.version)
         except InvalidZone as error:
             editor.show_problem(f"Not saved: the {error.field} {error.reason}")
             return

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QVBoxLayout, QWidget)
 
 from app.errors import StoreError
-from app.zone_editing import ZonesChanged, ZonesReadOnly
+from app.zone_desk import ZonesChanged, ZonesReadOnly
 from domain import ais
 from domain.events import RecordedEvent
 from domain.events.zones import MAX_ZONE_NAME_LENGTH

@@ -12,7 +12,7 @@ def types_of(store) -> list[str]:
 
 
 def test_catching_up_raises_what_history_calls_for_once_and_appends_observe_the_rest(store):
-    service = FleetService.open(store, clock=lambda: T0 + 200 * MINUTE)
+    service = FleetService.open(store)
     service.append([registered(235000001, 0, "ARIA"), *[report(235000001, m, sog=12.0, cog=90.0) for m in range(10)],
                     *[report(235000001, 60 + m, sog=12.0, cog=90.0) for m in range(3)]])  # 50 silent minutes
     watch = AlertWatch(service, RuleSettings(), clock=lambda: T0 + 200 * MINUTE)
@@ -29,7 +29,7 @@ def test_catching_up_raises_what_history_calls_for_once_and_appends_observe_the_
 
 def test_a_scan_by_the_clock_finds_a_ship_gone_silent(store):
     now = [T0 + 20 * MINUTE]
-    service = FleetService.open(store, clock=lambda: now[0])
+    service = FleetService.open(store)
     service.append([registered(235000001, 0, "ARIA"), *[report(235000001, m, sog=12.0, cog=90.0) for m in range(10)]])
     watch = AlertWatch(service, RuleSettings(), clock=lambda: now[0], judge_by_clock=True)
     service.subscribe(watch.notice)
@@ -47,7 +47,8 @@ def test_history_is_judged_by_todays_zones_not_by_the_shapes_they_had_before(sto
     replaying (the console's catch-up and ``rules replay``) judges the whole history by today's shape."""
     import json
 
-    from app.rules import replay_rules, zones_in_force
+    from app.rules import replay_rules
+    from app.zone_desk import zones_in_force
     from domain.events import NewEvent, ZoneDefined
 
     def square(lon: float) -> str:
@@ -59,7 +60,7 @@ def test_history_is_judged_by_todays_zones_not_by_the_shapes_they_had_before(sto
         return NewEvent(ZoneDefined(occurred_at=at, name="Range", kind="restricted", geometry=square(lon)),
                         recorded_at=at, metadata={"source": "operator", "operator": "kim"})
 
-    service = FleetService.open(store, clock=lambda: T0 + 200 * MINUTE)
+    service = FleetService.open(store)
     service.append([defined(0, -1.25), registered(235000001, 0, "ARIA"),
                     *[report(235000001, m, lat=50.8, lon=-1.4 + m * 0.02, sog=12.0, cog=90.0) for m in range(1, 20)],
                     defined(30, 2.0)])   # moved far away after the ship had sailed through the first shape

@@ -29,7 +29,7 @@ def test_an_empty_store_is_filled_with_the_demo_fleet_and_reported_as_it_goes(st
     session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=0.5), clock=lambda: NOW, live=False)
     service = session.load(progress=lambda done, total: reports.append((done, total)))
     try:
-        assert service.event_count > 1_000 and len(service.state_at(NOW)) == 50
+        assert service.fleet.event_count > 1_000 and len(service.fleet.state_at(NOW)) == 50
         assert reports and all(0 <= done <= total for done, total in reports)
     finally:
         session.close()
@@ -45,7 +45,7 @@ def test_a_store_with_events_is_opened_as_it_is(store_path):
     store.close()
     session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=60, hours=1), clock=lambda: NOW, live=False)
     try:
-        assert session.load().event_count == head
+        assert session.load().fleet.event_count == head
     finally:
         session.close()
 
@@ -64,7 +64,7 @@ def test_jobs_verify_the_log_and_keep_the_demo_fleet_sailing(store_path):
     clock = [NOW]
     session = ConsoleSession(store_path, demo=DemoFleetSpec(ships=50, hours=0.25), clock=lambda: clock[0])
     service = session.load()
-    before = service.event_count
+    before = service.fleet.event_count
     session.start()
     try:
         assert wait_for(lambda: session.integrity_state().startswith("chain verified"))
@@ -72,7 +72,7 @@ def test_jobs_verify_the_log_and_keep_the_demo_fleet_sailing(store_path):
         assert session.feed_state().startswith("demo fleet")
     finally:
         session.close()
-    assert service.store is not None and before > 0
+    assert service.fleet.store is not None and before > 0
 
 
 def _files_of(store_path) -> dict[str, str]:
@@ -92,9 +92,9 @@ def test_a_read_only_session_never_writes(store_path):
     files = _files_of(store_path)
     clock = [NOW]
     session = ConsoleSession(store_path, read_only=True, demo=DemoFleetSpec(), clock=lambda: clock[0])
-    service = session.load()
+    console = session.load()
     try:
-        assert service.read_only and service.event_count == head.position
+        assert console.read_only and console.fleet.event_count == head.position
         session.start()
         jobs = [status.job_id for status in session.job_statuses() if status.schedule != "once"]
         assert "integrity-watch" in jobs and "catch-up-with-other-writers" in jobs
@@ -118,13 +118,13 @@ def test_a_session_asked_for_no_demo_leaves_an_empty_store_empty(store_path, tmp
     """Any store but the demo store opens as it is: simulated ships never go into a user's log unasked."""
     session = ConsoleSession(store_path, clock=lambda: NOW, live=False)
     try:
-        assert session.load().event_count == 0
+        assert session.load().fleet.event_count == 0
         other = session.another(tmp_path / "other.sqlite")
     finally:
         session.close()
     assert other.demo is None
     try:
-        assert other.load().event_count == 0
+        assert other.load().fleet.event_count == 0
     finally:
         other.close()
     store = open_store(store_path)

@@ -5,6 +5,7 @@ import threading
 
 from app.demo_fleet import LiveDemoFleet, demo_settings, resume_simulator, seed_history
 from app.fleet_service import FleetService
+from app.fleet_view import FleetView
 from app.scheduler import FleetScheduler
 from domain.time import MICROS_PER_HOUR, MICROS_PER_MINUTE, parse_instant
 from store import open_store
@@ -29,7 +30,7 @@ def test_the_live_job_appends_what_the_fleet_reported_since_the_last_tick(store)
     clock[0] += 5 * MICROS_PER_MINUTE
     assert live.tick() > 50
     assert store.head().position > before and service.event_count == store.head().position
-    assert service.state_at(clock[0]).last_report_at.max() > END
+    assert FleetView(service).state_at(clock[0]).last_report_at.max() > END
 
 
 def test_scheduled_jobs_run_off_the_gui_thread_and_stop_cleanly(store):
@@ -70,7 +71,7 @@ def test_a_demo_store_resumes_its_ships_where_the_simulation_has_them_now(store_
 
 def test_a_demo_store_has_its_ports_as_zones_once(tmp_path):
     from app.demo_fleet import define_port_zones, seed_history
-    from app.rules import zones_in_force
+    from app.zone_desk import zones_in_force
     from domain.time import parse_instant
     from store import open_store
 

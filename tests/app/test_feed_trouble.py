@@ -30,7 +30,7 @@ def test_the_feed_state_warns_while_a_feed_is_kept_in_its_spool_and_clears_when_
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
             probe.close()
-            name = service.feeds.start("udp", f"127.0.0.1:{port}")
+            name = service.imports.feeds.start("udp", f"127.0.0.1:{port}")
             sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             for i in range(60):
                 sentence = encode_dict({"type": 1, "mmsi": 257000001 + i, "lat": 60.0, "lon": 5.0, "speed": 8.0,

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from app.event_bus import EventBus
 from app.fleet_index import open_index, save_snapshot
+from app.console import Console
 from app.fleet_service import FleetService
+from app.fleet_view import FleetView
 from domain.fleet_state import replay
 from store import open_store
 from tests.fleet_events import MINUTE, T0, registered, renamed, report
@@ -11,13 +13,14 @@ from tests.fleet_events import MINUTE, T0, registered, renamed, report
 
 def test_appended_reports_move_the_fleet_and_reach_subscribers(store):
     service = FleetService.open(store)
+    fleet = FleetView(service)
     heard = []
     service.subscribe(lambda events: heard.extend(e.type for e in events))
     service.append([registered(219000001, 0, "ARIA"), report(219000001, 1, lat=50.5), report(219000002, 2)])
-    (aria, other) = service.state_at(T0 + 5 * MINUTE).ship_states()
+    (aria, other) = fleet.state_at(T0 + 5 * MINUTE).ship_states()
     assert (aria.name, aria.lat, other.mmsi) == ("ARIA", 50.5, 219000002)
     assert heard == ["ShipRegistered", "PositionReported", "PositionReported"]
-    assert service.time_range() == (T0 + MINUTE, T0 + 2 * MINUTE)
+    assert fleet.time_range() == (T0 + MINUTE, T0 + 2 * MINUTE)
 
 
 def test_a_failing_subscriber_does_not_stop_the_others_or_the_append(store, caplog):
@@ -35,15 +38,16 @@ def test_a_failing_subscriber_does_not_stop_the_others_or_the_append(store, capl
 
 
 def test_a_note_is_appended_with_its_operator(store):
-    service = FleetService(store, EventBus(), open_index(store), clock=lambda: T0, operator="kim")
-    note = service.add_note("pilot aboard", mmsi=219000001)
-    (stored,) = list(service.ship_history(219000001))
+    logbook = Console.over(FleetService(store, EventBus(), open_index(store)), clock=lambda: T0, operator="kim").logbook
+    note = logbook.add_note("pilot aboard", mmsi=219000001)
+    (stored,) = list(logbook.ship_history(219000001))
     assert stored.event.text == "pilot aboard" and stored.event.operator == "kim"
     assert stored.metadata == {"source": "operator", "operator": "kim"} and stored.position == note.position
 
 
 def test_events_another_process_appended_are_picked_up(store, store_path):
     service = FleetService.open(store)
+    fleet = FleetView(service)
     service.append([report(219000001, 0)])
     other = open_store(store_path)
     other.append_batch([report(219000002, 1), report(219000001, 2, lat=51.0)])
@@ -52,14 +56,14 @@ def test_events_another_process_appended_are_picked_up(store, store_path):
     service.subscribe(lambda events: heard.extend(events))
     assert service.refresh() == 2
     assert [e.position for e in heard] == [2, 3]
-    ships = service.state_at(T0 + 10 * MINUTE).ship_states()
+    ships = fleet.state_at(T0 + 10 * MINUTE).ship_states()
     assert [s.lat for s in ships] == [51.0, 50.8]
     # An append after someone else's appends is folded in without a gap.
     other = open_store(store_path)
     other.append_batch([report(219000003, 3)])
     other.close()
     service.append([report(219000004, 4)])
-    assert len(service.state_at(T0 + 10 * MINUTE)) == 4
+    assert len(fleet.state_at(T0 + 10 * MINUTE)) == 4
 
 
 def test_an_index_opened_from_a_snapshot_equals_one_rebuilt_from_the_log(store):
@@ -103,46 +107,49 @@ def test_a_snapshot_of_a_different_log_is_not_used(store_path, tmp_path):
 
 def test_ship_details_combine_static_data_and_the_position_at_the_moment(store):
     service = FleetService.open(store)
+    fleet = FleetView(service)
     service.append([registered(219000001, 0, "ARIA"), report(219000001, 1, lat=50.1), report(219000001, 5, lat=50.5)])
-    early = service.ship_details(219000001, T0 + 2 * MINUTE)
+    early = fleet.ship_details(219000001, T0 + 2 * MINUTE)
     assert (early.name, early.ship_type, early.length, early.lat) == ("ARIA", "cargo", 120.0, 50.1)
     service.append([renamed(219000001, 6, "ARIA II")])
-    late = service.ship_details(219000001, T0 + 10 * MINUTE)
+    late = fleet.ship_details(219000001, T0 + 10 * MINUTE)
     assert (late.name, late.lat) == ("ARIA II", 50.5)
-    assert service.ship_details(219000001, T0 + 2 * MINUTE).name == "ARIA"
-    assert service.ship_details(999000001, T0) is None
+    assert fleet.ship_details(219000001, T0 + 2 * MINUTE).name == "ARIA"
+    assert fleet.ship_details(999000001, T0) is None
 
 
 def test_event_pages_follow_the_filters_in_log_order(store):
     from app.event_log import EventQuery
 
     service = FleetService.open(store)
+    logbook = Console.over(service).logbook
     service.append([registered(219000001, 0, "ARIA")] + [report(219000000 + i % 3, i) for i in range(30)])
-    service.add_note("pilot aboard", mmsi=219000001)
-    everything = service.event_page(EventQuery(), 0, 1_000)
+    logbook.add_note("pilot aboard", mmsi=219000001)
+    everything = logbook.event_page(EventQuery(), 0, 1_000)
     assert [e.position for e in everything] == list(range(1, 33))
-    first, second = service.event_page(EventQuery(), 0, 10), service.event_page(EventQuery(), 10, 10)
+    first, second = logbook.event_page(EventQuery(), 0, 10), logbook.event_page(EventQuery(), 10, 10)
     assert [e.position for e in first + second] == list(range(1, 21))
-    ship = service.event_page(EventQuery(mmsi=219000001), 0, 1_000)
+    ship = logbook.event_page(EventQuery(mmsi=219000001), 0, 1_000)
     assert {e.stream_id for e in ship} == {"ship-219000001"} and len(ship) == 1 + 10 + 1
-    notes = service.event_page(EventQuery(types=frozenset({"OperatorNoteAdded"})), 0, 1_000)
+    notes = logbook.event_page(EventQuery(types=frozenset({"OperatorNoteAdded"})), 0, 1_000)
     assert [e.event.text for e in notes] == ["pilot aboard"]
-    window = service.event_page(EventQuery(occurred_from=T0 + 10 * MINUTE, occurred_to=T0 + 12 * MINUTE), 0, 100)
+    window = logbook.event_page(EventQuery(occurred_from=T0 + 10 * MINUTE, occurred_to=T0 + 12 * MINUTE), 0, 100)
     assert [e.occurred_at for e in window] == [T0 + m * MINUTE for m in (10, 11, 12)]
 
 
 def test_trails_tracks_and_density_come_from_the_index(store):
     service = FleetService.open(store)
+    fleet = FleetView(service)
     service.append([report(219000001, m, lat=50 + m / 100) for m in range(10)] + [report(219000002, 3)])
-    trails = service.trails(T0 + 9 * MINUTE, 5 * MINUTE)
+    trails = fleet.trails(T0 + 9 * MINUTE, 5 * MINUTE)
     assert trails.mmsi.tolist() == [219000001] * 5 and trails.connect.tolist() == [True] * 4 + [False]
-    assert service.track(219000001, T0, T0 + 2 * MINUTE).lat.tolist() == [50.0, 50.01, 50.02]
-    assert service.report_times(219000002).tolist() == [T0 + 3 * MINUTE]
-    assert service.event_density(T0, T0 + 10 * MINUTE, 2).tolist() == [6, 5]  # minutes 0-4 (+ the other ship), 5-9
+    assert fleet.track(219000001, T0, T0 + 2 * MINUTE).lat.tolist() == [50.0, 50.01, 50.02]
+    assert fleet.report_times(219000002).tolist() == [T0 + 3 * MINUTE]
+    assert fleet.event_density(T0, T0 + 10 * MINUTE, 2).tolist() == [6, 5]  # minutes 0-4 (+ the other ship), 5-9
 
 
 def test_the_operator_defaults_to_the_named_variable_then_the_os_user(monkeypatch):
-    from app.fleet_service import OPERATOR_VARIABLE, default_operator
+    from app.operator import OPERATOR_VARIABLE, default_operator
 
     monkeypatch.setenv(OPERATOR_VARIABLE, "  duty officer ")
     assert default_operator() == "duty officer"

@@ -10,7 +10,7 @@ import pytest
 
 from app.audit_report import ReportRequest
 from app.fleet_service import FleetService
-from app.report_export import export_report
+from app.console import Console
 from app.report_files import spreadsheet_text, verify_json_report
 from domain.time import MICROS_PER_HOUR, now_micros
 from store import open_store
@@ -24,7 +24,7 @@ EVERYTHING = ReportRequest(T0 - MICROS_PER_HOUR, now_micros() + 24 * MICROS_PER_
 @pytest.fixture
 def service(tmp_path):
     store = open_store(hostile_fleet(tmp_path))
-    yield FleetService.open(store, operator="kim")
+    yield FleetService.open(store)
     store.close()
 
 
@@ -48,7 +48,7 @@ def test_a_text_cell_that_would_start_a_formula_gets_a_leading_quote(text, cell)
 
 
 def test_hostile_names_in_a_csv_report_are_text_and_numbers_stay_numbers(service, tmp_path):
-    export_report(service, EVERYTHING, tmp_path / "r.csv", software="test")
+    Console.over(service, operator="kim").reports.export(EVERYTHING, tmp_path / "r.csv", software="test")
     rows = csv_rows(tmp_path / "r.csv")  # would fail on any unquoted cell that is not a number
     names = {row["stream_id"]: row["payload.name"] for row in rows if row["type"] == "ShipRegistered"}
     assert names == {f"ship-{mmsi}": spreadsheet_text(name) for mmsi, name in NAMES.items()}
@@ -75,7 +75,7 @@ def test_hostile_names_in_a_csv_report_are_text_and_numbers_stay_numbers(service
 def test_the_json_report_keeps_hostile_names_exactly_and_still_verifies(service, tmp_path):
     awkward = "LINE\u2028SEP\u0085NEL\nLF\rCR\u202e\"quote\\"  # line breaks JSON does and does not escape
     service.append([renamed(RLO_MMSI, 50, awkward)])
-    export_report(service, EVERYTHING, tmp_path / "r.json", software="test")
+    Console.over(service, operator="kim").reports.export(EVERYTHING, tmp_path / "r.json", software="test")
     document = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     events = document["events"]
     registered = {event["payload"]["mmsi"]: event["payload"]["name"] for event in events

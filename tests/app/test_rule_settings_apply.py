@@ -22,7 +22,7 @@ def test_a_lower_speed_limit_raises_speed_alerts_from_the_next_report(store_path
                             *[report(235000001, m, sog=12.0) for m in range(10)],
                             *[report(235000001, 60 + m, sog=12.0) for m in range(3)]])  # 50 silent minutes
     session = ConsoleSession(store_path, clock=lambda: NOW, live=True)
-    service = session.load()
+    session.load()
     session.start()
     try:
         assert session.wait_for_job("rules-catch-up", 1)
@@ -30,7 +30,7 @@ def test_a_lower_speed_limit_raises_speed_alerts_from_the_next_report(store_path
         assert session.apply_rule_settings(RuleSettings.from_mapping({"speed": {"limit_kn": 15}}))
         assert session.rule_settings.speed.limit_kn == 15.0
         assert session.wait_for_job("rules-catch-up", 2)
-        service.append([report(235000001, 64, sog=18.5)])
+        session.service.append([report(235000001, 64, sog=18.5)])
         speeding = [r for r in _events(store_path) if r.type == "SpeedLimitExceeded"]
         assert len(speeding) == 1 and speeding[0].event.limit == 15.0
         assert types_of(store_path).count("SignalLost") == 1, "the alert already in the log is not raised again"

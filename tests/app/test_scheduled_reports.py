@@ -12,6 +12,7 @@ import pytest
 
 from app.console_session import ConsoleSession
 from app.demo_fleet import seed_history
+from app.console import Console
 from app.fleet_service import FleetService
 from app.report_files import write_csv
 from app.report_schedule import ReportSchedule, save_report_schedule
@@ -24,6 +25,11 @@ from tests.fleet_events import T0, registered, report
 
 RUN = T0 + 2 * MICROS_PER_HOUR            # 2024-05-01 14:00 UTC, the schedule's time
 AFTER_RUN = RUN + 3 * MICROS_PER_SECOND   # the scheduler starts the job a moment after it is due
+
+
+def desk(service, clock=now_micros, operator: str | None = None):
+    """The report desk of a console over ``service`` (what the session hands the scheduled reports)."""
+    return Console.over(service, clock=clock, operator=operator).reports
 
 
 @pytest.fixture
@@ -52,8 +58,9 @@ def exports(store) -> list:
 
 def test_a_scheduled_run_writes_each_format_and_logs_it_as_exported_by_the_schedule(watch_store, reports_folder):
     with open_store(watch_store) as store:
-        service = FleetService.open(store, operator="kim", clock=lambda: AFTER_RUN)
-        reports = ScheduledReports(service, daily(reports_folder), software="Fleet Logbook test",
+        service = FleetService.open(store)
+        reports = ScheduledReports(desk(service, lambda: AFTER_RUN, operator="kim"), daily(reports_folder),
+                                   software="Fleet Logbook test",
                                    clock=lambda: AFTER_RUN)
         outcome = reports.run_due()
         assert sorted(os.listdir(reports_folder)) == ["audit-report-2024-05-01T1400Z.csv",
@@ -77,8 +84,8 @@ def test_a_scheduled_run_never_overwrites_a_file_already_in_the_folder(watch_sto
     kept = reports_folder / "audit-report-2024-05-01T1400Z.csv"
     kept.write_text("an investigator's copy\n", encoding="utf-8")
     with open_store(watch_store) as store:
-        service = FleetService.open(store, clock=lambda: AFTER_RUN)
-        ScheduledReports(service, daily(reports_folder, formats=("csv",)), software="test",
+        service = FleetService.open(store)
+        ScheduledReports(desk(service, lambda: AFTER_RUN), daily(reports_folder, formats=("csv",)), software="test",
                          clock=lambda: AFTER_RUN).run_due()
     assert kept.read_text(encoding="utf-8") == "an investigator's copy\n"
     assert (reports_folder / "audit-report-2024-05-01T1400Z-2.csv").exists()
@@ -88,11 +95,11 @@ def test_since_the_last_run_covers_from_the_previous_scheduled_run_even_after_a_
     schedule = daily(reports_folder, formats=("json",), covers="since-last-run")
     next_day = AFTER_RUN + 24 * MICROS_PER_HOUR
     with open_store(watch_store) as store:
-        service = FleetService.open(store, clock=lambda: AFTER_RUN)
-        ScheduledReports(service, schedule, software="test", clock=lambda: AFTER_RUN).run_due()
+        service = FleetService.open(store)
+        ScheduledReports(desk(service, lambda: AFTER_RUN), schedule, software="test", clock=lambda: AFTER_RUN).run_due()
     with open_store(watch_store) as store:  # the console was closed and opened again
-        service = FleetService.open(store, clock=lambda: next_day)
-        reports = ScheduledReports(service, schedule, software="test", clock=lambda: next_day)
+        service = FleetService.open(store)
+        reports = ScheduledReports(desk(service, lambda: next_day), schedule, software="test", clock=lambda: next_day)
         assert reports.state().last_run.run_time == RUN  # remembered from the log
         reports.run_due()
         first, second = exports(store)
@@ -102,8 +109,9 @@ def test_since_the_last_run_covers_from_the_previous_scheduled_run_even_after_a_
 
 def test_a_read_only_store_skips_the_scheduled_report_saying_why(watch_store, reports_folder):
     with open_store(watch_store, read_only=True) as store:
-        service = FleetService.open(store, clock=lambda: AFTER_RUN)
-        reports = ScheduledReports(service, daily(reports_folder), software="test", clock=lambda: AFTER_RUN)
+        service = FleetService.open(store)
+        reports = ScheduledReports(desk(service, lambda: AFTER_RUN), daily(reports_folder), software="test",
+                                   clock=lambda: AFTER_RUN)
         assert reports.run_due().startswith("skipped: the store is open read-only")
         assert reports.state().last_run.outcome == SKIPPED and reports.state().read_only
     assert os.listdir(reports_folder) == []
@@ -111,8 +119,9 @@ def test_a_read_only_store_skips_the_scheduled_report_saying_why(watch_store, re
 
 def test_a_scheduled_run_into_a_folder_that_is_gone_fails_naming_it(watch_store, tmp_path):
     with open_store(watch_store) as store:
-        service = FleetService.open(store, clock=lambda: AFTER_RUN)
-        reports = ScheduledReports(service, daily(tmp_path / "gone"), software="test", clock=lambda: AFTER_RUN)
+        service = FleetService.open(store)
+        reports = ScheduledReports(desk(service, lambda: AFTER_RUN), daily(tmp_path / "gone"), software="test",
+                                   clock=lambda: AFTER_RUN)
         with pytest.raises(ScheduledReportFailed, match="gone does not exist"):
             reports.run_due()
         last = reports.state().last_run
@@ -126,8 +135,8 @@ def test_a_run_missed_while_the_console_was_closed_is_made_once_on_the_next_star
     os.utime(saved, (day_before, day_before))  # saved yesterday: today's 14:00 run was due while closed
     later = RUN + 3 * MICROS_PER_HOUR
     with open_store(watch_store) as store:
-        service = FleetService.open(store, clock=lambda: later)
-        reports = ScheduledReports(service, schedule, software="test", clock=lambda: later)
+        service = FleetService.open(store)
+        reports = ScheduledReports(desk(service, lambda: later), schedule, software="test", clock=lambda: later)
         assert reports.missed_run_time() == RUN
         scheduler = FleetScheduler(clock=lambda: later)
         reports.start(scheduler)
@@ -137,7 +146,7 @@ def test_a_run_missed_while_the_console_was_closed_is_made_once_on_the_next_star
         finally:
             scheduler.shutdown()
         assert os.listdir(reports_folder) == ["audit-report-2024-05-01T1400Z.csv"]
-        again = ScheduledReports(service, schedule, software="test", clock=lambda: later)
+        again = ScheduledReports(desk(service, lambda: later), schedule, software="test", clock=lambda: later)
         assert again.missed_run_time() is None, "made once: the log holds it now"
 
 
@@ -147,8 +156,9 @@ def test_a_schedule_saved_after_its_time_today_has_missed_nothing(watch_store, r
     at = (RUN + MICROS_PER_HOUR) / MICROS_PER_SECOND
     os.utime(saved, (at, at))
     with open_store(watch_store) as store:
-        service = FleetService.open(store, clock=lambda: RUN + 2 * MICROS_PER_HOUR)
-        reports = ScheduledReports(service, schedule, software="test", clock=lambda: RUN + 2 * MICROS_PER_HOUR)
+        service = FleetService.open(store)
+        later = RUN + 2 * MICROS_PER_HOUR
+        reports = ScheduledReports(desk(service, lambda: later), schedule, software="test", clock=lambda: later)
         assert reports.missed_run_time() is None
 
 
@@ -158,7 +168,7 @@ def test_apscheduler_starts_the_report_at_its_time_of_day(watch_store, reports_f
     fired = threading.Event()
     with open_store(watch_store) as store:
         service = FleetService.open(store)
-        reports = ScheduledReports(service, schedule, software="test")
+        reports = ScheduledReports(desk(service), schedule, software="test")
         scheduler = FleetScheduler(on_job_done=lambda job_id, error: fired.set() if job_id == JOB_ID else None)
         reports.start(scheduler)
         assert reports.state().next_run == from_datetime(due)

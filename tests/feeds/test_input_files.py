@@ -118,3 +118,41 @@ def test_a_zip_of_256_mb_of_pathological_text_is_read_in_seconds_with_bounded_me
     assert time.monotonic() - started < 15
     assert peak_rss_mb() - before < 100
     assert lines == handed + blank and lines >= 2
+
+
+def _zip_with_flags(path, flag_bits: int) -> None:
+    """A zip of one small NMEA file whose member claims ``flag_bits`` in both its headers."""
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("watch.nmea", "!AIVDM,1,1,,A,13aEOK?P00PD2wVMdLDRhgvL289?,0*26\n" * 20)
+    data = bytearray(path.read_bytes())
+    local = data.index(b"PK\x03\x04")
+    central = data.index(b"PK\x01\x02")
+    for flags_at in (local + 6, central + 8):
+        data[flags_at:flags_at + 2] = (int.from_bytes(data[flags_at:flags_at + 2], "little") | flag_bits).to_bytes(
+            2, "little")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("flag_bits, what", [(0x40 | 0x01, "strong encryption"), (0x01, "a password"),
+                                             (0x20, "a compressed patch")])
+def test_a_zip_whose_member_needs_what_the_reader_lacks_is_refused_naming_the_file(tmp_path, flag_bits, what):
+    path = tmp_path / f"claims-{flag_bits}.zip"
+    _zip_with_flags(path, flag_bits)
+    with pytest.raises(input_files.InputFileError, match=r"claims-\d+\.zip: the zip's data file 'watch.nmea' is "
+                                                         r"encrypted or packed in a way this reader does not support"):
+        InputFile(path)
+
+
+def test_the_import_command_refuses_an_encrypted_zip_in_one_line_and_writes_nothing(tmp_path, capsys):
+    import main
+    from store import open_store
+
+    path = tmp_path / "locked.zip"
+    _zip_with_flags(path, 0x40 | 0x01)
+    store = tmp_path / "watch.sqlite"
+    assert main.main(["import", str(path), "--db", str(store)]) == main.EXIT_ERROR
+    error = capsys.readouterr().err
+    assert "Traceback" not in error and len(error.strip().splitlines()) == 1
+    assert "locked.zip: the zip's data file 'watch.nmea' is encrypted" in error
+    with open_store(store, create=False, read_only=True) as opened:
+        assert opened.head().position == 0

@@ -1,16 +1,17 @@
 """Real stores for the UI tests: hand-made events appended into an SQLite store in ``tmp_path``, and the real
-``FleetService`` opened on it (imported explicitly).
+``FleetService`` opened on it, with the console's roles over it (imported explicitly).
 
 ``channel_fleet`` makes a deterministic log of ships in the English Channel and the Solent: ships start
 reporting at different times (so the set of ships changes while scrubbing), some are moored or at anchor,
 and one ship's reports from a window of time reach the log late (recorded long after they occurred), as
-satellite relays do. ``open_service`` is the one place a test's service is built; ``FleetStores`` (the
+satellite relays do. ``open_service`` is the one place a test's console (the roles over the service) is built; ``FleetStores`` (the
 ``fleet_stores`` fixtures of ``tests/ui/conftest.py``) makes the stores and closes them after the test.
 """
 from __future__ import annotations
 
 import math
 import shutil
+import weakref
 from contextlib import ExitStack
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -19,6 +20,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from app.console import Console
 from app.fleet_service import FleetService
 from domain import ais
 from domain.events import NewEvent, PositionReported, RecordedEvent, ShipRegistered
@@ -115,10 +117,22 @@ class Clock:
         return self.now
 
 
+_services: "weakref.WeakKeyDictionary[Console, FleetService]" = weakref.WeakKeyDictionary()
+
+
 def open_service(store: EventStore, *, operator: str = OPERATOR,
-                 clock: Callable[[], int] = now_micros) -> FleetService:
-    """The service a console gets over ``store`` (the one place the tests build it)."""
-    return FleetService.open(store, operator=operator, clock=clock)
+                 clock: Callable[[], int] = now_micros) -> Console:
+    """The console a window gets over ``store``: the roles over the real service (the one place the tests build
+    them, as ``ConsoleSession.load`` does)."""
+    service = FleetService.open(store)
+    console = Console.over(service, operator=operator, clock=clock)
+    _services[console] = service
+    return console
+
+
+def service_of(console: Console) -> FleetService:
+    """The service under ``console``, for what a test appends as an import or a feed would."""
+    return _services[console]
 
 
 def build_store(path: Path, events: Iterable[NewEvent]) -> Path:
@@ -153,7 +167,7 @@ class FleetStores:
         self._open = ExitStack()
 
     def open(self, events: Iterable[NewEvent] = (), *, name: str = "channel.sqlite", read_only: bool = False,
-             operator: str = OPERATOR, clock: Callable[[], int] = now_micros) -> FleetService:
+             operator: str = OPERATOR, clock: Callable[[], int] = now_micros) -> Console:
         """A new store named ``name`` holding ``events``, opened (``read_only``: as an auditor opens it)."""
         path = self.folder / name
         if path.exists():
@@ -165,7 +179,7 @@ class FleetStores:
         return self.reopen(path, read_only=read_only, operator=operator, clock=clock)
 
     def reopen(self, path: Path, *, read_only: bool = False, operator: str = OPERATOR,
-               clock: Callable[[], int] = now_micros, busy_timeout_ms: int | None = None) -> FleetService:
+               clock: Callable[[], int] = now_micros, busy_timeout_ms: int | None = None) -> Console:
         """Another service over an existing store (another console, or an auditor's read-only one);
         ``busy_timeout_ms``: how long its writes wait for another writer's lock."""
         options = {} if busy_timeout_ms is None else {"busy_timeout_ms": busy_timeout_ms}
@@ -176,22 +190,23 @@ class FleetStores:
         self._open.close()
 
 
-def logged(service: FleetService) -> list[RecordedEvent]:
-    """Every event in the service's log, in log order."""
-    return list(service.store.read_all())
+def logged(console: Console) -> list[RecordedEvent]:
+    """Every event in the console's log, in log order."""
+    return list(console.fleet.store.read_all())
 
 
-def append(service: FleetService, facts: Sequence[tuple[Event, int]]) -> list[RecordedEvent]:
-    """Append (event, recorded_at) pairs through the service, as an import or a feed would."""
-    return list(service.append([fact(event, recorded_at) for event, recorded_at in facts]).appended)
+def append(console: Console, facts: Sequence[tuple[Event, int]]) -> list[RecordedEvent]:
+    """Append (event, recorded_at) pairs through the console's service, as an import or a feed would."""
+    return list(service_of(console).append([fact(event, recorded_at) for event, recorded_at in facts]).appended)
 
 
 class Subscriptions:
-    """Counts the service's subscriptions the console holds (made through ``service.subscribe``)."""
+    """Counts the subscriptions the window holds on a console's fleet view (made through ``subscribe``)."""
 
-    def __init__(self, monkeypatch, service: FleetService):
+    def __init__(self, monkeypatch, console: Console):
         self.count = 0
-        subscribe = service.subscribe
+        fleet = console.fleet
+        subscribe = fleet.subscribe
 
         def counted(callback):
             unsubscribe = subscribe(callback)
@@ -207,7 +222,7 @@ class Subscriptions:
 
             return counted_unsubscribe
 
-        monkeypatch.setattr(service, "subscribe", counted)
+        monkeypatch.setattr(fleet, "subscribe", counted)
 
 
 class Calls:

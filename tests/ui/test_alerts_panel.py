@@ -62,7 +62,7 @@ def source(fleet_stores, clock):
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = AlertsPanel(source)
+    widget = AlertsPanel(source.alerts, source.fleet)
     qtbot.addWidget(widget)
     widget.resize(1100, 300)
     widget.show()
@@ -93,7 +93,7 @@ def click_row(qtbot, panel, alert_id: str, double: bool = False) -> None:
 def test_the_rows_are_the_board_at_the_moment_newest_first(panel, source, minutes, known):
     known_at = None if known is None else at(known)
     panel.show_moment(at(minutes), known_at)
-    expected = list(reversed(source.alerts_at(at(minutes), known_at)))
+    expected = list(reversed(source.alerts.alerts_at(at(minutes), known_at)))
     assert panel.model.alerts() == expected
     assert [panel.model.index(row, 0).data(ALERT_ROLE) for row in range(panel.model.rowCount())] == expected
 
@@ -132,7 +132,7 @@ def test_the_open_filter_hides_notices_and_acknowledged_alerts(panel, source, cl
     panel.show_moment(at(12))
     panel.set_open_only(True)
     clock.now = at(15)
-    source.acknowledge_alert("speed-1")
+    source.alerts.acknowledge("speed-1")
     panel.show_moment(at(16))
     assert panel.empty_label.text() == EMPTY_OPEN_TEXT and panel.stack.currentWidget() is panel.empty_label
     panel.set_open_only(False)
@@ -224,9 +224,9 @@ def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
     dialog = panel.open_acknowledge_dialog()
-    source.acknowledge_alert("speed-1")  # someone else was quicker
+    source.alerts.acknowledge("speed-1")  # someone else was quicker
     with pytest.raises(AlertAlreadyAcknowledged):
-        source.acknowledge_alert("speed-1")
+        source.alerts.acknowledge("speed-1")
     before = len(logged(source))
     dialog.ok_button.click()
     assert dialog.isVisible() and dialog.error_label.isVisible()
@@ -237,13 +237,13 @@ def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
 
 def test_an_acknowledgement_the_busy_store_refuses_is_explained_and_can_be_retried(qtbot, source, fleet_stores,
                                                                                     clock):
-    impatient = fleet_stores.reopen(source.store.path, busy_timeout_ms=50, clock=clock)
-    panel = AlertsPanel(impatient)
+    impatient = fleet_stores.reopen(source.fleet.store.path, busy_timeout_ms=50, clock=clock)
+    panel = AlertsPanel(impatient.alerts, impatient.fleet)
     qtbot.addWidget(panel)
     panel.show_moment(at(100))
     panel.select_alert("cpa-1")
     dialog = panel.open_acknowledge_dialog()
-    importer = sqlite3.connect(source.store.path, isolation_level=None)  # another process writing a long batch
+    importer = sqlite3.connect(source.fleet.store.path, isolation_level=None)  # another process writing a long batch
     importer.execute("BEGIN IMMEDIATE")
     try:
         dialog.ok_button.click()
@@ -294,8 +294,8 @@ def test_notices_and_acknowledged_alerts_cannot_be_acknowledged(panel):
 
 def test_a_read_only_log_disables_acknowledging_and_says_why(qtbot, fleet_stores):
     writer = fleet_stores.open(alerting_log())
-    source = fleet_stores.reopen(writer.store.path, read_only=True)  # as an auditor opens it
-    panel = AlertsPanel(source)
+    source = fleet_stores.reopen(writer.fleet.store.path, read_only=True)  # as an auditor opens it
+    panel = AlertsPanel(source.alerts, source.fleet)
     qtbot.addWidget(panel)
     panel.show_moment(at(100))
     panel.select_alert("speed-1")
@@ -306,8 +306,8 @@ def test_a_read_only_log_disables_acknowledging_and_says_why(qtbot, fleet_stores
 
 
 def test_the_fleet_the_window_has_names_the_ships_without_asking_again(panel, source, monkeypatch):
-    fleet = source.state_at(at(45))
-    calls = Calls(monkeypatch, source, "state_at")
+    fleet = source.fleet.state_at(at(45))
+    calls = Calls(monkeypatch, source.fleet, "state_at")
     panel.show_moment(at(45), fleet=fleet)
     assert calls.count == 0
     assert cell(panel, "cpa-1", Column.SHIP) == f"SOLENT STAR 1 · {NAMED}"
@@ -318,15 +318,15 @@ def test_the_fleet_the_window_has_names_the_ships_without_asking_again(panel, so
 
 def test_the_model_passes_the_model_tester_through_moments_filters_and_acknowledgements(qapp, qtmodeltester, source):
     model = AlertsModel()
-    model.set_alerts(source.alerts_at(at(25)), {NAMED: "SOLENT STAR 1"})
+    model.set_alerts(source.alerts.alerts_at(at(25)), {NAMED: "SOLENT STAR 1"})
     qtmodeltester.check(model, force_py=True)
     for minutes in (45, 5, 100, 35, 60):
-        model.set_alerts(source.alerts_at(at(minutes)), {NAMED: "SOLENT STAR 1"})
+        model.set_alerts(source.alerts.alerts_at(at(minutes)), {NAMED: "SOLENT STAR 1"})
     model.set_open_only(True)
-    source.acknowledge_alert("zone-1", "seen")
-    model.set_alerts(source.alerts_at(at(100)), {NAMED: "RENAMED"})
+    source.alerts.acknowledge("zone-1", "seen")
+    model.set_alerts(source.alerts.alerts_at(at(100)), {NAMED: "RENAMED"})
     model.set_open_only(False)
-    model.set_alerts(source.alerts_at(at(100), at(50)), {})
+    model.set_alerts(source.alerts.alerts_at(at(100), at(50)), {})
     assert model.rowCount() == 4  # the lost signal was recorded at 70 min
     assert not model.index(0, 0).parent().isValid() and model.rowCount(model.index(0, 0)) == 0
     assert model.data(QModelIndex()) is None

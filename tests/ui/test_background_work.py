@@ -15,7 +15,7 @@ from app.report_files import ReportCancelled
 from tests.ui.fleet_store import T0, channel_fleet
 from ui.background_work import BackgroundRun, run_with_progress
 from ui.console_controller import ConsoleController
-from ui.empty_source import EmptyFleetSource
+from ui.empty_source import empty_console
 from ui.import_dialog import failure_text as import_failure_text
 from ui.import_dialog import start_import
 from ui.main_window import MainWindow
@@ -145,13 +145,13 @@ def test_an_import_of_a_missing_file_fails_with_import_refused_and_says_nothing_
     parent = QWidget()
     qtbot.addWidget(parent)
     done, failed = [], []
-    start_import(service, [str(tmp_path / "absent.nmea")], parent, on_done=done.append, on_failed=failed.append)
+    start_import(service.imports, [str(tmp_path / "absent.nmea")], parent, on_done=done.append, on_failed=failed.append)
     qtbot.waitUntil(lambda: bool(failed), timeout=WAIT_MS)
     [error] = failed
     assert done == [] and isinstance(error, ImportRefused) and "absent.nmea" in str(error)
     title, text = import_failure_text(error)
     assert title == "Import refused" and text.startswith("Nothing was imported:")
-    assert service.store.head().position == 0
+    assert service.fleet.store.head().position == 0
 
 
 def test_a_cancelled_report_is_told_as_a_cancel_not_as_a_failure():
@@ -166,7 +166,7 @@ def test_a_report_to_a_folder_that_cannot_be_written_fails_naming_it(qtbot, flee
     done, failed = [], []
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    start_report(service, ReportRequest(T0, T0 + 30 * 60_000_000), str(blocked / "watch.csv"), parent,
+    start_report(service.reports, ReportRequest(T0, T0 + 30 * 60_000_000), str(blocked / "watch.csv"), parent,
                  on_done=done.append, on_failed=failed.append)
     qtbot.waitUntil(lambda: bool(done or failed), timeout=WAIT_MS)
     [error] = failed
@@ -209,7 +209,7 @@ class HeldSession:
 
 
 def test_opening_another_store_while_one_opens_supersedes_it_and_closes_what_it_opened(qtbot, fleet_stores):
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     qtbot.addWidget(window)
     controller = ConsoleController(window)
     stale = HeldSession(fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="stale.sqlite"))
@@ -227,7 +227,7 @@ def test_opening_another_store_while_one_opens_supersedes_it_and_closes_what_it_
 
 
 def test_a_cancelled_opening_is_said_in_the_status_bar_not_as_a_failure(qtbot, monkeypatch):
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     qtbot.addWidget(window)
     warnings = []
     monkeypatch.setattr("ui.console_controller.show_message", lambda *args, **kwargs: warnings.append(args))

@@ -11,7 +11,7 @@ from app.demo_fleet import seed_history
 from domain.time import parse_instant
 from store import open_store
 from ui.console_controller import ConsoleController
-from ui.empty_source import EmptyFleetSource
+from ui.empty_source import empty_console
 from ui.main_window import MainWindow
 
 NOW = parse_instant("2026-02-01T06:00:00Z")
@@ -27,7 +27,7 @@ def demo_store(store_path):
 
 @pytest.fixture
 def console(qtbot, demo_store):
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     qtbot.addWidget(window)
     controller = ConsoleController(window)
     session = ConsoleSession(demo_store, clock=lambda: NOW, live=False)
@@ -43,15 +43,15 @@ def console(qtbot, demo_store):
 def test_the_store_opens_off_the_gui_thread_and_the_fleet_appears(console):
     window, controller, session = console
     assert len(window.display.fleet) == 50
-    assert window.source is session.service
-    assert "events" in window.source.describe()
+    assert window.source is session.console
+    assert "events" in window.source.fleet.describe()
 
 
 def test_a_note_written_in_the_console_is_in_the_store_and_the_event_log(qtbot, console):
     window, controller, session = console
     mmsi = int(window.display.fleet.mmsi[0])
     window.state.select_ship(mmsi)
-    session.service.operator = "kim"
+    session.console.operator = "kim"
     dialog = window.docks.detail.open_note_dialog()
     dialog.text_edit.setPlainText("pilot boarded off the breakwater")
     dialog.accept()
@@ -84,8 +84,8 @@ def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtb
                                                    other_mmsi=other, cpa_m=150.0, tcpa_s=180.0),
                                      recorded_at=raised, metadata={"source": "rules"})])
     asked = []
-    real_alerts_at = session.service.alerts_at
-    session.service.alerts_at = lambda *args: asked.append(args) or real_alerts_at(*args)
+    real_alerts_at = session.console.alerts.alerts_at
+    session.console.alerts.alerts_at = lambda *args: asked.append(args) or real_alerts_at(*args)
     window.display.refresh()
     assert len(asked) == 1  # the map takes the window's board: the source is asked once for the moment
     assert window.map_view.alerts.marked == {mmsi: "critical"}

@@ -137,12 +137,12 @@ def test_space_plays_and_pauses(qtbot, window):
 
 def test_playing_stops_at_the_head_and_goes_live(qtbot, window, source):
     window.timeline.set_play_speed(3600)
-    go_to(qtbot, window, source.time_range()[1] - 30 * MICROS_PER_SECOND)
+    go_to(qtbot, window, source.fleet.time_range()[1] - 30 * MICROS_PER_SECOND)
     with qtbot.waitSignal(window.timeline.liveChanged, timeout=3000) as blocker:
         window.timeline.play()
     assert blocker.args == [True]
     assert not window.timeline.is_playing()
-    qtbot.waitUntil(lambda: window.state.moment == source.time_range()[1], timeout=2000)
+    qtbot.waitUntil(lambda: window.state.moment == source.fleet.time_range()[1], timeout=2000)
 
 
 # --- stepping, ends, jumping -----------------------------------------------------------------------------------
@@ -150,7 +150,7 @@ def test_playing_stops_at_the_head_and_goes_live(qtbot, window, source):
 def test_right_and_left_step_exactly_through_the_selected_ships_reports(qtbot, window, source):
     mmsi = int(window.display.fleet.mmsi[3])
     window.state.select_ship(mmsi)
-    times = source.report_times(mmsi)
+    times = source.fleet.report_times(mmsi)
     after = times[times > window.state.moment]
     viewport = window.map_view.plot.viewport()
     for expected in after[:3]:
@@ -175,10 +175,10 @@ def test_home_and_end_go_to_the_first_and_last_event(qtbot, window, source):
     viewport = window.map_view.plot.viewport()
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_Home)
-    assert window.state.moment == source.time_range()[0]
+    assert window.state.moment == source.fleet.time_range()[0]
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_End)
-    assert window.state.moment == source.time_range()[1]
+    assert window.state.moment == source.fleet.time_range()[1]
 
 
 def test_jump_to_time_goes_to_the_time_typed_when_enter_is_pressed(qtbot, window):
@@ -267,7 +267,7 @@ def test_choices_are_remembered_for_the_next_session(qtbot, window, source, sett
 # --- density, menus, status, about ------------------------------------------------------------------------------
 
 def test_the_density_strip_counts_the_reports_in_each_slice_of_the_log(window, source):
-    first, last = source.time_range()
+    first, last = source.fleet.time_range()
     counts = window.timeline.density.counts
     assert len(counts) == DENSITY_BINS
     expected = np.zeros(DENSITY_BINS, dtype=np.int64)
@@ -278,14 +278,14 @@ def test_the_density_strip_counts_the_reports_in_each_slice_of_the_log(window, s
 
 
 def test_the_density_is_not_recounted_while_scrubbing(qtbot, window, source, monkeypatch):
-    density = Calls(monkeypatch, source, "event_density")
+    density = Calls(monkeypatch, source.fleet, "event_density")
     for minutes in (10, 90, 150):
         go_to(qtbot, window, at(minutes))
     assert density.count == 0
 
 
 def test_the_density_is_recounted_when_the_log_grows(qtbot, window, source):
-    head = source.time_range()[1]
+    head = source.fleet.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 10 * MICROS_PER_MINUTE, lat=50.3, lon=-1.0,
                               sog=12.0, cog=90.0)
     window.news.density_timer.setInterval(10)
@@ -322,7 +322,7 @@ def test_open_store_asks_the_composition_root(qtbot, window):
 
 
 def test_the_status_bar_names_the_store_feed_integrity_and_mode(qtbot, window, source):
-    assert window.source_label.text() == source.describe()
+    assert window.source_label.text() == source.fleet.describe()
     assert window.status.head_label.text() == "newest report 2026-11-25 15:00:00 UTC"
     assert window.moment_label.text() == "2026-11-25 12:45:00 UTC · replay"
     window.set_feed_state("demo fleet · 26 ev/s")
@@ -341,8 +341,8 @@ def test_another_store_can_be_swapped_in(qtbot, source, settings_path, fleet_sto
     other_subscriptions = Subscriptions(monkeypatch, other)
     window.set_source(other, at(30))
     assert subscriptions.count == 0 and other_subscriptions.count == 1
-    assert window.source_label.text() == other.describe()
-    np.testing.assert_array_equal(window.display.fleet.mmsi, other.state_at(at(30)).mmsi)
+    assert window.source_label.text() == other.fleet.describe()
+    np.testing.assert_array_equal(window.display.fleet.mmsi, other.fleet.state_at(at(30)).mmsi)
 
 
 def test_about_names_the_versions_the_console_runs_on(qtbot, window):

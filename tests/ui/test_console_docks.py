@@ -13,7 +13,7 @@ def build_fleet_source(fleet_stores):
 
 def test_selecting_a_ship_fills_the_detail_panel_and_the_event_log_follows(qtbot, fleet_stores):
     source = build_fleet_source(fleet_stores)
-    window = MainWindow(source, source.time_range()[1])
+    window = MainWindow(source, source.fleet.time_range()[1])
     qtbot.addWidget(window)
     mmsi = int(window.display.fleet.mmsi[0])
     window.state.select_ship(mmsi)
@@ -28,7 +28,7 @@ def test_selecting_a_ship_fills_the_detail_panel_and_the_event_log_follows(qtbot
 
 def test_double_clicking_an_event_moves_the_timeline_there_and_selects_its_ship(qtbot, fleet_stores):
     source = build_fleet_source(fleet_stores)
-    window = MainWindow(source, source.time_range()[1])
+    window = MainWindow(source, source.fleet.time_range()[1])
     qtbot.addWidget(window)
     report = next(e for e in logged(source) if e.type == "PositionReported")
     with qtbot.waitSignal(window.momentShown, timeout=2_000):
@@ -42,9 +42,9 @@ def test_alerts_are_marked_on_the_timeline_where_they_were_raised(qtbot, fleet_s
     from domain.events.alerts import SignalLost
 
     source = build_fleet_source(fleet_stores)
-    first, last = source.time_range()
+    first, last = source.fleet.time_range()
     middle = first + (last - first) // 2
-    mmsi = int(source.state_at(last).mmsi[0])
+    mmsi = int(source.fleet.state_at(last).mmsi[0])
     lost = SignalLost(mmsi=mmsi, occurred_at=middle, alert_id="dark-1", severity="warning",
                       summary="no report for 45 min", last_report_at=middle - 2_700_000_000, threshold_s=1800.0)
     append(source, [(lost, middle)])

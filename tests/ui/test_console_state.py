@@ -10,10 +10,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from app.demo_fleet import seed_history
-from app.fleet_service import FleetService
 from chart.coastline import Coastline
 from domain.time import MICROS_PER_MINUTE, parse_instant
 from store import open_store
+from tests.ui.fleet_store import open_service
 from ui.console_state import ConsoleState
 from ui.formatting import KMH, LOCAL
 from ui.main_window import MainWindow
@@ -33,9 +33,9 @@ def service(tmp_path_factory):
     """One simulated hour of 50 ships, read by every test here (none of them appends)."""
     store = open_store(tmp_path_factory.mktemp("console") / "fleet.sqlite")
     seed_history(store, ships=50, hours=1, seed=3, end=END)
-    service = FleetService.open(store)
-    yield service
-    service.stop_feeds()
+    console = open_service(store)
+    yield console
+    console.imports.stop_feeds()
     store.close()
 
 
@@ -91,7 +91,7 @@ def test_going_to_a_moment_moves_the_timeline_and_redraws_map_and_table(qtbot, w
     with qtbot.waitSignal(window.momentShown, timeout=3000):
         window.state.go_to(target)
     assert window.state.moment == target and window.timeline.moment() == target
-    expected = service.state_at(target)
+    expected = service.fleet.state_at(target)
     assert sorted(window.display.fleet.mmsi.tolist()) == sorted(expected.mmsi.tolist())
     assert window.fleet_table.model.rowCount() == len(expected)
 
@@ -99,7 +99,7 @@ def test_going_to_a_moment_moves_the_timeline_and_redraws_map_and_table(qtbot, w
 def test_a_moment_before_the_log_is_clamped_by_the_timeline(qtbot, window, service):
     with qtbot.waitSignal(window.momentShown, timeout=3000):
         window.state.go_to(0)
-    assert window.state.moment == service.time_range()[0]
+    assert window.state.moment == service.fleet.time_range()[0]
 
 
 def test_as_known_then_asked_of_the_state_ticks_the_timeline_and_says_so(qtbot, window):
@@ -114,7 +114,7 @@ def test_live_asked_of_the_state_moves_the_timeline_to_the_head(qtbot, window, s
     with qtbot.waitSignal(window.momentShown, timeout=3000):
         window.menus.live.trigger()
     assert window.state.live and window.timeline.is_live()
-    assert window.state.moment == service.time_range()[1]
+    assert window.state.moment == service.fleet.time_range()[1]
     with qtbot.waitSignal(window.momentShown, timeout=3000):
         window.timeline.step(-MICROS_PER_MINUTE)
     assert not window.state.live

@@ -24,7 +24,7 @@ def store_path(tmp_path):
 
 
 def panel_over(qtbot, service) -> ShipDetailPanel:
-    panel = ShipDetailPanel(service, live=False)
+    panel = ShipDetailPanel(service.fleet, service.logbook, live=False)
     qtbot.addWidget(panel)
     panel.show_ship(ARIA, T0 + 20 * MINUTE)
     return panel
@@ -83,5 +83,5 @@ def test_the_event_log_says_a_correction_is_one_and_why(store_path):
 
     with open_store(store_path) as store:
         service = open_service(store, operator="kim")
-        recorded = service.correct_particulars(ARIA, {"name": "ARIA II"}, "Renamed;\nconfirmed by the agent")
+        recorded = service.logbook.correct_particulars(ARIA, {"name": "ARIA II"}, "Renamed;\nconfirmed by the agent")
         assert summary_of(recorded) == "corrected: renamed to ARIA II — Renamed; confirmed by the agent"

@@ -35,7 +35,7 @@ def whole_fleet(module_fleet_stores):
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = EventLogPanel(source)
+    widget = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(widget)
     widget.resize(1000, 400)
     widget.show()
@@ -69,8 +69,8 @@ def append_from_another_thread(source, facts) -> None:
 def test_opening_the_log_loads_only_its_first_page(qtbot, whole_fleet, monkeypatch):
     source = whole_fleet
     assert len(logged(source)) > 5_000
-    pages = Calls(monkeypatch, source, "event_page")
-    panel = EventLogPanel(source)
+    pages = Calls(monkeypatch, source.logbook, "event_page")
+    panel = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(panel)
     panel.resize(1000, 400)
     panel.show()
@@ -85,7 +85,7 @@ def test_opening_the_log_loads_only_its_first_page(qtbot, whole_fleet, monkeypat
 
 def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot, whole_fleet):
     source = whole_fleet
-    panel = EventLogPanel(source)
+    panel = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(panel)
     panel.resize(1000, 400)
     panel.show()
@@ -99,8 +99,8 @@ def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot, whole_fleet):
 
 def test_a_large_log_holds_only_the_pages_asked_for(qapp, whole_fleet, monkeypatch):
     source = whole_fleet
-    pages = Calls(monkeypatch, source, "event_page")
-    model = EventLogModel(source, page_size=500)
+    pages = Calls(monkeypatch, source.logbook, "event_page")
+    model = EventLogModel(source.logbook, source.fleet, page_size=500)
     for _ in range(2):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 1_500 < len(logged(source))
@@ -109,7 +109,7 @@ def test_a_large_log_holds_only_the_pages_asked_for(qapp, whole_fleet, monkeypat
 
 
 def test_reading_to_the_end_holds_the_whole_log_in_order_once(qapp, source):
-    model = EventLogModel(source, page_size=97)
+    model = EventLogModel(source.logbook, source.fleet, page_size=97)
     assert positions(read_to_end(model)) == positions(logged(source))
     assert not model.canFetchMore(QModelIndex())
 
@@ -240,7 +240,8 @@ def test_summaries_read_as_an_operator_would_say_them(source):
     append(source, [(ShipDetailsChanged(mmsi=LATE_MMSI, occurred_at=at(200), name="EARLY RELAY",
                                          destination="ROTTERDAM", eta=at(24 * 60)), at(200))])
     assert summary_of(logged(source)[-1]) == "renamed to EARLY RELAY · destination ROTTERDAM · ETA 2026-11-26 12:00 UTC"
-    note = source.add_note("Hailed on\nVHF 16", operator="Jo")
+    source.operator = "Jo"
+    note = source.logbook.add_note("Hailed on\nVHF 16")
     assert summary_of(note) == "Hailed on VHF 16"
 
 
@@ -256,8 +257,8 @@ def test_a_new_event_that_matches_appears_at_the_end(qtbot, panel, source):
 
 def test_a_note_from_another_thread_shows_the_watch_and_operator(qtbot, panel, source):
     read_to_end(panel.model)
-    worker = threading.Thread(target=source.add_note, args=("Handover to the night watch",),
-                              kwargs={"operator": "Sam Reyes"})
+    source.operator = "Sam Reyes"
+    worker = threading.Thread(target=source.logbook.add_note, args=("Handover to the night watch",))
     with qtbot.waitSignal(panel.model.rowsInserted):
         worker.start()
         worker.join()
@@ -282,13 +283,13 @@ def test_a_new_event_that_does_not_match_is_not_added(qtbot, panel, source):
 
 
 def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, source):
-    panel = EventLogPanel(source, page_size=100)
+    panel = EventLogPanel(source.fleet, source.logbook, page_size=100)
     qtbot.addWidget(panel)
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=at(200), lat=50.5, lon=-1.5)
     with qtbot.waitSignal(panel.bridge.eventsArrived):
         append_from_another_thread(source, [(report, at(200))])
     with qtbot.waitSignal(panel.bridge.eventsArrived):
-        note = source.add_note("bridge check")
+        note = source.logbook.add_note("bridge check")
     assert panel.model.rowCount() == 100
     assert positions(read_to_end(panel.model)) == positions(logged(source))
     assert panel.model.events()[-1] == note
@@ -297,7 +298,7 @@ def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, 
 
 def test_closing_stops_listening(qtbot, source, monkeypatch):
     subscriptions = Subscriptions(monkeypatch, source)
-    panel = EventLogPanel(source)
+    panel = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(panel)
     assert subscriptions.count == 1
     panel.shutdown()
@@ -319,7 +320,7 @@ def test_double_clicking_a_row_emits_its_event(qtbot, panel):
 
 
 def test_the_model_passes_the_model_tester_through_pages_queries_and_live_events(qtmodeltester, source):
-    model = EventLogModel(source, page_size=50)
+    model = EventLogModel(source.logbook, source.fleet, page_size=50)
     qtmodeltester.check(model, force_py=True)
     model.fetchMore(QModelIndex())
     model.set_query(EventQuery(mmsi=LATE_MMSI))

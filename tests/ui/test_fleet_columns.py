@@ -27,7 +27,7 @@ def at(minutes: int) -> int:
 @pytest.fixture(scope="module")
 def fleet(module_fleet_stores):
     """The channel fleet with a destination for every third ship and a callsign for every ship."""
-    plain = module_fleet_stores.open(channel_fleet(ships=40)).state_at(MOMENT)
+    plain = module_fleet_stores.open(channel_fleet(ships=40)).fleet.state_at(MOMENT)
     destinations = np.array([("SOUTHAMPTON" if i % 2 else "LE HAVRE") if i % 3 == 0 else None
                              for i in range(len(plain))], dtype=object)
     callsigns = np.array([f"2AB{i:03d}" for i in range(len(plain))], dtype=object)
@@ -128,7 +128,7 @@ def test_the_window_counts_each_ships_open_alerts_at_the_moment(qtbot, fleet_sto
     window = MainWindow(source, at(60), coastline=Coastline())
     qtbot.addWidget(window)
     expected: dict[int, int] = {}
-    for alert in source.alerts_at(at(60)):
+    for alert in source.alerts.alerts_at(at(60)):
         if alert.state == "open":
             expected[alert.mmsi] = expected.get(alert.mmsi, 0) + 1
     assert expected and max(expected.values()) >= 2  # the fixture has a ship with two open alerts

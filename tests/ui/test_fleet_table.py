@@ -32,7 +32,7 @@ def table(qtbot, source):
     qtbot.addWidget(widget)
     widget.resize(900, 600)
     widget.show()
-    widget.set_fleet(source.state_at(at(60)), at(60))
+    widget.set_fleet(source.fleet.state_at(at(60)), at(60))
     return widget
 
 
@@ -43,15 +43,15 @@ def cell(model, row: int, column: Column) -> str:
 def test_the_model_passes_the_model_tester_through_moments_sorts_and_resets(qapp, qtmodeltester, fleet_stores):
     source = fleet_stores.open(channel_fleet(ships=40))
     model = FleetTableModel()
-    model.set_fleet(source.state_at(at(30)), at(30))
+    model.set_fleet(source.fleet.state_at(at(30)), at(30))
     qtmodeltester.check(model, force_py=True)
     for minutes in (31, 60, 45, 120, 5, 179, 0):
-        model.set_fleet(source.state_at(at(minutes)), at(minutes))
+        model.set_fleet(source.fleet.state_at(at(minutes)), at(minutes))
     model.sort(Column.SOG, Qt.SortOrder.DescendingOrder)
-    model.set_fleet(source.state_at(at(90)), at(90))
+    model.set_fleet(source.fleet.state_at(at(90)), at(90))
     model.sort(Column.NAME)
     model.set_fleet(empty_fleet(), at(0))
-    model.set_fleet(source.state_at(at(150)), at(150))
+    model.set_fleet(source.fleet.state_at(at(150)), at(150))
 
 
 def test_the_proxy_passes_the_model_tester_with_a_filter(qtmodeltester, table):
@@ -61,7 +61,7 @@ def test_the_proxy_passes_the_model_tester_with_a_filter(qtmodeltester, table):
 
 
 def test_each_ship_at_the_moment_is_one_row_with_its_values(table, source):
-    fleet = source.state_at(at(60))
+    fleet = source.fleet.state_at(at(60))
     model = table.model
     assert model.rowCount() == len(fleet)
     rows = {model.mmsi_at(row): row for row in range(model.rowCount())}
@@ -132,12 +132,12 @@ def selected_mmsis(table) -> list[int]:
 
 
 def test_a_new_moment_with_the_same_ships_keeps_the_selection_without_a_reset(qtbot, table, source):
-    table.set_fleet(source.state_at(at(150)), at(150))
+    table.set_fleet(source.fleet.state_at(at(150)), at(150))
     table.view.sortByColumn(Column.SOG, Qt.SortOrder.DescendingOrder)  # rows move as speeds change
     mmsi = table.model.mmsi_at(3)
     table.select_ship(mmsi)
     seen = watch_structure(table.model)
-    same_ships = source.state_at(at(151))
+    same_ships = source.fleet.state_at(at(151))
     assert np.array_equal(same_ships.mmsi, table.model.fleet.mmsi)
     with qtbot.assertNotEmitted(table.shipSelected):
         table.set_fleet(same_ships, at(151))
@@ -150,31 +150,31 @@ def test_ships_appearing_or_leaving_are_inserted_or_removed_and_the_selection_st
     table.select_ship(mmsi)
     seen = watch_structure(table.model)
     with qtbot.assertNotEmitted(table.shipSelected):
-        table.set_fleet(source.state_at(at(63)), at(63))  # nine ships report for the first time
+        table.set_fleet(source.fleet.state_at(at(63)), at(63))  # nine ships report for the first time
     assert sum(seen["inserted"]) == 9 and not seen["reset"]
     assert selected_mmsis(table) == [mmsi]
     with qtbot.assertNotEmitted(table.shipSelected):
-        table.set_fleet(source.state_at(at(58)), at(58))  # back before eleven ships had reported
+        table.set_fleet(source.fleet.state_at(at(58)), at(58))  # back before eleven ships had reported
     assert sum(seen["removed"]) == 11 and not seen["reset"]
     assert selected_mmsis(table) == [mmsi]
-    assert table.model.rowCount() == len(source.state_at(at(58)))
-    assert table.count_label.text() == f"{len(source.state_at(at(58)))} ships"
+    assert table.model.rowCount() == len(source.fleet.state_at(at(58)))
+    assert table.count_label.text() == f"{len(source.fleet.state_at(at(58)))} ships"
 
 
 def test_a_long_jump_keeps_the_selected_ship_selected(qtbot, table, source):
     mmsi = table.model.mmsi_at(10)
     table.select_ship(mmsi)
     with qtbot.assertNotEmitted(table.shipSelected):
-        table.set_fleet(source.state_at(at(170)), at(170))
+        table.set_fleet(source.fleet.state_at(at(170)), at(170))
     assert selected_mmsis(table) == [mmsi]
-    assert sorted(table.visible_mmsis()) == source.state_at(at(170)).mmsi.tolist()
+    assert sorted(table.visible_mmsis()) == source.fleet.state_at(at(170)).mmsi.tolist()
 
 
 def test_a_selected_ship_not_yet_reporting_is_selected_again_when_it_appears(table, source):
-    late_comer = int(np.setdiff1d(source.state_at(at(100)).mmsi, table.model.fleet.mmsi)[0])
+    late_comer = int(np.setdiff1d(source.fleet.state_at(at(100)).mmsi, table.model.fleet.mmsi)[0])
     table.select_ship(late_comer)
     assert selected_mmsis(table) == []
-    table.set_fleet(source.state_at(at(100)), at(100))
+    table.set_fleet(source.fleet.state_at(at(100)), at(100))
     assert selected_mmsis(table) == [late_comer]
 
 

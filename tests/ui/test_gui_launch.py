@@ -31,7 +31,7 @@ def test_a_screenshot_is_a_png_of_the_whole_window(qapp, tmp_path, fleet_stores,
     subscriptions = Subscriptions(monkeypatch, source)
     session = _Session(source)
     path = tmp_path / "shots" / "console.png"
-    assert launch(session, screenshot=path, ship=int(source.state_at(source.time_range()[1]).mmsi[0])) == 0
+    assert launch(session, screenshot=path, ship=int(source.fleet.state_at(source.fleet.time_range()[1]).mmsi[0])) == 0
     assert path.stat().st_size > 10_000
     image = QImage(str(path))
     assert (image.width(), image.height()) == (1600, 1000)
@@ -60,8 +60,8 @@ def test_an_empty_store_opens_as_an_empty_console_that_says_how_to_fill_it(qtbot
     from domain.time import parse_instant
     from ui.main_window import MainWindow
 
-    session, service = _open_session(tmp_path / "new.sqlite")
-    window = MainWindow(service)
+    session, console = _open_session(tmp_path / "new.sqlite")
+    window = MainWindow(console)
     qtbot.addWidget(window)
     try:
         window.resize(1200, 800)
@@ -71,8 +71,8 @@ def test_an_empty_store_opens_as_an_empty_console_that_says_how_to_fill_it(qtbot
         text = notice.text()
         assert "Import AIS files" in text and "Live feeds" in text and "simulate --db" in text
         assert window.map_view.rect().contains(notice.geometry())  # over the map, not a dialog in the way
-        seed_history(service.store, ships=50, hours=0.1, seed=2, end=parse_instant("2026-02-01T06:00:00Z"),
-                     append=service.append)
+        seed_history(session.store, ships=50, hours=0.1, seed=2, end=parse_instant("2026-02-01T06:00:00Z"),
+                     append=session.service.append)
         qtbot.waitUntil(lambda: not notice.isVisible(), timeout=5_000)  # the first reports make it go
     finally:
         window.close()
@@ -84,8 +84,8 @@ def test_a_read_only_empty_store_says_only_that_it_is_empty(qtbot, tmp_path):
     from ui.main_window import MainWindow
 
     open_store(tmp_path / "empty.sqlite").close()
-    session, service = _open_session(tmp_path / "empty.sqlite", read_only=True)
-    window = MainWindow(service)
+    session, console = _open_session(tmp_path / "empty.sqlite", read_only=True)
+    window = MainWindow(console)
     qtbot.addWidget(window)
     try:
         window.show()
@@ -97,10 +97,10 @@ def test_a_read_only_empty_store_says_only_that_it_is_empty(qtbot, tmp_path):
 
 
 def test_a_store_still_opening_is_not_called_empty(qtbot):
-    from ui.empty_source import EmptyFleetSource
+    from ui.empty_source import empty_console
     from ui.main_window import MainWindow
 
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     qtbot.addWidget(window)
     window.show()
     assert not window.empty_notice.isVisible()

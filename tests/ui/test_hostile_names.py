@@ -189,7 +189,7 @@ def test_the_pdf_prints_hostile_names_literally(qapp, service, tmp_path):
 
     request = ReportRequest(T0 - MICROS_PER_HOUR, now_micros() + MICROS_PER_HOUR)
     path = tmp_path / "hostile.pdf"
-    render_pdf(build_report(service, request, generated_by="<u>kim</u>", software="test"), path)
+    render_pdf(build_report(service.fleet, service.alerts, request, generated_by="<u>kim</u>", software="test"), path)
     text = subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout
     flat = " ".join(text.split())
     for literal in (MARKUP_NAME, HYPERLINK_NAME, COMMAND_NAME, RLO_SHOWN, CALLSIGN, "<u>kim</u>"):

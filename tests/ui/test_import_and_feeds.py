@@ -21,7 +21,7 @@ COASTLINE = Coastline()
 def service(fleet_stores):
     service = fleet_stores.open(name="console.sqlite")
     yield service
-    service.stop_feeds()
+    service.imports.stop_feeds()
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, t
     run.dialog.close()
     (summary,) = results
     assert summary.cancelled and 0 < summary.appended < 40_000
-    assert service.store.head().position == summary.appended and service.store.verify().ok
+    assert service.fleet.store.head().position == summary.appended and service.fleet.store.verify().ok
 
 
 def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot, fleet_stores):
@@ -77,7 +77,7 @@ def test_import_and_feeds_are_offered_only_for_a_writable_store(qtbot, fleet_sto
     console = MainWindow(writable, coastline=COASTLINE)
     qtbot.addWidget(console)
     assert console.menus.import_files.isEnabled() and console.menus.feeds.isEnabled()
-    auditor = fleet_stores.reopen(writable.store.path, read_only=True)
+    auditor = fleet_stores.reopen(writable.fleet.store.path, read_only=True)
     console.set_source(auditor)
     assert not console.menus.import_files.isEnabled() and not console.menus.feeds.isEnabled()
     assert console.menus.shortcuts()["&Import AIS files…"] == "Ctrl+I"
@@ -132,7 +132,7 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
         assert waiting > 0 and "spool" in dialog.table.item(0, 1).text()
         assert f"{waiting:,} lines waiting" in dialog.trouble.text()
     qtbot.waitUntil(lambda: not dialog.trouble.isVisible(), timeout=10_000)  # room again: the spool is appended
-    assert dialog.table.item(0, 6).text() == "0" and service.store.count() == 80
+    assert dialog.table.item(0, 6).text() == "0" and service.fleet.store.count() == 80
 
 
 def test_the_import_summary_names_a_file_that_ended_early_and_where():

@@ -8,9 +8,7 @@ import threading
 from PySide6.QtCore import QThread
 
 from domain.events import PositionReported
-from app.fleet_service import FleetService
 from tests.ui.fleet_store import T0, Subscriptions, append
-from ui.fleet_source import FleetSource
 from ui.live_bridge import LiveBridge
 
 
@@ -21,7 +19,7 @@ def report(minute: int) -> tuple[PositionReported, int]:
 
 def test_events_from_a_worker_thread_arrive_on_the_gui_thread(qtbot, qapp, fleet_stores):
     source = fleet_stores.open()
-    bridge = LiveBridge(source)
+    bridge = LiveBridge(source.fleet)
     received = []
     bridge.eventsArrived.connect(lambda events: received.append((events, QThread.currentThread())))
     publisher = threading.Thread(target=append, args=(source, [report(1), report(2)]))
@@ -37,15 +35,10 @@ def test_events_from_a_worker_thread_arrive_on_the_gui_thread(qtbot, qapp, fleet
 def test_a_closed_bridge_unsubscribes_and_stays_quiet(qtbot, fleet_stores, monkeypatch):
     source = fleet_stores.open()
     subscriptions = Subscriptions(monkeypatch, source)
-    bridge = LiveBridge(source)
+    bridge = LiveBridge(source.fleet)
     assert subscriptions.count == 1
     bridge.close()
     bridge.close()
     assert subscriptions.count == 0
     with qtbot.assertNotEmitted(bridge.eventsArrived, wait=20):
         append(source, [report(3)])
-
-
-def test_the_service_has_the_shape_the_window_expects(fleet_stores):
-    source = fleet_stores.open()
-    assert isinstance(source, FleetService) and isinstance(source, FleetSource)

@@ -62,8 +62,8 @@ def table_rows(window) -> dict[int, int]:
 def test_the_window_opens_at_the_moment_asked_with_title_and_status(window, source):
     assert window.windowTitle() == "Fleet Logbook"
     assert window.state.moment == at(45)
-    assert window.source_label.text() == source.describe()
-    assert f"{len(source.state_at(at(45))):,} ships shown" == window.ships_label.text()
+    assert window.source_label.text() == source.fleet.describe()
+    assert f"{len(source.fleet.state_at(at(45))):,} ships shown" == window.ships_label.text()
     assert "2026-11-25 12:45:00 UTC" in window.moment_label.text()
     assert not window.timeline.is_live()
 
@@ -71,7 +71,7 @@ def test_the_window_opens_at_the_moment_asked_with_title_and_status(window, sour
 def test_scrubbing_shows_the_fleet_at_that_moment_on_the_map_and_in_the_table(qtbot, window, source):
     for minutes in (100, 12, 179.5):
         scrub_to(qtbot, window, at(minutes))
-        expected = source.state_at(window.state.moment)
+        expected = source.fleet.state_at(window.state.moment)
         mmsi, x, y = on_map(window)
         np.testing.assert_array_equal(mmsi, expected.mmsi)
         np.testing.assert_allclose(x, expected.lon)
@@ -101,7 +101,7 @@ def test_as_known_then_hides_a_report_recorded_later(qtbot, window, source):
         window.timeline.known_then_box.click()
     row = window.map_view.ships.row_of(LATE_MMSI)
     assert window.display.fleet.last_report_at[row] < LATE_FROM
-    expected = source.state_at(window.state.moment, known_at=window.state.moment)
+    expected = source.fleet.state_at(window.state.moment, known_at=window.state.moment)
     np.testing.assert_array_equal(on_map(window)[0], expected.mmsi)
     assert ONLY_LATE_MMSI not in on_map(window)[0].tolist()
     assert ONLY_LATE_MMSI not in table_rows(window)
@@ -152,8 +152,8 @@ def test_the_selection_survives_scrubbing(qtbot, window):
 
 def test_live_follows_new_reports_from_another_thread(qtbot, window, source):
     window.timeline.set_live(True)
-    qtbot.waitUntil(lambda: window.state.moment == source.time_range()[1])
-    head = source.time_range()[1]
+    qtbot.waitUntil(lambda: window.state.moment == source.fleet.time_range()[1])
+    head = source.fleet.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 5 * MICROS_PER_MINUTE, lat=50.31, lon=-1.1,
                               sog=12.0, cog=90.0, heading=90, nav_status="under way using engine")
     publisher = threading.Thread(target=append, args=(source, [(report, head + 5 * MICROS_PER_MINUTE + 1)]))

@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 
-from app.fleet_service import FleetService
+from app.console import Console
 from domain.events import AlertAcknowledged, CloseQuarters, NewEvent, PortArrived, SignalLost, SpeedLimitExceeded
 from tests.fleet_events import MINUTE, T0, registered, report
 from tests.ui.fleet_store import open_service
@@ -64,10 +64,10 @@ def map_view(qtbot):
     return view
 
 
-def show(map_view: MapView, service: FleetService, at_: int) -> None:
+def show(map_view: MapView, service: Console, at_: int) -> None:
     """What the window does at each moment: the fleet, then the board it asked for once."""
-    map_view.show_fleet(service.state_at(at_), at_)
-    map_view.show_alerts(service.alerts_at(at_))
+    map_view.show_fleet(service.fleet.state_at(at_), at_)
+    map_view.show_alerts(service.alerts.alerts_at(at_))
 
 
 def ring_colours(map_view: MapView) -> dict[int, str]:
@@ -131,6 +131,6 @@ def test_all_rings_are_one_item_between_the_ships_and_the_selection(map_view, se
 def test_a_moment_whose_rings_did_not_move_does_not_touch_the_item(map_view, service):
     show(map_view, service, at(40))
     spots = map_view.alerts.rings.data
-    map_view.show_alerts(service.alerts_at(at(40)))
+    map_view.show_alerts(service.alerts.alerts_at(at(40)))
     assert map_view.alerts.rings.data is spots
     assert np.array_equal(np.sort(spots["data"]), [SPEEDER, CLOSER])

@@ -31,7 +31,7 @@ def source(module_fleet_stores):
 
 @pytest.fixture(scope="module")
 def fleet(source):
-    return source.state_at(MOMENT)
+    return source.fleet.state_at(MOMENT)
 
 
 @pytest.fixture
@@ -162,7 +162,7 @@ def test_the_legend_sits_in_the_corner_hiding_the_fewest_ships(map_view):
 
 
 def test_all_trails_are_one_curve_joined_only_within_each_ship(map_view, source):
-    trails = source.trails(MOMENT, 30 * MICROS_PER_MINUTE)
+    trails = source.fleet.trails(MOMENT, 30 * MICROS_PER_MINUTE)
     map_view.show_trails(trails)
     curve = map_view.trails.trails
     x, y = curve.getData()
@@ -241,7 +241,7 @@ def test_trails_draw_each_run_from_its_first_to_its_last_report_skipping_points_
 
 
 def test_the_trails_curve_keeps_every_report_but_draws_only_what_shows_at_the_zoom(map_view, source):
-    trails = source.trails(MOMENT, 30 * MICROS_PER_MINUTE)
+    trails = source.fleet.trails(MOMENT, 30 * MICROS_PER_MINUTE)
     map_view.show_trails(trails)
     map_view.show_world()
     map_view.plot.grab()
@@ -319,7 +319,7 @@ def test_ships_trails_and_alert_rings_move_to_the_world_copy_in_view(map_view, f
     assert sorted(map_view.ships.scatter.data["x"]) == [-179.5, 179.5]
     map_view.show_box(GeoBox(178.0, -18.0, 182.0, -16.0))  # across the antimeridian
     assert sorted(map_view.ships.scatter.data["x"]) == pytest.approx([179.5, 180.5])
-    trails = source.trails(MOMENT, 30 * MICROS_PER_MINUTE)
+    trails = source.fleet.trails(MOMENT, 30 * MICROS_PER_MINUTE)
     crossing = dataclasses.replace(trails, lon=np.where(np.arange(len(trails)) % 2, 179.9, -179.9))
     map_view.show_trails(crossing)
     x, _ = map_view.trails.trails.getData()

@@ -50,12 +50,12 @@ def test_the_dialog_turns_its_choices_into_a_request_and_refuses_bad_ones(qtbot,
 def test_an_export_runs_on_a_worker_and_is_logged(qtbot, store_path, tmp_path):
     with open_store(store_path) as store:
         service = open_service(store, operator="kim")
-        dialog = ReportDialog(service.time_range(), None, None, read_only=False)
+        dialog = ReportDialog(service.fleet.time_range(), None, None, read_only=False)
         qtbot.addWidget(dialog)
         dialog.path_edit.setText(str(tmp_path / "watch.csv"))
         dialog.accept()
         results = []
-        run = start_report(service, dialog.request, dialog.path(), dialog, on_done=results.append)
+        run = start_report(service.reports, dialog.request, dialog.path(), dialog, on_done=results.append)
         qtbot.waitUntil(lambda: bool(results), timeout=30_000)
         (result,) = results
         with open(tmp_path / "watch.csv", newline="") as stream:
@@ -73,7 +73,7 @@ def test_a_read_only_console_offers_reports_but_nothing_that_appends(qtbot, stor
         assert not window.menus.import_files.isEnabled() and not window.menus.feeds.isEnabled()
         detail = window.docks.detail
         assert not detail.note_button.isEnabled() and "read-only" in detail.note_button.toolTip()
-        dialog = ReportDialog(service.time_range(), None, None, read_only=service.read_only)
+        dialog = ReportDialog(service.fleet.time_range(), None, None, read_only=service.read_only)
         qtbot.addWidget(dialog)
         assert "not logged" in dialog.message.text()
 
@@ -86,7 +86,7 @@ def test_the_operator_named_in_the_console_signs_what_it_appends(qtbot, store_pa
         window = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
         qtbot.addWidget(window)
         window.commands.set_operator_name("  Ana Watch  ")
-        note = service.add_note("ferry late", mmsi=219000001)
+        note = service.logbook.add_note("ferry late", mmsi=219000001)
         assert note.event.operator == "Ana Watch" and note.metadata["operator"] == "Ana Watch"
         assert window.status.operator_label.text() == "operator Ana Watch"
         again = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
@@ -114,7 +114,7 @@ def test_content_choices_are_offered_for_a_pdf_and_become_the_request_sections(q
 
 
 def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in_it(qtbot, tmp_path):
-    from app.rules import add_zones
+    from app.zone_desk import add_zones
 
     path = tmp_path / "zone.sqlite"
     with open_store(path) as store:
@@ -123,7 +123,7 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
                             *[report(219000002, m, lat=52.0, lon=3.0) for m in range(1, 20)]])
         add_zones(store, range_zone_file(tmp_path), operator="kim", clock=lambda: T0 + 30 * MINUTE)
         service = open_service(store, operator="kim")
-        dialog = ReportDialog(service.time_range(), None, None, read_only=False, zones=[zone.name for zone in service.zones()])
+        dialog = ReportDialog(service.fleet.time_range(), None, None, read_only=False, zones=[zone.name for zone in service.zones.in_force()])
         qtbot.addWidget(dialog)
         assert dialog.zone_box.isEnabled() and dialog.zone() is None
         dialog.zone_box.setCurrentText("Range")
@@ -131,7 +131,7 @@ def test_a_zone_chosen_in_the_dialog_limits_the_report_to_the_ships_that_were_in
         dialog.accept()
         assert dialog.request.zone == "Range"
         results = []
-        start_report(service, dialog.request, dialog.path(), dialog, on_done=results.append)
+        start_report(service.reports, dialog.request, dialog.path(), dialog, on_done=results.append)
         qtbot.waitUntil(lambda: bool(results), timeout=30_000)
         with open(tmp_path / "range.csv", newline="") as stream:
             assert {row["stream_id"] for row in csv.DictReader(stream)} == {"ship-219000001"}

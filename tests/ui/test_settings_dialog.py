@@ -17,7 +17,7 @@ from domain.rules import RuleSettings
 from store import open_store
 from tests.fleet_events import MINUTE, T0, registered, report
 from ui.console_controller import ConsoleController
-from ui.empty_source import EmptyFleetSource
+from ui.empty_source import empty_console
 from ui.formatting import LOCAL
 from ui.main_window import MainWindow
 from ui.settings_dialog import SettingsDialog
@@ -35,7 +35,7 @@ def watched_store(store_path):
 @pytest.fixture
 def console(qtbot, watched_store):
     """The console on a store its rules watch, jobs started."""
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     qtbot.addWidget(window)
     controller = ConsoleController(window)
     session = ConsoleSession(watched_store, clock=lambda: NOW, live=True)
@@ -174,7 +174,7 @@ def test_the_jobs_tab_lists_each_job_with_its_last_result_and_the_log_file(qtbot
 def test_a_failing_scheduled_report_shows_in_the_status_bar_in_the_warning_colour(qtbot, watched_store, tmp_path):
     folder = tmp_path / "gone"
     save_report_schedule(ReportSchedule(enabled=True, hour=14, folder=str(folder), formats=("csv",)))
-    window = MainWindow(EmptyFleetSource())
+    window = MainWindow(empty_console())
     qtbot.addWidget(window)
     controller = ConsoleController(window)
     session = ConsoleSession(watched_store, clock=lambda: NOW, live=False, log_file=tmp_path / "jobs.log")

@@ -32,7 +32,7 @@ def source(fleet_stores):
 
 @pytest.fixture
 def panel(qtbot, source):
-    widget = ShipDetailPanel(source)
+    widget = ShipDetailPanel(source.fleet, source.logbook)
     qtbot.addWidget(widget)
     widget.resize(460, 700)
     widget.show()
@@ -168,7 +168,7 @@ def test_leaving_the_window_or_changing_ship_fetches_the_track_again(panel, sour
 
 
 def test_a_note_added_through_the_dialog_reaches_the_log_and_the_event_log(qtbot, panel, source):
-    event_log = EventLogPanel(source)
+    event_log = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(event_log)
     event_log.set_ship_filter(str(MMSI))
     assert event_log.model.at_end
@@ -206,7 +206,7 @@ def test_cancelling_the_note_adds_nothing(qtbot, panel, source):
 
 
 def test_full_history_asks_for_the_ships_events(qtbot, panel, source):
-    event_log = EventLogPanel(source, live=False)
+    event_log = EventLogPanel(source.fleet, source.logbook, live=False)
     qtbot.addWidget(event_log)
     panel.historyRequested.connect(event_log.show_ship_history)
     panel.show_ship(MMSI, at(120))

@@ -20,7 +20,7 @@ from domain.rules import Zone
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fleet_store import T0, append, channel_fleet, logged
 from tests.ui.zone_fixtures import FIRING_RANGE, SPITHEAD, add_zones, pixel_of
-from ui.empty_source import EmptyFleetSource
+from ui.empty_source import empty_console
 from ui.main_window import MainWindow
 from chart.coastline import Coastline
 from chart.projection import GeoBox, latitude_of, mercator_y
@@ -106,7 +106,7 @@ def test_the_zones_dock_lists_every_zone_and_is_a_panel_like_the_others(window, 
     row = model.row_of("Portland firing range")
     values = [model.index(row, column).data() for column in Column]
     assert values[:3] == ["Portland firing range", "Restricted", "6 kn"]
-    assert float(values[Column.AREA]) == pytest.approx(source.zones().get("Portland firing range").area_nm2, abs=0.1)
+    assert float(values[Column.AREA]) == pytest.approx(source.zones.in_force().get("Portland firing range").area_nm2, abs=0.1)
     assert values[Column.DEFINED_BY] == "Officer of the watch"
     assert window.zone_console.dock.toggleViewAction() in window.menus.panels_menu.actions()
     assert window.menus.shortcuts()["&Draw zone"] == "Ctrl+D"
@@ -217,8 +217,8 @@ def test_the_dialog_names_what_is_wrong_and_waits(qtbot, window, source, fleet_s
     assert dialog.error_label.text() == "Name: a zone named 'Portland firing range' exists already."
     dialog.set_fields(name="Exercise area")
     assert dialog.ok_button.isEnabled() and not dialog.error_label.isVisible()
-    other_console = fleet_stores.reopen(source.store.path)  # another console changes the zones meanwhile
-    other_console.define_zone("Needles channel", "generic", [(-1.7, 50.6), (-1.5, 50.6), (-1.5, 50.7)])
+    other_console = fleet_stores.reopen(source.fleet.store.path)  # another console changes the zones meanwhile
+    other_console.zones.define("Needles channel", "generic", [(-1.7, 50.6), (-1.5, 50.6), (-1.5, 50.7)])
     dialog.ok_button.click()  # refused: the dialog says why and stays open with what was typed
     assert dialog.isVisible() and dialog.error_label.text().startswith(
         "The zone was not saved: the zones changed in the log meanwhile")
@@ -303,7 +303,7 @@ def test_an_outline_dragged_into_a_knot_is_not_saved_and_cancel_leaves_the_zone(
 def test_removing_a_zone_another_console_changed_meanwhile_is_refused_saying_why(window, source, fleet_stores):
     window.zone_console.select_zone("Mid-Channel")
     question = window.zone_console.remove_zone()
-    fleet_stores.reopen(source.store.path).define_zone("Mid-Channel", "restricted", replacing="Mid-Channel")
+    fleet_stores.reopen(source.fleet.store.path).zones.define("Mid-Channel", "restricted", replacing="Mid-Channel")
     next(b for b in question.buttons() if b.text() == "Remove zone").click()
     warning = window.zone_console.message
     assert warning.text().startswith("The zone Mid-Channel was not removed: the zones changed in the log meanwhile")
@@ -314,12 +314,12 @@ def test_removing_a_zone_another_console_changed_meanwhile_is_refused_saying_why
 
 
 def test_a_removal_the_busy_store_refuses_says_so_and_the_zone_stays(qtbot, source, fleet_stores, tmp_path):
-    impatient = fleet_stores.reopen(source.store.path, busy_timeout_ms=50)
+    impatient = fleet_stores.reopen(source.fleet.store.path, busy_timeout_ms=50)
     console = MainWindow(impatient, at(45), settings=UiSettings.at(tmp_path / "ui.ini"), coastline=COASTLINE)
     qtbot.addWidget(console)
     console.zone_console.select_zone("Mid-Channel")
     question = console.zone_console.remove_zone()
-    with write_locked(source.store.path):
+    with write_locked(source.fleet.store.path):
         next(b for b in question.buttons() if b.text() == "Remove zone").click()
     assert console.zone_console.message.text().startswith(
         "The zone Mid-Channel was not removed: another process kept the store busy; the batch was not written")
@@ -331,7 +331,7 @@ def test_an_outline_saved_after_another_console_changed_the_zones_is_refused(qtb
     window.zone_console.edit_outline("Portland firing range")
     editor = window.map_view.outline_editor
     editor.roi.movePoint(editor.roi.getHandles()[1], QPointF(-2.1, float(mercator_y(50.30))), finish=True)
-    fleet_stores.reopen(source.store.path).remove_zone("Spithead anchorage")
+    fleet_stores.reopen(source.fleet.store.path).zones.remove("Spithead anchorage")
     editor.bar.save_button.click()
     assert editor.active and "Not saved: the zones changed in the log meanwhile" in editor.bar.label.text()
     assert zone_events(source)[-1].event.name == "Spithead anchorage"  # the other console's removal, nothing more
@@ -350,7 +350,7 @@ def test_a_failure_that_is_not_the_logs_refusal_is_not_passed_off_as_one(qtbot, 
     def broken(name, kind, limit):
         raise KeyError("a bug, not a refusal")
 
-    dialog = ZoneDialog(source.zones(), source.operator, broken, outline=CORNERS)
+    dialog = ZoneDialog(source.zones.in_force(), source.operator, broken, outline=CORNERS)
     qtbot.addWidget(dialog)
     dialog.set_fields(name="Exercise area")
     with pytest.raises(KeyError):
@@ -358,9 +358,9 @@ def test_a_failure_that_is_not_the_logs_refusal_is_not_passed_off_as_one(qtbot, 
 
 
 def test_while_the_store_opens_an_edit_is_refused_as_a_read_only_store_refuses_it(qtbot):
-    placeholder = EmptyFleetSource()
-    dialog = ZoneDialog(placeholder.zones(), placeholder.operator,
-                        lambda name, kind, limit: placeholder.define_zone(name, kind, CORNERS, limit), outline=CORNERS)
+    placeholder = empty_console()
+    dialog = ZoneDialog(placeholder.zones.in_force(), placeholder.operator,
+                        lambda name, kind, limit: placeholder.zones.define(name, kind, CORNERS, limit), outline=CORNERS)
     qtbot.addWidget(dialog)
     dialog.set_fields(name="Exercise area")
     dialog.accept()
@@ -374,12 +374,12 @@ def test_exported_zones_import_back_unchanged(window, source, tmp_path, fleet_st
     path = tmp_path / "zones.geojson"
     assert window.zone_console.export_zones(str(path)) == 4
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.zones()}
+    assert {f["properties"]["name"] for f in document["features"]} == {v.name for v in source.zones.in_force()}
     assert window.zone_console.import_zones(str(path), replace=True) == []  # the same zones: nothing appended
     other = fleet_stores.open(channel_fleet(ships=10, hours=0.5), name="other.sqlite")
     window.set_source(other)
     appended = window.zone_console.import_zones(str(path), replace=False)
-    assert len(appended) == 4 and [v.zone for v in other.zones()] == [v.zone for v in source.zones()]
+    assert len(appended) == 4 and [v.zone for v in other.zones.in_force()] == [v.zone for v in source.zones.in_force()]
     assert window.zone_console.panel.model.rowCount() == 4
 
 
@@ -392,7 +392,7 @@ def test_importing_with_replace_removes_the_zones_the_file_lacks(window, source,
     appended = window.zone_console.import_zones(str(path), replace=True)
     assert sorted(e.event.name for e in appended if e.type == "ZoneRemoved") == [
         "Port of Southampton", "Portland firing range", "Spithead anchorage"]
-    assert [v.name for v in source.zones()] == ["Mid-Channel"]
+    assert [v.name for v in source.zones.in_force()] == ["Mid-Channel"]
     assert window.zone_console.panel.model.rowCount() == 1 and len(window.map_view.zones.shown) == 1
 
 
@@ -406,7 +406,7 @@ def test_a_file_that_is_not_a_zone_file_is_refused_naming_the_problem(window, so
 
 
 def test_a_read_only_log_disables_every_zone_edit_and_says_why(qtbot, source, fleet_stores):
-    auditor = fleet_stores.reopen(source.store.path, read_only=True)
+    auditor = fleet_stores.reopen(source.fleet.store.path, read_only=True)
     console = MainWindow(auditor, at(45), coastline=COASTLINE)
     qtbot.addWidget(console)
     zones = console.zone_console

@@ -36,8 +36,8 @@ def map_view(qtbot, source):
     view.resize(1000, 700)
     view.show()
     qtbot.waitExposed(view)
-    view.show_fleet(source.state_at(MOMENT), MOMENT)
-    view.show_zones(source.zones())
+    view.show_fleet(source.fleet.state_at(MOMENT), MOMENT)
+    view.show_zones(source.zones.in_force())
     return view
 
 
@@ -84,13 +84,13 @@ def test_names_keep_clear_of_each_other_restricted_first(qtbot, source, fleet_st
     for i in range(12):  # a row of small zones a few pixels apart when seen from afar
         lon = -2.0 + 0.06 * i
         kind = "restricted" if i == 7 else "generic"
-        crowded.define_zone(f"Box {i}", kind, [(lon, 50.0), (lon + 0.05, 50.0), (lon + 0.05, 50.05), (lon, 50.05)])
+        crowded.zones.define(f"Box {i}", kind, [(lon, 50.0), (lon + 0.05, 50.0), (lon + 0.05, 50.05), (lon, 50.05)])
     view = MapView(COASTLINE)
     qtbot.addWidget(view)
     view.resize(1000, 700)
     view.show()
     qtbot.waitExposed(view)
-    view.show_zones(crowded.zones())
+    view.show_zones(crowded.zones.in_force())
     view.show_box(GeoBox(-2.6, 49.6, -0.8, 50.4))
     render(qtbot, view)
     drawn = view.zones.labels_drawn
@@ -104,13 +104,13 @@ def test_scrubbing_does_not_draw_the_zones_again(qtbot, map_view, source):
     render(qtbot, map_view)
     rendered = map_view.zones.render_count
     for minute in range(5):
-        map_view.show_fleet(source.state_at(MOMENT + minute * MICROS_PER_MINUTE), MOMENT + minute * MICROS_PER_MINUTE)
+        map_view.show_fleet(source.fleet.state_at(MOMENT + minute * MICROS_PER_MINUTE), MOMENT + minute * MICROS_PER_MINUTE)
         map_view.plot.grab()
     assert map_view.zones.render_count == rendered
-    map_view.show_zones(source.zones())  # the same zones again (news of other events): nothing to draw
+    map_view.show_zones(source.zones.in_force())  # the same zones again (news of other events): nothing to draw
     map_view.plot.grab()
     assert map_view.zones.render_count == rendered
-    fewer = source.zones()
+    fewer = source.zones.in_force()
     map_view.show_zones(ZoneList(fewer.zones[1:], fewer.version + 1))  # a zone removed: drawn again
     map_view.plot.grab()
     assert map_view.zones.render_count == rendered + 1

@@ -15,10 +15,10 @@ MID_CHANNEL = [(-3.5, 49.9), (-0.5, 49.9), (-0.5, 50.3), (-3.5, 50.3)]
 
 def add_zones(source) -> None:
     """Define the four zones in a source, as an operator would."""
-    source.define_zone("Portland firing range", "restricted", FIRING_RANGE, 6.0)
-    source.define_zone("Spithead anchorage", "anchorage", SPITHEAD)
-    source.define_zone("Port of Southampton", "port", SOUTHAMPTON, 8.0)
-    source.define_zone("Mid-Channel", "generic", MID_CHANNEL)
+    source.zones.define("Portland firing range", "restricted", FIRING_RANGE, 6.0)
+    source.zones.define("Spithead anchorage", "anchorage", SPITHEAD)
+    source.zones.define("Port of Southampton", "port", SOUTHAMPTON, 8.0)
+    source.zones.define("Mid-Channel", "generic", MID_CHANNEL)
 
 
 def pixel_of(map_view, lon: float, lat: float) -> QPoint:

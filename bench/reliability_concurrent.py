@@ -1,0 +1,97 @@
+"""Concurrent writers: two imports (the two halves of one Solent watch, which share most of their ships) and
+a live listener, all writing into one store at once.
+
+The store must end up with what the same three inputs give when written one after the other: nothing lost,
+nothing twice — and every ship registered exactly once. Which writer registers a ship first may differ
+from run to run, so a registration is compared by its ship alone.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.reliability_common import (Checked, Findings, command, compare, event_contents, registration_counts,
+                                      registrations_by_stream, run, shown, start)
+from bench.reliability_inputs import live_stream, solent_halves, write_stream
+from bench.reliability_listener import Listener
+
+
+@dataclass
+class ConcurrentResult:
+    rounds: int = 0
+    lost: int = 0
+    duplicated: int = 0
+    registered_twice: int = 0     # ships with more than one ShipRegistered
+    failed_writers: int = 0       # writers that exited non-zero
+    checked: Checked = field(default_factory=Checked)
+
+    def as_extra(self) -> dict:
+        return {"rounds": self.rounds, "ships_registered_twice": self.registered_twice,
+                "failed_writers": self.failed_writers}
+
+
+def _one_round(number: int, folder: Path, env: dict[str, str], rows: int | None, messages: int,
+               result: ConcurrentResult, findings: Findings) -> None:
+    halves = solent_halves(folder, rows)
+    # the Norwegian recording replayed: each half, and the listener, hear the same ships' static data
+    recorded = live_stream(messages)
+    nmea_halves = [write_stream(folder / f"concurrent-{number}-{part}.nmea", chunk)
+                   for part, chunk in enumerate((recorded[:messages // 2], recorded[messages // 2:]))]
+    inputs = [[halves[0], nmea_halves[0]], [halves[1], nmea_halves[1]]]
+    db = folder / f"concurrent-{number}.sqlite"
+    stream = live_stream(messages, first_repeat=messages // 100 + 1)
+    listener = Listener(db, env)
+    imports = [command("import", *map(str, files), "--db", str(db)) for files in inputs]
+    reproduce = (f"{shown(listener.argv)} receiving NMEA while, at once: "
+                 + " & ".join(shown(argv) for argv in imports))
+    try:
+        if not listener.start():
+            findings.add("concurrent", f"the listener did not come up: {listener.stderr[-300:]}", reproduce)
+            return
+        sender = threading.Thread(target=listener.send, args=(stream, 1_000.0))
+        sender.start()
+        writers = [start(argv, env=env) for argv in imports]
+        outputs = [writer.communicate() for writer in writers]
+        sender.join()
+        code = listener.stop()
+    finally:
+        listener.close()
+    result.rounds += 1
+    for writer, (out, err) in zip(writers, outputs):
+        if writer.returncode != 0:
+            result.failed_writers += 1
+            findings.add("concurrent", f"an import running beside another exits {writer.returncode}: "
+                                       f"{err.decode(errors='replace').strip()[-300:]}", reproduce)
+    if code != 0:
+        result.failed_writers += 1
+        findings.add("concurrent", f"the listener exits {code}: {listener.stderr[-300:]}", reproduce)
+    clean = folder / f"concurrent-{number}-clean.sqlite"
+    files = [*(str(path) for part in inputs for path in part),
+             str(write_stream(folder / f"concurrent-{number}.nmea", listener.sent))]
+    for path in files:
+        done = run(command("import", path, "--db", str(clean)), env=env)
+        if done.code != 0:
+            raise RuntimeError(f"the clean import of {path} failed: {done.tail()}")
+    actual = event_contents(db)
+    result.checked.add(event_contents(clean))
+    difference = compare(registrations_by_stream(event_contents(clean)), registrations_by_stream(actual))
+    twice = sum(1 for times in registration_counts(actual).values() if times > 1)
+    result.lost += difference.lost
+    result.duplicated += difference.duplicated
+    result.registered_twice += twice
+    if difference.lost or difference.duplicated:
+        findings.add("concurrent", f"{difference.lost} events lost, {difference.duplicated} extra, {twice} ships "
+                                   f"registered more than once (e.g. extra {difference.example_extra}, "
+                                   f"lost {difference.example_lost})", reproduce)
+
+
+def run_concurrent(folder: Path, env: dict[str, str], *, rounds: int, rows: int | None, messages: int,
+                   findings: Findings) -> ConcurrentResult:
+    result = ConcurrentResult()
+    for number in range(rounds):
+        _one_round(number, folder, env, rows, messages, result, findings)
+    return result
+
+
+
