@@ -54,10 +54,14 @@ class WitnessUnreadableError(Exception):
 
 
 def witness_folder() -> Path:
-    """``$FLEET_LOGBOOK_WITNESS``, or ``witness`` in the platform's data folder for this user."""
+    """``$FLEET_LOGBOOK_WITNESS``, or ``witness`` in the user's data folder: ``$FLEET_LOGBOOK_DATA`` when set
+    (the same folder the default store lives in), else the platform's data folder for this user."""
     folder = os.environ.get(WITNESS_VARIABLE)
     if folder:
         return Path(folder)
+    data = os.environ.get("FLEET_LOGBOOK_DATA")
+    if data:
+        return Path(data) / "witness"
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("fleet-logbook", appauthor=False)) / "witness"

@@ -190,3 +190,13 @@ def test_processes_witnessing_at_once_never_lower_the_witness(tmp_path):
     assert witnessed.position == max(max(plan) for plan in plans)
     assert witnessed.hash == _chain(witnessed.position)[witnessed.position]
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_the_witness_lives_beside_the_default_store_when_the_data_folder_is_moved(tmp_path, monkeypatch):
+    from store.head_witness import witness_folder
+
+    monkeypatch.delenv("FLEET_LOGBOOK_WITNESS", raising=False)
+    monkeypatch.setenv("FLEET_LOGBOOK_DATA", str(tmp_path / "data"))
+    assert witness_folder() == tmp_path / "data" / "witness"
+    monkeypatch.setenv("FLEET_LOGBOOK_WITNESS", str(tmp_path / "elsewhere"))
+    assert witness_folder() == tmp_path / "elsewhere"
