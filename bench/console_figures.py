@@ -147,7 +147,7 @@ def run(scale: float) -> None:
             for _ in range(STEPS):
                 moment = int(np.clip(moment + rng.integers(-3, 4) * MICROS_PER_MINUTE, low, high))
                 started = time.perf_counter()
-                window.show_moment(moment)
+                window.state.set_moment(moment)
                 app.processEvents()  # the paint the step causes
                 timings.append((time.perf_counter() - started) * 1_000)
             pans = _pan_timings(app, window.map_view)

@@ -30,7 +30,7 @@ class ConsoleController(QObject):
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_POLL_MS)
         self._status_timer.timeout.connect(self._show_session_state)
-        window.openStoreRequested.connect(self._open_other)
+        window.commands.openStoreRequested.connect(self._open_other)
 
     def open(self, session: ConsoleSession, at: int | None = None, label: str = "Opening the store…",
              then: Callable[[], None] | None = None) -> BackgroundRun:
@@ -49,8 +49,8 @@ class ConsoleController(QObject):
         if then is not None:
             QTimer.singleShot(0, then)  # after the docks are rebuilt over the new source
         if previous is not None:
-            if self.window.settings_target is previous:
-                self.window.settings_target = None
+            if self.window.commands.settings_target is previous:
+                self.window.commands.settings_target = None
             previous.close()
         # The jobs start on the next turn of the event loop: the switch itself is a frame's work already.
         QTimer.singleShot(0, lambda: self._start_jobs(session))
@@ -59,7 +59,7 @@ class ConsoleController(QObject):
         if session is not self.session:
             return
         session.start()
-        self.window.settings_target = session
+        self.window.commands.settings_target = session
         self._status_timer.start()
         self._show_session_state()
 
@@ -90,7 +90,7 @@ class ConsoleController(QObject):
                 if session is not self.session:
                     session.close()
         self._loads = []
-        self.window.settings_target = None
+        self.window.commands.settings_target = None
         if self.session is not None:
             self.session.close()
             self.session = None

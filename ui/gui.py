@@ -72,7 +72,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
 
 def _arrange(window, ship: int | None, panel: str | None) -> None:
     if ship is not None:
-        window.select_ship(ship)
+        window.state.select_ship(ship)
     if panel == "events":
         if ship is not None:
             window.docks.event_log.show_ship_history(ship)

@@ -1,7 +1,9 @@
 """Every persistent UI setting, declared once with its type and default.
 
 Read and write through ``UiSettings`` so a key is never spelled twice. Tests redirect the store to a file
-in ``tmp_path`` with ``UiSettings.at(path)``; the application uses ``UiSettings.for_user()``.
+in ``tmp_path`` with ``UiSettings.at(path)``; the application uses ``UiSettings.for_user()``; a console that
+must look the same on every machine (a screenshot) uses ``UiSettings.unkept()``. One ``UiSettings`` is
+handed to each part of the console that remembers something (the console state, the commands, the zones).
 """
 from __future__ import annotations
 
@@ -41,10 +43,15 @@ LAST_ZONES_FOLDER: Setting[str] = Setting("zones/lastFolder", str, "")     # Geo
 
 
 class UiSettings:
-    """Typed access to a ``QSettings`` store."""
+    """Typed access to a ``QSettings`` store (or to none: every read gives the default, writes are let go)."""
 
-    def __init__(self, store: QSettings):
+    def __init__(self, store: QSettings | None):
         self.store = store
+
+    @classmethod
+    def unkept(cls) -> "UiSettings":
+        """Settings that read as their defaults and keep nothing (no saved layout, nothing remembered)."""
+        return cls(None)
 
     @classmethod
     def for_user(cls) -> "UiSettings":
@@ -57,13 +64,15 @@ class UiSettings:
         return cls(QSettings(str(path), QSettings.Format.IniFormat))
 
     def get(self, setting: Setting[T]) -> T:
-        if not self.store.contains(setting.key):
+        if self.store is None or not self.store.contains(setting.key):
             return setting.default
         value = self.store.value(setting.key, setting.default, type=setting.type)
         return setting.default if value is None else value
 
     def set(self, setting: Setting[T], value: T) -> None:
-        self.store.setValue(setting.key, value)
+        if self.store is not None:
+            self.store.setValue(setting.key, value)
 
     def sync(self) -> None:
-        self.store.sync()
+        if self.store is not None:
+            self.store.sync()

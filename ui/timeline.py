@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QGridLayout, QHBoxLayout, Q
                                QWidget)
 
 from domain.time import MICROS_PER_MINUTE, MICROS_PER_SECOND
+from ui.console_state import ConsoleState
 from ui.formatting import UTC, format_minute, format_moment
 from ui.timeline_density import DensityStrip
 from ui.timeline_icons import transport_icon
@@ -208,6 +209,18 @@ class TimelineBar(QWidget):
     def drop_pending_moment(self) -> None:
         """Forget a moment not yet emitted (its owner has just drawn it directly)."""
         self._emit_timer.stop()
+
+    def follow_state(self, state: ConsoleState) -> None:
+        """Be the clock of a ``ConsoleState``: the moment, Live and 'as known then' chosen here go to it, and
+        a moment, Live or 'as known then' asked of it, or its time zone, come here."""
+        self.momentChanged.connect(state.set_moment)
+        self.asKnownThenChanged.connect(state.set_as_known_then)
+        self.liveChanged.connect(state.set_live)
+        state.momentRequested.connect(self.set_moment)
+        state.asKnownThenChanged.connect(self.set_as_known_then)
+        state.liveChanged.connect(self.set_live)
+        state.timeZoneChanged.connect(self.set_time_zone)
+        self.set_time_zone(state.time_zone)
 
     # --- changes -----------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The zones in the console: the zone layer on the map, the Zones dock, the Zones menu, and the operator's
 edits — draw, change, rename, redraw the outline, remove, import from and export to GeoJSON.
 
-The window owns the source; this keeps the zones the source has in force on the map and in the dock,
+The console hands it the zone desk (``use_source``); this keeps the zones in force on the map and in the dock,
 reading them again whenever ``ZoneDefined`` / ``ZoneRemoved`` events arrive (``add_events``: from this
 console, another one, or ``zones add`` whose appends the console's catch-up job brings in). Every edit is
 one call to the zone desk (``ZoneDesk.define``, ``remove``, ``import_geojson``), which decides and
@@ -19,7 +19,7 @@ from typing import Sequence
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMessageBox, QStatusBar, QWidget
 
 from app.zone_desk import ZoneDesk
 from domain.events import ZONES_STREAM, RecordedEvent
@@ -27,7 +27,8 @@ from domain.rules import InvalidZoneFile
 from domain.zone_list import InvalidZone, ZoneList, ZoneView
 from ui.formatting import in_text
 from ui.plain_text import text_tooltip
-from ui.settings import LAST_ZONES_FOLDER, SHOW_ZONES
+from ui.map.map_view import MapView
+from ui.settings import LAST_ZONES_FOLDER, SHOW_ZONES, UiSettings
 from ui.zone_dialog import EDIT_REFUSED, ZoneDialog
 from ui.zones_panel import ZonesPanel
 
@@ -48,12 +49,15 @@ def _action(window, text: str, tip: str, slot) -> QAction:
 
 
 class ZoneConsole(QObject):
-    """Zones on the map and in their dock, and the actions that change them, for one ``MainWindow``."""
+    """Zones on the map and in their dock, and the actions that change them, for one console (``window``: the
+    widget its dialogs open over; the console places ``dock`` and puts the actions in its menus)."""
 
-    def __init__(self, window) -> None:
+    def __init__(self, source: ZoneDesk, settings: UiSettings, map_view: MapView, status: QStatusBar, window: QWidget) -> None:
         super().__init__(window)
         self.window = window
-        self.map_view = window.map_view
+        self.source = source
+        self.settings, self.status = settings, status
+        self.map_view = map_view
         self.zones = ZoneList()
         self.selected: str | None = None
         self.dialog: ZoneDialog | None = None
@@ -65,9 +69,9 @@ class ZoneConsole(QObject):
 
         self.show_action = self.map_view.zones_action
         self.show_action.setText("Show &zones")
-        self.show_action.setChecked(bool(window._setting(SHOW_ZONES)))
+        self.show_action.setChecked(bool(settings.get(SHOW_ZONES)))
         self.map_view.show_zone_layer(self.show_action.isChecked())
-        self.show_action.toggled.connect(lambda on: window._store_setting(SHOW_ZONES, on))
+        self.show_action.toggled.connect(lambda on: settings.set(SHOW_ZONES, on))
         self.draw_action = _action(window, "&Draw zone", DRAW_TIP, self.draw_zone)
         self.edit_action = _action(window, "&Edit zone…", "Change the selected zone's name, kind or speed limit",
                                    self.edit_zone)
@@ -95,14 +99,6 @@ class ZoneConsole(QObject):
         self.dock = QDockWidget("Zones", window)
         self.dock.setObjectName("zonesDock")
         self.dock.setWidget(self.panel)
-        window.add_dock(self.dock, Qt.DockWidgetArea.RightDockWidgetArea)
-        window.tabifyDockWidget(window.docks.alerts_dock, self.dock)
-        window.docks.detail_dock.raise_()
-
-        bar = window.map_bar
-        before = next((a for a in bar.actions() if bar.widgetForAction(a) is window.following_label), None)
-        bar.insertActions(before, [self.show_action, self.draw_action])
-        window.menus.build_zones(self)
 
         drawing, editor = self.map_view.zone_drawing, self.map_view.outline_editor
         drawing.finished.connect(self._on_zone_drawn)
@@ -111,19 +107,15 @@ class ZoneConsole(QObject):
         editor.cancelled.connect(lambda: self._say("Outline left as it was"))
         self.update_actions()
 
-    # --- following the window ------------------------------------------------------------------------------
-
-    @property
-    def source(self) -> ZoneDesk:
-        """The zone desk of the store the window shows."""
-        return self.window.source.zones
+    # --- following the console ------------------------------------------------------------------------------
 
     @property
     def read_only(self) -> bool:
         return bool(getattr(self.source, "read_only", False))
 
-    def use_source(self, source) -> None:
+    def use_source(self, source: ZoneDesk) -> None:
         """A store was opened: leave any drawing, edit or question about the last one, show its zones."""
+        self.source = source
         for box in (self.dialog, self.message):
             if box is not None and shiboken6.isValid(box) and box.isVisible():
                 box.reject()
@@ -244,14 +236,14 @@ class ZoneConsole(QObject):
             return None
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.window, "Import zones from GeoJSON",
-                                                  self.window._setting(LAST_ZONES_FOLDER), GEOJSON_FILTER)
+                                                  self.settings.get(LAST_ZONES_FOLDER), GEOJSON_FILTER)
             if not path:
                 return None
         if replace is None:
             replace = self._ask_replace(path)
             if replace is None:
                 return None
-        self.window._store_setting(LAST_ZONES_FOLDER, str(Path(path).parent))
+        self.settings.set(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
             appended = self.source.import_geojson(str(path), replace=replace, expected_version=self.zones.version)
         except (InvalidZoneFile, *EDIT_REFUSED) as error:  # no zone file (or unreadable), or the log refused
@@ -270,12 +262,12 @@ class ZoneConsole(QObject):
     def export_zones(self, path: str | None = None) -> int | None:
         """Write the zones in force to a GeoJSON file (asked for when not given)."""
         if path is None:
-            folder = self.window._setting(LAST_ZONES_FOLDER)
+            folder = self.settings.get(LAST_ZONES_FOLDER)
             path, _ = QFileDialog.getSaveFileName(self.window, "Export zones to GeoJSON",
                                                   str(Path(folder or ".") / "zones.geojson"), GEOJSON_FILTER)
             if not path:
                 return None
-        self.window._store_setting(LAST_ZONES_FOLDER, str(Path(path).parent))
+        self.settings.set(LAST_ZONES_FOLDER, str(Path(path).parent))
         try:
             count = self.source.export_geojson(str(path))
         except OSError as error:
@@ -364,7 +356,7 @@ class ZoneConsole(QObject):
         action.setStatusTip(tip)
 
     def _say(self, text: str) -> None:
-        self.window.statusBar().showMessage(text, STATUS_MS)
+        self.status.showMessage(text, STATUS_MS)
 
     def _warn(self, title: str, text: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, self.window)

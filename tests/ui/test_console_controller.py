@@ -42,15 +42,15 @@ def console(qtbot, demo_store):
 
 def test_the_store_opens_off_the_gui_thread_and_the_fleet_appears(console):
     window, controller, session = console
-    assert len(window.fleet) == 50
+    assert len(window.display.fleet) == 50
     assert window.source is session.console
     assert "events" in window.source.fleet.describe()
 
 
 def test_a_note_written_in_the_console_is_in_the_store_and_the_event_log(qtbot, console):
     window, controller, session = console
-    mmsi = int(window.fleet.mmsi[0])
-    window.select_ship(mmsi)
+    mmsi = int(window.display.fleet.mmsi[0])
+    window.state.select_ship(mmsi)
     session.console.operator = "kim"
     dialog = window.docks.detail.open_note_dialog()
     dialog.text_edit.setPlainText("pilot boarded off the breakwater")
@@ -77,8 +77,8 @@ def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtb
     from domain.time import MICROS_PER_MINUTE
 
     window, controller, session = console
-    mmsi, other = int(window.fleet.mmsi[0]), int(window.fleet.mmsi[1])
-    raised = window.moment - MICROS_PER_MINUTE
+    mmsi, other = int(window.display.fleet.mmsi[0]), int(window.display.fleet.mmsi[1])
+    raised = window.state.moment - MICROS_PER_MINUTE
     session.service.append([NewEvent(CloseQuarters(mmsi=mmsi, occurred_at=raised, alert_id="cpa-console",
                                                    severity="critical", summary="CPA 150 m in 3 min",
                                                    other_mmsi=other, cpa_m=150.0, tcpa_s=180.0),
@@ -86,11 +86,11 @@ def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtb
     asked = []
     real_alerts_at = session.console.alerts.alerts_at
     session.console.alerts.alerts_at = lambda *args: asked.append(args) or real_alerts_at(*args)
-    window.refresh()
+    window.display.refresh()
     assert len(asked) == 1  # the map takes the window's board: the source is asked once for the moment
     assert window.map_view.alerts.marked == {mmsi: "critical"}
     session.service.append([NewEvent(AlertAcknowledged(occurred_at=raised, operator="kim", mmsi=mmsi,
                                                        alert_id="cpa-console"),
                                      recorded_at=raised, metadata={"source": "operator"})])
-    window.refresh()
+    window.display.refresh()
     assert window.map_view.alerts.marked == {}

@@ -102,13 +102,13 @@ def test_trails_as_known_then_leave_out_reports_recorded_later(qtbot, window, so
 
 
 def test_the_selected_ship_track_is_highlighted_three_hours_either_side(qtbot, window, source):
-    window.select_ship(LATE_MMSI)
-    moment = window.moment
+    window.state.select_ship(LATE_MMSI)
+    moment = window.state.moment
     past = reports_in(source, moment - 3 * MICROS_PER_HOUR - 1, moment, mmsi=LATE_MMSI)
     ahead = reports_in(source, moment, moment + 3 * MICROS_PER_HOUR, mmsi=LATE_MMSI)
     assert curve_points(window.map_view.trails.selected_track) == expected_points(past)
     assert curve_points(window.map_view.trails.selected_ahead) == expected_points([past[-1], *ahead])
-    window.select_ship(None)
+    window.state.select_ship(None)
     assert len(window.map_view.trails.selected_track.getData()[0]) == 0
 
 
@@ -125,7 +125,7 @@ def test_playing_at_600x_advances_the_moment_by_600_times_the_wall_time(qtbot, w
     elapsed = time.monotonic() - started
     advanced = (timeline.moment() - start) / MICROS_PER_SECOND
     assert 600 * (elapsed - 0.2) <= advanced <= 600 * elapsed
-    qtbot.waitUntil(lambda: window.moment == timeline.moment(), timeout=2000)  # each tick is drawn
+    qtbot.waitUntil(lambda: window.state.moment == timeline.moment(), timeout=2000)  # each tick is drawn
 
 
 def test_space_plays_and_pauses(qtbot, window):
@@ -142,43 +142,43 @@ def test_playing_stops_at_the_head_and_goes_live(qtbot, window, source):
         window.timeline.play()
     assert blocker.args == [True]
     assert not window.timeline.is_playing()
-    qtbot.waitUntil(lambda: window.moment == source.fleet.time_range()[1], timeout=2000)
+    qtbot.waitUntil(lambda: window.state.moment == source.fleet.time_range()[1], timeout=2000)
 
 
 # --- stepping, ends, jumping -----------------------------------------------------------------------------------
 
 def test_right_and_left_step_exactly_through_the_selected_ships_reports(qtbot, window, source):
-    mmsi = int(window.fleet.mmsi[3])
-    window.select_ship(mmsi)
+    mmsi = int(window.display.fleet.mmsi[3])
+    window.state.select_ship(mmsi)
     times = source.fleet.report_times(mmsi)
-    after = times[times > window.moment]
+    after = times[times > window.state.moment]
     viewport = window.map_view.plot.viewport()
     for expected in after[:3]:
         with qtbot.waitSignal(window.momentShown, timeout=2000):
             qtbot.keyClick(viewport, Qt.Key.Key_Right)
-        assert window.moment == expected
+        assert window.state.moment == expected
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_Left)
-    assert window.moment == after[1]
+    assert window.state.moment == after[1]
 
 
 def test_without_a_selection_steps_are_a_minute(qtbot, window):
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         window.menus.next.trigger()
-    assert window.moment == at(46)
+    assert window.state.moment == at(46)
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         window.menus.previous.trigger()
-    assert window.moment == at(45)
+    assert window.state.moment == at(45)
 
 
 def test_home_and_end_go_to_the_first_and_last_event(qtbot, window, source):
     viewport = window.map_view.plot.viewport()
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_Home)
-    assert window.moment == source.fleet.time_range()[0]
+    assert window.state.moment == source.fleet.time_range()[0]
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(viewport, Qt.Key.Key_End)
-    assert window.moment == source.fleet.time_range()[1]
+    assert window.state.moment == source.fleet.time_range()[1]
 
 
 def test_jump_to_time_goes_to_the_time_typed_when_enter_is_pressed(qtbot, window):
@@ -188,7 +188,7 @@ def test_jump_to_time_goes_to_the_time_typed_when_enter_is_pressed(qtbot, window
     edit.setDateTime(QDateTime.fromMSecsSinceEpoch(at(100) // 1000, QTimeZone.utc()))
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         qtbot.keyClick(edit, Qt.Key.Key_Return)
-    assert window.moment == at(100)
+    assert window.state.moment == at(100)
     assert "2026-11-25 13:40:00 UTC" in window.timeline.moment_label.text()
 
 
@@ -204,7 +204,7 @@ def test_keys_typed_in_the_filter_box_or_the_date_box_do_not_play_or_step(qtbot,
     for key in (Qt.Key.Key_Space, Qt.Key.Key_Left, Qt.Key.Key_Right):
         qtbot.keyClick(window.timeline.jump_edit, key)
     qtbot.wait(20)
-    assert window.moment == at(45) and window.timeline.moment() == at(45) and not window.timeline.is_playing()
+    assert window.state.moment == at(45) and window.timeline.moment() == at(45) and not window.timeline.is_playing()
 
 
 # --- time zone, units, settings ----------------------------------------------------------------------------------
@@ -237,8 +237,8 @@ def test_local_time_changes_every_time_shown_but_ages_stay_ages(window, local_zo
 
 def test_kmh_changes_the_speeds_in_the_table_and_tooltips(qtbot, window, settings_path):
     model = window.fleet_table.model
-    row = int(np.flatnonzero(window.fleet.sog > 1)[0])
-    mmsi, sog = int(window.fleet.mmsi[row]), float(window.fleet.sog[row])
+    row = int(np.flatnonzero(window.display.fleet.sog > 1)[0])
+    mmsi, sog = int(window.display.fleet.mmsi[row]), float(window.display.fleet.sog[row])
     display_row = model.row_of(mmsi)
     assert model.index(display_row, Column.SOG).data() == f"{sog:.1f}"
     with qtbot.waitSignal(model.dataChanged):
@@ -250,15 +250,15 @@ def test_kmh_changes_the_speeds_in_the_table_and_tooltips(qtbot, window, setting
 
 
 def test_choices_are_remembered_for_the_next_session(qtbot, window, source, settings_path):
-    window.set_trail_minutes(60)
-    window.set_speed_unit(KMH)
+    window.state.set_trail_minutes(60)
+    window.state.set_speed_unit(KMH)
     window.timeline.set_play_speed(3600)
-    window.request_open_store("/data/fleet.sqlite")
+    window.commands.request_open_store("/data/fleet.sqlite")
     window.close()
     again = MainWindow(source, at(45), settings=UiSettings.at(settings_path), coastline=COASTLINE)
     qtbot.addWidget(again)
-    assert again.trail_minutes == 60 and again.menus.trail_actions[60].isChecked()
-    assert again.speed_unit == KMH and again.fleet_table.model.speed_unit == KMH
+    assert again.state.trail_minutes == 60 and again.menus.trail_actions[60].isChecked()
+    assert again.state.speed_unit == KMH and again.fleet_table.model.speed_unit == KMH
     assert again.timeline.play_speed() == 3600
     stored = UiSettings.at(settings_path)
     assert stored.get(PLAY_SPEED) == 3600 and stored.get(LAST_STORE_PATH) == "/data/fleet.sqlite"
@@ -288,7 +288,7 @@ def test_the_density_is_recounted_when_the_log_grows(qtbot, window, source):
     head = source.fleet.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 10 * MICROS_PER_MINUTE, lat=50.3, lon=-1.0,
                               sog=12.0, cog=90.0)
-    window._density_timer.setInterval(10)
+    window.news.density_timer.setInterval(10)
     before = int(window.timeline.density.counts.sum())
     append(source, [(report, report.occurred_at + 1)])
     qtbot.waitUntil(lambda: window.timeline.density.counts.sum() == before + 1, timeout=3000)
@@ -316,8 +316,8 @@ def test_find_ship_puts_the_cursor_in_the_fleet_filter(qtbot, window):
 
 
 def test_open_store_asks_the_composition_root(qtbot, window):
-    with qtbot.waitSignal(window.openStoreRequested) as blocker:
-        window.request_open_store("/tmp/other.sqlite")
+    with qtbot.waitSignal(window.commands.openStoreRequested) as blocker:
+        window.commands.request_open_store("/tmp/other.sqlite")
     assert blocker.args == ["/tmp/other.sqlite"]
 
 
@@ -342,11 +342,11 @@ def test_another_store_can_be_swapped_in(qtbot, source, settings_path, fleet_sto
     window.set_source(other, at(30))
     assert subscriptions.count == 0 and other_subscriptions.count == 1
     assert window.source_label.text() == other.fleet.describe()
-    np.testing.assert_array_equal(window.fleet.mmsi, other.fleet.state_at(at(30)).mmsi)
+    np.testing.assert_array_equal(window.display.fleet.mmsi, other.fleet.state_at(at(30)).mmsi)
 
 
 def test_about_names_the_versions_the_console_runs_on(qtbot, window):
-    dialog = window.show_about()
+    dialog = window.commands.show_about()
     qtbot.addWidget(dialog)
     text = dialog.text.text()
     for name in ("Fleet Logbook", "Python", "Qt", "PySide6", "pyqtgraph", "SQLAlchemy", "numpy"):

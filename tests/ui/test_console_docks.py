@@ -15,11 +15,11 @@ def test_selecting_a_ship_fills_the_detail_panel_and_the_event_log_follows(qtbot
     source = build_fleet_source(fleet_stores)
     window = MainWindow(source, source.fleet.time_range()[1])
     qtbot.addWidget(window)
-    mmsi = int(window.fleet.mmsi[0])
-    window.select_ship(mmsi)
+    mmsi = int(window.display.fleet.mmsi[0])
+    window.state.select_ship(mmsi)
     assert window.docks.detail.mmsi == mmsi
     window.docks.event_log.set_selected_ship(mmsi)
-    window.docks._show_history(mmsi)
+    window.docks.show_history(mmsi)
     qtbot.waitUntil(lambda: window.docks.event_log.model.rowCount() > 0)
     shown = window.docks.event_log.model.events()
     assert shown and {e.stream_id for e in shown} == {f"ship-{mmsi}"}
@@ -34,7 +34,7 @@ def test_double_clicking_an_event_moves_the_timeline_there_and_selects_its_ship(
     with qtbot.waitSignal(window.momentShown, timeout=2_000):
         window.docks.event_log.eventActivated.emit(report)
     assert window.timeline.moment() == report.occurred_at
-    assert window.selected_ship == report.event.mmsi
+    assert window.state.selected_ship == report.event.mmsi
     window.close()
 
 

@@ -139,7 +139,7 @@ def test_the_window_counts_each_ships_open_alerts_at_the_moment(qtbot, fleet_sto
     for mmsi, count in shown.items():
         assert cell(model, mmsi, Column.ALERTS) == str(count)
     window.timeline.set_moment(at(5))  # before any alert
-    window.show_moment(at(5))
+    window.state.set_moment(at(5))
     assert model.open_alerts == {}
     window.close()
 

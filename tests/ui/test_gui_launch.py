@@ -131,8 +131,8 @@ window.fit_to_screen()
 window.show()
 app.processEvents()
 sizes = {"first": [window.width(), window.height()]}
-window.select_ship(mmsi)
-window.follow_ship(mmsi)
+window.state.select_ship(mmsi)
+window.state.follow(mmsi)
 window.set_feed_state("scheduled report failed 06:00 UTC: " + "disk full " * 30 + "— see /var/log/jobs.log", True)
 window.status.notify_alerts(["speed limit exceeded by " + "A VERY LONG SHIP NAME " * 10])
 for _ in range(20):

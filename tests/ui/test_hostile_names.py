@@ -67,7 +67,7 @@ def window(qtbot, service, tmp_path):
 
 
 def test_the_ship_detail_title_and_fields_show_markup_as_text(qtbot, window):
-    window.select_ship(MARKUP_MMSI)
+    window.state.select_ship(MARKUP_MMSI)
     detail = window.docks.detail
     qtbot.waitUntil(lambda: detail.name_label.text() == MARKUP_NAME, timeout=3_000)
     assert detail.name_label.textFormat() == Qt.TextFormat.PlainText
@@ -77,13 +77,13 @@ def test_the_ship_detail_title_and_fields_show_markup_as_text(qtbot, window):
 
 
 def test_the_ship_detail_shows_a_right_to_left_override_instead_of_obeying_it(qtbot, window):
-    window.select_ship(RLO_MMSI)
+    window.state.select_ship(RLO_MMSI)
     detail = window.docks.detail
     qtbot.waitUntil(lambda: detail.name_label.text() == RLO_SHOWN, timeout=3_000)
 
 
 def test_the_status_bar_names_the_selected_ship_as_text(qtbot, window):
-    window.select_ship(MARKUP_MMSI)
+    window.state.select_ship(MARKUP_MMSI)
     status = window.status
     assert status.selection_label.text() == f"Selected: {MARKUP_NAME}"
     assert status.selection_label.textFormat() == Qt.TextFormat.PlainText
@@ -122,7 +122,7 @@ def test_the_fleet_table_and_its_tooltips_show_names_as_text(qtbot, window):
 
 
 def test_the_map_labels_the_selected_ship_with_its_name_as_text(qtbot, window):
-    window.select_ship(MARKUP_MMSI)
+    window.state.select_ship(MARKUP_MMSI)
     assert window.map_view.ships.label.textItem.toPlainText() == MARKUP_NAME
     tip = window.map_view.ships.tooltip(data=MARKUP_MMSI)
     assert as_shown(tip).split("\n")[0] == MARKUP_NAME
@@ -141,7 +141,7 @@ def test_the_zones_list_and_the_event_log_show_hostile_text_literally(qtbot, win
 
 
 def test_a_note_dialog_quotes_the_ship_as_text(qtbot, window):
-    window.select_ship(MARKUP_MMSI)
+    window.state.select_ship(MARKUP_MMSI)
     detail = window.docks.detail
     qtbot.waitUntil(lambda: detail.name_label.text() == MARKUP_NAME, timeout=3_000)
     detail.open_note_dialog()

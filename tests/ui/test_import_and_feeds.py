@@ -36,7 +36,7 @@ def window(qtbot, service):
 
 def test_importing_the_solent_recording_fills_the_map_without_blocking_the_window(qtbot, window, ais_samples):
     results = []
-    run = window.import_files([str(ais_samples / "stonesoup_SolentAIS_20160112_130211.csv")])
+    run = window.commands.import_files([str(ais_samples / "stonesoup_SolentAIS_20160112_130211.csv")])
     run.finished.disconnect()  # take the summary here instead of a message box
     run.finished.connect(results.append)
     run.finished.connect(lambda _summary: run.dialog.close())
@@ -48,7 +48,7 @@ def test_importing_the_solent_recording_fills_the_map_without_blocking_the_windo
     assert progressed and progressed[-1].fraction == pytest.approx(1.0)
     qtbot.waitUntil(lambda: window.timeline.time_range() is not None, timeout=5_000)
     window.timeline.set_live(True)
-    qtbot.waitUntil(lambda: len(window.fleet) > 50, timeout=5_000)
+    qtbot.waitUntil(lambda: len(window.display.fleet) > 50, timeout=5_000)
     assert "Appended: " in summary_text(summary)
 
 
@@ -60,7 +60,7 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, t
     path = tmp_path / "long.csv"
     path.write_text(header + rows)
     results = []
-    run = window.import_files([str(path)])
+    run = window.commands.import_files([str(path)])
     run.finished.disconnect()
     run.finished.connect(results.append)
     cancel_button = run.dialog.findChild(QPushButton)
@@ -88,7 +88,7 @@ def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, s
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
-    dialog = window.show_feeds()
+    dialog = window.commands.show_feeds()
     dialog.address.setText(str(port))
     name = dialog.start_feed()
     assert name == f"udp://127.0.0.1:{port}" and dialog.table.rowCount() == 1
@@ -99,7 +99,7 @@ def test_a_udp_feed_started_in_the_dialog_puts_ships_on_the_map(qtbot, window, s
         sender.sendto(sentence.encode() + b"\r\n", ("127.0.0.1", port))
     sender.close()
     window.timeline.set_live(True)
-    qtbot.waitUntil(lambda: len(window.fleet) == 3, timeout=10_000)
+    qtbot.waitUntil(lambda: len(window.display.fleet) == 3, timeout=10_000)
     dialog.refresh()
     assert dialog.table.item(0, 4).text() == "3"
     dialog.table.selectRow(0)
@@ -116,7 +116,7 @@ def test_a_feed_the_store_refuses_is_shown_in_the_warning_colour_with_what_waits
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
-    dialog = window.show_feeds()
+    dialog = window.commands.show_feeds()
     dialog.address.setText(str(port))
     with disk_full():
         assert dialog.start_feed() == f"udp://127.0.0.1:{port}"

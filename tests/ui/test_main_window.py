@@ -61,7 +61,7 @@ def table_rows(window) -> dict[int, int]:
 
 def test_the_window_opens_at_the_moment_asked_with_title_and_status(window, source):
     assert window.windowTitle() == "Fleet Logbook"
-    assert window.moment == at(45)
+    assert window.state.moment == at(45)
     assert window.source_label.text() == source.fleet.describe()
     assert f"{len(source.fleet.state_at(at(45))):,} ships shown" == window.ships_label.text()
     assert "2026-11-25 12:45:00 UTC" in window.moment_label.text()
@@ -71,7 +71,7 @@ def test_the_window_opens_at_the_moment_asked_with_title_and_status(window, sour
 def test_scrubbing_shows_the_fleet_at_that_moment_on_the_map_and_in_the_table(qtbot, window, source):
     for minutes in (100, 12, 179.5):
         scrub_to(qtbot, window, at(minutes))
-        expected = source.fleet.state_at(window.moment)
+        expected = source.fleet.state_at(window.state.moment)
         mmsi, x, y = on_map(window)
         np.testing.assert_array_equal(mmsi, expected.mmsi)
         np.testing.assert_allclose(x, expected.lon)
@@ -88,20 +88,20 @@ def test_a_fast_drag_draws_only_the_newest_moment(qtbot, window):
         for position in range(100, 6000, 50):  # many moves before the event loop runs once
             slider.setValue(position)
     assert shown == [window.timeline._moment_of(5950)]
-    assert window.moment == shown[-1]
+    assert window.state.moment == shown[-1]
 
 
 def test_as_known_then_hides_a_report_recorded_later(qtbot, window, source):
     moment = LATE_FROM + 20 * MICROS_PER_MINUTE  # its reports since LATE_FROM reach the log only later
     scrub_to(qtbot, window, moment)
     row = window.map_view.ships.row_of(LATE_MMSI)
-    as_now_known = window.fleet.last_report_at[row]
+    as_now_known = window.display.fleet.last_report_at[row]
     assert as_now_known > LATE_FROM and ONLY_LATE_MMSI in table_rows(window)
     with qtbot.waitSignal(window.momentShown, timeout=2000):
         window.timeline.known_then_box.click()
     row = window.map_view.ships.row_of(LATE_MMSI)
-    assert window.fleet.last_report_at[row] < LATE_FROM
-    expected = source.fleet.state_at(window.moment, known_at=window.moment)
+    assert window.display.fleet.last_report_at[row] < LATE_FROM
+    expected = source.fleet.state_at(window.state.moment, known_at=window.state.moment)
     np.testing.assert_array_equal(on_map(window)[0], expected.mmsi)
     assert ONLY_LATE_MMSI not in on_map(window)[0].tolist()
     assert ONLY_LATE_MMSI not in table_rows(window)
@@ -111,7 +111,7 @@ def test_as_known_then_hides_a_report_recorded_later(qtbot, window, source):
 
 
 def test_clicking_a_ship_on_the_map_selects_its_row(qtbot, window):
-    fleet = window.fleet
+    fleet = window.display.fleet
     i = len(fleet) // 3
     mmsi, x, y = int(fleet.mmsi[i]), float(fleet.lon[i]), float(mercator_y(fleet.lat[i]))
     view_box = window.map_view.view_box
@@ -119,7 +119,7 @@ def test_clicking_a_ship_on_the_map_selects_its_row(qtbot, window):
     qtbot.waitUntil(lambda: abs(view_box.viewRange()[0][0] - (x - 0.01)) < 0.01)
     plot = window.map_view.plot
     point = plot.mapFromScene(view_box.mapViewToScene(QPointF(x, y)))
-    with qtbot.waitSignal(window.selectedShipChanged, timeout=2000) as blocker:
+    with qtbot.waitSignal(window.state.selectionChanged, timeout=2000) as blocker:
         qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=point)
     assert blocker.args == [mmsi]
     assert window.fleet_table.selected_ship() == mmsi
@@ -132,27 +132,27 @@ def test_selecting_a_row_rings_the_ship_on_the_map(qtbot, window):
     table = window.fleet_table
     index = table.proxy.index(7, Column.NAME)
     mmsi = table.proxy.data(index, Qt.ItemDataRole.UserRole + 3)
-    with qtbot.waitSignal(window.selectedShipChanged, timeout=2000) as blocker:
+    with qtbot.waitSignal(window.state.selectionChanged, timeout=2000) as blocker:
         qtbot.mouseClick(table.view.viewport(), Qt.MouseButton.LeftButton, pos=table.view.visualRect(index).center())
     assert blocker.args == [mmsi]
     row = window.map_view.ships.row_of(mmsi)
-    assert window.map_view.ships.ring.data["x"].tolist() == [window.fleet.lon[row]]
+    assert window.map_view.ships.ring.data["x"].tolist() == [window.display.fleet.lon[row]]
     assert window.map_view.ships.label.isVisible()
     assert "Selected:" in window.selection_label.text()
 
 
 def test_the_selection_survives_scrubbing(qtbot, window):
-    mmsi = int(window.fleet.mmsi[5])
-    window.select_ship(mmsi)
+    mmsi = int(window.display.fleet.mmsi[5])
+    window.state.select_ship(mmsi)
     scrub_to(qtbot, window, at(140))
-    assert window.selected_ship == mmsi
+    assert window.state.selected_ship == mmsi
     assert window.fleet_table.view.selectionModel().selectedRows()[0].data(Qt.ItemDataRole.UserRole + 3) == mmsi
     assert len(window.map_view.ships.ring.data) == 1
 
 
 def test_live_follows_new_reports_from_another_thread(qtbot, window, source):
     window.timeline.set_live(True)
-    qtbot.waitUntil(lambda: window.moment == source.fleet.time_range()[1])
+    qtbot.waitUntil(lambda: window.state.moment == source.fleet.time_range()[1])
     head = source.fleet.time_range()[1]
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=head + 5 * MICROS_PER_MINUTE, lat=50.31, lon=-1.1,
                               sog=12.0, cog=90.0, heading=90, nav_status="under way using engine")
@@ -163,17 +163,17 @@ def test_live_follows_new_reports_from_another_thread(qtbot, window, source):
         publisher.join()
     assert window.timeline.time_range()[1] == report.occurred_at
     row = window.map_view.ships.row_of(LATE_MMSI)
-    assert window.fleet.lon[row] == pytest.approx(-1.1)
+    assert window.display.fleet.lon[row] == pytest.approx(-1.1)
 
 
 def test_a_late_report_for_the_moment_shown_redraws_it_when_not_live(qtbot, window, source):
-    moment = window.moment
-    mmsi = int(window.fleet.mmsi[0])
+    moment = window.state.moment
+    mmsi = int(window.display.fleet.mmsi[0])
     report = PositionReported(mmsi=mmsi, occurred_at=moment, lat=50.5, lon=-0.5, sog=3.0, cog=10.0)
     with qtbot.waitSignal(window.momentShown, timeout=3000):
         append(source, [(report, LATE_RECORDED_AT + MICROS_PER_MINUTE)])
-    assert window.moment == moment
-    assert window.fleet.lon[window.map_view.ships.row_of(mmsi)] == pytest.approx(-0.5)
+    assert window.state.moment == moment
+    assert window.display.fleet.lon[window.map_view.ships.row_of(mmsi)] == pytest.approx(-0.5)
 
 
 def test_closing_the_window_unsubscribes_and_saves_the_layout(qtbot, source, tmp_path, monkeypatch):
@@ -191,16 +191,16 @@ def test_an_empty_log_opens_an_empty_console_that_fills_when_reports_arrive(qtbo
     empty = fleet_stores.open(name="empty.sqlite")
     console = MainWindow(empty, coastline=COASTLINE)
     qtbot.addWidget(console)
-    assert len(console.fleet) == 0 and console.moment_label.text() == "no reports yet"
+    assert len(console.display.fleet) == 0 and console.moment_label.text() == "no reports yet"
     assert console.timeline.is_live()
     report = PositionReported(mmsi=235000001, occurred_at=T0, lat=50.7, lon=-1.2, sog=5.0, cog=45.0)
     with qtbot.waitSignal(console.momentShown, timeout=3000):
         append(empty, [(report, T0 + 1)])
-    assert console.fleet.mmsi.tolist() == [235000001]
+    assert console.display.fleet.mmsi.tolist() == [235000001]
 
 
 def test_hovering_a_ship_on_the_map_shows_its_details(qtbot, window):
-    fleet = window.fleet
+    fleet = window.display.fleet
     i = int(np.flatnonzero(fleet.names != None)[2])  # noqa: E711
     x, y = float(fleet.lon[i]), float(mercator_y(fleet.lat[i]))
     view_box = window.map_view.view_box

@@ -38,7 +38,7 @@ def window(qtbot, source, tmp_path):
 
 def moving_ship(window) -> int:
     """A ship under way at 45 min that is still on the map at 60 min."""
-    fleet = window.fleet
+    fleet = window.display.fleet
     for row in range(len(fleet)):
         if fleet.sog[row] > 5:
             return int(fleet.mmsi[row])
@@ -80,20 +80,20 @@ def test_double_clicking_a_ship_selects_it_centres_the_map_and_names_it(qtbot, w
     with qtbot.waitSignal(window.map_view.followingChanged, timeout=2000) as blocker:
         double_click_at(qtbot, window, x, y)
     assert blocker.args == [mmsi]
-    assert window.selected_ship == mmsi and window.fleet_table.selected_ship() == mmsi
+    assert window.state.selected_ship == mmsi and window.fleet_table.selected_ship() == mmsi
     assert_centred_on(window, mmsi)
     row = window.map_view.ships.row_of(mmsi)
-    assert window.following_label.text() == f"Following {window.fleet.names[row] or f'MMSI {mmsi}'}"
+    assert window.following_label.text() == f"Following {window.display.fleet.names[row] or f'MMSI {mmsi}'}"
     assert window.map_view.follow_action.isChecked()
 
 
 def test_the_map_keeps_the_followed_ship_centred_as_the_moment_changes(qtbot, window):
     mmsi = moving_ship(window)
-    window.follow_ship(mmsi)
+    window.state.follow(mmsi)
     width_before = window.map_view.view_box.viewRange()[0]
     for minutes in (50, 55, 60):
         window.timeline.set_moment(at(minutes))
-        window.show_moment(at(minutes))
+        window.state.set_moment(at(minutes))
         assert_centred_on(window, mmsi)
     width_after = window.map_view.view_box.viewRange()[0]
     assert width_after[1] - width_after[0] == pytest.approx(width_before[1] - width_before[0])  # zoom kept
@@ -101,18 +101,18 @@ def test_the_map_keeps_the_followed_ship_centred_as_the_moment_changes(qtbot, wi
 
 def test_panning_by_hand_stops_following(qtbot, window):
     mmsi = moving_ship(window)
-    window.follow_ship(mmsi)
+    window.state.follow(mmsi)
     with qtbot.waitSignal(window.map_view.followingChanged, timeout=2000) as blocker:
         window.map_view.view_box.sigRangeChangedManually.emit([True, True])  # what a drag or the wheel sends
     assert blocker.args == [None]
     assert window.following_label.text() == "" and not window.map_view.follow_action.isChecked()
     centre = view_centre(window)
-    window.show_moment(at(60))
+    window.state.set_moment(at(60))
     assert view_centre(window) == centre
 
 
 def test_escape_stops_following(qtbot, window):
-    window.follow_ship(moving_ship(window))
+    window.state.follow(moving_ship(window))
     qtbot.keyClick(window.map_view.plot.viewport(), Qt.Key.Key_Escape)
     assert window.map_view.following is None
 
@@ -121,10 +121,10 @@ def test_double_clicking_empty_sea_stops_following(qtbot, window):
     mmsi = moving_ship(window)
     x, y = ship_xy(window, mmsi)
     zoom_to(qtbot, window, x, y)
-    window.follow_ship(mmsi)
+    window.state.follow(mmsi)
     double_click_at(qtbot, window, x + 0.04, y + 0.04)
     assert window.map_view.following is None
-    assert window.selected_ship == mmsi  # the selection stays
+    assert window.state.selected_ship == mmsi  # the selection stays
 
 
 def test_the_follow_action_follows_the_selected_ship_and_selecting_another_stops(qtbot, window):
@@ -133,11 +133,11 @@ def test_the_follow_action_follows_the_selected_ship_and_selecting_another_stops
     assert window.menus.shortcuts()["Follow selected ship"] == "Ctrl+Shift+F"
     assert list(window.menus.shortcuts().values()).count("Ctrl+Shift+F") == 1
     first = moving_ship(window)
-    window.select_ship(first)
+    window.state.select_ship(first)
     assert action.isEnabled()
     action.trigger()
     assert window.map_view.following == first
     assert_centred_on(window, first)
-    other = next(int(m) for m in window.fleet.mmsi if int(m) != first)
-    window.select_ship(other)
+    other = next(int(m) for m in window.display.fleet.mmsi if int(m) != first)
+    window.state.select_ship(other)
     assert window.map_view.following is None and not action.isChecked()

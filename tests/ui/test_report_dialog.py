@@ -85,7 +85,7 @@ def test_the_operator_named_in_the_console_signs_what_it_appends(qtbot, store_pa
         service = open_service(store, operator="os-user")
         window = MainWindow(service, coastline=COASTLINE, settings=UiSettings.at(tmp_path / "ui.ini"))
         qtbot.addWidget(window)
-        window.set_operator_name("  Ana Watch  ")
+        window.commands.set_operator_name("  Ana Watch  ")
         note = service.logbook.add_note("ferry late", mmsi=219000001)
         assert note.event.operator == "Ana Watch" and note.metadata["operator"] == "Ana Watch"
         assert window.status.operator_label.text() == "operator Ana Watch"

@@ -42,7 +42,7 @@ def console(qtbot, watched_store):
     with qtbot.waitSignal(window.momentShown, timeout=20_000):
         loader = controller.open(session)
         qtbot.waitUntil(lambda: loader.done.is_set(), timeout=20_000)
-    qtbot.waitUntil(lambda: window.settings_target is session, timeout=10_000)
+    qtbot.waitUntil(lambda: window.commands.settings_target is session, timeout=10_000)
     assert session.wait_for_job("rules-catch-up", 1)
     yield window, session
     controller.close()
@@ -61,7 +61,7 @@ def types_in(store_path) -> list[str]:
 def test_a_lower_speed_limit_saved_in_the_dialog_is_in_the_file_and_the_running_watch_uses_it(
         qtbot, console, watched_store, user_folders, tmp_path):
     window, session = console
-    dialog = window.show_settings()
+    dialog = window.commands.show_settings()
     assert window.menus.shortcuts()["&Settings…"] == "Ctrl+,"
     dialog.rules_page.fields["speed.limit_kn"].widget.setValue(15.0)
     save(dialog)
@@ -126,7 +126,7 @@ def test_a_rules_file_that_does_not_parse_opens_the_dialog_on_the_defaults_with_
 
 def test_the_scheduled_report_is_set_up_checked_and_rescheduled_at_once(qtbot, console, tmp_path, user_folders):
     window, session = console
-    dialog = window.show_settings()
+    dialog = window.commands.show_settings()
     page = dialog.schedule_page
     assert page.next_label.text() == "— (off)" and page.last_label.text() == "none yet in this store"
     page.enabled.setChecked(True)
@@ -158,7 +158,7 @@ def test_the_time_of_day_is_read_in_the_consoles_time_zone(qtbot):
 
 def test_the_jobs_tab_lists_each_job_with_its_last_result_and_the_log_file(qtbot, console):
     window, session = console
-    dialog = window.show_settings()
+    dialog = window.commands.show_settings()
     dialog.tabs.setCurrentWidget(dialog.jobs_page)
     dialog.refresh()
     model = dialog.jobs_page.model
@@ -179,7 +179,7 @@ def test_a_failing_scheduled_report_shows_in_the_status_bar_in_the_warning_colou
     controller = ConsoleController(window)
     session = ConsoleSession(watched_store, clock=lambda: NOW, live=False, log_file=tmp_path / "jobs.log")
     loader = controller.open(session)
-    qtbot.waitUntil(lambda: loader.done.is_set() and window.settings_target is session, timeout=20_000)
+    qtbot.waitUntil(lambda: loader.done.is_set() and window.commands.settings_target is session, timeout=20_000)
     try:
         session.run_job_soon(REPORT_JOB)
         assert session.wait_for_job(REPORT_JOB, 1)

@@ -186,15 +186,15 @@ def test_escape_cancels_the_drawing_and_appends_nothing(qtbot, window, source):
 
 
 def test_clicks_while_drawing_add_corners_and_select_no_ship(qtbot, window):
-    fleet = window.fleet
+    fleet = window.display.fleet
     lon, lat = float(fleet.lon[3]), float(fleet.lat[3])
     window.map_view.show_box(GeoBox(lon - 0.3, lat - 0.2, lon + 0.3, lat + 0.2))
     window.zone_console.draw_action.trigger()
     click(qtbot, window, lon, lat)  # right on a ship
-    assert window.selected_ship is None and len(window.map_view.zone_drawing.x) == 1
+    assert window.state.selected_ship is None and len(window.map_view.zone_drawing.x) == 1
     window.map_view.zone_drawing.cancel()
     click(qtbot, window, lon, lat)
-    assert window.selected_ship == int(fleet.mmsi[3])  # not drawing: the same click selects the ship
+    assert window.state.selected_ship == int(fleet.mmsi[3])  # not drawing: the same click selects the ship
 
 
 def test_a_self_crossing_outline_cannot_be_finished_and_the_hint_says_why(qtbot, window):
