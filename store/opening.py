@@ -8,9 +8,11 @@ of a malformed file become ``DamagedStoreError`` wherever they surface.
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from functools import partial
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
@@ -136,7 +138,7 @@ def _check_file(path: Path, *, create: bool) -> SqliteHeader | None:
     return None
 
 
-def _probe(path: Path, header: SqliteHeader) -> None:
+def _probe(path: Path, header: SqliteHeader, *, after_recovery: bool = False) -> None:
     """Read the schema through a connection that can change nothing: is this a store, and a readable one?
 
     The header in the file can be older than the database when a write-ahead log beside it holds newer
@@ -146,16 +148,11 @@ def _probe(path: Path, header: SqliteHeader) -> None:
         raise NotAStoreError(f"{path} is an SQLite database of another application (application id "
                              f"0x{header.application_id:08X}), not a Fleet Logbook store")
     try:
-        connection = sqlite3.connect(probe_uri(path, header), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-            tables = {row[0] for row in connection.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
-            if application_id == APPLICATION_ID and "events" in tables:
-                connection.execute("SELECT max(position) FROM events").fetchone()
-        finally:
-            connection.close()
+        application_id, tables = _read_schema(path, header)
     except sqlite3.Error as error:
+        if _needs_a_writer(error) and header.application_id == APPLICATION_ID and not after_recovery:
+            _finish_interrupted_write(path, error)
+            return _probe(path, header, after_recovery=True)
         if not _is_damage(error):
             raise StoreError(f"{path} cannot be read: {error}") from None
         if header.application_id == APPLICATION_ID:
@@ -171,6 +168,42 @@ def _probe(path: Path, header: SqliteHeader) -> None:
     if application_id == APPLICATION_ID and not {"events", "alembic_version"} <= tables:
         raise DamagedStoreError(f"{path} is damaged: it is marked as a Fleet Logbook store but lacks its tables")
 
+
+def _read_schema(path: Path, header: SqliteHeader) -> tuple[int, set[str]]:
+    """The application id and table names, read through a connection that can change nothing."""
+    connection = sqlite3.connect(probe_uri(path, header), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")}
+        if application_id == APPLICATION_ID and "events" in tables:
+            connection.execute("SELECT max(position) FROM events").fetchone()
+    finally:
+        connection.close()
+    return application_id, tables
+
+
+def _needs_a_writer(error: sqlite3.Error) -> bool:
+    """SQLite's read-only refusals to recover a log or roll back a journal that a killed writer left behind."""
+    return (getattr(error, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_READONLY
+
+
+def _finish_interrupted_write(path: Path, error: sqlite3.Error) -> None:
+    """Let SQLite roll back the unfinished write a killed writer left in our store (a hot journal, or a
+    write-ahead log whose index must be rebuilt), as any connection that may write does on opening: what was
+    committed stays, what was not is taken back. Nothing else is changed (no journal mode, no schema)."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(f"{path} was left in the middle of a write by a process that stopped; only a user who "
+                         f"may write it can finish that (SQLite: {error})") from None
+    try:
+        connection = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=rw", uri=True,
+                                     timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as again:
+        raise StoreError(f"{path} cannot be read: {again}") from None
 
 def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engine:
     if path is None:

@@ -241,3 +241,35 @@ def test_verify_names_the_first_event_a_damaged_page_makes_unreadable(closed_sto
     assert code == 3 and "damaged" in err
     named = int(err.split("at position ")[1].split(":")[0])
     assert 1_450 <= named <= 1_500  # the first event of the wiped page, the 1,449 before it checked
+
+
+_DIE_INSIDE_A_ROLLBACK_JOURNAL_WRITE = """
+import os, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1], isolation_level=None)
+assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # a closed store is in rollback mode
+connection.execute("PRAGMA cache_size = 1")  # changed pages reach the file before the commit: the journal is hot
+connection.execute("BEGIN IMMEDIATE")
+for number in range(2_000):
+    connection.execute("INSERT INTO store_info (key, value) VALUES (?, ?)", (f"half-written {number}", "x" * 200))
+os._exit(0)  # killed inside the transaction: the file holds pages that only the journal can take back
+"""
+
+
+@pytest.mark.parametrize("command", [["import", "{sample}"], ["verify"]])
+def test_a_store_left_with_a_hot_journal_by_a_killed_writer_opens_as_it_was_committed(closed_store, command,
+                                                                                      capsys):
+    """A writer killed while switching a store back to its rollback journal (or inside any write in that mode)
+    leaves a hot journal; the next process that may write rolls it back, as SQLite does, instead of refusing
+    the store because a first read-only look could not."""
+    result = subprocess.run([sys.executable, "-c", _DIE_INSIDE_A_ROLLBACK_JOURNAL_WRITE, str(closed_store)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert closed_store.with_name(closed_store.name + "-journal").stat().st_size > 0
+    sample = ROOT / "tests" / "fleet_events.py"  # any file: the import refuses it after opening the store
+    argv = [part.replace("{sample}", str(sample)) for part in command] + ["--db", str(closed_store)]
+    main.main(argv)
+    assert "cannot be read" not in capsys.readouterr().err
+    with open_store(closed_store, create=False, read_only=True) as store:
+        verdict = store.verify()
+        assert verdict.ok and verdict.events == 3_000, verdict
+        assert store.info("half-written 0") is None
