@@ -6,10 +6,12 @@ One recorder serves a file import and a live feed alike. It decides:
   the same ship and second are both kept;
 - static and voyage data become ``ShipRegistered`` the first time a ship is heard of (plus a
   ``ShipDetailsChanged`` for its voyage data), and ``ShipDetailsChanged`` afterwards only when a field
-  differs from what the ship last said — NOAA files repeat the static data on every row. A registration
-  and its voyage data carry dedupe keys of the ship alone, so two imports running at once that both
-  decide to register a ship append one registration: the store drops the other inside its write
-  transaction (see ``registration_lost``);
+  differs from what the log says of the ship as of the observation's own time (``ParticularsHistory``) —
+  NOAA files repeat the static data on every row, and a later recording may be imported before an
+  earlier one. A registration carries a dedupe key of the ship alone, so two writers running at once that
+  both decide to register a ship append one registration: the store drops the other inside its write
+  transaction, and the loser re-decides it as a change as of its time
+  (``append_redeciding_lost_registrations``);
 - rejected records become quarantine rows (with a key so re-importing a file does not add them twice);
 - a report timed further in the future than the tolerance is rejected, never stored;
 - skipped records are counted by what they were.
