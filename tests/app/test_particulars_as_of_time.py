@@ -7,6 +7,7 @@ from __future__ import annotations
 from functools import reduce
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -77,7 +78,8 @@ def test_a_later_recording_imported_first_leaves_each_change_at_its_own_time(tmp
         assert len(registered) == len(set(registered))
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_pieces_imported_in_any_order_give_the_particulars_of_one_import(tmp_path_factory, ais_samples, data):
     lines = day(ais_samples, 3)
