@@ -365,21 +365,31 @@ def append_redeciding_lost_registrations(events: list[NewEvent], write: Callable
     registered = {id(item) for item in write(registrations)}
     lost = {id(item) for item in registrations if id(item) not in registered}
     in_log = read_log() if lost else ParticularsHistory()
+    lost_ships = {item.event.mmsi for item in registrations if id(item) in lost}  # type: ignore[attr-defined]
     rest: list[NewEvent] = []
-    stands_for: dict[int, int] = {}  # id of a correction -> id of the registration it replaces
+    stands_for: dict[int, int] = {}  # id of a correction -> id of the event it replaces
     index = 0
     while index < len(events):
         item = events[index]
         index += 1
         if id(item) in registered:
             continue
-        if id(item) not in lost:
+        if id(item) in lost:
+            voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
+            index += voyage is not None
+            correction = redecide_lost_registration(item, voyage, in_log)
+        elif type(item.event) is ShipDetailsChanged and item.event.mmsi in lost_ships:
+            correction = _redecide_change(item, in_log)  # it was decided against what the lost registration said
+            if correction is item:
+                in_log.add(item.event.mmsi, item.event.occurred_at, item.event.changed_fields())
+                rest.append(item)
+                continue
+        else:
             rest.append(item)
             continue
-        voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
-        index += voyage is not None
-        correction = redecide_lost_registration(item, voyage, in_log)
         if correction is not None:
+            event = correction.event
+            in_log.add(event.mmsi, event.occurred_at, event.changed_fields())  # type: ignore[attr-defined]
             rest.append(correction)
             stands_for[id(correction)] = id(item)
     written = {id(item) for item in write(rest)} if rest else set()
@@ -389,6 +399,21 @@ def append_redeciding_lost_registrations(events: list[NewEvent], write: Callable
             if id(item) in lost:
                 particulars.take_ship(item.event.mmsi, in_log)  # type: ignore[attr-defined]
     return registered | written | {stands_for[key] for key in written if key in stands_for}
+
+
+def _redecide_change(change: NewEvent, in_log: ParticularsHistory) -> NewEvent | None:
+    """A change of a ship whose registration was lost, decided again against the log as of its time: the
+    same event when all its fields differ from it, one with only those that do, or None when none does."""
+    event: ShipDetailsChanged = change.event  # type: ignore[assignment]
+    fields = event.changed_fields()
+    known = in_log.as_of(event.mmsi, event.occurred_at) or {}
+    differ = {name: value for name, value in fields.items() if known.get(name) != value}
+    if len(differ) == len(fields):
+        return change
+    if not differ:
+        return None
+    return NewEvent(ShipDetailsChanged(mmsi=event.mmsi, occurred_at=event.occurred_at, **differ),  # type: ignore[arg-type]
+                    change.recorded_at, change.metadata, change.dedupe_key)
 
 
 def _voyage_of(item: NewEvent, registration: NewEvent) -> bool:

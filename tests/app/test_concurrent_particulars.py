@@ -91,3 +91,28 @@ def test_two_imports_and_a_listener_at_once_leave_the_particulars_of_one_after_t
             moments = event_times(alone, together)
             assert timeline(together, moments) == timeline(alone, moments)
             assert together.verify().ok
+
+
+def test_a_listener_that_loses_the_race_to_register_ships_repeats_none_of_their_details(tmp_path, ais_samples):
+    lines = day(ais_samples, 2)
+    play = len(lines) // 2
+    earlier = pieces(lines[:play], [], tmp_path / "earlier")[0]
+    with open_store(tmp_path / "race.sqlite") as store:
+        def import_first_then_append(events):
+            # the listener has decided against a log without these ships; an import of the earlier play
+            # registers them all before its write lands
+            if not store.head().position:
+                import_files(store, [earlier], ImportOptions(parallel=False))
+            return store.append_batch(events)
+
+        feed = UdpFeed("127.0.0.1", 0, clock=lambda: HEARD_AT)
+        ingest = LiveIngest(feed, store, clock=lambda: HEARD_AT, flush_every_s=0.1, append=import_first_then_append)
+        ingest.start()
+        send(feed.port, lines[play:])
+        stop_when_heard(ingest, play)
+        heard = [r for r in store.read_all() if r.metadata.get("source") == "feed"]
+        assert any(r.type == "PositionReported" for r in heard)
+        # the same ships said the same things earlier: nothing of their particulars is new as of the listener's time
+        assert [(r.type, r.event) for r in heard if r.type in ("ShipRegistered", "ShipDetailsChanged")] == []
+        registered = Counter(r.event.mmsi for r in store.read_all() if r.type == "ShipRegistered")
+        assert registered and set(registered.values()) == {1}
