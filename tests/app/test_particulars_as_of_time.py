@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.ais_import import ImportOptions, import_files
+from app.observation_recorder import ParticularsHistory
 from store import open_store
 from tests.app.particulars_timeline import event_times, redundant, timeline
 
@@ -96,3 +97,25 @@ def test_pieces_imported_in_any_order_give_the_particulars_of_one_import(tmp_pat
         assert timeline(split, moments) == timeline(whole, moments)
         if list(order) == sorted(order, key=parts.index):
             assert redundant(split) == []  # in time order, every change changes something as of its time
+
+
+changes = st.lists(st.tuples(st.integers(0, 20), st.dictionaries(st.sampled_from(["name", "callsign", "destination"]),
+                                                                 st.sampled_from(["A", "B", "C"]), min_size=1)),
+                   min_size=1, max_size=12)
+
+
+@settings(max_examples=200)
+@given(changes=changes, moment=st.integers(-1, 21))
+def test_a_ships_particulars_as_of_a_moment_are_its_changes_up_to_then_folded_by_time(changes, moment):
+    history = ParticularsHistory()
+    for occurred_at, fields in changes:  # taken in whatever order they come, as writers append them
+        history.add(366000001, occurred_at, fields)
+    folded: dict = {}
+    for occurred_at, fields in sorted(changes, key=lambda change: change[0]):  # stable: equal times in turn
+        if occurred_at <= moment:
+            folded.update(fields)
+    assert history.as_of(366000001, moment) == (folded or None)
+    latest: dict = {}
+    for _, fields in sorted(changes, key=lambda change: change[0]):
+        latest.update(fields)
+    assert history.latest(366000001) == latest and 366000001 in history
