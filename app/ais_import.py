@@ -24,9 +24,10 @@ from app.operator import default_operator
 from app.import_reading import PARALLEL_FROM_BYTES, ReadingFailed, ReadingJob, read_in_child
 from app.observation_recorder import (
     ALREADY_IN_LOG, DEFAULT_FUTURE_TOLERANCE, QUARANTINED, SKIPPED, STORED, UNCHANGED, Decisions,
-    ObservationRecorder, is_registration, known_particulars, redecide_lost_registration, remember_particulars,
+    ObservationRecorder, ParticularsHistory, append_redeciding_lost_registrations, known_particulars,
+    remember_particulars,
 )
-from domain.events import NewEvent, ShipDetailsChanged
+from domain.events import NewEvent
 from domain.time import now_micros
 from feeds.formats import open_reader
 from feeds.input_files import InputEndedEarly
@@ -186,7 +187,7 @@ class _ImportRun:
     """The running totals of one import, its writes and its progress reports."""
 
     def __init__(self, store: EventStore, write: Callable[[Sequence[NewEvent]], AppendResult],
-                 particulars: dict[int, dict[str, Any]], progress: Callable[[ImportProgress], None] | None,
+                 particulars: ParticularsHistory, progress: Callable[[ImportProgress], None] | None,
                  started: float, files: int, total_bytes: int):
         self.store, self.write, self.particulars, self.progress, self.started = \
             store, write, particulars, progress, started
@@ -237,59 +238,15 @@ class _ImportRun:
         return result.written
 
     def _append(self, events: list[NewEvent]) -> bool | set[int]:
-        """Append a batch: True when all of it was appended, False when none, else the ids of the events that
-        were (or that a correction was appended for).
-
-        A batch that registers ships appends the registrations first, on their own: a registration is keyed
-        by the ship alone, so the store drops it when another import running at the same time registered the
-        ship first. The rest of the batch is then appended with, in place of each lost registration and the
-        voyage data decided with it, only what they said that the log does not hold."""
-        registrations = [item for item in events if is_registration(item)]
-        if not registrations:
-            written = self._write(events)
-            if len(written) == len(events):
-                return True
-            return set(map(id, written)) if written else False
-        registered = {id(item) for item in self._write(registrations)}
-        lost = {id(item) for item in registrations if id(item) not in registered}
-        in_log = known_particulars(self.store) if lost else {}
-        rest: list[NewEvent] = []
-        stands_for: dict[int, int] = {}  # id of a correction -> id of the registration it replaces
-        index = 0
-        while index < len(events):
-            item = events[index]
-            index += 1
-            if id(item) in registered:
-                continue
-            if id(item) not in lost:
-                rest.append(item)
-                continue
-            voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
-            index += voyage is not None
-            correction = redecide_lost_registration(item, voyage, in_log.get(item.event.mmsi, {}))  # type: ignore[attr-defined]
-            if correction is not None:
-                rest.append(correction)
-                stands_for[id(correction)] = id(item)
-        written = {id(item) for item in self._write(rest)} if rest else set()
-        if lost:
-            in_log = known_particulars(self.store)
-            for item in registrations:  # go on from what the log now holds of the ships another import registered
-                if id(item) in lost:
-                    self.particulars[item.event.mmsi] = dict(in_log.get(item.event.mmsi, {}))  # type: ignore[attr-defined]
-        return registered | written | {stands_for[key] for key in written if key in stands_for}
-
-
-def _voyage_of(item: NewEvent, registration: NewEvent) -> bool:
-    """Whether ``item`` is the voyage data decided with ``registration`` (right after it: same ship and time)."""
-    event, registered = item.event, registration.event
-    return (type(event) is ShipDetailsChanged and event.mmsi == registered.mmsi  # type: ignore[attr-defined]
-            and event.occurred_at == registered.occurred_at and item.metadata is registration.metadata)
+        """Append a batch (see ``append_redeciding_lost_registrations``)."""
+        return append_redeciding_lost_registrations(events, self._write, lambda: known_particulars(self.store),
+                                                    self.particulars)
 
 
 HELD_BACK = 1  # a batch ends before the observation that begins the next line: that line is read, not yet decided
 
 
-def _import_here(item: _Input, options: ImportOptions, particulars: dict, metadata: dict,
+def _import_here(item: _Input, options: ImportOptions, particulars: ParticularsHistory, metadata: dict,
                  clock: Callable[[], int], run: _ImportRun, cancelled: Callable[[], bool]) -> bool:
     """Read, decide and append in this process; True when stopped by ``cancelled``."""
     reader = open_reader(item.path, format=options.format, columns=options.columns,
@@ -319,7 +276,7 @@ def _import_here(item: _Input, options: ImportOptions, particulars: dict, metada
         reader.close()
 
 
-def _import_in_child(item: _Input, options: ImportOptions, particulars: dict, metadata: dict, run: _ImportRun,
+def _import_in_child(item: _Input, options: ImportOptions, particulars: ParticularsHistory, metadata: dict, run: _ImportRun,
                      cancelled: Callable[[], bool]) -> bool:
     """Append what a child process reads and decides; True when stopped by ``cancelled``."""
     job = ReadingJob(item.path, options.format, options.columns, options.assume_start, options.rate_hz,

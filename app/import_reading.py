@@ -18,7 +18,7 @@ import signal
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
-from app.observation_recorder import Decisions, ObservationRecorder
+from app.observation_recorder import Decisions, ObservationRecorder, ParticularsHistory
 from domain.events import NewEvent, PositionReported
 from domain.time import now_micros
 from feeds.input_files import InputEndedEarly
@@ -49,7 +49,7 @@ class ReadingJob:
     rate_hz: float | None
     future_tolerance: int
     batch_size: int
-    particulars: dict[int, dict[str, Any]]
+    particulars: ParticularsHistory
     metadata: Mapping[str, Any] = field(default_factory=dict)
 
 

@@ -29,7 +29,8 @@ from typing import Callable, Protocol, Sequence
 
 from app.operator import default_operator
 from app.live_spool import DEFAULT_LIMIT_BYTES, Spool, SpoolError, SpoolMark
-from app.observation_recorder import Decisions, ObservationRecorder, known_particulars
+from app.observation_recorder import (Decisions, ObservationRecorder, append_redeciding_lost_registrations,
+                                      known_particulars)
 from domain.events import NewEvent
 from domain.observations import Seen
 from domain.time import now_micros
@@ -310,16 +311,22 @@ class LiveIngest:
     def _store_batch(self, recorder: ObservationRecorder, observations: list[Seen]) -> bool:
         decisions = Decisions(skipped=Counter())
         recorder.decide(observations, decisions)
+
+        def write(events: Sequence[NewEvent]) -> Sequence[NewEvent]:
+            result = self._append(events)
+            self.stats.appended += result.count
+            self.stats.duplicates += result.duplicates
+            return result.written
+
         try:
-            result = self._append(decisions.events) if decisions.events else None
+            if decisions.events:  # a registration another writer made first is re-decided as of its time
+                append_redeciding_lost_registrations(decisions.events, write, lambda: known_particulars(self.store),
+                                                     recorder.particulars)
             if decisions.quarantine:
                 self.store.quarantine(decisions.quarantine)
         except (StoreError, OSError) as error:
             self._failed(error)
             return False
-        if result is not None:
-            self.stats.appended += result.count
-            self.stats.duplicates += result.duplicates
         self.stats.quarantined += len(decisions.quarantine)
         self.stats.skipped = self.stats.skipped + decisions.skipped  # a new counter: a reader never sees one change
         if self.stats.problem:

@@ -6,10 +6,12 @@ One recorder serves a file import and a live feed alike. It decides:
   the same ship and second are both kept;
 - static and voyage data become ``ShipRegistered`` the first time a ship is heard of (plus a
   ``ShipDetailsChanged`` for its voyage data), and ``ShipDetailsChanged`` afterwards only when a field
-  differs from what the ship last said — NOAA files repeat the static data on every row. A registration
-  and its voyage data carry dedupe keys of the ship alone, so two imports running at once that both
-  decide to register a ship append one registration: the store drops the other inside its write
-  transaction (see ``registration_lost``);
+  differs from what the log says of the ship as of the observation's own time (``ParticularsHistory``) —
+  NOAA files repeat the static data on every row, and a later recording may be imported before an
+  earlier one. A registration carries a dedupe key of the ship alone, so two writers running at once that
+  both decide to register a ship append one registration: the store drops the other inside its write
+  transaction, and the loser re-decides it as a change as of its time
+  (``append_redeciding_lost_registrations``);
 - rejected records become quarantine rows (with a key so re-importing a file does not add them twice);
 - a report timed further in the future than the tolerance is rejected, never stored;
 - skipped records are counted by what they were.
@@ -20,10 +22,11 @@ log, told once the batch is appended), quarantined, skipped, or static data that
 from __future__ import annotations
 
 import hashlib
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from domain.events import NewEvent, ShipDetailsChanged, ShipRegistered
 from domain.observations import (STATIC_FIELDS, VOYAGE_FIELDS, Origin, ParticularsSeen, PositionSeen, Rejected, Seen,
@@ -68,32 +71,103 @@ def particulars_key(kind: str, mmsi: int, occurred_at: int, fields: Mapping[str,
     return _timed_key(occurred_at, kind, mmsi, occurred_at, sorted(fields.items()), "changed")
 
 
-def known_particulars(store: EventStore) -> dict[int, dict[str, Any]]:
-    """Each ship's latest static and voyage data in the log, field by field (latest by ``occurred_at``)."""
-    values: dict[int, dict[str, Any]] = {}
-    stamps: dict[int, dict[str, int]] = {}
-    for recorded in store.read_types(_PARTICULAR_TYPES):
-        event = recorded.event
-        ship_values = values.setdefault(event.mmsi, {})  # type: ignore[attr-defined]
-        ship_stamps = stamps.setdefault(event.mmsi, {})  # type: ignore[attr-defined]
-        for name in STATIC_FIELDS + VOYAGE_FIELDS:
-            value = getattr(event, name, None)
-            if value is not None and event.occurred_at >= ship_stamps.get(name, event.occurred_at):
-                ship_values[name] = value
-                ship_stamps[name] = event.occurred_at
-    return values
+class ParticularsHistory:
+    """What the log says of each ship's static and voyage data, as of any moment: per ship, its particulars
+    events as a small list of (occurred_at, fields) sorted by time (equal times in log order, as the log's
+    fold takes them). Decisions are made against a ship's particulars as of the observation's time, so the
+    order in which recordings are imported does not move a change to a later time. Only particulars events
+    are kept, and they are few per ship; the latest particulars are kept folded, so deciding in time order
+    (the usual case) never folds the list again."""
+
+    __slots__ = ("_ships",)
+
+    def __init__(self) -> None:
+        self._ships: dict[int, tuple[list[int], list[dict[str, Any]], dict[str, Any]]] = {}
+
+    def __getstate__(self) -> dict:  # sent to a reading child process
+        return {"ships": self._ships}
+
+    def __setstate__(self, state: dict) -> None:
+        self._ships = state["ships"]
+
+    def __contains__(self, mmsi: int) -> bool:
+        """Whether the log knows anything of the ship's particulars (at any time)."""
+        return mmsi in self._ships
+
+    def __len__(self) -> int:
+        return len(self._ships)
+
+    def latest(self, mmsi: int) -> dict[str, Any]:
+        """The ship's latest particulars (empty when none are known). Not to be changed."""
+        ship = self._ships.get(mmsi)
+        return {} if ship is None else ship[2]
+
+    def as_of(self, mmsi: int, occurred_at: int) -> dict[str, Any] | None:
+        """The ship's particulars as of ``occurred_at`` (its events up to and including that time, folded),
+        or None when the log says nothing of the ship by then. Not to be changed."""
+        ship = self._ships.get(mmsi)
+        if ship is None:
+            return None
+        times, changes, latest = ship
+        if occurred_at >= times[-1]:
+            return latest
+        upto = bisect_right(times, occurred_at)
+        if upto == 0:
+            return None
+        folded: dict[str, Any] = {}
+        for fields in changes[:upto]:
+            folded.update(fields)
+        return folded
+
+    def add(self, mmsi: int, occurred_at: int, fields: Mapping[str, Any]) -> None:
+        """Take in a change of the ship's particulars at ``occurred_at`` (after any already at that time)."""
+        ship = self._ships.get(mmsi)
+        if ship is None:
+            self._ships[mmsi] = ([occurred_at], [dict(fields)], dict(fields))
+            return
+        times, changes, latest = ship
+        if occurred_at >= times[-1]:
+            times.append(occurred_at)
+            changes.append(dict(fields))
+            latest.update(fields)
+            return
+        at = bisect_right(times, occurred_at)
+        times.insert(at, occurred_at)
+        changes.insert(at, dict(fields))
+        latest.clear()
+        for change in changes:
+            latest.update(change)
+
+    def take_ship(self, mmsi: int, other: "ParticularsHistory") -> None:
+        """Replace what is known of ``mmsi`` by what ``other`` knows of it (the log, re-read)."""
+        ship = other._ships.get(mmsi)  # same class: its own representation
+        if ship is None:
+            self._ships.pop(mmsi, None)
+        else:
+            times, changes, latest = ship
+            self._ships[mmsi] = (list(times), [dict(change) for change in changes], dict(latest))
+
+    def remember(self, events: Iterable[NewEvent]) -> None:
+        """Take in the registrations and changes among ``events`` (decided elsewhere)."""
+        for item in events:
+            event = item.event
+            if type(event) is ShipRegistered or type(event) is ShipDetailsChanged:
+                self.add(event.mmsi, event.occurred_at,
+                         {name: value for name, value in event.payload().items()
+                          if name != "mmsi" and value is not None})
 
 
-def remember_particulars(particulars: dict[int, dict[str, Any]], events: Iterable[NewEvent]) -> None:
+def known_particulars(store: EventStore) -> ParticularsHistory:
+    """What the log says of each ship's static and voyage data, by time (see ``ParticularsHistory``)."""
+    history = ParticularsHistory()
+    history.remember(store.read_types(_PARTICULAR_TYPES))  # type: ignore[arg-type]  # each has an ``event``
+    return history
+
+
+def remember_particulars(particulars: ParticularsHistory, events: Iterable[NewEvent]) -> None:
     """Fold the registrations and changes among ``events`` into ``particulars`` (as a recorder does when it
     decides them), for events decided elsewhere."""
-    for item in events:
-        event = item.event
-        if type(event) is ShipRegistered:
-            particulars[event.mmsi] = {name: value for name, value in event.payload().items()
-                                       if name != "mmsi" and value is not None}
-        elif type(event) is ShipDetailsChanged:
-            particulars.setdefault(event.mmsi, {}).update(event.changed_fields())
+    particulars.remember(events)
 
 
 @dataclass
@@ -139,13 +213,15 @@ class Decisions:
 class ObservationRecorder:
     """Decides the log entries for observations of one source kind ('nmea', 'noaa-csv', …).
 
-    ``particulars`` is what the log already knows of each ship (see ``known_particulars``); the recorder
-    keeps it current as it decides, so a batch never registers a ship twice. ``keyed_quarantine`` gives
+    ``particulars`` is what the log already says of each ship, by time (see ``known_particulars``); each
+    static or voyage observation is decided against the ship's particulars as of its own time, and the
+    recorder takes its decisions into it, so a batch never registers a ship twice and later observations
+    see the changes decided before them. ``keyed_quarantine`` gives
     quarantine rows a dedupe key from (file name, line, text, reason): right for files, which may be
     imported again; a live feed has no lines to re-read.
     """
 
-    def __init__(self, kind: str, particulars: dict[int, dict[str, Any]], *, metadata: Mapping[str, Any],
+    def __init__(self, kind: str, particulars: ParticularsHistory, *, metadata: Mapping[str, Any],
                  clock: Callable[[], int] = now_micros, future_tolerance: int = DEFAULT_FUTURE_TOLERANCE,
                  keyed_quarantine: bool = True):
         self.kind = kind
@@ -155,6 +231,11 @@ class ObservationRecorder:
         self._future_tolerance = future_tolerance
         self._keyed_quarantine = keyed_quarantine
         self._latest_allowed = clock() + future_tolerance
+
+    @property
+    def particulars(self) -> ParticularsHistory:
+        """What the recorder knows of each ship's particulars, by time (shared with its caller)."""
+        return self._particulars
 
     def decide(self, observations: Iterable[Seen], into: Decisions, *, recorded_at: int | None = None) -> None:
         """Append the entries for ``observations`` to ``into`` (events recorded at ``recorded_at``, or now).
@@ -203,24 +284,25 @@ class ObservationRecorder:
             lines[_OUTCOMES[fate]] += 1
 
     def _decide_particulars(self, seen: ParticularsSeen, now: int, into: Decisions) -> None:
-        known = self._particulars.get(seen.mmsi)
-        fields = seen.fields
-        if known is None:
+        history, mmsi, occurred_at, fields = self._particulars, seen.mmsi, seen.occurred_at, seen.fields
+        known = history.as_of(mmsi, occurred_at)
+        if known is None and mmsi not in history:
             static = {name: fields[name] for name in STATIC_FIELDS if name in fields}
             voyage = {name: fields[name] for name in VOYAGE_FIELDS if name in fields}
-            into.events.append(NewEvent(ShipRegistered(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **static),
-                                        now, self.metadata, registration_key(seen.mmsi)))
+            into.events.append(NewEvent(ShipRegistered(mmsi=mmsi, occurred_at=occurred_at, **static),
+                                        now, self.metadata, registration_key(mmsi)))
             if voyage:
-                into.events.append(NewEvent(ShipDetailsChanged(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **voyage),
-                                            now, self.metadata,
-                                            particulars_key(self.kind, seen.mmsi, seen.occurred_at, fields)))
-            self._particulars[seen.mmsi] = dict(fields)
+                into.events.append(NewEvent(ShipDetailsChanged(mmsi=mmsi, occurred_at=occurred_at, **voyage),
+                                            now, self.metadata, particulars_key(self.kind, mmsi, occurred_at, fields)))
+            history.add(mmsi, occurred_at, fields)
             return
-        changed = {name: value for name, value in fields.items() if known.get(name) != value}
+        # registered once only: a ship the log knows of only from later on has its earlier data as a change
+        changed = dict(fields) if known is None else {name: value for name, value in fields.items()
+                                                      if known.get(name) != value}
         if changed:
-            into.events.append(NewEvent(ShipDetailsChanged(mmsi=seen.mmsi, occurred_at=seen.occurred_at, **changed),
-                                        now, self.metadata, particulars_key(self.kind, seen.mmsi, seen.occurred_at, fields)))
-            known.update(changed)
+            into.events.append(NewEvent(ShipDetailsChanged(mmsi=mmsi, occurred_at=occurred_at, **changed),
+                                        now, self.metadata, particulars_key(self.kind, mmsi, occurred_at, fields)))
+            history.add(mmsi, occurred_at, changed)
 
     def _reject_future(self, origin: Origin, occurred_at: int, into: Decisions) -> None:
         self._reject(origin, f"time {format_instant(occurred_at)} is in the future (more than "
@@ -242,16 +324,18 @@ def is_registration(item: NewEvent) -> bool:
 
 
 def redecide_lost_registration(registration: NewEvent, voyage: NewEvent | None,
-                               in_log: Mapping[str, Any]) -> NewEvent | None:
-    """What to append in place of a registration (and the voyage data decided with it) that another import
+                               in_log: ParticularsHistory) -> NewEvent | None:
+    """What to append in place of a registration (and the voyage data decided with it) that another writer
     running at the same time appended first: a ``ShipDetailsChanged`` at the registration's time with those
-    of its fields that differ from what the log now holds of the ship (``in_log``), or None when the log
-    holds them all. Its key is the one a later import of the same record decides, so neither adds it twice."""
+    of its fields that differ from what the log holds of the ship as of that time (``in_log``), or None when
+    the log holds them all. Its key is the one a later import of the same record decides, so neither adds it
+    twice."""
     registered = registration.event
     said = {name: value for name, value in registered.payload().items() if name != "mmsi" and value is not None}
     if voyage is not None:
         said.update(voyage.event.changed_fields())  # type: ignore[attr-defined]
-    changed = {name: value for name, value in said.items() if in_log.get(name) != value}
+    known = in_log.as_of(registered.mmsi, registered.occurred_at) or {}  # type: ignore[attr-defined]
+    changed = {name: value for name, value in said.items() if known.get(name) != value}
     if not changed:
         return None
     kind = registration.metadata.get("format", "")
@@ -259,3 +343,81 @@ def redecide_lost_registration(registration: NewEvent, voyage: NewEvent | None,
                                        **changed),
                     registration.recorded_at, registration.metadata,
                     particulars_key(kind, registered.mmsi, registered.occurred_at, said))  # type: ignore[attr-defined]
+
+
+def append_redeciding_lost_registrations(events: list[NewEvent], write: Callable[[Sequence[NewEvent]], Sequence[NewEvent]],
+                                         read_log: Callable[[], ParticularsHistory],
+                                         particulars: ParticularsHistory) -> bool | set[int]:
+    """Append a batch through ``write`` (which returns the events it appended): True when all of it was
+    appended, False when none, else the ids of the events that were (or that a correction was appended for).
+
+    A batch that registers ships appends the registrations first, on their own: a registration is keyed by
+    the ship alone, so the store drops it when another writer running at the same time registered the ship
+    first. The rest of the batch is then appended with, in place of each lost registration and the voyage
+    data decided with it, only what they said that the log (``read_log``) does not hold as of their time;
+    ``particulars`` then goes on from what the log holds of those ships."""
+    registrations = [item for item in events if is_registration(item)]
+    if not registrations:
+        written = write(events)
+        if len(written) == len(events):
+            return True
+        return set(map(id, written)) if written else False
+    registered = {id(item) for item in write(registrations)}
+    lost = {id(item) for item in registrations if id(item) not in registered}
+    in_log = read_log() if lost else ParticularsHistory()
+    lost_ships = {item.event.mmsi for item in registrations if id(item) in lost}  # type: ignore[attr-defined]
+    rest: list[NewEvent] = []
+    stands_for: dict[int, int] = {}  # id of a correction -> id of the event it replaces
+    index = 0
+    while index < len(events):
+        item = events[index]
+        index += 1
+        if id(item) in registered:
+            continue
+        if id(item) in lost:
+            voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
+            index += voyage is not None
+            correction = redecide_lost_registration(item, voyage, in_log)
+        elif type(item.event) is ShipDetailsChanged and item.event.mmsi in lost_ships:
+            correction = _redecide_change(item, in_log)  # it was decided against what the lost registration said
+            if correction is item:
+                in_log.add(item.event.mmsi, item.event.occurred_at, item.event.changed_fields())
+                rest.append(item)
+                continue
+        else:
+            rest.append(item)
+            continue
+        if correction is not None:
+            event = correction.event
+            in_log.add(event.mmsi, event.occurred_at, event.changed_fields())  # type: ignore[attr-defined]
+            rest.append(correction)
+            stands_for[id(correction)] = id(item)
+    written = {id(item) for item in write(rest)} if rest else set()
+    if lost:
+        in_log = read_log()
+        for item in registrations:  # go on from what the log now holds of the ships another writer registered
+            if id(item) in lost:
+                particulars.take_ship(item.event.mmsi, in_log)  # type: ignore[attr-defined]
+    return registered | written | {stands_for[key] for key in written if key in stands_for}
+
+
+def _redecide_change(change: NewEvent, in_log: ParticularsHistory) -> NewEvent | None:
+    """A change of a ship whose registration was lost, decided again against the log as of its time: the
+    same event when all its fields differ from it, one with only those that do, or None when none does."""
+    event: ShipDetailsChanged = change.event  # type: ignore[assignment]
+    fields = event.changed_fields()
+    known = in_log.as_of(event.mmsi, event.occurred_at) or {}
+    differ = {name: value for name, value in fields.items() if known.get(name) != value}
+    if len(differ) == len(fields):
+        return change
+    if not differ:
+        return None
+    return NewEvent(ShipDetailsChanged(mmsi=event.mmsi, occurred_at=event.occurred_at, **differ),  # type: ignore[arg-type]
+                    change.recorded_at, change.metadata, change.dedupe_key)
+
+
+def _voyage_of(item: NewEvent, registration: NewEvent) -> bool:
+    """Whether ``item`` is the voyage data decided with ``registration`` (right after it: same ship and time)."""
+    event, registered = item.event, registration.event
+    return (type(event) is ShipDetailsChanged and event.mmsi == registered.mmsi  # type: ignore[attr-defined]
+            and event.occurred_at == registered.occurred_at and item.metadata is registration.metadata)

@@ -1,5 +1,6 @@
 """Two imports at once into one store: each ship is registered once, whichever import wins the race, and the
-loser appends only what its registrations said that the log does not hold."""
+loser appends only what its registrations said that the log does not hold as of their time: the fleet's
+particulars at every moment are those of the imports run one after the other."""
 from __future__ import annotations
 
 import sqlite3
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from app.ais_import import import_files
 from store import open_store
+from tests.app.particulars_timeline import event_times, timeline
 from tests.app.test_ais_import import noaa_row, write_noaa
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,11 +58,15 @@ def test_two_imports_at_once_register_each_ship_once_and_end_where_one_after_the
         import_files(sequential, [afternoon])
         expected = Counter(r.type for r in sequential.read_all())
         expected_names = latest_names(sequential)
+        moments = event_times(sequential)
+        expected_timeline = timeline(sequential, moments)
     with open_store(db) as together:
         registered = Counter(r.stream_id for r in together.read_all() if r.type == "ShipRegistered")
         kinds = Counter(r.type for r in together.read_all())
         assert set(registered.values()) == {1} and len(registered) == SHIPS
         assert kinds["PositionReported"] == expected["PositionReported"] == 80 * SHIPS
-        assert kinds["ShipDetailsChanged"] <= expected["ShipDetailsChanged"]
         assert latest_names(together) == expected_names
+        # each ship's particulars at every moment are those of one import after the other, whichever won
+        assert timeline(together, moments | event_times(together)) == timeline(sequential, moments | event_times(together))
+        assert expected_timeline
         assert together.verify().ok
