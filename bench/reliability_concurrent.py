@@ -8,6 +8,7 @@ from run to run, so a registration is compared by its ship alone.
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,10 +26,13 @@ class ConcurrentResult:
     registered_twice: int = 0     # ships with more than one ShipRegistered
     failed_writers: int = 0       # writers that exited non-zero
     checked: Checked = field(default_factory=Checked)
+    lost_by_type: Counter[str] = field(default_factory=Counter)   # which kinds of event differ, so a reader
+    extra_by_type: Counter[str] = field(default_factory=Counter)  # sees whether reports or particulars do
 
     def as_extra(self) -> dict:
         return {"rounds": self.rounds, "ships_registered_twice": self.registered_twice,
-                "failed_writers": self.failed_writers}
+                "failed_writers": self.failed_writers, "lost_by_type": dict(sorted(self.lost_by_type.items())),
+                "extra_by_type": dict(sorted(self.extra_by_type.items()))}
 
 
 def _one_round(number: int, folder: Path, env: dict[str, str], rows: int | None, messages: int,
@@ -75,7 +79,12 @@ def _one_round(number: int, folder: Path, env: dict[str, str], rows: int | None,
             raise RuntimeError(f"the clean import of {path} failed: {done.tail()}")
     actual = event_contents(db)
     result.checked.add(event_contents(clean))
-    difference = compare(registrations_by_stream(event_contents(clean)), registrations_by_stream(actual))
+    reference, stored = registrations_by_stream(event_contents(clean)), registrations_by_stream(actual)
+    difference = compare(reference, stored)
+    for key, times in (reference - stored).items():
+        result.lost_by_type[key[1]] += times
+    for key, times in (stored - reference).items():
+        result.extra_by_type[key[1]] += times
     twice = sum(1 for times in registration_counts(actual).values() if times > 1)
     result.lost += difference.lost
     result.duplicated += difference.duplicated
