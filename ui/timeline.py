@@ -230,6 +230,7 @@ class TimelineBar(QWidget):
             self._has_range = False
             self._set_enabled(False)
             self.moment_label.setText("No reports yet")
+            self.jump_edit.show_no_time()
             return
         first, last = time_range
         self._first, self._last, self._has_range = first, max(first, last), True
@@ -242,6 +243,7 @@ class TimelineBar(QWidget):
         finally:
             self._syncing = False
         self._label_ends()
+        self.jump_edit.setSpecialValueText("")  # from now on every value is a real moment
         self.jump_edit.setDateTimeRange(qdatetime_of(first, self._zone), qdatetime_of(self._last, self._zone))
         self._set_enabled(True)
         if self.is_live():

@@ -49,6 +49,11 @@ class JumpEdit(QDateTimeEdit):
         if not self.hasFocus():
             self.setDateTime(qdatetime_of(instant, self._zone))
 
+    def show_no_time(self) -> None:
+        """A log with no reports has no moment to show: a dash, not Qt's default date."""
+        self.setSpecialValueText("—")
+        self.setDateTime(self.minimumDateTime())
+
     def set_instant(self, instant: int) -> None:
         """Put a time in the box (even while it has focus)."""
         self.setDateTime(qdatetime_of(instant, self._zone))

@@ -74,6 +74,16 @@ def test_an_empty_log_disables_scrubbing(qtbot):
     qtbot.addWidget(bar)
     bar.set_range(None)
     assert not bar.slider.isEnabled() and bar.moment_label.text() == "No reports yet"
+    assert bar.jump_edit.text() == "—"  # no made-up date such as Qt's 2000-01-01
+
+
+def test_the_first_reports_give_the_jump_field_real_moments_again(qtbot):
+    bar = TimelineBar()
+    qtbot.addWidget(bar)
+    bar.set_range(None)
+    bar.set_range((T0, T0 + 3_600_000_000))
+    bar.set_moment(T0)  # the first moment is the field's minimum: shown as a time, not as the dash
+    assert bar.jump_edit.text() != "—" and bar.jump_edit.instant() == T0
 
 
 def test_previous_and_next_step_through_the_given_report_times(timeline):
