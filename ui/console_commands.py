@@ -136,12 +136,9 @@ class ConsoleCommands(QObject):
     def apply_operator_name(self) -> None:
         """Sign the source's appends with the remembered name, and show who signs in the status bar."""
         name = self.settings.get(OPERATOR_NAME)
-        if name and hasattr(self.source, "operator"):
-            try:
-                self.source.operator = name  # type: ignore[misc]
-            except AttributeError:  # a source whose operator is fixed
-                pass
-        self.status.set_operator(getattr(self.source, "operator", ""), bool(getattr(self.source, "read_only", False)))
+        if name:
+            self.source.operator = name  # every desk of the console signs with it
+        self.status.set_operator(self.source.operator, self.source.read_only)
 
     def show_settings(self) -> SettingsDialog:
         """File › Settings: the rules' thresholds, the scheduled report, the background jobs."""
