@@ -112,7 +112,7 @@ def kill_hard(process: subprocess.Popen) -> None:
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except ProcessLookupError:
-        pass
+        pass  # it ended by itself before the kill: nothing to stop
     process.wait()
 
 

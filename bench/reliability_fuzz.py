@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
 import multiprocessing
 import os
@@ -151,11 +152,9 @@ def _outcome(number: int, case: Case, how: str, code: int | None, crashed: bool,
     for line in reversed(stdout.strip().splitlines()):
         if line.startswith("{"):
             try:
-                import json
-
                 summary = json.loads(line)
             except ValueError:
-                pass
+                pass  # the last brace-led line is no summary: the input has none
             break
     unaccounted = unaccounted_lines(summary) if isinstance(summary, dict) and "read" in summary else 0
     appended = summary.get("appended", 0) if isinstance(summary, dict) else 0
@@ -196,7 +195,7 @@ def _high_water_mb(pid: int) -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     except OSError:
-        pass
+        pass  # the process is gone: its peak is unknown, said as 0
     return 0.0
 
 

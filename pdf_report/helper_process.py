@@ -49,7 +49,7 @@ def helper_main(connection: Connection, report: AuditReport, path: str) -> None:
         try:
             connection.send(("failed", f"{type(error).__name__}: {error}"))
         except OSError:
-            pass
+            pass  # the reading process went away: there is nobody left to tell
         raise SystemExit(1) from None
     finally:
         connection.close()

@@ -200,12 +200,8 @@ class EventStore:
                 raise StoreError(f"stream version clash while appending: {message}") from None
             raise StoreError(f"the store refused the batch, none of it was written: {message}") from None
         except OperationalError as error:
-            message = str(error.orig)
-            if "locked" in message or "busy" in message:
-                raise StoreBusyError("another process kept the store busy; the batch was not written, try again") from None
-            if "readonly" in message or "read-only" in message:
-                raise ReadOnlyStoreError(f"the store cannot be written: {message}") from None
-            raise StoreError(f"the store failed, none of the batch was written: {message}") from None
+            raise _write_refused(error, busy="the batch was not written, try again",
+                                 failed="none of the batch was written") from None
 
     def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
                   check_stored: bool) -> tuple[AppendResult, Learned, dict[int, int]]:
@@ -538,12 +534,8 @@ class EventStore:
                 result = connection.execute(insert(quarantine).prefix_with("OR IGNORE"), rows)
                 return result.rowcount
         except OperationalError as error:  # disk full, read-only, busy: the same typed errors as an append
-            message = str(error.orig)
-            if "locked" in message or "busy" in message:
-                raise StoreBusyError("another process kept the store busy; nothing was quarantined, try again") from None
-            if "readonly" in message or "read-only" in message:
-                raise ReadOnlyStoreError(f"the store cannot be written: {message}") from None
-            raise StoreError(f"the store failed, nothing was quarantined: {message}") from None
+            raise _write_refused(error, busy="nothing was quarantined, try again",
+                                 failed="nothing was quarantined") from None
 
     def quarantined(self, *, limit: int | None = None, offset: int = 0) -> list[QuarantinedRecord]:
         query = select(quarantine).order_by(quarantine.c.id).offset(offset)
@@ -581,3 +573,11 @@ class EventStore:
         return self._engine
 
 
+def _write_refused(error: OperationalError, *, busy: str, failed: str) -> StoreError:
+    """SQLite's refusal of a write as the store's typed error, saying what was not written."""
+    message = str(error.orig)
+    if "locked" in message or "busy" in message:
+        return StoreBusyError(f"another process kept the store busy; {busy}")
+    if "readonly" in message or "read-only" in message:
+        return ReadOnlyStoreError(f"the store cannot be written: {message}")
+    return StoreError(f"the store failed, {failed}: {message}")
