@@ -23,11 +23,12 @@ from store.errors import DamagedStoreError, NotAStoreError, StoreError, StoreNot
 from store.event_store import EventStore
 from store.head_witness import StoreWitness
 from store.migrations import LATEST_REVISION, MIGRATIONS_DIR
-from store.schema import APPLICATION_ID
+from store.schema import APPLICATION_ID, metadata
 from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion, companions_present, pending_log,
                                probe_uri, read_header, read_only_uri, settle)
 
 BUSY_TIMEOUT_MS = 10_000
+OUR_TABLES = frozenset(metadata.tables) | {"alembic_version"}
 CACHE_KIB = 65_536  # per connection: keeps the hot index pages of a multi-million-event log in memory
 
 
@@ -161,6 +162,8 @@ def _probe(path: Path, header: SqliteHeader, *, after_recovery: bool = False) ->
     if application_id not in (0, APPLICATION_ID):
         raise NotAStoreError(f"{path} is an SQLite database of another application (application id "
                              f"0x{application_id:08X}), not a Fleet Logbook store")
+    if application_id == 0 and tables == OUR_TABLES:
+        return  # made by an earlier version that was killed before it marked the file: marked on opening
     if application_id == 0 and tables:
         shown = ", ".join(sorted(tables)[:5])
         raise NotAStoreError(f"{path} is an SQLite database of another application (tables: {shown}), "
@@ -272,6 +275,9 @@ def _require_current(engine: Engine, path: Path | None) -> None:
 def _migrate(engine: Engine) -> None:
     """Bring the schema to the latest revision with alembic (only loaded when there is work to do)."""
     if _current_revision(engine) == LATEST_REVISION:
+        with engine.begin() as connection:
+            if connection.exec_driver_sql("PRAGMA application_id").scalar() == 0:
+                connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         return
     from alembic import command
     from alembic.config import Config
@@ -279,8 +285,9 @@ def _migrate(engine: Engine) -> None:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with engine.connect().execution_options(sqlite_begin="IMMEDIATE") as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
-        connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        if connection.in_transaction():
-            connection.commit()
+        # One transaction marks the file as ours and makes its schema: a process killed part-way leaves
+        # either the file as it was or a whole, marked store, never our tables under no mark.
+        with connection.begin():
+            connection.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")

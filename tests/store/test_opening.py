@@ -80,3 +80,44 @@ def test_wal_busy_timeout_and_foreign_keys_are_on(store):
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5_000
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+KILLED_WHILE_CREATING = """
+import os, sys
+from alembic import command
+real_upgrade = command.upgrade
+def upgrade_then_die(*args, **kwargs):
+    real_upgrade(*args, **kwargs)
+    os._exit(9)  # as kill -9: the schema is made, nothing after it runs
+command.upgrade = upgrade_then_die
+from store import open_store
+open_store(sys.argv[1])
+"""
+
+
+def test_a_store_whose_creation_was_killed_opens_as_a_store(tmp_path):
+    """A process killed after making the tables must not leave a file that is refused as another
+    application's database: the mark and the schema are one transaction."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = tmp_path / "new.sqlite"
+    killed = subprocess.run([sys.executable, "-c", KILLED_WHILE_CREATING, str(path)],
+                            cwd=Path(__file__).resolve().parents[2], capture_output=True, text=True)
+    assert killed.returncode == 9, killed.stderr
+    store = open_store(path)
+    store.append_batch([report(219000001, 0)])
+    assert store.head().position == 1
+    store.close()
+
+
+def test_a_store_left_unmarked_by_an_earlier_version_is_recognised_and_marked(store_path):
+    open_store(store_path).close()
+    connection = sqlite3.connect(store_path)
+    connection.execute("PRAGMA application_id = 0")  # as a creation killed between schema and mark left it
+    connection.close()
+    store = open_store(store_path)
+    store.append_batch([report(219000001, 0)])
+    store.close()
+    assert sqlite3.connect(store_path).execute("PRAGMA application_id").fetchone()[0] != 0
