@@ -11,115 +11,16 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Sequence
+from types import ModuleType
+from typing import Sequence
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BROKEN_CHAIN = 0, 1, 2, 3  # 3: the log does not verify, or its file is damaged
+from cli import arguments
+from cli.arguments import (EXIT_BROKEN_CHAIN, EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError,  # noqa: F401  (tests use them)
+                           default_store_path)
+
 DEMO_SHIPS, DEMO_HOURS = 200, 24
-
-
-class CommandError(Exception):
-    """A failure to report as one line on stderr with a non-zero exit code."""
-
-    def __init__(self, message: str, code: int = EXIT_ERROR):
-        super().__init__(message)
-        self.code = code
-
-
-def default_store_path() -> Path:
-    """The store in the platform's user data folder (``FLEET_LOGBOOK_DATA`` overrides the folder)."""
-    folder = os.environ.get("FLEET_LOGBOOK_DATA")
-    if not folder:
-        from platformdirs import user_data_dir
-
-        folder = user_data_dir("fleet-logbook", appauthor=False)
-    return Path(folder) / "fleet.sqlite"
-
-
-def _instant(text: str) -> int:
-    from domain.errors import InvalidTime
-    from domain.time import parse_instant
-
-    try:
-        return parse_instant(text)
-    except InvalidTime as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _mmsi(text: str) -> int:
-    if not text.isdigit() or len(text) > 9 or int(text) == 0:
-        raise argparse.ArgumentTypeError(f"an MMSI is a number of up to 9 digits, not {text!r}")
-    return int(text)
-
-
-def _positive_int(low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"must be between {low} and {high}, got {value}")
-        return value
-
-    return parse
-
-
-def _megabytes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000 MB, got {text}")
-    return value
-
-
-def _hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
-    if not 0 < value <= 744:
-        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 744 (31 days), got {text}")
-    return value
-
-
-def _rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a rate in sentences per second: {text!r}") from None
-    if not 0 < value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be more than 0 sentences per second, got {text}")
-    return value
-
-
-def _column_mapping(text: str) -> dict[str, str]:
-    from feeds.ais_csv import parse_column_mapping
-
-    try:
-        return parse_column_mapping(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _open(db: str | None, *, create: bool, read_only: bool = False):
-    from store import open_store
-
-    return open_store(db or default_store_path(), create=create, read_only=read_only)
-
-
-def _progress_printer(label: str):
-    """A one-line progress display on a terminal (nothing when stderr is not one)."""
-    if not sys.stderr.isatty():
-        return None
-    from domain.time import format_instant
-
-    def show(reached: int, end: int) -> None:
-        sys.stderr.write(f"\r{label}: {format_instant(reached)} of {format_instant(end)}   ")
-        sys.stderr.flush()
-
-    return show
+COMMAND_MODULES: tuple[ModuleType, ...] = (  # the cli modules whose register(commands) adds their commands, in --help order
+)
 
 
 # --- commands ------------------------------------------------------------------------------------------------
@@ -130,11 +31,11 @@ def command_simulate(args: argparse.Namespace) -> int:
     from app.fleet_index import open_index, save_snapshot
     from domain.time import format_instant, now_micros
 
-    store = _open(args.db, create=True)
+    store = arguments.open_at(args.db, create=True)
     try:
         end = args.end if args.end is not None else now_micros()
         summary, _ = seed_history(store, ships=args.ships, hours=args.hours, seed=args.seed, end=end,
-                                  progress=_progress_printer("simulating"))
+                                  progress=arguments.progress_printer("simulating"))
         if sys.stderr.isatty():
             sys.stderr.write("\n")
         save_snapshot(store, open_index(store))
@@ -150,7 +51,7 @@ def command_state(args: argparse.Namespace) -> int:
     from app.documents import state_document
     from app.fleet_index import open_index
 
-    store = _open(args.db, create=False, read_only=True)
+    store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         index = open_index(store)
         ships = index.ships_at(args.at, args.known_at)
@@ -174,7 +75,7 @@ def command_history(args: argparse.Namespace) -> int:
     from domain.events import ship_stream
     from domain.time import format_instant
 
-    store = _open(args.db, create=False, read_only=True)
+    store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         events = list(store.read_stream(ship_stream(args.ship), occurred_from=args.from_, occurred_to=args.to))
     finally:
@@ -191,7 +92,7 @@ def command_history(args: argparse.Namespace) -> int:
 
 
 def command_verify(args: argparse.Namespace) -> int:
-    store = _open(args.db, create=False, read_only=True)
+    store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         if args.forget_witness:
             forgotten = store.forget_witness()
@@ -262,7 +163,7 @@ def command_import(args: argparse.Namespace) -> int:
         stop["asked"] = True
 
     previous = signal.signal(signal.SIGINT, ask_to_stop)
-    store = _open(args.db, create=True)
+    store = arguments.open_at(args.db, create=True)
     try:
         summary = import_files(store, args.files, options, progress=_import_progress_printer(),
                                cancelled=lambda: stop["asked"])
@@ -305,7 +206,7 @@ def command_listen(args: argparse.Namespace) -> int:
     problem = None if path is None else write_problem(path)
     if problem is not None:
         raise CommandError(f"listen: {problem}: a listener needs a store it can append to; nothing was received")
-    store = _open(args.db, create=True)
+    store = arguments.open_at(args.db, create=True)
     try:
         ingest = LiveIngest(feed, store, spool_limit_bytes=int(args.spool_limit * 1024 * 1024),
                             notice=lambda text: print(f"listen: {text}", file=sys.stderr, flush=True))
@@ -353,7 +254,7 @@ def command_report(args: argparse.Namespace) -> int:
 
         ensure_gui_application()
         renderers["pdf"] = render_pdf
-    store = _open(args.db, create=False, read_only=args.read_only)
+    store = arguments.open_at(args.db, create=False, read_only=args.read_only)
     try:
         result = Console.over(FleetService.open(store)).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
     finally:
@@ -367,7 +268,7 @@ def command_report(args: argparse.Namespace) -> int:
 def _verify_report(args: argparse.Namespace) -> int:
     from app.report_files import verify_json_report
 
-    store = _open(args.db, create=False, read_only=True)
+    store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         check = verify_json_report(store, args.verify)
     finally:
@@ -391,7 +292,7 @@ def command_zones(args: argparse.Namespace) -> int:
     from domain.rules import InvalidZoneFile
 
     if args.action == "add":
-        store = _open(args.db, create=True)
+        store = arguments.open_at(args.db, create=True)
         try:
             appended = add_zones(store, args.file, replace=args.replace, operator=default_operator())
         except (InvalidZoneFile, ZonesChanged) as error:
@@ -402,7 +303,7 @@ def command_zones(args: argparse.Namespace) -> int:
                           "zones": sorted({r.event.name for r in appended if r.type == "ZoneDefined"}),
                           "removed": sorted(r.event.name for r in appended if r.type == "ZoneRemoved")}))
         return EXIT_OK
-    store = _open(args.db, create=False, read_only=True)
+    store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         zones = zones_in_force(store)
     finally:
@@ -424,7 +325,7 @@ def command_rules(args: argparse.Namespace) -> int:
         settings = load_rule_settings(args.settings)
     except RuleSettingsError as error:
         raise CommandError(f"rules: {error}") from None
-    store = _open(args.db, create=False)
+    store = arguments.open_at(args.db, create=False)
     try:
         summary = replay_rules(store, settings, since=args.from_)
     finally:
@@ -436,7 +337,7 @@ def command_rules(args: argparse.Namespace) -> int:
 def command_quarantine(args: argparse.Namespace) -> int:
     from domain.time import format_instant
 
-    store = _open(args.db, create=False, read_only=True)
+    store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         records = store.quarantined(limit=args.limit)
     finally:
@@ -492,7 +393,7 @@ def command_gui(args: argparse.Namespace) -> int:
     try:
         if args.screenshot is not None and args.db is not None:
             # a bad --db fails here, as one line, before any window
-            _open(args.db, create=not args.read_only, read_only=args.read_only).close()
+            arguments.open_at(args.db, create=not args.read_only, read_only=args.read_only).close()
         from ui.gui import launch
 
         return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
@@ -504,7 +405,7 @@ def command_gui(args: argparse.Namespace) -> int:
 def _check_room_for_demo(location: str | Path) -> None:
     from app.demo_fleet import DemoFleetRefused, check_room_for_demo
 
-    store = _open(str(location), create=True)
+    store = arguments.open_at(str(location), create=True)
     try:
         check_room_for_demo(store)
     except DemoFleetRefused as error:
@@ -529,9 +430,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     gui = commands.add_parser("gui", help="open the operator console (the default command)")
     gui.add_argument("--db", help="store file or sqlite:/// URL (default: the user data folder)")
-    gui.add_argument("--at", type=_instant, help="show the fleet at this moment (ISO 8601) instead of live")
+    gui.add_argument("--at", type=arguments.instant, help="show the fleet at this moment (ISO 8601) instead of live")
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
-    gui.add_argument("--ship", type=_mmsi, help="select this ship (MMSI)")
+    gui.add_argument("--ship", type=arguments.mmsi, help="select this ship (MMSI)")
     gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
@@ -542,24 +443,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     simulate = commands.add_parser("simulate", help="write a simulated fleet's history into a store")
     simulate.add_argument("--db", required=True)
-    simulate.add_argument("--ships", type=_positive_int(50, 1000), default=DEMO_SHIPS)
-    simulate.add_argument("--hours", type=_hours, default=DEMO_HOURS)
-    simulate.add_argument("--seed", type=_positive_int(0, 2**31 - 1), default=1)
-    simulate.add_argument("--end", type=_instant, help="when the history ends (default: now)")
+    simulate.add_argument("--ships", type=arguments.positive_int(50, 1000), default=DEMO_SHIPS)
+    simulate.add_argument("--hours", type=arguments.hours, default=DEMO_HOURS)
+    simulate.add_argument("--seed", type=arguments.positive_int(0, 2**31 - 1), default=1)
+    simulate.add_argument("--end", type=arguments.instant, help="when the history ends (default: now)")
     simulate.set_defaults(run=command_simulate)
 
     state = commands.add_parser("state", help="the fleet at a moment")
     state.add_argument("--db", required=True)
-    state.add_argument("--at", type=_instant, required=True)
-    state.add_argument("--known-at", dest="known_at", type=_instant, help="only what the log had recorded by then")
+    state.add_argument("--at", type=arguments.instant, required=True)
+    state.add_argument("--known-at", dest="known_at", type=arguments.instant, help="only what the log had recorded by then")
     state.add_argument("--json", action="store_true")
     state.set_defaults(run=command_state)
 
     history = commands.add_parser("history", help="one ship's events in log order")
     history.add_argument("--db", required=True)
-    history.add_argument("--ship", type=_mmsi, required=True, help="the ship's MMSI")
-    history.add_argument("--from", dest="from_", type=_instant)
-    history.add_argument("--to", type=_instant)
+    history.add_argument("--ship", type=arguments.mmsi, required=True, help="the ship's MMSI")
+    history.add_argument("--from", dest="from_", type=arguments.instant)
+    history.add_argument("--to", type=arguments.instant)
     history.add_argument("--json", action="store_true")
     history.set_defaults(run=command_history)
 
@@ -575,10 +476,10 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("files", nargs="+", metavar="FILE")
     importing.add_argument("--db", required=True)
     importing.add_argument("--format", choices=FORMATS, default="auto", help="override format detection")
-    importing.add_argument("--columns", type=_column_mapping, help="CSV columns by hand: time=Header,lat=Y,...")
-    importing.add_argument("--assume-start", dest="assume_start", type=_instant,
+    importing.add_argument("--columns", type=arguments.column_mapping, help="CSV columns by hand: time=Header,lat=Y,...")
+    importing.add_argument("--assume-start", dest="assume_start", type=arguments.instant,
                            help="for NMEA files with no times: the time of the first sentence")
-    importing.add_argument("--rate", type=_rate, help="for NMEA files with no times: sentences per second")
+    importing.add_argument("--rate", type=arguments.rate, help="for NMEA files with no times: sentences per second")
     importing.add_argument("--future-tolerance", dest="future_tolerance", type=float, default=300.0,
                            metavar="SECONDS", help="reject reports timed more than this after the clock (default 300)")
     importing.set_defaults(run=command_import)
@@ -589,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--udp", metavar="[HOST:]PORT", help="listen for datagrams (host 127.0.0.1 unless given)")
     source.add_argument("--tcp", metavar="HOST:PORT", help="connect to an NMEA server (reconnects with backoff)")
     listen.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
-    listen.add_argument("--spool-limit", type=_megabytes, metavar="MB", default=256.0,
+    listen.add_argument("--spool-limit", type=arguments.megabytes, metavar="MB", default=256.0,
                         help="bound of the spool beside the store that keeps received lines until they are in "
                              "the log (default 256 MB)")
     listen.set_defaults(run=command_listen)
@@ -597,9 +498,9 @@ def build_parser() -> argparse.ArgumentParser:
     report = commands.add_parser("report", help="export an audit report (PDF, CSV or JSON by the --out suffix), "
                                                 "or check a JSON report against the log (--verify)")
     report.add_argument("--db", required=True)
-    report.add_argument("--from", dest="from_", type=_instant, help="start of the range (occurred_at, ISO 8601)")
-    report.add_argument("--to", type=_instant, help="end of the range (inclusive)")
-    report.add_argument("--ship", type=_mmsi, action="append", help="only this ship (repeat for more)")
+    report.add_argument("--from", dest="from_", type=arguments.instant, help="start of the range (occurred_at, ISO 8601)")
+    report.add_argument("--to", type=arguments.instant, help="end of the range (inclusive)")
+    report.add_argument("--ship", type=arguments.mmsi, action="append", help="only this ship (repeat for more)")
     report.add_argument("--zone", help="only events in this zone (zones are defined in the log)")
     report.add_argument("--out", type=Path, help="the report file: .pdf, .csv or .json")
     report.add_argument("--sections", metavar="LIST",
@@ -627,15 +528,17 @@ def build_parser() -> argparse.ArgumentParser:
     rule_actions = rules.add_subparsers(dest="action", required=True, parser_class=_Parser)
     replay = rule_actions.add_parser("replay", help="raise the alerts history calls for (never twice)")
     replay.add_argument("--db", required=True)
-    replay.add_argument("--from", dest="from_", type=_instant, help="append only alerts raised from then on")
+    replay.add_argument("--from", dest="from_", type=arguments.instant, help="append only alerts raised from then on")
     replay.add_argument("--settings", type=Path, help="thresholds file (default: rules.toml in the config folder)")
     replay.set_defaults(run=command_rules)
 
     quarantined = commands.add_parser("quarantine", help="list the records set aside by imports and feeds")
     quarantined.add_argument("--db", required=True)
-    quarantined.add_argument("--limit", type=_positive_int(1, 10**9))
+    quarantined.add_argument("--limit", type=arguments.positive_int(1, 10**9))
     quarantined.add_argument("--json", action="store_true")
     quarantined.set_defaults(run=command_quarantine)
+    for module in COMMAND_MODULES:
+        module.register(commands)
     return parser
 
 

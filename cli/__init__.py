@@ -1,0 +1,1 @@
+"""The command line's parts: shared argument types (``cli.arguments``) and the commands' own modules."""
