@@ -150,6 +150,7 @@ def command_import(args: argparse.Namespace) -> int:
     import signal
 
     from app.ais_import import ImportFailed, ImportOptions, ImportRefused, import_files
+    from app.fleet_index import IndexBuildCancelled
 
     options = ImportOptions(format=args.format, columns=args.columns, assume_start=args.assume_start,
                             rate_hz=args.rate, future_tolerance=int(args.future_tolerance * 1_000_000))
@@ -165,8 +166,14 @@ def command_import(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, ask_to_stop)
     store = arguments.open_at(args.db, create=True)
     try:
-        summary = import_files(store, args.files, options, progress=_import_progress_printer(),
-                               cancelled=lambda: stop["asked"])
+        following = _index_following_import(store, cancelled=lambda: stop["asked"])
+        summary = import_files(store, args.files, options, append=following.append,
+                               progress=_import_progress_printer(), cancelled=lambda: stop["asked"])
+        following.save()  # the first state or gui after the import starts from it (a cache: the log stays the truth)
+    except IndexBuildCancelled:
+        _end_progress_line()
+        print("interrupted before the import began: nothing was written", file=sys.stderr)
+        return 130
     except ImportRefused as error:
         raise CommandError(f"import refused, nothing written: {error}") from None
     except ImportFailed as error:  # what was committed before the error is in the log: say exactly what
@@ -184,6 +191,15 @@ def command_import(args: argparse.Namespace) -> int:
     if summary.cancelled:
         return 130
     return EXIT_ERROR if summary.ended_early else EXIT_OK
+
+
+def _index_following_import(store, *, cancelled):
+    """The index an import keeps up with its appends and leaves as the snapshot (from the store's snapshot,
+    caught up to the head, with progress on a terminal)."""
+    from app.import_index import ImportIndex
+    from cli.progress import index_progress_printer
+
+    return ImportIndex(store, progress=index_progress_printer("catching up the index"), cancelled=cancelled)
 
 
 def _end_progress_line() -> None:

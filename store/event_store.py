@@ -553,8 +553,11 @@ class EventStore:
         if self.read_only:
             return
         row = {"name": name, "log_position": log_position, "head_hash": head_hash, "created_at": now_micros(), "data": data}
-        with self._connect() as connection, connection.begin():
-            connection.execute(insert(snapshots).prefix_with("OR REPLACE"), [row])
+        try:
+            with self._connect() as connection, connection.begin():
+                connection.execute(insert(snapshots).prefix_with("OR REPLACE"), [row])
+        except OperationalError as error:
+            raise _write_refused(error, busy="the snapshot was not saved", failed="the snapshot was not saved") from None
 
     def load_snapshot(self, name: str) -> tuple[int, bytes] | None:
         """The snapshot's log position and data, or None when absent or no longer matching the log."""
