@@ -51,9 +51,11 @@ def command_state(args: argparse.Namespace) -> int:
     from app.documents import state_document
     from app.fleet_index import open_index
 
+    from cli.progress import index_progress_printer
+
     store = arguments.open_at(args.db, create=False, read_only=True)
-    try:
-        index = open_index(store)
+    try:  # Ctrl+C while the index is read stops with exit 130 (main): nothing is written by this command
+        index = open_index(store, progress=index_progress_printer("reading the log into the index"))
         ships = index.ships_at(args.at, args.known_at)
     finally:
         store.close()
@@ -253,6 +255,7 @@ def command_report(args: argparse.Namespace) -> int:
     from app.fleet_service import FleetService
     from app.report_export import report_format
     from app.version import app_version
+    from cli.progress import index_progress_printer
 
     if args.from_ is None or args.to is None or args.out is None:
         raise CommandError("report: --from, --to and --out are required (or --verify FILE.json)", EXIT_USAGE)
@@ -272,7 +275,8 @@ def command_report(args: argparse.Namespace) -> int:
         renderers["pdf"] = render_pdf
     store = arguments.open_at(args.db, create=False, read_only=args.read_only)
     try:
-        result = Console.over(FleetService.open(store)).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
+        service = FleetService.open(store, progress=index_progress_printer("reading the log into the index"))
+        result = Console.over(service).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
     finally:
         store.close()
     print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,

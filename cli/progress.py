@@ -17,23 +17,21 @@ def index_progress_printer(label: str) -> Callable[[int, int], None] | None:
     if not sys.stderr.isatty():
         return None
     started = time.monotonic()
-    state = {"first": None, "drawn_at": 0.0, "drawn": False}
+    first: list[int] = []  # where the work began (the first position reported)
+    drawn: list[float] = []  # when the line was last drawn
 
     def show(reached: int, end: int) -> None:
         now = time.monotonic()
-        if state["first"] is None:
-            state["first"] = reached
+        if not first:
+            first.append(reached)
         done = reached >= end
-        if not done and now - state["drawn_at"] < _REDRAW_S:
+        if (not done and drawn and now - drawn[-1] < _REDRAW_S) or (done and not drawn):
             return
-        if done and not state["drawn"]:
-            return
-        state["drawn_at"], state["drawn"] = now, True
-        first = state["first"]
+        drawn[:] = [now]
         seconds = now - started
-        rate = (reached - first) / seconds if seconds > 0 else 0.0
+        rate = (reached - first[0]) / seconds if seconds > 0 else 0.0
         left = (end - reached) / rate if rate > 0 else 0.0
-        share = 1.0 if end <= first else (reached - first) / (end - first)
+        share = 1.0 if end <= first[0] else (reached - first[0]) / (end - first[0])
         sys.stderr.write(f"\r{label}: {share:6.1%}  event {reached:,} of {end:,}  {rate:,.0f}/s  "
                          f"ETA {int(left) // 60}:{int(left) % 60:02d}   ")
         if done:
