@@ -67,14 +67,11 @@ def _fold(index: TemporalIndex, result: AppendResult) -> None:
     assert head is not None
     first = head.position - result.count + 1
     start = 0
-    others = None
     for at, item in enumerate(written):
         if type(item.event) is not PositionReported:
             if at > start:
                 _fold_positions(index, written[start:at], first + at - 1)
-            if others is None:
-                others = result.appended
-            index.add(others[at])
+            index.add(result.recorded(at))
             start = at + 1
     if start < len(written):
         _fold_positions(index, written[start:], head.position)

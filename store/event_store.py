@@ -85,6 +85,14 @@ class AppendResult:
                 for item, row in zip(self._items, self._rows))
         return self._appended
 
+    def recorded(self, at: int) -> RecordedEvent:
+        """The ``at``-th appended event as stored (without building every other one, as ``appended`` does)."""
+        if self._appended is not None:
+            return self._appended[at]
+        item, row = self._items[at], self._rows[at]
+        return RecordedEvent(row[0], uuid.UUID(bytes=row[1]), item.event.stream_id, row[3], item.event.TYPE,
+                             item.event.SCHEMA_VERSION, row[5], row[6], item.metadata, item.event, row[9])
+
     @property
     def head(self) -> Head | None:
         if not self._rows:
