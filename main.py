@@ -151,7 +151,7 @@ def _import_progress_printer():
 def command_import(args: argparse.Namespace) -> int:
     import signal
 
-    from app.ais_import import ImportFailed, ImportOptions, ImportRefused, import_files
+    from app.ais_import import ImportFailed, ImportOptions, ImportRefused, check_inputs, import_files
     from app.fleet_index import IndexBuildCancelled
 
     options = ImportOptions(format=args.format, columns=args.columns, assume_start=args.assume_start,
@@ -168,6 +168,7 @@ def command_import(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, ask_to_stop)
     store = arguments.open_at(args.db, create=True)
     try:
+        check_inputs(args.files, options)  # a file that cannot be imported refuses it before the index is read
         following = _index_following_import(store, cancelled=lambda: stop["asked"])
         summary = import_files(store, args.files, options, append=following.append,
                                progress=_import_progress_printer(), cancelled=lambda: stop["asked"])
