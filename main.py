@@ -55,6 +55,8 @@ def command_state(args: argparse.Namespace) -> int:
     store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         index = open_index(store)
+        if args.format is not None:
+            return _write_state(index.state_at(args.at, args.known_at), args)
         ships = index.ships_at(args.at, args.known_at)
     finally:
         store.close()
@@ -68,6 +70,21 @@ def command_state(args: argparse.Namespace) -> int:
         speed = "—" if ship["sog"] is None else f"{ship['sog']:.1f} kn"
         print(f"{ship['mmsi']:>9}  {(ship['name'] or '?')[:20]:<20}  {ship['lat']:>10.5f} {ship['lon']:>11.5f}  "
               f"{speed:>8}  {ship['nav_status'] or ''}")
+    return EXIT_OK
+
+
+def _write_state(fleet, args: argparse.Namespace) -> int:
+    """The fleet at the moment as points (--format geojson|csv), to --out (written whole or not at all) or stdout."""
+    from app.atomic_files import atomic_text
+    from app.fleet_state_files import WRITERS
+
+    write = WRITERS[args.format]
+    if args.out is None:
+        write(fleet, sys.stdout, at=args.at, known_at=args.known_at)
+        return EXIT_OK
+    with atomic_text(args.out) as out:
+        ships = write(fleet, out, at=args.at, known_at=args.known_at)
+    print(json.dumps({"out": str(args.out), "format": args.format, "ships": ships}))
     return EXIT_OK
 
 
@@ -455,6 +472,8 @@ def build_parser() -> argparse.ArgumentParser:
     state.add_argument("--at", type=arguments.instant, required=True)
     state.add_argument("--known-at", dest="known_at", type=arguments.instant, help="only what the log had recorded by then")
     state.add_argument("--json", action="store_true")
+    state.add_argument("--format", choices=("geojson", "csv"), help="the fleet as points: GeoJSON or CSV")
+    state.add_argument("--out", type=Path, help="with --format: write this file (default: standard output)")
     state.set_defaults(run=command_state)
 
     history = commands.add_parser("history", help="one ship's events in log order")
