@@ -415,7 +415,8 @@ def command_gui(args: argparse.Namespace) -> int:
             arguments.open_at(args.db, create=not args.read_only, read_only=args.read_only).close()
         from ui.gui import launch
 
-        return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
+        return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel,
+                      mark=args.mark)
     finally:
         if job_log is not None:
             job_log.close()
@@ -452,7 +453,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--at", type=arguments.instant, help="show the fleet at this moment (ISO 8601) instead of live")
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
     gui.add_argument("--ship", type=arguments.mmsi, help="select this ship (MMSI)")
-    gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
+    gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones", "changes"),
+                     help="bring this dock to the front")
+    gui.add_argument("--mark", type=arguments.instant, help="mark this moment: the Changes dock and the map show "
+                                                             "what changed from it to the moment shown")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
     gui.add_argument("--demo", action="store_true",
