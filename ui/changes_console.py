@@ -41,7 +41,7 @@ class ChangesConsole(QObject):
         self.mark_action.setIconText("⚑ Mark")  # on the timeline's button
         self.mark_action.setToolTip("Mark this moment: scrub, and see what changed since (M)")
         self.mark_action.setStatusTip("Mark the moment shown; the Changes dock and the map show what changed since")
-        self.mark_action.triggered.connect(self.mark_moment)
+        self.mark_action.triggered.connect(lambda _checked=False: self.mark_moment())
         self.clear_action = QAction("Clear the mark", parent)
         self.clear_action.setEnabled(False)
         self.clear_action.triggered.connect(self.clear_mark)
