@@ -254,6 +254,7 @@ def command_report(args: argparse.Namespace) -> int:
     from app.audit_report import SECTIONS, ReportError, ReportRequest
     from app.console import Console
     from app.fleet_service import FleetService
+    from app.report_changes import changes_csv_path
     from app.report_export import report_format
     from app.version import app_version
 
@@ -280,7 +281,8 @@ def command_report(args: argparse.Namespace) -> int:
         store.close()
     print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,
                       "ships": result.ships, "sha256": result.sha256, "head_hash": result.head_hash,
-                      "logged_at_position": result.logged_at_position}))
+                      "logged_at_position": result.logged_at_position,
+                      **({"changes_out": str(changes_csv_path(result.path))} if result.format == "csv" else {})}))
     return EXIT_OK
 
 

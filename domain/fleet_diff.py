@@ -130,6 +130,11 @@ class FleetDiff:
     def ship(self, mmsi: int) -> ShipChanges | None:
         return next((ship for ship in self.ships if ship.mmsi == mmsi), None)
 
+    def only(self, mmsis: Iterable[int]) -> "FleetDiff":
+        """The same diff for these ships only (the zones' changes kept), counted anew."""
+        chosen = set(mmsis)
+        return _diff(self.before, self.after, [ship for ship in self.ships if ship.mmsi in chosen], self.zones)
+
 
 # --- the plain definition -------------------------------------------------------------------------------------
 
