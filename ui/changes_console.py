@@ -3,9 +3,9 @@ Changes dock, and the map's displacement lines, kept in step with the moment sho
 
 Whenever a moment is shown while a mark is set, the diff from the mark to that moment is computed from the
 console's fleet view and alert desk (``app.fleet_diff``; "as known then" applies to both ends), listed in
-the dock and drawn on the map. The diff reads two pictures of the index and compares them as columns: a
-few milliseconds for the demo fleet, well under the 200 ms the issue allows for 10,000 ships, so it runs on
-the GUI thread after each moment drawn (the moments shown while scrubbing are already coalesced).
+the dock and drawn on the map. It runs on a worker (``ui.background_work``): a few milliseconds for the demo
+fleet, up to ~150 ms for 10,000 ships, which would stall a scrub on the GUI thread; a newer moment
+supersedes the diff still being computed for an older one, so only the newest is ever drawn.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from app.console import Console
+from ui.background_work import BackgroundRun, WorkOfOneKind
 from app.fleet_diff import fleet_diff
 from domain.fleet_diff import FleetDiff, Moment
 from ui.changes_dock import ChangesPanel, changes_dock
@@ -27,6 +28,7 @@ class ChangesConsole(QObject):
     """The mark, the Changes dock and the displacement layer of one window."""
 
     markChanged = Signal(object)  # µs UTC, or None when cleared
+    changesShown = Signal()       # a diff is listed and drawn
 
     def __init__(self, state: ConsoleState, display: MomentDisplay, source: Console, map_view: MapView,
                  parent: QWidget):
@@ -56,8 +58,9 @@ class ChangesConsole(QObject):
         self.source = source
         self.clear_mark()
 
-    def mark_moment(self, at: int | None = None) -> None:
-        """Mark ``at`` (default: the moment shown) and show the changes since."""
+    def mark_moment(self, at: int | None = None, *, wait: bool = False) -> None:
+        """Mark ``at`` (default: the moment shown) and show the changes since (``wait``: computed here and
+        now, for a screenshot, rather than on a worker)."""
         chosen = self.state.moment if at is None else at
         if chosen is None:
             return
@@ -66,7 +69,7 @@ class ChangesConsole(QObject):
         self.dock.show()
         self.dock.raise_()
         self.markChanged.emit(chosen)
-        self._follow(self.state.moment)
+        self._follow(self.state.moment, wait=wait)
 
     def clear_mark(self) -> None:
         self.mark = None
@@ -76,15 +79,36 @@ class ChangesConsole(QObject):
         self.panel.show_diff(None, None)
         self.markChanged.emit(None)
 
-    def _follow(self, at: int | None) -> None:
+    def _follow(self, at: int | None, *, wait: bool = False) -> None:
         if self.mark is None or at is None:
             return
-        before = Moment(self.mark, self.state.known_at(self.mark))
+        mark = self.mark
+        before = Moment(mark, self.state.known_at(mark))
         after = Moment(at, self.state.known_at(at))
-        self.diff = fleet_diff(self.source.fleet, self.source.alerts, before, after)
+        fleet, alerts = self.source.fleet, self.source.alerts
+        if wait:
+            self._show(fleet_diff(fleet, alerts, before, after), mark)
+            return
+        run = BackgroundRun(lambda _progress, _cancelled: fleet_diff(fleet, alerts, before, after), self)
+        run.finished.connect(lambda diff: self._show(diff, mark))
+        run.failed.connect(lambda error: self._failed(error, mark))
+        run.discarded.connect(run.deleteLater)
+        run.finished.connect(run.deleteLater)
+        run.failed.connect(run.deleteLater)
+        WorkOfOneKind.of(self, "changes").start(run)
+
+    def _show(self, diff: FleetDiff, mark: int) -> None:
+        if mark != self.mark:  # cleared, or marked anew, while it was computed
+            return
+        self.diff = diff
         box = self.map_view.geo_box()
-        self.layer.show(self.diff, centre=(box.west + box.east) / 2)
-        self.panel.show_diff(self.diff, self.mark)
+        self.layer.show(diff, centre=(box.west + box.east) / 2)
+        self.panel.show_diff(diff, mark)
+        self.changesShown.emit()
+
+    def _failed(self, error: Exception, mark: int) -> None:
+        if mark == self.mark:
+            self.panel.summary.setText(f"The changes could not be read: {error}")
 
     def _set_time_zone(self, zone: str) -> None:
         self.panel.time_zone = zone

@@ -75,7 +75,7 @@ def _arrange(window, ship: int | None, panel: str | None, mark: int | None = Non
     if ship is not None:
         window.state.select_ship(ship)
     if mark is not None:
-        window.changes.mark_moment(mark)
+        window.changes.mark_moment(mark, wait=True)
     if panel == "events":
         if ship is not None:
             window.docks.event_log.show_ship_history(ship)
