@@ -112,3 +112,7 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: stream.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+__all__ = ["TRACK_FORMATS", "ShipLines", "TrackExportCancelled", "TrackExportError", "TrackExportRequest",
+           "TrackExportResult", "chosen_ships", "export_tracks", "ship_lines", "track_format"]

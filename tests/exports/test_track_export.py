@@ -246,3 +246,24 @@ def test_a_cancelled_export_leaves_the_older_file_as_it_was(solent_db, tmp_path)
     finally:
         store.close()
     assert out.read_text() == "an older export" and not (tmp_path / ".tracks.kml.partial").exists()
+
+
+def test_a_zone_export_holds_the_ships_that_reported_inside_it_with_their_whole_tracks(solent_db, tmp_path, capsys):
+    import shutil
+
+    from domain.geo import point_in_area
+    from tests.fleet_events import range_zone_file
+
+    db = tmp_path / "solent.sqlite"
+    shutil.copy(solent_db, db)
+    zone_file = range_zone_file(tmp_path, "Portsmouth", kind="port")
+    assert main.main(["zones", "add", str(zone_file), "--db", str(db)]) == 0
+    capsys.readouterr()
+    said = export(capsys, db, tmp_path / "zone.geojson", "--zone", "Portsmouth")
+    expected = log_tracks(db)
+    area = (((( -1.2, 50.7), (-1.1, 50.7), (-1.1, 50.8), (-1.2, 50.8), (-1.2, 50.7)),),)
+    inside = {mmsi for mmsi, (_, lat, lon) in expected.items()
+              if any(point_in_area(float(x), float(y), area) for x, y in zip(lon, lat))}
+    features = read_back(tmp_path / "zone.geojson")["features"]
+    assert {f["properties"]["mmsi"] for f in features} == inside and 0 < said["ships"] == len(inside) < 91
+    assert said["points"] == sum(len(expected[mmsi][0]) for mmsi in inside)
