@@ -62,7 +62,8 @@ class ChangesConsole(QObject):
         """Mark ``at`` (default: the moment shown) and show the changes since (``wait``: computed here and
         now, for a screenshot, rather than on a worker)."""
         chosen = self.state.moment if at is None else at
-        if chosen is None:
+        if chosen is None or self.source.fleet.time_range() is None:
+            self.panel.summary.setText("Nothing to compare yet: the log has no reports.")
             return
         self.mark = chosen
         self.clear_action.setEnabled(True)

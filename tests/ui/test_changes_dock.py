@@ -98,3 +98,13 @@ def test_exporting_the_listed_ships_tracks_runs_on_a_worker_and_says_what_it_wro
     dialog.accept()
     assert ".geojson, .kml or .gpx" in dialog.message.text()
     window.close()
+
+
+def test_marking_a_moment_of_an_empty_log_says_there_is_nothing_to_compare(qtbot):
+    from ui.empty_source import empty_console
+
+    window = MainWindow(empty_console())
+    qtbot.addWidget(window)
+    window.changes.mark_action.trigger()
+    assert window.changes.mark is None and "no reports" in window.changes.panel.summary.text()
+    window.close()
