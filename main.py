@@ -52,10 +52,11 @@ def command_simulate(args: argparse.Namespace) -> int:
 def command_state(args: argparse.Namespace) -> int:
     from app.documents import state_document
     from app.fleet_index import open_index
+    from cli.progress import index_progress_printer
 
     store = arguments.open_at(args.db, create=False, read_only=True)
-    try:
-        index = open_index(store)
+    try:  # Ctrl+C while the index is read stops with exit 130 (main): nothing is written by this command
+        index = open_index(store, progress=index_progress_printer("reading the log into the index"))
         if args.format is not None:
             return _write_state(index.state_at(args.at, args.known_at), args)
         ships = index.ships_at(args.at, args.known_at)
@@ -168,7 +169,8 @@ def _import_progress_printer():
 def command_import(args: argparse.Namespace) -> int:
     import signal
 
-    from app.ais_import import ImportFailed, ImportOptions, ImportRefused, import_files
+    from app.ais_import import ImportFailed, ImportOptions, ImportRefused, check_inputs, import_files
+    from app.fleet_index import IndexBuildCancelled
 
     options = ImportOptions(format=args.format, columns=args.columns, assume_start=args.assume_start,
                             rate_hz=args.rate, future_tolerance=int(args.future_tolerance * 1_000_000))
@@ -184,8 +186,15 @@ def command_import(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, ask_to_stop)
     store = arguments.open_at(args.db, create=True)
     try:
-        summary = import_files(store, args.files, options, progress=_import_progress_printer(),
-                               cancelled=lambda: stop["asked"])
+        check_inputs(args.files, options)  # a file that cannot be imported refuses it before the index is read
+        following = _index_following_import(store, cancelled=lambda: stop["asked"])
+        summary = import_files(store, args.files, options, append=following.append,
+                               progress=_import_progress_printer(), cancelled=lambda: stop["asked"])
+        following.save()  # the first state or gui after the import starts from it (a cache: the log stays the truth)
+    except IndexBuildCancelled:
+        _end_progress_line()
+        print("interrupted before the import began: nothing was written", file=sys.stderr)
+        return 130
     except ImportRefused as error:
         raise CommandError(f"import refused, nothing written: {error}") from None
     except ImportFailed as error:  # what was committed before the error is in the log: say exactly what
@@ -203,6 +212,15 @@ def command_import(args: argparse.Namespace) -> int:
     if summary.cancelled:
         return 130
     return EXIT_ERROR if summary.ended_early else EXIT_OK
+
+
+def _index_following_import(store, *, cancelled):
+    """The index an import keeps up with its appends and leaves as the snapshot (from the store's snapshot,
+    caught up to the head, with progress on a terminal)."""
+    from app.import_index import ImportIndex
+    from cli.progress import index_progress_printer
+
+    return ImportIndex(store, progress=index_progress_printer("catching up the index"), cancelled=cancelled)
 
 
 def _end_progress_line() -> None:
@@ -257,6 +275,7 @@ def command_report(args: argparse.Namespace) -> int:
     from app.report_changes import changes_csv_path
     from app.report_export import report_format
     from app.version import app_version
+    from cli.progress import index_progress_printer
 
     if args.from_ is None or args.to is None or args.out is None:
         raise CommandError("report: --from, --to and --out are required (or --verify FILE.json)", EXIT_USAGE)
@@ -276,7 +295,8 @@ def command_report(args: argparse.Namespace) -> int:
         renderers["pdf"] = render_pdf
     store = arguments.open_at(args.db, create=False, read_only=args.read_only)
     try:
-        result = Console.over(FleetService.open(store)).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
+        service = FleetService.open(store, progress=index_progress_printer("reading the log into the index"))
+        result = Console.over(service).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
     finally:
         store.close()
     print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,

@@ -85,6 +85,14 @@ class AppendResult:
                 for item, row in zip(self._items, self._rows))
         return self._appended
 
+    def recorded(self, at: int) -> RecordedEvent:
+        """The ``at``-th appended event as stored (without building every other one, as ``appended`` does)."""
+        if self._appended is not None:
+            return self._appended[at]
+        item, row = self._items[at], self._rows[at]
+        return RecordedEvent(row[0], uuid.UUID(bytes=row[1]), item.event.stream_id, row[3], item.event.TYPE,
+                             item.event.SCHEMA_VERSION, row[5], row[6], item.metadata, item.event, row[9])
+
     @property
     def head(self) -> Head | None:
         if not self._rows:
@@ -553,8 +561,11 @@ class EventStore:
         if self.read_only:
             return
         row = {"name": name, "log_position": log_position, "head_hash": head_hash, "created_at": now_micros(), "data": data}
-        with self._connect() as connection, connection.begin():
-            connection.execute(insert(snapshots).prefix_with("OR REPLACE"), [row])
+        try:
+            with self._connect() as connection, connection.begin():
+                connection.execute(insert(snapshots).prefix_with("OR REPLACE"), [row])
+        except OperationalError as error:
+            raise _write_refused(error, busy="the snapshot was not saved", failed="the snapshot was not saved") from None
 
     def load_snapshot(self, name: str) -> tuple[int, bytes] | None:
         """The snapshot's log position and data, or None when absent or no longer matching the log."""

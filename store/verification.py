@@ -3,13 +3,16 @@ triggers and SQLite's own integrity check. The first event that breaks a rule is
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Sequence
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
 from domain.hash_chain import GENESIS_HASH, canonical_text, chain_hash
+from store.chain_segments import SEGMENT_FROM, walk_segments
 from store.collector import collector_paused
 from store.errors import DamagedStoreError
 from store.schema import IMMUTABLE_TABLES
@@ -39,11 +42,14 @@ class VerifyReport:
 
 
 def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
-               stream_versions: dict[str, int] | None = None, *, sqlite_check: bool = True) -> VerifyReport:
+               stream_versions: dict[str, int] | None = None, *, sqlite_check: bool = True,
+               segment_from: int = SEGMENT_FROM, workers: int | None = None) -> VerifyReport:
     """Recompute the whole chain (or continue it from a known-good position) and check the store.
 
     ``sqlite_check=False`` leaves out SQLite's own integrity check (it reads the whole file), for the
-    frequent re-checks of a log's new tail.
+    frequent re-checks of a log's new tail. A whole log of ``segment_from`` events or more in a file is
+    walked in segments by ``workers`` processes (``store.chain_segments``) while SQLite's integrity check
+    runs alongside; the findings are the same as one process's walk.
     """
     checks: dict[str, str] = {}
     try:
@@ -55,20 +61,33 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
         checks["sqlite_integrity"] = f"damaged: {error}"
     missing = sorted(EXPECTED_TRIGGERS - triggers)
     checks["immutability_triggers"] = "ok" if not missing else "missing: " + ", ".join(missing)
+    path = _file_of(engine)
+    head = _head_position(engine) if from_position == 1 and not stream_versions and path is not None else 0
+    segmented = head >= segment_from and path is not None
+    alongside: list[BaseException] = []
+    integrity: threading.Thread | None = None
     if sqlite_check and "sqlite_integrity" not in checks:
-        try:
-            with engine.connect() as connection:
-                integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
-            checks["sqlite_integrity"] = "ok" if integrity == ["ok"] else "; ".join(integrity[:5])
-        except DamagedStoreError as error:
-            checks["sqlite_integrity"] = f"damaged: {error}"
-
-    expected_position = from_position
-    previous = previous_hash
-    versions = dict(stream_versions or {})
-    with collector_paused():
-        bad_position, problem, expected_position, previous = _walk_chain(
-            engine, expected_position, previous, versions)
+        if segmented:  # SQLite reads the file without the interpreter lock while the segments are walked
+            integrity = threading.Thread(target=_integrity_alongside, args=(engine, checks, alongside),
+                                         name="sqlite integrity check")
+            integrity.start()
+        else:
+            _integrity_check(engine, checks)
+    try:
+        with collector_paused():
+            if segmented:
+                assert path is not None
+                bad_position, problem, expected_position, previous, versions = _walk_in_segments(
+                    engine, path, head, workers)
+            else:
+                versions = dict(stream_versions or {})
+                bad_position, problem, expected_position, previous = _walk_chain(
+                    engine, from_position, previous_hash, versions)
+    finally:
+        if integrity is not None:
+            integrity.join()
+    if alongside:
+        raise alongside[0]
     head_position = expected_position - 1
     checks["hash_chain"] = "ok" if bad_position is None else f"broken at position {bad_position}: {problem}"
     ok = bad_position is None and all(value == "ok" for value in checks.values())
@@ -77,6 +96,69 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
     return VerifyReport(ok=ok, events=head_position, head_position=head_position,
                         head_hash=previous if bad_position is None else b"", first_bad_position=bad_position,
                         problem=problem, checks=checks, stream_versions=versions)
+
+
+def _integrity_check(engine: Engine, checks: dict[str, str]) -> None:
+    """SQLite's own check of the whole file (every page, every index against its table), into ``checks``."""
+    try:
+        with engine.connect() as connection:
+            integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+        checks["sqlite_integrity"] = "ok" if integrity == ["ok"] else "; ".join(integrity[:5])
+    except DamagedStoreError as error:
+        checks["sqlite_integrity"] = f"damaged: {error}"
+
+
+def _integrity_alongside(engine: Engine, checks: dict[str, str], failures: list[BaseException]) -> None:
+    """``_integrity_check`` on its own thread: what fails it is handed to the caller, which raises it."""
+    try:
+        _integrity_check(engine, checks)
+    except Exception as error:  # a thread boundary: the walk's caller raises it after joining
+        failures.append(error)
+
+
+def _file_of(engine: Engine) -> str | None:
+    """The store's file, when it is one another process can open (not an in-memory store)."""
+    try:
+        with engine.connect() as connection:
+            files = {name: file for _, name, file in connection.exec_driver_sql("PRAGMA database_list")}
+    except (DamagedStoreError, OperationalError):
+        return None
+    file = files.get("main")
+    return file if file and Path(file).is_file() else None
+
+
+def _head_position(engine: Engine) -> int:
+    try:
+        with engine.connect() as connection:
+            return int(connection.exec_driver_sql("SELECT MAX(position) FROM events").scalar() or 0)
+    except (DamagedStoreError, OperationalError, TypeError, ValueError):
+        return 0  # the plain walk names what is wrong
+
+
+def _walk_in_segments(engine: Engine, path: str, head: int, workers: int | None
+                      ) -> tuple[int | None, str | None, int, bytes, dict[str, int]]:
+    """The chain walked in segments, each started from the hash the segment before it proved (the seam),
+    each stream's first version in a segment checked against the segments before; from the first segment
+    that does not hold wholly, the plain walk goes on from what the segments before it proved, so it names
+    the first bad position in its own words. Events appended since the walk began are walked plainly too."""
+    segments = walk_segments(path, head, workers)
+    with engine.connect() as connection:
+        names = {stream: name for stream, name in connection.exec_driver_sql(
+            "SELECT id, CAST(name AS BLOB) FROM streams WHERE typeof(name) = 'text'")}
+    versions: dict[int, int] = {}
+    previous = GENESIS_HASH
+    resume = head + 1
+    for segment in segments:
+        holds = segment.whole and segment.started_from == previous and all(
+            version == versions.get(stream, 0) + 1 for stream, (version, _) in segment.first_seen.items())
+        if not holds:
+            resume = segment.start
+            break
+        versions.update(segment.last_version)
+        previous = segment.last_hash
+    by_name = {bytes(names[stream]).decode(): version for stream, version in versions.items()}
+    bad_position, problem, expected_position, previous = _walk_chain(engine, resume, previous, by_name)
+    return bad_position, problem, expected_position, previous, by_name
 
 
 def _refuses(name: str, sql: str | None) -> bool:

@@ -1,0 +1,66 @@
+"""The chain walked in segments by parallel processes finds exactly what one process's walk finds: the same
+first bad position, the same words, the same checks, and on a sound log the same head and stream versions —
+for every kind of tampering, including at the seam between two segments."""
+from __future__ import annotations
+
+import pytest
+
+from store import StoreError, open_store
+from store.chain_segments import bounds
+from store.verification import verify_log
+from tests.fleet_events import registered, report
+from tests.store.test_tamper import AT, CASES, EVENTS, edit
+
+
+WITNESSED = {"deleted tail", "rewritten tail, chain recomputed"}  # the log's own walk holds; its head is not the one seen
+
+
+def _both(path) -> tuple[dict, dict]:
+    store = open_store(path, create=False, read_only=True)
+    try:
+        plain = verify_log(store.engine, segment_from=10**12)
+        segmented = verify_log(store.engine, segment_from=1, workers=2)
+    finally:
+        store.close()
+    return ({**plain.as_json(), "versions": plain.stream_versions},
+            {**segmented.as_json(), "versions": segmented.stream_versions})
+
+
+def test_a_sound_log_walked_in_segments_has_the_same_head_and_versions(logbook):
+    plain, segmented = _both(logbook)
+    assert plain["ok"] and plain == segmented
+    assert (AT - 74, AT) in bounds(EVENTS, 4)  # the tampered position below ends a segment: a seam is crossed
+
+
+EVERY_CASE = [name for name in CASES if name != "a different log in its place"]
+QUICK = {"edited payload", "deleted row in the middle", "changed stream version", "binary payload",
+         "non-UTF-8 text", "renamed stream", "deleted tail"}  # each process start costs a second: the rest run slow
+
+
+@pytest.mark.parametrize("case", [pytest.param(name, marks=() if name in QUICK else pytest.mark.slow)
+                                  for name in EVERY_CASE])
+def test_every_kind_of_tampering_is_named_alike_in_segments(logbook, case):
+    tamper, _ = CASES[case]
+    tamper(logbook)
+    try:
+        plain, segmented = _both(logbook)
+    except StoreError:  # refused when opened (a cut file): no walk at all, either way
+        return
+    assert segmented == plain
+    assert not plain["ok"] or case in WITNESSED  # those are the head witness's to catch (store.verify), not the walk's
+
+
+def test_a_tampered_first_event_of_a_segment_is_named_at_its_position(logbook):
+    edit(f"UPDATE events SET payload = replace(payload, '50.8', '50.9') WHERE position = {AT + 1}")(logbook)
+    plain, segmented = _both(logbook)
+    assert segmented == plain and plain["first_bad_position"] == AT + 1
+
+
+@pytest.fixture
+def logbook(store_path):
+    """The tamper tests' store: 300 events, position 1 a registration, the rest reports of five ships."""
+    store = open_store(store_path)
+    store.append_batch([registered(219000001, 0, "ARIA")]
+                       + [report(219000000 + i % 5, i) for i in range(1, EVENTS)])
+    store.close()
+    return store_path
