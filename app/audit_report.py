@@ -145,6 +145,19 @@ class AlertLine:
     acknowledged_by: str | None
     acknowledged_at: int | None
     comment: str | None
+    priority: str = "warning"
+    ships: tuple[int, ...] = ()
+    escalated_at: int | None = None
+    rectified_at: int | None = None
+    rectified_reason: str | None = None
+    responsible: str | None = None
+
+    @property
+    def response_s(self) -> float | None:
+        """Seconds from raise to acknowledgement (None when not acknowledged by hand)."""
+        if self.acknowledged_at is None or self.comment is not None and self.comment.startswith("suppressed: "):
+            return None
+        return (self.acknowledged_at - self.raised_at) / 1_000_000
 
 
 @dataclass(frozen=True)
@@ -381,10 +394,12 @@ def _alerts(alerts: AlertsAt, request: ReportRequest) -> list[AlertLine]:
     wanted = set(request.ships)
     out = []
     for alert in alerts.alerts_at(request.end):
-        if alert.raised_at < request.start or (wanted and alert.mmsi not in wanted):
+        if alert.raised_at < request.start or (wanted and wanted.isdisjoint(alert.ships or (alert.mmsi,))):
             continue
         out.append(AlertLine(alert.alert_id, alert.type, alert.severity, alert.mmsi, alert.raised_at, alert.summary,
-                             alert.state, alert.acknowledged_by, alert.acknowledged_at, alert.comment))
+                             alert.state, alert.acknowledged_by, alert.acknowledged_at, alert.comment, alert.priority,
+                             alert.ships or (alert.mmsi,), alert.escalated_at, alert.rectified_at,
+                             alert.rectified_reason, alert.responsible))
     return sorted(out, key=lambda a: a.raised_at)
 
 

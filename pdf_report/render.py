@@ -31,7 +31,6 @@ from PySide6.QtGui import QGuiApplication
 
 from app.audit_report import SECTION_TITLES, AuditReport, ReportRequest
 from app.report_files import ReportCancelled as ExportCancelled
-from domain.alert_board import ACKNOWLEDGED, OPEN
 from domain.display_text import visible, visible_lines
 from domain.notation import in_text
 from domain.progress import FractionProgress as Progress
@@ -221,9 +220,9 @@ class Renderer:
         page.section = f"{number} Summary"
         page.new_page()
         page.heading(f"{number}  Summary")
-        open_alerts = sum(1 for alert in report.alerts if alert.state == OPEN)
+        open_alerts = sum(1 for alert in report.alerts if alert.acknowledged_by is None and alert.priority != "caution")
         page.figures([(count(len(report.ships)), "ships"), (count(report.events), "events"),
-                      (count(len(report.alerts)), f"alerts ({count(open_alerts)} open)"),
+                      (count(len(report.alerts)), f"alerts ({count(open_alerts)} unacknowledged)"),
                       (count(len(report.notes)), "operator notes")])
         page.heading("Events by type", level=2)
         if report.events_by_type:
@@ -266,19 +265,19 @@ class Renderer:
             return
         rows, colours = [], []
         for alert in report.alerts:
-            if alert.state == ACKNOWLEDGED:
+            if alert.acknowledged_by is not None:
                 handled = f"acknowledged by {in_text(alert.acknowledged_by)}, {moment(alert.acknowledged_at)}"
                 if alert.comment:
                     handled += f": “{in_text(alert.comment)}”"
                 colours.append(None)
-            elif alert.state == OPEN:
-                handled = "open (not acknowledged)"
+            elif alert.priority != "caution":
+                handled = "not acknowledged"
                 colours.append(NOTICE)
             else:
-                handled = "notice (needs no acknowledgement)"
+                handled = "caution (never acknowledged)"
                 colours.append(None)
             rows.append((moment_short(alert.raised_at), ship_of(self.names, alert.mmsi),
-                         f"{event_type_title(alert.type)} ({alert.severity})", visible(alert.summary), handled))
+                         f"{event_type_title(alert.type)} ({alert.priority})", visible(alert.summary), handled))
         page.table([Column("Raised (UTC)", 1.05), Column("Ship", 1.2), Column("Alert", 1.1), Column("Summary", 1.6),
                     Column("Acknowledgement", 1.9)], rows, colours=colours)
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QHBoxLayout, QLa
 from app.alert_desk import AlertDesk
 from app.errors import StoreError
 from app.fleet_view import FleetView
-from domain.alert_board import OPEN, AlertError, AlertView
+from domain.alert_board import AlertError, AlertView
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
 from ui import theme
@@ -239,7 +239,7 @@ class AlertsPanel(QWidget):
 
     def open_acknowledge_dialog(self) -> AcknowledgeDialog | None:
         """Open the dialog for the selected open alerts (window-modal, not blocking); returns it."""
-        alerts = [alert for alert in self.selected_alerts() if alert.state == OPEN]
+        alerts = [alert for alert in self.selected_alerts() if alert.is_open]
         if not alerts or self.read_only:
             return None
         ships = [self.model.ship_of(alert) for alert in alerts]
@@ -264,7 +264,7 @@ class AlertsPanel(QWidget):
         if self._at is not None:
             self.show_moment(self._at, self._known_at)
         wanted = {alert.alert_id for alert in dialog.alerts}
-        still_open = sum(1 for a in self.model.board if a.alert_id in wanted and a.state == OPEN)
+        still_open = sum(1 for a in self.model.board if a.alert_id in wanted and a.is_open)
         if recorded and still_open:
             alerts = "the alert was" if len(wanted) == 1 else "the alerts were"
             self.message_label.setText(f"Acknowledged {format_moment(recorded[0].occurred_at)}, after the moment "
@@ -299,7 +299,7 @@ class AlertsPanel(QWidget):
 
     def _update_state(self, *_args) -> None:
         board = self.model.board
-        open_count = sum(alert.state == OPEN for alert in board)
+        open_count = sum(alert.is_open for alert in board)
         if self.model.rowCount():
             self.stack.setCurrentWidget(self.view)
         else:
@@ -312,7 +312,7 @@ class AlertsPanel(QWidget):
 
     def _update_button(self) -> None:
         selected = self.selected_alerts()
-        opened = [alert for alert in selected if alert.state == OPEN]
+        opened = [alert for alert in selected if alert.is_open]
         text = "Acknowledge…" if len(opened) <= 1 else f"Acknowledge {len(opened):,}…"
         if self.read_only:
             enabled, tip = False, READ_ONLY_TIP

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from domain.alert_board import ACKNOWLEDGED, OPEN, AlertAlreadyAcknowledged
+from domain.alert_board import ACTIVE_ACKNOWLEDGED as ACKNOWLEDGED, ACTIVE_UNACKNOWLEDGED as OPEN, AlertAlreadyAcknowledged
 from domain.events import AlertAcknowledged, CloseQuarters, PortArrived, SignalLost, SpeedLimitExceeded, ZoneEntered
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fleet_store import T0, Calls, Clock, channel_fleet, in_log_order, logged
