@@ -14,12 +14,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from cli import arguments
+from cli import alerts, arguments
 from cli.arguments import (EXIT_BROKEN_CHAIN, EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError,  # noqa: F401  (tests use them)
                            default_store_path)
 
 DEMO_SHIPS, DEMO_HOURS = 200, 24
 COMMAND_MODULES: tuple[ModuleType, ...] = (  # the cli modules whose register(commands) adds their commands, in --help order
+    alerts,
 )
 
 
