@@ -196,8 +196,8 @@ class AlertsModel(QAbstractTableModel):
         return list(self._rows)
 
     def ship_of(self, alert: AlertView) -> str:
-        """How the table names an alert's ship."""
-        return ship_text(alert.mmsi, self._names.get(alert.mmsi))
+        """How the table names an alert's ships (both ships of a close-quarters encounter)."""
+        return " & ".join(ship_text(mmsi, self._names.get(mmsi)) for mmsi in alert.ships or (alert.mmsi,))
 
     def row_of(self, alert_id: str) -> int | None:
         for row, alert in enumerate(self._rows):

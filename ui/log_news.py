@@ -78,14 +78,14 @@ class LogNews(QObject):
         else:
             self.timeline.set_density(self.source.fleet.event_density(time_range[0], time_range[1], DENSITY_BINS))
         alerts = self.source.alerts.alerts_at(time_range[1]) if time_range is not None else []
-        self.timeline.set_alert_marks([(alert.raised_at, alert.severity) for alert in alerts
-                                       if alert.state != "notice"])
+        self.timeline.set_alert_marks([(alert.raised_at, alert.priority) for alert in alerts
+                                       if alert.priority != "caution"])  # marks by priority; cautions clear themselves
 
     def _on_events(self, events: Sequence[RecordedEvent]) -> None:
         self.eventsArrived.emit(events)
         if self.state.live:  # replaying the past, new alerts are in the dock, not announced
             raised = [e.event.summary for e in events
-                      if isinstance(e.event, AlertEvent) and e.event.NEEDS_ACKNOWLEDGEMENT]
+                      if isinstance(e.event, AlertEvent) and e.event.priority != "caution"]
             self.status.notify_alerts(raised)
         earliest = min(event.occurred_at for event in events)
         self._earliest = earliest if self._earliest is None else min(earliest, self._earliest)
