@@ -64,11 +64,11 @@ def test_handing_an_alert_over_names_the_operator_who_now_answers_for_it(store):
 def test_suppressing_a_ships_alerts_acknowledges_them_and_those_raised_for_the_minutes_given(store):
     store.append_batch([speeding("speed-1", 0)])
     clock = Clock(1)
-    desk = desk_over(store, clock)
+    service = FleetService.open(store)
+    desk = desk_over(store, clock, service)
     suppression = desk.suppress(SHIP, 30, "speed trials on the measured mile", alert_type="SpeedLimitExceeded")
     assert (suppression.type, suppression.metadata["operator"]) == ("AlertsSuppressed", "Mate")
-    store.append_batch([speeding("speed-2", 10), speeding("speed-3", 45)])
-    desk._log.notice(list(store.read_all()))  # the bus a console would have
+    service.append([speeding("speed-2", 10), speeding("speed-3", 45)])  # the rules raise more, through the bus
     board = {view.alert_id: view for view in desk.alerts_at(T0 + 50 * MINUTE)}
     assert board["speed-1"].state == board["speed-2"].state == ACTIVE_ACKNOWLEDGED
     assert board["speed-2"].comment == "suppressed: speed trials on the measured mile"
