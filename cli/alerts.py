@@ -75,17 +75,16 @@ def command_alerts(args: argparse.Namespace) -> int:
     finally:
         store.close()
     shown = board if args.all else [alert for alert in board if alert.state != "normal"]
-    document = {"at": format_instant(args.at),
-                "known_at": None if args.known_at is None else format_instant(args.known_at),
-                "counts": {state: n for state, n in counts_by_state(board).items()},
-                "alerts": [alert_document(alert, names) for alert in shown]}
+    counts = counts_by_state(board)
+    alerts = [alert_document(alert, names) for alert in shown]
+    when = format_instant(args.at)
+    known = None if args.known_at is None else format_instant(args.known_at)
     if args.json:
-        print(json.dumps(document))
+        print(json.dumps({"at": when, "known_at": known, "counts": counts, "alerts": alerts}))
         return EXIT_OK
-    print(f"{len(shown)} alerts at {document['at']}" + (f" as known at {document['known_at']}"
-                                                         if document["known_at"] else "")
-          + " (" + ", ".join(f"{n} {state}" for state, n in document["counts"].items() if n) + ")")
-    for alert in document["alerts"]:
+    print(f"{len(shown)} alerts at {when}" + (f" as known at {known}" if known else "")
+          + " (" + ", ".join(f"{n} {state}" for state, n in counts.items() if n) + ")")
+    for alert in alerts:
         ships = " & ".join(str(ship["mmsi"]) for ship in alert["ships"])
         print(f"{alert['raised_at']}  {alert['priority']:<9} {alert['state']:<34} {ships:<19} {alert['alert_id']}")
     return EXIT_OK
@@ -109,7 +108,7 @@ def command_ack(args: argparse.Namespace) -> int:
             raise CommandError(f"alerts ack: nothing acknowledged: {error}") from None
     finally:
         store.close()
-    print(json.dumps({"acknowledged": [r.event.alert_id for r in acknowledged],
+    print(json.dumps({"acknowledged": [r.event.alert_id for r in acknowledged],  # type: ignore[attr-defined]
                       "positions": [r.position for r in acknowledged]}))
     return EXIT_OK
 

@@ -242,11 +242,11 @@ def fold_alerts(events: Iterable[RecordedEvent], at: int, known_at: int | None =
                 if moved is not None:
                     board[alert_id] = moved
         else:
-            view = board.get(event.alert_id)  # type: ignore[attr-defined]
-            if view is not None:
-                moved = _moved(view, recorded)
+            found = board.get(event.alert_id)  # type: ignore[attr-defined]
+            if found is not None:
+                moved = _moved(found, recorded)
                 if moved is not None:
-                    board[view.alert_id] = moved
+                    board[found.alert_id] = moved
     return [as_seen_at(view, at) for view in board.values()]
 
 

@@ -163,9 +163,9 @@ class CloseQuartersSettings:
 
 
 def _check_priority(key: str, value: object) -> str:
-    if value not in PRIORITIES:
+    if not isinstance(value, str) or value not in PRIORITIES:
         raise InvalidRuleSettings(key, f"must be one of {', '.join(PRIORITIES)}, got {value!r}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,11 +217,12 @@ class PlausibilitySettings:
             raise InvalidRuleSettings("plausibility.speed_kn", f"must be a table of ship type to knots, got {given!r}")
         merged: dict[str, float | None] = dict(_DEFAULT_CEILINGS)
         for ship_type, knots in given.items():
+            knots_given: object = knots
             if ship_type not in ais.SHIP_TYPE_CODES:
                 raise InvalidRuleSettings(f"plausibility.speed_kn.{ship_type}",
                                           f"unknown ship type; known: {', '.join(ais.SHIP_TYPES)}")
-            merged[ship_type] = None if knots in (None, "none") else check_limit(f"plausibility.speed_kn.{ship_type}",
-                                                                                knots)
+            merged[ship_type] = None if knots_given is None or knots_given == "none" else \
+                check_limit(f"plausibility.speed_kn.{ship_type}", knots_given)
         _set(self, "speed_kn", MappingProxyType(merged))
 
 
