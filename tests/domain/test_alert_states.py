@@ -234,3 +234,19 @@ def test_the_board_is_a_plain_replay_of_raise_silence_acknowledge_escalate_trans
         board.add(event)
     assert board.at(when, known_at) == expected
     assert board.standing(when, known_at) == [view for view in expected if view.state != NORMAL]
+
+
+def test_the_event_log_says_each_move_in_a_line_with_outside_text_shown_visibly():
+    from domain.event_text import summary_of, type_name
+
+    lines = [summary_of(e) for e in (rectified("speed-1", at(1)), silenced("speed-1", at(1)),
+                                     escalated("speed-1", at(3)), transferred("speed-1", at(2), "Master"),
+                                     logged(AlertsSuppressed(occurred_at=T0, operator="Mate", mmsi=SHIP,
+                                                             alert_type=None, until=at(30),
+                                                             reason="trials \u202eTXET")))]
+    assert lines[0] == "alert speed-1 rectified: slowed to 9.0 kn"
+    assert lines[1] == "alert speed-1 silenced for 30 s"
+    assert lines[2] == "alert speed-1 unacknowledged for 180 s: now an alarm"
+    assert lines[3] == "alert speed-1 handed over to Master"
+    assert lines[4].startswith("all alerts suppressed until") and "⟨U+202E⟩" in lines[4]
+    assert type_name("AlertResponsibilityTransferred") == "Alert handed over"
