@@ -190,15 +190,17 @@ class AlertsPanel(QWidget):
         controls.addWidget(self.standing_button)
         controls.addWidget(self.open_button)
         controls.addWidget(self.all_button)
-        controls.addSpacing(8)
-        controls.addWidget(self.priority_combo)
         controls.addStretch(1)
-        controls.addWidget(self.sound_button)
-        actions = QHBoxLayout()  # the counts by state, then what the operator can do with the selection
-        actions.setSpacing(4)
+        controls.addWidget(self.sound_button)  # this console's sound
+        counts = QHBoxLayout()  # the priorities shown, and how many alerts are in each state
+        counts.setSpacing(8)
         self.count_label.setWordWrap(True)
         plain_label(self.count_label)
-        actions.addWidget(self.count_label, 1)
+        counts.addWidget(self.priority_combo)
+        counts.addWidget(self.count_label, 1)
+        actions = QHBoxLayout()  # what the operator can do with the selection
+        actions.setSpacing(4)
+        actions.addStretch(1)
         actions.addWidget(self.silence_button)
         actions.addWidget(self.suppress_button)
         actions.addWidget(self.acknowledge_button)
@@ -206,6 +208,7 @@ class AlertsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(4)
         layout.addLayout(controls)
+        layout.addLayout(counts)
         layout.addLayout(actions)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.message_label)
