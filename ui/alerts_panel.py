@@ -4,7 +4,8 @@ moves on alerts (acknowledge, silence, suppress a ship's alerts of a kind).
 ``AlertsPanel`` shows an ``AlertsModel`` of ``AlertDesk.alerts_at(at, known_at)`` (newest first): by default
 the alerts standing (active, or rectified and unacknowledged: acknowledged-and-rectified alerts leave the
 list), or only those waiting for an acknowledgement, or all; and of every priority or one. The counts by
-state are above the table. "Silence" quiets the selected alerts' audible signal for 30 s (an event every
+state are above the table. "Hand over to…" (the table's context menu) transfers the responsibility for the
+selected alerts to a named operator. "Silence" quiets the selected alerts' audible signal for 30 s (an event every
 console shares); "Sound" mutes this console's signal (``ui.alerts_sound``). "Suppress…" acknowledges the
 selected alert's ship's alerts of its type and those raised in the next minutes, with a reason. Selecting an alert emits ``shipSelected(mmsi)``; double-clicking it emits
 ``alertActivated(AlertView)`` so the window can move the timeline to when it was raised. "Acknowledge…"
@@ -23,6 +24,7 @@ from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QItemSelection, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QButtonGroup, QComboBox, QHBoxLayout, QInputDialog, QLabel,
                                QPushButton, QStackedWidget, QTableView, QToolButton, QVBoxLayout, QWidget)
 
@@ -32,6 +34,7 @@ from app.fleet_view import FleetView
 from domain.alert_board import (ACTIVE, ACTIVE_ACKNOWLEDGED, ACTIVE_SILENCED, ACTIVE_TRANSFERRED,
                                 ACTIVE_UNACKNOWLEDGED, NORMAL, RECTIFIED_UNACKNOWLEDGED, UNACKNOWLEDGED_STATES,
                                 AlertError, AlertView, counts_by_state)
+from domain.errors import InvalidEvent
 from domain.events import RecordedEvent
 from domain.temporal_index import FleetArrays
 from ui import theme
@@ -173,6 +176,13 @@ class AlertsPanel(QWidget):
                            extra=lambda column: 40 if column == Column.SEVERITY else 14)  # the marker, bold text
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.hand_over_action = QAction("Hand over to…", self.view)
+        self.hand_over_action.setToolTip("Transfer the responsibility for the selected active unacknowledged "
+                                         "alerts to another operator (another watch, another console)")
+        self.hand_over_action.triggered.connect(self.open_hand_over_dialog)
+        for action in (self.hand_over_action,):
+            self.view.addAction(action)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
         self.empty_label = QLabel(EMPTY_TEXT)
         self.empty_label.setObjectName("alertsEmpty")
@@ -368,6 +378,33 @@ class AlertsPanel(QWidget):
             self.show_moment(self._at, self._known_at)
         return recorded
 
+    def open_hand_over_dialog(self) -> list[RecordedEvent]:
+        """Ask to whom, then hand the selected active unacknowledged alerts over (nothing on Cancel)."""
+        if not self._handed_over_candidates() or self.read_only:
+            return []
+        name, ok = QInputDialog.getText(self, "Hand over alerts", "To which operator:")
+        if not ok or not name.strip():
+            return []
+        return self.hand_over(name)
+
+    def hand_over(self, to_operator: str) -> list[RecordedEvent]:
+        """Transfer the responsibility for the selected active unacknowledged alerts to ``to_operator``."""
+        alerts = self._handed_over_candidates()
+        if not alerts or self.read_only:
+            return []
+        try:
+            recorded = self._alerts.transfer([alert.alert_id for alert in alerts], to_operator.strip())
+        except (AlertError, StoreError, InvalidEvent) as error:
+            self.message_label.setText(f"Not handed over: {error}")
+            self.message_label.show()
+            return []
+        if self._at is not None:
+            self.show_moment(self._at, self._known_at)
+        return recorded
+
+    def _handed_over_candidates(self) -> list[AlertView]:
+        return [alert for alert in self.selected_alerts() if alert.state in (ACTIVE_UNACKNOWLEDGED, ACTIVE_TRANSFERRED)]
+
     def open_suppress_dialog(self) -> RecordedEvent | None:
         """Ask for how long and why, then acknowledge and suppress the selected alert's ship's alerts of its
         type (a window-modal question; nothing is appended on Cancel)."""
@@ -448,6 +485,7 @@ class AlertsPanel(QWidget):
         self.acknowledge_button.setEnabled(enabled)
         self.acknowledge_button.setToolTip(tip)
         sounding = [alert for alert in selected if alert.state == ACTIVE_UNACKNOWLEDGED]
+        self.hand_over_action.setEnabled(bool(self._handed_over_candidates()) and not self.read_only)
         self.silence_button.setEnabled(bool(sounding) and not self.read_only)
         self.suppress_button.setEnabled(bool(selected) and not self.read_only)
         self.suppress_button.setToolTip(READ_ONLY_TIP if self.read_only else

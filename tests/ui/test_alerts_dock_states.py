@@ -130,3 +130,15 @@ def test_the_status_bar_names_the_most_urgent_active_alert_and_never_widens_the_
     assert window.width() <= 480 and window.minimumSizeHint().width() <= 480
     assert bar.set_urgent_alert([a for a in board if a.priority == "caution"]) is None
     assert not bar.urgent_label.isVisible()
+
+
+def test_handing_alerts_over_names_the_operator_now_responsible(panel, source):
+    panel.show_moment(at(100))
+    panel.select_alerts(["speed-1", "cpa-1"])
+    assert panel.hand_over_action.isEnabled()
+    recorded = panel.hand_over("Master")
+    assert [r.type for r in recorded] == ["AlertResponsibilityTransferred"] * 2
+    states = {a.alert_id: (a.state, a.responsible) for a in panel.model.alerts()}
+    assert states["speed-1"] == states["cpa-1"] == ("active-responsibility-transferred", "Master")
+    panel.select_alert("zone-1")  # a caution is never handed over
+    assert not panel.hand_over_action.isEnabled() and panel.hand_over("Master") == []
