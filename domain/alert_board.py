@@ -23,7 +23,9 @@ States (IEC 62923) and their moves:
 *Normal* is the end: nothing moves an alert out of it. A move that does not apply to the state (an
 acknowledgement of a caution, a second acknowledgement, a rectification of a rectified alert, anything
 about an alert not raised yet) changes nothing. A close-quarters encounter is one alert raised on both
-ships' streams with one id: the board names both ships.
+ships' streams with one id: the board names both ships. Logs written before encounters had one id gave
+each ship's side its own (``close-quarters:<ship>:<other>:<start>``); the board reads both sides, and the
+moves on either, as the one alert ``close-quarters:<lower>:<higher>:<start>`` (``alert_key``).
 
 ``fold_alerts`` is the plain definition (one pass over all events). ``AlertBoard`` keeps each alert's life
 (its state after each of its events) so the board at a moment is, per alert, a binary search, and the
@@ -129,6 +131,16 @@ class AlertView:
         return PRIORITIES.index(self.priority)
 
 
+def alert_key(alert_id: str) -> str:
+    """The id the board knows an alert by: the id itself, or for the higher ship's side of an encounter
+    written by an older version (``close-quarters:<higher>:<lower>:<start>``) the encounter's one id."""
+    if alert_id.startswith("close-quarters:"):
+        parts = alert_id.split(":")
+        if len(parts) == 4 and parts[1].isdigit() and parts[2].isdigit() and int(parts[1]) > int(parts[2]):
+            return ":".join((parts[0], parts[2], parts[1], parts[3]))
+    return alert_id
+
+
 def _order(recorded: RecordedEvent) -> tuple[int, int]:
     return recorded.occurred_at, recorded.position
 
@@ -158,7 +170,7 @@ def _raised(recorded: RecordedEvent, suppressions: Iterable[RecordedEvent]) -> A
         state = NORMAL if caution else RECTIFIED_UNACKNOWLEDGED
     else:
         state = ACTIVE if caution else ACTIVE_UNACKNOWLEDGED
-    view = AlertView(event.alert_id, event.TYPE, event.severity, ships[0], at, event.summary, state, priority, ships,
+    view = AlertView(alert_key(event.alert_id), event.TYPE, event.severity, ships[0], at, event.summary, state, priority, ships,
                      recorded_at=recorded.recorded_at, event=event,
                      rectified_at=at if event.MOMENTARY else None,
                      rectified_reason="a single report" if event.MOMENTARY else None)
@@ -233,8 +245,9 @@ def fold_alerts(events: Iterable[RecordedEvent], at: int, known_at: int | None =
     for recorded in sorted((e for e in events if is_alert_fact(e) and _counts(e, at, known_at)), key=_order):
         event = recorded.event
         if isinstance(event, AlertEvent):
-            if event.alert_id not in board:
-                board[event.alert_id] = _raised(recorded, suppressions)
+            key = alert_key(event.alert_id)
+            if key not in board:
+                board[key] = _raised(recorded, suppressions)
         elif isinstance(event, AlertsSuppressed):
             suppressions.append(recorded)
             for alert_id, view in board.items():
@@ -242,7 +255,7 @@ def fold_alerts(events: Iterable[RecordedEvent], at: int, known_at: int | None =
                 if moved is not None:
                     board[alert_id] = moved
         else:
-            found = board.get(event.alert_id)  # type: ignore[attr-defined]
+            found = board.get(alert_key(event.alert_id))  # type: ignore[attr-defined]
             if found is not None:
                 moved = _moved(found, recorded)
                 if moved is not None:
@@ -272,8 +285,10 @@ def check_active_unacknowledged(board: Iterable[AlertView], alert_id: str) -> Al
 
 
 def find_alert(board: Iterable[AlertView], alert_id: str) -> AlertView:
+    """The alert ``alert_id`` names on a board (by ``alert_key``), or ``UnknownAlert``."""
+    key = alert_key(alert_id)
     for alert in board:
-        if alert.alert_id == alert_id:
+        if alert.alert_id == key:
             return alert
     raise UnknownAlert(alert_id, f"no alert {alert_id!r} in the log")
 
@@ -356,7 +371,7 @@ class AlertBoard:
             self._suppressions.setdefault(event.mmsi, []).append(recorded)
             self._dirty.update(self._ship_alerts.get(event.mmsi, ()))
         else:
-            alert_id = event.alert_id  # type: ignore[attr-defined]
+            alert_id = alert_key(event.alert_id)  # type: ignore[attr-defined]
             life = self._lives.get(alert_id)
             if life is None:
                 life = self._lives[alert_id] = _Life()
@@ -454,4 +469,4 @@ __all__ = ["ACTIVE", "ACTIVE_ACKNOWLEDGED", "ACTIVE_SILENCED", "ACTIVE_STATES", 
            "ACTIVE_UNACKNOWLEDGED", "NORMAL", "RECTIFIED_UNACKNOWLEDGED", "STATES", "UNACKNOWLEDGED_STATES",
            "AlertAlreadyAcknowledged", "AlertBoard", "AlertError", "AlertNeedsNoAcknowledgement", "AlertNotActive",
            "AlertView", "UnknownAlert", "as_seen_at", "check_acknowledgeable", "check_active_unacknowledged",
-           "counts_by_state", "find_alert", "fold_alerts", "is_alert_fact"]
+           "alert_key", "counts_by_state", "find_alert", "fold_alerts", "is_alert_fact"]

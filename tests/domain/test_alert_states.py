@@ -250,3 +250,16 @@ def test_the_event_log_says_each_move_in_a_line_with_outside_text_shown_visibly(
     assert lines[3] == "alert speed-1 handed over to Master"
     assert lines[4].startswith("all alerts suppressed until") and "⟨U+202E⟩" in lines[4]
     assert type_name("AlertResponsibilityTransferred") == "Alert handed over"
+
+
+def test_an_encounter_written_with_an_id_per_ship_by_an_older_version_is_one_alert():
+    def side(mmsi, other, alert_id):
+        return logged(CloseQuarters(mmsi=mmsi, occurred_at=T0, alert_id=alert_id, severity="warning",
+                                    summary="CPA 300 m", other_mmsi=other, cpa_m=300.0, tcpa_s=400.0))
+    events = [side(SHIP, OTHER, f"close-quarters:{SHIP}:{OTHER}:20261125T120000Z"),
+              side(OTHER, SHIP, f"close-quarters:{OTHER}:{SHIP}:20261125T120000Z"),
+              acknowledged(f"close-quarters:{OTHER}:{SHIP}:20261125T120000Z", at(2)),  # the other side's id
+              rectified(f"close-quarters:{SHIP}:{OTHER}:20261125T120000Z", at(4), "opened past CPA")]
+    [view] = fold_alerts(events, at(5))
+    assert view.alert_id == f"close-quarters:{SHIP}:{OTHER}:20261125T120000Z" and view.state == "normal"
+    assert AlertBoard(events).at(at(5)) == [view]
