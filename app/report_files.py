@@ -76,7 +76,8 @@ def _cell(value: Any) -> Any:
 def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | None = None,
               cancelled: Callable[[], bool] = lambda: False) -> int:
     """Write the report's events as CSV; returns how many rows were written. When the report holds alerts,
-    their lives and response-time figures go beside it (``alerts_csv_path``).
+    their lives and response-time figures go beside it (``alerts_csv_path``); when it holds none, no such
+    file is left there.
 
     Every text cell is quoted (so a ``;`` or ``,`` in a name cannot start a new cell in a spreadsheet that
     splits on it) and passed through :func:`spreadsheet_text`; numbers are written bare."""
@@ -95,11 +96,14 @@ def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | Non
                 json.dumps(metadata, sort_keys=True, ensure_ascii=False), document["hash"],
                 *(payload.get(name[len("payload."):]) for name in columns))])
             rows += 1
+    beside = alerts_csv_path(path)
     if report.alerts:
-        with _atomic_text(alerts_csv_path(path)) as out:
+        with _atomic_text(beside) as out:
             writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
             for row in alert_csv_rows(report):
                 writer.writerow([_cell(value) for value in row])
+    else:
+        beside.unlink(missing_ok=True)  # an earlier report's alerts are not this one's
     return rows
 
 
