@@ -72,3 +72,14 @@ def test_bad_arguments_are_refused_in_one_line(tmp_path, capsys):
     code, _, err = run(capsys, "alerts", "suppress", "--db", db, "--ship", "235000001", "--minutes", "0",
                        "--reason", "x")
     assert code == 2 and "minutes" in err
+
+
+def test_a_csv_report_names_the_alerts_file_it_wrote_beside_it(tmp_path, capsys):
+    db = replayed(tmp_path, capsys)
+    out = tmp_path / "audit.csv"
+    code, printed, err = run(capsys, "report", "--db", db, "--from", "2024-05-01T12:00:00Z",
+                             "--to", "2024-05-01T15:00:00Z", "--out", str(out))
+    assert code == 0, err
+    written = json.loads(printed)
+    assert written["alerts_out"] == str(tmp_path / "audit.alerts.csv")
+    assert (tmp_path / "audit.alerts.csv").read_text().startswith('"alert_id","type","priority"')
