@@ -14,7 +14,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from cli import arguments, diff, exports
+from cli import alerts, arguments, diff, exports
 from cli.arguments import (EXIT_BROKEN_CHAIN, EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError,  # noqa: F401  (tests use them)
                            default_store_path)
 
@@ -22,6 +22,7 @@ DEMO_SHIPS, DEMO_HOURS = 200, 24
 COMMAND_MODULES: tuple[ModuleType, ...] = (  # the cli modules whose register(commands) adds their commands, in --help order
     exports,
     diff,
+    alerts,
 )
 
 
@@ -273,6 +274,7 @@ def command_report(args: argparse.Namespace) -> int:
     from app.console import Console
     from app.fleet_service import FleetService
     from app.report_changes import changes_csv_path
+    from app.report_files import alerts_csv_path
     from app.report_export import report_format
     from app.version import app_version
     from cli.progress import index_progress_printer
@@ -299,10 +301,12 @@ def command_report(args: argparse.Namespace) -> int:
         result = Console.over(service).reports.export(request, args.out, software=f"Fleet Logbook {app_version()}", renderers=renderers)
     finally:
         store.close()
+    alerts_csv = alerts_csv_path(result.path)  # written beside a CSV report that holds alerts
     print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,
                       "ships": result.ships, "sha256": result.sha256, "head_hash": result.head_hash,
                       "logged_at_position": result.logged_at_position,
-                      **({"changes_out": str(changes_csv_path(result.path))} if result.format == "csv" else {})}))
+                      **({"changes_out": str(changes_csv_path(result.path))} if result.format == "csv" else {}),
+                      **({"alerts_out": str(alerts_csv)} if result.format == "csv" and alerts_csv.exists() else {})}))
     return EXIT_OK
 
 

@@ -1,5 +1,6 @@
-"""The alert desk: the alerts at any moment, and the operator's acknowledgements of them (one, or several
-with one comment in one atomic append), signed with the desk's operator."""
+"""The alert desk: the alerts at any moment, and the operator's moves on them — acknowledge (one, or several
+with one comment in one atomic append), silence, hand over, acknowledge-and-suppress a ship's alerts —
+signed with the desk's operator."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -29,3 +30,19 @@ class AlertDesk:
         """Acknowledge several open alerts with one comment, all of them or none (``AlertError`` naming the
         first that cannot be)."""
         return self._log.acknowledge_all(alert_ids, self.operator, comment)
+
+    def standing_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
+        """The alerts not back to normal at ``at`` (active, or rectified and unacknowledged)."""
+        return self._log.standing_at(at, known_at)
+
+    def silence(self, alert_ids: Sequence[str]) -> list[RecordedEvent]:
+        """Silence active unacknowledged alerts for 30 s (``AlertError`` naming the first that cannot be)."""
+        return self._log.silence(alert_ids, self.operator)
+
+    def transfer(self, alert_ids: Sequence[str], to_operator: str, comment: str | None = None) -> list[RecordedEvent]:
+        """Hand active unacknowledged alerts over to another operator."""
+        return self._log.transfer(alert_ids, self.operator, to_operator, comment)
+
+    def suppress(self, mmsi: int, minutes: float, reason: str, alert_type: str | None = None) -> RecordedEvent:
+        """Acknowledge and suppress a ship's alerts (of one type, or all) for ``minutes``, for ``reason``."""
+        return self._log.suppress(mmsi, minutes, reason, self.operator, alert_type=alert_type)

@@ -1,4 +1,5 @@
-"""AlertLog: the alert board of one store for the console, and acknowledging alerts.
+"""AlertLog: the alert board of one store for the console, and the operator's moves on alerts (acknowledge,
+silence, transfer responsibility, acknowledge-and-suppress a ship's alerts of a kind).
 
 The log's alert events and acknowledgements are read once, a page at a time and only those types
 (``store.read_page(type_names=...)``), on first use; after that the log is kept current by ``notice``,
@@ -8,19 +9,24 @@ publishing): the board keeps each log position once, in occurred order.
 
 ``acknowledge`` appends an ``AlertAcknowledged`` through the function it was given (``FleetService.append``,
 which also publishes it) and raises an ``AlertError`` for an alert that is unknown, already acknowledged or a
-notice, before anything is appended.
+caution, before anything is appended; ``silence`` and ``transfer`` likewise, for an alert that is active and
+unacknowledged. ``suppress`` appends an ``AlertsSuppressed`` of a ship (and, optionally, one alert type) for
+some minutes with a reason. Every move is signed with the operator's name in the event and its metadata.
 """
 from __future__ import annotations
 
 import threading
 from typing import Callable, Iterable, Sequence
 
-from domain.alert_board import AlertBoard, AlertView, check_acknowledgeable
-from domain.events import ALERT_TYPE_NAMES, AlertAcknowledged, NewEvent, RecordedEvent
+from domain.alert_board import AlertBoard, AlertView, check_acknowledgeable, check_active_unacknowledged
+from domain.events import (ALERT_STATE_TYPE_NAMES, ALERT_TYPE_NAMES, SILENCE_S, AlertAcknowledged,
+                           AlertResponsibilityTransferred, AlertSilenced, AlertsSuppressed, NewEvent, RecordedEvent)
+from domain.time import MICROS_PER_MINUTE
 from domain.time import now_micros
 from store import AppendResult, EventStore
 
-ALERT_FACT_TYPES: tuple[str, ...] = ALERT_TYPE_NAMES + (AlertAcknowledged.TYPE,)
+ALERT_FACT_TYPES: tuple[str, ...] = ALERT_TYPE_NAMES + (AlertAcknowledged.TYPE,) + ALERT_STATE_TYPE_NAMES
+MAX_SUPPRESS_MINUTES = 24 * 60
 PAGE_SIZE = 2_000
 
 Append = Callable[[Iterable[NewEvent]], AppendResult]
@@ -46,6 +52,12 @@ class AlertLog:
         with self._lock:
             self._load()
             return self._board.at(at, known_at)
+
+    def standing_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
+        """The alerts not back to normal at ``at``: active, or rectified and still unacknowledged."""
+        with self._lock:
+            self._load()
+            return self._board.standing(at, known_at)
 
     def latest(self) -> list[AlertView]:
         """Every alert in the log as it stands now."""
@@ -87,6 +99,52 @@ class AlertLog:
                                             recorded_at=now, metadata=metadata) for alert in alerts])
             with self._lock:
                 self._board.add_all(result.appended)  # when the append function does not publish to notice()
+            return list(result.appended)
+
+    def silence(self, alert_ids: Sequence[str], operator: str, *, duration_s: float = SILENCE_S,
+                clock: Callable[[], int] | None = None) -> list[RecordedEvent]:
+        """Silence active unacknowledged alerts for ``duration_s`` (30 s by the standard), in one append."""
+        return self._move(alert_ids, lambda alert, at: AlertSilenced(
+            occurred_at=at, operator=operator, mmsi=alert.mmsi, alert_id=alert.alert_id, duration_s=duration_s),
+            operator, clock, check_active_unacknowledged)
+
+    def transfer(self, alert_ids: Sequence[str], operator: str, to_operator: str, comment: str | None = None, *,
+                 clock: Callable[[], int] | None = None) -> list[RecordedEvent]:
+        """Hand active unacknowledged alerts over to ``to_operator``, in one append."""
+        comment = (comment or "").strip() or None
+        return self._move(alert_ids, lambda alert, at: AlertResponsibilityTransferred(
+            occurred_at=at, operator=operator, mmsi=alert.mmsi, alert_id=alert.alert_id,
+            to_operator=to_operator.strip(), comment=comment), operator, clock, check_active_unacknowledged)
+
+    def suppress(self, mmsi: int, minutes: float, reason: str, operator: str, *, alert_type: str | None = None,
+                 clock: Callable[[], int] | None = None) -> RecordedEvent:
+        """Acknowledge a ship's unacknowledged alerts (of ``alert_type``, or of every type) and those raised in
+        the next ``minutes``, for ``reason``: one ``AlertsSuppressed``."""
+        if not 0 < minutes <= MAX_SUPPRESS_MINUTES:
+            raise ValueError(f"minutes must be in (0, {MAX_SUPPRESS_MINUTES}], got {minutes!r}")
+        if alert_type is not None and alert_type not in ALERT_TYPE_NAMES:
+            raise ValueError(f"unknown alert type {alert_type!r}; known: {', '.join(ALERT_TYPE_NAMES)}")
+        now = (clock or self._clock)()
+        event = AlertsSuppressed(occurred_at=now, operator=operator, mmsi=mmsi, alert_type=alert_type,
+                                 until=now + round(minutes * MICROS_PER_MINUTE), reason=reason.strip())
+        result = self._append([NewEvent(event, recorded_at=now, metadata={"source": "operator", "operator": operator})])
+        with self._lock:
+            self._board.add_all(result.appended)
+        return result.appended[0]
+
+    def _move(self, alert_ids, make, operator: str, clock, check) -> list[RecordedEvent]:
+        wanted = list(dict.fromkeys(alert_ids))
+        if not wanted:
+            return []
+        with self._acknowledging:
+            board = self.latest()
+            alerts = [check(board, alert_id) for alert_id in wanted]
+            now = (clock or self._clock)()
+            metadata = {"source": "operator", "operator": operator}
+            result = self._append([NewEvent(make(alert, max(now, alert.raised_at)), recorded_at=now, metadata=metadata)
+                                   for alert in alerts])
+            with self._lock:
+                self._board.add_all(result.appended)
             return list(result.appended)
 
     def _load(self) -> None:

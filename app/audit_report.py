@@ -25,6 +25,7 @@ from app.fleet_view import FleetView
 from app.zone_desk import zones_in_force
 from domain import ais
 from domain.alert_board import AlertView
+from domain.alert_response import response_figures
 from domain.events import RecordedEvent, ship_stream
 from domain.fleet_diff import FleetDiff, Moment
 from domain.time import format_instant, now_micros
@@ -150,6 +151,54 @@ class AlertLine:
     acknowledged_by: str | None
     acknowledged_at: int | None
     comment: str | None
+    priority: str = "warning"
+    ships: tuple[int, ...] = ()
+    escalated_at: int | None = None
+    rectified_at: int | None = None
+    rectified_reason: str | None = None
+    responsible: str | None = None
+
+    @property
+    def response_s(self) -> float | None:
+        """Seconds from raise to acknowledgement (None when not acknowledged by hand)."""
+        if self.acknowledged_at is None or self.comment is not None and self.comment.startswith("suppressed: "):
+            return None
+        return (self.acknowledged_at - self.raised_at) / 1_000_000
+
+
+def alert_life_json(a: AlertLine) -> dict[str, Any]:
+    """One alert's life in a report: raised, escalated, handed over, acknowledged by whom after how long,
+    rectified, and how it stood at the end of the range."""
+    def moment(value: int | None) -> str | None:
+        return None if value is None else format_instant(value)
+
+    return {"alert_id": a.alert_id, "type": a.type, "severity": a.severity, "priority": a.priority, "mmsi": a.mmsi,
+            "ships": list(a.ships or (a.mmsi,)), "raised_at": moment(a.raised_at), "summary": a.summary,
+            "state": a.state, "escalated_at": moment(a.escalated_at), "responsible": a.responsible,
+            "acknowledged_by": a.acknowledged_by, "acknowledged_at": moment(a.acknowledged_at),
+            "response_s": None if a.response_s is None else round(a.response_s, 1), "comment": a.comment,
+            "rectified_at": moment(a.rectified_at), "rectified_reason": a.rectified_reason}
+
+
+ALERT_CSV_COLUMNS = ("alert_id", "type", "priority", "ships", "raised_at", "escalated_at", "responsible",
+                     "acknowledged_by", "acknowledged_at", "response_s", "comment", "rectified_at", "rectified_reason",
+                     "state")
+RESPONSE_CSV_COLUMNS = ("figures", "group", "alerts", "answered", "median_s", "p95_s")
+
+
+def alert_csv_rows(report: "AuditReport") -> Iterator[list[Any]]:
+    """The alerts section as CSV rows: a header and one row per alert's life, a blank row, then a header and
+    the response-time figures by priority and by operator."""
+    yield list(ALERT_CSV_COLUMNS)
+    for alert in report.alerts:
+        life = alert_life_json(alert)
+        yield [life[name] if name != "ships" else life["ships"] for name in ALERT_CSV_COLUMNS]
+    yield []
+    yield list(RESPONSE_CSV_COLUMNS)
+    for kind, figures in response_figures(report.alerts).items():
+        for f in figures:
+            numbers = f.as_json()
+            yield [kind, f.group, numbers["alerts"], numbers["answered"], numbers["median_s"], numbers["p95_s"]]
 
 
 @dataclass(frozen=True)
@@ -216,11 +265,9 @@ class AuditReport:
                        "distance_nm": round(s.distance_nm, 2),
                        "seconds_by_state": {k: round(v, 1) for k, v in s.seconds_by_state.items()},
                        "status_changes": s.status_change_count} for s in self.ships],
-            "alerts": [{"alert_id": a.alert_id, "type": a.type, "severity": a.severity, "mmsi": a.mmsi,
-                        "raised_at": format_instant(a.raised_at), "summary": a.summary, "state": a.state,
-                        "acknowledged_by": a.acknowledged_by,
-                        "acknowledged_at": None if a.acknowledged_at is None else format_instant(a.acknowledged_at),
-                        "comment": a.comment} for a in self.alerts],
+            "alerts": [alert_life_json(a) for a in self.alerts],
+            "alert_response": {kind: {f.group: f.as_json() for f in figures}
+                               for kind, figures in response_figures(self.alerts).items()},
             "notes": [{"at": format_instant(n.at), "operator": n.operator, "mmsi": n.mmsi, "text": n.text}
                       for n in self.notes],
             "changes": None if self.changes is None else diff_document(self.changes),
@@ -393,10 +440,12 @@ def _alerts(alerts: AlertsAt, request: ReportRequest) -> list[AlertLine]:
     wanted = set(request.ships)
     out = []
     for alert in alerts.alerts_at(request.end):
-        if alert.raised_at < request.start or (wanted and alert.mmsi not in wanted):
+        if alert.raised_at < request.start or (wanted and wanted.isdisjoint(alert.ships or (alert.mmsi,))):
             continue
         out.append(AlertLine(alert.alert_id, alert.type, alert.severity, alert.mmsi, alert.raised_at, alert.summary,
-                             alert.state, alert.acknowledged_by, alert.acknowledged_at, alert.comment))
+                             alert.state, alert.acknowledged_by, alert.acknowledged_at, alert.comment, alert.priority,
+                             alert.ships or (alert.mmsi,), alert.escalated_at, alert.rectified_at,
+                             alert.rectified_reason, alert.responsible))
     return sorted(out, key=lambda a: a.raised_at)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, TextIO
 
-from app.audit_report import AuditReport
+from app.audit_report import AuditReport, alert_csv_rows
 from app.documents import event_document
 from domain.errors import DomainError
 from domain.events import payload_fields, registered_event_types
@@ -75,7 +75,9 @@ def _cell(value: Any) -> Any:
 
 def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | None = None,
               cancelled: Callable[[], bool] = lambda: False) -> int:
-    """Write the report's events as CSV; returns how many rows were written.
+    """Write the report's events as CSV; returns how many rows were written. When the report holds alerts,
+    their lives and response-time figures go beside it (``alerts_csv_path``); when it holds none, no such
+    file is left there.
 
     Every text cell is quoted (so a ``;`` or ``,`` in a name cannot start a new cell in a spreadsheet that
     splits on it) and passed through :func:`spreadsheet_text`; numbers are written bare."""
@@ -94,7 +96,22 @@ def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | Non
                 json.dumps(metadata, sort_keys=True, ensure_ascii=False), document["hash"],
                 *(payload.get(name[len("payload."):]) for name in columns))])
             rows += 1
+    beside = alerts_csv_path(path)
+    if report.alerts:
+        with _atomic_text(beside) as out:
+            writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+            for row in alert_csv_rows(report):
+                writer.writerow([_cell(value) for value in row])
+    else:
+        beside.unlink(missing_ok=True)  # an earlier report's alerts are not this one's
     return rows
+
+
+def alerts_csv_path(path: str | Path) -> Path:
+    """Where a CSV report's alerts section goes: beside it, ``<name>.alerts.csv`` (the report's own file keeps
+    one row per event)."""
+    chosen = Path(path)
+    return chosen.with_name(chosen.stem + ".alerts.csv")
 
 
 def write_json(report: AuditReport, path: str | Path, *, progress: Progress | None = None,

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 
 from domain.display_text import visible
-from domain.events import (AlertAcknowledged, AlertEvent, AuditReportExported, OperatorNoteAdded, PositionReported,
-                           RecordedEvent, ShipDetailsChanged, ShipRegistered, ZoneDefined, ZoneRemoved)
+from domain.events import (AlertAcknowledged, AlertEscalated, AlertEvent, AlertRectified,
+                           AlertResponsibilityTransferred, AlertSilenced, AlertsSuppressed, AuditReportExported,
+                           OperatorNoteAdded, PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered,
+                           ZoneDefined, ZoneRemoved)
 from domain.notation import format_latitude, format_longitude, in_text, utc_moment
 from domain.time import MICROS_PER_MINUTE
 
@@ -19,6 +21,8 @@ TYPE_NAMES = {
     "PositionReported": "Position", "ShipRegistered": "Registered", "ShipDetailsChanged": "Details changed",
     "OperatorNoteAdded": "Note", "AlertAcknowledged": "Alert acknowledged",
     "AuditReportExported": "Report exported", "ZoneDefined": "Zone defined", "ZoneRemoved": "Zone removed",
+    "AlertRectified": "Alert rectified", "AlertSilenced": "Alert silenced", "AlertEscalated": "Alert escalated",
+    "AlertResponsibilityTransferred": "Alert handed over", "AlertsSuppressed": "Alerts suppressed",
 }
 
 
@@ -74,6 +78,18 @@ def summary_of(recorded: RecordedEvent) -> str:
         return f"{text}: {one_line(event.comment)}" if event.comment else text
     if isinstance(event, AlertEvent):
         return visible(event.summary)
+    if isinstance(event, AlertRectified):
+        return f"alert {in_text(event.alert_id)} rectified: {one_line(event.reason)}"
+    if isinstance(event, AlertSilenced):
+        return f"alert {in_text(event.alert_id)} silenced for {event.duration_s:g} s"
+    if isinstance(event, AlertEscalated):
+        return f"alert {in_text(event.alert_id)} unacknowledged for {event.after_s:g} s: now an alarm"
+    if isinstance(event, AlertResponsibilityTransferred):
+        text = f"alert {in_text(event.alert_id)} handed over to {in_text(event.to_operator)}"
+        return f"{text}: {one_line(event.comment)}" if event.comment else text
+    if isinstance(event, AlertsSuppressed):
+        kind = in_text(event.alert_type) if event.alert_type else "all"
+        return f"{kind} alerts suppressed until {utc_moment(event.until)}: {one_line(event.reason)}"
     if isinstance(event, AuditReportExported):
         return (f"{event.format.upper()} report {in_text(event.file_name)}: {event.events:,} events, "
                 f"SHA-256 {event.output_sha256[:16]}…")

@@ -31,10 +31,11 @@ from PySide6.QtGui import QGuiApplication
 
 from app.audit_report import SECTION_TITLES, AuditReport, ReportRequest
 from app.report_files import ReportCancelled as ExportCancelled
-from domain.alert_board import ACKNOWLEDGED, OPEN
+from domain.alert_response import response_figures
 from domain.display_text import visible, visible_lines
 from domain.notation import in_text
 from domain.progress import FractionProgress as Progress
+from domain.time import duration_text
 from pdf_report.changes_section import draw_changes
 from pdf_report.helper import HELPER_FROM_EVENTS, render_with_helper
 from pdf_report.layout import GOOD, MUTED, NAVY, NOTICE, Column, PageWriter, PdfWriteError, mm, pt
@@ -222,9 +223,9 @@ class Renderer:
         page.section = f"{number} Summary"
         page.new_page()
         page.heading(f"{number}  Summary")
-        open_alerts = sum(1 for alert in report.alerts if alert.state == OPEN)
+        open_alerts = sum(1 for alert in report.alerts if alert.acknowledged_by is None and alert.priority != "caution")
         page.figures([(count(len(report.ships)), "ships"), (count(report.events), "events"),
-                      (count(len(report.alerts)), f"alerts ({count(open_alerts)} open)"),
+                      (count(len(report.alerts)), f"alerts ({count(open_alerts)} unacknowledged)"),
                       (count(len(report.notes)), "operator notes")])
         page.heading("Events by type", level=2)
         if report.events_by_type:
@@ -268,21 +269,40 @@ class Renderer:
             return
         rows, colours = [], []
         for alert in report.alerts:
-            if alert.state == ACKNOWLEDGED:
-                handled = f"acknowledged by {in_text(alert.acknowledged_by)}, {moment(alert.acknowledged_at)}"
-                if alert.comment:
-                    handled += f": “{in_text(alert.comment)}”"
+            life = []
+            if alert.escalated_at is not None:
+                life.append(f"escalated to alarm {moment(alert.escalated_at)}")
+            if alert.responsible:
+                life.append(f"handed over to {in_text(alert.responsible)}")
+            if alert.acknowledged_by is not None:
+                after = "" if alert.response_s is None else f" after {duration_text(alert.response_s)}"
+                said = f": “{in_text(alert.comment)}”" if alert.comment else ""
+                life.append(f"acknowledged by {in_text(alert.acknowledged_by)}{after}, {moment(alert.acknowledged_at)}"
+                            f"{said}")
                 colours.append(None)
-            elif alert.state == OPEN:
-                handled = "open (not acknowledged)"
+            elif alert.priority != "caution":
+                life.append("not acknowledged")
                 colours.append(NOTICE)
             else:
-                handled = "notice (needs no acknowledgement)"
+                life.append("caution (never acknowledged)")
                 colours.append(None)
-            rows.append((moment_short(alert.raised_at), ship_of(self.names, alert.mmsi),
-                         f"{event_type_title(alert.type)} ({alert.severity})", visible(alert.summary), handled))
+            if alert.rectified_at is not None:
+                reason = f" ({visible(alert.rectified_reason)})" if alert.rectified_reason else ""
+                life.append(f"rectified {moment(alert.rectified_at)}{reason}")
+            ships = ", ".join(ship_of(self.names, mmsi) for mmsi in alert.ships or (alert.mmsi,))
+            rows.append((moment_short(alert.raised_at), ships, f"{event_type_title(alert.type)} ({alert.priority})",
+                         visible(alert.summary), "; ".join(life)))
         page.table([Column("Raised (UTC)", 1.05), Column("Ship", 1.2), Column("Alert", 1.1), Column("Summary", 1.6),
-                    Column("Acknowledgement", 1.9)], rows, colours=colours)
+                    Column("Life", 1.9)], rows, colours=colours)
+        figures = response_figures(report.alerts)
+        if figures["by_priority"]:
+            page.heading("Time to acknowledge", level=2)
+            rows = [(("by priority" if kind == "by_priority" else "by operator"), visible(f.group), count(f.alerts),
+                     count(f.answered), "—" if f.median_s is None else duration_text(f.median_s),
+                     "—" if f.p95_s is None else duration_text(f.p95_s))
+                    for kind, group in figures.items() for f in group]
+            page.table([Column("", 1.0), Column("Group", 1.4), Column("Alerts", 0.7), Column("Acknowledged", 1.0),
+                        Column("Median", 0.9), Column("95th percentile", 1.1)], rows)
 
     def _notes(self) -> None:
         report, page = self.report, self.page

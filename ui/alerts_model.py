@@ -14,7 +14,9 @@ from typing import Mapping, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPixmap
 
-from domain.alert_board import ACKNOWLEDGED, NOTICE, OPEN, AlertView
+from domain.alert_board import (ACTIVE, ACTIVE_ACKNOWLEDGED, ACTIVE_SILENCED, ACTIVE_TRANSFERRED,
+                                ACTIVE_UNACKNOWLEDGED, NORMAL, RECTIFIED_UNACKNOWLEDGED, STATES,
+                                UNACKNOWLEDGED_STATES, AlertView)
 from ui import theme
 from domain.display_text import isolated, visible
 from ui.formatting import format_moment, ship_with_mmsi
@@ -26,12 +28,19 @@ MMSI_ROLE = Qt.ItemDataRole.UserRole + 2   # the alert's ship, on every cell
 
 SEVERITY_COLOURS = {"info": theme.ACCENT, "warning": "#f2b138", "critical": "#ff5c5c"}
 SEVERITY_NAMES = {"info": "Info", "warning": "Warning", "critical": "Critical"}
-STATE_NAMES = {OPEN: "Open", ACKNOWLEDGED: "Acknowledged", NOTICE: "Notice"}
+PRIORITY_COLOURS = {"emergency": "#ff2d6f", "alarm": "#ff5c5c", "warning": "#f2b138", "caution": theme.ACCENT}
+PRIORITY_NAMES = {"emergency": "Emergency alarm", "alarm": "Alarm", "warning": "Warning", "caution": "Caution"}
+STATE_NAMES = {ACTIVE_UNACKNOWLEDGED: "Active, unacknowledged", ACTIVE_SILENCED: "Active, silenced",
+               ACTIVE_TRANSFERRED: "Active, responsibility transferred", ACTIVE_ACKNOWLEDGED: "Active, acknowledged",
+               ACTIVE: "Active", RECTIFIED_UNACKNOWLEDGED: "Rectified, unacknowledged", NORMAL: "Normal"}
+STANDING_STATES = frozenset(STATES) - {NORMAL}
+"""The default list: alerts not back to normal (acknowledged and rectified ones leave it)."""
 # Alert types as an operator says them; unknown types show their stored name.
 ALERT_TYPE_NAMES = {
     "SpeedLimitExceeded": "Speed limit", "ZoneEntered": "Zone entered", "ZoneExited": "Zone exited",
     "SignalLost": "Signal lost", "SignalRestored": "Signal restored", "CloseQuarters": "Close quarters",
     "PortArrived": "Port arrival", "PortDeparted": "Port departure", "Loitering": "Loitering",
+    "PositionJumped": "Position jump",
 }
 
 
@@ -46,7 +55,7 @@ class Column(IntEnum):
     ACKNOWLEDGED_AT = 7
 
 
-HEADERS = {Column.SEVERITY: "Severity", Column.RAISED: "Raised (UTC)", Column.SHIP: "Ship", Column.TYPE: "Type",
+HEADERS = {Column.SEVERITY: "Priority", Column.RAISED: "Raised (UTC)", Column.SHIP: "Ship", Column.TYPE: "Type",
            Column.SUMMARY: "Summary", Column.STATE: "State", Column.ACKNOWLEDGED_BY: "Acknowledged by",
            Column.ACKNOWLEDGED_AT: "Acknowledged (UTC)"}
 _HEADER_TIPS = {
@@ -81,10 +90,11 @@ class AlertsModel(QAbstractTableModel):
         self._board: list[AlertView] = []       # every alert at the moment, in raised order
         self._rows: list[AlertView] = []        # those shown, newest first
         self._names: dict[int, str | None] = {}
-        self._open_only = False
+        self._states: frozenset[str] | None = STANDING_STATES  # shown states (None: all)
+        self._priorities: frozenset[str] | None = None          # shown priorities (None: all)
         self._markers: dict[str, QIcon] = {}    # made on first use: pixmaps need the GUI application
         self._dim = QColor(theme.DIM_TEXT)
-        self._severity_colours = {name: QColor(colour) for name, colour in SEVERITY_COLOURS.items()}
+        self._severity_colours = {name: QColor(colour) for name, colour in PRIORITY_COLOURS.items()}
         self._bold = QFont()
         self._bold.setBold(True)
 
@@ -115,13 +125,13 @@ class AlertsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(alert, column)
         if role == Qt.ItemDataRole.DecorationRole:
-            return self._marker(alert.severity) if column == Column.SEVERITY else None
+            return self._marker(alert.priority) if column == Column.SEVERITY else None
         if role == Qt.ItemDataRole.ForegroundRole:
-            if alert.state != OPEN:
+            if not alert.is_active:
                 return self._dim
-            return self._severity_colours.get(alert.severity) if column == Column.SEVERITY else None
+            return self._severity_colours.get(alert.priority) if column == Column.SEVERITY else None
         if role == Qt.ItemDataRole.FontRole:
-            return self._bold if column == Column.SEVERITY and alert.state == OPEN else None
+            return self._bold if column == Column.SEVERITY and alert.is_open else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(alert, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -134,7 +144,7 @@ class AlertsModel(QAbstractTableModel):
 
     def _text(self, alert: AlertView, column: int) -> str:
         if column == Column.SEVERITY:
-            return SEVERITY_NAMES.get(alert.severity, alert.severity)
+            return PRIORITY_NAMES.get(alert.priority, alert.priority)
         if column == Column.RAISED:
             return _clock(alert.raised_at)
         if column == Column.SHIP:
@@ -152,12 +162,14 @@ class AlertsModel(QAbstractTableModel):
     def _tooltip(self, alert: AlertView, column: int) -> str | None:
         if column == Column.SUMMARY:
             return text_tooltip(visible(alert.summary))
-        if column in (Column.STATE, Column.ACKNOWLEDGED_BY, Column.ACKNOWLEDGED_AT) and alert.state == ACKNOWLEDGED:
+        if column in (Column.STATE, Column.ACKNOWLEDGED_BY, Column.ACKNOWLEDGED_AT) and alert.acknowledged_by is not None:
             said = f": “{isolated(alert.comment)}”" if alert.comment else ""
             return text_tooltip(f"Acknowledged by {isolated(alert.acknowledged_by)} at "
                                 f"{format_moment(alert.acknowledged_at or 0)}{said}")
-        if column == Column.STATE and alert.state == NOTICE:
-            return "A notice: a fact shown for context, it needs no acknowledgement"
+        if column == Column.STATE and alert.rectified_reason:
+            return text_tooltip(f"Rectified {format_moment(alert.rectified_at or 0)}: {visible(alert.rectified_reason)}")
+        if column == Column.STATE and alert.responsible:
+            return text_tooltip(f"Responsibility transferred to {isolated(alert.responsible)}")
         if column == Column.TYPE:
             return text_tooltip(visible(alert.alert_id))  # holds the zone's name
         return None
@@ -184,8 +196,8 @@ class AlertsModel(QAbstractTableModel):
         return list(self._rows)
 
     def ship_of(self, alert: AlertView) -> str:
-        """How the table names an alert's ship."""
-        return ship_text(alert.mmsi, self._names.get(alert.mmsi))
+        """How the table names an alert's ships (both ships of a close-quarters encounter)."""
+        return " & ".join(ship_text(mmsi, self._names.get(mmsi)) for mmsi in alert.ships or (alert.mmsi,))
 
     def row_of(self, alert_id: str) -> int | None:
         for row, alert in enumerate(self._rows):
@@ -200,7 +212,15 @@ class AlertsModel(QAbstractTableModel):
 
     @property
     def open_only(self) -> bool:
-        return self._open_only
+        return self._states == UNACKNOWLEDGED_STATES
+
+    @property
+    def states(self) -> frozenset[str] | None:
+        return self._states
+
+    @property
+    def priorities(self) -> frozenset[str] | None:
+        return self._priorities
 
     # --- changing ----------------------------------------------------------------------------------------------
 
@@ -212,13 +232,19 @@ class AlertsModel(QAbstractTableModel):
                                              if old_names.get(m) != self._names.get(m)})
 
     def set_open_only(self, open_only: bool) -> None:
-        """Show only the open alerts (True) or all of them."""
-        if open_only != self._open_only:
-            self._open_only = open_only
+        """Show only the alerts waiting for an acknowledgement (True) or all of them."""
+        self.set_filter(UNACKNOWLEDGED_STATES if open_only else None, self._priorities)
+
+    def set_filter(self, states: frozenset[str] | None, priorities: frozenset[str] | None = None) -> None:
+        """Show only alerts in these states and of these priorities (None: any)."""
+        if (states, priorities) != (self._states, self._priorities):
+            self._states, self._priorities = states, priorities
             self._show(self._visible())
 
     def _visible(self) -> list[AlertView]:
-        return [alert for alert in reversed(self._board) if not self._open_only or alert.state == OPEN]
+        states, priorities = self._states, self._priorities
+        return [alert for alert in reversed(self._board) if (states is None or alert.state in states)
+                and (priorities is None or alert.priority in priorities)]
 
     def _show(self, rows: list[AlertView], renamed: set[int] = frozenset()) -> None:  # type: ignore[assignment]
         old_ids = [alert.alert_id for alert in self._rows]

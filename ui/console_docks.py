@@ -93,7 +93,7 @@ class ConsoleDocks(QObject):
         known_at = self.state.known_at(at)
         self.detail.show_ship(self.state.selected_ship, at, known_at)
         board = self.display.alerts if at == self.state.moment else None
-        self.alerts.show_moment(at, known_at, fleet=self.display.fleet, board=board)
+        self.alerts.show_moment(at, known_at, fleet=self.display.fleet, board=board, live=self.state.live)
 
     def show_history(self, mmsi: int) -> None:
         """Turn the event log to one ship's whole history and bring it to the front."""

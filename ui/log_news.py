@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from app.console import Console
-from domain.events import AlertEvent, RecordedEvent
+from domain.events import AlertEvent, AlertRectified, RecordedEvent
 from ui.console_state import ConsoleState
 from ui.live_bridge import LiveBridge
 from ui.status_bar import ConsoleStatusBar
@@ -78,15 +78,19 @@ class LogNews(QObject):
         else:
             self.timeline.set_density(self.source.fleet.event_density(time_range[0], time_range[1], DENSITY_BINS))
         alerts = self.source.alerts.alerts_at(time_range[1]) if time_range is not None else []
-        self.timeline.set_alert_marks([(alert.raised_at, alert.severity) for alert in alerts
-                                       if alert.state != "notice"])
+        self.timeline.set_alert_marks([(alert.raised_at, alert.priority) for alert in alerts
+                                       if alert.priority != "caution"])  # marks by priority; cautions clear themselves
 
     def _on_events(self, events: Sequence[RecordedEvent]) -> None:
         self.eventsArrived.emit(events)
         if self.state.live:  # replaying the past, new alerts are in the dock, not announced
-            raised = [e.event.summary for e in events
-                      if isinstance(e.event, AlertEvent) and e.event.NEEDS_ACKNOWLEDGEMENT]
-            self.status.notify_alerts(raised)
+            ended = {e.event.alert_id for e in events if isinstance(e.event, AlertRectified)}
+            news: dict[str, str] = {}  # one per alert (an encounter raises two); history rectified already is not news
+            for recorded in events:
+                event = recorded.event
+                if isinstance(event, AlertEvent) and event.priority != "caution" and event.alert_id not in ended:
+                    news[event.alert_id] = event.summary
+            self.status.notify_alerts(list(news.values()))
         earliest = min(event.occurred_at for event in events)
         self._earliest = earliest if self._earliest is None else min(earliest, self._earliest)
         if not self._take_in_timer.isActive():

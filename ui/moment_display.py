@@ -84,6 +84,7 @@ class MomentDisplay(QObject):
         self.map_view.show_fleet(fleet, at)
         self.alerts = self.source.alerts.alerts_at(at, known_at) if has_reports else []
         self.map_view.show_alerts(self.alerts)
+        self.status.set_urgent_alert(self.alerts, self.fleet)
         self.table.set_fleet(fleet, at, self._open_alerts() if has_reports else None)
         if not self.framed and len(fleet):
             self.map_view.fit_fleet(leave_out_strays=True)
@@ -108,8 +109,9 @@ class MomentDisplay(QObject):
         """How many alerts each ship has open at the moment shown (ships with none left out)."""
         counts: dict[int, int] = {}
         for alert in self.alerts:
-            if alert.state == "open" and alert.mmsi is not None:
-                counts[alert.mmsi] = counts.get(alert.mmsi, 0) + 1
+            if alert.is_open:
+                for mmsi in alert.ships or (alert.mmsi,):
+                    counts[mmsi] = counts.get(mmsi, 0) + 1
         return counts
 
     # --- selection ----------------------------------------------------------------------------------------------

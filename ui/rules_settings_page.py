@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QFormLay
                                QVBoxLayout, QWidget)
 
 from domain import ais
-from domain.events.alerts import SEVERITIES
+from domain.events.alerts import PRIORITIES, SEVERITIES
 from domain.events.zones import ZONE_KINDS
 from domain.rules import InvalidRuleSettings, RuleSettings
 from domain.rules.thresholds import ENTRY_ZONE_KINDS, OFF
@@ -28,6 +28,10 @@ from ui.ship_type_overrides import CellError, ShipTypeOverridesModel
 
 DAY = 86_400.0
 NO_LIMIT = "no limit"
+PRIORITY_FIELDS = (("restricted_zone", "Entering a restricted zone"), ("critical_cpa", "Close quarters, critical"),
+                   ("close_quarters", "Close quarters"), ("dark", "Signal lost"), ("speed", "Over a speed limit"),
+                   ("position_jump", "Position jump"), ("zone", "Entering another zone"),
+                   ("port", "Port arrival or departure"), ("loitering", "Loitering"))
 
 
 @dataclass
@@ -46,6 +50,7 @@ class RulesPage(QWidget):
         super().__init__(parent)
         self.setObjectName("rulesPage")
         self.fields: dict[str, _Field] = {}
+        self._ceilings: dict[str, Any] = {}  # plausibility.speed_kn: per-type ceilings, kept from the file
         self.problem = plain_label(QLabel())  # why the settings file could not be used, when it could not
         self.problem.setObjectName("settingsProblem")
         self.problem.setWordWrap(True)
@@ -54,8 +59,12 @@ class RulesPage(QWidget):
         speed = self._group("Speed", [
             self._knots("speed.limit_kn", "Limit for every ship", 0.0, ais.SOG_MAX, special=NO_LIMIT),
             self._knots("speed.hysteresis_kn", "Episode ends this far under it", 0.0, 10.0),
+            self._duration("speed.grace_s", "… and stays so for", 0.0, DAY),
             self._duration("speed.episode_gap_s", "… or after a silence of", 1.0, 30 * DAY),
-        ], note="Zones may set their own limit (speed_limit_kn in their GeoJSON).")
+            self._knots("plausibility.max_kn", "Position jump: farther than this speed", 1.0, 1_000.0),
+            self._metres("plausibility.margin_m", "… would carry it, plus", 0.0, 100_000.0),
+        ], note="Zones may set their own limit (speed_limit_kn in their GeoJSON); each ship type has a speed no "
+                "ship of it can make (plausibility.speed_kn in rules.toml).")
         dark = self._group("Dark ships", [
             self._duration("dark.after_s", "Signal lost after, under way", 60.0, 30 * DAY),
             self._duration("dark.stationary_after_s", "Signal lost after, stopped", 60.0, 30 * DAY),
@@ -70,6 +79,11 @@ class RulesPage(QWidget):
         ])
         zones = self._group("Zone entries", [self._severity(kind) for kind in ENTRY_ZONE_KINDS],
                             note="Ports raise arrivals and departures instead.")
+        priorities = self._group("Priorities (IMO MSC.302(87))", [
+            *(self._priority(key, label) for key, label in PRIORITY_FIELDS),
+            self._duration("priorities.escalate_after_s", "A warning unacknowledged for this becomes an alarm", 0.0,
+                           DAY),
+        ], note="Cautions clear themselves and are never acknowledged; 0 s never escalates.")
         close = self._group("Close quarters", [
             self._metres("close_quarters.cpa_m", "Alert when the CPA is under", 0.0, 100_000.0),
             self._metres("close_quarters.critical_cpa_m", "Critical when the CPA is under", 0.0, 100_000.0),
@@ -128,7 +142,7 @@ class RulesPage(QWidget):
             left.addWidget(group)
         left.addStretch(1)
         right = QVBoxLayout()
-        for group in (close, zones):
+        for group in (close, zones, priorities):
             right.addWidget(group)
         right.addStretch(1)
         columns.addLayout(left, 0, 0)
@@ -202,6 +216,13 @@ class RulesPage(QWidget):
 
         return _Field(key, label, holder, lambda: [k for k, box in boxes.items() if box.isChecked()], write)
 
+    def _priority(self, key: str, label: str) -> _Field:
+        combo = QComboBox()
+        for priority in PRIORITIES:
+            combo.addItem(priority, priority)
+        return _Field(f"priorities.{key}", label, combo, combo.currentData,
+                      lambda v: combo.setCurrentIndex(max(0, combo.findData(v))))
+
     def _severity(self, kind: str) -> _Field:
         combo = QComboBox()
         for severity in (*SEVERITIES, OFF):
@@ -236,6 +257,7 @@ class RulesPage(QWidget):
                 value = (value or {}).get(rest[0])
             field.write(value)
         self.overrides.set_overrides(settings.ship_types)
+        self._ceilings = mapping["plausibility"]["speed_kn"]  # not edited here: kept as they are
         self.problem.setText(problem or "")
         self.problem.setVisible(bool(problem))
 
@@ -252,6 +274,7 @@ class RulesPage(QWidget):
                 if not (key == "speed.limit_kn" and value == "none"):
                     table[name] = value
         mapping["ship_types"] = self.overrides.mapping()
+        mapping.setdefault("plausibility", {})["speed_kn"] = dict(self._ceilings)
         return mapping
 
     def settings(self) -> RuleSettings:

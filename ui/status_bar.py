@@ -1,5 +1,6 @@
-"""The status bar: which store, how much is in it, the live feed and chain integrity, the selection, how many
-ships are shown, and the moment with its mode (live, replay, playing, as known then).
+"""The status bar: which store, how much is in it, the live feed and chain integrity, the selection, the most
+urgent active alert, how many ships are shown, and the moment with its mode (live, replay, playing, as known
+then).
 
 The store's description and head are set only when news of events arrives (``describe`` may count rows);
 scrubbing updates only the cheap parts (ships shown, moment, selection).
@@ -9,8 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QSizePolicy, QStatusBar, QWidget
 
+from domain.alert_board import ACTIVE_UNACKNOWLEDGED, AlertView
 from domain.display_text import visible
 from ui import theme
+from ui.alerts_model import PRIORITY_COLOURS, PRIORITY_NAMES, alert_type_name
 from ui.eliding_label import ElidingLabel
 from ui.formatting import UTC, format_moment
 from ui.plain_text import plain_label, text_tooltip
@@ -42,6 +45,9 @@ class ConsoleStatusBar(QStatusBar):
         self._alert_timer = QTimer(self)
         self._alert_timer.setSingleShot(True)
         self._alert_timer.timeout.connect(lambda: self.alert_label.setVisible(False))
+        self.urgent_label = ElidingLabel()  # the most urgent active alert: elided, never wider than the window
+        self.urgent_label.setObjectName("urgentAlert")
+        self.urgent_label.setVisible(False)
         self.operator_label = ElidingLabel()
         self.operator_label.setObjectName("dimLabel")
         self.moment_label = QLabel()
@@ -54,6 +60,7 @@ class ConsoleStatusBar(QStatusBar):
         # the selection takes the room the others leave (a long name is elided first, not the store or the time)
         self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.selection_label.setMinimumWidth(SELECTION_MIN_WIDTH)
+        self.addPermanentWidget(self.urgent_label)
         self.addPermanentWidget(self.alert_label)
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
@@ -96,6 +103,23 @@ class ConsoleStatusBar(QStatusBar):
         self.alert_label.setVisible(True)
         self._alert_timer.start(shown_ms)
 
+    def set_urgent_alert(self, board: list[AlertView], fleet: object = None) -> AlertView | None:
+        """Name the most urgent active alarm or warning of the moment shown (none: hidden); returns it."""
+        alert = most_urgent(board)
+        if alert is None:
+            self.urgent_label.setVisible(False)
+            self.urgent_label.setText("")
+            return None
+        others = sum(1 for a in board if a.is_active and a.priority != "caution") - 1
+        more = f" (+{others:,} more)" if others > 0 else ""
+        text = (f"⚠ {PRIORITY_NAMES.get(alert.priority, alert.priority)} · {alert_type_name(alert.type)}: "
+                f"{visible(alert.summary)}{more}")
+        self.urgent_label.setText(text)
+        self.urgent_label.setToolTip(text_tooltip(text))
+        self.urgent_label.setStyleSheet(f"color: {PRIORITY_COLOURS.get(alert.priority, theme.ALERT)};")
+        self.urgent_label.setVisible(True)
+        return alert
+
     def set_operator(self, name: str, read_only: bool = False) -> None:
         """Who signs what the console appends, or that nothing can be appended (auditor mode)."""
         if read_only:
@@ -119,3 +143,12 @@ class ConsoleStatusBar(QStatusBar):
 
     def _write_head(self) -> None:
         self.head_label.setText("" if self._head is None else f"newest report {format_moment(self._head, self._zone)}")
+
+
+def most_urgent(board: list[AlertView]) -> AlertView | None:
+    """The active alarm or warning that needs the watch most: highest priority, unacknowledged before the
+    rest, then the newest."""
+    active = [alert for alert in board if alert.is_active and alert.priority != "caution"]
+    if not active:
+        return None
+    return min(active, key=lambda a: (a.urgency, a.state != ACTIVE_UNACKNOWLEDGED, -a.raised_at))

@@ -17,7 +17,8 @@ STRIP_HEIGHT = 24
 DENSITY_BINS = 300
 
 
-ALERT_COLOURS = {"critical": "#ff5c5c", "warning": "#ffb347", "info": "#6fb7ff"}
+ALERT_COLOURS = {"critical": "#ff5c5c", "warning": "#ffb347", "info": "#6fb7ff",  # severities, and priorities:
+                 "emergency": "#ff2d6f", "alarm": "#ff5c5c", "caution": "#6fb7ff"}
 
 
 class DensityStrip(QWidget):

@@ -6,17 +6,28 @@ the MMSI in the stream id, not in the payload) with
 - ``alert_id``: a deterministic id chosen by whoever raises it (a rule derives it from the ship, the rule
   and the episode, e.g. ``speed:235012345:20261125T1403``), so raising the same alert twice is visibly the
   same alert; an operator's ``AlertAcknowledged`` names it;
-- ``severity``: ``info``, ``warning`` or ``critical``;
+- ``severity``: ``info``, ``warning`` or ``critical`` (how grave the finding is, as the rule measured it);
+- ``priority``: how the bridge must treat it (IMO MSC.302(87), IEC 62923): ``emergency``, ``alarm``,
+  ``warning`` or ``caution``, chosen per rule by the settings (``[priorities]``);
 - ``summary``: one line an operator reads in the alerts panel.
+
+Schema version 2 added ``priority``; a version 1 payload is upcast with the priority its severity meant
+(critical an alarm, warning a warning, info and every notice a caution). The states an alert passes
+through (rectified, silenced, escalated, transferred, acknowledged) are events of their own
+(``domain.events.alert_states``), folded by ``domain.alert_board``.
 
 **Alerts** (``NEEDS_ACKNOWLEDGEMENT = True``) stay open until an operator acknowledges them:
 ``SpeedLimitExceeded``, ``ZoneEntered``, ``SignalLost`` (a dark ship), ``CloseQuarters`` and ``Loitering``
 (a ship stopped outside any port for too long).
 
 **Notices** (``NEEDS_ACKNOWLEDGEMENT = False``) are plain facts shown for context and never wait for an
-operator: ``ZoneExited``, ``SignalRestored``, ``PortArrived`` and ``PortDeparted``. They do not close the
-alert that began their episode (a ship that went dark and came back still went dark: someone should
-acknowledge it); a later schema version may link them to it.
+operator: ``ZoneExited``, ``SignalRestored``, ``PortArrived`` and ``PortDeparted``. The rule that raises
+one also rectifies the alert that began its episode (``AlertRectified``): a ship that went dark and came
+back is no longer dark, but someone should still acknowledge that it went dark.
+
+**Momentary** alerts (``MOMENTARY = True``) describe one report, not a lasting condition: a notice, or a
+``PositionJumped`` (a report farther from the last than any ship could sail in the time). The board takes
+them as rectified the moment they are raised.
 
 Fields are validated at construction like the other families: ids and texts non-empty, latitudes and
 longitudes in range (kept to 1e-7 degree), speeds in knots within what AIS can carry (kept to 0.1),
@@ -26,13 +37,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, Callable, ClassVar
 
 from domain import ais
 from domain.events.base import event_type
 from domain.events.ships import ShipEvent, quantise_degrees, quantise_tenths
+from domain.events.upcasting import UPCASTERS
 
 SEVERITIES = ("info", "warning", "critical")
+EMERGENCY, ALARM, WARNING, CAUTION = "emergency", "alarm", "warning", "caution"
+PRIORITIES = (EMERGENCY, ALARM, WARNING, CAUTION)
+"""Bridge alert priorities, most urgent first (IMO MSC.302(87)): emergency alarm, alarm, warning, caution."""
+LEGACY_PRIORITY = {"critical": ALARM, "warning": WARNING, "info": CAUTION}
+"""The priority a schema-1 alert's severity meant (and the default when a raiser names none)."""
 MAX_ALERT_ID_LENGTH = 200
 MAX_SUMMARY_LENGTH = 500
 MAX_NAME_LENGTH = 80
@@ -50,8 +67,10 @@ class AlertEvent(ShipEvent):
     alert_id: str
     severity: str
     summary: str
+    priority: str | None = None  # None: the priority the severity means (``LEGACY_PRIORITY``)
 
     NEEDS_ACKNOWLEDGEMENT: ClassVar[bool] = True
+    MOMENTARY: ClassVar[bool] = False
 
     def __post_init__(self) -> None:
         ShipEvent.__post_init__(self)
@@ -62,6 +81,10 @@ class AlertEvent(ShipEvent):
         if self.severity not in SEVERITIES:
             self._fail("severity", f"must be one of {', '.join(SEVERITIES)}, got {self.severity!r}")
         self._require_name("summary", MAX_SUMMARY_LENGTH)
+        if self.priority is None:
+            self._set("priority", LEGACY_PRIORITY[self.severity] if self.NEEDS_ACKNOWLEDGEMENT else CAUTION)
+        elif self.priority not in PRIORITIES:
+            self._fail("priority", f"must be one of {', '.join(PRIORITIES)}, got {self.priority!r}")
 
     # --- checks shared by the concrete types ---------------------------------------------------------------
 
@@ -98,7 +121,7 @@ class AlertEvent(ShipEvent):
             self._fail(name, f"must be a number of at most 9 digits, got {value!r}")
 
 
-@event_type("SpeedLimitExceeded")
+@event_type("SpeedLimitExceeded", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SpeedLimitExceeded(AlertEvent):
     """A ship went faster than a limit (the limit of a zone, or a general one when ``zone`` is None)."""
@@ -130,21 +153,22 @@ class ZoneEvent(AlertEvent):
         self._require_position()
 
 
-@event_type("ZoneEntered")
+@event_type("ZoneEntered", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ZoneEntered(ZoneEvent):
     """A ship entered a watched zone: an alert."""
 
 
-@event_type("ZoneExited")
+@event_type("ZoneExited", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ZoneExited(ZoneEvent):
     """A ship left a watched zone: a notice."""
 
     NEEDS_ACKNOWLEDGEMENT: ClassVar[bool] = False
+    MOMENTARY: ClassVar[bool] = True
 
 
-@event_type("SignalLost")
+@event_type("SignalLost", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignalLost(AlertEvent):
     """No report from a ship for longer than ``threshold_s`` since its last one (a dark ship)."""
@@ -162,7 +186,7 @@ class SignalLost(AlertEvent):
         self._require_number("threshold_s", 1.0, 30 * _DAY_SECONDS)
 
 
-@event_type("SignalRestored")
+@event_type("SignalRestored", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignalRestored(AlertEvent):
     """A ship that had gone quiet reported again, ``gap_s`` seconds after its previous report and
@@ -172,6 +196,7 @@ class SignalRestored(AlertEvent):
     jump_m: float
 
     NEEDS_ACKNOWLEDGEMENT: ClassVar[bool] = False
+    MOMENTARY: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         AlertEvent.__post_init__(self)
@@ -179,7 +204,7 @@ class SignalRestored(AlertEvent):
         self._require_number("jump_m", 0.0, 20_100_000.0)  # half the Earth's circumference
 
 
-@event_type("CloseQuarters")
+@event_type("CloseQuarters", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class CloseQuarters(AlertEvent):
     """Two ships will pass (or are passing) closer than is safe: closest point of approach ``cpa_m``
@@ -206,6 +231,7 @@ class PortEvent(AlertEvent):
     dwell_s: float | None = None
 
     NEEDS_ACKNOWLEDGEMENT: ClassVar[bool] = False
+    MOMENTARY: ClassVar[bool] = True
 
     def __post_init__(self) -> None:
         AlertEvent.__post_init__(self)
@@ -213,19 +239,19 @@ class PortEvent(AlertEvent):
         self._require_number("dwell_s", 0.0, 3_650 * _DAY_SECONDS, optional=True)
 
 
-@event_type("PortArrived")
+@event_type("PortArrived", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PortArrived(PortEvent):
     """A ship arrived in port: a notice."""
 
 
-@event_type("PortDeparted")
+@event_type("PortDeparted", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PortDeparted(PortEvent):
     """A ship left port: a notice."""
 
 
-@event_type("Loitering")
+@event_type("Loitering", 2)
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Loitering(AlertEvent):
     """A ship has stayed slower than a loitering speed outside any port since ``since`` (microseconds UTC),
@@ -248,7 +274,41 @@ class Loitering(AlertEvent):
         self._require_number("threshold_s", 1.0, 30 * _DAY_SECONDS)
 
 
+@event_type("PositionJumped")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PositionJumped(AlertEvent):
+    """A report put the ship ``jump_m`` metres from its previous one, ``gap_s`` seconds earlier: farther than
+    ``max_kn`` would carry it, so one of the two positions is wrong (bad data, or spoofing). Momentary."""
+
+    lat: float
+    lon: float
+    jump_m: float
+    gap_s: float
+    max_kn: float
+
+    MOMENTARY: ClassVar[bool] = True
+
+    def __post_init__(self) -> None:
+        AlertEvent.__post_init__(self)
+        self._require_position()
+        self._require_number("jump_m", 0.0, 20_100_000.0)
+        self._require_number("gap_s", 0.0, 365 * _DAY_SECONDS)
+        self._require_number("max_kn", 0.0, 10_000.0, tenths=True)
+
+
 ALERT_EVENT_TYPES: tuple[type[AlertEvent], ...] = (SpeedLimitExceeded, ZoneEntered, ZoneExited, SignalLost,
                                                    SignalRestored, CloseQuarters, PortArrived, PortDeparted,
-                                                   Loitering)
+                                                   Loitering, PositionJumped)
 ALERT_TYPE_NAMES: tuple[str, ...] = tuple(cls.TYPE for cls in ALERT_EVENT_TYPES)
+
+
+def _with_legacy_priority(notice: bool) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    def upcast(payload: dict[str, Any]) -> dict[str, Any]:
+        payload["priority"] = CAUTION if notice else LEGACY_PRIORITY.get(payload.get("severity", ""), WARNING)
+        return payload
+    return upcast
+
+
+for _cls in ALERT_EVENT_TYPES:
+    if _cls is not PositionJumped:  # born with a priority, at version 1
+        UPCASTERS.register(_cls.TYPE, 1)(_with_legacy_priority(not _cls.NEEDS_ACKNOWLEDGEMENT))

@@ -2,8 +2,9 @@
 
 ``RulesEngine.observe`` takes each recorded event in log order and returns the alerts it raises at once:
 
-- ``PositionReported`` drives the report rules, in this order: the silence before it (``dark``), the zones
-  it is in (``zone_visits``), its speed (``speed``) and loitering (``loitering``);
+- ``PositionReported`` drives the report rules, in this order: the silence before it (``dark``), how far it
+  is from the last (``plausibility``), the zones it is in (``zone_visits``), its speed (``speed``) and
+  loitering (``loitering``);
 - ``ShipRegistered`` / ``ShipDetailsChanged`` set a ship's type (which picks its thresholds) and name (for
   the wording of close-quarters alerts), the newest by ``occurred_at`` winning;
 - ``ZoneDefined`` / ``ZoneRemoved`` keep the zone set current;
@@ -39,7 +40,7 @@ from uuid import UUID
 
 from domain.events import (PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered, ZoneDefined,
                            ZoneRemoved)
-from domain.rules import dark, loitering, speed, zone_visits
+from domain.rules import dark, loitering, plausibility, speed, zone_visits
 from domain.rules.close_quarters import EncounterWatch
 from domain.rules.episodes import RaisedAlert
 from domain.rules.settings import RuleSettings
@@ -123,19 +124,20 @@ class RulesEngine:
         if last is not None and at < last:
             return []  # a late report: older than what the rules already judged
         alerts: list[RaisedAlert] = []
+        settings = self._settings
         if last is not None:
             if at - last >= watch.silent_after_us or watch.lost:
-                if dark.on_report(watch, event_id, report, alerts):
-                    speed.end_episode(watch)
-                    loitering.end_episode(watch)
+                if dark.on_report(watch, event_id, report, alerts, settings):
+                    speed.end_episode(watch, at, alerts)
+                    loitering.end_episode(watch, at, alerts)
             elif at - last > self._speed_gap_us:
-                speed.end_episode(watch)
+                speed.end_episode(watch, at, alerts)
+            plausibility.on_report(watch, event_id, report, settings, alerts)
         zones = self._zones.zones_at(report.lat, report.lon)
-        settings = self._settings
         if zones or watch.visits:
             zone_visits.on_report(watch, event_id, report, zones, settings, alerts)
         speed.on_report(watch, event_id, report, zones, settings, alerts)
-        loitering.on_report(watch, event_id, at, report.sog, report.lat, report.lon, alerts)
+        loitering.on_report(watch, event_id, at, report.sog, report.lat, report.lon, alerts, settings)
         watch.remember(event_id, report)
         watch.history = self._latest_report_at - at > self._history_us
         return alerts
@@ -178,12 +180,12 @@ class RulesEngine:
             watch = ships[mmsi]
             if watch.last_at is None:
                 continue
-            dark.on_scan(watch, now, alerts)
-            loitering.on_scan(watch, now, alerts)
+            dark.on_scan(watch, now, alerts, self._settings)
+            loitering.on_scan(watch, now, alerts, self._settings)
             if (not watch.lost and watch.last_at >= oldest and watch.sog is not None and watch.cog is not None
                     and (in_ports or not watch.in_port)):
                 moving.append(watch)
-        alerts.extend(self._encounters.scan(now, moving, settings))
+        alerts.extend(self._encounters.scan(now, moving, settings, self._settings.priorities))
         return alerts
 
 

@@ -7,6 +7,11 @@ over the same history raises the same ids and the application can skip the alert
 (``RaisedAlert.dedupe_key``). The events of one episode (a ``SignalLost`` and its ``SignalRestored``, the
 two ``CloseQuarters`` of a pair, an arrival and its departure) share a ``correlation_id``: a UUID 5 of the
 episode's key, the same every time.
+
+When the condition of an episode ends, its rule hands back an ``AlertRectified`` of the episode's alert in a
+``RaisedAlert`` too (``rectified``), with what ended it; its dedupe key is the alert's id marked as rectified,
+so it is appended once however often the rules run. A close-quarters encounter is one alert raised on both
+ships' streams: the two raises share the id and have a dedupe key each (the id and the ship).
 """
 from __future__ import annotations
 
@@ -15,7 +20,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from uuid import UUID, uuid5
 
-from domain.events import AlertEvent, NewEvent
+from domain.events import AlertEvent, AlertRectified, CloseQuarters, NewEvent
 
 EPISODE_NAMESPACE = uuid5(UUID("6ba7b811-9dad-11d1-80b4-00c04fd430c8"), "urn:fleet-logbook:rules:episode")
 """The namespace of correlation ids (a UUID 5 of a URN in the standard URL namespace)."""
@@ -49,7 +54,7 @@ class RaisedAlert:
     the ship's last report before it. ``correlation_id`` is shared by the events of one episode.
     """
 
-    event: AlertEvent
+    event: AlertEvent | AlertRectified
     causation_id: UUID | None
     correlation_id: UUID
 
@@ -64,7 +69,12 @@ class RaisedAlert:
     @property
     def dedupe_key(self) -> bytes:
         """Unique to the alert id: appending it with this key appends each alert once, however often raised."""
-        return b"alert:" + self.event.alert_id.encode("utf-8")
+        event = self.event
+        if isinstance(event, AlertRectified):
+            return b"rectified:" + event.alert_id.encode("utf-8")
+        if isinstance(event, CloseQuarters):
+            return b"alert:" + f"{event.alert_id}@{event.mmsi}".encode("utf-8")
+        return b"alert:" + event.alert_id.encode("utf-8")
 
     def metadata(self) -> dict[str, Any]:
         """The metadata to record the alert with: its source, causation and correlation."""
@@ -76,3 +86,8 @@ class RaisedAlert:
     def new_event(self, recorded_at: int) -> NewEvent:
         """The alert ready to append on its ship's stream, learned by the log at ``recorded_at``."""
         return NewEvent(self.event, recorded_at=recorded_at, metadata=self.metadata(), dedupe_key=self.dedupe_key)
+
+
+def rectified(mmsi: int, alert_id: str, at: int, reason: str, cause: UUID | None, correlation: UUID) -> RaisedAlert:
+    """The end of an episode's condition: ``AlertRectified`` of its alert, at ``at``, saying what ended it."""
+    return RaisedAlert(AlertRectified(mmsi=mmsi, occurred_at=at, alert_id=alert_id, reason=reason), cause, correlation)

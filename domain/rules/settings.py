@@ -6,7 +6,8 @@ and key is optional, anything unknown or out of range is refused with ``InvalidR
 
     [speed]
     limit_kn = 30            # a limit for every ship; none unless set ("none" says so explicitly)
-    hysteresis_kn = 0.5      # an episode ends once the ship is this far back under the limit
+    hysteresis_kn = 0.5      # an episode ends once the ship is this far back under the limit ...
+    grace_s = 120            # ... and has stayed so this long (a ship yawing over the limit stays one episode)
     episode_gap_s = 900      # ... or after a silence this long
 
     [dark]
@@ -35,6 +36,29 @@ and key is optional, anything unknown or out of range is refused with ``InvalidR
     [zones]
     severity = { restricted = "critical", anchorage = "info", generic = "info" }   # or "off"
 
+    [priorities]             # emergency, alarm, warning or caution, per rule (IMO MSC.302(87))
+    restricted_zone = "alarm"
+    critical_cpa = "alarm"   # a close-quarters encounter under close_quarters.critical_cpa_m
+    close_quarters = "warning"
+    dark = "warning"
+    speed = "warning"
+    position_jump = "warning"
+    zone = "caution"         # entering an anchorage or other zone
+    port = "caution"         # port arrivals and departures
+    loitering = "caution"
+    escalate_after_s = 180   # a warning unacknowledged this long becomes an alarm (while a console watches; 0: never)
+
+    [plausibility]
+    max_kn = 70              # a report farther from the last than this speed would carry the ship ...
+    margin_m = 2000          # ... plus this, is a position jump
+    speed_kn = { cargo = 30, tanker = 25, passenger = 35, fishing = 25, tug = 20, towing = 20,
+                 dredging = 20, pilot = 35 }   # speeds no ship of the type can make ("none": no ceiling)
+
+Plausibility by default: the speed rule holds every ship to the lower of its speed limit and the ceiling of
+its type (``plausibility.speed_kn``), so a cargo ship reporting 40 kn raises a speed alert with the default
+settings; high-speed craft, SAR aircraft and craft whose speeds vary widely (pleasure craft, sailing,
+military, law enforcement) have no ceiling.
+
     [ship_types."high-speed craft".speed]
     limit_kn = 40
     [ship_types.sailing.dark]
@@ -54,8 +78,9 @@ from typing import Any, Callable, Mapping
 
 from domain import ais
 from domain.rules.thresholds import (DAY_S, INHERIT, OFF, CloseQuartersSettings, DarkSettings, InvalidRuleSettings,
-                                     LoiteringSettings, ShipRules, ShipTypeOverrides, SpeedSettings, ZoneSettings,
-                                     check_knots, check_limit, check_number)
+                                     LoiteringSettings, PlausibilitySettings, PrioritySettings, ShipRules,
+                                     ShipTypeOverrides, SpeedSettings, ZoneSettings, check_knots, check_limit,
+                                     check_number)
 
 # Class B sets (most pleasure craft and sailing yachts) report less often and are heard less far.
 DEFAULT_SHIP_TYPES: Mapping[str, ShipTypeOverrides] = MappingProxyType({
@@ -79,12 +104,15 @@ class RuleSettings:
     loitering: LoiteringSettings = field(default_factory=LoiteringSettings)
     close_quarters: CloseQuartersSettings = field(default_factory=CloseQuartersSettings)
     zones: ZoneSettings = field(default_factory=ZoneSettings)
+    priorities: PrioritySettings = field(default_factory=PrioritySettings)
+    plausibility: PlausibilitySettings = field(default_factory=PlausibilitySettings)
     ship_types: Mapping[str, ShipTypeOverrides] = field(default_factory=lambda: DEFAULT_SHIP_TYPES)
     _resolved: Mapping[str | None, ShipRules] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         sections = (("speed", SpeedSettings), ("dark", DarkSettings), ("loitering", LoiteringSettings),
-                    ("close_quarters", CloseQuartersSettings), ("zones", ZoneSettings))
+                    ("close_quarters", CloseQuartersSettings), ("zones", ZoneSettings),
+                    ("priorities", PrioritySettings), ("plausibility", PlausibilitySettings))
         for name, cls in sections:
             if not isinstance(getattr(self, name), cls):
                 raise InvalidRuleSettings(name, f"must be {cls.__name__}, got {getattr(self, name)!r}")
@@ -92,13 +120,17 @@ class RuleSettings:
                             self.loitering.below_kn, self.loitering.after_s, self.close_quarters.cpa_m,
                             self.dark.stationary_below_kn)
         resolved: dict[str | None, ShipRules] = {None: general}
+        for ship_type in self.plausibility.speed_kn:
+            if ship_type not in self.ship_types:
+                resolved[ship_type] = dataclasses.replace(general, speed_ceiling_kn=self.plausibility.speed_kn[ship_type])
         for ship_type, overrides in self.ship_types.items():
             if ship_type not in ais.SHIP_TYPE_CODES:
                 raise InvalidRuleSettings(f"ship_types.{ship_type}",
                                           f"unknown ship type; known: {', '.join(ais.SHIP_TYPES)}")
             if not isinstance(overrides, ShipTypeOverrides):
                 raise InvalidRuleSettings(f"ship_types.{ship_type}", f"must be ShipTypeOverrides, got {overrides!r}")
-            resolved[ship_type] = _resolve(general, ship_type, overrides)
+            resolved[ship_type] = dataclasses.replace(_resolve(general, ship_type, overrides),
+                                                      speed_ceiling_kn=self.plausibility.speed_kn.get(ship_type))
         object.__setattr__(self, "ship_types", MappingProxyType(dict(self.ship_types)))
         object.__setattr__(self, "_resolved", MappingProxyType(resolved))
 
@@ -122,14 +154,15 @@ class RuleSettings:
         """Settings from a parsed settings file (every section and key optional; see the module's example)."""
         if not isinstance(mapping, Mapping):
             raise InvalidRuleSettings("settings", f"must be a table, got {type(mapping).__name__}")
-        known = ("speed", "dark", "loitering", "close_quarters", "zones", "ship_types")
+        known = ("speed", "dark", "loitering", "close_quarters", "zones", "priorities", "plausibility", "ship_types")
         for name in mapping:
             if name not in known:
                 raise InvalidRuleSettings(str(name), f"unknown section; known: {', '.join(known)}")
         values: dict[str, Any] = {}
         for name, section_class in (("speed", SpeedSettings), ("dark", DarkSettings),
                                     ("loitering", LoiteringSettings), ("close_quarters", CloseQuartersSettings),
-                                    ("zones", ZoneSettings)):
+                                    ("zones", ZoneSettings), ("priorities", PrioritySettings),
+                                    ("plausibility", PlausibilitySettings)):
             if name in mapping:
                 values[name] = _section(name, section_class, mapping[name])
         if "ship_types" in mapping:
@@ -139,15 +172,15 @@ class RuleSettings:
     def to_mapping(self) -> dict[str, Any]:
         """The settings as a settings file would give them (``from_mapping`` of it gives these settings back)."""
         result: dict[str, Any] = {}
-        for name in ("speed", "dark", "loitering", "close_quarters", "zones"):
+        for name in ("speed", "dark", "loitering", "close_quarters", "zones", "priorities", "plausibility"):
             section = getattr(self, name)
             values = {}
             for f in dataclasses.fields(section):
                 value = getattr(section, f.name)
                 if value is None:
                     continue
-                values[f.name] = list(value) if isinstance(value, tuple) else dict(value) \
-                    if isinstance(value, Mapping) else value
+                values[f.name] = list(value) if isinstance(value, tuple) else \
+                    {k: "none" if v is None else v for k, v in value.items()} if isinstance(value, Mapping) else value
             result[name] = values
         types: dict[str, Any] = {}
         for ship_type, overrides in self.ship_types.items():

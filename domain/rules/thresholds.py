@@ -14,7 +14,7 @@ from typing import Any, Mapping, TypeGuard
 
 from domain import ais
 from domain.errors import DomainError
-from domain.events.alerts import SEVERITIES
+from domain.events.alerts import ALARM, CAUTION, PRIORITIES, SEVERITIES, WARNING
 from domain.events.zones import ZONE_KINDS
 from domain.time import MICROS_PER_SECOND
 
@@ -87,11 +87,13 @@ class SpeedSettings:
     limit_kn: float | None = None
     hysteresis_kn: float = 0.5
     episode_gap_s: float = 900.0
+    grace_s: float = 120.0
 
     def __post_init__(self) -> None:
         _set(self, "limit_kn", check_limit("speed.limit_kn", self.limit_kn))
         _set(self, "hysteresis_kn", check_number("speed.hysteresis_kn", self.hysteresis_kn, 0.0, 10.0))
         _set(self, "episode_gap_s", check_number("speed.episode_gap_s", self.episode_gap_s, 1.0, 30 * DAY_S))
+        _set(self, "grace_s", check_number("speed.grace_s", self.grace_s, 0.0, DAY_S))
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,70 @@ class CloseQuartersSettings:
             raise InvalidRuleSettings(p + "in_ports", f"must be true or false, got {self.in_ports!r}")
 
 
+def _check_priority(key: str, value: object) -> str:
+    if not isinstance(value, str) or value not in PRIORITIES:
+        raise InvalidRuleSettings(key, f"must be one of {', '.join(PRIORITIES)}, got {value!r}")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class PrioritySettings:
+    """The bridge priority of each rule's alerts (IMO MSC.302(87)), and when an unacknowledged warning
+    becomes an alarm (``escalate_after_s``; 0: never)."""
+
+    restricted_zone: str = ALARM
+    critical_cpa: str = ALARM
+    close_quarters: str = WARNING
+    dark: str = WARNING
+    speed: str = WARNING
+    position_jump: str = WARNING
+    zone: str = CAUTION
+    port: str = CAUTION
+    loitering: str = CAUTION
+    escalate_after_s: float = 180.0
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            if f.name != "escalate_after_s":
+                _check_priority(f"priorities.{f.name}", getattr(self, f.name))
+        _set(self, "escalate_after_s", check_number("priorities.escalate_after_s", self.escalate_after_s, 0.0, DAY_S))
+
+    def zone_entry(self, kind: str) -> str:
+        """The priority of entering a zone of this kind."""
+        return self.restricted_zone if kind == "restricted" else self.zone
+
+
+# Speeds no ship of a type can make (a few knots above the fastest of its kind): faster means bad data.
+_DEFAULT_CEILINGS = MappingProxyType({"cargo": 30.0, "tanker": 25.0, "passenger": 35.0, "fishing": 25.0, "tug": 20.0,
+                                      "towing": 20.0, "dredging": 20.0, "pilot": 35.0})
+
+
+@dataclass(frozen=True, slots=True)
+class PlausibilitySettings:
+    """A report farther from the ship's previous one than ``max_kn`` would carry it in the time, plus
+    ``margin_m`` for the noise of a position fix, is a position jump (bad data or spoofing)."""
+
+    max_kn: float = 70.0
+    margin_m: float = 2_000.0
+    speed_kn: Mapping[str, float | None] = field(default_factory=lambda: _DEFAULT_CEILINGS)
+
+    def __post_init__(self) -> None:
+        _set(self, "max_kn", check_number("plausibility.max_kn", self.max_kn, 1.0, 1_000.0))
+        _set(self, "margin_m", check_number("plausibility.margin_m", self.margin_m, 0.0, 100_000.0))
+        given = self.speed_kn
+        if not isinstance(given, Mapping):
+            raise InvalidRuleSettings("plausibility.speed_kn", f"must be a table of ship type to knots, got {given!r}")
+        merged: dict[str, float | None] = dict(_DEFAULT_CEILINGS)
+        for ship_type, knots in given.items():
+            knots_given: object = knots
+            if ship_type not in ais.SHIP_TYPE_CODES:
+                raise InvalidRuleSettings(f"plausibility.speed_kn.{ship_type}",
+                                          f"unknown ship type; known: {', '.join(ais.SHIP_TYPES)}")
+            merged[ship_type] = None if knots_given is None or knots_given == "none" else \
+                check_limit(f"plausibility.speed_kn.{ship_type}", knots_given)
+        _set(self, "speed_kn", MappingProxyType(merged))
+
+
 _DEFAULT_ZONE_SEVERITY = MappingProxyType({"restricted": "critical", "anchorage": "info", "generic": "info"})
 
 
@@ -213,6 +279,7 @@ class ShipRules:
     loitering_after_s: float
     close_quarters_cpa_m: float
     dark_stationary_below_kn: float = 0.5
+    speed_ceiling_kn: float | None = None  # a speed no ship of this type can make (plausibility)
     dark_after_us: int = field(init=False, repr=False, compare=False)
     dark_stationary_after_us: int = field(init=False, repr=False, compare=False)
     loitering_after_us: int = field(init=False, repr=False, compare=False)

@@ -28,7 +28,8 @@ class ShipWatch:
 
     __slots__ = ("mmsi", "name", "name_stamp", "ship_type", "type_stamp", "rules",
                  "last_at", "last_id", "lat", "lon", "sog", "cog", "nav_status", "silent_after_us", "silent_after_s",
-                 "lost", "history", "visits", "in_port", "exempt", "speed_since", "slow_since", "loitering_raised")
+                 "lost", "history", "visits", "in_port", "exempt", "speed_since", "speed_under_since", "slow_since",
+                 "loitering_raised")
 
     def __init__(self, mmsi: int, rules: ShipRules):
         self.mmsi = mmsi
@@ -56,6 +57,7 @@ class ShipWatch:
         self.exempt = False
         # speed: the start of the episode over a limit
         self.speed_since: int | None = None
+        self.speed_under_since: int | None = None  # back under the limit since (the grace before it ends)
         # loitering: since when slow outside a port, and whether that was raised
         self.slow_since: int | None = None
         self.loitering_raised = False

@@ -8,6 +8,10 @@
   plain zone is an alert too, of severity info: an operator drew the zone to be told when ships come in,
   and acknowledging says someone saw it; a kind that should raise nothing is set to ``off``.
 
+Priorities: ``priorities.restricted_zone`` for a restricted zone's entry (an alarm by default),
+``priorities.zone`` for others and ``priorities.port`` for port calls (cautions). The exit rectifies the
+entry's alert (``AlertRectified``, "left the zone after ...").
+
 A ship first seen inside a zone counts as entering it at that report. Entry and exit carry the position
 and time of the report that showed them. Ids name the ship, the zone and the time of entry
 (``zone-entered:<mmsi>:<zone>:<entered>``, ``zone-exited:...``, ``port-arrived:...``, ``port-departed:...``);
@@ -19,7 +23,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from domain.events import PortArrived, PortDeparted, PositionReported, ZoneEntered, ZoneExited
-from domain.rules.episodes import RaisedAlert, correlation_for, episode_key, stamp
+from domain.rules.episodes import RaisedAlert, correlation_for, episode_key, rectified, stamp
 from domain.rules.settings import RuleSettings
 from domain.rules.watch import ShipWatch, Visit
 from domain.rules.zones import Zone
@@ -37,15 +41,21 @@ def on_report(watch: ShipWatch, event_id: UUID, report: PositionReported, zones:
         if name not in inside:
             visit = visits.pop(name)
             if visit.announced:
-                alerts.append(_left(watch, event_id, report, name, visit))
+                alerts.append(_left(watch, event_id, report, name, visit, settings))
+                if visit.kind != "port":
+                    entered = visit.entered_at
+                    stay = duration_text((report.occurred_at - entered) / MICROS_PER_SECOND)
+                    alerts.append(rectified(watch.mmsi, episode_key("zone-entered", watch.mmsi, name, stamp(entered)),
+                                            report.occurred_at, f"left the zone after {stay}", event_id,
+                                            _correlation("zone", watch, name, entered)))
     for zone in zones:
         if zone.name not in visits:
             severity = None if zone.is_port else settings.zone_entry_severity(zone.kind)
             visits[zone.name] = Visit(report.occurred_at, zone.kind, zone.is_port or severity is not None)
             if zone.is_port:
-                alerts.append(_arrived(watch, event_id, report, zone))
+                alerts.append(_arrived(watch, event_id, report, zone, settings))
             elif severity is not None:
-                alerts.append(_entered(watch, event_id, report, zone, severity))
+                alerts.append(_entered(watch, event_id, report, zone, severity, settings))
     note_kinds(watch, settings)
 
 
@@ -66,30 +76,36 @@ def _correlation(rule: str, watch: ShipWatch, zone: str, entered_at: int) -> UUI
     return correlation_for(episode_key(rule, watch.mmsi, zone, stamp(entered_at)))
 
 
-def _entered(watch: ShipWatch, event_id: UUID, report: PositionReported, zone: Zone, severity: str) -> RaisedAlert:
+def _entered(watch: ShipWatch, event_id: UUID, report: PositionReported, zone: Zone, severity: str,
+             settings: RuleSettings) -> RaisedAlert:
     at = report.occurred_at
     event = ZoneEntered(mmsi=watch.mmsi, occurred_at=at, alert_id=episode_key("zone-entered", watch.mmsi, zone.name,
                                                                               stamp(at)),
-                        severity=severity, summary=f"entered {zone.kind} zone {zone.name}", zone=zone.name,
+                        severity=severity, priority=settings.priorities.zone_entry(zone.kind),
+                        summary=f"entered {zone.kind} zone {zone.name}", zone=zone.name,
                         lat=report.lat, lon=report.lon)
     return RaisedAlert(event, event_id, _correlation("zone", watch, zone.name, at))
 
 
-def _arrived(watch: ShipWatch, event_id: UUID, report: PositionReported, zone: Zone) -> RaisedAlert:
+def _arrived(watch: ShipWatch, event_id: UUID, report: PositionReported, zone: Zone,
+             settings: RuleSettings) -> RaisedAlert:
     at = report.occurred_at
     event = PortArrived(mmsi=watch.mmsi, occurred_at=at, alert_id=episode_key("port-arrived", watch.mmsi, zone.name,
                                                                               stamp(at)),
-                        severity="info", summary=f"arrived at {zone.name}", port=zone.name)
+                        severity="info", priority=settings.priorities.port, summary=f"arrived at {zone.name}",
+                        port=zone.name)
     return RaisedAlert(event, event_id, _correlation("port", watch, zone.name, at))
 
 
-def _left(watch: ShipWatch, event_id: UUID, report: PositionReported, name: str, visit: Visit) -> RaisedAlert:
+def _left(watch: ShipWatch, event_id: UUID, report: PositionReported, name: str, visit: Visit,
+          settings: RuleSettings) -> RaisedAlert:
     at, entered = report.occurred_at, visit.entered_at
     stay = duration_text((at - entered) / MICROS_PER_SECOND)
     if visit.kind == "port":
         departed = PortDeparted(mmsi=watch.mmsi, occurred_at=at,
                                 alert_id=episode_key("port-departed", watch.mmsi, name, stamp(entered)),
-                                severity="info", summary=f"left {name} after {stay}", port=name,
+                                severity="info", priority=settings.priorities.port,
+                                summary=f"left {name} after {stay}", port=name,
                                 dwell_s=(at - entered) / MICROS_PER_SECOND)
         return RaisedAlert(departed, event_id, _correlation("port", watch, name, entered))
     event = ZoneExited(mmsi=watch.mmsi, occurred_at=at, alert_id=episode_key("zone-exited", watch.mmsi, name,

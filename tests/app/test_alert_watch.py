@@ -19,7 +19,7 @@ def test_catching_up_raises_what_history_calls_for_once_and_appends_observe_the_
     service.subscribe(watch.notice)
     service.append([report(235000001, 63, sog=12.0, cog=90.0)])  # arrives while the watch has not caught up
     assert "SignalLost" not in types_of(store)
-    assert watch.catch_up() == 2 and types_of(store).count("SignalLost") == 1
+    assert watch.catch_up() == 3 and types_of(store).count("SignalLost") == 1  # lost, rectified, restored
     assert types_of(store).count("SignalRestored") == 1
     service.append([report(235000001, 150, sog=12.0, cog=90.0)])  # another long silence, seen as it ends
     assert types_of(store).count("SignalLost") == 2 and types_of(store).count("SignalRestored") == 2
@@ -36,7 +36,8 @@ def test_a_scan_by_the_clock_finds_a_ship_gone_silent(store):
     watch.catch_up()
     assert watch.scan() == 0
     now[0] = T0 + 120 * MINUTE
-    assert watch.scan() == 1
+    assert watch.scan() == 2  # the silence, and its escalation: a warning nobody acknowledged while watched
+    assert types_of(store)[-2:] == ["SignalLost", "AlertEscalated"]
     (lost,) = [r for r in store.read_all() if r.type == "SignalLost"]
     assert lost.stream_id == "ship-235000001" and lost.metadata["source"] == "rules"
     assert "correlation_id" in lost.metadata and "causation_id" in lost.metadata

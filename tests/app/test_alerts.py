@@ -5,7 +5,7 @@ import pytest
 
 from app.alerts import AlertLog
 from app.event_bus import EventBus
-from domain.alert_board import (ACKNOWLEDGED, NOTICE, OPEN, AlertAlreadyAcknowledged, AlertNeedsNoAcknowledgement,
+from domain.alert_board import (ACTIVE_ACKNOWLEDGED as ACKNOWLEDGED, NORMAL as NOTICE, ACTIVE_UNACKNOWLEDGED as OPEN, AlertAlreadyAcknowledged, AlertNeedsNoAcknowledgement,
                                 UnknownAlert)
 from domain.events import (AlertAcknowledged, CloseQuarters, NewEvent, PortArrived, PositionReported, SignalLost,
                            SpeedLimitExceeded)

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from app.console import Console
 from app.fleet_service import FleetService
 from app.fleet_view import FleetView
-from domain.alert_board import ACKNOWLEDGED, OPEN
+from domain.alert_board import ACTIVE_ACKNOWLEDGED as ACKNOWLEDGED, ACTIVE_UNACKNOWLEDGED as OPEN
 from domain.events import NewEvent, SpeedLimitExceeded
 from tests.fleet_events import MINUTE, T0, registered, report
 

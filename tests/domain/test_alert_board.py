@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from domain.alert_board import (ACKNOWLEDGED, NOTICE, OPEN, AlertAlreadyAcknowledged, AlertBoard,
+from domain.alert_board import (ACTIVE_ACKNOWLEDGED as ACKNOWLEDGED, ACTIVE_UNACKNOWLEDGED as OPEN, NORMAL,
+                                AlertAlreadyAcknowledged, AlertBoard,
                                 AlertNeedsNoAcknowledgement, UnknownAlert, check_acknowledgeable, fold_alerts)
 from domain.errors import InvalidEvent
 from domain.events import (ALERT_EVENT_TYPES, AlertAcknowledged, CloseQuarters, Loitering, PortArrived,
-                           PortDeparted, PositionReported, RecordedEvent, SignalLost, SignalRestored, SpeedLimitExceeded,
+                           PortDeparted, PositionJumped, PositionReported, RecordedEvent, SignalLost, SignalRestored, SpeedLimitExceeded,
                            ZoneEntered, ZoneExited, event_class, registered_event_types)
 from domain.events.base import Event
 from domain.time import MICROS_PER_MINUTE, MICROS_PER_SECOND
@@ -36,6 +37,7 @@ VALID = {
     PortArrived: dict(port="Southampton"),
     PortDeparted: dict(port="Southampton", dwell_s=36_000.0),
     Loitering: dict(lat=50.66, lon=-1.59, since=T0 - 60 * MICROS_PER_MINUTE, threshold_s=3_600.0),
+    PositionJumped: dict(lat=50.66, lon=-1.59, jump_m=90_000.0, gap_s=60.0, max_kn=60.0),
 }
 
 
@@ -59,7 +61,8 @@ def test_every_alert_type_is_registered_under_its_own_name():
 
 def test_alerts_wait_for_an_operator_and_notices_do_not():
     waiting = {cls.TYPE for cls in ALERT_EVENT_TYPES if cls.NEEDS_ACKNOWLEDGEMENT}
-    assert waiting == {"SpeedLimitExceeded", "ZoneEntered", "SignalLost", "CloseQuarters", "Loitering"}
+    assert waiting == {"SpeedLimitExceeded", "ZoneEntered", "SignalLost", "CloseQuarters", "Loitering",
+                       "PositionJumped"}
 
 
 @pytest.mark.parametrize("cls", ALERT_EVENT_TYPES, ids=lambda cls: cls.TYPE)
@@ -138,10 +141,10 @@ def test_a_raised_alert_is_open_until_acknowledged():
     assert (after.severity, after.mmsi, after.summary) == ("warning", MMSI, "something to look at")
 
 
-def test_notices_are_on_the_board_but_wait_for_no_one():
+def test_notices_are_on_the_board_as_cautions_back_to_normal_and_wait_for_no_one():
     events = [raised("exit-1", minutes(1), ZoneExited), acknowledged("exit-1", minutes(2))]
     [view] = fold_alerts(events, minutes(3))
-    assert view.state == NOTICE and view.acknowledged_by is None
+    assert (view.state, view.priority, view.acknowledged_by) == (NORMAL, "caution", None)
 
 
 def test_an_acknowledgement_of_an_unknown_alert_is_ignored():

@@ -34,8 +34,10 @@ def test_a_ship_entering_and_leaving_a_restricted_zone():
     log.zone("Firing range", "restricted", RANGE)
     reports = crossing(log, range(41))
     alerts = RulesEngine().observe_all(log.events)
-    assert types(alerts) == ["ZoneEntered", "ZoneExited"]
-    entered, exited = alerts
+    assert types(alerts) == ["ZoneEntered", "ZoneExited", "AlertRectified"]
+    entered, exited, ended = alerts
+    assert (ended.alert_id, ended.event.occurred_at) == (entered.alert_id, exited.event.occurred_at)
+    assert ended.event.reason == "left the zone after 20 min"
     assert entered.event == ZoneEntered(mmsi=SHIP, occurred_at=minutes(10), severity="critical", zone="Firing range",
                                         alert_id="zone-entered:235000001:Firing range:20240501T121000Z",
                                         summary="entered restricted zone Firing range", lat=50.0, lon=-0.9975)
@@ -133,7 +135,9 @@ def test_a_ship_silent_for_45_minutes_loses_its_signal_at_the_threshold_and_rest
                                     last_report_at=minutes(10), threshold_s=1_800.0)
     assert lost.causation_id == before[-1].event_id
     assert engine.scan(minutes(50)) == []  # lost once
-    restored, = engine.observe(after)
+    ended, restored = engine.observe(after)
+    assert (ended.alert_id, ended.event.occurred_at, ended.event.reason) == (lost.alert_id, minutes(55),
+                                                                              "reported again after 45 min")
     expected_jump = haversine_m(50.0, -0.96, after.event.lat, after.event.lon)
     assert restored.event == SignalRestored(mmsi=SHIP, occurred_at=minutes(55), severity="info",
                                             alert_id="signal-restored:235000001:20240501T121000Z",
@@ -149,7 +153,7 @@ def test_a_silence_no_scan_saw_is_found_by_the_report_that_ends_it_with_the_same
     scanned = RulesEngine()
     found = scanned.observe_all(log.events[:-1]) + scanned.scan(minutes(45)) + scanned.observe(log.events[-1])
     assert RulesEngine().observe_all(log.events) == found
-    assert types(found) == ["SignalLost", "SignalRestored"]
+    assert types(found) == ["SignalLost", "AlertRectified", "SignalRestored"]
 
 
 def test_a_ship_at_anchor_may_stay_silent_for_three_hours():
@@ -197,11 +201,19 @@ def test_a_speeding_episode_is_raised_once_however_many_fast_reports():
 def test_a_speeding_episode_ends_only_well_under_the_limit_or_after_a_gap():
     hovering = speeding_log([12.0, 9.8, 10.4, 9.6, 11.0])  # never 0.5 kn under: one episode
     assert len(RulesEngine(QUIET_ZONES).observe_all(hovering.events)) == 1
-    back_under = speeding_log([12.0, 9.5, 11.0])
-    assert [a.event.occurred_at for a in RulesEngine(QUIET_ZONES).observe_all(back_under.events)] == [
-        minutes(0), minutes(2)]
+    yawing = speeding_log([12.0, 9.5, 11.0])  # back under for a minute only: within the grace, one episode
+    assert types(RulesEngine(QUIET_ZONES).observe_all(yawing.events)) == ["SpeedLimitExceeded"]
+    no_grace = RuleSettings.from_mapping({"zones": {"severity": {"generic": "off"}}, "speed": {"grace_s": 0}})
+    alerts = RulesEngine(no_grace).observe_all(yawing.events)
+    assert [(a.event.TYPE, a.event.occurred_at) for a in alerts] == [
+        ("SpeedLimitExceeded", minutes(0)), ("AlertRectified", minutes(1)), ("SpeedLimitExceeded", minutes(2))]
+    assert alerts[1].event.reason == "9.5 kn, under the limit of 10 kn for 0 s"
+    slowed = speeding_log([12.0, 9.5, 9.0, 9.0])  # under for the two minutes of grace: rectified then
+    assert [(a.event.TYPE, a.event.occurred_at) for a in RulesEngine(QUIET_ZONES).observe_all(slowed.events)] == [
+        ("SpeedLimitExceeded", minutes(0)), ("AlertRectified", minutes(3))]
     after_a_gap = speeding_log([12.0, 12.0, 12.0], gap_after=1)  # 20 min silent: over the 15 min episode gap
-    assert len(RulesEngine(QUIET_ZONES).observe_all(after_a_gap.events)) == 2
+    assert types(RulesEngine(QUIET_ZONES).observe_all(after_a_gap.events)) == [
+        "SpeedLimitExceeded", "AlertRectified", "SpeedLimitExceeded"]
 
 
 def test_general_speed_limits_apply_by_ship_type():
@@ -226,7 +238,7 @@ def test_a_ship_stopped_outside_any_port_for_an_hour_is_loitering():
     alerts = RulesEngine().observe_all(log.events)
     loitering, = alerts
     assert loitering.event == Loitering(
-        mmsi=SHIP, occurred_at=minutes(60), severity="warning", lat=50.2, lon=-0.5, since=minutes(0),
+        mmsi=SHIP, occurred_at=minutes(60), severity="warning", priority="caution", lat=50.2, lon=-0.5, since=minutes(0),
         threshold_s=3_600.0, alert_id="loitering:235000001:20240501T120000Z",
         summary="slower than 0.5 kn for 1 h 00 min where ships are not expected to wait")
     assert loitering.causation_id == reports[20].event_id  # the report at minute 60
@@ -279,9 +291,11 @@ def test_two_ships_head_on_raise_close_quarters_on_both_streams_once():
         assert raised.event.cpa_m < 1.0
         assert raised.event.tcpa_s == pytest.approx(360.0, abs=0.5)  # 2 nm at 20 kn closing: 6 min
         assert raised.event.severity == "critical" and raised.event.occurred_at == minutes(0)
-    assert first.event.alert_id == "close-quarters:235000001:235000002:20240501T120000Z"
-    assert second.event.alert_id == "close-quarters:235000002:235000001:20240501T120000Z"
-    assert first.event.summary == "CPA 0 m with NORDIC STAR (235000002) in 6 min"
+    # one alert for the situation, raised on both ships' streams
+    assert first.event.alert_id == second.event.alert_id == "close-quarters:235000001:235000002:20240501T120000Z"
+    assert first.dedupe_key != second.dedupe_key
+    assert first.event.summary == "CPA 0 m between MMSI 235000001 and NORDIC STAR (235000002) in 6 min"
+    assert first.event.priority == "alarm"  # a critical CPA
     assert (first.causation_id, second.causation_id) == (a.event_id, b.event_id)
     assert first.correlation_id == second.correlation_id
     lat_a, lon_a = destination_point(50.0, -1.0, 0.0, NM / 6)  # a minute on, still closing: the same encounter
@@ -336,8 +350,10 @@ def test_an_encounter_raises_again_only_after_it_ended():
     head_on(log, minute=30)  # the same two ships meet again half an hour later
     engine.observe_all(log.events[-2:])
     again = engine.scan(minutes(30))
-    assert [a.event.alert_id for a in again] == ["close-quarters:235000001:235000002:20240501T123000Z",
-                                                 "close-quarters:235000002:235000001:20240501T123000Z"]
+    assert [(a.event.TYPE, a.event.alert_id) for a in again] == [
+        ("AlertRectified", "close-quarters:235000001:235000002:20240501T120000Z"),  # the first one ended
+        ("CloseQuarters", "close-quarters:235000001:235000002:20240501T123000Z"),
+        ("CloseQuarters", "close-quarters:235000001:235000002:20240501T123000Z")]
 
 
 # --- what the application appends ------------------------------------------------------------------------------
@@ -370,7 +386,7 @@ def test_the_engine_ignores_alerts_and_acknowledgements_coming_back():
 def test_run_rules_scans_on_the_logs_own_time():
     log, _, _ = dark_log()
     alerts = run_rules(log.events, scan_every_s=60)
-    assert types(alerts) == ["SignalLost", "SignalRestored"]
+    assert types(alerts) == ["SignalLost", "AlertRectified", "SignalRestored"]
     assert alerts[0].event.occurred_at == minutes(40)
 
 

@@ -5,7 +5,7 @@ from uuid import UUID
 
 import pytest
 
-from domain.alert_board import OPEN, fold_alerts
+from domain.alert_board import ACTIVE_UNACKNOWLEDGED as OPEN, fold_alerts
 from domain.errors import InvalidEvent
 from domain.events import ALERT_EVENT_TYPES, ALERT_TYPE_NAMES, Loitering, RecordedEvent, build_event, event_class
 from tests.domain.rules_log import MINUTE, SHIP, T0

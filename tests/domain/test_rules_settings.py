@@ -89,3 +89,33 @@ def test_a_bad_setting_is_refused_naming_its_key(mapping, key):
         RuleSettings.from_mapping(mapping)
     assert refused.value.key == key
     assert str(refused.value).startswith(key + ": ")
+
+
+def test_priorities_are_set_per_rule_and_refused_naming_the_key():
+    defaults = RuleSettings().priorities
+    assert (defaults.restricted_zone, defaults.critical_cpa, defaults.close_quarters, defaults.dark) == (
+        "alarm", "alarm", "warning", "warning")
+    assert (defaults.port, defaults.loitering, defaults.zone, defaults.escalate_after_s) == (
+        "caution", "caution", "caution", 180.0)
+    changed = RuleSettings.from_mapping({"priorities": {"dark": "alarm", "escalate_after_s": 300}})
+    assert (changed.priorities.dark, changed.priorities.escalate_after_s) == ("alarm", 300.0)
+    assert RuleSettings.from_mapping(changed.to_mapping()) == changed
+    with pytest.raises(InvalidRuleSettings) as refused:
+        RuleSettings.from_mapping({"priorities": {"speed": "loud"}})
+    assert refused.value.key == "priorities.speed"
+
+
+def test_every_ship_type_has_a_plausible_speed_ceiling_by_default_except_fast_and_unpredictable_craft():
+    settings = RuleSettings()
+    assert settings.for_ship_type("cargo").speed_ceiling_kn == 30.0
+    assert settings.for_ship_type("tanker").speed_ceiling_kn == 25.0
+    for free in ("high-speed craft", "search and rescue", "pleasure craft", "military", None):
+        assert settings.for_ship_type(free).speed_ceiling_kn is None
+    lifted = RuleSettings.from_mapping({"plausibility": {"speed_kn": {"cargo": "none", "sailing": 15}}})
+    assert lifted.for_ship_type("cargo").speed_ceiling_kn is None
+    assert lifted.for_ship_type("sailing").speed_ceiling_kn == 15.0
+    assert lifted.for_ship_type("sailing").dark_after_s == 7_200.0  # its other defaults stay
+    assert RuleSettings.from_mapping(lifted.to_mapping()) == lifted
+    with pytest.raises(InvalidRuleSettings) as refused:
+        RuleSettings.from_mapping({"plausibility": {"speed_kn": {"hovercraft": 50}}})
+    assert refused.value.key == "plausibility.speed_kn.hovercraft"

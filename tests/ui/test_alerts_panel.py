@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from domain.alert_board import ACKNOWLEDGED, OPEN, AlertAlreadyAcknowledged
+from domain.alert_board import ACTIVE_ACKNOWLEDGED as ACKNOWLEDGED, ACTIVE_UNACKNOWLEDGED as OPEN, AlertAlreadyAcknowledged
 from domain.events import AlertAcknowledged, CloseQuarters, PortArrived, SignalLost, SpeedLimitExceeded, ZoneEntered
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fleet_store import T0, Calls, Clock, channel_fleet, in_log_order, logged
@@ -65,6 +65,7 @@ def panel(qtbot, source):
     widget = AlertsPanel(source.alerts, source.fleet)
     qtbot.addWidget(widget)
     widget.resize(1100, 300)
+    widget.set_open_only(False)  # every alert; the default list (standing alerts) has tests of its own
     widget.show()
     qtbot.waitExposed(widget)
     return widget
@@ -101,8 +102,8 @@ def test_the_rows_are_the_board_at_the_moment_newest_first(panel, source, minute
 def test_a_row_says_severity_time_ship_type_summary_and_state(panel):
     panel.show_moment(at(45))
     assert [cell(panel, "cpa-1", column) for column in Column] == [
-        "Critical", "2026-11-25 12:30:00", f"SOLENT STAR 1 · {NAMED}", "Close quarters",
-        "CPA 180 m in 4 min with MMSI 235000007", "Open", "", ""]
+        "Alarm", "2026-11-25 12:30:00", f"MMSI {UNNAMED} & SOLENT STAR 1 · {NAMED}", "Close quarters",
+        "CPA 180 m in 4 min with MMSI 235000007", "Active, unacknowledged", "", ""]
     assert cell(panel, "zone-1", Column.SHIP) == f"MMSI {UNNAMED}"
     marker = panel.model.index(panel.model.row_of("cpa-1"), Column.SEVERITY).data(Qt.ItemDataRole.DecorationRole)
     assert marker is not None and not marker.isNull()
@@ -123,12 +124,12 @@ def test_before_any_alert_the_panel_says_there_are_none(panel):
     assert panel.stack.currentWidget() is panel.view
 
 
-def test_the_open_filter_hides_notices_and_acknowledged_alerts(panel, source, clock):
+def test_the_open_filter_hides_cautions_and_acknowledged_alerts(panel, source, clock):
     panel.show_moment(at(60))
     assert shown_ids(panel) == ["port-1", "dark-1", "cpa-1", "zone-1", "speed-1"]
     panel.set_open_only(True)
-    assert shown_ids(panel) == ["dark-1", "cpa-1", "zone-1", "speed-1"]
-    assert panel.count_label.text() == "4 open · 5 alerts"
+    assert shown_ids(panel) == ["dark-1", "cpa-1", "speed-1"]  # the zone entry of priority caution clears itself
+    assert panel.count_label.text() == "3 unacknowledged · 1 active caution · 1 normal"
     panel.show_moment(at(12))
     panel.set_open_only(True)
     clock.now = at(15)
@@ -192,7 +193,7 @@ def test_acknowledging_through_the_dialog_updates_the_row(qtbot, panel, source):
     assert isinstance(recorded.event, AlertAcknowledged)
     assert (recorded.event.alert_id, recorded.event.comment) == ("cpa-1", "Both ships called on VHF 16")
     assert panel.dialog is None or not panel.dialog.isVisible()
-    assert cell(panel, "cpa-1", Column.STATE) == "Acknowledged"
+    assert cell(panel, "cpa-1", Column.STATE) == "Active, acknowledged"
     assert cell(panel, "cpa-1", Column.ACKNOWLEDGED_BY) == "Officer of the watch"
     assert cell(panel, "cpa-1", Column.ACKNOWLEDGED_AT) == "2026-11-25 13:40:00"
     assert panel.selected_alert().state == ACKNOWLEDGED
@@ -207,7 +208,7 @@ def test_acknowledging_at_an_earlier_moment_says_the_alert_was_still_open_then(p
     dialog = panel.open_acknowledge_dialog()
     dialog.ok_button.click()
     assert logged(source)[-1].event.alert_id == "speed-1"
-    assert cell(panel, "speed-1", Column.STATE) == "Open"
+    assert cell(panel, "speed-1", Column.STATE) == "Active, unacknowledged"
     assert panel.message_label.isVisible() and "after the moment shown" in panel.message_label.text()
 
 
@@ -217,7 +218,7 @@ def test_cancelling_the_dialog_appends_nothing(panel, source):
     before = len(logged(source))
     panel.open_acknowledge_dialog().reject()
     assert len(logged(source)) == before
-    assert cell(panel, "speed-1", Column.STATE) == "Open"
+    assert cell(panel, "speed-1", Column.STATE) == "Active, unacknowledged"
 
 
 def test_a_refused_acknowledgement_is_explained_in_the_dialog(panel, source):
@@ -253,7 +254,7 @@ def test_an_acknowledgement_the_busy_store_refuses_is_explained_and_can_be_retri
     assert dialog.isVisible() and "another process kept the store busy" in dialog.error_label.text()
     assert not [e for e in logged(source) if isinstance(e.event, AlertAcknowledged)]
     dialog.ok_button.click()  # the store is free again
-    assert not dialog.isVisible() and cell(panel, "cpa-1", Column.STATE) == "Acknowledged"
+    assert not dialog.isVisible() and cell(panel, "cpa-1", Column.STATE) == "Active, acknowledged"
 
 
 def test_several_selected_open_alerts_are_acknowledged_with_one_comment(qtbot, panel, source):
@@ -271,7 +272,7 @@ def test_several_selected_open_alerts_are_acknowledged_with_one_comment(qtbot, p
     dialog.ok_button.click()
     assert sorted(r.event.alert_id for r in acknowledged) == ["cpa-1", "speed-1"]
     assert {r.event.comment for r in acknowledged} == {"VTS spoke to both"}
-    assert cell(panel, "cpa-1", Column.STATE) == "Acknowledged" and cell(panel, "speed-1", Column.STATE) == "Acknowledged"
+    assert cell(panel, "cpa-1", Column.STATE) == "Active, acknowledged" and cell(panel, "speed-1", Column.STATE) == "Active, acknowledged"
     assert not panel.acknowledge_button.isEnabled() and panel.acknowledge_button.text() == "Acknowledge…"
 
 
@@ -288,7 +289,7 @@ def test_notices_and_acknowledged_alerts_cannot_be_acknowledged(panel):
     panel.show_moment(at(100))
     panel.select_alert("port-1")
     assert not panel.acknowledge_button.isEnabled()
-    assert "notice" in panel.acknowledge_button.toolTip()
+    assert "caution" in panel.acknowledge_button.toolTip()
     assert panel.open_acknowledge_dialog() is None
 
 
@@ -310,7 +311,7 @@ def test_the_fleet_the_window_has_names_the_ships_without_asking_again(panel, so
     calls = Calls(monkeypatch, source.fleet, "state_at")
     panel.show_moment(at(45), fleet=fleet)
     assert calls.count == 0
-    assert cell(panel, "cpa-1", Column.SHIP) == f"SOLENT STAR 1 · {NAMED}"
+    assert cell(panel, "cpa-1", Column.SHIP) == f"MMSI {UNNAMED} & SOLENT STAR 1 · {NAMED}"  # one encounter, both ships
 
 
 # --- the model --------------------------------------------------------------------------------------------------
@@ -323,7 +324,7 @@ def test_the_model_passes_the_model_tester_through_moments_filters_and_acknowled
     for minutes in (45, 5, 100, 35, 60):
         model.set_alerts(source.alerts.alerts_at(at(minutes)), {NAMED: "SOLENT STAR 1"})
     model.set_open_only(True)
-    source.alerts.acknowledge("zone-1", "seen")
+    source.alerts.acknowledge("speed-1", "seen")
     model.set_alerts(source.alerts.alerts_at(at(100)), {NAMED: "RENAMED"})
     model.set_open_only(False)
     model.set_alerts(source.alerts.alerts_at(at(100), at(50)), {})

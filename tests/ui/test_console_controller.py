@@ -73,7 +73,7 @@ def test_opening_a_missing_read_only_store_says_why_and_keeps_the_window(qtbot, 
 
 
 def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtbot, console):
-    from domain.events import AlertAcknowledged, CloseQuarters, NewEvent
+    from domain.events import AlertAcknowledged, AlertRectified, CloseQuarters, NewEvent
     from domain.time import MICROS_PER_MINUTE
 
     window, controller, session = console
@@ -88,9 +88,12 @@ def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtb
     session.console.alerts.alerts_at = lambda *args: asked.append(args) or real_alerts_at(*args)
     window.display.refresh()
     assert len(asked) == 1  # the map takes the window's board: the source is asked once for the moment
-    assert window.map_view.alerts.marked == {mmsi: "critical"}
+    assert window.map_view.alerts.marked == {mmsi: "alarm", other: "alarm"}  # a critical CPA: both ships
     session.service.append([NewEvent(AlertAcknowledged(occurred_at=raised, operator="kim", mmsi=mmsi,
                                                        alert_id="cpa-console"),
-                                     recorded_at=raised, metadata={"source": "operator"})])
+                                     recorded_at=raised, metadata={"source": "operator"}),
+                            NewEvent(AlertRectified(mmsi=mmsi, occurred_at=raised, alert_id="cpa-console",
+                                                    reason="the ships opened past their CPA"),
+                                     recorded_at=raised, metadata={"source": "rules"})])
     window.display.refresh()
-    assert window.map_view.alerts.marked == {}
+    assert window.map_view.alerts.marked == {}  # acknowledged and rectified: off the map

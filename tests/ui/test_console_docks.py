@@ -55,3 +55,22 @@ def test_alerts_are_marked_on_the_timeline_where_they_were_raised(qtbot, fleet_s
     first, last = window.timeline.time_range()
     assert abs(marks[0][0] - (middle - first) / (last - first)) < 1e-9
     window.close()
+
+
+def test_timeline_marks_follow_priority_and_leave_cautions_out(qtbot, fleet_stores):
+    from domain.events import AlertEscalated, PortArrived, SignalLost
+
+    source = build_fleet_source(fleet_stores)
+    first, last = source.fleet.time_range()
+    middle = first + (last - first) // 2
+    mmsi = int(source.fleet.state_at(last).mmsi[0])
+    lost = SignalLost(mmsi=mmsi, occurred_at=middle, alert_id="dark-1", severity="warning", priority="warning",
+                      summary="no report for 45 min", last_report_at=middle - 2_700_000_000, threshold_s=1800.0)
+    escalated = AlertEscalated(mmsi=mmsi, occurred_at=middle + 180_000_000, alert_id="dark-1", after_s=180.0)
+    port = PortArrived(mmsi=mmsi, occurred_at=middle, alert_id="port-1", severity="info", summary="arrived",
+                       port="Dover")
+    append(source, [(lost, middle), (escalated, middle + 180_000_000), (port, middle)])
+    window = MainWindow(source, last)
+    qtbot.addWidget(window)
+    assert [priority for _, priority in window.timeline.density.alert_marks] == ["alarm"]  # escalated; no caution
+    window.close()

@@ -1,4 +1,5 @@
-"""Ships with open alerts are ringed on the map, by severity, from the board of a real store at each moment."""
+"""Ships with active alarms and warnings are ringed on the map, by priority, from the board of a real store at each
+moment; cautions, rectified alerts and acknowledged-and-rectified ones are not."""
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -8,10 +9,11 @@ import pyqtgraph as pg
 import pytest
 
 from app.console import Console
-from domain.events import AlertAcknowledged, CloseQuarters, NewEvent, PortArrived, SignalLost, SpeedLimitExceeded
+from domain.events import (AlertAcknowledged, AlertRectified, CloseQuarters, NewEvent, PortArrived, SignalLost,
+                           SpeedLimitExceeded)
 from tests.fleet_events import MINUTE, T0, registered, report
 from tests.ui.fleet_store import open_service
-from ui.alerts_model import SEVERITY_COLOURS
+from ui.alerts_model import PRIORITY_COLOURS
 from ui.map.alert_layer import ALERT_Z
 from chart.coastline import Coastline
 from ui.map.map_view import MapView
@@ -50,6 +52,7 @@ def service(store):
                                  summary="11 kn in the Solent 10 kn zone", sog=11.0, limit=10.0, zone="Solent")),
         alert(AlertAcknowledged(occurred_at=at(15), operator="Mate", mmsi=ACKED, alert_id="speed-2",
                                 comment="slowing")),
+        alert(AlertRectified(mmsi=ACKED, occurred_at=at(35), alert_id="speed-2", reason="slowed to 9.0 kn")),
     ])
     return open_service(store)
 
@@ -75,20 +78,22 @@ def ring_colours(map_view: MapView) -> dict[int, str]:
     return {int(mmsi): pen.color().name() for mmsi, pen in zip(rings["data"], rings["pen"])}
 
 
-def test_ships_with_open_alerts_are_ringed_in_the_colour_of_their_gravest_alert(map_view, service):
+def test_ships_with_active_alerts_are_ringed_in_the_colour_of_their_most_urgent_alert(map_view, service):
     show(map_view, service, at(40))
-    assert map_view.alerts.marked == {SPEEDER: "critical", CLOSER: "critical"}
-    assert ring_colours(map_view) == {SPEEDER: SEVERITY_COLOURS["critical"], CLOSER: SEVERITY_COLOURS["critical"]}
+    assert map_view.alerts.marked == {SPEEDER: "alarm", CLOSER: "alarm"}  # the encounter rings both ships
+    assert ring_colours(map_view) == {SPEEDER: PRIORITY_COLOURS["alarm"], CLOSER: PRIORITY_COLOURS["alarm"]}
     rings, ships = map_view.alerts.rings.data, map_view.ships
     for mmsi, x, y in zip(rings["data"], rings["x"], rings["y"]):
         row = ships.row_of(int(mmsi))
         assert (x, y) == pytest.approx((ships.fleet.lon[row], float(mercator_y(ships.fleet.lat[row]))))
 
 
-def test_acknowledged_alerts_and_notices_are_not_ringed(map_view, service):
+def test_acknowledged_and_rectified_alerts_and_cautions_are_not_ringed(map_view, service):
+    show(map_view, service, at(20))
+    assert map_view.alerts.marked[ACKED] == "warning"  # acknowledged at minute 15, still active
     show(map_view, service, at(40))
-    assert ACKED not in map_view.alerts.marked  # its alert was acknowledged at minute 15
-    assert QUIET not in map_view.alerts.marked  # a port arrival is a notice
+    assert ACKED not in map_view.alerts.marked  # rectified at minute 35, and acknowledged: normal
+    assert QUIET not in map_view.alerts.marked  # a port arrival is a caution
     show(map_view, service, at(12))
     assert map_view.alerts.marked == {SPEEDER: "warning", ACKED: "warning"}
 
@@ -97,7 +102,7 @@ def test_the_rings_follow_the_moment(map_view, service):
     show(map_view, service, at(5))  # the first alert is raised at minute 5
     assert map_view.alerts.marked == {ACKED: "warning"}
     show(map_view, service, at(25))
-    assert map_view.alerts.marked == {SPEEDER: "warning", CLOSER: "critical"}
+    assert map_view.alerts.marked == {SPEEDER: "alarm", CLOSER: "alarm", ACKED: "warning"}
     x_before = dict(zip(map_view.alerts.rings.data["data"].tolist(), map_view.alerts.rings.data["x"].tolist()))
     show(map_view, service, at(45))  # the ships moved east: their rings with them
     x_after = dict(zip(map_view.alerts.rings.data["data"].tolist(), map_view.alerts.rings.data["x"].tolist()))
@@ -106,15 +111,15 @@ def test_the_rings_follow_the_moment(map_view, service):
     assert map_view.alerts.marked == {} and len(map_view.alerts.rings.data) == 0
 
 
-def test_hovering_a_ringed_ship_lists_its_open_alerts_gravest_first(map_view, service):
+def test_hovering_a_ringed_ship_lists_its_active_alerts_most_urgent_first(map_view, service):
     show(map_view, service, at(40))
     text = map_view.ships.tooltip(data=SPEEDER)
-    assert "2 open alerts" in text
+    assert "3 active alerts" in text
     lines = text.splitlines()
     signal, speed = (next(i for i, line in enumerate(lines) if words in line)
                      for words in ("no report for 20 min", "12.4 kn in the Solent"))
-    assert signal < speed and "Critical" in lines[signal] and "Warning" in lines[speed]
-    assert "open alert" not in map_view.ships.tooltip(data=ACKED)
+    assert signal < speed and "Alarm" in lines[signal] and "Warning" in lines[speed]
+    assert "active alert" not in map_view.ships.tooltip(data=ACKED)
 
 
 def test_all_rings_are_one_item_between_the_ships_and_the_selection(map_view, service):

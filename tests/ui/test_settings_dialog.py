@@ -199,3 +199,19 @@ def test_the_dialog_renders_offscreen(qtbot, tmp_path):
     for index in range(dialog.tabs.count()):
         dialog.tabs.setCurrentIndex(index)
         assert dialog.grab().save(str(tmp_path / f"settings-{index}.png"))
+
+
+def test_priorities_are_chosen_per_rule_and_the_per_type_ceilings_survive_a_save(qtbot, user_folders):
+    from app.rules import save_rule_settings
+
+    save_rule_settings(RuleSettings.from_mapping({"plausibility": {"speed_kn": {"cargo": 28}}}))
+    dialog = SettingsDialog(None)
+    qtbot.addWidget(dialog)
+    page = dialog.rules_page
+    page.show_settings(load_rule_settings())
+    combo = page.fields["priorities.dark"].widget
+    combo.setCurrentIndex(combo.findData("alarm"))
+    assert dialog.apply(), dialog.message.text()
+    saved = load_rule_settings()
+    assert saved.priorities.dark == "alarm" and saved.priorities.speed == "warning"
+    assert saved.for_ship_type("cargo").speed_ceiling_kn == 28.0

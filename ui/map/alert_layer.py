@@ -1,7 +1,8 @@
-"""Ships with open alerts, marked on the map: a ring around each, coloured by its gravest open alert.
+"""Ships with active alarms and warnings, marked on the map: a ring around each, coloured by the priority of
+its most urgent active alert (IEC 62923: a rectified alert's visual signal ceases; cautions are not ringed).
 
 The board comes from the window, which asks the source for it once per moment (``MapView.show_alerts``);
-only open alerts count (acknowledged ones and notices need no one). All rings are one ``ScatterPlotItem``
+only active alerts of priority emergency, alarm or warning count; a close-quarters alert rings both ships. All rings are one ``ScatterPlotItem``
 with a pen per severity made once, placed from the ship layer's positions, so a new moment costs a dict
 of the board's open alerts and, when rings moved, one ``setData`` of a handful of points. The ship
 tooltip lists the ship's open alerts (``alert_text``).
@@ -14,12 +15,12 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor, QPen
 
-from domain.alert_board import OPEN, AlertView
+from domain.alert_board import ACTIVE_STATES, AlertView
 from domain.display_text import visible
-from ui.alerts_model import SEVERITY_COLOURS, SEVERITY_NAMES, alert_type_name
+from ui.alerts_model import PRIORITY_COLOURS, PRIORITY_NAMES, alert_type_name
 from ui.map.ship_layer import ShipLayer
 
-SEVERITY_ORDER = ("critical", "warning", "info")  # gravest first
+SEVERITY_ORDER = ("emergency", "alarm", "warning")  # the priorities ringed, most urgent first (no cautions)
 ALERT_Z = 15         # above the ships (10), below the selection ring (20)
 RING_SIZE = 25.0     # pixels across: around the ship's arrow (17), inside the selection ring (28)
 TOOLTIP_ALERTS = 5   # open alerts listed in a ship's tooltip; more are counted
@@ -41,7 +42,7 @@ class AlertLayer:
 
     def __init__(self, view_box: pg.ViewBox, ships: ShipLayer):
         self.ships = ships
-        self._pens = np.array([_ring_pen(SEVERITY_COLOURS.get(severity, "#ff5c5c"))
+        self._pens = np.array([_ring_pen(PRIORITY_COLOURS.get(severity, "#ff5c5c"))
                                for severity in (*SEVERITY_ORDER, "other")], dtype=object)
         self.rings = pg.ScatterPlotItem(pxMode=True, symbol="o", size=RING_SIZE, brush=None)
         self.rings.setZValue(ALERT_Z)
@@ -57,13 +58,14 @@ class AlertLayer:
         """Mark the ships with open alerts on ``board`` (None or empty: none)."""
         open_alerts: dict[int, list[AlertView]] = {}
         for alert in board or ():
-            if alert.state == OPEN and alert.mmsi is not None:
-                open_alerts.setdefault(int(alert.mmsi), []).append(alert)
+            if alert.state in ACTIVE_STATES and alert.priority in SEVERITY_ORDER:
+                for mmsi in alert.ships or (alert.mmsi,):
+                    open_alerts.setdefault(int(mmsi), []).append(alert)
         for alerts in open_alerts.values():
-            alerts.sort(key=lambda alert: (_gravity(alert.severity), alert.raised_at))
+            alerts.sort(key=lambda alert: (_gravity(alert.priority), alert.raised_at))
         self.open_alerts = open_alerts
         self._mmsi = np.array(sorted(open_alerts), dtype=np.int64)
-        self._gravity = np.array([_gravity(open_alerts[mmsi][0].severity) for mmsi in self._mmsi.tolist()],
+        self._gravity = np.array([_gravity(open_alerts[mmsi][0].priority) for mmsi in self._mmsi.tolist()],
                                  dtype=np.intp)
         self.place()
 
@@ -93,9 +95,9 @@ class AlertLayer:
         alerts = self.open_alerts.get(int(mmsi))
         if not alerts:
             return ""
-        lines = [f"{len(alerts)} open alert{'s' if len(alerts) > 1 else ''}:"]
+        lines = [f"{len(alerts)} active alert{'s' if len(alerts) > 1 else ''}:"]
         for alert in alerts[:TOOLTIP_ALERTS]:
-            severity = SEVERITY_NAMES.get(alert.severity, alert.severity)
+            severity = PRIORITY_NAMES.get(alert.priority, alert.priority)
             lines.append(f"  ● {severity} · {alert_type_name(alert.type)}: {visible(alert.summary)}")
         if len(alerts) > TOOLTIP_ALERTS:
             lines.append(f"  … and {len(alerts) - TOOLTIP_ALERTS} more")

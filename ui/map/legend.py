@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor, QFont, QPainter, QPainterPath, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from ui import theme
-from ui.alerts_model import SEVERITY_COLOURS, SEVERITY_NAMES
+from ui.alerts_model import PRIORITY_COLOURS, PRIORITY_NAMES
 from ui.map.ship_layer import arrow_symbol, circle_symbol, diamond_symbol
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, UNKNOWN_GROUP, group_colour
 from ui.map.zone_layer import DRAW_ORDER, zone_brushes, zone_kind_label, zone_pen
@@ -41,10 +41,10 @@ class ShipLegend(QWidget):
             (diamond_symbol(), neutral, 10.0, "Heading and course unknown", False),
             (arrow, group_colour(0, stale=True), 15.0, f"No report for {stale_minutes} min", False),
         ]
-        # Rings around ships with open alerts, in the colour of the gravest (as the alert layer draws them).
-        self._rows += [(circle_symbol(), QColor(SEVERITY_COLOURS[severity]), 14.0,
-                        f"Open alert: {SEVERITY_NAMES[severity].lower()}", True)
-                       for severity in ("critical", "warning", "info")]
+        # Rings around ships with active alarms and warnings, in the colour of the most urgent (as the alert layer).
+        self._rows += [(circle_symbol(), QColor(PRIORITY_COLOURS[priority]), 14.0,
+                        f"Active {PRIORITY_NAMES[priority].lower()}", True)
+                       for priority in ("emergency", "alarm", "warning")]
         # Zones by kind, as the zone layer draws them (restricted last there, first here: it matters most).
         self._zone_rows = [(kind, f"{zone_kind_label(kind)} zone" if kind != "generic" else "Other zone")
                            for kind in reversed(DRAW_ORDER)]
