@@ -247,6 +247,7 @@ def command_listen(args: argparse.Namespace) -> int:
     store = arguments.open_at(args.db, create=True)
     try:
         ingest = LiveIngest(feed, store, spool_limit_bytes=int(args.spool_limit * 1024 * 1024),
+                            merge_window_s=args.merge_window,
                             notice=lambda text: print(f"listen: {text}", file=sys.stderr, flush=True))
         ingest.open()
         print(f"{feed.status}; Ctrl+C stops", file=sys.stderr)
@@ -544,6 +545,9 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument("--spool-limit", type=arguments.megabytes, metavar="MB", default=256.0,
                         help="bound of the spool beside the store that keeps received lines until they are in "
                              "the log (default 256 MB)")
+    listen.add_argument("--merge-window", type=arguments.seconds_window, metavar="S", default=2.0,
+                        help="a position report that several stations (tag block s:) heard within this many "
+                             "seconds is one report naming them all (default 2; 0 keeps every copy)")
     listen.set_defaults(run=command_listen)
 
     report = commands.add_parser("report", help="export an audit report (PDF, CSV or JSON by the --out suffix), "

@@ -29,6 +29,7 @@ from typing import Callable, Protocol, Sequence
 
 from app.operator import default_operator
 from app.live_spool import DEFAULT_LIMIT_BYTES, Spool, SpoolError, SpoolMark
+from app.station_merge import DEFAULT_MERGE_WINDOW_S, StationMerger
 from app.observation_recorder import (Decisions, ObservationRecorder, append_redeciding_lost_registrations,
                                       known_particulars)
 from domain.events import NewEvent
@@ -36,6 +37,7 @@ from domain.observations import Seen
 from domain.time import now_micros
 from feeds.network import FeedLine
 from feeds.nmea import NmeaDecoder
+from feeds.nmea_stations import transmission
 from store import AppendResult, EventStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,7 @@ class IngestStats:
     replayed: int = 0
     spooled: int = 0
     lost: int = 0
+    merged: int = 0  # copies of a report other stations heard too, merged into it (see app.station_merge)
     problem: str = ""
     started: float = field(default_factory=time.monotonic)
 
@@ -82,6 +85,7 @@ class IngestStats:
         return {"lines": self.lines, "appended": self.appended, "duplicates": self.duplicates,
                 "quarantined": self.quarantined, "skipped_types": dict(sorted(self.skipped.items())),
                 "failures": self.failures, "replayed": self.replayed, "spooled": self.spooled, "lost": self.lost,
+                "merged": self.merged,
                 "seconds": round(seconds, 1), "lines_per_s": round(self.lines / seconds, 1)}
 
 
@@ -98,7 +102,7 @@ class LiveIngest:
                  clock: Callable[[], int] = now_micros, operator: str | None = None, max_batch: int = 2_000,
                  flush_every_s: float = FLUSH_EVERY_S, spool_limit_bytes: int = DEFAULT_LIMIT_BYTES,
                  retry_s: tuple[float, float] = (RETRY_FIRST_S, RETRY_MAX_S),
-                 notice: Callable[[str], None] | None = None):
+                 notice: Callable[[str], None] | None = None, merge_window_s: float = DEFAULT_MERGE_WINDOW_S):
         self.feed = feed
         self.store = store
         self._append = append or store.append_batch
@@ -121,6 +125,7 @@ class LiveIngest:
         self._decoder: NmeaDecoder | None = None
         self._recorder: ObservationRecorder | None = None
         self._pending: list[Seen] = []
+        self._merger: StationMerger[SpoolMark] = StationMerger(merge_window_s)
         self._cursor: SpoolMark | None = None  # the next spooled line to decode
         self._earlier: SpoolMark | None = None  # the end of what an earlier run left (decoded under its name)
         self._decided: SpoolMark | None = None  # after the last line decoded into ``_pending``
@@ -239,6 +244,13 @@ class LiveIngest:
         if self._decoder.waiting_messages == 0 or self._safe is None \
                 or mark.ordinal - self._safe.ordinal > HOLD_MAX_LINES:
             self._safe = mark  # a message still waiting keeps its first fragment's line (and those after) spooled
+        self._keep_held_spooled()
+
+    def _keep_held_spooled(self) -> None:
+        """A report held for other stations' copies keeps its line (and those after) in the spool."""
+        held = self._merger.earliest_before
+        if held is not None and (self._safe is None or held.ordinal < self._safe.ordinal):
+            self._safe = held
 
     def _work(self, now: float) -> None:
         """Flush the spool to disk once per batch; append what is due, or retry when the retry is due."""
@@ -255,6 +267,8 @@ class LiveIngest:
             self._sync()
             self._catch_up(time.monotonic() + CATCH_UP_SLICE_S)
             self._last_flush = now
+        elif self._merger.due():  # a quiet feed: reports held for other stations' copies go in on time
+            self._catch_up(time.monotonic() + CATCH_UP_SLICE_S)
 
     def _sync(self) -> None:
         assert self._spool is not None
@@ -277,20 +291,32 @@ class LiveIngest:
                 return
             end = self._earlier or spool.end
             chunk = spool.read(self._cursor, min(self._max_batch, end.ordinal - self._cursor.ordinal))
+            merger, before = self._merger, self._cursor
             for line, mark in chunk:
-                self._pending.extend(decoder.feed(line.data, None, received_at=line.received_at,
-                                                  too_long=line.too_long))
+                seen = decoder.feed(line.data, None, received_at=line.received_at, too_long=line.too_long)
+                if merger.enabled:
+                    seen = merger.take(seen, transmission(line.data), line.received_at, before)
+                self._pending.extend(seen)
                 self._note_decoded(mark)
+                before = mark
             if chunk:
                 self._cursor = chunk[-1][1]
             ended_earlier = self._earlier is not None and self._cursor.ordinal >= self._earlier.ordinal
             all_read = self._cursor.ordinal >= spool.end.ordinal
             if ended_earlier or (final and all_read):
                 self._pending.extend(decoder.flush())  # that input has ended: its broken messages are quarantined
+                self._pending.extend(merger.release_all())
                 self._safe = self._decided or self._safe
+            elif all_read and merger.due():
+                self._pending.extend(merger.release_due())
+                if self._decided is not None and decoder.waiting_messages == 0:
+                    self._safe = self._decided
+                self._keep_held_spooled()
             pending, self._pending = self._pending, []
+            merged = merger.take_copies()
             if not self._store_batch(recorder, pending):
                 return
+            self.stats.merged += merged
             if ended_earlier:
                 self._earlier = None
                 self._decoder = self._recorder = None  # the lines after are this feed's own
@@ -343,6 +369,7 @@ class LiveIngest:
         self.stats.failures += 1
         self._decoder = self._recorder = None
         self._pending = []
+        self._merger.reset()
         self._decided = None
         self._cursor = self._safe = spool.released
         self.stats.spooled = spool.lines

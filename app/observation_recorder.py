@@ -260,7 +260,8 @@ class ObservationRecorder:
                     self._reject_future(seen.origin, report.occurred_at, into)
                     fate = 3
                     continue
-                events.append(NewEvent(report, now, metadata, _timed_key(report.occurred_at, kind, report.mmsi, report.occurred_at, report.lat,
+                events.append(NewEvent(report, now, metadata if not seen.heard_by else
+                                       {**metadata, "stations": list(seen.heard_by)}, _timed_key(report.occurred_at, kind, report.mmsi, report.occurred_at, report.lat,
                                                                    report.lon, report.sog, report.cog, report.heading,
                                                                    report.nav_status)))
             elif type(seen) is ParticularsSeen:

@@ -77,6 +77,7 @@ def _number(what: str, accepts: Callable[[float], bool], bounds: str) -> Callabl
 
 megabytes = _number("number of megabytes", lambda value: 1 <= value <= 1_000_000, "between 1 and 1,000,000 MB")
 hours = _number("number of hours", lambda value: 0 < value <= 744, "more than 0 and at most 744 (31 days)")
+seconds_window = _number("number of seconds", lambda value: 0 <= value <= 60, "between 0 and 60 seconds")
 rate = _number("rate in sentences per second", lambda value: 0 < value <= 1_000_000,
                "more than 0 sentences per second")
 

@@ -44,10 +44,12 @@ class Origin:
 
 @dataclass(frozen=True, slots=True)
 class PositionSeen:
-    """A ship reported its position (already a valid ``PositionReported``)."""
+    """A ship reported its position (already a valid ``PositionReported``). ``heard_by``: the receiving
+    stations whose copies of the one transmission were merged into this report (empty when not known)."""
 
     report: PositionReported
     origin: Origin
+    heard_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

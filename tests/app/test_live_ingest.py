@@ -203,7 +203,9 @@ class Receiver:
         stop.wait(1.5)  # the committer appends the batch in hand meanwhile
         os.kill(os.getpid(), signal.SIGKILL)
 
-LiveIngest(Receiver(), open_store(sys.argv[1]), clock=lambda: int(sys.argv[4]), flush_every_s=0.0).run()
+# reports are not held for other stations' copies here: only the waiting fragment keeps its line spooled
+LiveIngest(Receiver(), open_store(sys.argv[1]), clock=lambda: int(sys.argv[4]), flush_every_s=0.0,
+           merge_window_s=0.0).run()
 """
 
 
@@ -223,10 +225,10 @@ def test_a_message_in_two_fragments_split_by_a_commit_survives_a_kill(store_path
     from store import open_store
 
     with open_store(store_path) as store, open_store(tmp_path / "clean.sqlite") as clean:
-        restarted = LiveIngest(ReceivedLines([]), store, clock=lambda: T).run()
+        restarted = LiveIngest(ReceivedLines([]), store, clock=lambda: T, merge_window_s=0.0).run()
         # what the killed run received ended there: its waiting message is quarantined as incomplete, as in a
         # run that received the same lines and stopped cleanly
-        LiveIngest(ReceivedLines(received[:first + 1]), clean, clock=lambda: T).run()
+        LiveIngest(ReceivedLines(received[:first + 1]), clean, clock=lambda: T, merge_window_s=0.0).run()
         assert restarted.replayed == 1 and restarted.quarantined == 1 and restarted.complete
         assert log_content(store) == log_content(clean)
         assert [(q.raw, q.reason) for q in store.quarantined()] == [(q.raw, q.reason) for q in clean.quarantined()]
