@@ -14,12 +14,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
+import cli.store
 from cli import arguments
 from cli.arguments import (EXIT_BROKEN_CHAIN, EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError,  # noqa: F401  (tests use them)
                            default_store_path)
 
 DEMO_SHIPS, DEMO_HOURS = 200, 24
 COMMAND_MODULES: tuple[ModuleType, ...] = (  # the cli modules whose register(commands) adds their commands, in --help order
+    cli.store,
 )
 
 

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from domain.hash_chain import GENESIS_HASH, chain_hash, canonical_text_from
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
+from store.copied_rows import StoredRow, prepare_copied
 from store.event_ids import random_uuid_bytes
 from store.event_filters import event_conditions
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
@@ -180,6 +182,31 @@ class EventStore:
         if result.head is not None and time.monotonic() - self._witnessed_at >= WITNESS_EVERY_S:
             self.witness_head(result.head)
         return result
+
+    def append_copied(self, rows: Sequence[StoredRow]) -> Head:
+        """Append events copied from another log, which must continue this one's head exactly (``store copy``):
+        every hash is recomputed and compared before anything is written; all of the rows or none."""
+        if self.read_only:
+            raise ReadOnlyStoreError("this store is open read-only: nothing can be copied into it")
+        with self._write_transaction() as connection:
+            head = self._head(connection)
+            if rows:
+                self._insert_rows(connection, prepare_copied(connection, head.position, head.hash, rows))
+        return Head(rows[-1].position, rows[-1].hash) if rows else head
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """One write transaction holding the log's write lock (SQLite: ``BEGIN IMMEDIATE``); its refusals
+        become the store's typed errors."""
+        try:
+            with self._write_lock, self._connect() as connection:
+                connection.execution_options(sqlite_begin="IMMEDIATE")
+                with connection.begin():
+                    yield connection
+        except IntegrityError as error:
+            raise StoreError(f"the store refused the write, none of it was written: {error.orig}") from None
+        except OperationalError as error:
+            raise _write_refused(error, busy="nothing was written, try again", failed="nothing was written") from None
 
     def _write_once(self, items: list[NewEvent], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
         try:

@@ -11,8 +11,9 @@ client cannot hold the room's log.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -106,6 +107,22 @@ class PostgresEventStore(EventStore):
             raise refused(error.orig, "none of the batch was written") from None
         except psycopg.Error as error:
             raise refused(error, "none of the batch was written") from None
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """One write transaction holding the append lock; the new head is NOTIFYed as it commits."""
+        try:
+            with self._write_lock, self._connect() as connection:
+                with connection.begin():
+                    connection.exec_driver_sql("SELECT pg_advisory_xact_lock(%(key)s)", {"key": APPEND_LOCK})
+                    yield connection
+                    connection.exec_driver_sql(
+                        "SELECT pg_notify(%(channel)s, (SELECT coalesce(max(position), 0) FROM events)::text)",
+                        {"channel": CHANNEL})
+        except DBAPIError as error:
+            raise refused(error.orig, "nothing was written") from None
+        except psycopg.Error as error:
+            raise refused(error, "nothing was written") from None
 
     def _insert_rows(self, connection: Connection, rows: list[EventRow]) -> None:
         """COPY the prepared rows in (several times faster than an executemany over the network)."""

@@ -159,3 +159,9 @@ def test_the_store_keeps_its_own_settings(log):
     log.set_info("demo_fleet", "200 ships")
     log.set_info("demo_fleet", "300 ships")
     assert log.info("demo_fleet") == "300 ships" and log.info("absent") is None
+
+
+def test_every_backend_is_a_recorder(log):
+    from store.recorder import Recorder
+
+    assert isinstance(log, Recorder)
