@@ -11,8 +11,8 @@ import getpass
 import os
 
 import psycopg
-from sqlalchemy import create_engine
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from store.errors import NotAStoreError, StoreError, StoreNotFoundError, StoreUnreachableError
@@ -61,6 +61,18 @@ def open_postgres(location: str, *, create: bool = True, read_only: bool = False
         "options": f"-c lock_timeout={int(lock_timeout_ms)} -c idle_in_transaction_session_timeout="
                    f"{int(idle_in_transaction_ms)} -c TimeZone=UTC",
         "application_name": f"fleet-logbook ({getpass.getuser()})", "connect_timeout": CONNECT_TIMEOUT_S})
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        """A server that cannot be reached (down, network gone, connection cut) is one typed error wherever it
+        surfaces, reads included, so that a console can say so and try again."""
+        original = context.original_exception
+        if isinstance(original, psycopg.errors.InvalidCatalogName) or (
+                context.connection is None and f'database "{address.database}" does not exist' in str(original)):
+            raise StoreNotFoundError(f"no database {address.database!r} on {address.describe()}: create it "
+                                     f"first (createdb {address.database})") from None
+        if context.is_disconnect or (context.connection is None and isinstance(original, psycopg.OperationalError)):
+            raise StoreUnreachableError(f"{address.describe()} cannot be reached: {original}".strip()) from None
+
     try:
         may_append = _prepare(engine, address, create=create and not read_only)
     except BaseException:

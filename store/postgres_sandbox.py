@@ -83,13 +83,7 @@ class SandboxServer:
             os.chown(self.folder, self._user.pw_uid, self._user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", self.superuser, "--auth=trust", "-E", "UTF8",
                   "--no-instructions", "--no-sync")
-        options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' -p {self.port} "
-                   "-c max_connections=60 -c shared_buffers=128MB")
-        if not self.durable:
-            options += " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w",
-                  "-t", "60", "start")
-        self.running = True
+        self.resume()
         return self
 
     def url(self, database: str = "postgres", *, user: str | None = None) -> str:
@@ -110,6 +104,24 @@ class SandboxServer:
         with psycopg.connect(host=str(self.socket_dir), port=self.port, user=self.superuser, dbname="postgres",
                              autocommit=True) as connection:
             connection.execute(statement.encode())
+
+    def _options(self) -> str:
+        options = (f"-c listen_addresses='' -c unix_socket_directories='{self.socket_dir}' -p {self.port} "
+                   "-c max_connections=60 -c shared_buffers=128MB")
+        if not self.durable:
+            options += " -c fsync=off -c full_page_writes=off"  # a killed server loses nothing; a lost machine would
+        return options
+
+    def crash(self) -> None:
+        """Stop the server at once, as a power cut would (connections are cut; ``resume`` starts it again)."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        self.running = False
+
+    def resume(self) -> None:
+        """Start a crashed server again on the same folder and socket."""
+        self._run("pg_ctl", "-D", str(self.data), "-o", self._options(), "-l", str(self.folder / "server.log"),
+                  "-w", "-t", "60", "start")
+        self.running = True
 
     def stop(self) -> None:
         """Stop the server (fast: connections are cut) and remove its folder."""

@@ -28,6 +28,7 @@ from domain.time import now_micros
 from store.errors import ReadOnlyStoreError, StoreBusyError, StoreError, StoreUnreachableError
 from store.event_store import AppendResult, EventRow, EventStore
 from store.head_witness import StoreWitness
+from store.postgres_listener import HeadListener
 from store.postgres_schema import APPEND_LOCK, CHANNEL, presence
 from store.postgres_verification import verify_postgres
 from store.quarantine import QuarantinedRecord
@@ -62,6 +63,7 @@ class ServerAddress:
 class Presence:
     """A console that said recently that it watches this store."""
 
+    console: str
     operator: str
     host: str
     seen_at: int
@@ -196,6 +198,11 @@ class PostgresEventStore(EventStore):
                     stream_versions: dict[str, int] | None = None, *, whole: bool = True) -> VerifyReport:
         return verify_postgres(self._engine, from_position, previous_hash, stream_versions)
 
+    def listener(self) -> HeadListener:
+        """A new LISTEN connection announcing this store's appends (the caller closes it)."""
+        args, kwargs = self._engine.dialect.create_connect_args(self._engine.url)
+        return HeadListener((tuple(args), dict(kwargs)))
+
     # --- who is watching ------------------------------------------------------------------------------------
 
     def mark_present(self, console: str, operator: str, host: str, at: int | None = None) -> None:
@@ -213,9 +220,9 @@ class PostgresEventStore(EventStore):
         table = presence
         since = (now if now is not None else now_micros()) - within_us
         with self._connect() as connection:
-            rows = connection.execute(select(table.c.operator, table.c.host, table.c.seen_at)
+            rows = connection.execute(select(table.c.console, table.c.operator, table.c.host, table.c.seen_at)
                                       .where(table.c.seen_at >= since).order_by(table.c.seen_at.desc())).all()
-        return [Presence(operator, host, seen_at) for operator, host, seen_at in rows]
+        return [Presence(console, operator, host, seen_at) for console, operator, host, seen_at in rows]
 
     def leave(self, console: str) -> None:
         """This console stops watching (its presence row goes at once rather than after a minute)."""
