@@ -3,8 +3,14 @@ event bus (as for its own appends) within a second, conflicts are told with who 
 names the store and who else watches, and a lost server is said, retried and caught up without loss."""
 from __future__ import annotations
 
+import json
+import os
+import queue
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +25,7 @@ from domain.time import MICROS_PER_MINUTE, now_micros
 from store import open_store
 from store.postgres_sandbox import SandboxServer
 
+ROOT = Path(__file__).resolve().parents[2]
 MMSI = 235_000_007
 NOW = now_micros()
 SQUARE = [(-1.2, 50.7), (-1.1, 50.7), (-1.1, 50.8), (-1.2, 50.8)]
@@ -168,3 +175,67 @@ def test_a_console_that_loses_the_server_says_so_and_catches_up_without_loss_whe
                 follower.stop()
         finally:
             watcher.close()
+
+
+class ConsoleProcess:
+    """``tests.app.console_process`` running in a process of its own, read line by line on a thread."""
+
+    def __init__(self, url: str, operator: str):
+        self.process = subprocess.Popen([sys.executable, "-m", "tests.app.console_process", url, operator],
+                                        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+        self.lines: queue.Queue[dict] = queue.Queue()
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(json.loads(line))
+
+    def send(self, command: str) -> None:
+        self.process.stdin.write(command + "\n")
+        self.process.stdin.flush()
+
+    def expect(self, key: str, value=None, seconds: float = 30.0) -> dict:
+        deadline = time.monotonic() + seconds
+        while True:
+            document = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            if key in document and (value is None or document[key] == value):
+                return document
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.send("quit")
+        self.process.wait(30)
+        self._reader.join(10)
+        self.process.stdout.close()
+        self.process.stdin.close()
+
+
+def test_two_console_processes_see_each_others_work_and_are_told_of_conflicts(postgres_url):
+    _fill(postgres_url)
+    kim, ana = ConsoleProcess(postgres_url, "kim"), ConsoleProcess(postgres_url, "ana")
+    try:
+        assert kim.expect("ready")["ready"] == ana.expect("ready")["ready"] == 13
+        kim.send(f"note {MMSI} pilot aboard")
+        assert kim.expect("did") == {"did": "note", "ok": True}
+        assert ana.expect("heard", "OperatorNoteAdded")["operator"] == "kim"
+        ana.send("ack speed-1")
+        assert ana.expect("did") == {"did": "ack", "ok": True}
+        assert kim.expect("heard", "AlertAcknowledged")["operator"] == "ana"
+        kim.send("ack speed-1")
+        refused = kim.expect("did")
+        assert not refused["ok"] and "already acknowledged by ana at" in refused["error"]
+        ana.send("zone Range 0")
+        assert ana.expect("did")["ok"]
+        kim.expect("heard", "ZoneDefined")
+        kim.send("zone Anchorage 0")
+        refused = kim.expect("did")
+        assert not refused["ok"] and "first changed by ana at" in refused["error"]
+    finally:
+        kim.close()
+        ana.close()
+    with open_store(postgres_url) as store:
+        assert [e.type for e in store.read_types(["AlertAcknowledged", "ZoneDefined"])] == ["AlertAcknowledged",
+                                                                                          "ZoneDefined"]
+        assert store.verify().ok
