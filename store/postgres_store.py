@@ -37,7 +37,8 @@ from store.verification import VerifyReport
 
 log = logging.getLogger(__name__)
 _COPY_EVENTS = ("COPY events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, payload, "
-                "hash, dedupe_key) FROM STDIN")
+                "hash, dedupe_key) FROM STDIN (FORMAT BINARY)")
+_COPY_TYPES = ("int8", "bytea", "int4", "int4", "int4", "int8", "int8", "int4", "text", "bytea", "bytea")
 PRESENT_FOR_US = 60_000_000  # an operator counts as present for a minute after the console last said so
 
 
@@ -132,6 +133,7 @@ class PostgresEventStore(EventStore):
         assert raw is not None
         try:
             with raw.cursor() as cursor, cursor.copy(_COPY_EVENTS) as copy:
+                copy.set_types(_COPY_TYPES)
                 for row in rows:
                     copy.write_row(row)
         except pg_errors.UniqueViolation as error:
