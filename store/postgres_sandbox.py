@@ -33,7 +33,7 @@ def server_binaries() -> Path:
     """The folder holding ``initdb`` and ``pg_ctl`` (the newest version found), or ``PostgresUnavailable``."""
     on_path = shutil.which("initdb")
     if on_path:
-        return Path(on_path).parent
+        return Path(on_path).resolve().parent  # a link on the PATH (e.g. /usr/local/bin) to the real folder
     found = [Path(folder) for pattern in _SEARCHED for folder in glob.glob(pattern) if (Path(folder) / "initdb").exists()]
     if not found:
         raise PostgresUnavailable(f"no PostgreSQL server binaries (initdb, pg_ctl) found; install them: {INSTALL_HINT}")

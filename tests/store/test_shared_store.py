@@ -2,6 +2,7 @@
 serialised in commit order, the store's URL and what it says of itself, and copies between engines."""
 from __future__ import annotations
 
+import subprocess
 import threading
 
 import psycopg
@@ -207,3 +208,31 @@ def test_an_interrupted_copy_resumes_where_it_stopped(tmp_path, shared):
             other.close()
     finally:
         source.close()
+
+
+def test_a_restored_backup_that_lost_the_newest_events_fails_verify_by_the_head_witness(postgres_server):
+    """pg_dump, more appends, then the database restored from that dump: the log verifies as a chain, but not
+    against the head this machine witnessed (docs/shared-store.md, "Backups")."""
+    from store.postgres_sandbox import server_binaries
+
+    binaries = server_binaries()
+    url = postgres_server.create_database("watch")
+    connection = ["-h", str(postgres_server.socket_dir), "-p", str(postgres_server.port), "-U",
+                  postgres_server.superuser]
+    dump = postgres_server.folder / "watch.dump"
+    try:
+        with open_store(url) as store:
+            store.append_batch([report(219000001, i) for i in range(10)])
+        subprocess.run([str(binaries / "pg_dump"), *connection, "-Fc", "-f", str(dump), "watch"], check=True)
+        with open_store(url) as store:
+            store.append_batch([report(219000001, i) for i in range(10, 15)])  # witnessed at close: head 15
+        postgres_server.drop_database("watch")
+        postgres_server.create_database("watch")
+        subprocess.run([str(binaries / "pg_restore"), *connection, "-d", "watch", str(dump)], check=True)
+        with open_store(url) as restored:
+            verdict = restored.verify()
+            assert restored.head().position == 10
+        assert verdict.checks["hash_chain"] == "ok" and not verdict.ok
+        assert "15" in verdict.checks["head_witness"]
+    finally:
+        postgres_server.drop_database("watch")
