@@ -5,19 +5,24 @@ read both engines), written as PostgreSQL DDL. Everything an event's hash covers
 TRUNCATE in the database itself, whoever asks; the tables belong to the role that made the store, so no
 other role can alter, drop or disable the triggers on them.
 
-Roles (``store roles``): ``fleet_operator`` and ``fleet_ingest`` read and append, ``fleet_auditor`` only
-reads. They are group roles (NOLOGIN): each person or service gets a login role that is a member of one.
+Roles (``store roles``): ``fleet_operator`` and ``fleet_ingest`` read and append (a login that is only
+``fleet_ingest`` not the events an operator signs), ``fleet_auditor`` only reads. They are group roles (NOLOGIN): each person or service gets a login role that is a member of one.
 """
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, MetaData, Table, Text
 from sqlalchemy.engine import Connection
 
+from domain.events import AlertAcknowledged, AuditReportExported, OperatorNoteAdded, ZoneDefined, ZoneRemoved
+
 SCHEMA_VERSION = "postgresql-1"
 CHANNEL = "fleet_log"  # NOTIFY channel: the payload is the new head position
 APPEND_LOCK = 0x464C4F47  # the advisory lock every append takes ("FLOG")
 IMMUTABLE_TABLES = ("events", "streams", "event_types", "event_metadata")
 TRIGGER_FUNCTION = "fleet_log_append_only"
+ROLE_CHECK_FUNCTION = "fleet_log_operator_events_only_by_operators"
+OPERATOR_EVENT_TYPES = tuple(cls.TYPE for cls in (OperatorNoteAdded, AlertAcknowledged, AuditReportExported,
+                                                  ZoneDefined, ZoneRemoved))
 ROLES = ("fleet_operator", "fleet_ingest", "fleet_auditor")
 APPENDING_ROLES = ("fleet_operator", "fleet_ingest")
 
@@ -64,6 +69,28 @@ TABLES = (
 )
 
 
+def _role_check() -> list[str]:
+    """A login that is only ``fleet_ingest`` (a receiver host, a batch import) cannot append what only an
+    operator signs: notes, acknowledgements, zone edits, report exports. One check per append statement."""
+    names = ", ".join(f"'{name}'" for name in OPERATOR_EVENT_TYPES)
+    return [f"""CREATE FUNCTION {ROLE_CHECK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fleet_ingest') THEN
+                IF pg_has_role(current_user, 'fleet_ingest', 'MEMBER')
+                        AND NOT pg_has_role(current_user, 'fleet_operator', 'MEMBER')
+                        AND EXISTS (SELECT 1 FROM appended AS a JOIN event_types AS t ON t.id = a.type
+                                    WHERE t.name IN ({names})) THEN
+                    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                        MESSAGE = 'a feed or import login (fleet_ingest) cannot append operator events '
+                                  '(notes, acknowledgements, zones, report exports)';
+                END IF;
+            END IF;
+            RETURN NULL;
+        END $$""",
+            f"""CREATE TRIGGER events_by_role AFTER INSERT ON events REFERENCING NEW TABLE AS appended
+                FOR EACH STATEMENT EXECUTE FUNCTION {ROLE_CHECK_FUNCTION}()"""]
+
+
 def _triggers(table: str) -> list[str]:
     return [f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} FOR EACH ROW EXECUTE FUNCTION {TRIGGER_FUNCTION}()",
             f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {TRIGGER_FUNCTION}()",
@@ -82,6 +109,8 @@ def create_schema(connection: Connection) -> None:
     for table in IMMUTABLE_TABLES:
         for statement in _triggers(table):
             connection.exec_driver_sql(statement)
+    for statement in _role_check():
+        connection.exec_driver_sql(statement)
     connection.exec_driver_sql("INSERT INTO store_info (key, value) VALUES ('application', 'fleet-logbook'), "
                                f"('schema', '{SCHEMA_VERSION}')")
 

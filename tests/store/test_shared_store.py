@@ -14,7 +14,8 @@ from store.log_copy import copy_log
 from store.postgres_opening import open_postgres
 from store.postgres_roles import create_roles
 from store.postgres_schema import CHANNEL
-from tests.fleet_events import registered, report
+from domain.events import NewEvent, OperatorNoteAdded
+from tests.fleet_events import T0, registered, report
 
 
 def _sql(url: str, statement: str, *, user: str | None = None) -> None:
@@ -25,6 +26,11 @@ def _sql(url: str, statement: str, *, user: str | None = None) -> None:
 
 def _as(url: str, user: str) -> str:
     return url.replace("postgresql://fleet_owner@", f"postgresql://{user}@")
+
+
+def _note(operator: str) -> NewEvent:
+    return NewEvent(OperatorNoteAdded(occurred_at=T0, operator=operator, text="pilot aboard", mmsi=219000001),
+                    recorded_at=T0, metadata={"source": "operator", "operator": operator})
 
 
 @pytest.fixture
@@ -65,7 +71,10 @@ def test_each_role_may_do_what_it_is_for_and_no_more(postgres_url):
         assert not operator.read_only and not ingest.read_only and auditor.read_only
         ingest.append_batch([registered(219000001, 0, "ARIA"), report(219000001, 1)])
         operator.append_batch([report(219000001, 2)])
-        assert [e.position for e in auditor.read_all()] == [1, 2, 3] and auditor.verify().ok
+        with pytest.raises(ReadOnlyStoreError, match="cannot append operator events"):  # a receiver signs no note
+            ingest.append_batch([report(219000001, 3), _note("receiver")])
+        operator.append_batch([_note("kim")])
+        assert [e.position for e in auditor.read_all()] == [1, 2, 3, 4] and auditor.verify().ok
         with pytest.raises(ReadOnlyStoreError):
             auditor.append_batch([report(219000001, 3)])
     finally:
