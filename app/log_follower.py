@@ -22,7 +22,7 @@ from typing import Callable, Protocol
 
 from app.fleet_service import FleetService
 from domain.time import format_instant, now_micros
-from store import StoreError
+from store import StoreError, StoreUnreachableError
 from store.postgres_store import Presence
 
 log = logging.getLogger(__name__)
@@ -139,15 +139,24 @@ class LogFollower:
 
     def _catch_up(self) -> None:
         self._service.refresh()
+        self._set_state(True, f"shared: {self._shared.describe()}{self._watching()}")
+        self.caught_up.set()
+
+    def _watching(self) -> str:
+        """Say this console is here and read who else is (what the status bar adds to the store's name)."""
         now = self._clock()
-        self._shared.mark_present(self.console_id, self._operator() or "(no name)", self.host, now)
-        others = [p for p in self._shared.present(now) if p.console != self.console_id]
+        try:
+            self._shared.mark_present(self.console_id, self._operator() or "(no name)", self.host, now)
+            others = [p for p in self._shared.present(now) if p.console != self.console_id]
+        except StoreUnreachableError:
+            raise
+        except StoreError as error:  # e.g. a login without rights on the presence list: following goes on
+            log.info("who else watches is not known: %s", error)
+            return ""
         with self._lock:
             self._others = others
         names = sorted({p.operator for p in others})
-        watching = f" · also watching: {', '.join(names)}" if names else " · no other console"
-        self._set_state(True, f"shared: {self._shared.describe()}{watching}")
-        self.caught_up.set()
+        return f" · also watching: {', '.join(names)}" if names else " · no other console"
 
     def _set_state(self, connected: bool, text: str) -> None:
         with self._lock:

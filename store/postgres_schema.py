@@ -139,6 +139,6 @@ def grant_roles(connection: Connection, database: str) -> list[str]:
         # them. Snapshots are caches (replaced), presence a heartbeat (updated).
         run(f"GRANT INSERT ON streams, event_types, event_metadata, events, quarantine TO {role}")
         run(f"GRANT INSERT, UPDATE, DELETE ON snapshots, presence TO {role}")
-    run("GRANT INSERT, UPDATE ON presence TO fleet_auditor")  # an auditor is present too, and says so
+    run("GRANT INSERT, UPDATE, DELETE ON presence TO fleet_auditor")  # an auditor is present too, and says so
     run("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
     return done

@@ -211,25 +211,34 @@ class PostgresEventStore(EventStore):
         """Say that this console (an id unique to it) watches the store now, as ``operator`` on ``host``."""
         statement = pg_insert(presence).values(console=console, operator=operator, host=host,
                                                         seen_at=at if at is not None else now_micros())
-        with self._connect() as connection, connection.begin():
-            connection.execute(statement.on_conflict_do_update(
-                index_elements=["console"], set_={"operator": statement.excluded.operator,
-                                                  "host": statement.excluded.host,
-                                                  "seen_at": statement.excluded.seen_at}))
+        try:
+            with self._connect() as connection, connection.begin():
+                connection.execute(statement.on_conflict_do_update(
+                    index_elements=["console"], set_={"operator": statement.excluded.operator,
+                                                      "host": statement.excluded.host,
+                                                      "seen_at": statement.excluded.seen_at}))
+        except DBAPIError as error:
+            raise refused(error.orig, "this console's presence was not recorded") from None
 
     def present(self, now: int | None = None, within_us: int = PRESENT_FOR_US) -> list[Presence]:
         """The consoles that said they watch within the last minute (by default), newest first."""
         table = presence
         since = (now if now is not None else now_micros()) - within_us
-        with self._connect() as connection:
-            rows = connection.execute(select(table.c.console, table.c.operator, table.c.host, table.c.seen_at)
-                                      .where(table.c.seen_at >= since).order_by(table.c.seen_at.desc())).all()
+        try:
+            with self._connect() as connection:
+                rows = connection.execute(select(table.c.console, table.c.operator, table.c.host, table.c.seen_at)
+                                          .where(table.c.seen_at >= since).order_by(table.c.seen_at.desc())).all()
+        except DBAPIError as error:
+            raise refused(error.orig, "who else watches is not known") from None
         return [Presence(console, operator, host, seen_at) for console, operator, host, seen_at in rows]
 
     def leave(self, console: str) -> None:
         """This console stops watching (its presence row goes at once rather than after a minute)."""
-        with self._connect() as connection, connection.begin():
-            connection.exec_driver_sql("DELETE FROM presence WHERE console = %(console)s", {"console": console})
+        try:
+            with self._connect() as connection, connection.begin():
+                connection.exec_driver_sql("DELETE FROM presence WHERE console = %(console)s", {"console": console})
+        except DBAPIError as error:
+            raise refused(error.orig, "this console's presence was not removed") from None
 
 
 def refused(error: BaseException | None, failed: str) -> StoreError:

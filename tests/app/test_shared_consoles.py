@@ -239,3 +239,33 @@ def test_two_console_processes_see_each_others_work_and_are_told_of_conflicts(po
         assert [e.type for e in store.read_types(["AlertAcknowledged", "ZoneDefined"])] == ["AlertAcknowledged",
                                                                                           "ZoneDefined"]
         assert store.verify().ok
+
+
+def test_an_auditor_console_follows_the_room_read_only_and_is_seen_present(postgres_url):
+    import psycopg
+
+    from store.postgres_roles import create_roles
+
+    _fill(postgres_url)
+    create_roles(postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("DROP ROLE IF EXISTS inspector")
+        connection.execute("CREATE ROLE inspector LOGIN IN ROLE fleet_auditor")
+    auditor = ConsoleSession(postgres_url.replace("fleet_owner@", "inspector@"))
+    kim = ConsoleSession(postgres_url)
+    try:
+        for session, name in ((auditor, "inspector"), (kim, "kim")):
+            session.load()
+            session.console.operator = name
+            session.start()
+        assert auditor.service.read_only
+        heard = Heard(auditor.service)
+        kim.console.logbook.add_note("pilot aboard", mmsi=MMSI)
+        assert heard.wait_for("OperatorNoteAdded")[1].metadata["operator"] == "kim"
+        deadline = time.monotonic() + 15
+        while "also watching: inspector" not in kim.shared_state() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "also watching: inspector" in kim.shared_state()
+    finally:
+        auditor.close()
+        kim.close()
