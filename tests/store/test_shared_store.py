@@ -2,20 +2,25 @@
 serialised in commit order, the store's URL and what it says of itself, and copies between engines."""
 from __future__ import annotations
 
+import itertools
 import subprocess
 import threading
 
 import psycopg
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from domain.events import NewEvent, OperatorNoteAdded
 from store import ConcurrencyError, NotAStoreError, ReadOnlyStoreError, StoreBusyError, StoreError, open_store
 from store.copied_rows import CopyMismatchError
 from store.log_copy import copy_log
 from store.postgres_opening import open_postgres
 from store.postgres_roles import create_roles
 from store.postgres_schema import CHANNEL
-from domain.events import NewEvent, OperatorNoteAdded
 from tests.fleet_events import T0, registered, report
+
+_examples = itertools.count(1)
 
 
 def _sql(url: str, statement: str, *, user: str | None = None) -> None:
@@ -245,3 +250,27 @@ def test_a_restored_backup_that_lost_the_newest_events_fails_verify_by_the_head_
         assert "15" in verdict.checks["head_witness"]
     finally:
         postgres_server.drop_database("watch")
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from([219000001, 219000002, 235000003]), st.integers(0, 40)),
+                         min_size=1, max_size=12), min_size=1, max_size=6))
+def test_batches_from_two_connections_make_one_chain_a_copy_keeps(postgres_server, tmp_path_factory, batches):
+    """Whatever batches two connections append, in whatever order: gap-free positions, a chain that verifies,
+    each observation once, and a copy into SQLite with the same head."""
+    name = f"prop_{next(_examples)}"
+    url = postgres_server.create_database(name)
+    stores = [open_store(url), open_store(url)]
+    copy = open_store(tmp_path_factory.mktemp("prop") / "copy.sqlite")
+    try:
+        for n, batch in enumerate(batches):
+            stores[n % 2].append_batch([report(mmsi, minute) for mmsi, minute in batch])
+        stored = list(stores[0].read_all())
+        assert [e.position for e in stored] == list(range(1, len(stored) + 1))
+        assert len(stored) == len({observation for batch in batches for observation in batch})
+        copy_log(stores[1], copy)
+        assert stores[0].verify().ok and copy.verify().head_hash == stores[1].verify().head_hash
+    finally:
+        for store in (*stores, copy):
+            store.close()
+        postgres_server.drop_database(name)
