@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from bench.synthetic_fleet import position_batches, position_columns, registrati
 from domain.events import NewEvent, OperatorNoteAdded
 from domain.time import now_micros
 from store import open_store
+from store.log_copy import copy_log
 from store.postgres_sandbox import INSTALL_HINT, PostgresUnavailable, SandboxServer
 
 BATCH = 20_000
@@ -63,8 +65,8 @@ def _append_and_raw(server: SandboxServer, url: str, ships: int, events: int) ->
     emit("pg_append_events_per_s", rate, "events/s", events=appended, ships=ships, batch=BATCH)
     with psycopg.connect(url) as source:
         rows = source.execute(f"SELECT {_COLUMNS} FROM events ORDER BY position").fetchall()
-    copy_rate = _raw(server, "raw_copy", rows, copy=True)
-    many_rate = _raw(server, "raw_many", rows, copy=False)
+    copy_rate = _raw(server, url, "raw_copy", rows, copy=True)
+    many_rate = _raw(server, url, "raw_many", rows, copy=False)
     emit("pg_raw_copy_rows_per_s", copy_rate, "rows/s", events=len(rows), ships=ships, batch=BATCH)
     emit("pg_raw_executemany_rows_per_s", many_rate, "rows/s", events=len(rows), ships=ships, batch=BATCH)
     emit("pg_append_vs_copy", rate / copy_rate, "ratio", events=appended, ships=ships)
@@ -72,11 +74,11 @@ def _append_and_raw(server: SandboxServer, url: str, ships: int, events: int) ->
     return appended
 
 
-def _raw(server: SandboxServer, name: str, rows: list[tuple], *, copy: bool) -> float:
+def _raw(server: SandboxServer, source_url: str, name: str, rows: list[tuple], *, copy: bool) -> float:
     """The same rows into the same schema on the same server, with nothing but the inserts: the ceiling."""
     url = server.create_database(name)
     open_store(url).close()
-    with psycopg.connect(url) as source, psycopg.connect(server.url("bench")) as names:
+    with psycopg.connect(url) as source, psycopg.connect(source_url) as names:
         for table in ("streams", "event_types", "event_metadata"):
             columns = {"streams": "id, name", "event_types": "id, name, schema_version, layout",
                        "event_metadata": "id, json"}[table]
@@ -104,20 +106,26 @@ def _raw(server: SandboxServer, name: str, rows: list[tuple], *, copy: bool) -> 
 
 
 def _state_at(url: str, appended: int, ships: int) -> None:
-    """State queries over the index a console builds from the server (the index is local: as on SQLite)."""
-    store = open_store(url)
-    try:
-        index = open_index(store, use_snapshot=False)
-        rng = np.random.default_rng(3)
-        low, high = index.time_range()
-        timings = []
-        for at, as_known in zip(rng.integers(low, high, size=2_000).tolist(), (rng.random(2_000) < 0.5).tolist()):
-            started = time.perf_counter()
-            index.state_at(at, at if as_known else None)
-            timings.append((time.perf_counter() - started) * 1_000)
-        emit("pg_state_at_p99_ms", float(np.percentile(timings, 99)), "ms", events=appended, ships=ships)
-    finally:
-        store.close()
+    """State queries over the index a console builds from the server, and over the index of the same log
+    copied into SQLite, at the same moments in the same run (the index is local: they should match)."""
+    with tempfile.TemporaryDirectory(prefix="fleet-bench-") as folder:
+        store, copy = open_store(url), open_store(Path(folder) / "copy.sqlite")
+        try:
+            copy_log(store, copy)
+            for figure, source in (("pg_state_at_p99_ms", store), ("sqlite_state_at_p99_ms", copy)):
+                index = open_index(source, use_snapshot=False)
+                rng = np.random.default_rng(3)
+                low, high = index.time_range()
+                timings = []
+                for at, as_known in zip(rng.integers(low, high, size=2_000).tolist(),
+                                        (rng.random(2_000) < 0.5).tolist()):
+                    started = time.perf_counter()
+                    index.state_at(at, at if as_known else None)
+                    timings.append((time.perf_counter() - started) * 1_000)
+                emit(figure, float(np.percentile(timings, 99)), "ms", events=appended, ships=ships)
+        finally:
+            store.close()
+            copy.close()
 
 
 class _Process:
