@@ -119,8 +119,13 @@ class SandboxServer:
 
     def resume(self) -> None:
         """Start a crashed server again on the same folder and socket."""
-        self._run("pg_ctl", "-D", str(self.data), "-o", self._options(), "-l", str(self.folder / "server.log"),
-                  "-w", "-t", "60", "start")
+        server_log = self.folder / "server.log"
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-o", self._options(), "-l", str(server_log), "-w", "-t", "60",
+                      "start")
+        except PostgresUnavailable as error:
+            said = server_log.read_text(errors="replace")[-800:] if server_log.exists() else ""
+            raise PostgresUnavailable(f"{error}; the server said: {said.strip()}") from None
         self.running = True
 
     def stop(self) -> None:
