@@ -269,3 +269,28 @@ def test_an_auditor_console_follows_the_room_read_only_and_is_seen_present(postg
     finally:
         auditor.close()
         kim.close()
+
+
+def test_an_import_in_another_process_reaches_a_watching_console(postgres_url, ais_samples):
+    """A batch job imports a real recording into the shared store while a console watches (its rules appending
+    alerts meanwhile): the console's bus hears every event the import appended, once, and its index reaches
+    the log's head."""
+    session = ConsoleSession(postgres_url, live=True)
+    session.load()
+    session.start()
+    try:
+        heard = Heard(session.service)
+        result = subprocess.run([sys.executable, "main.py", "import",
+                                 str(ais_samples / "stonesoup_SolentAIS_20160112_130211.csv"), "--db", postgres_url],
+                                cwd=ROOT, capture_output=True, text=True, timeout=300)
+        assert result.returncode == 0, result.stderr
+        appended = json.loads(result.stdout)["appended"]
+        deadline = time.monotonic() + 30
+        while len(heard.events) < appended and time.monotonic() < deadline:  # folded, then published
+            time.sleep(0.05)
+        positions = [recorded.position for _, recorded in heard.events]
+        assert session.service.event_count >= appended > 10_000
+        # Every event once (the console's own rules append alerts meanwhile, published from their thread).
+        assert set(range(1, appended + 1)) <= set(positions) and len(positions) == len(set(positions))
+    finally:
+        session.close()
