@@ -1,6 +1,6 @@
 """Verifying a log kept in PostgreSQL: gap-free positions, consecutive stream versions and the hash chain
-(the same ``domain.hash_chain`` bytes as SQLite's verifier), and the append-only triggers present, enabled
-and still refusing. The first event that breaks a rule is named by position."""
+(the same ``domain.hash_chain`` bytes as SQLite's verifier), and the append-only triggers and the role check
+present, enabled and still refusing. The first event that breaks a rule is named by position."""
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -9,7 +9,7 @@ from sqlalchemy.engine import Engine
 
 from domain.hash_chain import GENESIS_HASH, canonical_text, chain_hash
 from store.collector import collector_paused
-from store.postgres_schema import EXPECTED_TRIGGERS, TRIGGER_FUNCTION
+from store.postgres_schema import EXPECTED_TRIGGERS, ROLE_CHECK_FUNCTION, TRIGGER_FUNCTION
 from store.verification import VerifyReport
 
 _PAGE = 20_000
@@ -19,7 +19,7 @@ _QUERY = ("SELECT e.position, e.event_id, s.name, e.version, t.name, t.schema_ve
           "WHERE e.position >= %(start)s ORDER BY e.position LIMIT %(limit)s")
 _TRIGGERS = ("SELECT t.tgname FROM pg_trigger AS t JOIN pg_proc AS p ON t.tgfoid = p.oid "
              "WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND p.proname = %(function)s "
-             "AND p.prosrc LIKE '%%RAISE EXCEPTION%%'")
+             "AND p.prosrc LIKE '%%RAISE EXCEPTION%%'")  # a trigger whose function was made harmless does not count
 
 
 def verify_postgres(engine: Engine, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
@@ -30,6 +30,9 @@ def verify_postgres(engine: Engine, from_position: int = 1, previous_hash: bytes
         triggers = {row[0] for row in connection.exec_driver_sql(_TRIGGERS, {"function": TRIGGER_FUNCTION})}
     missing = sorted(EXPECTED_TRIGGERS - triggers)
     checks["immutability_triggers"] = "ok" if not missing else "missing or disabled: " + ", ".join(missing)
+    with engine.connect() as connection:
+        role_check = connection.exec_driver_sql(_TRIGGERS, {"function": ROLE_CHECK_FUNCTION}).all()
+    checks["role_check"] = "ok" if role_check else "missing or disabled: events_by_role"
     versions = dict(stream_versions or {})
     expected, previous = from_position, previous_hash
     bad: int | None = None

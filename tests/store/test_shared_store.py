@@ -54,11 +54,16 @@ def test_the_database_refuses_to_change_or_remove_an_event_whoever_asks(shared, 
     assert shared.head().position == 2 and shared.verify().ok
 
 
-def test_a_disabled_trigger_fails_verification(shared, postgres_url):
+def test_a_disabled_trigger_or_role_check_fails_verification(shared, postgres_url):
     shared.append_batch([report(219000001, 0)])
     _sql(postgres_url, "ALTER TABLE events DISABLE TRIGGER events_no_delete")
     report_ = shared.verify()
     assert not report_.ok and "events_no_delete" in report_.checks["immutability_triggers"]
+    _sql(postgres_url, "ALTER TABLE events ENABLE TRIGGER events_no_delete")
+    _sql(postgres_url, "ALTER TABLE events DISABLE TRIGGER events_by_role")
+    report_ = shared.verify()
+    assert not report_.ok and report_.checks["role_check"] == "missing or disabled: events_by_role"
+    assert report_.checks["immutability_triggers"] == "ok"
 
 
 def test_each_role_may_do_what_it_is_for_and_no_more(postgres_url):
