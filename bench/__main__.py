@@ -5,11 +5,12 @@ import argparse
 import os
 import tempfile
 
-from bench import (console_figures, import_figures, reliability, report_figures, rules_figures, shared_figures,
-                   store_figures)
+from bench import (console_figures, diff_figures, import_figures, reliability, report_figures, rules_figures,
+                   shared_figures, store_figures)
 
 GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run, "report": report_figures.run,
-          "rules": rules_figures.run, "shared": shared_figures.run, "reliability": reliability.run}
+          "rules": rules_figures.run, "diff": diff_figures.run, "shared": shared_figures.run,
+          "reliability": reliability.run}
 SPEED = [name for name in GROUPS if name != "reliability"]  # the campaign runs only when asked for (--only)
 
 

@@ -20,13 +20,14 @@ class ScreenshotFailed(RuntimeError):
 
 
 def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path | None = None,
-           ship: int | None = None, panel: str | None = None) -> int:
+           ship: int | None = None, panel: str | None = None, mark: int | None = None) -> int:
     """Open the console on ``session`` at ``at`` (default: the head of the log, following it live).
 
     The window appears at once and the store opens on a worker thread behind a progress dialog. With
     ``screenshot``, the store is opened first, the window rendered at 1600×1000 to that PNG (offscreen
     when there is no display) and 0 returned without entering the event loop. ``ship`` selects a ship;
-    ``panel`` ("detail", "events", "alerts", "zones") brings that dock to the front.
+    ``panel`` ("detail", "events", "alerts", "zones", "changes") brings that dock to the front; ``mark``
+    marks that moment, so the Changes dock and the map show what changed from it to ``at``.
     """
     if screenshot is not None and not has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -49,7 +50,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
         source = session.load()
         window = MainWindow(source, at)  # no saved layout: a screenshot looks the same on every machine
         try:
-            _arrange(window, ship, panel)
+            _arrange(window, ship, panel, mark)
             save_screenshot(window, Path(screenshot))
         finally:
             window.close()
@@ -62,7 +63,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     window.fit_to_screen()
     window.show()
     QTimer.singleShot(0, window.fit_to_screen)  # again with the window manager's frame
-    controller.open(session, at, then=lambda: _arrange(window, ship, panel))
+    controller.open(session, at, then=lambda: _arrange(window, ship, panel, mark))
     _quit_on_interrupt(app)
     try:
         return app.exec()
@@ -70,9 +71,11 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
         controller.close()
 
 
-def _arrange(window, ship: int | None, panel: str | None) -> None:
+def _arrange(window, ship: int | None, panel: str | None, mark: int | None = None) -> None:
     if ship is not None:
         window.state.select_ship(ship)
+    if mark is not None:
+        window.changes.mark_moment(mark, wait=True)
     if panel == "events":
         if ship is not None:
             window.docks.event_log.show_ship_history(ship)
@@ -83,6 +86,8 @@ def _arrange(window, ship: int | None, panel: str | None) -> None:
         window.docks.alerts_dock.raise_()
     elif panel == "zones":
         window.zone_console.dock.raise_()
+    elif panel == "changes":
+        window.changes.dock.raise_()
 
 
 def _quit_on_interrupt(app) -> None:
