@@ -15,6 +15,7 @@ from types import ModuleType
 from typing import Sequence
 
 from cli import alerts, arguments, diff, exports
+from cli import store as store_commands
 from cli.arguments import (EXIT_BROKEN_CHAIN, EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError,  # noqa: F401  (tests use them)
                            default_store_path)
 
@@ -23,6 +24,7 @@ COMMAND_MODULES: tuple[ModuleType, ...] = (  # the cli modules whose register(co
     exports,
     diff,
     alerts,
+    store_commands,
 )
 
 

@@ -18,12 +18,19 @@ from __future__ import annotations
 import threading
 from typing import Callable, Iterable, Sequence
 
-from domain.alert_board import AlertBoard, AlertView, check_acknowledgeable, check_active_unacknowledged
+from domain.alert_board import (AlertAlreadyAcknowledged, AlertBoard, AlertView, check_acknowledgeable,
+                                check_active_unacknowledged)
 from domain.events import (ALERT_STATE_TYPE_NAMES, ALERT_TYPE_NAMES, SILENCE_S, AlertAcknowledged,
                            AlertResponsibilityTransferred, AlertSilenced, AlertsSuppressed, NewEvent, RecordedEvent)
-from domain.time import MICROS_PER_MINUTE
-from domain.time import now_micros
+from domain.time import MICROS_PER_MINUTE, format_instant, now_micros
 from store import AppendResult, EventStore
+
+
+def acknowledgement_key(alert_id: str) -> bytes:
+    """The dedupe key of an alert's acknowledgement: an alert is acknowledged once in the log, even when two
+    consoles on one shared store acknowledge it in the same instant (the second append appends nothing)."""
+    return b"ack|" + alert_id.encode("utf-8")
+
 
 ALERT_FACT_TYPES: tuple[str, ...] = ALERT_TYPE_NAMES + (AlertAcknowledged.TYPE,) + ALERT_STATE_TYPE_NAMES
 MAX_SUPPRESS_MINUTES = 24 * 60
@@ -89,16 +96,23 @@ class AlertLog:
             return []
         with self._acknowledging:  # the check and the append see the same board; readers never wait on this
             board = self.latest()
-            alerts = [check_acknowledgeable(board, alert_id) for alert_id in wanted]
+            try:
+                alerts = [check_acknowledgeable(board, alert_id) for alert_id in wanted]
+            except AlertAlreadyAcknowledged as error:
+                raise self._taken(error.alert_id) from None
             now = (clock or self._clock)()
             if comment is not None:
                 comment = comment.strip() or None
             metadata = {"source": "operator", "operator": operator}
             result = self._append([NewEvent(AlertAcknowledged(occurred_at=max(now, alert.raised_at), operator=operator,
                                                               mmsi=alert.mmsi, alert_id=alert.alert_id, comment=comment),
-                                            recorded_at=now, metadata=metadata) for alert in alerts])
+                                            recorded_at=now, metadata=metadata, dedupe_key=acknowledgement_key(alert.alert_id))
+                                   for alert in alerts])
             with self._lock:
                 self._board.add_all(result.appended)  # when the append function does not publish to notice()
+            if result.duplicates:  # another console's acknowledgement reached the log first (a shared store)
+                mine = {recorded.event.alert_id for recorded in result.appended}
+                raise self._taken(next(alert.alert_id for alert in alerts if alert.alert_id not in mine))
             return list(result.appended)
 
     def silence(self, alert_ids: Sequence[str], operator: str, *, duration_s: float = SILENCE_S,
@@ -146,6 +160,18 @@ class AlertLog:
             with self._lock:
                 self._board.add_all(result.appended)
             return list(result.appended)
+
+    def _taken(self, alert_id: str) -> AlertAlreadyAcknowledged:
+        """The error for an alert someone acknowledged already, saying who and when (read from the log, which
+        may know of an acknowledgement from another console before this board does)."""
+        for recorded in self._store.read_types([AlertAcknowledged.TYPE]):
+            if recorded.event.alert_id == alert_id:
+                with self._lock:
+                    self._board.add_all([recorded])
+                when = format_instant(recorded.recorded_at)
+                return AlertAlreadyAcknowledged(alert_id, f"alert {alert_id!r} was already acknowledged by "
+                                                          f"{recorded.event.operator} at {when}")
+        return AlertAlreadyAcknowledged(alert_id, f"alert {alert_id!r} was already acknowledged")
 
     def _load(self) -> None:
         if self._loaded:

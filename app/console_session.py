@@ -17,7 +17,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from app.alert_watch import AlertWatch
 from app.console import Console
@@ -36,6 +36,9 @@ from domain.progress import PositionProgress as Progress
 from domain.rules import RuleSettings
 from domain.time import format_instant, now_micros
 from store import EventStore, open_store
+
+if TYPE_CHECKING:
+    from app.log_follower import LogFollower
 
 log = logging.getLogger(__name__)
 Cancelled = Callable[[], bool]
@@ -102,6 +105,7 @@ class ConsoleSession:
         self._judge_by_clock = False
         self._rules_catch_up = threading.Lock()
         self._reports: ScheduledReports | None = None
+        self._follower: LogFollower | None = None  # a shared store's follower (app.log_follower)
 
     # --- opening (on a worker thread) -----------------------------------------------------------------------
 
@@ -165,11 +169,33 @@ class ConsoleSession:
             self._start_rules(service, judge_by_clock=simulator is not None)
         self._scheduler.every(CATCH_UP_S, service.refresh, "catch-up-with-other-writers",
                               title="catch up with other writers", describe=lambda new: f"{new:,} new events")
+        if self.live:
+            self._follow_shared(service)
         self._scheduler.every(INTEGRITY_S, self._watch.check, "integrity-watch", title="integrity watch",
                               describe=lambda _result: self.integrity_state() or "ok")
         self._start_reports(service)
         self._scheduler.start()
         self._scheduler.run_soon("integrity-watch")
+
+    def _follow_shared(self, service: FleetService) -> None:
+        """On a shared store, follow what other consoles and processes append (within a second)."""
+        from store.shared_location import is_postgres_location
+
+        if not is_postgres_location(self.location):
+            return
+        from app.log_follower import LogFollower
+
+        console = self.console
+        self._follower = LogFollower(service, service.store, clock=self._clock,  # type: ignore[arg-type]
+                                     operator=lambda: console.operator if console is not None else "")
+        self._follower.start()
+
+    def shared_state(self) -> str:
+        """The shared store and who else watches it, or that its server is lost ('' for a store file)."""
+        return "" if self._follower is None else self._follower.state.text
+
+    def shared_warning(self) -> bool:
+        return self._follower is not None and not self._follower.state.connected
 
     def _start_rules(self, service: FleetService, *, judge_by_clock: bool) -> None:
         """The alert rules: catch up with the log once, then observe every append and scan every minute."""
@@ -313,6 +339,9 @@ class ConsoleSession:
             self._alerts.stop()
         if self._reports is not None:
             self._reports.stop()
+        if self._follower is not None:
+            self._follower.stop()
+            self._follower = None
         if self._scheduler is not None:
             self._scheduler.shutdown()
             self._scheduler = None

@@ -64,23 +64,30 @@ class FleetService:
                 result = self.store.append_batch(new_events)
             else:
                 result = self.store.append(expected[0], list(new_events), expected[1])
+            news: Sequence[RecordedEvent] = result.appended
             if result.count:
-                self._fold(result.appended)
-        self.bus.publish(result.appended)
+                news = self._fold(result.appended)
+        self.bus.publish(news)
         return result
 
-    def _fold(self, appended: Sequence[RecordedEvent]) -> None:
+    def _fold(self, appended: Sequence[RecordedEvent]) -> Sequence[RecordedEvent]:
         """Fold a committed batch into the index, ``FOLD_CHUNK`` events per hold of the index's lock: a reader
-        waits for one chunk at most, and sees the index at a prefix of the log (positions in order)."""
+        waits for one chunk at most, and sees the index at a prefix of the log (positions in order).
+
+        Returns what the subscribers must hear: the batch, or, when another process appended in between (a
+        shared store, a second writer), everything folded by the catch-up, in log order — the other writers'
+        events included, which the next ``refresh`` would no longer see as new."""
         with self._lock:
-            if appended[0].position != self._index.log_position + 1:
+            before = self._index.log_position
+            if appended[0].position != before + 1:
                 catch_up(self.store, self._index)  # another process appended in between
-                return
+                return list(self.store.read_all(before + 1, to_position=self._index.log_position))
         for start in range(0, len(appended), FOLD_CHUNK):
             with self._lock:
                 for recorded in appended[start:start + FOLD_CHUNK]:
                     self._index.add(recorded)
             time.sleep(0)  # a lock is not fair: let a reader that waits have it before the next chunk
+        return appended
 
     def refresh(self) -> int:
         """Fold in events other processes appended; returns how many were new."""

@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Protocol, Sequence
 from app.config_files import replace_file
 from domain.events import ZONES_STREAM, NewEvent, RecordedEvent
 from domain.rules import InvalidZoneFile, Zone, zone_changes, zones_from_geojson, zones_to_geojson
-from domain.time import now_micros
+from domain.time import format_instant, now_micros
 from domain.zone_list import ZoneList, fold_zones, zone_definition, zone_removal
 from store import AppendResult, ConcurrencyError, EventStore
 
@@ -75,11 +75,11 @@ def add_zones(store: EventStore, path: str | Path, *, replace: bool = False, ope
         loaded = zones_from_geojson(text, occurred_at=now)
     except InvalidZoneFile as error:
         raise InvalidZoneFile(f"{source}: {error}") from None
-    current = _checked(zone_list(store), expected_version)
+    current = _checked(zone_list(store), expected_version, store)
     changes = zone_changes(sorted((view.zone for view in current), key=lambda zone: zone.name), loaded,
                            occurred_at=now, remove_missing=replace)
     metadata = {"source": "operator", "operator": operator, "file": str(source)}
-    return _append(append or store_append(store), changes, current.version, now, metadata)
+    return _append(append or store_append(store), changes, current.version, now, metadata, store)
 
 
 def export_zones(zones: ZoneList, path: str | Path) -> int:
@@ -120,14 +120,14 @@ class ZoneDesk:
         now = self._clock()
         events = zone_definition(current, name=name, kind=kind, outline=outline, speed_limit_kn=speed_limit_kn,
                                  replacing=replacing, at=now)
-        return _append(self._append, events, current.version, now, self._signature())
+        return _append(self._append, events, current.version, now, self._signature(), self._store)
 
     def remove(self, name: str, *, expected_version: int | None = None) -> RecordedEvent:
         """Stop the rules watching a zone (its past alerts stay in the log)."""
         current = self._current(expected_version)
         now = self._clock()
         [recorded] = _append(self._append, [zone_removal(current, name, at=now)], current.version, now,
-                             self._signature())
+                             self._signature(), self._store)
         return recorded
 
     def import_geojson(self, path: str | Path, *, replace: bool = False,
@@ -146,27 +146,36 @@ class ZoneDesk:
     def _current(self, expected_version: int | None) -> ZoneList:
         if self.read_only:
             raise ZonesReadOnly("the log is open read-only: zones cannot be changed")
-        return _checked(zone_list(self._store), expected_version)
+        return _checked(zone_list(self._store), expected_version, self._store)
 
     def _signature(self) -> dict[str, str]:
         return {"source": "operator", "operator": self.operator}
 
 
-def _checked(current: ZoneList, expected_version: int | None) -> ZoneList:
+def _checked(current: ZoneList, expected_version: int | None, store: EventStore) -> ZoneList:
     if expected_version is not None and current.version != expected_version:
-        raise ZonesChanged("the zones changed in the log meanwhile (another console or 'zones add'); "
+        raise ZonesChanged(f"the zones changed in the log meanwhile ({_changed_by(store, expected_version)}); "
                            "the list now shows them: look again and retry")
     return current
 
 
 def _append(append: AppendExpecting, events: Sequence, version: int, now: int,
-            metadata: dict[str, str]) -> list[RecordedEvent]:
+            metadata: dict[str, str], store: EventStore) -> list[RecordedEvent]:
     if not events:
         return []
     try:
         result = append([NewEvent(event, recorded_at=now, metadata=metadata) for event in events],
                         expected=(ZONES_STREAM, version))
     except ConcurrencyError:
-        raise ZonesChanged("the zones changed in the log while this edit was being saved; "
-                           "the list now shows them: look again and retry") from None
+        raise ZonesChanged(f"the zones changed in the log while this edit was being saved "
+                           f"({_changed_by(store, version)}); the list now shows them: look again and retry") from None
     return list(result.appended)
+
+
+def _changed_by(store: EventStore, since_version: int) -> str:
+    """Who changed the zones after ``since_version`` and when, as the log says (the first such change):
+    another console's operator, or 'zones add'."""
+    for recorded in store.read_stream(ZONES_STREAM, from_version=since_version + 1):
+        who = recorded.metadata.get("operator") or recorded.metadata.get("source") or "another writer"
+        return f"first changed by {who} at {format_instant(recorded.recorded_at)}"
+    return "by another console or 'zones add'"

@@ -6,10 +6,10 @@ import os
 import tempfile
 
 from bench import (console_figures, diff_figures, import_figures, reliability, report_figures, rules_figures,
-                   scale_ingest, store_figures)
+                   scale_ingest, shared_figures, store_figures)
 
 GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run, "report": report_figures.run,
-          "rules": rules_figures.run, "diff": diff_figures.run,
+          "rules": rules_figures.run, "diff": diff_figures.run, "shared": shared_figures.run,
           "reliability": reliability.run, "scale_ingest": scale_ingest.run}
 SPEED = [name for name in GROUPS if name not in ("reliability", "scale_ingest")]  # these run only when asked for (--only)
 

@@ -33,3 +33,7 @@ class StoreBusyError(StoreError):
 
 class ReadOnlyStoreError(StoreError):
     """An append was asked of a store opened read-only."""
+
+
+class StoreUnreachableError(StoreError):
+    """A shared store's server cannot be reached (down, network, refused login). Nothing was written."""

@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from domain.hash_chain import GENESIS_HASH, chain_hash, canonical_text_from
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
 from store.collector import collector_paused
+from store.copied_rows import StoredRow, prepare_copied
 from store.event_ids import random_uuid_bytes
 from store.event_filters import event_conditions
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
@@ -189,6 +191,31 @@ class EventStore:
             self.witness_head(result.head)
         return result
 
+    def append_copied(self, rows: Sequence[StoredRow]) -> Head:
+        """Append events copied from another log, which must continue this one's head exactly (``store copy``):
+        every hash is recomputed and compared before anything is written; all of the rows or none."""
+        if self.read_only:
+            raise ReadOnlyStoreError("this store is open read-only: nothing can be copied into it")
+        with self._write_transaction() as connection:
+            head = self._head(connection)
+            if rows:
+                self._insert_rows(connection, prepare_copied(connection, head.position, head.hash, rows))
+        return Head(rows[-1].position, rows[-1].hash) if rows else head
+
+    @contextmanager
+    def _write_transaction(self) -> Iterator[Connection]:
+        """One write transaction holding the log's write lock (SQLite: ``BEGIN IMMEDIATE``); its refusals
+        become the store's typed errors."""
+        try:
+            with self._write_lock, self._connect() as connection:
+                connection.execution_options(sqlite_begin="IMMEDIATE")
+                with connection.begin():
+                    yield connection
+        except IntegrityError as error:
+            raise StoreError(f"the store refused the write, none of it was written: {error.orig}") from None
+        except OperationalError as error:
+            raise _write_refused(error, busy="nothing was written, try again", failed="nothing was written") from None
+
     def _write_once(self, items: list[NewEvent], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
         try:
             with self._write_lock, self._connect() as connection:
@@ -230,10 +257,13 @@ class EventStore:
         with collector_paused():
             self._prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows)
         if rows:
-            # Driver-level executemany: the rows are already plain tuples in column order, so SQLAlchemy's
-            # per-parameter type processing (a third of the append time) is skipped.
-            connection.exec_driver_sql(_INSERT_EVENT, rows)
+            self._insert_rows(connection, rows)
         return AppendResult(items, rows, duplicates), learned, versions
+
+    def _insert_rows(self, connection: Connection, rows: list[EventRow]) -> None:
+        """Insert a prepared batch. Driver-level executemany: the rows are already plain tuples in column
+        order, so SQLAlchemy's per-parameter type processing (a third of the append time) is skipped."""
+        connection.exec_driver_sql(_INSERT_EVENT, rows)
 
     @staticmethod
     def _prepare_rows(items: Sequence[NewEvent], stream_names: Sequence[str], stream_ids: Mapping[str, int],
@@ -271,12 +301,7 @@ class EventStore:
         """Drop repeats of an observation within the batch and, when asked, those already in the log."""
         seen: set[bytes] = set()
         if check_stored:
-            keys = list({item.dedupe_key for item in items if item.dedupe_key is not None})
-            for start in range(0, len(keys), _KEY_CHUNK):
-                chunk = keys[start:start + _KEY_CHUNK]
-                marks = ",".join("?" * len(chunk))
-                seen.update(bytes(row[0]) for row in connection.exec_driver_sql(
-                    f"SELECT dedupe_key FROM events WHERE dedupe_key IN ({marks})", tuple(chunk)))
+            seen = self._stored_keys(connection, list({item.dedupe_key for item in items if item.dedupe_key is not None}))
         kept: list[NewEvent] = []
         for item in items:
             key = item.dedupe_key
@@ -286,6 +311,17 @@ class EventStore:
                 seen.add(key)
             kept.append(item)
         return kept, len(items) - len(kept)
+
+    @staticmethod
+    def _stored_keys(connection: Connection, keys: list[bytes]) -> set[bytes]:
+        """Which of these dedupe keys the log already holds."""
+        seen: set[bytes] = set()
+        for start in range(0, len(keys), _KEY_CHUNK):
+            chunk = keys[start:start + _KEY_CHUNK]
+            marks = ",".join("?" * len(chunk))
+            seen.update(bytes(row[0]) for row in connection.exec_driver_sql(
+                f"SELECT dedupe_key FROM events WHERE dedupe_key IN ({marks})", tuple(chunk)))
+        return seen
 
     def _stream_versions(self, connection: Connection, head_position: int, stream_ids: list[int]) -> dict[int, int]:
         """The current version of each stream (absent: none yet), from what this process last wrote when
@@ -477,14 +513,18 @@ class EventStore:
         whole-file check nor the witness): what a watch over a growing log re-runs every few seconds.
         """
         if after is not None and after.ok:
-            return verify_log(self._engine, after.head_position + 1, after.head_hash, after.stream_versions,
-                              sqlite_check=False)
-        report = verify_log(self._engine)
+            return self._verify_log(after.head_position + 1, after.head_hash, after.stream_versions, whole=False)
+        report = self._verify_log()
         if self._witness is not None:
             report = self._against(report, "head_witness", *self._witnessed(self._witness))
         if expect_head is not None:
             report = self._against(report, "expected_head", expect_head, "expected")
         return report
+
+    def _verify_log(self, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
+                    stream_versions: dict[str, int] | None = None, *, whole: bool = True) -> VerifyReport:
+        """The engine's own checks and the chain from a position on (``whole``: with SQLite's file check)."""
+        return verify_log(self._engine, from_position, previous_hash, stream_versions, sqlite_check=whole)
 
     @staticmethod
     def _witnessed(witness: StoreWitness) -> tuple[WitnessedHead | str | None, str]:

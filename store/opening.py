@@ -23,6 +23,7 @@ from store.errors import DamagedStoreError, NotAStoreError, StoreError, StoreNot
 from store.event_store import EventStore
 from store.head_witness import StoreWitness
 from store.migrations import LATEST_REVISION, MIGRATIONS_DIR
+from store.shared_location import is_postgres_location
 from store.schema import APPLICATION_ID, metadata
 from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion, companions_present, pending_log,
                                probe_uri, read_header, read_only_uri, settle)
@@ -33,8 +34,11 @@ CACHE_KIB = 65_536  # per connection: keeps the hot index pages of a multi-milli
 
 
 def store_path(location: str | Path) -> Path | None:
-    """The file a location names (None for an in-memory store); URLs other than sqlite are refused."""
+    """The file a location names (None for an in-memory store or a shared one on a server); URLs other than
+    sqlite and postgresql are refused."""
     text_location = str(location)
+    if is_postgres_location(text_location):
+        return None
     if "://" not in text_location:
         return Path(text_location).expanduser()
     try:
@@ -42,7 +46,7 @@ def store_path(location: str | Path) -> Path | None:
     except ArgumentError as error:
         raise StoreError(f"not a store path or SQLAlchemy URL: {text_location!r} ({error})") from None
     if url.get_backend_name() != "sqlite":
-        raise StoreError(f"only SQLite stores are supported, not {url.get_backend_name()!r} ({text_location})")
+        raise StoreError(f"not a store file: {url.get_backend_name()!r} ({url.render_as_string(hide_password=True)})")
     if not url.database or url.database == ":memory:":
         return None
     return Path(url.database).expanduser()
@@ -55,7 +59,8 @@ def store_key(path: Path) -> str:
 
 def open_store(location: str | Path, *, create: bool = True, read_only: bool = False,
                busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> EventStore:
-    """Open (and, when ``create``, make) the store at a file path or ``sqlite:///`` URL.
+    """Open (and, when ``create``, make) the store at a file path or ``sqlite:///`` URL, or the shared store
+    in the database a ``postgresql://`` URL names (``store.postgres_opening``).
 
     A file is judged before SQLite may change it: another application's database is refused untouched,
     a store cut short is ``DamagedStoreError``. A creation that fails leaves nothing it made behind. The
@@ -63,6 +68,10 @@ def open_store(location: str | Path, *, create: bool = True, read_only: bool = F
     A writer waits up to ``busy_timeout_ms`` for another process's write to finish before giving up
     with ``StoreBusyError``.
     """
+    if is_postgres_location(location):
+        from store.postgres_opening import open_postgres  # psycopg is loaded only for a shared store
+
+        return open_postgres(str(location), create=create, read_only=read_only)
     path = store_path(location)
     if path is None:
         in_memory = _engine(None, read_only=read_only, busy_timeout_ms=busy_timeout_ms)

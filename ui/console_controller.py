@@ -79,6 +79,7 @@ class ConsoleController(QObject):
         if self.session is not None:
             self.window.set_feed_state(self.session.feed_state(), warning=self.session.feed_warning())
             self.window.set_integrity(self.session.integrity_state())
+            self.window.set_shared_state(self.session.shared_state(), warning=self.session.shared_warning())
 
     def close(self) -> None:
         """Wait for the loads in flight (cancelled), then close the session and whatever those loads opened."""

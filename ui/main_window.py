@@ -175,6 +175,10 @@ class MainWindow(QMainWindow):
         ``warning``, a job's failure, in the warning colour."""
         self.status.set_feed_state(text, warning)
 
+    def set_shared_state(self, text: str, warning: bool = False) -> None:
+        """A shared store's server, database and who else watches it ('' hides it); ``warning``: server lost."""
+        self.status.set_shared(text, warning)
+
     def set_integrity(self, text: str) -> None:
         """The hash chain's state in the status bar, e.g. 'chain verified ✓' ('' hides it)."""
         self.status.set_integrity(text)

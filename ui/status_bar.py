@@ -37,6 +37,8 @@ class ConsoleStatusBar(QStatusBar):
         self.feed_label.setObjectName("feedLabel")
         self.integrity_label = ElidingLabel()
         self.integrity_label.setObjectName("integrityLabel")
+        self.shared_label = ElidingLabel()  # a shared store: its server and database, who else watches
+        self.shared_label.setObjectName("sharedLabel")
         self.selection_label = ElidingLabel()
         self.ships_label = QLabel()
         self.alert_label = ElidingLabel()
@@ -56,6 +58,7 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.head_label)
         self.addWidget(self.feed_label)
         self.addWidget(self.integrity_label)
+        self.addWidget(self.shared_label)
         self.addWidget(self.selection_label, 1)
         # the selection takes the room the others leave (a long name is elided first, not the store or the time)
         self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
@@ -65,7 +68,7 @@ class ConsoleStatusBar(QStatusBar):
         self.addPermanentWidget(self.operator_label)
         self.addPermanentWidget(self.ships_label)
         self.addPermanentWidget(self.moment_label)
-        for label in (self.feed_label, self.integrity_label):
+        for label in (self.feed_label, self.integrity_label, self.shared_label):
             label.setVisible(False)
         for label in self.findChildren(QLabel):  # names, paths and feeds from outside: never markup
             plain_label(label)
@@ -129,6 +132,14 @@ class ConsoleStatusBar(QStatusBar):
         else:
             self.operator_label.setText(f"operator {visible(name)}" if name else "")
             self.operator_label.setToolTip("Change with File › Operator name")
+
+    def set_shared(self, text: str, warning: bool = False) -> None:
+        """A shared store's server and database and the operators also watching it (empty: hidden); with
+        ``warning``, that its server is lost, in the warning colour."""
+        self.shared_label.setText(visible(text))
+        self.shared_label.setToolTip(text_tooltip(visible(text)))
+        self.shared_label.setStyleSheet(f"color: {theme.ALERT};" if warning else "")
+        self.shared_label.setVisible(bool(text))
 
     def set_integrity(self, text: str) -> None:
         """The hash chain's state, e.g. 'chain verified ✓' (empty: hidden)."""

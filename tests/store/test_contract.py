@@ -10,9 +10,12 @@ from store import ConcurrencyError, open_store
 from tests.fleet_events import MINUTE, T0, registered, report
 
 
-@pytest.fixture(params=["sqlite-file", "sqlite-memory"])
+@pytest.fixture(params=["sqlite-file", "sqlite-memory", "postgresql"])
 def log(request, tmp_path):
-    location = tmp_path / "contract.sqlite" if request.param == "sqlite-file" else "sqlite://"
+    if request.param == "postgresql":
+        location = request.getfixturevalue("postgres_url")
+    else:
+        location = tmp_path / "contract.sqlite" if request.param == "sqlite-file" else "sqlite://"
     opened = open_store(location)
     yield opened
     opened.close()
@@ -129,3 +132,36 @@ def test_a_batch_with_one_unstorable_event_stores_nothing_of_the_batch(log):
         log.append_batch([report(219000001, 1), bad])
     assert log.head().position == 1 and log.verify().ok
     assert log.append_batch([report(219000001, 1)]).count == 1
+
+
+def test_reads_by_type_and_stream_page_after_a_position(log):
+    log.append_batch([registered(219000001, 0, "ARIA"), report(219000001, 1), report(219000002, 1)])
+    log.append_batch([NewEvent(OperatorNoteAdded(occurred_at=T0, operator="kim", text="pilot aboard", mmsi=219000001),
+                               recorded_at=T0, metadata={"source": "operator", "operator": "kim"})])
+    assert [e.position for e in log.read_page(type_names=["PositionReported"])] == [2, 3]
+    assert [e.position for e in log.read_page(after_position=2, stream_id=ship_stream(219000001))] == [4]
+    assert [e.type for e in log.read_types(["OperatorNoteAdded"])] == ["OperatorNoteAdded"]
+    assert log.read_page(type_names=["NoSuchEvent"]) == []
+    assert log.count_by_type() == {"ShipRegistered": 1, "PositionReported": 2, "OperatorNoteAdded": 1}
+
+
+def test_a_snapshot_is_used_only_while_it_matches_the_log(log):
+    log.append_batch([report(219000001, 0), report(219000001, 1)])
+    head = log.head()
+    log.save_snapshot("index", head.position, head.hash, b"folded")
+    assert log.load_snapshot("index") == (2, b"folded")
+    log.save_snapshot("index", 1, bytes(32), b"stale")  # a snapshot of a log this is not
+    assert log.load_snapshot("index") is None
+    assert log.load_snapshot("never-saved") is None
+
+
+def test_the_store_keeps_its_own_settings(log):
+    log.set_info("demo_fleet", "200 ships")
+    log.set_info("demo_fleet", "300 ships")
+    assert log.info("demo_fleet") == "300 ships" and log.info("absent") is None
+
+
+def test_every_backend_is_a_recorder(log):
+    from store.recorder import Recorder
+
+    assert isinstance(log, Recorder)

@@ -45,8 +45,8 @@ def test_a_missing_store_is_not_created_when_only_reading(tmp_path):
 def test_a_folder_or_a_foreign_url_is_refused(tmp_path):
     with pytest.raises(NotAStoreError):
         open_store(tmp_path)
-    with pytest.raises(StoreError, match="only SQLite"):
-        open_store("postgresql://localhost/fleet")
+    with pytest.raises(StoreError, match="not a store file: 'mysql'"):
+        open_store("mysql://localhost/fleet")
 
 
 def test_a_read_only_store_reads_but_refuses_to_append(store_path):

@@ -198,6 +198,12 @@ class HeldSession:
     def feed_warning(self):
         return False
 
+    def shared_state(self):
+        return ""
+
+    def shared_warning(self):
+        return False
+
     def job_failure(self):
         return ""
 
