@@ -300,8 +300,9 @@ class AlertsPanel(QWidget):
         row = None if alert_id is None else self.model.row_of(alert_id)
         if row is None:
             self.view.clearSelection()
-        else:
-            self.view.selectRow(row)
+        else:  # this row alone, whatever keys are held (selectRow would add to the selection under Ctrl)
+            flags = self.view.selectionModel().SelectionFlag
+            self.view.selectionModel().select(self.model.index(row, 0), flags.ClearAndSelect | flags.Rows)
             self.view.scrollTo(self.model.index(row, 0))
 
     # --- acknowledging ------------------------------------------------------------------------------------
