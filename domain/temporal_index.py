@@ -22,12 +22,15 @@ import numpy as np
 from domain import ais
 from domain.events import PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from domain.ship import ShipState
+from domain.time_grid import TimeGrid
 from domain.tracks import Track, Trails
 
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 65_536
 _SNAPSHOT_FORMAT = 4
+_EXACT_DENSITY_ROWS = 1_000_000  # above this many sorted rows, density is counted from fine time cells
+_DENSITY_CELLS = 65_536
 _DELTA_COLUMNS = ("ship", "occurred", "v_lat", "v_lon")
 
 POSITION_COLUMNS: dict[str, np.dtype] = {
@@ -54,8 +57,8 @@ class _Track:
         self.occurred = np.empty(0, np.int64)
         self.recorded = np.empty(0, np.int64)
         self.values = {name: np.empty(0, dtype) for name, dtype in self.columns.items()}
-        self.key = np.empty(0, np.int64)
-        self.times = np.empty(0, np.int64)
+        self.grid = TimeGrid(self.ship, self.occurred)
+        self._cells: tuple[int, int, np.ndarray] | None = None  # (first, width, rows per cell) of a large main block
         self._tail: list[tuple[int, ...]] = []
         self._tail_arrays: Rows | None = None
         self._pending: list[Rows] = []  # blocks added in bulk, merged at the next compaction
@@ -65,8 +68,8 @@ class _Track:
 
     @property
     def nbytes(self) -> int:
-        arrays: list[np.ndarray] = [self.ship, self.occurred, self.recorded, self.key, self.times, *self.values.values()]
-        return sum(a.nbytes for a in arrays)
+        arrays: list[np.ndarray] = [self.ship, self.occurred, self.recorded, *self.values.values()]
+        return sum(a.nbytes for a in arrays) + self.grid.nbytes
 
     def append(self, ship: int, occurred: int, recorded: int, *values: int) -> None:
         self._tail.append((ship, occurred, recorded, *values))
@@ -104,9 +107,40 @@ class _Track:
         self._rekey()
 
     def _rekey(self) -> None:
-        self.times = np.unique(self.occurred)
-        rank = np.searchsorted(self.times, self.occurred)
-        self.key = self.ship.astype(np.int64) * (len(self.times) + 1) + rank
+        self.grid = TimeGrid(self.ship, self.occurred)
+        self._cells = None
+        if len(self.occurred) > _EXACT_DENSITY_ROWS:
+            first, last = self.grid.first, self.grid.last
+            cells = min(_DENSITY_CELLS, last - first + 1)
+            width = (last - first) // cells + 1
+            self._cells = (first, width, np.bincount((self.occurred - first) // width, minlength=cells))
+
+    def time_span(self) -> tuple[int, int] | None:
+        """The first and last ``occurred`` of any row (without sorting the rows added since the last
+        compaction: asked at every live batch, it must not cost a sort of the whole index)."""
+        spans = [(self.grid.first, self.grid.last)] if len(self.ship) else []
+        blocks = list(self._pending) + ([self._tail_columns()] if self._tail else [])
+        spans += [(int(block[1].min()), int(block[1].max())) for block in blocks if len(block[1])]
+        if not spans:
+            return None
+        return min(low for low, _ in spans), max(high for _, high in spans)
+
+    def occurred_counts(self, start: int, end: int, bins: int) -> np.ndarray:
+        """How many rows occurred in each of ``bins`` equal slices of [start, end] (the last slice closed).
+
+        Exact up to ``_EXACT_DENSITY_ROWS`` sorted rows; beyond, the sorted rows are counted by the
+        fine cells made at compaction (65,536 over the rows' span), so a row may be counted in the slice
+        next to its own when it lies within one cell (half a second in a day) of their border."""
+        counts = np.zeros(bins, np.int64)
+        blocks = list(self._pending) + ([self._tail_columns()] if self._tail else [])
+        for block in blocks:
+            counts += _slice_counts(block[1], start, end, bins)
+        if self._cells is None:
+            counts += _slice_counts(self.occurred, start, end, bins)
+        else:
+            first, width, cells = self._cells
+            counts += _slice_counts(first + width * np.arange(len(cells), dtype=np.int64), start, end, bins, cells)
+        return counts
 
     def _tail_columns(self) -> Rows:
         if self._tail_arrays is None:
@@ -134,13 +168,12 @@ class _Track:
 
     def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None) -> tuple[np.ndarray, np.ndarray]:
         n = len(ships)
-        if not len(self.key):
+        if not len(self.ship):
             return np.zeros(n, bool), np.zeros(n, np.int64)
-        rank = np.searchsorted(self.times, at, side="right")
-        pos = np.searchsorted(self.key, ships * (len(self.times) + 1) + rank, side="left") - 1
-        found = pos >= 0
+        starts = self.grid.starts(ships)
+        pos = self.grid.first_after(ships, at, self.occurred) - 1
+        found = pos >= starts
         pos = np.maximum(pos, 0)
-        found &= self.ship[pos] == ships
         if known_at is None:
             return found, pos
         for _ in range(_FALLBACK_AFTER_STEPS):
@@ -148,20 +181,17 @@ class _Track:
             if not late.size:
                 return found, pos
             earlier = pos[late] - 1
-            still = earlier >= 0
-            earlier = np.maximum(earlier, 0)
-            still &= self.ship[earlier] == ships[late]
-            pos[late] = earlier
+            still = earlier >= starts[late]
+            pos[late] = np.maximum(earlier, 0)
             found[late] = still
         late = np.flatnonzero(found & (self.recorded[pos] > known_at))
-        if late.size:
-            starts = np.searchsorted(self.key, ships[late] * (len(self.times) + 1), side="left")
-            for ship_slot, start in zip(late, starts):
-                known = np.flatnonzero(self.recorded[start:pos[ship_slot] + 1] <= known_at)
-                if known.size:
-                    pos[ship_slot] = start + known[-1]
-                else:
-                    found[ship_slot] = False
+        for ship_slot in late:
+            start = int(starts[ship_slot])
+            known = np.flatnonzero(self.recorded[start:pos[ship_slot] + 1] <= known_at)
+            if known.size:
+                pos[ship_slot] = start + known[-1]
+            else:
+                found[ship_slot] = False
         return found, pos
 
     def _merge_tail(self, found: np.ndarray, out_occ: np.ndarray, out_rec: np.ndarray,
@@ -187,20 +217,20 @@ class _Track:
             out_values[n][row_ships] = values[n][rows]
 
     def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None,
-                    columns: tuple[str, ...] | None = None) -> Rows:
+                    columns: tuple[str, ...] | None = None, only: np.ndarray | None = None) -> Rows:
         """Rows of every ship with ``start < occurred <= end`` (recorded by ``known_at``), ship after ship in
         time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values).
-        Only the value ``columns`` asked for are gathered (all by default)."""
+        Only the value ``columns`` asked for are gathered (all by default); with ``only`` (ship slots,
+        ascending), only those ships' rows."""
         wanted = tuple(self.columns) if columns is None else columns
         if self._pending:
             self.compact()
         parts = []
         tail_rows = False
-        if len(self.key):
-            width = len(self.times) + 1
-            ships = np.arange(ship_count, dtype=np.int64) * width
-            lo = np.searchsorted(self.key, ships + np.searchsorted(self.times, start, side="right"), side="left")
-            hi = np.searchsorted(self.key, ships + np.searchsorted(self.times, end, side="right"), side="left")
+        if len(self.ship):
+            ships = np.arange(ship_count, dtype=np.int64) if only is None else only
+            lo = self.grid.first_after(ships, start, self.occurred)
+            hi = np.maximum(self.grid.first_after(ships, end, self.occurred), lo)
             lengths = hi - lo
             total = int(lengths.sum())
             rows = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
@@ -208,7 +238,10 @@ class _Track:
                           {n: self.values[n][rows] for n in wanted}))
         if self._tail:
             ship, occurred, recorded, values = self._tail_columns()
-            rows = np.flatnonzero((occurred > start) & (occurred <= end))
+            chosen = (occurred > start) & (occurred <= end)
+            if only is not None:
+                chosen &= np.isin(ship, only)
+            rows = np.flatnonzero(chosen)
             if rows.size:
                 tail_rows = True
                 parts.append((ship[rows], occurred[rows], recorded[rows], {n: values[n][rows] for n in wanted}))
@@ -232,11 +265,8 @@ class _Track:
     def rows_of(self, ship: int) -> np.ndarray:
         """Main-block row numbers of one ship (sorted by time); compacts first."""
         self.compact()
-        if not len(self.key):
-            return np.empty(0, np.int64)
-        width = len(self.times) + 1
-        lo, hi = np.searchsorted(self.key, [ship * width, (ship + 1) * width], side="left")
-        return np.arange(lo, hi)
+        slot = np.array([ship], np.int64)
+        return np.arange(int(self.grid.starts(slot)[0]), int(self.grid.ends(slot)[0]))
 
     def arrays(self) -> dict[str, np.ndarray]:
         self.compact()
@@ -311,6 +341,7 @@ class TemporalIndex:
         self.log_position = 0
         self._by_mmsi: np.ndarray | None = None
         self._mmsi_array: np.ndarray | None = None
+        self._names_array: np.ndarray | None = None  # the texts by code, then None (for codes not set)
 
     # --- growing -------------------------------------------------------------------------------------------
 
@@ -328,6 +359,7 @@ class TemporalIndex:
         if code is None:
             code = self._name_code[name] = len(self._names)
             self._names.append(name)
+            self._names_array = None
         return code
 
     def add(self, recorded: RecordedEvent) -> None:
@@ -389,10 +421,7 @@ class TemporalIndex:
 
     def time_range(self) -> tuple[int, int] | None:
         """The first and last ``occurred_at`` of any report, or None when there is none."""
-        self.positions.compact()
-        if not len(self.positions.times):
-            return None
-        return int(self.positions.times[0]), int(self.positions.times[-1])
+        return self.positions.time_span()
 
     def state_at(self, at: int, known_at: int | None = None) -> FleetArrays:
         """Every ship with a report by ``at`` (recorded by ``known_at``), sorted by MMSI."""
@@ -404,7 +433,9 @@ class TemporalIndex:
         signed, _, _, callsign_v = self.callsigns.latest(n, at, known_at)
         order = self._mmsi_order()
         slots = order[found[order]]
-        names_all = np.array(self._names + [None], dtype=object)
+        if self._names_array is None:
+            self._names_array = np.array(self._names + [None], dtype=object)
+        names_all = self._names_array
         name_codes = np.where(named, name_v["value"], len(self._names))
         destination_codes = np.where(bound, destination_v["value"], len(self._names))
         callsign_codes = np.where(signed, callsign_v["value"], len(self._names))
@@ -420,9 +451,11 @@ class TemporalIndex:
             callsigns=names_all[callsign_codes[slots]],
         )
 
-    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
-        """Every ship's reports with ``at - window < occurred <= at`` as one polyline set (see ``Trails``)."""
-        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at, ("lat", "lon"))
+    def trails(self, at: int, window: int, known_at: int | None = None, mmsis: np.ndarray | None = None) -> Trails:
+        """Every ship's reports with ``at - window < occurred <= at`` as one polyline set (see ``Trails``);
+        with ``mmsis``, only those ships' (a map showing part of a large fleet asks for the ships in view)."""
+        only = None if mmsis is None else self._slots_of(mmsis)
+        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at, ("lat", "lon"), only)
         connect = np.ones(len(ship), dtype=bool)
         if len(ship):
             connect[:-1] = ship[1:] == ship[:-1]
@@ -462,14 +495,11 @@ class TemporalIndex:
         return times
 
     def report_density(self, start: int, end: int, bins: int) -> np.ndarray:
-        """How many reports occurred in each of ``bins`` equal slices of [start, end]."""
-        self.positions.compact()
+        """How many reports occurred in each of ``bins`` equal slices of [start, end] (see
+        ``_Track.occurred_counts``: without loading or sorting anything, in a few milliseconds at 10 million)."""
         if end <= start or bins <= 0:
             return np.zeros(max(bins, 0), dtype=np.int64)
-        # Counted from ``start``: at today's epoch microseconds float64 cannot tell apart the edges of slices
-        # of a short span (a live feed's first reports, microseconds apart), and numpy refuses such bins.
-        counts, _ = np.histogram(self.positions.occurred - start, bins=bins, range=(0, end - start))
-        return counts
+        return self.positions.occurred_counts(start, end, bins)
 
     def ships_at(self, at: int, known_at: int | None = None) -> list[ShipState]:
         return self.state_at(at, known_at).ship_states()
@@ -478,6 +508,14 @@ class TemporalIndex:
         if self._mmsi_array is None:
             self._mmsi_array = np.array(self.mmsis, dtype=np.int64)
         return self._mmsi_array
+
+    def _slots_of(self, mmsis: np.ndarray) -> np.ndarray:
+        """The slots of the ships with these MMSIs that the index knows, ascending."""
+        values, order = self._mmsi_values(), self._mmsi_order()
+        wanted = np.asarray(mmsis, dtype=np.int64)
+        at = np.minimum(np.searchsorted(values[order], wanted), max(len(order) - 1, 0))
+        known = values[order][at] == wanted if len(order) else np.zeros(len(wanted), bool)
+        return np.unique(order[at[known]]).astype(np.int64)
 
     def _mmsi_order(self) -> np.ndarray:
         if self._by_mmsi is None:
@@ -536,6 +574,16 @@ class TemporalIndex:
                 track.load(columns)
             index.log_position = header["log_position"]
         return index
+
+
+def _slice_counts(times: np.ndarray, start: int, end: int, bins: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """How many of ``times`` (each counted ``weights`` times) fall in each of ``bins`` equal slices of
+    [start, end], the last closed. In integers: at today's epoch microseconds a float cannot tell apart
+    the edges of slices of a short span (a live feed's first reports, microseconds apart)."""
+    offset = times - start
+    inside = (offset >= 0) & (offset <= end - start)
+    slices = np.minimum(offset[inside] * bins // (end - start), bins - 1)
+    return np.bincount(slices, weights=None if weights is None else weights[inside], minlength=bins).astype(np.int64)
 
 
 def _tenths_to_float(values: np.ndarray) -> np.ndarray:
