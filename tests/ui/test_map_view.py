@@ -92,7 +92,7 @@ def test_every_ship_is_one_spot_of_one_scatter_item_identified_by_mmsi(map_view,
     np.testing.assert_allclose(scatter.data["x"], fleet.lon)
     np.testing.assert_allclose(scatter.data["y"], mercator_y(fleet.lat))
     scatter_items = [item for item in map_view.view_box.addedItems if isinstance(item, pg.ScatterPlotItem)]
-    assert len(scatter_items) == 3  # the fleet, the selection ring and the alert rings
+    assert len(scatter_items) == 4  # the fleet, the flagged ships drawn above it, the selection ring and the alert rings
 
 
 def test_ships_point_along_their_heading_or_course_and_moored_ships_are_circles(fleet):

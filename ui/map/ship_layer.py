@@ -9,6 +9,13 @@ symbol or colour changed, instead of ``setData`` rebuilding every spot's style i
 
 Ships are placed in the world copy nearest the middle of the view (``centre``; the map wraps at 180°),
 so a fleet across the antimeridian is drawn together.
+
+Level of detail: a symbol needs room to be read (``SYMBOL_ROOM`` pixels square). When the ships in view
+would not have it (10,000 ships at region or ocean zoom), every ship is drawn as a small dot in its colour,
+so busy waters show as dense ones rather than a smear of arrows; zooming in until they have room reveals
+the symbols (``update_detail``, when the view settles). Names are written beside ships only where there
+is room for them (``ui.map.ship_labels``). The selected ship and the ships with open alerts are drawn
+again, as symbols, in an item above all others (``flagged``), at every zoom.
 """
 from __future__ import annotations
 
@@ -16,7 +23,7 @@ from typing import Callable
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QColor, QPainterPath, QPen, QTransform
 
 from domain import ais
@@ -25,13 +32,17 @@ from ui import theme
 from ui.formatting import (KNOTS, format_age, format_course, format_position, format_speed, nav_status_text,
                            ship_label, ship_type_name)
 from chart.projection import mercator_y, wrap_longitude
+from ui.map.ship_labels import LABEL_LIMIT, ShipLabels
 from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
 from ui.plain_text import text_tooltip
 
 BEARING_STEPS = 72  # one symbol per 5°
-MOORED, NO_COURSE = BEARING_STEPS, BEARING_STEPS + 1
+MOORED, NO_COURSE, DOT = BEARING_STEPS, BEARING_STEPS + 1, BEARING_STEPS + 2
 MOORED_STATUSES = (ais.NAV_STATUS_CODES["at anchor"], ais.NAV_STATUS_CODES["moored"])
-ARROW_SIZE, MOORED_SIZE, NO_COURSE_SIZE = 17.0, 9.0, 10.0
+ARROW_SIZE, MOORED_SIZE, NO_COURSE_SIZE, DOT_SIZE = 17.0, 9.0, 10.0, 5.0
+SYMBOL_ROOM = 28.0     # pixels: a ship's symbol needs about this square of map to itself to be read
+UNSIZED_SYMBOLS = 1_500  # ships in view drawn as symbols before the view has a size (never shown yet)
+FLAGGED_Z = 12         # the selected ship and ships with open alerts: above every other ship (10)
 
 
 def arrow_symbol() -> QPainterPath:
@@ -64,13 +75,14 @@ def diamond_symbol() -> QPainterPath:
 def _symbol_table() -> tuple[np.ndarray, np.ndarray]:
     """Symbols indexed by kind (0-71: arrow at kind × 5°, then moored, then no course) and their sizes."""
     arrow = arrow_symbol()
-    symbols = np.empty(BEARING_STEPS + 2, dtype=object)
+    symbols = np.empty(BEARING_STEPS + 3, dtype=object)
     for step in range(BEARING_STEPS):
         symbols[step] = QTransform().rotate(step * 360.0 / BEARING_STEPS).map(arrow)  # clockwise on screen
     symbols[MOORED] = circle_symbol()
     symbols[NO_COURSE] = diamond_symbol()
-    sizes = np.full(BEARING_STEPS + 2, ARROW_SIZE)
-    sizes[MOORED], sizes[NO_COURSE] = MOORED_SIZE, NO_COURSE_SIZE
+    symbols[DOT] = circle_symbol()
+    sizes = np.full(BEARING_STEPS + 3, ARROW_SIZE)
+    sizes[MOORED], sizes[NO_COURSE], sizes[DOT] = MOORED_SIZE, NO_COURSE_SIZE, DOT_SIZE
     return symbols, sizes
 
 
@@ -163,9 +175,10 @@ class ShipScatter(pg.ScatterPlotItem):
 
 
 class ShipLayer:
-    """The fleet's scatter item and the selection ring, kept in one view box."""
+    """The fleet's scatter item, the flagged ships above it, their names, and the selection ring."""
 
     def __init__(self, view_box: pg.ViewBox):
+        self.view_box = view_box
         self._symbols, self._sizes = _symbol_table()
         groups = len(ALL_GROUPS)
         self._brushes = np.empty(2 * groups, dtype=object)  # fresh, then stale, per colour group
@@ -178,33 +191,94 @@ class ShipLayer:
         self.fleet: FleetArrays | None = None
         self.at = 0
         self.selected: int | None = None
+        self.flagged_mmsi = np.empty(0, dtype=np.int64)  # ships with open alerts, ascending
+        self.detailed = True  # symbols (True) or dots (False) for the ships in view
         self.speed_unit = KNOTS
         self.centre = 0.0  # longitude of the middle of the view: ships are drawn in the copy nearest it
         self.x = np.empty(0)  # each ship's x (its longitude in that copy) and y, in fleet order
         self.y = np.empty(0)
         self.alert_text: Callable[[int], str] = lambda mmsi: ""  # lines about a ship's open alerts, for tooltips
         self._styles: tuple | None = None
+        self._kinds = np.empty(0, dtype=np.intp)   # each ship's symbol kind (before dots), in fleet order
+        self._colours = np.empty(0, dtype=np.intp)  # each ship's brush, in fleet order
+        self._flagged_shown: tuple | None = None
         self.scatter = ShipScatter(pxMode=True, pen=outline, hoverable=True, tip=self.tooltip)
         self.scatter.setZValue(10)
+        self.flagged = pg.ScatterPlotItem(pxMode=True, pen=outline)
+        self.flagged.setZValue(FLAGGED_Z)
+        self.flagged.setAcceptHoverEvents(False)  # hover and clicks go to the fleet's item below
+        self.flagged.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.names = ShipLabels()
         self.ring = pg.ScatterPlotItem(pxMode=True, symbol="o", size=28, brush=None,
                                        pen=pg.mkPen(theme.SELECTION, width=2))
         self.ring.setZValue(20)
         self.label = pg.TextItem(color=theme.SELECTION, anchor=(-0.12, 1.15))
         self.label.setZValue(21)
-        for item in (self.scatter, self.ring, self.label):
+        for item in (self.scatter, self.flagged, self.names, self.ring, self.label):
             view_box.addItem(item)
 
     def show_fleet(self, fleet: FleetArrays, at: int) -> None:
         """Draw every ship of ``fleet`` as it was at ``at``."""
         self.fleet, self.at = fleet, at
-        kinds = symbol_kinds(fleet)
+        self._kinds = symbol_kinds(fleet)
         stale = (at - fleet.last_report_at) > STALE_AFTER
-        colours = groups_of(fleet.ship_type) + stale * len(ALL_GROUPS)
-        self._styles = (kinds * len(self._brushes) + colours, self._symbols[kinds], self._sizes[kinds],
-                        self._brushes[colours])
+        self._colours = groups_of(fleet.ship_type) + stale * len(ALL_GROUPS)
         self.x, self.y = wrapped(fleet.lon, self.centre), mercator_y(fleet.lat)
-        self.scatter.move_ships(self.x, self.y, fleet.mmsi, *self._styles)
+        self.detailed = self._symbols_fit()
+        self._draw()
+
+    def update_detail(self) -> bool:
+        """Symbols or dots, names or none, for the view as it is now (after a zoom or pan settles); True
+        if the drawing changed."""
+        if self.fleet is None:
+            return False
+        detailed = self._symbols_fit()
+        if detailed == self.detailed:
+            self._place_names()
+            return False
+        self.detailed = detailed
+        self._draw()
+        return True
+
+    def set_flagged(self, mmsi: np.ndarray) -> None:
+        """Draw these ships (those with open alerts, ascending MMSIs) above all others, as symbols."""
+        self.flagged_mmsi = np.asarray(mmsi, dtype=np.int64)
+        self._place_flagged()
+        self._place_names()
+
+    def in_view(self, margin: float = 0.0) -> np.ndarray:
+        """Which ships (fleet rows) are inside the view, grown by ``margin`` of its size on each side."""
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        grow_x, grow_y = (x1 - x0) * margin, (y1 - y0) * margin
+        return (self.x >= x0 - grow_x) & (self.x <= x1 + grow_x) & (self.y >= y0 - grow_y) & (self.y <= y1 + grow_y)
+
+    def trail_ships(self) -> np.ndarray | None:
+        """The ships whose trails are worth drawing (MMSIs; None: all): with symbols, the ships in or near
+        the view; with dots, only the selected and flagged ships (other trails would be a smear)."""
+        if self.fleet is None:
+            return None
+        chosen = self.in_view(margin=0.25) if self.detailed else np.zeros(len(self.fleet), bool)
+        if chosen.all():
+            return None
+        emphasis = np.append(self.flagged_mmsi, [] if self.selected is None else [self.selected]).astype(np.int64)
+        return np.union1d(self.fleet.mmsi[chosen], emphasis)
+
+    def _symbols_fit(self) -> bool:
+        """Whether the ships in view have room for their symbols."""
+        count = int(np.count_nonzero(self.in_view())) if self.fleet is not None else 0
+        area = self.view_box.width() * self.view_box.height()
+        if area <= 0:
+            return count <= UNSIZED_SYMBOLS
+        return count * SYMBOL_ROOM * SYMBOL_ROOM <= area
+
+    def _draw(self) -> None:
+        kinds = self._kinds if self.detailed else np.full(len(self._kinds), DOT, dtype=np.intp)
+        self._styles = (kinds * len(self._brushes) + self._colours, self._symbols[kinds], self._sizes[kinds],
+                        self._brushes[self._colours])
+        self.scatter.move_ships(self.x, self.y, self.fleet.mmsi, *self._styles)
         self._place_selection()
+        self._place_flagged()
+        self._place_names()
 
     def set_centre(self, longitude: float) -> bool:
         """Draw the ships in the world copy nearest ``longitude``; True if any ship moved to another copy."""
@@ -217,12 +291,16 @@ class ShipLayer:
         self.x = x
         self.scatter.move_ships(self.x, self.y, self.fleet.mmsi, *self._styles)
         self._place_selection()
+        self._place_flagged()
+        self._place_names()
         return True
 
     def select(self, mmsi: int | None) -> None:
         """Ring the ship with this MMSI (None: no ship)."""
         self.selected = mmsi
         self._place_selection()
+        self._place_flagged()
+        self._place_names()
 
     def row_of(self, mmsi: int) -> int | None:
         """The row of a ship in the fleet shown, or None when it is not on the map."""
@@ -230,6 +308,45 @@ class ShipLayer:
             return None
         row = int(np.searchsorted(self.fleet.mmsi, mmsi))
         return row if row < len(self.fleet) and self.fleet.mmsi[row] == mmsi else None
+
+    def _flagged_rows(self) -> np.ndarray:
+        """Fleet rows of the ships with open alerts, then of the selected ship (drawn last: on top)."""
+        fleet = self.fleet
+        if fleet is None or not len(fleet):
+            return np.empty(0, dtype=np.intp)
+        wanted = self.flagged_mmsi
+        if self.selected is not None:
+            wanted = np.append(wanted[wanted != self.selected], self.selected)
+        rows = np.minimum(np.searchsorted(fleet.mmsi, wanted), len(fleet) - 1)
+        return rows[fleet.mmsi[rows] == wanted]
+
+    def _place_flagged(self) -> None:
+        rows = self._flagged_rows()
+        kinds, colours = self._kinds[rows], self._colours[rows]
+        x, y = self.x[rows], self.y[rows]
+        key = (x.tobytes(), y.tobytes(), kinds.tobytes(), colours.tobytes())
+        if key == self._flagged_shown:
+            return
+        self._flagged_shown = key
+        self.flagged.setData(x=x, y=y, symbol=self._symbols[kinds], size=self._sizes[kinds],
+                             brush=self._brushes[colours], data=self.fleet.mmsi[rows])
+
+    def _place_names(self) -> None:
+        """Names beside the ships in view when there are few enough to have room (the selected ship has
+        its own label); the flagged ships' names first."""
+        fleet = self.fleet
+        if fleet is None or not self.detailed:
+            self.names.show_names(np.empty(0), np.empty(0), [])
+            return
+        shown = np.flatnonzero(self.in_view() & (fleet.names != None))  # noqa: E711 (numpy compares each)
+        if self.selected is not None:
+            shown = shown[fleet.mmsi[shown] != self.selected]
+        if len(shown) > LABEL_LIMIT:
+            self.names.show_names(np.empty(0), np.empty(0), [])
+            return
+        first = np.isin(fleet.mmsi[shown], self.flagged_mmsi)
+        shown = np.concatenate([shown[first], shown[~first]])
+        self.names.show_names(self.x[shown], self.y[shown], [str(name) for name in fleet.names[shown]])
 
     def _place_selection(self) -> None:
         row = None if self.selected is None else self.row_of(self.selected)
