@@ -396,7 +396,8 @@ def command_gui(args: argparse.Namespace) -> int:
             arguments.open_at(args.db, create=not args.read_only, read_only=args.read_only).close()
         from ui.gui import launch
 
-        return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel)
+        return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel,
+                      view=args.view)
     finally:
         if job_log is not None:
             job_log.close()
@@ -434,6 +435,8 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
     gui.add_argument("--ship", type=arguments.mmsi, help="select this ship (MMSI)")
     gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
+    gui.add_argument("--view", type=arguments.view_box, metavar="WEST,SOUTH,EAST,NORTH",
+                     help="show this part of the map (degrees; --view=-6,48.5,3,51.8 when west is negative) instead of framing the fleet")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
     gui.add_argument("--demo", action="store_true",
