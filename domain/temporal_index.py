@@ -51,8 +51,13 @@ Rows = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 class _Track:
     """Rows of (ship, occurred, recorded, values...) with a sorted main block and an unsorted tail."""
 
-    def __init__(self, columns: Mapping[str, np.dtype]):
+    def __init__(self, columns: Mapping[str, np.dtype], *, steady: bool = False):
+        """``steady``: rows are rare (a ship's name, type, ...), so the answer at a moment is kept and given
+        again for the next moments until a row's time or recording lies between them."""
         self.columns = dict(columns)
+        self._steady = steady
+        self._latest_kept: tuple[int, int | None, int, tuple] | None = None
+        self._occurred_sorted = self._recorded_sorted = np.empty(0, np.int64)
         self.ship = np.empty(0, np.int32)
         self.occurred = np.empty(0, np.int64)
         self.recorded = np.empty(0, np.int64)
@@ -108,6 +113,9 @@ class _Track:
 
     def _rekey(self) -> None:
         self.grid = TimeGrid(self.ship, self.occurred)
+        self._latest_kept = None
+        if self._steady:
+            self._occurred_sorted, self._recorded_sorted = np.sort(self.occurred), np.sort(self.recorded)
         self._cells = None
         if len(self.occurred) > _EXACT_DENSITY_ROWS:
             first, last = self.grid.first, self.grid.last
@@ -156,6 +164,11 @@ class _Track:
         """Per ship: whether a row qualifies, and its occurred, recorded and values."""
         if self._pending:
             self.compact()
+        keep = self._steady and not self._tail
+        if keep and self._latest_kept is not None:
+            kept_at, kept_known, kept_count, answer = self._latest_kept
+            if kept_count == ship_count and self._same_rows_qualify(kept_at, at, kept_known, known_at):
+                return answer
         ships = np.arange(ship_count, dtype=np.int64)
         found, pos = self._latest_in_main(ships, at, known_at)
         out_occ = np.where(found, self.occurred[pos] if len(pos) and len(self.occurred) else 0, 0)
@@ -164,7 +177,23 @@ class _Track:
                       for n, v in self.values.items()}
         if self._tail:
             self._merge_tail(found, out_occ, out_rec, out_values, at, known_at)
+        if keep:
+            self._latest_kept = (at, known_at, ship_count, (found, out_occ, out_rec, out_values))
         return found, out_occ, out_rec, out_values
+
+    def _same_rows_qualify(self, at: int, other_at: int, known_at: int | None, other_known_at: int | None) -> bool:
+        """Whether the same rows have occurred by ``at`` and ``other_at`` (and were recorded by both
+        ``known_at``): no row's time, nor recording, lies between them."""
+        if (known_at is None) != (other_known_at is None):
+            return False
+        spans = [(self._occurred_sorted, at, other_at)]
+        if known_at is not None and other_known_at is not None:
+            spans.append((self._recorded_sorted, known_at, other_known_at))
+        for times, one, other in spans:
+            low, high = np.searchsorted(times, [min(one, other), max(one, other)], side="right")
+            if low != high:
+                return False
+        return True
 
     def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None) -> tuple[np.ndarray, np.ndarray]:
         n = len(ships)
@@ -334,10 +363,10 @@ class TemporalIndex:
         self._names: list[str] = []
         self._name_code: dict[str, int] = {}
         self.positions = _Track(POSITION_COLUMNS)
-        self.ship_names = _Track(VALUE_COLUMN)
-        self.ship_types = _Track(VALUE_COLUMN)
-        self.destinations = _Track(VALUE_COLUMN)  # values: codes into the same text vocabulary as names
-        self.callsigns = _Track(VALUE_COLUMN)
+        self.ship_names = _Track(VALUE_COLUMN, steady=True)
+        self.ship_types = _Track(VALUE_COLUMN, steady=True)
+        self.destinations = _Track(VALUE_COLUMN, steady=True)  # values: codes into the same text vocabulary as names
+        self.callsigns = _Track(VALUE_COLUMN, steady=True)
         self.log_position = 0
         self._by_mmsi: np.ndarray | None = None
         self._mmsi_array: np.ndarray | None = None
