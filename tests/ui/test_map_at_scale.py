@@ -9,7 +9,7 @@ from chart.projection import GeoBox
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fleet_store import T0, channel_fleet
 from ui.map.map_view import MapView
-from ui.map.ship_layer import ARROW_SIZE, DOT_SIZE, MOORED_SIZE, NO_COURSE_SIZE
+from ui.map.ship_layer import ARROW_SIZE, DOT_SIZE, MOORED_SIZE, NO_COURSE_SIZE, SPECK_SIZE
 
 MOMENT = T0 + 50 * MICROS_PER_MINUTE
 SYMBOL_SIZES = {ARROW_SIZE, MOORED_SIZE, NO_COURSE_SIZE}
@@ -49,14 +49,14 @@ def zoom_in(map_view, fleet) -> int:
 def test_thousands_of_ships_at_region_zoom_are_dots_and_their_symbols_return_when_zoomed_in(map_view, fleet):
     assert len(fleet) > 2_500
     sizes = map_view.ships.scatter.data["size"]
-    assert not map_view.ships.detailed and set(sizes.tolist()) == {DOT_SIZE}
+    assert not map_view.ships.detailed and len(set(sizes.tolist())) == 1 and sizes[0] in (DOT_SIZE, SPECK_SIZE)
     zoom_in(map_view, fleet)
     assert map_view.ships.detailed
     assert set(map_view.ships.scatter.data["size"].tolist()) <= SYMBOL_SIZES
     assert map_view.ships.scatter.data["data"].tolist() == fleet.mmsi.tolist(), "still every ship, one spot each"
     map_view.fit_fleet()
     map_view.update_land()
-    assert not map_view.ships.detailed, "zoomed out again: dots"
+    assert not map_view.ships.detailed, "zoomed out again: no symbols"
 
 
 def test_names_are_written_only_when_zoomed_in_and_only_where_there_is_room(qtbot, map_view, fleet):
@@ -100,3 +100,11 @@ def test_in_crowded_waters_names_that_would_overlap_are_left_out(map_view, fleet
     names = map_view.ships.names
     assert map_view.ships.detailed and len(names.texts) > 50
     assert 0 < len(names.placed) < len(names.texts)
+
+
+def test_at_ocean_zoom_ships_are_translucent_specks_so_crowded_waters_are_brighter(map_view):
+    map_view.show_box(GeoBox(-40.0, 25.0, 40.0, 70.0))
+    map_view.update_land()
+    spots = map_view.ships.scatter.data
+    assert set(spots["size"].tolist()) == {SPECK_SIZE}
+    assert max(brush.color().alpha() for brush in spots["brush"]) < 255, "specks add up where ships crowd"

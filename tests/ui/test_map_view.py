@@ -255,6 +255,9 @@ def test_the_trails_curve_keeps_every_report_but_draws_only_what_shows_at_the_zo
 
 
 def test_the_same_ships_at_a_new_moment_are_moved_in_place_and_only_turned_ships_restyled(map_view, fleet):
+    map_view.fit_fleet()
+    map_view.update_land()
+    assert map_view.ships.detailed  # framed, the ships have room for their symbols
     scatter = map_view.ships.scatter
     spots_before = scatter.data
     heading = fleet.heading.copy()

@@ -11,9 +11,10 @@ Ships are placed in the world copy nearest the middle of the view (``centre``; t
 so a fleet across the antimeridian is drawn together.
 
 Level of detail: a symbol needs room to be read (``SYMBOL_ROOM`` pixels square). When the ships in view
-would not have it (10,000 ships at region or ocean zoom), every ship is drawn as a small dot in its colour,
-so busy waters show as dense ones rather than a smear of arrows; zooming in until they have room reveals
-the symbols (``update_detail``, when the view settles). Names are written beside ships only where there
+would not have it (10,000 ships at region zoom), every ship is drawn as a small outlined dot in its colour,
+so busy waters show as dense ones rather than a smear of arrows; with less room still (ocean zoom), as a
+translucent speck, so that where ships crowd the map is brighter: drawn by density. Zooming in until they
+have room reveals the symbols (``update_detail``, when the view settles). Names are written beside ships only where there
 is room for them (``ui.map.ship_labels``). The selected ship and the ships with open alerts are drawn
 again, as symbols, in an item above all others (``flagged``), at every zoom.
 """
@@ -37,10 +38,13 @@ from ui.map.ship_palette import ALL_GROUPS, STALE_AFTER, group_colour, groups_of
 from ui.plain_text import text_tooltip
 
 BEARING_STEPS = 72  # one symbol per 5°
-MOORED, NO_COURSE, DOT = BEARING_STEPS, BEARING_STEPS + 1, BEARING_STEPS + 2
+MOORED, NO_COURSE, DOT, SPECK = BEARING_STEPS, BEARING_STEPS + 1, BEARING_STEPS + 2, BEARING_STEPS + 3
 MOORED_STATUSES = (ais.NAV_STATUS_CODES["at anchor"], ais.NAV_STATUS_CODES["moored"])
-ARROW_SIZE, MOORED_SIZE, NO_COURSE_SIZE, DOT_SIZE = 17.0, 9.0, 10.0, 5.0
+ARROW_SIZE, MOORED_SIZE, NO_COURSE_SIZE, DOT_SIZE, SPECK_SIZE = 17.0, 9.0, 10.0, 5.0, 3.0
 SYMBOL_ROOM = 28.0     # pixels: a ship's symbol needs about this square of map to itself to be read
+DOT_ROOM = 6.0         # pixels: with less room each than this square, ships are translucent specks
+SPECK_ALPHA = 110      # specks add up: the more ships in a place, the brighter it is
+SPECKS, DOTS, SYMBOLS = 0, 1, 2  # the levels of detail
 UNSIZED_SYMBOLS = 1_500  # ships in view drawn as symbols before the view has a size (never shown yet)
 FLAGGED_Z = 12         # the selected ship and ships with open alerts: above every other ship (10)
 
@@ -75,14 +79,14 @@ def diamond_symbol() -> QPainterPath:
 def _symbol_table() -> tuple[np.ndarray, np.ndarray]:
     """Symbols indexed by kind (0-71: arrow at kind × 5°, then moored, then no course) and their sizes."""
     arrow = arrow_symbol()
-    symbols = np.empty(BEARING_STEPS + 3, dtype=object)
+    symbols = np.empty(BEARING_STEPS + 4, dtype=object)
     for step in range(BEARING_STEPS):
         symbols[step] = QTransform().rotate(step * 360.0 / BEARING_STEPS).map(arrow)  # clockwise on screen
     symbols[MOORED] = circle_symbol()
     symbols[NO_COURSE] = diamond_symbol()
-    symbols[DOT] = circle_symbol()
-    sizes = np.full(BEARING_STEPS + 3, ARROW_SIZE)
-    sizes[MOORED], sizes[NO_COURSE], sizes[DOT] = MOORED_SIZE, NO_COURSE_SIZE, DOT_SIZE
+    symbols[DOT] = symbols[SPECK] = circle_symbol()
+    sizes = np.full(BEARING_STEPS + 4, ARROW_SIZE)
+    sizes[MOORED], sizes[NO_COURSE], sizes[DOT], sizes[SPECK] = MOORED_SIZE, NO_COURSE_SIZE, DOT_SIZE, SPECK_SIZE
     return symbols, sizes
 
 
@@ -116,7 +120,7 @@ class ShipScatter(pg.ScatterPlotItem):
         self._atlas_of_rects: object = None     # the atlas those were read from
 
     def move_ships(self, x: np.ndarray, y: np.ndarray, mmsi: np.ndarray, styles: np.ndarray,
-                   symbols: np.ndarray, sizes: np.ndarray, brushes: np.ndarray) -> None:
+                   symbols: np.ndarray, sizes: np.ndarray, brushes: np.ndarray, pens: np.ndarray | None = None) -> None:
         """Show ships at ``x``, ``y``; ``styles`` codes each spot's (symbol, size, brush) combination.
 
         The same ships as before keep their spots: positions are overwritten and only spots whose style
@@ -124,7 +128,10 @@ class ShipScatter(pg.ScatterPlotItem):
         Other ships: one ``setData``.
         """
         if self._mmsi is None or not np.array_equal(self._mmsi, mmsi) or len(self.data) != len(mmsi):
-            self.setData(x=x, y=y, symbol=symbols, size=sizes, brush=brushes, data=mmsi)
+            if pens is None:
+                self.setData(x=x, y=y, symbol=symbols, size=sizes, brush=brushes, data=mmsi)
+            else:
+                self.setData(x=x, y=y, symbol=symbols, size=sizes, brush=brushes, pen=pens, data=mmsi)
             self._mmsi, self._styles = mmsi.copy(), styles.copy()
             self._remember_rects(styles, np.arange(len(styles)))
             return
@@ -137,6 +144,8 @@ class ShipScatter(pg.ScatterPlotItem):
             spots["symbol"][restyled] = symbols[restyled]
             spots["size"][restyled] = sizes[restyled]
             spots["brush"][restyled] = brushes[restyled]
+            if pens is not None:
+                spots["pen"][restyled] = pens[restyled]
             codes = styles[restyled]
             known = self._rects_valid() & (codes < len(self._atlas_known))
             known[known] = self._atlas_known[codes[known]]
@@ -181,18 +190,24 @@ class ShipLayer:
         self.view_box = view_box
         self._symbols, self._sizes = _symbol_table()
         groups = len(ALL_GROUPS)
-        self._brushes = np.empty(2 * groups, dtype=object)  # fresh, then stale, per colour group
+        self._brushes = np.empty(4 * groups, dtype=object)  # fresh, stale, then both as specks, per colour group
         for group in range(groups):
             self._brushes[group] = pg.mkBrush(group_colour(group))
             self._brushes[groups + group] = pg.mkBrush(group_colour(group, stale=True))
+            for stale in (False, True):
+                speck = QColor(group_colour(group, stale=stale))
+                speck.setAlpha(SPECK_ALPHA * speck.alpha() // 255)
+                self._brushes[(2 + stale) * groups + group] = pg.mkBrush(speck)
         outline = QPen(QColor(0, 0, 0, 190))
         outline.setWidthF(1.0)
         outline.setCosmetic(True)
+        self._pens = np.array([outline, QPen(Qt.PenStyle.NoPen)], dtype=object)  # outlined, or a speck's none
         self.fleet: FleetArrays | None = None
         self.at = 0
         self.selected: int | None = None
         self.flagged_mmsi = np.empty(0, dtype=np.int64)  # ships with open alerts, ascending
-        self.detailed = True  # symbols (True) or dots (False) for the ships in view
+        self.level = SYMBOLS  # symbols, dots or specks for the ships in view
+        self._judged: tuple | None = None  # the view and fleet size the level was judged for
         self.speed_unit = KNOTS
         self.centre = 0.0  # longitude of the middle of the view: ships are drawn in the copy nearest it
         self.x = np.empty(0)  # each ship's x (its longitude in that copy) and y, in fleet order
@@ -224,19 +239,27 @@ class ShipLayer:
         stale = (at - fleet.last_report_at) > STALE_AFTER
         self._colours = groups_of(fleet.ship_type) + stale * len(ALL_GROUPS)
         self.x, self.y = wrapped(fleet.lon, self.centre), mercator_y(fleet.lat)
-        self.detailed = self._symbols_fit()
+        judged = (tuple(map(tuple, self.view_box.viewRange())), len(fleet))
+        if judged != self._judged:  # the ships move little from one moment to the next: judged again when the view moves
+            self.level, self._judged = self._level(), judged
         self._draw()
+
+    @property
+    def detailed(self) -> bool:
+        """Whether the ships are drawn as their symbols (not dots or specks)."""
+        return self.level == SYMBOLS
 
     def update_detail(self) -> bool:
         """Symbols or dots, names or none, for the view as it is now (after a zoom or pan settles); True
         if the drawing changed."""
         if self.fleet is None:
             return False
-        detailed = self._symbols_fit()
-        if detailed == self.detailed:
+        level = self._level()
+        self._judged = (tuple(map(tuple, self.view_box.viewRange())), len(self.fleet))
+        if level == self.level:
             self._place_names()
             return False
-        self.detailed = detailed
+        self.level = level
         self._draw()
         return True
 
@@ -263,18 +286,38 @@ class ShipLayer:
         emphasis = np.append(self.flagged_mmsi, [] if self.selected is None else [self.selected]).astype(np.int64)
         return np.union1d(self.fleet.mmsi[chosen], emphasis)
 
-    def _symbols_fit(self) -> bool:
-        """Whether the ships in view have room for their symbols."""
-        count = int(np.count_nonzero(self.in_view())) if self.fleet is not None else 0
-        area = self.view_box.width() * self.view_box.height()
-        if area <= 0:
-            return count <= UNSIZED_SYMBOLS
-        return count * SYMBOL_ROOM * SYMBOL_ROOM <= area
+    def _level(self) -> int:
+        """Symbols when the ships in view have room for them, else dots, else (ocean zoom) specks.
+
+        Room is judged where the ships are, not over the whole view: on a grid of cells of ``SYMBOL_ROOM``
+        (then ``DOT_ROOM``) pixels, the ships must be no more than twice as many as the cells they are in
+        (ships spread at random share some cells even when there is room for all, and a harbour's moored
+        ships one: the operator zooms in there)."""
+        fleet = self.fleet
+        if fleet is None or not len(fleet):
+            return SYMBOLS
+        width, height = self.view_box.width(), self.view_box.height()
+        inside = self.in_view()
+        count = int(np.count_nonzero(inside))
+        if width <= 0 or height <= 0:
+            return SYMBOLS if count <= UNSIZED_SYMBOLS else DOTS
+        (x0, x1), (y0, y1) = self.view_box.viewRange()
+        column = (self.x[inside] - x0) / (x1 - x0) * width
+        row = (self.y[inside] - y0) / (y1 - y0) * height
+        for level, room in ((SYMBOLS, SYMBOL_ROOM), (DOTS, DOT_ROOM)):
+            cells = np.floor(column / room).astype(np.int64) * 1_000_003 + np.floor(row / room).astype(np.int64)
+            if count <= 2 * len(np.unique(cells)):
+                return level
+        return SPECKS
 
     def _draw(self) -> None:
-        kinds = self._kinds if self.detailed else np.full(len(self._kinds), DOT, dtype=np.intp)
-        self._styles = (kinds * len(self._brushes) + self._colours, self._symbols[kinds], self._sizes[kinds],
-                        self._brushes[self._colours])
+        if self.level == SYMBOLS:
+            kinds, colours = self._kinds, self._colours
+        else:
+            kinds = np.full(len(self._kinds), DOT if self.level == DOTS else SPECK, dtype=np.intp)
+            colours = self._colours + (2 * len(ALL_GROUPS) if self.level == SPECKS else 0)
+        self._styles = (kinds * len(self._brushes) + colours, self._symbols[kinds], self._sizes[kinds],
+                        self._brushes[colours], self._pens[(kinds == SPECK).astype(np.intp)])
         self.scatter.move_ships(self.x, self.y, self.fleet.mmsi, *self._styles)
         self._place_selection()
         self._place_flagged()
