@@ -56,7 +56,7 @@ class _Track:
         again for the next moments until a row's time or recording lies between them."""
         self.columns = dict(columns)
         self._steady = steady
-        self._latest_kept: tuple[int, int | None, int, tuple] | None = None
+        self._latest_kept: dict[bool, tuple[int, int | None, int, tuple]] = {}  # by "as known then" or not
         self._occurred_sorted = self._recorded_sorted = np.empty(0, np.int64)
         self.ship = np.empty(0, np.int32)
         self.occurred = np.empty(0, np.int64)
@@ -113,7 +113,7 @@ class _Track:
 
     def _rekey(self) -> None:
         self.grid = TimeGrid(self.ship, self.occurred)
-        self._latest_kept = None
+        self._latest_kept = {}
         if self._steady:
             self._occurred_sorted, self._recorded_sorted = np.sort(self.occurred), np.sort(self.recorded)
         self._cells = None
@@ -165,8 +165,9 @@ class _Track:
         if self._pending:
             self.compact()
         keep = self._steady and not self._tail
-        if keep and self._latest_kept is not None:
-            kept_at, kept_known, kept_count, answer = self._latest_kept
+        kept = self._latest_kept.get(known_at is None) if keep else None
+        if kept is not None:
+            kept_at, kept_known, kept_count, answer = kept
             if kept_count == ship_count and self._same_rows_qualify(kept_at, at, kept_known, known_at):
                 return answer
         ships = np.arange(ship_count, dtype=np.int64)
@@ -178,7 +179,7 @@ class _Track:
         if self._tail:
             self._merge_tail(found, out_occ, out_rec, out_values, at, known_at)
         if keep:
-            self._latest_kept = (at, known_at, ship_count, (found, out_occ, out_rec, out_values))
+            self._latest_kept[known_at is None] = (at, known_at, ship_count, (found, out_occ, out_rec, out_values))
         return found, out_occ, out_rec, out_values
 
     def _same_rows_qualify(self, at: int, other_at: int, known_at: int | None, other_known_at: int | None) -> bool:

@@ -342,3 +342,16 @@ def test_restyled_ships_get_the_atlas_image_of_their_new_symbol(map_view, fleet)
         expected = scatter.fragmentAtlas[styles]
         got = [tuple(int(v) for v in rect) for rect in scatter.data["sourceRect"][["x", "y", "w", "h"]].tolist()]
         assert got == [tuple(int(v) for v in rect) for rect in expected]
+
+
+def test_ships_coming_and_going_get_the_atlas_images_of_their_symbols(map_view, fleet):
+    scatter = map_view.ships.scatter
+    for first in (1, 0, 3, 0):  # another set of ships each time: the spots are made anew
+        ships = dataclasses.replace(fleet, **{field.name: getattr(fleet, field.name)[first:]
+                                              for field in dataclasses.fields(fleet)})
+        map_view.show_fleet(ships, MOMENT)
+        assert scatter.data["data"].tolist() == ships.mmsi.tolist()
+        styles = list(zip(*scatter._style(["symbol", "size", "pen", "brush"])))
+        expected = scatter.fragmentAtlas[styles]
+        got = [tuple(int(v) for v in rect) for rect in scatter.data["sourceRect"][["x", "y", "w", "h"]].tolist()]
+        assert got == [tuple(int(v) for v in rect) for rect in expected]
