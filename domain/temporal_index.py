@@ -15,7 +15,7 @@ import io
 import json
 import zlib
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
@@ -28,7 +28,9 @@ from domain.tracks import Track, Trails
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 65_536
-_SNAPSHOT_FORMAT = 4
+_SNAPSHOT_FORMAT = 5
+_SNAPSHOT_MAGIC = b"fleet-logbook-index\n"
+_WHOLE_ARCHIVE_FORMAT = 4  # snapshots made before columns were compressed one by one: still read
 _EXACT_DENSITY_ROWS = 1_000_000  # above this many sorted rows, density is counted from fine time cells
 _DENSITY_CELLS = 65_536
 _DELTA_COLUMNS = ("ship", "occurred", "v_lat", "v_lon")
@@ -46,6 +48,8 @@ VALUE_COLUMN = {"value": np.dtype(np.int32)}
 
 # A block of rows as parallel columns: (ship slot, occurred, recorded, value columns by name).
 Rows = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
+# Each ship's latest row at a moment: (found, occurred, recorded, value columns by name), one entry per ship.
+Latest = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 
 
 class _Track:
@@ -56,7 +60,7 @@ class _Track:
         again for the next moments until a row's time or recording lies between them."""
         self.columns = dict(columns)
         self._steady = steady
-        self._latest_kept: dict[bool, tuple[int, int | None, int, tuple]] = {}  # by "as known then" or not
+        self._latest_kept: dict[bool, tuple[int, int | None, int, Latest]] = {}  # by "as known then" or not
         self._occurred_sorted = self._recorded_sorted = np.empty(0, np.int64)
         self.ship = np.empty(0, np.int32)
         self.occurred = np.empty(0, np.int64)
@@ -559,51 +563,104 @@ class TemporalIndex:
 
         Rows are sorted by ship and time, so ship, time and position columns are stored as differences
         from the row before and the recording lag instead of the recording time: small numbers that
-        compress to about a quarter of the index's size in memory.
+        compress to about a quarter of the index's size in memory. Each column is compressed on its own,
+        so that saving and loading hold one column's worth of work at a time, not the whole index twice.
         """
         self.compact()
-        arrays: dict[str, np.ndarray] = {}
+        directory, chunks = [], []
         for prefix, track in self._tracks_by_prefix():
-            columns = dict(track.arrays())
-            columns["recorded"] = columns["recorded"] - columns["occurred"]
-            for name in _DELTA_COLUMNS:
-                if name in columns:
-                    columns[name] = np.diff(columns[name].astype(np.int64), prepend=0)
-            arrays.update({prefix + k: a for k, a in columns.items()})
-        header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names, "log_position": self.log_position}
-        arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # keys are column names, never savez's allow_pickle
-        return zlib.compress(buffer.getvalue(), 1)
+            columns = track.arrays()
+            for name, column in columns.items():
+                if name == "recorded":
+                    column = column - columns["occurred"]
+                if name in _DELTA_COLUMNS:
+                    column = _differences(column)
+                column = np.ascontiguousarray(column)
+                chunks.append(zlib.compress(column.view(np.uint8).data, 1))
+                directory.append([prefix + name, column.dtype.str, len(column), len(chunks[-1])])
+                del column
+        header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names,
+                  "log_position": self.log_position, "columns": directory}
+        head = json.dumps(header).encode()
+        return b"".join([_SNAPSHOT_MAGIC, len(head).to_bytes(8, "big"), head, *chunks])
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> "TemporalIndex":
         """Rebuild an index from ``to_bytes``; raises ValueError on a snapshot of another format."""
+        if not blob.startswith(_SNAPSHOT_MAGIC):
+            return cls._from_whole_archive(blob)
+        view = memoryview(blob)
+        start = len(_SNAPSHOT_MAGIC) + 8
+        try:
+            size = int.from_bytes(view[len(_SNAPSHOT_MAGIC):start], "big")
+            header = json.loads(bytes(view[start:start + size]).decode())
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"not an index snapshot: {error}") from None
+        if header.get("format") != _SNAPSHOT_FORMAT:
+            raise ValueError(f"index snapshot format {header.get('format')} is not {_SNAPSHOT_FORMAT}")
+        offset = start + size
+        stored: dict[str, np.ndarray] = {}
+
+        def column(key: str, dtype: str, count: int, length: int) -> np.ndarray:
+            try:
+                raw = zlib.decompress(view[offset:offset + length])
+            except zlib.error as error:
+                raise ValueError(f"not an index snapshot: {error}") from None
+            values = np.frombuffer(raw, dtype=np.dtype(dtype))
+            if len(values) != count:
+                raise ValueError(f"index snapshot column {key} holds {len(values)} rows, not {count}")
+            return values
+
+        for key, dtype, count, length in header["columns"]:
+            stored[key] = column(key, dtype, count, length)
+            offset += length
+        return cls._from_columns(header, stored)
+
+    @classmethod
+    def _from_whole_archive(cls, blob: bytes) -> "TemporalIndex":
+        """An index from a snapshot of the format before (one compressed archive of every column)."""
         try:
             blob = zlib.decompress(blob)
         except zlib.error as error:
             raise ValueError(f"not an index snapshot: {error}") from None
         with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode())
-            if header.get("format") != _SNAPSHOT_FORMAT:
+            if header.get("format") != _WHOLE_ARCHIVE_FORMAT:
                 raise ValueError(f"index snapshot format {header.get('format')} is not {_SNAPSHOT_FORMAT}")
-            index = cls()
-            for mmsi in header["mmsis"]:
-                index.slot_of(mmsi)
-            for name in header["names"]:
-                index._name_value(name)
-            for prefix, track in index._tracks_by_prefix():
-                columns = {k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)}
-                for name in _DELTA_COLUMNS:
-                    if name in columns:
-                        columns[name] = np.cumsum(columns[name])
-                columns["ship"] = columns["ship"].astype(np.int32)
-                columns["recorded"] = columns["recorded"] + columns["occurred"]
-                for name, dtype in track.columns.items():
-                    columns[f"v_{name}"] = columns[f"v_{name}"].astype(dtype)
-                track.load(columns)
-            index.log_position = header["log_position"]
+            return cls._from_columns(header, {key: data[key] for key in data.files if key != "header"})
+
+    @classmethod
+    def _from_columns(cls, header: dict[str, Any], stored: dict[str, np.ndarray]) -> "TemporalIndex":
+        """The index from a snapshot's header and stored columns (which are released as they are read)."""
+        index = cls()
+        for mmsi in header["mmsis"]:
+            index.slot_of(mmsi)
+        for name in header["names"]:
+            index._name_value(name)
+        for prefix, track in index._tracks_by_prefix():
+            columns: dict[str, np.ndarray] = {}
+            for name in ("ship", "occurred", "recorded", *(f"v_{n}" for n in track.columns)):
+                values = stored.pop(prefix + name)
+                if name in _DELTA_COLUMNS:
+                    values = np.cumsum(values)
+                if name == "recorded":
+                    values = values + columns["occurred"]
+                dtype = np.dtype(np.int32) if name == "ship" else np.dtype(np.int64) if name in ("occurred", "recorded") \
+                    else track.columns[name[2:]]
+                columns[name] = values.astype(dtype, copy=False)
+                del values
+            track.load(columns)
+        index.log_position = header["log_position"]
         return index
+
+
+def _differences(column: np.ndarray) -> np.ndarray:
+    """Each value less the one before (the first less 0), in 64 bits, made in one array."""
+    out = np.empty(len(column), np.int64)
+    if len(column):
+        out[0] = column[0]
+        np.subtract(column[1:], column[:-1], out=out[1:], dtype=np.int64)
+    return out
 
 
 def _slice_counts(times: np.ndarray, start: int, end: int, bins: int, weights: np.ndarray | None = None) -> np.ndarray:

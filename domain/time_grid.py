@@ -32,15 +32,17 @@ class TimeGrid:
             return
         self.buckets = max(1, rows // self.ships if buckets is None else buckets)
         self.width = (self.last - self.first) // self.buckets + 1  # every time falls in bucket 0 .. buckets - 1
-        bucket = (occurred - self.first) // self.width
-        cell = ship.astype(np.int64) * self.buckets + bucket  # non-decreasing over the rows
-        before = np.zeros(self.ships * self.buckets + 1, np.int64)
-        np.cumsum(np.bincount(cell, minlength=self.ships * self.buckets), out=before[1:])
-        del bucket, cell
+        cell = occurred - self.first  # then each row's (ship, bucket) cell, non-decreasing over the rows
+        cell //= self.width
+        cell += np.multiply(ship, self.buckets, dtype=np.int64)
+        through = np.bincount(cell, minlength=self.ships * self.buckets)  # rows per cell, then rows up to it
+        del cell
+        np.cumsum(through, out=through)
         dtype = np.int32 if rows <= _MAX_ROWS_32 else np.int64
         grid = np.empty((self.buckets + 1, self.ships), dtype)
-        grid[:self.buckets] = before[:-1].reshape(self.ships, self.buckets).T
-        grid[self.buckets] = before[self.buckets::self.buckets]
+        grid[1:] = through.reshape(self.ships, self.buckets).T  # first row after each bucket's end
+        grid[0, 0] = 0
+        grid[0, 1:] = grid[self.buckets, :-1]  # a ship's first row is where the ship before it ends
         self.grid = grid
 
     @property

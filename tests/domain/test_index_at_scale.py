@@ -121,3 +121,35 @@ def test_the_time_range_of_an_index_with_a_live_tail_needs_no_compaction():
     index.add(log[2])
     assert index.time_range() == (10_000_000, 90_000_000)
     assert len(index.positions.ship) == 2, "the live report is still in the tail"
+
+
+def test_a_snapshot_of_the_format_before_is_still_read_and_a_damaged_one_is_refused():
+    import io
+    import json
+    import zlib
+
+    import pytest
+
+    log = recorded_log(dense_reports(120, 3))
+    index = TemporalIndex()
+    index.add_all(log)
+    arrays = {}
+    for prefix, track in (("p_", index.positions), ("n_", index.ship_names), ("t_", index.ship_types),
+                          ("d_", index.destinations), ("c_", index.callsigns)):
+        columns = dict(track.arrays())
+        columns["recorded"] = columns["recorded"] - columns["occurred"]
+        for name in ("ship", "occurred", "v_lat", "v_lon"):
+            if name in columns:
+                columns[name] = np.diff(columns[name].astype(np.int64), prepend=0)
+        arrays.update({prefix + k: a for k, a in columns.items()})
+    header = {"format": 4, "mmsis": index.mmsis, "names": [], "log_position": index.log_position}
+    arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    before = TemporalIndex.from_bytes(zlib.compress(buffer.getvalue(), 1))
+    again = TemporalIndex.from_bytes(index.to_bytes())
+    for at_s, known_s in ((100, None), (900, 700), (6_000, None)):
+        at, known_at = at_s * 1_000_000, None if known_s is None else known_s * 1_000_000
+        assert before.ships_at(at, known_at) == again.ships_at(at, known_at) == replay(log, at, known_at).positioned()
+    with pytest.raises(ValueError):
+        TemporalIndex.from_bytes(index.to_bytes()[:-10])
