@@ -373,6 +373,7 @@ class TemporalIndex:
         self.destinations = _Track(VALUE_COLUMN, steady=True)  # values: codes into the same text vocabulary as names
         self.callsigns = _Track(VALUE_COLUMN, steady=True)
         self.log_position = 0
+        self.snapshot_position: int | None = None  # the log position of the snapshot this index was read from
         self._by_mmsi: np.ndarray | None = None
         self._mmsi_array: np.ndarray | None = None
         self._names_array: np.ndarray | None = None  # the texts by code, then None (for codes not set)
@@ -650,7 +651,7 @@ class TemporalIndex:
                 columns[name] = values.astype(dtype, copy=False)
                 del values
             track.load(columns)
-        index.log_position = header["log_position"]
+        index.log_position = index.snapshot_position = header["log_position"]
         return index
 
 
