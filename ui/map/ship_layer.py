@@ -143,12 +143,7 @@ class ShipScatter(pg.ScatterPlotItem):
             spots["brush"][restyled] = brushes[restyled]
             if pens is not None:
                 spots["pen"][restyled] = pens[restyled]
-            codes = styles[restyled]
-            known = self._rects_valid() & (codes < len(self._atlas_known))
-            known[known] = self._atlas_known[codes[known]]
-            spots["sourceRect"][restyled[known]] = self._atlas_rects[codes[known]]
-            unknown = restyled[~known]
-            spots["sourceRect"][unknown] = 0  # updateSpots looks these up in the atlas
+            unknown = self._fill_rects(styles, restyled)
             self._styles = styles.copy()
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
@@ -172,17 +167,41 @@ class ShipScatter(pg.ScatterPlotItem):
         spots["visible"], spots["hovered"] = True, False
         spots["data"] = mmsi
         spots["sourceRect"] = 0
-        if self._rects_valid() and len(styles):
-            known = styles < len(self._atlas_known)
-            known[known] = self._atlas_known[styles[known]]
-            spots["sourceRect"][known] = self._atlas_rects[styles[known]]
         self.data = spots
+        self._fill_rects(styles, np.arange(len(styles)))
         self.prepareGeometryChange()
         self.informViewBoundsChanged()
         self.bounds = [None, None]
         self.invalidate()
         self.updateSpots(spots)
         self.sigPlotChanged.emit(self)
+
+    def _fill_rects(self, styles: np.ndarray, spots: np.ndarray) -> np.ndarray:
+        """Give the ``spots`` (indexes into the item's spots) the atlas images of their style codes: those
+        remembered directly, a code never seen by looking up one of its spots in the atlas (pyqtgraph would
+        look up every spot, in Python: 100 ms for 10,000 ships turned to dots). Returns the spots left for
+        ``updateSpots`` to look up (the atlas was rebuilt meanwhile)."""
+        data = self.data
+        codes = styles[spots]
+        if not len(codes):
+            return spots
+        known = self._known_codes(codes)
+        if not known.all():
+            new_codes, first = np.unique(codes[~known], return_index=True)
+            samples = spots[~known][first]
+            style = list(zip(*self._style(["symbol", "size", "pen", "brush"], data=data, idx=samples)))
+            data["sourceRect"][samples] = self.fragmentAtlas[style]
+            self._remember_rects(styles, samples)
+            known = self._known_codes(codes)
+        data["sourceRect"][spots[known]] = self._atlas_rects[codes[known]]
+        unknown = spots[~known]
+        data["sourceRect"][unknown] = 0  # updateSpots looks these up in the atlas
+        return unknown
+
+    def _known_codes(self, codes: np.ndarray) -> np.ndarray:
+        known = self._rects_valid() & (codes < len(self._atlas_known))
+        known[known] = self._atlas_known[codes[known]]
+        return known
 
     def _rects_valid(self) -> bool:
         return self._atlas_of_rects is not None and self._atlas_of_rects is getattr(self.fragmentAtlas, "_coords", None)
