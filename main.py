@@ -14,12 +14,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Sequence
 
-from cli import arguments
+from cli import arguments, diff, exports
 from cli.arguments import (EXIT_BROKEN_CHAIN, EXIT_ERROR, EXIT_OK, EXIT_USAGE, CommandError,  # noqa: F401  (tests use them)
                            default_store_path)
 
 DEMO_SHIPS, DEMO_HOURS = 200, 24
 COMMAND_MODULES: tuple[ModuleType, ...] = (  # the cli modules whose register(commands) adds their commands, in --help order
+    exports,
+    diff,
 )
 
 
@@ -54,6 +56,8 @@ def command_state(args: argparse.Namespace) -> int:
     store = arguments.open_at(args.db, create=False, read_only=True)
     try:
         index = open_index(store)
+        if args.format is not None:
+            return _write_state(index.state_at(args.at, args.known_at), args)
         ships = index.ships_at(args.at, args.known_at)
     finally:
         store.close()
@@ -67,6 +71,21 @@ def command_state(args: argparse.Namespace) -> int:
         speed = "—" if ship["sog"] is None else f"{ship['sog']:.1f} kn"
         print(f"{ship['mmsi']:>9}  {(ship['name'] or '?')[:20]:<20}  {ship['lat']:>10.5f} {ship['lon']:>11.5f}  "
               f"{speed:>8}  {ship['nav_status'] or ''}")
+    return EXIT_OK
+
+
+def _write_state(fleet, args: argparse.Namespace) -> int:
+    """The fleet at the moment as points (--format geojson|csv), to --out (written whole or not at all) or stdout."""
+    from app.atomic_files import atomic_text
+    from app.fleet_state_files import WRITERS
+
+    write = WRITERS[args.format]
+    if args.out is None:
+        write(fleet, sys.stdout, at=args.at, known_at=args.known_at)
+        return EXIT_OK
+    with atomic_text(args.out) as out:
+        ships = write(fleet, out, at=args.at, known_at=args.known_at)
+    print(json.dumps({"out": str(args.out), "format": args.format, "ships": ships}))
     return EXIT_OK
 
 
@@ -235,6 +254,7 @@ def command_report(args: argparse.Namespace) -> int:
     from app.audit_report import SECTIONS, ReportError, ReportRequest
     from app.console import Console
     from app.fleet_service import FleetService
+    from app.report_changes import changes_csv_path
     from app.report_export import report_format
     from app.version import app_version
 
@@ -261,7 +281,8 @@ def command_report(args: argparse.Namespace) -> int:
         store.close()
     print(json.dumps({"out": str(result.path), "format": result.format, "events": result.events,
                       "ships": result.ships, "sha256": result.sha256, "head_hash": result.head_hash,
-                      "logged_at_position": result.logged_at_position}))
+                      "logged_at_position": result.logged_at_position,
+                      **({"changes_out": str(changes_csv_path(result.path))} if result.format == "csv" else {})}))
     return EXIT_OK
 
 
@@ -397,7 +418,7 @@ def command_gui(args: argparse.Namespace) -> int:
         from ui.gui import launch
 
         return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel,
-                      view=args.view)
+                      mark=args.mark, view=args.view)
     finally:
         if job_log is not None:
             job_log.close()
@@ -434,7 +455,10 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--at", type=arguments.instant, help="show the fleet at this moment (ISO 8601) instead of live")
     gui.add_argument("--screenshot", type=Path, help="render the window offscreen to this PNG and exit")
     gui.add_argument("--ship", type=arguments.mmsi, help="select this ship (MMSI)")
-    gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones"), help="bring this dock to the front")
+    gui.add_argument("--panel", choices=("detail", "events", "alerts", "zones", "changes"),
+                     help="bring this dock to the front")
+    gui.add_argument("--mark", type=arguments.instant, help="mark this moment: the Changes dock and the map show "
+                                                             "what changed from it to the moment shown")
     gui.add_argument("--view", type=arguments.view_box, metavar="WEST,SOUTH,EAST,NORTH",
                      help="show this part of the map (degrees; --view=-6,48.5,3,51.8 when west is negative) instead of framing the fleet")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
@@ -457,6 +481,8 @@ def build_parser() -> argparse.ArgumentParser:
     state.add_argument("--at", type=arguments.instant, required=True)
     state.add_argument("--known-at", dest="known_at", type=arguments.instant, help="only what the log had recorded by then")
     state.add_argument("--json", action="store_true")
+    state.add_argument("--format", choices=("geojson", "csv"), help="the fleet as points: GeoJSON or CSV")
+    state.add_argument("--out", type=Path, help="with --format: write this file (default: standard output)")
     state.set_defaults(run=command_state)
 
     history = commands.add_parser("history", help="one ship's events in log order")

@@ -6,6 +6,9 @@ the log in two kinds of pass, so a day of a large fleet (≈1,000,000 events) ne
   and moored, its status changes, a decimated track — come from the temporal index and a few small queries;
 - the listing of every event is not held: ``AuditReport.listing()`` reads it from the log again, in log
   order, each time a renderer asks for it.
+The changes between the range's start and end (``changes``: ships moved, appeared, changed status,
+destination or particulars; alerts; zones — ``app.fleet_diff``) go in the PDF's summary, the JSON summary and,
+for a CSV report, a file of their own beside it (``app.report_changes``).
 The integrity section records which log positions the report covers, the hashes of the first and last of
 them, the chain head and the result of verifying the whole chain when the report was made, so a reader
 can check the report against the log (``report --verify``).
@@ -17,11 +20,13 @@ from typing import Any, Callable, Iterator, Protocol
 
 import numpy as np
 
+from app.fleet_diff import diff_document, fleet_diff
 from app.fleet_view import FleetView
 from app.zone_desk import zones_in_force
 from domain import ais
 from domain.alert_board import AlertView
 from domain.events import RecordedEvent, ship_stream
+from domain.fleet_diff import FleetDiff, Moment
 from domain.time import format_instant, now_micros
 from domain.tracks import Track
 
@@ -195,6 +200,7 @@ class AuditReport:
     alerts: list[AlertLine]
     notes: list[NoteLine]
     integrity: Integrity
+    changes: FleetDiff | None = None    # what changed between the range's start and end (see changes_json)
     _listing: Callable[[], Iterator[RecordedEvent]] = field(repr=False, default=lambda: iter(()))
 
     def listing(self) -> Iterator[RecordedEvent]:
@@ -217,6 +223,7 @@ class AuditReport:
                         "comment": a.comment} for a in self.alerts],
             "notes": [{"at": format_instant(n.at), "operator": n.operator, "mmsi": n.mmsi, "text": n.text}
                       for n in self.notes],
+            "changes": None if self.changes is None else diff_document(self.changes),
         }
 
 
@@ -253,6 +260,10 @@ def build_report(fleet: FleetView, alerts: AlertsAt, request: ReportRequest, *, 
             raise ReportError(f"no ship with MMSI {', '.join(map(str, unknown))} in this store")
     progress("collecting alerts and notes")
     alert_lines = _alerts(alerts, request)
+    progress("comparing the fleet at the range's start and end")
+    changes = fleet_diff(fleet, alerts, Moment(request.start), Moment(request.end))
+    if request.ships or request.zone is not None:
+        changes = changes.only(mmsis)
     notes = _notes(fleet, request)
     progress("verifying the log")
     verify = store.verify()
@@ -271,7 +282,8 @@ def build_report(fleet: FleetView, alerts: AlertsAt, request: ReportRequest, *, 
 
     return AuditReport(request=request, store=store.describe(), generated_at=clock(), generated_by=generated_by,
                        software=software, events=sum(counts.values()), events_by_type=counts, ships=ships,
-                       alerts=alert_lines, notes=notes, integrity=integrity, _listing=listing)
+                       alerts=alert_lines, notes=notes, integrity=integrity, changes=changes,
+                       _listing=listing)
 
 
 def ships_in_zone(fleet: FleetView, request: ReportRequest) -> list[int]:

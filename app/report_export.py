@@ -13,6 +13,7 @@ from typing import Callable, Iterator, Mapping
 from app.alert_desk import AlertDesk
 from app.audit_report import AuditReport, ReportError, ReportRequest, build_report
 from app.fleet_view import FleetView
+from app.report_changes import changes_csv_path, write_changes_csv
 from app.report_files import sha256_of, write_csv, write_json
 from domain.events import AuditReportExported, NewEvent, RecordedEvent
 from domain.time import now_micros
@@ -87,6 +88,8 @@ class ReportDesk:
         elif report.request != request:
             raise ValueError("the report given was gathered for another request")
         chosen[fmt](report, path, progress=progress, cancelled=cancelled)
+        if fmt == "csv" and report.changes is not None:  # its own header: a file beside the report
+            write_changes_csv(report.changes, changes_csv_path(path))
         digest = sha256_of(path)
         logged = None
         if not self.read_only:

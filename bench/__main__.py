@@ -5,11 +5,12 @@ import argparse
 import os
 import tempfile
 
-from bench import (console_figures, import_figures, reliability, report_figures, rules_figures, scale_console,
-                   store_figures)
+from bench import (console_figures, diff_figures, import_figures, reliability, report_figures, rules_figures,
+                   scale_console, store_figures)
 
 GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run, "report": report_figures.run,
-          "rules": rules_figures.run, "reliability": reliability.run, "scale_console": scale_console.run}
+          "rules": rules_figures.run, "diff": diff_figures.run,
+          "reliability": reliability.run, "scale_console": scale_console.run}
 ASKED_ONLY = ("reliability", "scale_console")  # the campaign and the national scale run only when asked for (--only)
 SPEED = [name for name in GROUPS if name not in ASKED_ONLY]
 

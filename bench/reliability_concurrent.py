@@ -3,7 +3,8 @@ a live listener, all writing into one store at once.
 
 The store must end up with what the same three inputs give when written one after the other: nothing lost,
 nothing twice — and every ship registered exactly once. Which writer registers a ship first may differ
-from run to run, so a registration is compared by its ship alone.
+from run to run, so a registration is compared by its ship alone; particulars are compared by what they
+say at every moment (``bench.particulars_timeline``), every other event by what it says and when.
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.reliability_common import (Checked, Findings, command, compare, event_contents, registration_counts,
-                                      registrations_by_stream, run, shown, start)
+from bench.particulars_timeline import PARTICULAR_TYPES, compare_particulars, particulars_changes
+from bench.reliability_common import (Checked, EventKey, Findings, command, compare, event_contents,
+                                      registration_counts, run, shown, start)
 from bench.reliability_inputs import live_stream, solent_halves, write_stream
 from bench.reliability_listener import Listener
 
@@ -25,13 +27,15 @@ class ConcurrentResult:
     duplicated: int = 0
     registered_twice: int = 0     # ships with more than one ShipRegistered
     failed_writers: int = 0       # writers that exited non-zero
+    particulars_restated: int = 0  # particulars events the one-after-the-other run left out as unchanged
     checked: Checked = field(default_factory=Checked)
     lost_by_type: Counter[str] = field(default_factory=Counter)   # which kinds of event differ, so a reader
     extra_by_type: Counter[str] = field(default_factory=Counter)  # sees whether reports or particulars do
 
     def as_extra(self) -> dict:
         return {"rounds": self.rounds, "ships_registered_twice": self.registered_twice,
-                "failed_writers": self.failed_writers, "lost_by_type": dict(sorted(self.lost_by_type.items())),
+                "failed_writers": self.failed_writers,
+                "particulars_restated": self.particulars_restated, "lost_by_type": dict(sorted(self.lost_by_type.items())),
                 "extra_by_type": dict(sorted(self.extra_by_type.items()))}
 
 
@@ -78,21 +82,35 @@ def _one_round(number: int, folder: Path, env: dict[str, str], rows: int | None,
         if done.code != 0:
             raise RuntimeError(f"the clean import of {path} failed: {done.tail()}")
     actual = event_contents(db)
-    result.checked.add(event_contents(clean))
-    reference, stored = registrations_by_stream(event_contents(clean)), registrations_by_stream(actual)
+    reference_contents = event_contents(clean)
+    result.checked.add(reference_contents)
+    # reports, alerts and the rest event by event; particulars by what they say at every moment (see
+    # bench.particulars_timeline: why restatements are not duplicates)
+    reference, stored = _without_particulars(reference_contents), _without_particulars(actual)
     difference = compare(reference, stored)
     for key, times in (reference - stored).items():
         result.lost_by_type[key[1]] += times
     for key, times in (stored - reference).items():
         result.extra_by_type[key[1]] += times
+    particulars = compare_particulars(particulars_changes(clean), particulars_changes(db))
+    if particulars.lost:
+        result.lost_by_type["particulars at a moment"] += particulars.lost
+    if particulars.duplicated:
+        result.extra_by_type["particulars observation"] += particulars.duplicated
     twice = sum(1 for times in registration_counts(actual).values() if times > 1)
-    result.lost += difference.lost
-    result.duplicated += difference.duplicated
+    lost, duplicated = difference.lost + particulars.lost, difference.duplicated + particulars.duplicated
+    result.lost += lost
+    result.duplicated += duplicated
     result.registered_twice += twice
-    if difference.lost or difference.duplicated:
-        findings.add("concurrent", f"{difference.lost} events lost, {difference.duplicated} extra, {twice} ships "
-                                   f"registered more than once (e.g. extra {difference.example_extra}, "
-                                   f"lost {difference.example_lost})", reproduce)
+    result.particulars_restated += particulars.restated
+    if lost or duplicated:
+        findings.add("concurrent", f"{lost} events lost, {duplicated} extra, {twice} ships registered more than "
+                                   f"once (e.g. extra {difference.example_extra}, lost {difference.example_lost}; "
+                                   f"particulars differing: {particulars.example_lost})", reproduce)
+
+
+def _without_particulars(contents: Counter[EventKey]) -> Counter[EventKey]:
+    return Counter({key: times for key, times in contents.items() if key[1] not in PARTICULAR_TYPES})
 
 
 def run_concurrent(folder: Path, env: dict[str, str], *, rounds: int, rows: int | None, messages: int,

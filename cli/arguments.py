@@ -75,34 +75,24 @@ def positive_int(low: int, high: int) -> Callable[[str], int]:
     return parse
 
 
-def megabytes(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
-    if not 1 <= value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be between 1 and 1,000,000 MB, got {text}")
-    return value
+def _number(what: str, accepts: Callable[[float], bool], bounds: str) -> Callable[[str], float]:
+    """An argument type for a number of ``what`` that ``accepts`` (``bounds`` says which, in the error)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a {what}: {text!r}") from None
+        if not accepts(value):
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
+        return value
+
+    return parse
 
 
-def hours(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of hours: {text!r}") from None
-    if not 0 < value <= 744:
-        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 744 (31 days), got {text}")
-    return value
-
-
-def rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a rate in sentences per second: {text!r}") from None
-    if not 0 < value <= 1_000_000:
-        raise argparse.ArgumentTypeError(f"must be more than 0 sentences per second, got {text}")
-    return value
+megabytes = _number("number of megabytes", lambda value: 1 <= value <= 1_000_000, "between 1 and 1,000,000 MB")
+hours = _number("number of hours", lambda value: 0 < value <= 744, "more than 0 and at most 744 (31 days)")
+rate = _number("rate in sentences per second", lambda value: 0 < value <= 1_000_000,
+               "more than 0 sentences per second")
 
 
 def column_mapping(text: str) -> dict[str, str]:

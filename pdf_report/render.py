@@ -35,6 +35,7 @@ from domain.alert_board import ACKNOWLEDGED, OPEN
 from domain.display_text import visible, visible_lines
 from domain.notation import in_text
 from domain.progress import FractionProgress as Progress
+from pdf_report.changes_section import draw_changes
 from pdf_report.helper import HELPER_FROM_EVENTS, render_with_helper
 from pdf_report.layout import GOOD, MUTED, NAVY, NOTICE, Column, PageWriter, PdfWriteError, mm, pt
 from pdf_report.listing import SECTION as LISTING_SECTION
@@ -257,6 +258,7 @@ class Renderer:
             page.paragraph("No ship reported in this range.", colour=MUTED)
         self._alerts()
         self._notes()
+        draw_changes(self.page, report)
 
     def _alerts(self) -> None:
         report, page = self.report, self.page

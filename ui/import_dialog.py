@@ -11,7 +11,7 @@ from typing import Callable, Protocol, Sequence, runtime_checkable
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.ais_import import ImportOptions, ImportProgress, ImportRefused, ImportSummary
+from app.ais_import import ImportFailed, ImportOptions, ImportProgress, ImportRefused, ImportSummary
 from app.errors import StoreError
 from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
@@ -61,6 +61,13 @@ def failure_text(error: Exception) -> tuple[str, str]:
     """The title and text that tell the operator why an import stopped, by what stopped it."""
     if isinstance(error, ImportRefused):  # the files or options, judged before anything was appended
         return "Import refused", f"Nothing was imported:\n{visible(str(error))}"
+    if isinstance(error, ImportFailed):  # stopped part-way: what was committed before it stays, told exactly
+        committed = error.summary
+        why = "The store refused a batch" if isinstance(error.__cause__, StoreError) else "The import stopped"
+        return "Import stopped", (f"{why}; what was committed before it is in the log ({committed.appended:,} "
+                                  f"events appended, {committed.quarantined:,} records quarantined, "
+                                  f"{committed.read:,} lines read). Importing the same files again completes "
+                                  f"the rest:\n{visible(str(error))}")
     if isinstance(error, StoreError):  # the log refused a batch (busy, read-only, failing)
         return "Import stopped", (f"The store refused a batch; the batches before it are in the log, importing "
                                   f"the same files again completes the rest:\n{visible(str(error))}")

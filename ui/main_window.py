@@ -21,10 +21,12 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar, QWidget
 
 from app.console import Console
 from chart.coastline import Coastline
+from ui.changes_console import ChangesConsole
 from ui.console_commands import ConsoleCommands
 from ui.console_docks import ConsoleDocks
 from ui.console_state import ConsoleState
 from ui.eliding_label import ElidingLabel
+from ui.export_tracks_dialog import ExportTracksCommand
 from ui.empty_console import EmptyConsoleNotice
 from ui.fleet_table import FleetTable
 from ui.log_news import LogNews
@@ -112,6 +114,16 @@ class MainWindow(QMainWindow):
         self.map_bar.addWidget(self.following_label)
         self.menus.build_zones(self.zone_console)
 
+        self.changes = ChangesConsole(self.state, self.display, source, self.map_view, self)
+        self.add_dock(self.changes.dock)
+        self.tabifyDockWidget(self.zone_console.dock, self.changes.dock)
+        self.timeline.add_mode_action(self.changes.mark_action)
+        self.export_tracks = ExportTracksCommand(self, self.timeline.time_range, lambda: self.state.moment,
+                                                 lambda: self.state.selected_ship, self.fleet_table.visible_mmsis,
+                                                 lambda: self.source.fleet)
+        self.menus.build_changes(self.changes.mark_action, self.changes.clear_action, self.export_tracks.action)
+        self.docks.detail_dock.raise_()
+
         self.news.eventsArrived.connect(self.docks.add_events)
         self.news.eventsArrived.connect(self.zone_console.add_events)
         self.news.logGrew.connect(self.display.take_in)
@@ -145,6 +157,7 @@ class MainWindow(QMainWindow):
         self.news.close()
         self.source = source
         self.display.use_source(source)
+        self.changes.use_source(source)
         QTimer.singleShot(0, lambda: self.docks.use_source(source) if self.source is source else None)
         QTimer.singleShot(0, lambda: let_docks_shrink(self))  # after the docks' panels, should they be new
         self.state.select_ship(None)

@@ -153,6 +153,15 @@ class ConsoleMenus:
         self.zones_menu.addSeparator()
         self.zones_menu.addAction(zones.dock.toggleViewAction())
 
+    def build_changes(self, mark: QAction, clear: QAction, export_tracks: QAction) -> None:
+        """Go › Mark this moment (M) and Clear the mark; File › Export tracks (after Export report)."""
+        _with_key(mark, "M")
+        self.go_menu.addSeparator()
+        self.go_menu.addActions([mark, clear])
+        self.window.addAction(mark)
+        actions = self.file_menu.actions()
+        self.file_menu.insertAction(actions[actions.index(self.export_report) + 1], export_tracks)
+
     def add_panel(self, toggle: QAction) -> None:
         """Offer a dock's or toolbar's show/hide action under View › Panels."""
         self.panels_menu.addAction(toggle)

@@ -96,6 +96,7 @@ class TimelineBar(QWidget):
         modes.setSpacing(10)
         modes.addWidget(self.known_then_box)
         modes.addWidget(self.live_button)
+        self._modes = modes
 
         layout = QGridLayout(self)
         layout.setContentsMargins(10, 4, 10, 6)
@@ -135,6 +136,13 @@ class TimelineBar(QWidget):
             self.speed_box.addItem(f"{speed:,}×", speed)
         self.speed_box.setCurrentIndex(SPEEDS.index(DEFAULT_SPEED))
         self.speed_box.currentIndexChanged.connect(self._on_speed_chosen)
+
+    def add_mode_action(self, action: QAction) -> QToolButton:
+        """A button for ``action`` beside 'As known then' and Live (the Changes dock's mark)."""
+        button = QToolButton()
+        button.setDefaultAction(action)
+        self._modes.insertWidget(0, button)
+        return button
 
     # --- state ---------------------------------------------------------------------------------------------
 

@@ -63,7 +63,8 @@ def test_a_scheduled_run_writes_each_format_and_logs_it_as_exported_by_the_sched
                                    software="Fleet Logbook test",
                                    clock=lambda: AFTER_RUN)
         outcome = reports.run_due()
-        assert sorted(os.listdir(reports_folder)) == ["audit-report-2024-05-01T1400Z.csv",
+        assert sorted(os.listdir(reports_folder)) == ["audit-report-2024-05-01T1400Z.changes.csv",  # beside the CSV
+                                                     "audit-report-2024-05-01T1400Z.csv",
                                                      "audit-report-2024-05-01T1400Z.json"]
         assert outcome.startswith("wrote audit-report-2024-05-01T1400Z.csv, audit-report-2024-05-01T1400Z.json")
         with open(reports_folder / "audit-report-2024-05-01T1400Z.csv", newline="", encoding="utf-8") as rows:
@@ -145,7 +146,8 @@ def test_a_run_missed_while_the_console_was_closed_is_made_once_on_the_next_star
             assert scheduler.wait_for_runs("scheduled-report-missed", 1, timeout=30)
         finally:
             scheduler.shutdown()
-        assert os.listdir(reports_folder) == ["audit-report-2024-05-01T1400Z.csv"]
+        assert sorted(os.listdir(reports_folder)) == ["audit-report-2024-05-01T1400Z.changes.csv",
+                                                     "audit-report-2024-05-01T1400Z.csv"]
         again = ScheduledReports(desk(service, lambda: later), schedule, software="test", clock=lambda: later)
         assert again.missed_run_time() is None, "made once: the log holds it now"
 
@@ -263,7 +265,8 @@ def test_the_day_after_a_failure_the_report_is_made_and_the_status_clears(watch_
         session.run_job_soon(JOB_ID)
         assert session.wait_for_job(JOB_ID, 2)
         assert session.job_failure() == ""
-        assert os.listdir(folder) == ["audit-report-2024-05-02T1400Z.csv"]
+        assert sorted(os.listdir(folder)) == ["audit-report-2024-05-02T1400Z.changes.csv",
+                                              "audit-report-2024-05-02T1400Z.csv"]
     finally:
         session.close()
 

@@ -239,3 +239,33 @@ def test_a_cancelled_opening_is_said_in_the_status_bar_not_as_a_failure(qtbot, m
     qtbot.waitUntil(lambda: run.settled, timeout=WAIT_MS)
     assert warnings == [] and window.statusBar().currentMessage() == "opening held.sqlite was cancelled"
     controller.close()
+
+
+def test_an_import_stopped_by_a_full_disk_says_what_it_committed_not_that_nothing_was_imported(fleet_stores,
+                                                                                               ais_samples):
+    from app.ais_import import ImportFailed, ImportOptions
+    from tests.store_faults import disk_full
+
+    service = fleet_stores.open(name="filling.sqlite")
+    full = disk_full()
+    filled = []
+
+    def fill_after_the_first_batch(progress) -> None:
+        if progress.appended and not filled:
+            filled.append(full.__enter__())
+
+    try:
+        service.imports.import_files([str(ais_samples / "stonesoup_SolentAIS_20160112_130211.csv")],
+                                     ImportOptions(batch_size=2_000, parallel=False),
+                                     progress=fill_after_the_first_batch, cancelled=lambda: False)
+    except ImportFailed as error:
+        stopped = error
+    finally:
+        full.__exit__(None, None, None)
+    committed = service.fleet.store.head().position
+    assert committed > 0 and stopped.summary.appended == committed
+
+    title, text = import_failure_text(stopped)
+
+    assert title == "Import stopped" and "Nothing" not in text
+    assert f"{committed:,} events appended" in text and "again completes the rest" in text
