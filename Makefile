@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-all bench bench-quick bench-reliability lint clean
+.PHONY: run test test-all bench bench-quick bench-scale bench-reliability lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ bench: $(STAMP)
 
 bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --scale 0.1
+
+bench-scale: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only scale_console --scale 1.0
 
 bench-reliability: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only reliability --scale 1.0

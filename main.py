@@ -445,7 +445,7 @@ def command_gui(args: argparse.Namespace) -> int:
         from ui.gui import launch
 
         return launch(session, at=args.at, screenshot=args.screenshot, ship=args.ship, panel=args.panel,
-                      mark=args.mark)
+                      mark=args.mark, view=args.view)
     finally:
         if job_log is not None:
             job_log.close()
@@ -486,6 +486,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="bring this dock to the front")
     gui.add_argument("--mark", type=arguments.instant, help="mark this moment: the Changes dock and the map show "
                                                              "what changed from it to the moment shown")
+    gui.add_argument("--view", type=arguments.view_box, metavar="WEST,SOUTH,EAST,NORTH",
+                     help="show this part of the map (degrees; --view=-6,48.5,3,51.8 when west is negative) instead of framing the fleet")
     gui.add_argument("--read-only", dest="read_only", action="store_true",
                      help="auditor mode: open the store read-only; nothing can be appended")
     gui.add_argument("--demo", action="store_true",

@@ -34,6 +34,7 @@ class FleetService:
         self.store = store
         self.bus = bus
         self._index = index
+        self._stored_position = index.snapshot_position  # the log position the stored snapshot reflects
         self._lock = threading.RLock()          # the index: held by readers and by folding, never across a write
         self._write_lock = threading.Lock()     # one append at a time here, so batches fold in log order
 
@@ -106,8 +107,13 @@ class FleetService:
         if self.store.read_only:
             return False
         with self._lock:
+            if self._index.log_position == self._stored_position:
+                return False  # the stored snapshot is this index already (at 10 million reports, 100 MB to write)
             position, data = self._index.log_position, self._index.to_bytes()
-        return save_snapshot_bytes(self.store, position, data)
+        saved = save_snapshot_bytes(self.store, position, data)
+        if saved:
+            self._stored_position = position
+        return saved
 
     # --- hearing and reading --------------------------------------------------------------------------------
 

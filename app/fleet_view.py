@@ -30,10 +30,11 @@ class FleetView:
         with self._service.reading() as index:
             return index.state_at(at, known_at)
 
-    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
-        """Every ship's reports with ``at - window < occurred_at <= at`` (recorded by ``known_at``)."""
+    def trails(self, at: int, window: int, known_at: int | None = None, mmsis: np.ndarray | None = None) -> Trails:
+        """Every ship's reports with ``at - window < occurred_at <= at`` (recorded by ``known_at``); with
+        ``mmsis``, only those ships'."""
         with self._service.reading() as index:
-            return index.trails(at, window, known_at)
+            return index.trails(at, window, known_at, mmsis)
 
     def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
         """One ship's reports with ``start <= occurred_at <= end`` (recorded by ``known_at``), in time order."""

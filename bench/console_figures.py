@@ -48,7 +48,7 @@ def synthetic_index(ships: int, events: int) -> TemporalIndex:
     return index
 
 
-def _store_of(path: Path, ships: int, events: int) -> None:
+def store_of(path: Path, ships: int, events: int) -> None:
     """A store on disk holding the synthetic fleet (appended as an import would)."""
     from bench.synthetic_fleet import position_batches
 
@@ -61,7 +61,7 @@ def _store_of(path: Path, ships: int, events: int) -> None:
         store.close()
 
 
-def _gui_block_while_opening(app, path: Path) -> tuple[float, float]:
+def gui_block_while_opening(app, path: Path) -> tuple[float, float]:
     """Open the store the way the console does (worker thread, progress dialog) with no index snapshot,
     and measure the longest gap between ticks of a 5 ms timer on the GUI thread, and the time to ready."""
     from PySide6.QtCore import QElapsedTimer, QTimer
@@ -100,7 +100,7 @@ def _gui_block_while_opening(app, path: Path) -> tuple[float, float]:
     return float(gaps.max()), ready_s
 
 
-def _pan_timings(app, map_view) -> list[float]:
+def pan_timings(app, map_view) -> list[float]:
     """Drag the map over the Channel, 8 pixels a step, a few hundred pixels one way then back."""
     from chart.projection import GeoBox
 
@@ -118,22 +118,49 @@ def _pan_timings(app, map_view) -> list[float]:
     return timings
 
 
-def run(scale: float) -> None:
+def scrub_timings(app, window, low: int, high: int, steps: int = STEPS) -> list[float]:
+    """Move the moment a few minutes back or forth at random, ``steps`` times: each step's time with its paint."""
+    rng = np.random.default_rng(11)
+    moment = low + (high - low) // 2
+    timings = []
+    for _ in range(steps):
+        moment = int(np.clip(moment + rng.integers(-3, 4) * MICROS_PER_MINUTE, low, high))
+        started = time.perf_counter()
+        window.state.set_moment(moment)
+        app.processEvents()  # the paint the step causes
+        timings.append((time.perf_counter() - started) * 1_000)
+    return timings
+
+
+def console_app():
+    """The offscreen application the console figures draw in, themed as the console is."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    ships = max(10, round(1_000 * scale))
-    events = max(10_000, round(1_000_000 * scale))
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
     from ui.theme import apply_theme
 
     app = QApplication.instance() or QApplication(["bench"])
     apply_theme(app)
+    return app
+
+
+def zoned_store(folder: str):
+    """An empty store holding the rules benchmark's 50 zones (the console draws them)."""
+    store = open_store(Path(folder) / "empty.sqlite")
+    store.append_batch([NewEvent(zone, recorded_at=zone.occurred_at, metadata={"source": "bench"})
+                        for zone in zone_definitions()])
+    return store
+
+
+def run(scale: float) -> None:
+    ships = max(10, round(1_000 * scale))
+    events = max(10_000, round(1_000_000 * scale))
+    from ui.main_window import MainWindow
+
+    app = console_app()
     with tempfile.TemporaryDirectory(prefix="fleet-bench-ui-") as folder:
-        store = open_store(Path(folder) / "empty.sqlite")
+        store = zoned_store(folder)
         try:
-            store.append_batch([NewEvent(zone, recorded_at=zone.occurred_at, metadata={"source": "bench"})
-                                for zone in zone_definitions()])
             console = Console.over(FleetService(store, EventBus(), synthetic_index(ships, events)))
             low, high = console.fleet.time_range()
             window = MainWindow(console, low + (high - low) // 2)
@@ -141,16 +168,8 @@ def run(scale: float) -> None:
             window.show()
             app.processEvents()
             window.map_view.update_land()
-            rng = np.random.default_rng(11)
-            moment = low + (high - low) // 2
-            timings = []
-            for _ in range(STEPS):
-                moment = int(np.clip(moment + rng.integers(-3, 4) * MICROS_PER_MINUTE, low, high))
-                started = time.perf_counter()
-                window.state.set_moment(moment)
-                app.processEvents()  # the paint the step causes
-                timings.append((time.perf_counter() - started) * 1_000)
-            pans = _pan_timings(app, window.map_view)
+            timings = scrub_timings(app, window, low, high)
+            pans = pan_timings(app, window.map_view)
             window.close()
             window.deleteLater()
             app.processEvents()
@@ -163,7 +182,7 @@ def run(scale: float) -> None:
          p50=round(float(np.percentile(pans, 50)), 3), max=round(float(np.max(pans)), 3))
     with tempfile.TemporaryDirectory(prefix="fleet-bench-open-") as folder:
         path = Path(folder) / "fleet.sqlite"
-        _store_of(path, ships, events)
-        block_ms, ready_s = _gui_block_while_opening(app, path)
+        store_of(path, ships, events)
+        block_ms, ready_s = gui_block_while_opening(app, path)
     emit("open_gui_block_max_ms", block_ms, "ms", events=events, ships=ships, ready_s=round(ready_s, 2),
          snapshot=False)

@@ -48,6 +48,20 @@ def mmsi(text: str) -> int:
     return int(text)
 
 
+def view_box(text: str) -> tuple[float, float, float, float]:
+    """``WEST,SOUTH,EAST,NORTH`` in degrees: the part of the map to show."""
+    parts = text.split(",")
+    try:
+        west, south, east, north = (float(part) for part in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected WEST,SOUTH,EAST,NORTH in degrees (e.g. -6,48.5,3,51.8), "
+                                         f"not {text!r}") from None
+    if not (-540.0 <= west < east <= 540.0 and -85.0 <= south < north <= 85.0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a box: west must be less than east and south less than "
+                                         f"north, latitudes within ±85°")
+    return west, south, east, north
+
+
 def positive_int(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         try:

@@ -15,19 +15,24 @@ import io
 import json
 import zlib
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 
 from domain import ais
 from domain.events import PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from domain.ship import ShipState
+from domain.time_grid import TimeGrid
 from domain.tracks import Track, Trails
 
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 65_536
-_SNAPSHOT_FORMAT = 4
+_SNAPSHOT_FORMAT = 5
+_SNAPSHOT_MAGIC = b"fleet-logbook-index\n"
+_WHOLE_ARCHIVE_FORMAT = 4  # snapshots made before columns were compressed one by one: still read
+_EXACT_DENSITY_ROWS = 1_000_000  # above this many sorted rows, density is counted from fine time cells
+_DENSITY_CELLS = 65_536
 _DELTA_COLUMNS = ("ship", "occurred", "v_lat", "v_lon")
 
 POSITION_COLUMNS: dict[str, np.dtype] = {
@@ -43,19 +48,26 @@ VALUE_COLUMN = {"value": np.dtype(np.int32)}
 
 # A block of rows as parallel columns: (ship slot, occurred, recorded, value columns by name).
 Rows = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
+# Each ship's latest row at a moment: (found, occurred, recorded, value columns by name), one entry per ship.
+Latest = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 
 
 class _Track:
     """Rows of (ship, occurred, recorded, values...) with a sorted main block and an unsorted tail."""
 
-    def __init__(self, columns: Mapping[str, np.dtype]):
+    def __init__(self, columns: Mapping[str, np.dtype], *, steady: bool = False):
+        """``steady``: rows are rare (a ship's name, type, ...), so the answer at a moment is kept and given
+        again for the next moments until a row's time or recording lies between them."""
         self.columns = dict(columns)
+        self._steady = steady
+        self._latest_kept: dict[bool, tuple[int, int | None, int, Latest]] = {}  # by "as known then" or not
+        self._occurred_sorted = self._recorded_sorted = np.empty(0, np.int64)
         self.ship = np.empty(0, np.int32)
         self.occurred = np.empty(0, np.int64)
         self.recorded = np.empty(0, np.int64)
         self.values = {name: np.empty(0, dtype) for name, dtype in self.columns.items()}
-        self.key = np.empty(0, np.int64)
-        self.times = np.empty(0, np.int64)
+        self.grid = TimeGrid(self.ship, self.occurred)
+        self._cells: tuple[int, int, np.ndarray] | None = None  # (first, width, rows per cell) of a large main block
         self._tail: list[tuple[int, ...]] = []
         self._tail_arrays: Rows | None = None
         self._pending: list[Rows] = []  # blocks added in bulk, merged at the next compaction
@@ -65,8 +77,8 @@ class _Track:
 
     @property
     def nbytes(self) -> int:
-        arrays: list[np.ndarray] = [self.ship, self.occurred, self.recorded, self.key, self.times, *self.values.values()]
-        return sum(a.nbytes for a in arrays)
+        arrays: list[np.ndarray] = [self.ship, self.occurred, self.recorded, *self.values.values()]
+        return sum(a.nbytes for a in arrays) + self.grid.nbytes
 
     def append(self, ship: int, occurred: int, recorded: int, *values: int) -> None:
         self._tail.append((ship, occurred, recorded, *values))
@@ -104,9 +116,43 @@ class _Track:
         self._rekey()
 
     def _rekey(self) -> None:
-        self.times = np.unique(self.occurred)
-        rank = np.searchsorted(self.times, self.occurred)
-        self.key = self.ship.astype(np.int64) * (len(self.times) + 1) + rank
+        self.grid = TimeGrid(self.ship, self.occurred)
+        self._latest_kept = {}
+        if self._steady:
+            self._occurred_sorted, self._recorded_sorted = np.sort(self.occurred), np.sort(self.recorded)
+        self._cells = None
+        if len(self.occurred) > _EXACT_DENSITY_ROWS:
+            first, last = self.grid.first, self.grid.last
+            cells = min(_DENSITY_CELLS, last - first + 1)
+            width = (last - first) // cells + 1
+            self._cells = (first, width, np.bincount((self.occurred - first) // width, minlength=cells))
+
+    def time_span(self) -> tuple[int, int] | None:
+        """The first and last ``occurred`` of any row (without sorting the rows added since the last
+        compaction: asked at every live batch, it must not cost a sort of the whole index)."""
+        spans = [(self.grid.first, self.grid.last)] if len(self.ship) else []
+        blocks = list(self._pending) + ([self._tail_columns()] if self._tail else [])
+        spans += [(int(block[1].min()), int(block[1].max())) for block in blocks if len(block[1])]
+        if not spans:
+            return None
+        return min(low for low, _ in spans), max(high for _, high in spans)
+
+    def occurred_counts(self, start: int, end: int, bins: int) -> np.ndarray:
+        """How many rows occurred in each of ``bins`` equal slices of [start, end] (the last slice closed).
+
+        Exact up to ``_EXACT_DENSITY_ROWS`` sorted rows; beyond, the sorted rows are counted by the
+        fine cells made at compaction (65,536 over the rows' span), so a row may be counted in the slice
+        next to its own when it lies within one cell (half a second in a day) of their border."""
+        counts = np.zeros(bins, np.int64)
+        blocks = list(self._pending) + ([self._tail_columns()] if self._tail else [])
+        for block in blocks:
+            counts += _slice_counts(block[1], start, end, bins)
+        if self._cells is None:
+            counts += _slice_counts(self.occurred, start, end, bins)
+        else:
+            first, width, cells = self._cells
+            counts += _slice_counts(first + width * np.arange(len(cells), dtype=np.int64), start, end, bins, cells)
+        return counts
 
     def _tail_columns(self) -> Rows:
         if self._tail_arrays is None:
@@ -122,6 +168,12 @@ class _Track:
         """Per ship: whether a row qualifies, and its occurred, recorded and values."""
         if self._pending:
             self.compact()
+        keep = self._steady and not self._tail
+        kept = self._latest_kept.get(known_at is None) if keep else None
+        if kept is not None:
+            kept_at, kept_known, kept_count, answer = kept
+            if kept_count == ship_count and self._same_rows_qualify(kept_at, at, kept_known, known_at):
+                return answer
         ships = np.arange(ship_count, dtype=np.int64)
         found, pos = self._latest_in_main(ships, at, known_at)
         out_occ = np.where(found, self.occurred[pos] if len(pos) and len(self.occurred) else 0, 0)
@@ -130,17 +182,32 @@ class _Track:
                       for n, v in self.values.items()}
         if self._tail:
             self._merge_tail(found, out_occ, out_rec, out_values, at, known_at)
+        if keep:
+            self._latest_kept[known_at is None] = (at, known_at, ship_count, (found, out_occ, out_rec, out_values))
         return found, out_occ, out_rec, out_values
+
+    def _same_rows_qualify(self, at: int, other_at: int, known_at: int | None, other_known_at: int | None) -> bool:
+        """Whether the same rows have occurred by ``at`` and ``other_at`` (and were recorded by both
+        ``known_at``): no row's time, nor recording, lies between them."""
+        if (known_at is None) != (other_known_at is None):
+            return False
+        spans = [(self._occurred_sorted, at, other_at)]
+        if known_at is not None and other_known_at is not None:
+            spans.append((self._recorded_sorted, known_at, other_known_at))
+        for times, one, other in spans:
+            low, high = np.searchsorted(times, [min(one, other), max(one, other)], side="right")
+            if low != high:
+                return False
+        return True
 
     def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None) -> tuple[np.ndarray, np.ndarray]:
         n = len(ships)
-        if not len(self.key):
+        if not len(self.ship):
             return np.zeros(n, bool), np.zeros(n, np.int64)
-        rank = np.searchsorted(self.times, at, side="right")
-        pos = np.searchsorted(self.key, ships * (len(self.times) + 1) + rank, side="left") - 1
-        found = pos >= 0
+        starts = self.grid.starts(ships)
+        pos = self.grid.first_after(ships, at, self.occurred) - 1
+        found = pos >= starts
         pos = np.maximum(pos, 0)
-        found &= self.ship[pos] == ships
         if known_at is None:
             return found, pos
         for _ in range(_FALLBACK_AFTER_STEPS):
@@ -148,20 +215,17 @@ class _Track:
             if not late.size:
                 return found, pos
             earlier = pos[late] - 1
-            still = earlier >= 0
-            earlier = np.maximum(earlier, 0)
-            still &= self.ship[earlier] == ships[late]
-            pos[late] = earlier
+            still = earlier >= starts[late]
+            pos[late] = np.maximum(earlier, 0)
             found[late] = still
         late = np.flatnonzero(found & (self.recorded[pos] > known_at))
-        if late.size:
-            starts = np.searchsorted(self.key, ships[late] * (len(self.times) + 1), side="left")
-            for ship_slot, start in zip(late, starts):
-                known = np.flatnonzero(self.recorded[start:pos[ship_slot] + 1] <= known_at)
-                if known.size:
-                    pos[ship_slot] = start + known[-1]
-                else:
-                    found[ship_slot] = False
+        for ship_slot in late:
+            start = int(starts[ship_slot])
+            known = np.flatnonzero(self.recorded[start:pos[ship_slot] + 1] <= known_at)
+            if known.size:
+                pos[ship_slot] = start + known[-1]
+            else:
+                found[ship_slot] = False
         return found, pos
 
     def _merge_tail(self, found: np.ndarray, out_occ: np.ndarray, out_rec: np.ndarray,
@@ -187,20 +251,20 @@ class _Track:
             out_values[n][row_ships] = values[n][rows]
 
     def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None,
-                    columns: tuple[str, ...] | None = None) -> Rows:
+                    columns: tuple[str, ...] | None = None, only: np.ndarray | None = None) -> Rows:
         """Rows of every ship with ``start < occurred <= end`` (recorded by ``known_at``), ship after ship in
         time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values).
-        Only the value ``columns`` asked for are gathered (all by default)."""
+        Only the value ``columns`` asked for are gathered (all by default); with ``only`` (ship slots,
+        ascending), only those ships' rows."""
         wanted = tuple(self.columns) if columns is None else columns
         if self._pending:
             self.compact()
         parts = []
         tail_rows = False
-        if len(self.key):
-            width = len(self.times) + 1
-            ships = np.arange(ship_count, dtype=np.int64) * width
-            lo = np.searchsorted(self.key, ships + np.searchsorted(self.times, start, side="right"), side="left")
-            hi = np.searchsorted(self.key, ships + np.searchsorted(self.times, end, side="right"), side="left")
+        if len(self.ship):
+            ships = np.arange(ship_count, dtype=np.int64) if only is None else only
+            lo = self.grid.first_after(ships, start, self.occurred)
+            hi = np.maximum(self.grid.first_after(ships, end, self.occurred), lo)
             lengths = hi - lo
             total = int(lengths.sum())
             rows = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
@@ -208,7 +272,10 @@ class _Track:
                           {n: self.values[n][rows] for n in wanted}))
         if self._tail:
             ship, occurred, recorded, values = self._tail_columns()
-            rows = np.flatnonzero((occurred > start) & (occurred <= end))
+            chosen = (occurred > start) & (occurred <= end)
+            if only is not None:
+                chosen &= np.isin(ship, only)
+            rows = np.flatnonzero(chosen)
             if rows.size:
                 tail_rows = True
                 parts.append((ship[rows], occurred[rows], recorded[rows], {n: values[n][rows] for n in wanted}))
@@ -232,11 +299,8 @@ class _Track:
     def rows_of(self, ship: int) -> np.ndarray:
         """Main-block row numbers of one ship (sorted by time); compacts first."""
         self.compact()
-        if not len(self.key):
-            return np.empty(0, np.int64)
-        width = len(self.times) + 1
-        lo, hi = np.searchsorted(self.key, [ship * width, (ship + 1) * width], side="left")
-        return np.arange(lo, hi)
+        slot = np.array([ship], np.int64)
+        return np.arange(int(self.grid.starts(slot)[0]), int(self.grid.ends(slot)[0]))
 
     def arrays(self) -> dict[str, np.ndarray]:
         self.compact()
@@ -304,13 +368,15 @@ class TemporalIndex:
         self._names: list[str] = []
         self._name_code: dict[str, int] = {}
         self.positions = _Track(POSITION_COLUMNS)
-        self.ship_names = _Track(VALUE_COLUMN)
-        self.ship_types = _Track(VALUE_COLUMN)
-        self.destinations = _Track(VALUE_COLUMN)  # values: codes into the same text vocabulary as names
-        self.callsigns = _Track(VALUE_COLUMN)
+        self.ship_names = _Track(VALUE_COLUMN, steady=True)
+        self.ship_types = _Track(VALUE_COLUMN, steady=True)
+        self.destinations = _Track(VALUE_COLUMN, steady=True)  # values: codes into the same text vocabulary as names
+        self.callsigns = _Track(VALUE_COLUMN, steady=True)
         self.log_position = 0
+        self.snapshot_position: int | None = None  # the log position of the snapshot this index was read from
         self._by_mmsi: np.ndarray | None = None
         self._mmsi_array: np.ndarray | None = None
+        self._names_array: np.ndarray | None = None  # the texts by code, then None (for codes not set)
 
     # --- growing -------------------------------------------------------------------------------------------
 
@@ -328,6 +394,7 @@ class TemporalIndex:
         if code is None:
             code = self._name_code[name] = len(self._names)
             self._names.append(name)
+            self._names_array = None
         return code
 
     def add(self, recorded: RecordedEvent) -> None:
@@ -389,10 +456,7 @@ class TemporalIndex:
 
     def time_range(self) -> tuple[int, int] | None:
         """The first and last ``occurred_at`` of any report, or None when there is none."""
-        self.positions.compact()
-        if not len(self.positions.times):
-            return None
-        return int(self.positions.times[0]), int(self.positions.times[-1])
+        return self.positions.time_span()
 
     def state_at(self, at: int, known_at: int | None = None) -> FleetArrays:
         """Every ship with a report by ``at`` (recorded by ``known_at``), sorted by MMSI."""
@@ -404,7 +468,9 @@ class TemporalIndex:
         signed, _, _, callsign_v = self.callsigns.latest(n, at, known_at)
         order = self._mmsi_order()
         slots = order[found[order]]
-        names_all = np.array(self._names + [None], dtype=object)
+        if self._names_array is None:
+            self._names_array = np.array(self._names + [None], dtype=object)
+        names_all = self._names_array
         name_codes = np.where(named, name_v["value"], len(self._names))
         destination_codes = np.where(bound, destination_v["value"], len(self._names))
         callsign_codes = np.where(signed, callsign_v["value"], len(self._names))
@@ -420,9 +486,11 @@ class TemporalIndex:
             callsigns=names_all[callsign_codes[slots]],
         )
 
-    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
-        """Every ship's reports with ``at - window < occurred <= at`` as one polyline set (see ``Trails``)."""
-        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at, ("lat", "lon"))
+    def trails(self, at: int, window: int, known_at: int | None = None, mmsis: np.ndarray | None = None) -> Trails:
+        """Every ship's reports with ``at - window < occurred <= at`` as one polyline set (see ``Trails``);
+        with ``mmsis``, only those ships' (a map showing part of a large fleet asks for the ships in view)."""
+        only = None if mmsis is None else self._slots_of(mmsis)
+        ship, _, _, v = self.positions.window_rows(len(self.mmsis), at - window, at, known_at, ("lat", "lon"), only)
         connect = np.ones(len(ship), dtype=bool)
         if len(ship):
             connect[:-1] = ship[1:] == ship[:-1]
@@ -462,14 +530,11 @@ class TemporalIndex:
         return times
 
     def report_density(self, start: int, end: int, bins: int) -> np.ndarray:
-        """How many reports occurred in each of ``bins`` equal slices of [start, end]."""
-        self.positions.compact()
+        """How many reports occurred in each of ``bins`` equal slices of [start, end] (see
+        ``_Track.occurred_counts``: without loading or sorting anything, in a few milliseconds at 10 million)."""
         if end <= start or bins <= 0:
             return np.zeros(max(bins, 0), dtype=np.int64)
-        # Counted from ``start``: at today's epoch microseconds float64 cannot tell apart the edges of slices
-        # of a short span (a live feed's first reports, microseconds apart), and numpy refuses such bins.
-        counts, _ = np.histogram(self.positions.occurred - start, bins=bins, range=(0, end - start))
-        return counts
+        return self.positions.occurred_counts(start, end, bins)
 
     def ships_at(self, at: int, known_at: int | None = None) -> list[ShipState]:
         return self.state_at(at, known_at).ship_states()
@@ -478,6 +543,14 @@ class TemporalIndex:
         if self._mmsi_array is None:
             self._mmsi_array = np.array(self.mmsis, dtype=np.int64)
         return self._mmsi_array
+
+    def _slots_of(self, mmsis: np.ndarray) -> np.ndarray:
+        """The slots of the ships with these MMSIs that the index knows, ascending."""
+        values, order = self._mmsi_values(), self._mmsi_order()
+        wanted = np.asarray(mmsis, dtype=np.int64)
+        at = np.minimum(np.searchsorted(values[order], wanted), max(len(order) - 1, 0))
+        known = values[order][at] == wanted if len(order) else np.zeros(len(wanted), bool)
+        return np.unique(order[at[known]]).astype(np.int64)
 
     def _mmsi_order(self) -> np.ndarray:
         if self._by_mmsi is None:
@@ -491,51 +564,114 @@ class TemporalIndex:
 
         Rows are sorted by ship and time, so ship, time and position columns are stored as differences
         from the row before and the recording lag instead of the recording time: small numbers that
-        compress to about a quarter of the index's size in memory.
+        compress to about a quarter of the index's size in memory. Each column is compressed on its own,
+        so that saving and loading hold one column's worth of work at a time, not the whole index twice.
         """
         self.compact()
-        arrays: dict[str, np.ndarray] = {}
+        directory, chunks = [], []
         for prefix, track in self._tracks_by_prefix():
-            columns = dict(track.arrays())
-            columns["recorded"] = columns["recorded"] - columns["occurred"]
-            for name in _DELTA_COLUMNS:
-                if name in columns:
-                    columns[name] = np.diff(columns[name].astype(np.int64), prepend=0)
-            arrays.update({prefix + k: a for k, a in columns.items()})
-        header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names, "log_position": self.log_position}
-        arrays["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
-        buffer = io.BytesIO()
-        np.savez(buffer, **arrays)  # type: ignore[arg-type]  # keys are column names, never savez's allow_pickle
-        return zlib.compress(buffer.getvalue(), 1)
+            columns = track.arrays()
+            for name, column in columns.items():
+                if name == "recorded":
+                    column = column - columns["occurred"]
+                if name in _DELTA_COLUMNS:
+                    column = _differences(column)
+                column = np.ascontiguousarray(column)
+                chunks.append(zlib.compress(column.view(np.uint8).data, 1))
+                directory.append([prefix + name, column.dtype.str, len(column), len(chunks[-1])])
+                del column
+        header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names,
+                  "log_position": self.log_position, "columns": directory}
+        head = json.dumps(header).encode()
+        return b"".join([_SNAPSHOT_MAGIC, len(head).to_bytes(8, "big"), head, *chunks])
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> "TemporalIndex":
         """Rebuild an index from ``to_bytes``; raises ValueError on a snapshot of another format."""
+        if not blob.startswith(_SNAPSHOT_MAGIC):
+            return cls._from_whole_archive(blob)
+        view = memoryview(blob)
+        start = len(_SNAPSHOT_MAGIC) + 8
+        try:
+            size = int.from_bytes(view[len(_SNAPSHOT_MAGIC):start], "big")
+            header = json.loads(bytes(view[start:start + size]).decode())
+        except (ValueError, UnicodeDecodeError) as error:
+            raise ValueError(f"not an index snapshot: {error}") from None
+        if header.get("format") != _SNAPSHOT_FORMAT:
+            raise ValueError(f"index snapshot format {header.get('format')} is not {_SNAPSHOT_FORMAT}")
+        offset = start + size
+        stored: dict[str, np.ndarray] = {}
+
+        def column(key: str, dtype: str, count: int, length: int) -> np.ndarray:
+            try:
+                raw = zlib.decompress(view[offset:offset + length])
+            except zlib.error as error:
+                raise ValueError(f"not an index snapshot: {error}") from None
+            values = np.frombuffer(raw, dtype=np.dtype(dtype))
+            if len(values) != count:
+                raise ValueError(f"index snapshot column {key} holds {len(values)} rows, not {count}")
+            return values
+
+        for key, dtype, count, length in header["columns"]:
+            stored[key] = column(key, dtype, count, length)
+            offset += length
+        return cls._from_columns(header, stored)
+
+    @classmethod
+    def _from_whole_archive(cls, blob: bytes) -> "TemporalIndex":
+        """An index from a snapshot of the format before (one compressed archive of every column)."""
         try:
             blob = zlib.decompress(blob)
         except zlib.error as error:
             raise ValueError(f"not an index snapshot: {error}") from None
         with np.load(io.BytesIO(blob), allow_pickle=False) as data:
             header = json.loads(bytes(data["header"]).decode())
-            if header.get("format") != _SNAPSHOT_FORMAT:
+            if header.get("format") != _WHOLE_ARCHIVE_FORMAT:
                 raise ValueError(f"index snapshot format {header.get('format')} is not {_SNAPSHOT_FORMAT}")
-            index = cls()
-            for mmsi in header["mmsis"]:
-                index.slot_of(mmsi)
-            for name in header["names"]:
-                index._name_value(name)
-            for prefix, track in index._tracks_by_prefix():
-                columns = {k[len(prefix):]: data[k] for k in data.files if k.startswith(prefix)}
-                for name in _DELTA_COLUMNS:
-                    if name in columns:
-                        columns[name] = np.cumsum(columns[name])
-                columns["ship"] = columns["ship"].astype(np.int32)
-                columns["recorded"] = columns["recorded"] + columns["occurred"]
-                for name, dtype in track.columns.items():
-                    columns[f"v_{name}"] = columns[f"v_{name}"].astype(dtype)
-                track.load(columns)
-            index.log_position = header["log_position"]
+            return cls._from_columns(header, {key: data[key] for key in data.files if key != "header"})
+
+    @classmethod
+    def _from_columns(cls, header: dict[str, Any], stored: dict[str, np.ndarray]) -> "TemporalIndex":
+        """The index from a snapshot's header and stored columns (which are released as they are read)."""
+        index = cls()
+        for mmsi in header["mmsis"]:
+            index.slot_of(mmsi)
+        for name in header["names"]:
+            index._name_value(name)
+        for prefix, track in index._tracks_by_prefix():
+            columns: dict[str, np.ndarray] = {}
+            for name in ("ship", "occurred", "recorded", *(f"v_{n}" for n in track.columns)):
+                values = stored.pop(prefix + name)
+                if name in _DELTA_COLUMNS:
+                    values = np.cumsum(values)
+                if name == "recorded":
+                    values = values + columns["occurred"]
+                dtype = np.dtype(np.int32) if name == "ship" else np.dtype(np.int64) if name in ("occurred", "recorded") \
+                    else track.columns[name[2:]]
+                columns[name] = values.astype(dtype, copy=False)
+                del values
+            track.load(columns)
+        index.log_position = index.snapshot_position = header["log_position"]
         return index
+
+
+def _differences(column: np.ndarray) -> np.ndarray:
+    """Each value less the one before (the first less 0), in 64 bits, made in one array."""
+    out = np.empty(len(column), np.int64)
+    if len(column):
+        out[0] = column[0]
+        np.subtract(column[1:], column[:-1], out=out[1:], dtype=np.int64)
+    return out
+
+
+def _slice_counts(times: np.ndarray, start: int, end: int, bins: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """How many of ``times`` (each counted ``weights`` times) fall in each of ``bins`` equal slices of
+    [start, end], the last closed. In integers: at today's epoch microseconds a float cannot tell apart
+    the edges of slices of a short span (a live feed's first reports, microseconds apart)."""
+    offset = times - start
+    inside = (offset >= 0) & (offset <= end - start)
+    slices = np.minimum(offset[inside] * bins // (end - start), bins - 1)
+    return np.bincount(slices, weights=None if weights is None else weights[inside], minlength=bins).astype(np.int64)
 
 
 def _tenths_to_float(values: np.ndarray) -> np.ndarray:

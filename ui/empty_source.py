@@ -38,7 +38,7 @@ class EmptyFleetView:
     def subscribe(self, callback: Callable[[Sequence[RecordedEvent]], None]) -> Callable[[], None]:
         return lambda: None
 
-    def trails(self, at: int, window: int, known_at: int | None = None) -> Trails:
+    def trails(self, at: int, window: int, known_at: int | None = None, mmsis: np.ndarray | None = None) -> Trails:
         nothing = np.empty(0)
         return Trails(lon=nothing, lat=nothing, connect=np.empty(0, bool), mmsi=np.empty(0, np.int64))
 

@@ -4,7 +4,10 @@ A new moment with the same ships only emits ``dataChanged``; ships appearing or 
 inserted and removed row by row range, and a change of sort order is a layout change that carries
 persistent indexes along by MMSI, so the selection and the scroll position survive scrubbing. Sorting
 is done here with numpy (one argsort per moment) rather than by the proxy comparing rows through
-``data()``, which would cost tens of milliseconds per frame on a large fleet.
+``data()``, which would cost tens of milliseconds per frame on a large fleet. Filtering by name, MMSI or
+callsign is done here too (``set_filter``): one pass over the fleet's search texts, made once per set of
+names, where a proxy would ask ``data()`` of each of 10,000 rows; the rows not matching are left out of
+the display order.
 """
 from __future__ import annotations
 
@@ -184,6 +187,8 @@ class FleetTableModel(QAbstractTableModel):
         self._speed_unit = KNOTS
         self._sort_column = -1
         self._descending = False
+        self._filter = ""  # casefolded text the name, MMSI or callsign must contain ("" : every ship)
+        self._search: tuple[FleetArrays, list[str]] | None = None  # the fleet the search texts were made for
         self._swatches: list[QIcon] = []  # made on first use: pixmaps need the GUI application
         self._dim = QColor(theme.DIM_TEXT)
         self._readers = {
@@ -367,7 +372,46 @@ class FleetTableModel(QAbstractTableModel):
         self._relayout(self._fleet, self._sort_order(self._fleet, self._at))
 
     def _sort_order(self, fleet: FleetArrays, at: int) -> np.ndarray:
-        return sort_order(fleet, at, self._sort_column, self._descending, self._open_alerts)
+        order = sort_order(fleet, at, self._sort_column, self._descending, self._open_alerts)
+        return order if not self._filter else order[self._matching(fleet)[order]]
+
+    # --- filtering --------------------------------------------------------------------------------------------
+
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
+    @property
+    def ship_count(self) -> int:
+        """Ships at the moment, whether the filter shows them or not."""
+        return len(self._fleet)
+
+    def set_filter(self, text: str) -> None:
+        """Show only the ships whose name, MMSI or callsign contains ``text`` (any case; "" shows all)."""
+        wanted = text.strip().casefold()
+        if wanted == self._filter:
+            return
+        self._filter = wanted
+        self.beginResetModel()
+        self._show(self._fleet, self._sort_order(self._fleet, self._at))
+        self.endResetModel()
+
+    def _matching(self, fleet: FleetArrays) -> np.ndarray:
+        """Which ships of ``fleet`` the filter shows."""
+        return np.fromiter((self._filter in text for text in self._search_texts(fleet)), dtype=bool,
+                           count=len(fleet))
+
+    def _search_texts(self, fleet: FleetArrays) -> list[str]:
+        """Each ship's "name mmsi callsign", casefolded; made again only when ships, names or callsigns change."""
+        if self._search is not None:
+            known, texts = self._search
+            if known is fleet or (np.array_equal(known.mmsi, fleet.mmsi) and np.array_equal(known.names, fleet.names)
+                                  and np.array_equal(known.callsigns, fleet.callsigns)):
+                return texts
+        texts = [f"{name or ''} {mmsi} {callsign or ''}".casefold()
+                 for name, mmsi, callsign in zip(fleet.names, fleet.mmsi.tolist(), fleet.callsigns)]
+        self._search = (fleet, texts)
+        return texts
 
     def _relayout(self, fleet: FleetArrays, order: np.ndarray) -> None:
         """Show the same ships in another order (as one layout change)."""
@@ -378,7 +422,7 @@ class FleetTableModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
         self._show(fleet, order)
-        display_row = np.empty(len(order), dtype=np.intp)
+        display_row = np.zeros(len(fleet), dtype=np.intp)
         display_row[order] = np.arange(len(order))
         moved = []
         for index in persistent:
@@ -398,15 +442,17 @@ class FleetTableModel(QAbstractTableModel):
 
         ``open_alerts`` counts each ship's open alerts at the moment (ships with none may be left out).
         When the ships are the same, only the columns that can read differently are announced changed,
-        so the view repaints those cells (and the proxy re-filters only when names change).
+        so the view repaints those cells (and the filter is applied again only when names change).
         """
         old, old_at = self._fleet, self._at
         alerts = {mmsi: count for mmsi, count in (open_alerts or {}).items() if count}
         alerts_changed = alerts != self._open_alerts
         self._at, self._open_alerts = at, alerts
         self._texts.clear()
-        if np.array_equal(old.mmsi, fleet.mmsi):
-            columns = changed_columns(old, old_at, fleet, at)
+        same_ships = np.array_equal(old.mmsi, fleet.mmsi)
+        columns = changed_columns(old, old_at, fleet, at) if same_ships else list(Column)
+        refilter = bool(self._filter) and Column.NAME in columns  # renamed ships may come into or leave the filter
+        if same_ships and not refilter:
             if alerts_changed:
                 columns = sorted(columns + [int(Column.ALERTS)])
             if self._sort_column in columns:
@@ -431,8 +477,8 @@ class FleetTableModel(QAbstractTableModel):
         new_order = self._sort_order(fleet, self._at)
         old_shown = old.mmsi[self._order]
         new_shown = fleet.mmsi[new_order]
-        staying_old = np.isin(old_shown, fleet.mmsi, assume_unique=True)
-        staying_new = np.isin(new_shown, old.mmsi, assume_unique=True)
+        staying_old = np.isin(old_shown, new_shown, assume_unique=True)
+        staying_new = np.isin(new_shown, old_shown, assume_unique=True)
         removals = _runs(np.flatnonzero(~staying_old))
         insertions = _runs(np.flatnonzero(~staying_new))
         if len(removals) + len(insertions) > _MAX_INCREMENTAL_RUNS:

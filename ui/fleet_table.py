@@ -1,7 +1,7 @@
 """The fleet table dock: a filter box over a sortable table of every ship at the selected moment.
 
-``FleetFilterModel`` filters by name, MMSI or callsign and hands sorting to ``FleetTableModel`` (numpy, once per
-moment). ``FleetTable`` reports the operator's selection as ``shipSelected(mmsi or None)`` and takes
+``FleetTableModel`` filters by name, MMSI or callsign and sorts (numpy, once per moment); ``FleetFilterModel``
+hands it the view's sort requests. ``FleetTable`` reports the operator's selection as ``shipSelected(mmsi or None)`` and takes
 selections made elsewhere (the map) through ``select_ship`` without echoing them back.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QLineEdit
                                QWidget)
 
 from domain.temporal_index import FleetArrays
-from ui.fleet_model import HEADERS, MMSI_ROLE, SEARCH_ROLE, Column, FleetTableModel
+from ui.fleet_model import HEADERS, MMSI_ROLE, Column, FleetTableModel
 from ui.table_style import style_record_table
 
 _ROW_HEIGHT = 22
@@ -27,13 +27,8 @@ _SWATCH_ROOM = 20     # the colour swatch before a name
 
 
 class FleetFilterModel(QSortFilterProxyModel):
-    """Rows whose name, MMSI or callsign contains the filter text; sorting is delegated to the source model."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setFilterRole(SEARCH_ROLE)
-        self.setFilterKeyColumn(Column.NAME)
-        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    """The table's rows as the source model orders and filters them: sorting is delegated to it (a proxy
+    filtering 10,000 rows would ask each for its text, in Python, at every keystroke)."""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         source = self.sourceModel()
@@ -120,6 +115,7 @@ class FleetTable(QWidget):
         self._updating = True
         try:
             self.model.set_fleet(fleet, at, open_alerts)
+            self._update_count()
             self._restore_selection()
         finally:
             self._updating = False
@@ -152,7 +148,7 @@ class FleetTable(QWidget):
         if self.filter_box.text() != text:
             self.filter_box.setText(text)  # comes back here through textChanged
             return
-        self.proxy.setFilterFixedString(text.strip())
+        self.model.set_filter(text)
         self._update_count()
         self.select_ship(self._selected)
 
@@ -201,5 +197,5 @@ class FleetTable(QWidget):
             self.shipSelected.emit(mmsi)
 
     def _update_count(self, *_args) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        shown, total = self.model.rowCount(), self.model.ship_count
         self.count_label.setText(f"{total:,} ships" if shown == total else f"{shown:,} of {total:,} ships")

@@ -20,14 +20,16 @@ class ScreenshotFailed(RuntimeError):
 
 
 def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path | None = None,
-           ship: int | None = None, panel: str | None = None, mark: int | None = None) -> int:
+           ship: int | None = None, panel: str | None = None, mark: int | None = None,
+           view: tuple[float, float, float, float] | None = None) -> int:
     """Open the console on ``session`` at ``at`` (default: the head of the log, following it live).
 
     The window appears at once and the store opens on a worker thread behind a progress dialog. With
     ``screenshot``, the store is opened first, the window rendered at 1600×1000 to that PNG (offscreen
     when there is no display) and 0 returned without entering the event loop. ``ship`` selects a ship;
     ``panel`` ("detail", "events", "alerts", "zones", "changes") brings that dock to the front; ``mark``
-    marks that moment, so the Changes dock and the map show what changed from it to ``at``.
+    marks that moment, so the Changes dock and the map show what changed from it to ``at``; ``view`` (west,
+    south, east, north in degrees) is the part of the map shown.
     """
     if screenshot is not None and not has_display():
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -50,7 +52,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
         source = session.load()
         window = MainWindow(source, at)  # no saved layout: a screenshot looks the same on every machine
         try:
-            _arrange(window, ship, panel, mark)
+            _arrange(window, ship, panel, mark, view)
             save_screenshot(window, Path(screenshot))
         finally:
             window.close()
@@ -63,7 +65,7 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
     window.fit_to_screen()
     window.show()
     QTimer.singleShot(0, window.fit_to_screen)  # again with the window manager's frame
-    controller.open(session, at, then=lambda: _arrange(window, ship, panel, mark))
+    controller.open(session, at, then=lambda: _arrange(window, ship, panel, mark, view))
     _quit_on_interrupt(app)
     try:
         return app.exec()
@@ -71,7 +73,12 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
         controller.close()
 
 
-def _arrange(window, ship: int | None, panel: str | None, mark: int | None = None) -> None:
+def _arrange(window, ship: int | None, panel: str | None, mark: int | None = None,
+             view: tuple[float, float, float, float] | None = None) -> None:
+    if view is not None:
+        from chart.projection import GeoBox
+
+        window.map_view.show_box(GeoBox(*view))
     if ship is not None:
         window.state.select_ship(ship)
     if mark is not None:

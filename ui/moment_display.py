@@ -42,6 +42,8 @@ class MomentDisplay(QObject):
         self.alerts: list = []  # the alert board at the moment shown (AlertView), asked once per moment
         self.history = SelectedHistory(source.fleet)
         self.framed = False  # the map was fitted to the first fleet shown
+        self._trail_ships: np.ndarray | None = None  # the ships whose trails are drawn (None: all)
+        map_view.viewSettled.connect(self._on_view_settled)
 
         state.momentChanged.connect(self.show_moment)
         state.asKnownThenChanged.connect(lambda _on: self.refresh())
@@ -75,22 +77,36 @@ class MomentDisplay(QObject):
         has_reports = self.timeline.time_range() is not None
         fleet = self.source.fleet.state_at(at, known_at) if has_reports else empty_fleet()
         self.fleet = fleet
-        trails = None
-        minutes = self.state.trail_minutes
-        if has_reports and minutes:
-            trails = self.source.fleet.trails(at, minutes * MICROS_PER_MINUTE, known_at)
-        self.map_view.show_trails(trails)
-        self._show_selected_track()
         self.map_view.show_fleet(fleet, at)
         self.alerts = self.source.alerts.alerts_at(at, known_at) if has_reports else []
         self.map_view.show_alerts(self.alerts)
         self.status.set_urgent_alert(self.alerts, self.fleet)
+        self._show_trails(at)
+        self._show_selected_track()
         self.table.set_fleet(fleet, at, self._open_alerts() if has_reports else None)
         if not self.framed and len(fleet):
             self.map_view.fit_fleet(leave_out_strays=True)
             self.framed = True
         self.update_status()
         self.momentShown.emit(at)
+
+    def _show_trails(self, at: int | None) -> None:
+        """The trails leading to ``at``, of the ships the map draws trails for at its zoom."""
+        minutes = self.state.trail_minutes
+        self._trail_ships = self.map_view.trail_ships()
+        trails = None
+        if at is not None and minutes and self.timeline.time_range() is not None:
+            trails = self.source.fleet.trails(at, minutes * MICROS_PER_MINUTE, self.state.known_at(at),
+                                              self._trail_ships)
+        self.map_view.show_trails(trails)
+
+    def _on_view_settled(self) -> None:
+        """After a zoom or pan: the trails of the ships now in view (when they are others)."""
+        ships = self.map_view.trail_ships()
+        same = (ships is None and self._trail_ships is None) or (
+            ships is not None and self._trail_ships is not None and np.array_equal(ships, self._trail_ships))
+        if not same and self.state.moment is not None:
+            self._show_trails(self.state.moment)
 
     def refresh(self) -> None:
         """Redraw the moment shown (the log or a choice changed); nothing before the first moment."""
@@ -119,6 +135,7 @@ class MomentDisplay(QObject):
     def _show_selection(self, mmsi: int | None) -> None:
         self.map_view.select_ship(mmsi)
         self.table.select_ship(mmsi)
+        self._on_view_settled()  # a selected ship has its trail at every zoom
         self._show_selected_track()
         self.update_status()
 

@@ -213,3 +213,17 @@ def test_gui_on_a_file_that_is_not_a_store_is_one_line(tmp_path, capsys):
     text.write_text("hello")
     code, _, err = run(capsys, "gui", "--db", str(text), "--screenshot", str(tmp_path / "x.png"))
     assert code == 1 and "not a Fleet Logbook store" in err and err.count("\n") == 1
+
+
+def test_gui_shows_the_part_of_the_map_asked_for_and_refuses_a_box_that_is_not_one(demo_db, tmp_path, capsys):
+    from PySide6.QtGui import QImage
+
+    framed, viewed = tmp_path / "framed.png", tmp_path / "viewed.png"
+    at = "2026-03-01T11:00:00Z"
+    assert run(capsys, "gui", "--db", str(demo_db), "--at", at, "--screenshot", str(framed))[0] == 0
+    code, _, err = run(capsys, "gui", "--db", str(demo_db), "--at", at, "--view=-30,30,30,65",
+                       "--screenshot", str(viewed))
+    assert code == 0, err
+    assert QImage(str(framed)) != QImage(str(viewed))
+    code, _, err = run(capsys, "gui", "--db", str(demo_db), "--view", "3,48,-6,52", "--screenshot", str(viewed))
+    assert code == 2 and "not a box" in err and err.count("\n") == 1

@@ -126,8 +126,9 @@ def test_all_rings_are_one_item_between_the_ships_and_the_selection(map_view, se
     show(map_view, service, at(40))
     rings = map_view.alerts.rings
     scatter_items = [item for item in map_view.view_box.addedItems if isinstance(item, pg.ScatterPlotItem)]
-    assert scatter_items.count(rings) == 1 and len(scatter_items) == 3
-    assert map_view.ships.scatter.zValue() < rings.zValue() == ALERT_Z < map_view.ships.ring.zValue()
+    assert scatter_items.count(rings) == 1 and len(scatter_items) == 4  # with the fleet, flagged ships, selection
+    assert (map_view.ships.scatter.zValue() < map_view.ships.flagged.zValue() < rings.zValue() == ALERT_Z
+            < map_view.ships.ring.zValue())
     pens = {id(pen) for pen in rings.data["pen"]}
     show(map_view, service, at(41))
     assert {id(pen) for pen in rings.data["pen"]} <= pens | {id(pen) for pen in map_view.alerts._pens}

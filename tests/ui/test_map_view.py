@@ -92,7 +92,7 @@ def test_every_ship_is_one_spot_of_one_scatter_item_identified_by_mmsi(map_view,
     np.testing.assert_allclose(scatter.data["x"], fleet.lon)
     np.testing.assert_allclose(scatter.data["y"], mercator_y(fleet.lat))
     scatter_items = [item for item in map_view.view_box.addedItems if isinstance(item, pg.ScatterPlotItem)]
-    assert len(scatter_items) == 3  # the fleet, the selection ring and the alert rings
+    assert len(scatter_items) == 4  # the fleet, the flagged ships drawn above it, the selection ring and the alert rings
 
 
 def test_ships_point_along_their_heading_or_course_and_moored_ships_are_circles(fleet):
@@ -255,6 +255,9 @@ def test_the_trails_curve_keeps_every_report_but_draws_only_what_shows_at_the_zo
 
 
 def test_the_same_ships_at_a_new_moment_are_moved_in_place_and_only_turned_ships_restyled(map_view, fleet):
+    map_view.fit_fleet()
+    map_view.update_land()
+    assert map_view.ships.detailed  # framed, the ships have room for their symbols
     scatter = map_view.ships.scatter
     spots_before = scatter.data
     heading = fleet.heading.copy()
@@ -335,6 +338,19 @@ def test_restyled_ships_get_the_atlas_image_of_their_new_symbol(map_view, fleet)
     for turn in (90.0, 180.0, 0.0, 90.0):  # styles seen before are taken from memory, not the atlas
         heading = np.where(np.isnan(fleet.heading), np.nan, (np.nan_to_num(fleet.heading) + turn) % 360.0)
         map_view.show_fleet(dataclasses.replace(fleet, heading=heading), MOMENT + MICROS_PER_MINUTE)
+        styles = list(zip(*scatter._style(["symbol", "size", "pen", "brush"])))
+        expected = scatter.fragmentAtlas[styles]
+        got = [tuple(int(v) for v in rect) for rect in scatter.data["sourceRect"][["x", "y", "w", "h"]].tolist()]
+        assert got == [tuple(int(v) for v in rect) for rect in expected]
+
+
+def test_ships_coming_and_going_get_the_atlas_images_of_their_symbols(map_view, fleet):
+    scatter = map_view.ships.scatter
+    for first in (1, 0, 3, 0):  # another set of ships each time: the spots are made anew
+        ships = dataclasses.replace(fleet, **{field.name: getattr(fleet, field.name)[first:]
+                                              for field in dataclasses.fields(fleet)})
+        map_view.show_fleet(ships, MOMENT)
+        assert scatter.data["data"].tolist() == ships.mmsi.tolist()
         styles = list(zip(*scatter._style(["symbol", "size", "pen", "brush"])))
         expected = scatter.fragmentAtlas[styles]
         got = [tuple(int(v) for v in rect) for rect in scatter.data["sourceRect"][["x", "y", "w", "h"]].tolist()]

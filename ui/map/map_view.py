@@ -76,6 +76,7 @@ class MapView(QWidget):
     shipClicked = Signal(int)
     shipDoubleClicked = Signal(int)
     followingChanged = Signal(object)  # the MMSI followed, or None when following stops
+    viewSettled = Signal()             # the view stopped moving: the ships worth a trail may be others
 
     def __init__(self, coastline: Coastline | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -171,6 +172,11 @@ class MapView(QWidget):
         """Ring the ships with open alerts on ``board`` (the ``AlertView`` list of the moment shown, as the
         window asked it of the source; None: no rings). Call after ``show_fleet`` for the same moment."""
         self.alerts.show_alerts(board)
+        self.ships.set_flagged(np.array(sorted(self.alerts.open_alerts), dtype=np.int64))
+
+    def trail_ships(self) -> np.ndarray | None:
+        """The MMSIs of the ships whose trails the map would draw at this zoom (None: every ship's)."""
+        return self.ships.trail_ships()
 
     def show_trails(self, trails: Trails | None) -> None:
         """Draw every ship's recent trail (None: trails off)."""
@@ -263,6 +269,9 @@ class MapView(QWidget):
         wants it); without, it is read on a worker and a coarser level drawn until it is ready."""
         self._land_timer.stop()
         self._place_legend()  # the view settled: the legend may now hide other ships
+        if self.ships.update_detail():
+            self.alerts.place()
+        self.viewSettled.emit()
         (west, east), (bottom, top) = self.view_box.viewRange()
         return self.land.show_box(GeoBox.from_view((west, east), (bottom, top)), wait=wait)
 
