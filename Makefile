@@ -28,7 +28,7 @@ bench-quick: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --scale 0.1
 
 bench-scale: $(STAMP)
-	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only scale_console --scale 1.0
+	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only scale_console --only scale_ingest --scale 1.0
 
 bench-reliability: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench --only reliability --scale 1.0
