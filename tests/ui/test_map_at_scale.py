@@ -8,6 +8,7 @@ import pytest
 from chart.projection import GeoBox
 from domain.time import MICROS_PER_MINUTE
 from tests.ui.fleet_store import T0, channel_fleet
+from domain.temporal_index import FleetArrays
 from ui.map.map_view import MapView
 from ui.map.ship_layer import ARROW_SIZE, DOT_SIZE, MOORED_SIZE, NO_COURSE_SIZE, SPECK_SIZE
 
@@ -108,3 +109,17 @@ def test_at_ocean_zoom_ships_are_translucent_specks_so_crowded_waters_are_bright
     spots = map_view.ships.scatter.data
     assert set(spots["size"].tolist()) == {SPECK_SIZE}
     assert max(brush.color().alpha() for brush in spots["brush"]) < 255, "specks add up where ships crowd"
+
+
+def test_a_small_fleet_is_drawn_as_symbols_even_where_it_crowds(qtbot, fleet):
+    view = MapView()
+    qtbot.addWidget(view)
+    view.resize(1000, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    few = FleetArrays(**{name: getattr(fleet, name)[:300] for name in FleetArrays.__dataclass_fields__})
+    # the same crowded waters, a fleet the size of the demo's
+    view.show_fleet(few, MOMENT)
+    view.fit_fleet()
+    view.update_land()
+    assert view.ships.detailed and set(view.ships.scatter.data["size"].tolist()) <= SYMBOL_SIZES

@@ -46,6 +46,7 @@ DOT_ROOM = 6.0         # pixels: with less room each than this square, ships are
 SPECK_ALPHA = 110      # specks add up: the more ships in a place, the brighter it is
 SPECKS, DOTS, SYMBOLS = 0, 1, 2  # the levels of detail
 UNSIZED_SYMBOLS = 1_500  # ships in view drawn as symbols before the view has a size (never shown yet)
+FEW_SHIPS = 400        # ships in view that are always symbols: a small fleet's headings are read at any zoom
 FLAGGED_Z = 12         # the selected ship and ships with open alerts: above every other ship (10)
 
 
@@ -328,7 +329,8 @@ class ShipLayer:
         return np.union1d(self.fleet.mmsi[chosen], emphasis)
 
     def _level(self) -> int:
-        """Symbols when the ships in view have room for them, else dots, else (ocean zoom) specks.
+        """Symbols when the ships in view have room for them (or are few: the demo's 200 crowd the Baltic at
+        the fleet's zoom, and their headings are what the operator reads), else dots, else (ocean zoom) specks.
 
         Room is judged where the ships are, not over the whole view: on a grid of cells of ``SYMBOL_ROOM``
         (then ``DOT_ROOM``) pixels, the ships must be no more than twice as many as the cells they are in
@@ -340,6 +342,8 @@ class ShipLayer:
         width, height = self.view_box.width(), self.view_box.height()
         inside = self.in_view()
         count = int(np.count_nonzero(inside))
+        if count <= FEW_SHIPS:
+            return SYMBOLS
         if width <= 0 or height <= 0:
             return SYMBOLS if count <= UNSIZED_SYMBOLS else DOTS
         (x0, x1), (y0, y1) = self.view_box.viewRange()
