@@ -10,7 +10,8 @@ from typing import Any, Protocol
 from app.fleet_view import FleetView
 from domain.alert_board import AlertView
 from domain.events import ZONES_STREAM
-from domain.fleet_diff import FleetDiff, Moment, ShipChanges, alert_changes, diff_fleets, zone_changes
+from domain.fleet_diff import (PARTICULAR_TYPES, FleetDiff, Moment, ShipChanges, alert_changes,
+                               diff_fleets, particulars_changes, zone_changes)
 from domain.time import format_instant
 from domain.zone_list import fold_zones
 
@@ -27,7 +28,16 @@ def fleet_diff(fleet: FleetView, alerts: AlertsAt, before: Moment, after: Moment
     zone_events = list(fleet.store.read_stream(ZONES_STREAM))
     zones = zone_changes(fold_zones(e for e in zone_events if before.counts(e)),
                          fold_zones(e for e in zone_events if after.counts(e)))
-    return diff_fleets(before, after, first, second, changes, zones)
+    # the particulars the index does not hold (IMO, size, draught, ETA): only ships with such an event between
+    # the two moments can differ; in the usual diff (no known-at) only those events are read
+    latest = max(before.at, after.at)
+    earliest = min(before.at, after.at) + 1 if before.known_at is None and after.known_at is None else None
+    particulars = fleet.store.read_types(PARTICULAR_TYPES, occurred_from=earliest, occurred_to=latest)
+    moved = {recorded.event.mmsi for recorded in particulars  # type: ignore[attr-defined]
+             if before.counts(recorded) != after.counts(recorded)}
+    more = particulars_changes((recorded for recorded in fleet.store.read_types(PARTICULAR_TYPES, occurred_to=latest)
+                                if recorded.event.mmsi in moved), before, after) if moved else {}  # type: ignore[attr-defined]
+    return diff_fleets(before, after, first, second, changes, zones, more)
 
 
 def _instant(value: int | None) -> str | None:
@@ -38,6 +48,11 @@ def _moment(moment: Moment) -> dict[str, Any]:
     return {"at": format_instant(moment.at), "known_at": _instant(moment.known_at)}
 
 
+def _value(field: str, value: Any) -> Any:
+    """A changed field's value as a document shows it (an ETA as an ISO time, not microseconds)."""
+    return _instant(value) if field == "eta" else value
+
+
 def ship_document(ship: ShipChanges) -> dict[str, Any]:
     def where(position) -> dict[str, Any] | None:
         return None if position is None else {"lat": position.lat, "lon": position.lon,
@@ -45,7 +60,8 @@ def ship_document(ship: ShipChanges) -> dict[str, Any]:
 
     return {"mmsi": ship.mmsi, "name": ship.name, "presence": ship.presence, "moved": ship.moved,
             "distance_m": round(ship.distance_m, 1), "from": where(ship.before), "to": where(ship.after),
-            "changed": {change.field: {"from": change.before, "to": change.after} for change in ship.fields},
+            "changed": {change.field: {"from": _value(change.field, change.before), "to": _value(change.field, change.after)}
+                        for change in ship.fields},
             "alerts": [{"alert_id": a.alert_id, "type": a.type, "severity": a.severity, "summary": a.summary,
                         "from": a.before, "to": a.after, "at": format_instant(a.at)} for a in ship.alerts]}
 
@@ -59,7 +75,8 @@ def diff_document(diff: FleetDiff) -> dict[str, Any]:
 
 
 FIELD_WORDS = {"nav_status": "status", "destination": "destination", "name": "name", "callsign": "callsign",
-               "ship_type": "type"}
+               "ship_type": "type", "imo": "IMO", "length": "length", "beam": "beam", "draught": "draught",
+               "eta": "ETA"}
 
 
 def change_phrases(ship: ShipChanges) -> list[str]:
@@ -70,7 +87,8 @@ def change_phrases(ship: ShipChanges) -> list[str]:
     if ship.moved:
         phrases.append(f"moved {ship.distance_m / 1852:.2f} nm")
     for change in ship.fields:
-        phrases.append(f"{FIELD_WORDS[change.field]} {change.before or '—'} → {change.after or '—'}")
+        before, after = _value(change.field, change.before), _value(change.field, change.after)
+        phrases.append(f"{FIELD_WORDS[change.field]} {before or '—'} → {after or '—'}")
     for alert in ship.alerts:
         phrases.append(f"alert {alert.type} {alert.transition}")
     return phrases

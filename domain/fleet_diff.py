@@ -32,7 +32,10 @@ from domain.zone_list import ZoneList, ZoneView, fold_zones
 
 APPEARED = "appeared"
 DISAPPEARED = "disappeared"
-PARTICULARS = ("name", "callsign", "ship_type")  # the particulars the diff compares (those the index holds)
+INDEXED_PARTICULARS = ("name", "callsign", "ship_type")  # the particulars the temporal index holds
+MORE_PARTICULARS = ("imo", "length", "beam", "draught", "eta")  # those read from the ships' particulars events
+PARTICULARS = INDEXED_PARTICULARS + MORE_PARTICULARS
+PARTICULAR_TYPES = ("ShipRegistered", "ShipDetailsChanged")
 DEFINED, REDEFINED, REMOVED = "defined", "redefined", "removed"
 
 
@@ -56,11 +59,12 @@ class Position:
 
 @dataclass(frozen=True, slots=True)
 class FieldChange:
-    """A field of a ship that differs between the two moments (status, destination, name, callsign, type)."""
+    """A field of a ship that differs between the two moments: status, destination, name, callsign, type,
+    IMO number, length, beam (m), draught (m) or ETA (µs UTC)."""
 
     field: str
-    before: str | None
-    after: str | None
+    before: str | int | float | None
+    after: str | int | float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,9 +147,33 @@ def _picture(ships: Mapping[int, Ship]) -> dict[int, Ship]:
     return {mmsi: ship for mmsi, ship in ships.items() if ship.has_position}
 
 
-def _fields_of(ship: Ship) -> dict[str, str | None]:
+def _fields_of(ship: Ship) -> dict[str, str | int | float | None]:
     return {"nav_status": ship.nav_status, "destination": ship.destination, "name": ship.name,
-            "callsign": ship.callsign, "ship_type": ship.ship_type}
+            "callsign": ship.callsign, "ship_type": ship.ship_type,
+            **{name: getattr(ship, name) for name in MORE_PARTICULARS}}
+
+
+def particulars_changes(events: Iterable[RecordedEvent], before: Moment, after: Moment
+                        ) -> dict[int, tuple[FieldChange, ...]]:
+    """The particulars the index does not hold (``MORE_PARTICULARS``) that differ between the two moments, by
+    ship: each ship's registrations and details changes folded at each moment, as the plain fold does.
+    ``events`` need hold only those (``PARTICULAR_TYPES``); a ship none of whose events counts at one moment
+    and not the other is the same at both, so only such ships are folded."""
+    particulars = [recorded for recorded in events if recorded.type in PARTICULAR_TYPES]
+    moved = {recorded.event.mmsi for recorded in particulars  # type: ignore[attr-defined]
+             if before.counts(recorded) != after.counts(recorded)}
+    if not moved:
+        return {}
+    theirs = [recorded for recorded in particulars if recorded.event.mmsi in moved]  # type: ignore[attr-defined]
+    first, second = replay(theirs, before.at, before.known_at).ships, replay(theirs, after.at, after.known_at).ships
+    changes: dict[int, tuple[FieldChange, ...]] = {}
+    for mmsi in sorted(moved):
+        old, new = first.get(mmsi), second.get(mmsi)
+        fields = tuple(FieldChange(name, getattr(old, name, None), getattr(new, name, None))
+                       for name in MORE_PARTICULARS if getattr(old, name, None) != getattr(new, name, None))
+        if fields:
+            changes[mmsi] = fields
+    return changes
 
 
 def fold_diff(events: Sequence[RecordedEvent], before: Moment, after: Moment) -> FleetDiff:
@@ -255,10 +283,13 @@ def _text(codes: np.ndarray, names: Sequence[str]) -> list[str | None]:
 
 
 def diff_fleets(before: Moment, after: Moment, first: FleetArrays, second: FleetArrays,
-                alerts: Mapping[int, Sequence[AlertChange]], zones: Sequence[ZoneChange]) -> FleetDiff:
+                alerts: Mapping[int, Sequence[AlertChange]], zones: Sequence[ZoneChange],
+                more: Mapping[int, Sequence[FieldChange]] | None = None) -> FleetDiff:
     """The diff from two pictures of the temporal index (``state_at`` at each moment, sorted by MMSI), the
-    alert changes (``alert_changes``) and the zone changes (``zone_changes``): the ships are compared as
-    columns, and only the ships that changed become objects."""
+    alert changes (``alert_changes``), the zone changes (``zone_changes``) and the changes of the particulars
+    the index does not hold (``particulars_changes``): the ships are compared as columns, and only the ships
+    that changed become objects."""
+    more = more or {}
     mmsis = np.union1d(first.mmsi, second.mmsi)
     if alerts:
         mmsis = np.union1d(mmsis, np.fromiter(alerts, dtype=np.int64))
@@ -296,7 +327,10 @@ def diff_fleets(before: Moment, after: Moment, first: FleetArrays, second: Fleet
     changed = (in_first != in_second) | moved | np.logical_or.reduce(list(differs.values()))
     if alerts:
         changed |= np.isin(mmsis, np.fromiter(alerts, dtype=np.int64))
+    more_changed = both & np.isin(mmsis, np.fromiter(more, dtype=np.int64)) if more else np.zeros(len(mmsis), bool)
+    changed |= more_changed
     rows = np.flatnonzero(changed)
+    more_rows = more_changed[rows].tolist()
     distance = np.zeros(len(mmsis))
     if rows.size:
         moving = rows[both[rows]]
@@ -318,7 +352,7 @@ def diff_fleets(before: Moment, after: Moment, first: FleetArrays, second: Fleet
         old, new = olds[k], news[k]
         presence = APPEARED if new and not old else DISAPPEARED if old and not new else None
         fields = tuple(FieldChange(name, texts[name][0][k], texts[name][1][k])
-                       for name, flag in zip(order, flags[k]) if flag)
+                       for name, flag in zip(order, flags[k]) if flag) + (tuple(more[mmsi]) if more_rows[k] else ())
         ships.append(ShipChanges(
             mmsi, names_after[k] if new else (names_before[k] if old else None), presence,
             Position(first_lat[k], first_lon[k], first_at[k]) if old else None,

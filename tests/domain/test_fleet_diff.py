@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.alert_board import AlertBoard
-from domain.events import AlertAcknowledged, NewEvent, SpeedLimitExceeded, ZoneDefined, ZoneRemoved
+from domain.events import (AlertAcknowledged, NewEvent, ShipDetailsChanged, ShipRegistered, SpeedLimitExceeded,
+                           ZoneDefined, ZoneRemoved)
 from domain.fleet_diff import (APPEARED, DISAPPEARED, FleetDiff, Moment, alert_changes, diff_fleets, fold_diff,
-                               zone_changes)
+                               particulars_changes, zone_changes)
 from domain.temporal_index import TemporalIndex
 from domain.zone_list import fold_zones
 from tests.domain.test_temporal_index import MMSIS, recorded_log, reports
@@ -40,6 +41,21 @@ def other_facts(draw):
     return NewEvent(event, recorded_at=occurred + lag)
 
 
+@st.composite
+def more_particulars(draw):
+    """The particulars the index does not hold: IMO number, size, draught and ETA, some recorded late."""
+    occurred = draw(st.integers(0, 600)) * 1_000_000
+    lag = draw(st.sampled_from([0, 0, 30, 900])) * 1_000_000
+    mmsi = draw(st.sampled_from(MMSIS))
+    if draw(st.booleans()):
+        event = ShipRegistered(mmsi=mmsi, occurred_at=occurred, imo=draw(st.sampled_from([9074729, 9321483])),
+                               length=draw(st.sampled_from([None, 120.0, 300.0])), beam=20.0)
+    else:
+        event = ShipDetailsChanged(mmsi=mmsi, occurred_at=occurred, draught=draw(st.sampled_from([5.5, 11.2])),
+                                   eta=draw(st.sampled_from([None, 1_733_800_000_000_000])))
+    return NewEvent(event, recorded_at=occurred + lag)
+
+
 def fast_diff(log, before: Moment, after: Moment) -> FleetDiff:
     """The diff as the application computes it: the index's columns, the alert board, the zones stream."""
     index = TemporalIndex()
@@ -50,7 +66,8 @@ def fast_diff(log, before: Moment, after: Moment) -> FleetDiff:
                        index.state_at(after.at, after.known_at),
                        alert_changes(board.at(before.at, before.known_at), board.at(after.at, after.known_at)),
                        zone_changes(fold_zones(e for e in zones if before.counts(e)),
-                                    fold_zones(e for e in zones if after.counts(e))))
+                                    fold_zones(e for e in zones if after.counts(e))),
+                       particulars_changes(log, before, after))
 
 
 def same(fast: FleetDiff, plain: FleetDiff) -> None:
@@ -67,7 +84,7 @@ moments = st.builds(Moment, st.integers(-10, 1600).map(lambda s: s * 1_000_000),
 
 
 @settings(max_examples=200)
-@given(st.lists(st.one_of(reports(), reports(), other_facts()), max_size=60), moments, moments)
+@given(st.lists(st.one_of(reports(), reports(), other_facts(), more_particulars()), max_size=60), moments, moments)
 def test_the_diff_of_two_moments_equals_the_comparison_of_two_plain_folds(events, before, after):
     log = recorded_log(events)
     same(fast_diff(log, before, after), fold_diff(log, before, after))

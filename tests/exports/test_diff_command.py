@@ -54,3 +54,25 @@ def test_what_the_log_learned_about_one_moment_between_two_known_at_times(hostil
     (ship,) = [s for s in diff["ships"] if s["mmsi"] == 412000002]
     assert ship["moved"] and ship["from"]["report_at"] == "2024-05-01T12:09:00Z"
     assert ship["to"]["report_at"] == "2024-05-01T14:19:00Z"
+
+
+def test_a_draught_and_eta_changed_between_the_moments_are_listed_with_the_eta_as_a_time(tmp_path, capsys):
+    from domain.events import NewEvent, ShipDetailsChanged
+    from domain.time import parse_instant
+    from store import open_store
+    from tests.fleet_events import registered, report
+
+    db = tmp_path / "voyage.sqlite"
+    loaded = ShipDetailsChanged(mmsi=219000001, occurred_at=parse_instant("2024-05-01T12:30:00Z"), draught=11.2,
+                                eta=parse_instant("2024-05-02T06:00:00Z"))
+    with open_store(db) as store:  # registered and reported at 12:01, loaded at 12:30
+        store.append_batch([registered(219000001, 1, "ALBA"), report(219000001, 1),
+                            NewEvent(loaded, recorded_at=loaded.occurred_at)])
+
+    diff = run_json(capsys, "diff", "--db", str(db), "--from", "2024-05-01T12:10:00Z", "--to", "2024-05-01T13:00:00Z",
+                    "--json")
+
+    (ship,) = diff["ships"]
+    assert not ship["moved"] and ship["changed"] == {"draught": {"from": None, "to": 11.2},
+                                                     "eta": {"from": None, "to": "2024-05-02T06:00:00Z"}}
+    assert diff["counts"]["particulars"] == 1
