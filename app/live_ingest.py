@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Protocol, Sequence
 
 from app.operator import default_operator
-from app.live_spool import DEFAULT_LIMIT_BYTES, Spool, SpoolError, SpoolMark
+from app.live_spool import DEFAULT_LIMIT_BYTES, Spool, SpoolError, SpoolMark, spool_anchor
 from app.station_merge import DEFAULT_MERGE_WINDOW_S, StationMerger
 from app.observation_recorder import (Decisions, ObservationRecorder, append_redeciding_lost_registrations,
                                       known_particulars)
@@ -145,7 +145,7 @@ class LiveIngest:
         fails at once, in the caller, with the reason, and leaves nothing open."""
         if self._spool is not None:
             return
-        spool = Spool.acquire(self.store.path, limit_bytes=self._spool_limit)
+        spool = Spool.acquire(spool_anchor(self.store.path, self.store.key), limit_bytes=self._spool_limit)
         try:
             self.feed.open()
         except BaseException:

@@ -25,7 +25,9 @@ kill, the reserved zeros, a record of an older generation): everything before it
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import struct
 import tempfile
 import threading
@@ -70,6 +72,34 @@ class SpoolMark:
 
     offset: int
     ordinal: int
+
+
+SPOOLS_VARIABLE = "FLEET_LOGBOOK_SPOOLS"
+
+
+def spool_anchor(store_path: Path | None, store_key: str | None) -> Path | None:
+    """What a feed's spool files are named after: the store file itself (``DB.spool`` beside it), or, for a
+    store with no file of its own (a shared PostgreSQL store), a name in this computer's spool folder
+    (``$FLEET_LOGBOOK_SPOOLS``, else ``spools`` in the user's data folder) made from the store's key, so
+    that a listener started again on the same server store finds what the last one left. None: an
+    in-memory store (its spool is a temporary file)."""
+    if store_path is not None:
+        return store_path
+    if store_key is None:
+        return None
+    folder = os.environ.get(SPOOLS_VARIABLE)
+    if folder:
+        base = Path(folder)
+    elif os.environ.get("FLEET_LOGBOOK_DATA"):
+        base = Path(os.environ["FLEET_LOGBOOK_DATA"]) / "spools"
+    else:
+        from platformdirs import user_data_dir
+
+        base = Path(user_data_dir("fleet-logbook", appauthor=False)) / "spools"
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "_", store_key)[:80]
+    digest = hashlib.sha256(store_key.encode()).hexdigest()[:12]
+    base.mkdir(parents=True, exist_ok=True)
+    return base / f"{readable}-{digest}"
 
 
 def spool_path(store_path: Path, slot: int = 1) -> Path:

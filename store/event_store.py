@@ -158,6 +158,12 @@ class EventStore:
     def describe(self) -> str:
         return str(self.path) if self.path else "in-memory store"
 
+    @property
+    def key(self) -> str | None:
+        """What names the store outside it (its head witness's key: a file's URL, a server store's address
+        without user or password); None for an in-memory store."""
+        return None if self._witness is None else self._witness.key
+
     def _connect(self) -> Connection:
         return self._engine.connect()
 

@@ -73,6 +73,7 @@ def user_folders(tmp_path, monkeypatch):
     monkeypatch.setenv("FLEET_LOGBOOK_CONFIG", str(folders["config"]))
     monkeypatch.setenv("FLEET_LOGBOOK_LOGS", str(folders["logs"]))
     monkeypatch.setenv("FLEET_LOGBOOK_WITNESS", str(folders["witness"]))
+    monkeypatch.setenv("FLEET_LOGBOOK_SPOOLS", str(tmp_path / "user-spools"))  # a server store's feed spools
     return folders
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Sequence
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QDockWidget, QFileDialog, QInputDialog, QMessageBox, QWidget
@@ -37,6 +38,18 @@ def can_import(source: Console) -> bool:
 
 def can_report(source: Console) -> bool:
     return source.reports is not None
+
+
+def shared_store_refusal(url: str) -> str | None:
+    """Why ``url`` cannot name a shared store here (None when it can): only ``postgresql://`` URLs, and never
+    one carrying a password, which would end up in settings and logs."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
+        return f"A shared store is named by a postgresql:// URL, not {url.split('://')[0] or url!r}://…"
+    if parts.password:
+        return ("The URL holds a password: give it in PGPASSWORD, ~/.pgpass or a service file instead, so it "
+                "is never kept in the console's settings or shown on screen.")
+    return None
 
 
 def import_tip(source: Console) -> str:
@@ -73,6 +86,25 @@ class ConsoleCommands(QObject):
                                               str(Path(last).parent) if last else "", STORE_FILTER)
         if path:
             self.request_open_store(path)
+
+    def choose_shared_store(self) -> str | None:
+        """File › Open shared store…: ask for a shared store's ``postgresql://`` URL (never with a password: it
+        comes from ``PGPASSWORD``, ``~/.pgpass`` or a service file), then ``request_open_store``."""
+        last = self.settings.get(LAST_STORE_PATH) or ""
+        url, ok = QInputDialog.getText(
+            self.parent_widget, "Open shared store",
+            "PostgreSQL URL of the shared store, e.g. postgresql://watch.example.org/fleet\n"
+            "(no password here: it is read from PGPASSWORD, ~/.pgpass or a service file)",
+            text=last if "://" in last else "postgresql://")
+        url = url.strip()
+        if not ok or not url:
+            return None
+        refusal = shared_store_refusal(url)
+        if refusal:
+            QMessageBox.warning(self.parent_widget, "Open shared store", refusal)
+            return None
+        self.request_open_store(url)
+        return url
 
     def request_open_store(self, path: str) -> None:
         """Remember ``path`` as the last store and ask the composition root to open it."""

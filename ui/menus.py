@@ -70,6 +70,8 @@ class ConsoleMenus:
     def _build_file(self) -> None:
         w, do = self.window, self.commands
         self.open_store = _action(w, "&Open store…", "Ctrl+O", do.choose_store, "Open another event store")
+        self.open_shared_store = _action(w, "Open s&hared store…", "Ctrl+Shift+O", do.choose_shared_store,
+                                         "Open a shared PostgreSQL store by its postgresql:// URL")
         self.import_files = _action(w, "&Import AIS files…", "Ctrl+I", lambda: do.import_files(), import_tip(do.source))
         self.feeds = _action(w, "Live f&eeds…", "Ctrl+Shift+L", do.show_feeds,
                              "Start or stop live AIS receiver feeds (NMEA over UDP or TCP)")
@@ -81,7 +83,8 @@ class ConsoleMenus:
                                 "Thresholds of the alert rules, the scheduled report and the background jobs")
         self.settings.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.quit = _action(w, "&Quit", "Ctrl+Q", w.close, "Close the console")
-        self.file_menu.addActions([self.open_store, self.import_files, self.feeds, self.export_report])
+        self.file_menu.addActions([self.open_store, self.open_shared_store, self.import_files, self.feeds,
+                                   self.export_report])
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.operator, self.settings])
         self.file_menu.addSeparator()
