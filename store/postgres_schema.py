@@ -13,7 +13,9 @@ from __future__ import annotations
 from sqlalchemy import BigInteger, Column, MetaData, Table, Text
 from sqlalchemy.engine import Connection
 
-from domain.events import AlertAcknowledged, AuditReportExported, OperatorNoteAdded, ZoneDefined, ZoneRemoved
+from domain.events import (AlertAcknowledged, AlertResponsibilityTransferred, AlertSilenced, AlertsSuppressed,
+                           AuditReportExported, OperatorNoteAdded, PositionReported, ShipRegistered, ZoneDefined,
+                           ZoneRemoved)
 
 SCHEMA_VERSION = "postgresql-1"
 CHANNEL = "fleet_log"  # NOTIFY channel: the payload is the new head position
@@ -21,8 +23,12 @@ APPEND_LOCK = 0x464C4F47  # the advisory lock every append takes ("FLOG")
 IMMUTABLE_TABLES = ("events", "streams", "event_types", "event_metadata")
 TRIGGER_FUNCTION = "fleet_log_append_only"
 ROLE_CHECK_FUNCTION = "fleet_log_operator_events_only_by_operators"
-OPERATOR_EVENT_TYPES = tuple(cls.TYPE for cls in (OperatorNoteAdded, AlertAcknowledged, AuditReportExported,
-                                                  ZoneDefined, ZoneRemoved))
+OPERATOR_EVENT_TYPES = tuple(cls.TYPE for cls in (OperatorNoteAdded, AlertAcknowledged, AlertSilenced,
+                                                  AlertResponsibilityTransferred, AlertsSuppressed,
+                                                  AuditReportExported, ZoneDefined, ZoneRemoved))
+# What only a feed or an import observes: a ship's reports and its registration (an operator's correction of
+# its particulars is a ShipDetailsChanged, signed, and stays the operator's to append).
+FEED_EVENT_TYPES = tuple(cls.TYPE for cls in (PositionReported, ShipRegistered))
 ROLES = ("fleet_operator", "fleet_ingest", "fleet_auditor")
 APPENDING_ROLES = ("fleet_operator", "fleet_ingest")
 
@@ -71,8 +77,11 @@ TABLES = (
 
 def _role_check() -> list[str]:
     """A login that is only ``fleet_ingest`` (a receiver host, a batch import) cannot append what only an
-    operator signs: notes, acknowledgements, zone edits, report exports. One check per append statement."""
+    operator signs: notes, acknowledgements and the other alert moves, zone edits, report exports; a login
+    that is only ``fleet_operator`` cannot append what only a feed or an import observes: position reports and
+    registrations. One check per append statement."""
     names = ", ".join(f"'{name}'" for name in OPERATOR_EVENT_TYPES)
+    feed_names = ", ".join(f"'{name}'" for name in FEED_EVENT_TYPES)
     return [f"""CREATE FUNCTION {ROLE_CHECK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fleet_ingest') THEN
@@ -83,6 +92,16 @@ def _role_check() -> list[str]:
                     RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
                         MESSAGE = 'a feed or import login (fleet_ingest) cannot append operator events '
                                   '(notes, acknowledgements, zones, report exports)';
+                END IF;
+            END IF;
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fleet_operator') THEN
+                IF pg_has_role(current_user, 'fleet_operator', 'MEMBER')
+                        AND NOT pg_has_role(current_user, 'fleet_ingest', 'MEMBER')
+                        AND EXISTS (SELECT 1 FROM appended AS a JOIN event_types AS t ON t.id = a.type
+                                    WHERE t.name IN ({feed_names})) THEN
+                    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+                        MESSAGE = 'an operator login (fleet_operator) cannot append feed or import events '
+                                  '(position reports, registrations): listen and import with a fleet_ingest login';
                 END IF;
             END IF;
             RETURN NULL;

@@ -80,9 +80,11 @@ def test_each_role_may_do_what_it_is_for_and_no_more(postgres_url):
     try:
         assert not operator.read_only and not ingest.read_only and auditor.read_only
         ingest.append_batch([registered(219000001, 0, "ARIA"), report(219000001, 1)])
-        operator.append_batch([report(219000001, 2)])
+        ingest.append_batch([report(219000001, 2)])
         with pytest.raises(ReadOnlyStoreError, match="cannot append operator events"):  # a receiver signs no note
             ingest.append_batch([report(219000001, 3), _note("receiver")])
+        with pytest.raises(ReadOnlyStoreError, match="cannot append feed or import events"):  # nor makes up reports
+            operator.append_batch([_note("kim"), report(219000001, 3)])
         operator.append_batch([_note("kim")])
         assert [e.position for e in auditor.read_all()] == [1, 2, 3, 4] and auditor.verify().ok
         with pytest.raises(ReadOnlyStoreError):
