@@ -18,6 +18,10 @@ class AlertDesk:
         self.operator = operator
         self.read_only = read_only  # an auditor's console sees the alerts and acknowledges none
 
+    def prepare(self) -> None:
+        """Read the log's alerts now (see ``AlertLog.load``)."""
+        self._log.load()
+
     def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
         """Alerts raised by ``at`` (recorded by ``known_at``), open or acknowledged as of then."""
         return self._log.alerts_at(at, known_at)

@@ -54,6 +54,12 @@ class AlertLog:
         self._acknowledging = threading.Lock()      # one acknowledgement at a time, its append included
         self.pages_read = 0
 
+    def load(self) -> None:
+        """Read the log's alerts into the board now (read lazily otherwise): a console does it while it opens,
+        off the GUI thread, so its first moment never waits for a log of a hundred thousand alerts."""
+        with self._lock:
+            self._load()
+
     def alerts_at(self, at: int, known_at: int | None = None) -> list[AlertView]:
         """Alerts raised by ``at`` (recorded by ``known_at``), open or acknowledged then, in raised order."""
         with self._lock:

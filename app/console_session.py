@@ -126,8 +126,10 @@ class ConsoleSession:
             store.close()
             raise
         self.store, self.service = store, service
-        self.console = Console.over(service, clock=self._clock)
-        return self.console
+        console = Console.over(service, clock=self._clock)
+        console.alerts.prepare()  # here, off the GUI thread: the first moment shown never waits for the board
+        self.console = console
+        return console
 
     def _seed(self, store: EventStore, progress: Progress | None, cancelled: Cancelled):
         spec = self.demo

@@ -209,3 +209,11 @@ def test_a_store_reopened_gives_the_same_board(store_path, clock):
         again.close()
     assert after == before
     assert states(after[-2]) == {"speed-1": OPEN, "cpa-1": ACKNOWLEDGED, "dark-1": OPEN, "port-1": NOTICE}
+
+
+def test_loading_the_board_up_front_leaves_nothing_to_read_when_a_moment_is_shown(store, clock):
+    raise_alerts(store, *(speeding(f"speed-{n}", minutes(n)) for n in range(7)))
+    alerts = AlertLog(store, clock=clock, page_size=3)
+    alerts.load()  # as a console does while it opens, off the GUI thread
+    assert alerts.pages_read == 3
+    assert len(alerts.alerts_at(minutes(60))) == 7 and alerts.pages_read == 3
