@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, TextIO
+from typing import Any, Callable, Iterator
 
+from app.atomic_files import atomic_text
 from app.audit_report import AuditReport, alert_csv_rows
 from app.documents import event_document
 from domain.errors import DomainError
@@ -82,7 +82,7 @@ def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | Non
     Every text cell is quoted (so a ``;`` or ``,`` in a name cannot start a new cell in a spreadsheet that
     splits on it) and passed through :func:`spreadsheet_text`; numbers are written bare."""
     columns = payload_columns()
-    with _atomic_text(path) as out:
+    with atomic_text(path) as out:
         writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
         writer.writerow([*ENVELOPE_COLUMNS, *columns])
         rows = 0
@@ -98,7 +98,7 @@ def write_csv(report: AuditReport, path: str | Path, *, progress: Progress | Non
             rows += 1
     beside = alerts_csv_path(path)
     if report.alerts:
-        with _atomic_text(beside) as out:
+        with atomic_text(beside) as out:
             writer = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
             for row in alert_csv_rows(report):
                 writer.writerow([_cell(value) for value in row])
@@ -117,7 +117,7 @@ def alerts_csv_path(path: str | Path) -> Path:
 def write_json(report: AuditReport, path: str | Path, *, progress: Progress | None = None,
                cancelled: Callable[[], bool] = lambda: False) -> int:
     """Write the report as JSON, one event per line; returns how many events were written."""
-    with _atomic_text(path) as out:
+    with atomic_text(path) as out:
         out.write('{"events": [\n')
         count = 0
         for document in _documents(report, progress, cancelled):
@@ -146,25 +146,6 @@ def _documents(report: AuditReport, progress: Progress | None, cancelled: Callab
             if progress is not None:
                 progress(min(done / total, 1.0), f"writing event {done:,} of {report.events:,}")
         yield event_document(recorded)
-
-
-class _atomic_text:
-    """A text file written under a temporary name and renamed into place only when complete."""
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.partial = self.path.with_name(f".{self.path.name}.partial")
-
-    def __enter__(self) -> TextIO:
-        self._file = open(self.partial, "w", encoding="utf-8", newline="")
-        return self._file
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self._file.close()
-        if exc_type is None:
-            os.replace(self.partial, self.path)
-        else:
-            self.partial.unlink(missing_ok=True)
 
 
 def sha256_of(path: str | Path) -> str:

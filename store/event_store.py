@@ -31,7 +31,7 @@ from store.event_filters import event_conditions
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.head_witness import StoreWitness, WitnessedHead, WitnessUnreadableError, judge
 from store.interning import Interned, Learned
-from store.quarantine import QuarantinedRecord
+from store.quarantine import QuarantinedRecord, quarantine_rows
 from store.schema import events, quarantine, snapshots, store_info, streams
 from store.verification import VerifyReport, verify_log
 
@@ -581,8 +581,7 @@ class EventStore:
         if not records:
             return 0
         now = now_micros()
-        rows = [{"source": r.source, "line": r.line, "field": r.field, "raw": r.raw, "reason": r.reason,
-                 "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key} for r in records]
+        rows = quarantine_rows(records, now)
         try:
             with self._connect() as connection, connection.begin():
                 result = connection.execute(insert(quarantine).prefix_with("OR IGNORE"), rows)

@@ -75,35 +75,35 @@ TABLES = (
 )
 
 
+def _refused_to_role_alone(role: str, other: str, types: tuple[str, ...], message: str) -> str:
+    """The PL/pgSQL that refuses an append holding any of ``types`` by a login that is a member of ``role``
+    and not of ``other`` (only once the roles exist: a store without them is one owner's)."""
+    names = ", ".join(f"'{name}'" for name in types)
+    return f"""
+            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{role}') THEN
+                IF pg_has_role(current_user, '{role}', 'MEMBER')
+                        AND NOT pg_has_role(current_user, '{other}', 'MEMBER')
+                        AND EXISTS (SELECT 1 FROM appended AS a JOIN event_types AS t ON t.id = a.type
+                                    WHERE t.name IN ({names})) THEN
+                    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege', MESSAGE = '{message}';
+                END IF;
+            END IF;"""
+
+
 def _role_check() -> list[str]:
     """A login that is only ``fleet_ingest`` (a receiver host, a batch import) cannot append what only an
     operator signs: notes, acknowledgements and the other alert moves, zone edits, report exports; a login
     that is only ``fleet_operator`` cannot append what only a feed or an import observes: position reports and
     registrations. One check per append statement."""
-    names = ", ".join(f"'{name}'" for name in OPERATOR_EVENT_TYPES)
-    feed_names = ", ".join(f"'{name}'" for name in FEED_EVENT_TYPES)
+    ingest = _refused_to_role_alone("fleet_ingest", "fleet_operator", OPERATOR_EVENT_TYPES,
+                                    "a feed or import login (fleet_ingest) cannot append operator events "
+                                    "(notes, acknowledgements, zones, report exports)")
+    operator = _refused_to_role_alone("fleet_operator", "fleet_ingest", FEED_EVENT_TYPES,
+                                      "an operator login (fleet_operator) cannot append feed or import events "
+                                      "(position reports, registrations): listen and import with a fleet_ingest "
+                                      "login")
     return [f"""CREATE FUNCTION {ROLE_CHECK_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN
-            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fleet_ingest') THEN
-                IF pg_has_role(current_user, 'fleet_ingest', 'MEMBER')
-                        AND NOT pg_has_role(current_user, 'fleet_operator', 'MEMBER')
-                        AND EXISTS (SELECT 1 FROM appended AS a JOIN event_types AS t ON t.id = a.type
-                                    WHERE t.name IN ({names})) THEN
-                    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-                        MESSAGE = 'a feed or import login (fleet_ingest) cannot append operator events '
-                                  '(notes, acknowledgements, zones, report exports)';
-                END IF;
-            END IF;
-            IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'fleet_operator') THEN
-                IF pg_has_role(current_user, 'fleet_operator', 'MEMBER')
-                        AND NOT pg_has_role(current_user, 'fleet_ingest', 'MEMBER')
-                        AND EXISTS (SELECT 1 FROM appended AS a JOIN event_types AS t ON t.id = a.type
-                                    WHERE t.name IN ({feed_names})) THEN
-                    RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
-                        MESSAGE = 'an operator login (fleet_operator) cannot append feed or import events '
-                                  '(position reports, registrations): listen and import with a fleet_ingest login';
-                END IF;
-            END IF;
+        BEGIN{ingest}{operator}
             RETURN NULL;
         END $$""",
             f"""CREATE TRIGGER events_by_role AFTER INSERT ON events REFERENCING NEW TABLE AS appended

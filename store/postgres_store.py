@@ -31,7 +31,7 @@ from store.head_witness import StoreWitness
 from store.postgres_listener import HeadListener
 from store.postgres_schema import APPEND_LOCK, CHANNEL, presence
 from store.postgres_verification import verify_postgres
-from store.quarantine import QuarantinedRecord
+from store.quarantine import QuarantinedRecord, quarantine_rows
 from store.schema import quarantine, snapshots, store_info
 from store.verification import VerifyReport
 
@@ -177,8 +177,7 @@ class PostgresEventStore(EventStore):
         if not records:
             return 0
         now = now_micros()
-        rows = [{"source": r.source, "line": r.line, "field": r.field, "raw": r.raw, "reason": r.reason,
-                 "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key} for r in records]
+        rows = quarantine_rows(records, now)
         try:
             with self._connect() as connection, connection.begin():
                 added = connection.execute(pg_insert(quarantine).on_conflict_do_nothing().returning(quarantine.c.id),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Sequence
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,3 +17,9 @@ class QuarantinedRecord:
     quarantined_at: int = 0
     dedupe_key: bytes | None = None
     id: int | None = None
+
+
+def quarantine_rows(records: Sequence[QuarantinedRecord], now: int) -> list[dict[str, Any]]:
+    """The rows of the quarantine table for ``records`` (those with no time of their own set aside ``now``)."""
+    return [{"source": r.source, "line": r.line, "field": r.field, "raw": r.raw, "reason": r.reason,
+             "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key} for r in records]

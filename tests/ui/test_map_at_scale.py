@@ -26,8 +26,8 @@ def fleet(source):
     return source.fleet.state_at(MOMENT)
 
 
-@pytest.fixture
-def map_view(qtbot, fleet):
+def map_of(qtbot, fleet) -> MapView:
+    """A map showing ``fleet``, fitted to it, the view settled."""
     view = MapView()
     qtbot.addWidget(view)
     view.resize(1000, 700)
@@ -37,6 +37,11 @@ def map_view(qtbot, fleet):
     view.fit_fleet()
     view.update_land()  # the view settled
     return view
+
+
+@pytest.fixture
+def map_view(qtbot, fleet):
+    return map_of(qtbot, fleet)
 
 
 def zoom_in(map_view, fleet) -> int:
@@ -112,14 +117,7 @@ def test_at_ocean_zoom_ships_are_translucent_specks_so_crowded_waters_are_bright
 
 
 def test_a_small_fleet_is_drawn_as_symbols_even_where_it_crowds(qtbot, fleet):
-    view = MapView()
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    qtbot.waitExposed(view)
-    few = FleetArrays(**{name: getattr(fleet, name)[:300] for name in FleetArrays.__dataclass_fields__})
     # the same crowded waters, a fleet the size of the demo's
-    view.show_fleet(few, MOMENT)
-    view.fit_fleet()
-    view.update_land()
+    few = FleetArrays(**{name: getattr(fleet, name)[:300] for name in FleetArrays.__dataclass_fields__})
+    view = map_of(qtbot, few)
     assert view.ships.detailed and set(view.ships.scatter.data["size"].tolist()) <= SYMBOL_SIZES
