@@ -15,6 +15,7 @@ received line's events, nothing twice.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -90,12 +91,10 @@ class Disk:
         with open(self._ballast, "wb") as ballast:
             chunk = b"\0" * (1 << 20)
             remaining = max(0, free - room)
-            try:
+            with contextlib.suppress(OSError):  # the disk is full: as wanted
                 while remaining > 0:
                     remaining -= ballast.write(chunk[:min(len(chunk), remaining)])
                     ballast.flush()
-            except OSError:  # full: as wanted
-                pass
 
     def clear(self) -> None:
         self.remove(READ_ONLY)

@@ -6,6 +6,8 @@ One autocommit connection, used from one thread (the follower's).
 """
 from __future__ import annotations
 
+import contextlib
+
 import psycopg
 
 from store.errors import StoreUnreachableError
@@ -36,10 +38,8 @@ class HeadListener:
         return newest
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(psycopg.Error):  # a connection the server already dropped: nothing to release
             self._connection.close()
-        except psycopg.Error:  # closing a connection the server already dropped: nothing left to release
-            pass
 
 
 def _position(payload: str, newest: int | None) -> int | None:

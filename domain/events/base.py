@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, TypeVar
 
 from domain.errors import InvalidEvent, UnknownEventType
 
@@ -28,10 +28,10 @@ class Event:
     TYPE: ClassVar[str] = "Event"
     SCHEMA_VERSION: ClassVar[int] = 1
 
-    @property
-    def stream_id(self) -> str:
-        """The stream the event belongs to (``ship-<mmsi>``, ``operations``, ``zones``): each family names it."""
-        raise NotImplementedError(f"{type(self).__name__} names no stream")
+    if TYPE_CHECKING:  # each family defines it; ``register`` refuses a class that does not
+        @property
+        def stream_id(self) -> str:
+            """The stream the event belongs to (``ship-<mmsi>``, ``operations``, ``zones``)."""
 
     def payload(self) -> dict[str, Any]:
         """The event's own fields, without ``occurred_at`` (which the envelope carries)."""
@@ -48,6 +48,8 @@ class Event:
 def register(cls: E, *aliases: str) -> E:
     """Register an event class under its ``TYPE`` name (and any former names)."""
     name = cls.TYPE
+    if not isinstance(getattr(cls, "stream_id", None), property):
+        raise TypeError(f"event type {name!r} names no stream: {cls.__name__} needs a stream_id property")
     if name in _EVENT_CLASSES and _EVENT_CLASSES[name] is not cls:
         raise ValueError(f"event type {name!r} registered twice")
     _EVENT_CLASSES[name] = cls

@@ -112,3 +112,18 @@ def test_a_report_rebuilt_from_checked_fields_equals_the_validated_original():
     rebuilt = PositionReported.from_checked(original.mmsi, original.occurred_at, original.lat, original.lon,
                                             original.sog, original.cog, original.heading, original.nav_status)
     assert rebuilt == original and rebuilt.payload() == original.payload() and hash(rebuilt) == hash(original)
+
+
+def test_an_event_class_that_names_no_stream_is_refused_when_registered():
+    from dataclasses import dataclass
+
+    from domain.events import Event
+
+    @dataclass(frozen=True, slots=True, kw_only=True)
+    class Streamless(Event):
+        TYPE = "Streamless"
+
+    with pytest.raises(TypeError, match="names no stream"):
+        register(Streamless)
+    with pytest.raises(UnknownEventType):
+        event_class("Streamless")
