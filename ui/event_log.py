@@ -11,7 +11,7 @@ from typing import Iterable
 
 from PySide6.QtCore import QDateTime, QModelIndex, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QDateTimeEdit, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel,
                                QLineEdit, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from app.event_log import EventQuery
@@ -24,6 +24,7 @@ from app.fleet_view import FleetView
 from app.logbook import Logbook
 from ui.table_style import style_record_table
 from ui.live_bridge import LiveBridge
+from ui.timeline_jump import utc_time_edit
 
 _ROW_HEIGHT = 22
 _FILTER_DELAY_MS = 300
@@ -94,8 +95,8 @@ class EventLogPanel(QWidget):
         self.type_menu.addAction("All types", lambda: self.set_types(None))
         self.type_button.setMenu(self.type_menu)
 
-        self.from_enabled, self.from_edit = QCheckBox("From"), self._time_edit()
-        self.to_enabled, self.to_edit = QCheckBox("to"), self._time_edit()
+        self.from_enabled, self.from_edit = QCheckBox("From"), utc_time_edit()
+        self.to_enabled, self.to_edit = QCheckBox("to"), utc_time_edit()
         span = fleet.time_range()
         start, end = span if span else (0, MICROS_PER_HOUR)
         self.from_edit.setDateTime(_from_micros(start))
@@ -151,13 +152,6 @@ class EventLogPanel(QWidget):
         if live:
             self.bridge = LiveBridge(fleet, self)
             self.bridge.eventsArrived.connect(self.add_events)
-
-    def _time_edit(self) -> QDateTimeEdit:
-        edit = QDateTimeEdit()
-        edit.setTimeZone(_UTC)
-        edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
-        edit.setCalendarPopup(True)
-        return edit
 
     # --- fed by the window ------------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from PySide6.QtWidgets import (QButtonGroup, QDateTimeEdit, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
@@ -17,7 +17,7 @@ from app.track_export import (TrackExportCancelled, TrackExportError, TrackExpor
 from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
 from ui.plain_text import plain_label, show_message
-from ui.timeline_jump import qdatetime_of
+from ui.timeline_jump import utc_time_edit
 
 FILE_FILTER = ("GeoJSON, a LineString per ship (*.geojson);;KML for Google Earth, a gx:Track per ship (*.kml);;"
                "GPX 1.1 for chart plotters, a track per ship (*.gpx)")
@@ -32,8 +32,8 @@ class ExportTracksDialog(QDialog):
         self.setObjectName("exportTracksDialog")
         self.setWindowTitle("Export tracks")
         first, last = time_range
-        self.start_edit = self._time_edit(max(first, (moment or last) - 3_600_000_000))
-        self.end_edit = self._time_edit(moment or last)
+        self.start_edit = utc_time_edit(max(first, (moment or last) - 3_600_000_000))
+        self.end_edit = utc_time_edit(moment or last)
         self._selected_ship = selected_ship
         self._listed = tuple(listed_ships)
         self.all_ships = QRadioButton("All ships that reported in the range")
@@ -85,13 +85,6 @@ class ExportTracksDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(600, self.sizeHint().height())
         self.request: TrackExportRequest | None = None
-
-    @staticmethod
-    def _time_edit(instant: int) -> QDateTimeEdit:
-        edit = QDateTimeEdit(qdatetime_of(instant))
-        edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
-        edit.setCalendarPopup(True)
-        return edit
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export tracks", self.path_edit.text(), FILE_FILTER)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDateTimeEdit, QDialog, QDialogButtonBox,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
                                QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
@@ -24,7 +24,7 @@ from app.version import app_version
 from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
 from ui.plain_text import plain_label, show_message
-from ui.timeline_jump import qdatetime_of
+from ui.timeline_jump import utc_time_edit
 
 FILE_FILTER = "PDF report (*.pdf);;CSV, one row per event (*.csv);;JSON, events with summary and integrity (*.json)"
 NO_ZONE = "Anywhere (no zone)"
@@ -57,8 +57,8 @@ class ReportDialog(QDialog):
         self.setObjectName("reportDialog")
         self.setWindowTitle("Export audit report")
         first, last = time_range
-        self.start_edit = self._time_edit(max(first, (moment or last) - 24 * 3_600_000_000))
-        self.end_edit = self._time_edit(moment or last)
+        self.start_edit = utc_time_edit(max(first, (moment or last) - 24 * 3_600_000_000))
+        self.end_edit = utc_time_edit(moment or last)
         self.all_ships = QRadioButton("All ships")
         self.selected = QRadioButton("The selected ship" + (f" ({selected_ship})" if selected_ship else ""))
         self.listed = QRadioButton("These ships (MMSIs):")
@@ -152,13 +152,6 @@ class ReportDialog(QDialog):
         if Path(self.path_edit.text()).suffix.lower() != ".pdf":
             return frozenset(SECTIONS)
         return frozenset(name for name, box in self.section_boxes.items() if box.isChecked())
-
-    @staticmethod
-    def _time_edit(instant: int) -> QDateTimeEdit:
-        edit = QDateTimeEdit(qdatetime_of(instant))
-        edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
-        edit.setCalendarPopup(True)
-        return edit
 
     def _choose_file(self) -> None:
         path, _ = QFileDialog.getSaveFileName(self, "Export audit report", self.path_edit.text(), FILE_FILTER)

@@ -15,6 +15,15 @@ def qdatetime_of(instant: int, zone: str = UTC) -> QDateTime:
     return QDateTime.fromMSecsSinceEpoch(instant // _MICROS_PER_MS, _qt_zone(zone))
 
 
+def utc_time_edit(instant: int | None = None) -> QDateTimeEdit:
+    """A date-and-time field in UTC with a calendar (a range's ends in the export and event-log dialogs)."""
+    edit = QDateTimeEdit() if instant is None else QDateTimeEdit(qdatetime_of(instant))
+    edit.setTimeZone(QTimeZone.utc())
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm:ss 'UTC'")
+    edit.setCalendarPopup(True)
+    return edit
+
+
 def _qt_zone(zone: str) -> QTimeZone:
     return QTimeZone.systemTimeZone() if zone == LOCAL else QTimeZone.utc()
 
