@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any, Iterator, TextIO
 
-from app.track_export_lines import ShipLines, TrackExportRequest, Written
+from app.track_export_lines import ShipLines, TrackExportRequest, Written, write_document
 from domain.time import format_instant
 
 
@@ -42,13 +42,6 @@ def ship_feature(ship: ShipLines) -> dict[str, Any]:
 
 
 def write_geojson(ships: Iterator[ShipLines], out: TextIO, request: TrackExportRequest) -> Written:
-    written = Written()
-    out.write('{"type": "FeatureCollection", "features": [\n')
-    for ship in ships:
-        if written.ships:
-            out.write(",\n")
-        out.write(json.dumps(ship_feature(ship), ensure_ascii=False, allow_nan=False))
-        written.ships += 1
-        written.points += ship.points
-    out.write("\n]}\n")
-    return written
+    return write_document(ships, out, head='{"type": "FeatureCollection", "features": [\n', between=",\n",
+                          ship_text=lambda ship: json.dumps(ship_feature(ship), ensure_ascii=False, allow_nan=False),
+                          tail="\n]}\n")

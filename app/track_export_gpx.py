@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from typing import Iterator, TextIO
 
-from app.track_export_lines import ShipLines, TrackExportRequest, Written
+from app.track_export_lines import ShipLines, TrackExportRequest, Written, document_title, write_document
 from app.track_export_xml import xml_number, xml_text, xml_time
-from domain.time import format_instant
 from domain.tracks import Track
 
 EXTENSION_NAMESPACE = "urn:fleet-logbook:gpx:track-extensions:1"
@@ -47,15 +46,8 @@ def track(ship: ShipLines) -> str:
 
 
 def write_gpx(ships: Iterator[ShipLines], out: TextIO, request: TrackExportRequest) -> Written:
-    written = Written()
-    title = f"Fleet Logbook tracks {format_instant(request.start)} to {format_instant(request.end)}"
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              f'<gpx version="1.1" creator="Fleet Logbook" xmlns="http://www.topografix.com/GPX/1/1" '
-              f'xmlns:fl="{EXTENSION_NAMESPACE}">\n'
-              f"<metadata><name>{xml_text(title)}</name></metadata>\n")
-    for ship in ships:
-        out.write(track(ship))
-        written.ships += 1
-        written.points += ship.points
-    out.write("</gpx>\n")
-    return written
+    return write_document(ships, out, ship_text=track, tail="</gpx>\n", head=(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<gpx version="1.1" creator="Fleet Logbook" xmlns="http://www.topografix.com/GPX/1/1" '
+        f'xmlns:fl="{EXTENSION_NAMESPACE}">\n'
+        f"<metadata><name>{xml_text(document_title(request))}</name></metadata>\n"))

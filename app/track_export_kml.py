@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Iterator, TextIO
 
-from app.track_export_lines import ShipLines, TrackExportRequest, Written
+from app.track_export_lines import ShipLines, TrackExportRequest, Written, document_title, write_document
 from app.track_export_xml import xml_number, xml_text, xml_time
 from chart.ship_groups import ALL_GROUPS, GROUPS, UNKNOWN_GROUP
 from domain import ais
-from domain.time import format_instant
 from domain.tracks import Track
 
 
@@ -61,14 +60,7 @@ def placemark(ship: ShipLines) -> str:
 
 
 def write_kml(ships: Iterator[ShipLines], out: TextIO, request: TrackExportRequest) -> Written:
-    written = Written()
-    title = f"Fleet Logbook tracks {format_instant(request.start)} to {format_instant(request.end)}"
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
-              '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">\n'
-              f"<Document><name>{xml_text(title)}</name>\n{_styles()}")
-    for ship in ships:
-        out.write(placemark(ship))
-        written.ships += 1
-        written.points += ship.points
-    out.write("</Document>\n</kml>\n")
-    return written
+    return write_document(ships, out, ship_text=placemark, tail="</Document>\n</kml>\n", head=(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<kml xmlns="http://www.opengis.net/kml/2.2" xmlns:gx="http://www.google.com/kml/ext/2.2">\n'
+        f"<Document><name>{xml_text(document_title(request))}</name>\n{_styles()}"))

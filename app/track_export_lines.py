@@ -3,6 +3,7 @@ lines, and the count of what a writer wrote."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable, Iterator, TextIO
 
 from domain.time import format_instant
 from domain.tracks import Track
@@ -63,3 +64,24 @@ class Written:
 
     ships: int = 0
     points: int = 0
+
+
+def document_title(request: TrackExportRequest) -> str:
+    """The name a track file gives itself (GPX metadata, KML document)."""
+    return f"Fleet Logbook tracks {format_instant(request.start)} to {format_instant(request.end)}"
+
+
+def write_document(ships: Iterator[ShipLines], out: TextIO, *, head: str, ship_text: Callable[[ShipLines], str],
+                   tail: str, between: str = "") -> Written:
+    """A track file: ``head``, one part per ship (``between`` them), ``tail``; counted as it is written, so
+    what the command says it wrote is what the file holds."""
+    written = Written()
+    out.write(head)
+    for ship in ships:
+        if written.ships and between:
+            out.write(between)
+        out.write(ship_text(ship))
+        written.ships += 1
+        written.points += ship.points
+    out.write(tail)
+    return written
