@@ -144,6 +144,19 @@ def console_app():
     return app
 
 
+def shown_window(app, console):
+    """The console's window at the middle of its log, 1600×1000, shown and settled (land drawn)."""
+    from ui.main_window import MainWindow
+
+    low, high = console.fleet.time_range()
+    window = MainWindow(console, low + (high - low) // 2)
+    window.resize(1600, 1000)
+    window.show()
+    app.processEvents()
+    window.map_view.update_land()
+    return window
+
+
 def zoned_store(folder: str):
     """An empty store holding the rules benchmark's 50 zones (the console draws them)."""
     store = open_store(Path(folder) / "empty.sqlite")
@@ -155,19 +168,13 @@ def zoned_store(folder: str):
 def run(scale: float) -> None:
     ships = max(10, round(1_000 * scale))
     events = max(10_000, round(1_000_000 * scale))
-    from ui.main_window import MainWindow
-
     app = console_app()
     with tempfile.TemporaryDirectory(prefix="fleet-bench-ui-") as folder:
         store = zoned_store(folder)
         try:
             console = Console.over(FleetService(store, EventBus(), synthetic_index(ships, events)))
             low, high = console.fleet.time_range()
-            window = MainWindow(console, low + (high - low) // 2)
-            window.resize(1600, 1000)
-            window.show()
-            app.processEvents()
-            window.map_view.update_land()
+            window = shown_window(app, console)
             timings = scrub_timings(app, window, low, high)
             pans = pan_timings(app, window.map_view)
             window.close()

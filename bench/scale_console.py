@@ -24,8 +24,8 @@ import numpy as np
 from app.console import Console
 from app.event_bus import EventBus
 from app.fleet_service import FleetService
-from bench.console_figures import (console_app, gui_block_while_opening, pan_timings, scrub_timings, store_of,
-                                   synthetic_index, zoned_store)
+from bench.console_figures import (console_app, gui_block_while_opening, pan_timings, scrub_timings, shown_window,
+                                   store_of, synthetic_index, zoned_store)
 from bench.figures import emit
 from bench.process_memory import run_measured
 from bench.rules_figures import zone_definitions
@@ -72,14 +72,8 @@ def _state_figures(index, ships: int, events: int) -> None:
 
 
 def _window_figures(app, console: Console, ships: int, events: int) -> None:
-    from ui.main_window import MainWindow
-
     low, high = console.fleet.time_range()
-    window = MainWindow(console, low + (high - low) // 2)
-    window.resize(1600, 1000)
-    window.show()
-    app.processEvents()
-    window.map_view.update_land()
+    window = shown_window(app, console)
     app.processEvents()
     overview = scrub_timings(app, window, low, high)
     dots = not window.map_view.ships.detailed
