@@ -37,7 +37,6 @@ from domain.observations import Seen
 from domain.time import now_micros
 from feeds.network import FeedLine
 from feeds.nmea import NmeaDecoder
-from feeds.nmea_stations import transmission
 from store import AppendResult, EventStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -295,7 +294,7 @@ class LiveIngest:
             for line, mark in chunk:
                 seen = decoder.feed(line.data, None, received_at=line.received_at, too_long=line.too_long)
                 if merger.enabled:
-                    seen = merger.take(seen, transmission(line.data), line.received_at, before)
+                    seen = merger.take(seen, line.data, line.received_at, before)
                 self._pending.extend(seen)
                 self._note_decoded(mark)
                 before = mark

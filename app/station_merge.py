@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Generic, TypeVar
 
 from domain.observations import PositionSeen, Seen
-from feeds.nmea_stations import Transmission
+from feeds.nmea_stations import transmission
 
 DEFAULT_MERGE_WINDOW_S = 2.0
 Mark = TypeVar("Mark")  # where the line of a held report begins in the feed's spool
@@ -70,13 +70,16 @@ class StationMerger(Generic[Mark]):
         copies, self._copies = self._copies, 0
         return copies
 
-    def take(self, observations: list[Seen], heard: Transmission | None, received_at: int, before: Mark) -> list[Seen]:
-        """What to decide now for one line's ``observations``: the held reports whose window the feed has
-        passed, then the line's own observations, less a position report that is held or merged."""
+    def take(self, observations: list[Seen], line: bytes, received_at: int, before: Mark) -> list[Seen]:
+        """What to decide now for one ``line``'s ``observations``: the held reports whose window the feed has
+        passed, then the line's own observations, less a position report that is held or merged. Only a line
+        that gave one position report is read again for its station and payload."""
         self._newest = max(self._newest, received_at)
         ready = self._release(lambda item: self._newest - item.received_at >= self._window_us)
-        if not self.enabled or heard is None or heard.station is None or len(observations) != 1 \
-                or type(observations[0]) is not PositionSeen:
+        if not self.enabled or len(observations) != 1 or type(observations[0]) is not PositionSeen:
+            return ready + observations
+        heard = transmission(line)
+        if heard is None or heard.station is None:
             return ready + observations
         seen: PositionSeen = observations[0]  # type: ignore[assignment]
         key = (seen.report.mmsi, heard.payload)

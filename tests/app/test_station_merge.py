@@ -10,7 +10,6 @@ from domain.observations import PositionSeen
 from feeds.network import UdpFeed
 from feeds.nmea import NmeaDecoder
 from feeds.nmea_sentences import checksum
-from feeds.nmea_stations import transmission
 from store import open_store
 from tests.app.test_live_ingest import T, receipt_clock, send, wait_for
 
@@ -86,11 +85,11 @@ def test_a_copy_after_its_report_left_the_window_is_merged_by_the_feed_s_time_no
     merger: StationMerger[int] = StationMerger(2.0, monotonic=lambda: 0.0)
     north, south = heard_at(line, "north", 0), heard_at(line, "south", 1)
 
-    assert merger.take(_seen(north), transmission(north), T, before=0) == []  # held for the window
+    assert merger.take(_seen(north), north, T, before=0) == []  # held for the window
     assert merger.earliest_before == 0
-    [report] = merger.take([], None, T + 2_000_000, before=1)  # the feed moved on past the window
+    [report] = merger.take([], b"", T + 2_000_000, before=1)  # the feed moved on past the window
     assert report.heard_by == ("north",) and merger.earliest_before is None
-    assert merger.take(_seen(south), transmission(south), T + 1_500_000, before=2) == []  # late: dropped
+    assert merger.take(_seen(south), south, T + 1_500_000, before=2) == []  # late: dropped
     assert merger.take_copies() == 1
 
 
@@ -99,4 +98,4 @@ def test_a_line_that_names_no_station_goes_straight_through(ais_samples):
     bare = line[TAG_BLOCK.match(line).end():]
     merger: StationMerger[int] = StationMerger(2.0)
     observations = _seen(bare)
-    assert merger.take(observations, transmission(bare), T, before=0) == observations and not merger.holding
+    assert merger.take(observations, bare, T, before=0) == observations and not merger.holding
