@@ -21,6 +21,7 @@ from ui.plain_text import plain_label, text_tooltip
 
 ALERT_NOTICE_MS = 20_000
 SELECTION_MIN_WIDTH = 180  # px: the selected ship's name keeps this much before the others elide
+URGENT_SHARE = 0.4  # the most urgent alert takes at most this much of the bar: the store and newest report stay legible
 
 
 class ConsoleStatusBar(QStatusBar):
@@ -62,7 +63,6 @@ class ConsoleStatusBar(QStatusBar):
         self.addWidget(self.selection_label, 1)
         # the selection takes the room the others leave (a long name is elided first, not the store or the time)
         self.selection_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        self.selection_label.setMinimumWidth(SELECTION_MIN_WIDTH)
         self.addPermanentWidget(self.urgent_label)
         self.addPermanentWidget(self.alert_label)
         self.addPermanentWidget(self.operator_label)
@@ -105,6 +105,10 @@ class ConsoleStatusBar(QStatusBar):
         self.alert_label.setToolTip(text_tooltip("\n".join(visible(summary) for summary in summaries[-20:])))
         self.alert_label.setVisible(True)
         self._alert_timer.start(shown_ms)
+
+    def resizeEvent(self, event) -> None:
+        self.urgent_label.setMaximumWidth(max(1, int(self.width() * URGENT_SHARE)))
+        super().resizeEvent(event)
 
     def set_urgent_alert(self, board: list[AlertView], fleet: object = None) -> AlertView | None:
         """Name the most urgent active alarm or warning of the moment shown (none: hidden); returns it."""
@@ -151,6 +155,7 @@ class ConsoleStatusBar(QStatusBar):
         self.ships_label.setText(f"{ships:,} ships shown")
         self.moment_label.setText("no reports yet" if moment is None else f"{format_moment(moment, self._zone)} · {mode}")
         self.selection_label.setText(selection)
+        self.selection_label.setMinimumWidth(SELECTION_MIN_WIDTH if selection else 0)  # no ship: no room kept
 
     def _write_head(self) -> None:
         self.head_label.setText("" if self._head is None else f"newest report {format_moment(self._head, self._zone)}")
