@@ -22,6 +22,7 @@ from app.observation_recorder import Decisions, ObservationRecorder, Particulars
 from domain.events import NewEvent, PositionReported
 from domain.time import now_micros
 from feeds.input_files import InputEndedEarly
+from store.codec import payload_encoder
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting a process costs more than it saves
 
@@ -91,18 +92,34 @@ def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
 
 
 def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[NewEvent]:
-    """Rebuild the batch's events (position reports come as tuples of their fields and dedupe key)."""
+    """Rebuild the batch's events (position reports come as tuples: their fields, dedupe key and payload)."""
     out = []
     append = out.append
     from_checked = PositionReported.from_checked  # the child built (and so validated) each of these reports
     for item in items:
         if type(item) is tuple:
-            mmsi, occurred, lat, lon, sog, cog, heading, status, key = item
+            mmsi, occurred, lat, lon, sog, cog, heading, status, key, payload = item
             append(NewEvent(from_checked(mmsi, occurred, lat, lon, sog, cog, heading, status), recorded_at, metadata,
-                            key))
+                            key, None, payload))
         else:
             append(item)
     return out
+
+
+class _PositionTuples:
+    """The child's entry for a position report with the file's own metadata: a plain tuple of its fields,
+    dedupe key and stored payload (encoded here, by the store's encoder, so the appending process need not),
+    cheap to build and to send; a report with other metadata (the stations that heard it) stays an event."""
+
+    def __init__(self) -> None:
+        self.plain_metadata: Mapping[str, Any] | None = None  # the recorder's own (set once it is made)
+        self._encode = payload_encoder(PositionReported)
+
+    def __call__(self, report: PositionReported, recorded_at: int, metadata: Mapping[str, Any], key: bytes):
+        if metadata is not self.plain_metadata:
+            return NewEvent(report, recorded_at, metadata, key)
+        return (report.mmsi, report.occurred_at, report.lat, report.lon, report.sog, report.cog, report.heading,
+                report.nav_status, key, self._encode(report))
 
 
 def _child_main(job: ReadingJob, sending) -> None:
@@ -116,8 +133,10 @@ def _child_main(job: ReadingJob, sending) -> None:
         _send(sending, ("failed", str(error)))
         return
     try:
+        entry = _PositionTuples()
         recorder = ObservationRecorder(reader.kind, job.particulars, metadata=job.metadata, clock=now_micros,
-                                       future_tolerance=job.future_tolerance)
+                                       future_tolerance=job.future_tolerance, position_entry=entry)
+        entry.plain_metadata = recorder.metadata
         pending: list = []
         try:
             for seen in reader:
@@ -143,16 +162,8 @@ def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader, h
     decisions = Decisions()
     recorded_at = now_micros()
     recorder.decide(pending, decisions, recorded_at=recorded_at)
-    items: list = []
-    metadata = recorder.metadata
-    for new_event in decisions.events:
-        event = new_event.event
-        if type(event) is PositionReported and new_event.metadata is metadata:
-            items.append((event.mmsi, event.occurred_at, event.lat, event.lon, event.sog, event.cog, event.heading,
-                          event.nav_status, new_event.dedupe_key))
-        else:
-            items.append(new_event)
-    _send(sending, ("batch", items, decisions.quarantine, decisions.skipped, decisions.lines, decisions.event_lines,
+    _send(sending, ("batch", decisions.events, decisions.quarantine, decisions.skipped, decisions.lines,
+                    decisions.event_lines,
                     reader.lines_read - held_back, dict(reader.passed_over()), reader.bytes_read, recorded_at))
 
 
