@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import queue
 import signal
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from app.observation_recorder import Decisions, ObservationRecorder, ParticularsHistory
 from domain.events import NewEvent, PositionReported
@@ -59,36 +61,86 @@ class ReadingFailed(Exception):
 
 
 def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
-    """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child."""
+    """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child.
+
+    A thread of this process receives the batches and rebuilds their events while the caller appends the
+    batch before: rebuilding is Python's work and appending mostly SQLite's (which lets Python run
+    meanwhile), so the two overlap. At most ``_AHEAD`` batches wait, so a slow store holds the child back."""
     context = multiprocessing.get_context("spawn")  # never fork a process that may run Qt or SQLite threads
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sending), name="import reader", daemon=True)
     child.start()
     sending.close()
-    metadata = dict(job.metadata)
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=_AHEAD)
+    stopped = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(job, receiving, ready, stopped), name="import receiver",
+                                daemon=True)
+    receiver.start()
     try:
         while True:
-            try:
-                message = pickle.loads(receiving.recv_bytes())
-            except (EOFError, OSError):  # it died, at a message's edge or inside one
-                raise ReadingFailed(f"{job.path}: the reading process ended unexpectedly") from None
-            kind = message[0]
+            kind, value = ready.get()
             if kind == "batch":
-                _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
-                    message
-                decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
-                yield DecidedBatch(decisions, lines_read, passed_over, bytes_read)
+                yield value
             elif kind == "done":
                 return
-            elif kind == "ended":
-                raise InputEndedEarly(*message[1:])
             else:
-                raise ReadingFailed(message[1])
+                raise value
     finally:
-        receiving.close()
+        stopped.set()
         if child.is_alive():
-            child.terminate()
+            child.terminate()  # its end of the pipe closes, so a receiver waiting on it wakes
+        receiver.join()
+        receiving.close()
         child.join(10)
+
+
+_AHEAD = 2
+
+
+def _receive(job: ReadingJob, receiving, ready: queue.Queue, stopped: threading.Event) -> None:
+    """The receiving thread: each message of the child, as ("batch", DecidedBatch), ("done", None) or
+    ("error", the exception the caller raises), until the file ends, the child fails or the caller stops."""
+    metadata = dict(job.metadata)
+
+    def hand_over(kind: str, value: Any) -> bool:
+        while not stopped.is_set():
+            try:
+                ready.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        _receive_all(job, receiving, metadata, hand_over, stopped)
+    except Exception as error:  # a thread's edge: the caller raises it (it would otherwise wait for ever)
+        hand_over("error", ReadingFailed(f"{job.path}: {type(error).__name__}: {error}"))
+
+
+def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_over: Callable[[str, Any], bool],
+                 stopped: threading.Event) -> None:
+    while not stopped.is_set():
+        try:
+            message = pickle.loads(receiving.recv_bytes())
+        except (EOFError, OSError):  # it died, at a message's edge or inside one (or was stopped)
+            hand_over("error", ReadingFailed(f"{job.path}: the reading process ended unexpectedly"))
+            return
+        kind = message[0]
+        if kind == "batch":
+            _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
+                message
+            decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
+            if not hand_over("batch", DecidedBatch(decisions, lines_read, passed_over, bytes_read)):
+                return
+        elif kind == "done":
+            hand_over("done", None)
+            return
+        elif kind == "ended":
+            hand_over("error", InputEndedEarly(*message[1:]))
+            return
+        else:
+            hand_over("error", ReadingFailed(message[1]))
+            return
 
 
 def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[NewEvent]:
