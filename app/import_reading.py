@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import multiprocessing
 import pickle
+import queue
 import signal
+import threading
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from app.observation_recorder import Decisions, ObservationRecorder, ParticularsHistory
 from domain.events import NewEvent, PositionReported
 from domain.time import now_micros
 from feeds.input_files import InputEndedEarly
+from store.codec import payload_encoder
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting a process costs more than it saves
 
@@ -58,51 +61,117 @@ class ReadingFailed(Exception):
 
 
 def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
-    """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child."""
+    """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child.
+
+    A thread of this process receives the batches and rebuilds their events while the caller appends the
+    batch before: rebuilding is Python's work and appending mostly SQLite's (which lets Python run
+    meanwhile), so the two overlap. At most ``_AHEAD`` batches wait, so a slow store holds the child back."""
     context = multiprocessing.get_context("spawn")  # never fork a process that may run Qt or SQLite threads
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sending), name="import reader", daemon=True)
     child.start()
     sending.close()
-    metadata = dict(job.metadata)
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=_AHEAD)
+    stopped = threading.Event()
+    receiver = threading.Thread(target=_receive, args=(job, receiving, ready, stopped), name="import receiver",
+                                daemon=True)
+    receiver.start()
     try:
         while True:
-            try:
-                message = pickle.loads(receiving.recv_bytes())
-            except (EOFError, OSError):  # it died, at a message's edge or inside one
-                raise ReadingFailed(f"{job.path}: the reading process ended unexpectedly") from None
-            kind = message[0]
+            kind, value = ready.get()
             if kind == "batch":
-                _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
-                    message
-                decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
-                yield DecidedBatch(decisions, lines_read, passed_over, bytes_read)
+                yield value
             elif kind == "done":
                 return
-            elif kind == "ended":
-                raise InputEndedEarly(*message[1:])
             else:
-                raise ReadingFailed(message[1])
+                raise value
     finally:
-        receiving.close()
+        stopped.set()
         if child.is_alive():
-            child.terminate()
+            child.terminate()  # its end of the pipe closes, so a receiver waiting on it wakes
+        receiver.join()
+        receiving.close()
         child.join(10)
 
 
+_AHEAD = 2
+
+
+def _receive(job: ReadingJob, receiving, ready: queue.Queue, stopped: threading.Event) -> None:
+    """The receiving thread: each message of the child, as ("batch", DecidedBatch), ("done", None) or
+    ("error", the exception the caller raises), until the file ends, the child fails or the caller stops."""
+    metadata = dict(job.metadata)
+
+    def hand_over(kind: str, value: Any) -> bool:
+        while not stopped.is_set():
+            try:
+                ready.put((kind, value), timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        _receive_all(job, receiving, metadata, hand_over, stopped)
+    except Exception as error:  # a thread's edge: the caller raises it (it would otherwise wait for ever)
+        hand_over("error", ReadingFailed(f"{job.path}: {type(error).__name__}: {error}"))
+
+
+def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_over: Callable[[str, Any], bool],
+                 stopped: threading.Event) -> None:
+    while not stopped.is_set():
+        try:
+            message = pickle.loads(receiving.recv_bytes())
+        except (EOFError, OSError):  # it died, at a message's edge or inside one (or was stopped)
+            hand_over("error", ReadingFailed(f"{job.path}: the reading process ended unexpectedly"))
+            return
+        kind = message[0]
+        if kind == "batch":
+            _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
+                message
+            decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
+            if not hand_over("batch", DecidedBatch(decisions, lines_read, passed_over, bytes_read)):
+                return
+        elif kind == "done":
+            hand_over("done", None)
+            return
+        elif kind == "ended":
+            hand_over("error", InputEndedEarly(*message[1:]))
+            return
+        else:
+            hand_over("error", ReadingFailed(message[1]))
+            return
+
+
 def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[NewEvent]:
-    """Rebuild the batch's events (position reports come as tuples of their fields and dedupe key)."""
+    """Rebuild the batch's events (position reports come as tuples: their fields, dedupe key and payload)."""
     out = []
     append = out.append
     from_checked = PositionReported.from_checked  # the child built (and so validated) each of these reports
     for item in items:
         if type(item) is tuple:
-            mmsi, occurred, lat, lon, sog, cog, heading, status, key = item
+            mmsi, occurred, lat, lon, sog, cog, heading, status, key, payload = item
             append(NewEvent(from_checked(mmsi, occurred, lat, lon, sog, cog, heading, status), recorded_at, metadata,
-                            key))
+                            key, None, payload))
         else:
             append(item)
     return out
+
+
+class _PositionTuples:
+    """The child's entry for a position report with the file's own metadata: a plain tuple of its fields,
+    dedupe key and stored payload (encoded here, by the store's encoder, so the appending process need not),
+    cheap to build and to send; a report with other metadata (the stations that heard it) stays an event."""
+
+    def __init__(self) -> None:
+        self.plain_metadata: Mapping[str, Any] | None = None  # the recorder's own (set once it is made)
+        self._encode = payload_encoder(PositionReported)
+
+    def __call__(self, report: PositionReported, recorded_at: int, metadata: Mapping[str, Any], key: bytes):
+        if metadata is not self.plain_metadata:
+            return NewEvent(report, recorded_at, metadata, key)
+        return (report.mmsi, report.occurred_at, report.lat, report.lon, report.sog, report.cog, report.heading,
+                report.nav_status, key, self._encode(report))
 
 
 def _child_main(job: ReadingJob, sending) -> None:
@@ -116,8 +185,10 @@ def _child_main(job: ReadingJob, sending) -> None:
         _send(sending, ("failed", str(error)))
         return
     try:
+        entry = _PositionTuples()
         recorder = ObservationRecorder(reader.kind, job.particulars, metadata=job.metadata, clock=now_micros,
-                                       future_tolerance=job.future_tolerance)
+                                       future_tolerance=job.future_tolerance, position_entry=entry)
+        entry.plain_metadata = recorder.metadata
         pending: list = []
         try:
             for seen in reader:
@@ -143,16 +214,8 @@ def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader, h
     decisions = Decisions()
     recorded_at = now_micros()
     recorder.decide(pending, decisions, recorded_at=recorded_at)
-    items: list = []
-    metadata = recorder.metadata
-    for new_event in decisions.events:
-        event = new_event.event
-        if type(event) is PositionReported and new_event.metadata is metadata:
-            items.append((event.mmsi, event.occurred_at, event.lat, event.lon, event.sog, event.cog, event.heading,
-                          event.nav_status, new_event.dedupe_key))
-        else:
-            items.append(new_event)
-    _send(sending, ("batch", items, decisions.quarantine, decisions.skipped, decisions.lines, decisions.event_lines,
+    _send(sending, ("batch", decisions.events, decisions.quarantine, decisions.skipped, decisions.lines,
+                    decisions.event_lines,
                     reader.lines_read - held_back, dict(reader.passed_over()), reader.bytes_read, recorded_at))
 
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from domain.events import NewEvent, ShipDetailsChanged, ShipRegistered
+from domain.events import NewEvent, PositionReported, ShipDetailsChanged, ShipRegistered
 from domain.observations import (STATIC_FIELDS, VOYAGE_FIELDS, Origin, ParticularsSeen, PositionSeen, Rejected, Seen,
                                  Skipped)
 from domain.time import MICROS_PER_MINUTE, format_instant, now_micros
@@ -45,6 +45,10 @@ QUARANTINED = "quarantined"  # set aside (the whole record, or what of it was no
 SKIPPED = "skipped"  # a well-formed record the fleet does not use (counted in skipped_types by what it was)
 _OUTCOMES = (None, UNCHANGED, SKIPPED, QUARANTINED)  # by precedence: a line keeps the highest it reached
 _NO_LINE = -1
+_blake2b = hashlib.blake2b
+# The entry decided for a position report: (report, recorded at, metadata, dedupe key) -> an event to append,
+# or what a reading process sends in its place.
+PositionEntry = Callable[[PositionReported, int, Mapping[str, Any], bytes], Any]
 
 
 def _key(*parts: object) -> bytes:
@@ -57,6 +61,17 @@ def _timed_key(occurred_at: int, *parts: object) -> bytes:
     unique index instead of all over it: at a million events this keeps appends a third faster."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=11).digest()
     return (max(occurred_at, 0) // 1_000_000 % (1 << 40)).to_bytes(5, "big") + digest
+
+
+def position_key(kind: str, report: PositionReported) -> bytes:
+    """The dedupe key of a position report from a source of ``kind``: ``_timed_key`` of the source kind and
+    every field of the report, spelled out in one format string (the hot path of every import and feed:
+    the same text as joining the fields' ``str``, made faster)."""
+    occurred = report.occurred_at
+    text = (f"{kind}\x1f{report.mmsi}\x1f{occurred}\x1f{report.lat}\x1f{report.lon}\x1f{report.sog}\x1f{report.cog}"
+            f"\x1f{report.heading}\x1f{report.nav_status}")
+    return ((occurred if occurred > 0 else 0) // 1_000_000 % (1 << 40)).to_bytes(5, "big") + \
+        _blake2b(text.encode(), digest_size=11).digest()
 
 
 def registration_key(mmsi: int) -> bytes:
@@ -223,9 +238,12 @@ class ObservationRecorder:
 
     def __init__(self, kind: str, particulars: ParticularsHistory, *, metadata: Mapping[str, Any],
                  clock: Callable[[], int] = now_micros, future_tolerance: int = DEFAULT_FUTURE_TOLERANCE,
-                 keyed_quarantine: bool = True):
+                 keyed_quarantine: bool = True, position_entry: PositionEntry | None = None):
+        """``position_entry`` makes the entry of a position report (report, recorded at, metadata, dedupe key);
+        by default a ``NewEvent``. A reading process gives one that makes what it sends instead."""
         self.kind = kind
         self.metadata = dict(metadata)
+        self._position_entry: PositionEntry = position_entry or NewEvent
         self._particulars = particulars
         self._clock = clock
         self._future_tolerance = future_tolerance
@@ -244,7 +262,7 @@ class ObservationRecorder:
         splits a line), so each line's fate is told once."""
         now = self._clock() if recorded_at is None else recorded_at
         self._latest_allowed = max(self._latest_allowed, self._clock() + self._future_tolerance)
-        events, metadata, kind = into.events, self.metadata, self.kind
+        events, metadata, kind, entry = into.events, self.metadata, self.kind, self._position_entry
         lines, event_lines = into.lines, into.event_lines
         line, fate, first = _NO_LINE, 0, len(events)  # the line in hand, the highest fate it reached, its first event
         for seen in observations:
@@ -260,10 +278,8 @@ class ObservationRecorder:
                     self._reject_future(seen.origin, report.occurred_at, into)
                     fate = 3
                     continue
-                events.append(NewEvent(report, now, metadata if not seen.heard_by else
-                                       {**metadata, "stations": list(seen.heard_by)}, _timed_key(report.occurred_at, kind, report.mmsi, report.occurred_at, report.lat,
-                                                                   report.lon, report.sog, report.cog, report.heading,
-                                                                   report.nav_status)))
+                events.append(entry(report, now, metadata if not seen.heard_by else
+                                    {**metadata, "stations": list(seen.heard_by)}, position_key(kind, report)))
             elif type(seen) is ParticularsSeen:
                 if seen.occurred_at > self._latest_allowed:
                     self._reject_future(seen.origin, seen.occurred_at, into)
@@ -365,6 +381,12 @@ def append_redeciding_lost_registrations(events: list[NewEvent], write: Callable
         return set(map(id, written)) if written else False
     registered = {id(item) for item in write(registrations)}
     lost = {id(item) for item in registrations if id(item) not in registered}
+    if not lost:  # the usual case: every registration was appended, the rest goes as it is
+        rest = [item for item in events if id(item) not in registered]
+        written_rest = write(rest) if rest else ()
+        if len(written_rest) == len(rest):
+            return True
+        return registered | set(map(id, written_rest))
     in_log = read_log() if lost else ParticularsHistory()
     lost_ships = {item.event.mmsi for item in registrations if id(item) in lost}  # type: ignore[attr-defined]
     rest: list[NewEvent] = []

@@ -91,6 +91,8 @@ DISTRESS_BEACON = "distress beacon"  # AIS-SART, man overboard, EPIRB-AIS (97x)
 def mmsi_kind(mmsi: int) -> str | None:
     """What transmits under ``mmsi``: a ship, a base station, an aid to navigation, a SAR aircraft or a
     distress beacon; None when it is no valid MMSI at all (not 9 digits once leading zeros are restored)."""
+    if type(mmsi) is int and 112_000_000 <= mmsi < 970_000_000:  # nearly every MMSI heard: a ship's (MID 2xx-7xx)
+        return SHIP
     if isinstance(mmsi, bool) or not isinstance(mmsi, int) or mmsi <= 0 or mmsi > 999_999_999:
         return None
     if 2_000_000 <= mmsi <= 7_999_999:  # 00MIDxxxx: coast and base stations

@@ -291,7 +291,9 @@ class EventStore:
             if item.metadata is not last_metadata:
                 last_metadata = item.metadata
                 metadata_id, metadata_json = learned.metadata_for(last_metadata)
-            payload_json = encode(event)
+            payload_json = item.payload_json
+            if payload_json is None:
+                payload_json = encode(event)
             event_id = item.event_id.bytes if item.event_id else event_ids[16 * i:16 * i + 16]
             position += 1
             occurred, recorded = event.occurred_at, item.recorded_at

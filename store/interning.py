@@ -40,6 +40,7 @@ class Learned:
     type_ids: dict[tuple[str, int, str], int]
     metadata_ids: dict[str, int]
     new_streams: dict[str, int] = field(default_factory=dict)
+    found_streams: dict[str, int] = field(default_factory=dict)  # in the log already, not yet in the cache
     new_types: dict[tuple[str, int, str], int] = field(default_factory=dict)
     new_metadata: dict[str, int] = field(default_factory=dict)
     _by_class: dict[type[Event], StoredType] = field(default_factory=dict)
@@ -120,7 +121,7 @@ class Interned:
         for start in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[start:start + _IN_CHUNK]
             for stream_id, name in connection.execute(select(streams.c.id, streams.c.name).where(streams.c.name.in_(chunk))):
-                learned.stream_ids[name] = stream_id
+                learned.stream_ids[name] = learned.found_streams[name] = stream_id
         for name in wanted:
             if name not in learned.stream_ids:
                 stream_id = insert_row(connection, streams, {"name": name})
@@ -129,9 +130,10 @@ class Interned:
 
     def learn(self, learned: Learned) -> None:
         """Keep the ids a committed write looked up or added."""
-        with self._lock:
-            self._stream_ids.update(learned.stream_ids)
-            self._stream_names.update((v, k) for k, v in learned.stream_ids.items())
+        with self._lock:  # only the streams the write looked up or added (the cache had the rest)
+            for streams_learned in (learned.found_streams, learned.new_streams):
+                self._stream_ids.update(streams_learned)
+                self._stream_names.update((v, k) for k, v in streams_learned.items())
             self._type_ids.update(learned.type_ids)
             self._type_rows.update((v, k) for k, v in learned.type_ids.items())
             self._metadata_ids.update(learned.metadata_ids)

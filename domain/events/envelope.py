@@ -17,6 +17,9 @@ class NewEvent:
 
     ``recorded_at`` is when the log learned the fact (a live feed: now; a simulator: the simulated receipt
     time). ``dedupe_key`` identifies the observation so the same one is never appended twice.
+    ``payload_json`` is the event's payload as the store writes it, when the process that decided the event
+    has already encoded it with the store's own encoder (an import's reading process, which spares the
+    appending process that work); None, the usual case, lets the store encode it.
     """
 
     event: Event
@@ -24,6 +27,7 @@ class NewEvent:
     metadata: Mapping[str, Any] = field(default_factory=dict)
     dedupe_key: bytes | None = None
     event_id: UUID | None = None
+    payload_json: str | None = None
 
     def __post_init__(self) -> None:
         if type(self.recorded_at) is not int:

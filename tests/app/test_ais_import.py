@@ -202,6 +202,9 @@ def test_a_file_read_in_a_second_process_gives_the_same_log_content_as_one_read_
         in_child = import_files(child, [first, second, nmea], ImportOptions(parallel=True, batch_size=100),
                                 progress=progress.append)
         assert content(here) == content(child)
+        stored_text = lambda s: [(raw.type, raw.stream_id, raw.payload_json)  # noqa: E731  (as written, to the byte)
+                                 for page in s.iter_raw() for raw in page]
+        assert stored_text(here) == stored_text(child)
         assert (in_child.read, in_child.lines, in_child.appended, in_child.quarantined, in_child.skipped_types) == \
             (in_process.read, in_process.lines, in_process.appended, in_process.quarantined, in_process.skipped_types)
         csv_ships = {f"ship-{366000000 + ship}" for ship in range(1, 4)}
