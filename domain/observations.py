@@ -109,8 +109,9 @@ def position_seen(*, mmsi: int, occurred_at: int, origin: Origin, lat: float | N
             report = PositionReported.from_ais(mmsi=mmsi, occurred_at=occurred_at, lat=lat, lon=lon, sog=sog, cog=cog,
                                                heading=heading, nav_status_code=nav_status_code)
         else:
-            report = PositionReported(mmsi=mmsi, occurred_at=occurred_at, lat=lat, lon=lon,  # type: ignore[arg-type]
-                                      sog=sog, cog=cog, heading=heading, nav_status=nav_status)
+            report = (PositionReported.plain(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status)  # type: ignore[arg-type]
+                      or PositionReported(mmsi=mmsi, occurred_at=occurred_at, lat=lat, lon=lon,  # type: ignore[arg-type]
+                                          sog=sog, cog=cog, heading=heading, nav_status=nav_status))
     except PositionUnavailable:
         return Skipped(POSITION_NOT_AVAILABLE, origin)
     except InvalidEvent as error:

@@ -141,13 +141,7 @@ class PositionReported(ShipEvent):
     def __post_init__(self) -> None:
         if self._plainly_valid():
             # The common case of a clean report (every import row, every live sentence): quantise and go.
-            set_field = object.__setattr__
-            set_field(self, "lat", round(self.lat * 10_000_000) / 10_000_000)
-            set_field(self, "lon", round(self.lon * 10_000_000) / 10_000_000)
-            if self.sog is not None:
-                set_field(self, "sog", round(self.sog * 10) / 10)
-            if self.cog is not None:
-                set_field(self, "cog", (round(self.cog * 10) / 10) % 360.0)
+            _set_rounded(self, self.lat, self.lon, self.sog, self.cog)
             return
         ShipEvent.__post_init__(self)
         self._check_coordinates()
@@ -158,13 +152,26 @@ class PositionReported(ShipEvent):
     def _plainly_valid(self) -> bool:
         """True when every field is of its exact type and well inside its range (no sentinel, no NaN), so
         the full checks, which explain what is wrong, have nothing to find."""
-        lat, lon, sog, cog, heading, mmsi = self.lat, self.lon, self.sog, self.cog, self.heading, self.mmsi
-        return (type(self.occurred_at) is int and type(mmsi) is int and 0 < mmsi <= 999_999_999
-                and type(lat) is float and -90.0 <= lat <= 90.0 and type(lon) is float and -180.0 <= lon <= 180.0
-                and (sog is None or (type(sog) is float and 0.0 <= sog <= ais.SOG_MAX))
-                and (cog is None or (type(cog) is float and 0.0 <= cog < ais.COG_NOT_AVAILABLE))
-                and (heading is None or (type(heading) is int and 0 <= heading < 360))
-                and (self.nav_status is None or self.nav_status in ais.NAV_STATUS_CODES))
+        return _plain_position(self.mmsi, self.occurred_at, self.lat, self.lon, self.sog, self.cog, self.heading,
+                               self.nav_status)
+
+    @classmethod
+    def plain(cls, mmsi: int, occurred_at: int, lat: float, lon: float, sog: float | None, cog: float | None,
+              heading: int | None, nav_status: str | None) -> "PositionReported | None":
+        """The report of plainly valid values (see ``_plainly_valid``), rounded as the constructor rounds
+        them; None for any other values, which the constructor must judge (and say what is wrong). The hot
+        path of every import row and every live sentence: it skips the constructor's keyword handling and
+        its second look at every field."""
+        if not _plain_position(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status):
+            return None
+        report = object.__new__(cls)
+        set_field = object.__setattr__
+        set_field(report, "occurred_at", occurred_at)
+        set_field(report, "mmsi", mmsi)
+        set_field(report, "heading", heading)
+        set_field(report, "nav_status", nav_status)
+        _set_rounded(report, lat, lon, sog, cog)  # type: ignore[arg-type]
+        return report
 
     def _check_coordinates(self) -> None:
         for name, sentinel, limit in (("lat", ais.LAT_NOT_AVAILABLE, 90.0), ("lon", ais.LON_NOT_AVAILABLE, 180.0)):
@@ -218,5 +225,27 @@ class PositionReported(ShipEvent):
     def from_ais(cls, *, mmsi: int, occurred_at: int, lat: float | None, lon: float | None, sog: float | None = None,
                  cog: float | None = None, heading: int | None = None, nav_status_code: int | None = None) -> "PositionReported":
         """Build a report from raw AIS field values (sentinels allowed; status as its code)."""
-        return cls(mmsi=mmsi, occurred_at=occurred_at, lat=lat, lon=lon, sog=sog, cog=cog,  # type: ignore[arg-type]
-                   heading=heading, nav_status=ais.nav_status_name(nav_status_code))
+        nav_status = ais.nav_status_name(nav_status_code)
+        return (cls.plain(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status)  # type: ignore[arg-type]
+                or cls(mmsi=mmsi, occurred_at=occurred_at, lat=lat, lon=lon, sog=sog, cog=cog,  # type: ignore[arg-type]
+                       heading=heading, nav_status=nav_status))
+
+
+def _plain_position(mmsi: object, occurred_at: object, lat: object, lon: object, sog: object, cog: object,
+                    heading: object, nav_status: object) -> bool:
+    """Whether a position report's values are each of its exact type and well inside its range."""
+    return (type(occurred_at) is int and type(mmsi) is int and 0 < mmsi <= 999_999_999  # type: ignore[operator]
+            and type(lat) is float and -90.0 <= lat <= 90.0 and type(lon) is float and -180.0 <= lon <= 180.0  # type: ignore[operator]
+            and (sog is None or (type(sog) is float and 0.0 <= sog <= ais.SOG_MAX))  # type: ignore[operator]
+            and (cog is None or (type(cog) is float and 0.0 <= cog < ais.COG_NOT_AVAILABLE))  # type: ignore[operator]
+            and (heading is None or (type(heading) is int and 0 <= heading < 360))  # type: ignore[operator]
+            and (nav_status is None or nav_status in ais.NAV_STATUS_CODES))
+
+
+def _set_rounded(report: PositionReported, lat: float, lon: float, sog: float | None, cog: float | None) -> None:
+    """Set a plainly valid report's position to 1e-7 degree and its speed and course to tenths."""
+    set_field = object.__setattr__
+    set_field(report, "lat", round(lat * 10_000_000) / 10_000_000)
+    set_field(report, "lon", round(lon * 10_000_000) / 10_000_000)
+    set_field(report, "sog", None if sog is None else round(sog * 10) / 10)
+    set_field(report, "cog", None if cog is None else (round(cog * 10) / 10) % 360.0)
