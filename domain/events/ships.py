@@ -170,7 +170,7 @@ class PositionReported(ShipEvent):
         set_field(report, "mmsi", mmsi)
         set_field(report, "heading", heading)
         set_field(report, "nav_status", nav_status)
-        _set_rounded(report, lat, lon, sog, cog)  # type: ignore[arg-type]
+        _set_rounded(report, lat, lon, sog, cog)
         return report
 
     def _check_coordinates(self) -> None:
@@ -234,11 +234,11 @@ class PositionReported(ShipEvent):
 def _plain_position(mmsi: object, occurred_at: object, lat: object, lon: object, sog: object, cog: object,
                     heading: object, nav_status: object) -> bool:
     """Whether a position report's values are each of its exact type and well inside its range."""
-    return (type(occurred_at) is int and type(mmsi) is int and 0 < mmsi <= 999_999_999  # type: ignore[operator]
-            and type(lat) is float and -90.0 <= lat <= 90.0 and type(lon) is float and -180.0 <= lon <= 180.0  # type: ignore[operator]
-            and (sog is None or (type(sog) is float and 0.0 <= sog <= ais.SOG_MAX))  # type: ignore[operator]
-            and (cog is None or (type(cog) is float and 0.0 <= cog < ais.COG_NOT_AVAILABLE))  # type: ignore[operator]
-            and (heading is None or (type(heading) is int and 0 <= heading < 360))  # type: ignore[operator]
+    return (type(occurred_at) is int and type(mmsi) is int and 0 < mmsi <= 999_999_999
+            and type(lat) is float and -90.0 <= lat <= 90.0 and type(lon) is float and -180.0 <= lon <= 180.0
+            and (sog is None or (type(sog) is float and 0.0 <= sog <= ais.SOG_MAX))
+            and (cog is None or (type(cog) is float and 0.0 <= cog < ais.COG_NOT_AVAILABLE))
+            and (heading is None or (type(heading) is int and 0 <= heading < 360))
             and (nav_status is None or nav_status in ais.NAV_STATUS_CODES))
 
 
