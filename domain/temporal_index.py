@@ -32,7 +32,7 @@ _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 8_192  # live rows kept unsorted: each query looks at all of them
 _RECENT_LIMIT = 262_144  # rows sorted apart from the main block before they are merged into it
 _MERGE_STEP_ROWS = 65_536  # rows of the main block's merge written with each live report (a millisecond or two)
-_AT_ONCE_SHARE = 4  # a recent block of a quarter of the main block's rows or more is merged into it at once
+_AT_ONCE_SHARE = 1  # a recent block as large as the main block (a bulk block, a young index) is merged into it at once
 _SNAPSHOT_FORMAT = 5
 _SNAPSHOT_MAGIC = b"fleet-logbook-index\n"
 _WHOLE_ARCHIVE_FORMAT = 4  # snapshots made before columns were compressed one by one: still read
@@ -65,7 +65,7 @@ class _Track:
     folded after, while both blocks go on answering; the merged block takes the main block's place when it is
     done. So no report waits for the whole index to be sorted again, and memory grows by one copy of the main
     block while a merge runs, not two. Rows added in bulk (``extend``) are sorted together at the next
-    ``compact``; a block as large as a quarter of the main one is merged into it at once."""
+    ``compact``; a block as large as the main one is merged into it at once."""
 
     def __init__(self, columns: Mapping[str, np.dtype], *, steady: bool = False):
         """``steady``: rows are rare (a ship's name, type, ...), so they all go to the main block at each

@@ -76,7 +76,7 @@ def with_small_blocks(patch: pytest.MonkeyPatch, tail: int, recent: int, step: i
 
 
 limits = st.integers(1, 4).flatmap(lambda tail: st.tuples(st.just(tail), st.integers(tail, 4 * tail), st.integers(1, 4),
-                                                          st.sampled_from([0, 0, temporal_index._AT_ONCE_SHARE])))
+                                                          st.sampled_from([0, 0, temporal_index._AT_ONCE_SHARE, 4])))
 moments = st.tuples(st.integers(-10, 1_600), st.one_of(st.none(), st.integers(-10, 1_600)), st.integers(1, 700))
 
 
