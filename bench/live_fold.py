@@ -8,7 +8,7 @@ inflate), the process's
 peak memory beyond what it held before the feed began (``live_fold_peak_extra_mb``, from Linux's
 high-water mark, reset first), and ``state_at`` p99 (``live_state_at_p99_ms``, half of the moments "as
 known then") after 0, 30,000 and 65,535 live reports (the sizes the unsorted tail used to reach) and after
-262,150 (the index is then merging its recent block into its main block, answering from all of them).
+131,100 (the index is then merging its recent block into its main block, answering from all of them).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from domain.temporal_index import TemporalIndex
 SHIPS, EVENTS = 10_000, 10_000_000
 LIVE = 1_500_000      # live reports folded: enough for the index to reorganise its largest part at least once
 FEED_PER_S = 400      # a national feed's reports a second (their times only: the fold runs flat out)
-TAIL_MOMENTS = (0, 30_000, 65_535, 262_150)
+TAIL_MOMENTS = (0, 30_000, 65_535, 131_100)
 QUERIES = 300
 STATUS = Path("/proc/self/status")
 

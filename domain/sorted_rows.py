@@ -170,6 +170,7 @@ class Merge:
                 part[newer_at] = new[new_low:new_high]
                 part[older_at] = old[old_low:old_high]
             plan.count(merged[0][low:high], merged[1][low:high])
+            plan.touch(high / n)
             if counting is not None:
                 counting.count(merged[1][low:high])
             yield

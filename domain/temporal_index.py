@@ -30,8 +30,8 @@ from domain.tracks import Track, Trails
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
 _TAIL_LIMIT = 8_192  # live rows kept unsorted: each query looks at all of them
-_RECENT_LIMIT = 262_144  # rows sorted apart from the main block before they are merged into it
-_MERGE_STEP_ROWS = 65_536  # rows of the main block's merge written with each live report (a millisecond or two)
+_RECENT_LIMIT = 131_072  # rows sorted apart from the main block before they are merged into it
+_MERGE_STEP_ROWS = 16_384  # rows of the main block's merge written with each live report (under a millisecond)
 _AT_ONCE_SHARE = 1  # a recent block as large as the main block (a bulk block, a young index) is merged into it at once
 _SNAPSHOT_FORMAT = 5
 _SNAPSHOT_MAGIC = b"fleet-logbook-index\n"
@@ -78,6 +78,7 @@ class _Track:
         self.main = SortedRows.empty(self.columns)
         self._merge: Merge | None = None  # the main block and ``_merging`` becoming one
         self._merging: SortedRows | None = None
+        self._retired: list[np.ndarray] = []  # the columns of a main block just replaced, let go one at a time
         self.recent = SortedRows.empty(self.columns)
         self._tail: list[tuple[int, ...]] = []
         self._tail_arrays: Rows | None = None
@@ -103,7 +104,7 @@ class _Track:
     def append(self, ship: int, occurred: int, recorded: int, *values: int) -> None:
         self._tail.append((ship, occurred, recorded, *values))
         self._tail_arrays = None
-        if self._merge is not None:
+        if self._merge is not None or self._retired:
             self._merge_step()
         if len(self._tail) >= _TAIL_LIMIT:
             self.compact()
@@ -146,9 +147,16 @@ class _Track:
                                     _MERGE_STEP_ROWS)
 
     def _merge_step(self) -> None:
-        assert self._merge is not None
-        if self._merge.step():
+        """One piece of the running merge, or, once it is done, the merged block in the main block's place
+        (the replaced block's columns are let go one with each report after: returning hundreds of
+        megabytes to the system at once is itself a stall)."""
+        if self._retired:
+            self._retired.pop()
+        elif self._merge is not None and self._merge.step():
+            replaced = self.main
             self._end_merge(self._merge.finish())
+            self._retired = [replaced.grid.grid, replaced.ship, replaced.occurred, replaced.recorded,
+                             *replaced.values.values()]
 
     def _end_merge(self, main: SortedRows) -> None:
         self._merge = self._merging = None

@@ -123,6 +123,7 @@ class GridPlan:
         self._through = np.zeros(ships * self.buckets, dtype)  # rows per (ship, bucket) cell
         self._grid = np.empty((self.buckets + 1, ships), dtype)
         self._carry = 0  # rows of the ships filled so far
+        self._touched = 0  # entries of the grid written once already (see ``touch``)
 
     def count(self, ship: np.ndarray, occurred: np.ndarray) -> None:
         """Count the next rows (sorted by ship then time, after those counted before) into their cells."""
@@ -135,6 +136,15 @@ class GridPlan:
         cell -= low
         counts = np.bincount(cell)
         self._through[low:low + len(counts)] += counts
+
+    def touch(self, share: float) -> None:
+        """Write the first ``share`` of the grid's memory once, ahead of ``fill``: a fill runs down every row
+        of the grid, and would otherwise meet all of the grid's fresh pages in its first few ships."""
+        flat = self._grid.reshape(-1)
+        upto = min(len(flat), int(share * len(flat)))
+        if upto > self._touched:
+            flat[self._touched:upto] = 0
+            self._touched = upto
 
     def fill(self, start: int, end: int) -> None:
         """Fill the grid's columns of ships ``start`` to ``end`` (in order: each after the ones before)."""
