@@ -39,9 +39,10 @@ def extend_with(index: TemporalIndex, block: list[RecordedEvent]) -> None:
         block[-1].position)
 
 
-def grown(log: list[RecordedEvent], data: st.DataObject, *, ask: TemporalIndex | None = None) -> TemporalIndex:
-    """The log folded in pieces chosen by ``data``: report by report, bulk blocks, compactions between;
-    with ``ask``, questions asked on the way (a scrubbing console asks while the index grows)."""
+def grown(log: list[RecordedEvent], data: st.DataObject) -> TemporalIndex:
+    """The log folded in pieces chosen by ``data``: report by report, bulk blocks, compactions between, and
+    questions asked on the way (a scrubbing console asks while the index grows), answered as the fold of
+    the log so far answers them."""
     index = TemporalIndex()
     at = 0
     while at < len(log):
@@ -49,7 +50,9 @@ def grown(log: list[RecordedEvent], data: st.DataObject, *, ask: TemporalIndex |
         if way == "compact":
             index.compact()
         elif way == "ask":
-            index.ships_at(data.draw(st.integers(0, 1_600)) * SECOND)
+            moment, known = data.draw(st.integers(0, 1_600)) * SECOND, data.draw(st.one_of(st.none(), st.integers(0, 1_600)))
+            known_at = None if known is None else known * SECOND
+            assert index.ships_at(moment, known_at) == replay(log[:at], moment, known_at).positioned()
         elif way == "bulk" and isinstance(log[at].event, PositionReported):
             end = at
             while end < len(log) and end - at < 12 and isinstance(log[end].event, PositionReported):
@@ -60,9 +63,6 @@ def grown(log: list[RecordedEvent], data: st.DataObject, *, ask: TemporalIndex |
             index.add(log[at])
             at += 1
     return index
-
-
-small_limits = pytest.MonkeyPatch.context
 
 
 def with_small_blocks(patch: pytest.MonkeyPatch, tail: int, recent: int, step: int, at_once_share: int) -> None:
@@ -80,13 +80,13 @@ limits = st.integers(1, 4).flatmap(lambda tail: st.tuples(st.just(tail), st.inte
 moments = st.tuples(st.integers(-10, 1_600), st.one_of(st.none(), st.integers(-10, 1_600)), st.integers(1, 700))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(reports(), max_size=80), limits, st.lists(moments, min_size=1, max_size=4), st.data())
 def test_an_index_grown_in_pieces_answers_as_one_built_at_once(events, sizes, asked, data):
     log = recorded_log(events)
     whole = TemporalIndex()
     whole.add_all(log)
-    with small_limits() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         with_small_blocks(patch, *sizes)
         index = grown(log, data)
         assert index.report_count == whole.report_count
@@ -111,7 +111,7 @@ def test_an_index_grown_in_pieces_answers_as_one_built_at_once(events, sizes, as
 @given(st.lists(reports(), min_size=1, max_size=60), limits, st.lists(moments, min_size=1, max_size=3), st.data())
 def test_a_snapshot_of_an_index_with_a_merge_half_done_holds_every_row(events, sizes, asked, data):
     log = recorded_log(events)
-    with small_limits() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         with_small_blocks(patch, *sizes)
         index = grown(log, data)
         restored = TemporalIndex.from_bytes(index.to_bytes())
@@ -180,7 +180,7 @@ def test_a_large_index_folds_live_reports_while_its_main_block_is_merged_a_piece
     occurred = np.sort(rng.integers(0, 3_600, rows)) * SECOND
     extend_positions_plain(index, mmsi[rng.integers(0, ships, rows)], occurred)
     index.compact()
-    with small_limits() as patch:
+    with pytest.MonkeyPatch.context() as patch:
         with_small_blocks(patch, 64, 2_048, 16_384, temporal_index._AT_ONCE_SHARE)
         log: list[RecordedEvent] = []
         for n in range(2_048):  # the last one fills the recent block
