@@ -5,13 +5,15 @@ import argparse
 import os
 import tempfile
 
-from bench import (console_figures, diff_figures, import_figures, reliability, report_figures, rules_figures,
-                   scale_console, scale_ingest, shared_figures, store_figures)
+from bench import (console_figures, diff_figures, import_figures, live_fold, reliability, report_figures,
+                   rules_figures, scale_console, scale_ingest, shared_figures, store_figures)
 
 GROUPS = {"store": store_figures.run, "console": console_figures.run, "import": import_figures.run, "report": report_figures.run,
           "rules": rules_figures.run, "diff": diff_figures.run, "shared": shared_figures.run,
-          "reliability": reliability.run, "scale_console": scale_console.run, "scale_ingest": scale_ingest.run}
-ASKED_ONLY = ("reliability", "scale_console", "scale_ingest")  # the campaign and the national scale run only when asked for (--only)
+          "reliability": reliability.run, "scale_console": scale_console.run, "scale_ingest": scale_ingest.run,
+          "scale_live": live_fold.run}
+# the campaign and the national scale run only when asked for (--only); scale_console runs scale_live first
+ASKED_ONLY = ("reliability", "scale_console", "scale_ingest", "scale_live")
 SPEED = [name for name in GROUPS if name not in ASKED_ONLY]
 
 

@@ -5,7 +5,8 @@ The figures of ``make bench``'s console and state groups, at ten times the ships
 (symbols, names and the trails of the ships in view), a pan over the Channel, ``state_at`` (half of the
 moments "as known then"), the fleet table's sort and filter, the longest GUI stall while a 10,000,000-event
 store opens, and the memory of the console (``gui --screenshot`` in its own process) with that store open,
-with what the index, the map and the table each hold.
+with what the index, the map and the table each hold. First, live mode (``bench.live_fold``): a national
+feed folded report by report into an index of 10,000,000 reports.
 
 Building the 10,000,000-event store takes many minutes; with ``FLEET_BENCH_SCALE_STORE`` naming a file,
 the store is kept there and a later run opens it instead (it then opens from its index snapshot).
@@ -24,6 +25,7 @@ import numpy as np
 from app.console import Console
 from app.event_bus import EventBus
 from app.fleet_service import FleetService
+from bench import live_fold
 from bench.console_figures import (console_app, gui_block_while_opening, pan_timings, scrub_timings, shown_window,
                                    store_of, synthetic_index, zoned_store)
 from bench.figures import emit
@@ -39,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run(scale: float) -> None:
+    live_fold.run(scale)
     ships = max(10, round(SHIPS * scale))
     events = max(10_000, round(EVENTS * scale))
     index = synthetic_index(ships, events)

@@ -2,8 +2,10 @@
 
 Columnar numpy arrays, one row per report, sorted by ship, then ``occurred_at``, then log order. The state
 of every ship at T is one vectorised ``searchsorted`` over a composite key (ship, rank of time) plus a
-gather, so scrubbing never loops over ships in Python. Rows appended after the last compaction live in a
-small unsorted tail that is searched with vectorised masks and merged in when it grows.
+gather, so scrubbing never loops over ships in Python. Rows appended live go to a small unsorted tail that
+is searched with vectorised masks and sorted into a recent block when it grows; the recent block is merged
+into the main one a piece with each report after it (``domain.sorted_rows``), so a console following a
+national feed never stops to sort ten million rows again.
 
 It answers exactly what ``fleet_state.replay`` answers (tests hold it to that): per ship, the report with
 the latest ``occurred_at <= at`` among those with ``recorded_at <= known_at``, later log entries winning
@@ -22,12 +24,15 @@ import numpy as np
 from domain import ais
 from domain.events import PositionReported, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from domain.ship import ShipState
-from domain.time_grid import TimeGrid
+from domain.sorted_rows import Merge, Rows, SortedRows, merged
 from domain.tracks import Track, Trails
 
 _NONE = -1
 _FALLBACK_AFTER_STEPS = 8
-_TAIL_LIMIT = 65_536
+_TAIL_LIMIT = 8_192  # live rows kept unsorted: each query looks at all of them
+_RECENT_LIMIT = 131_072  # rows sorted apart from the main block before they are merged into it
+_MERGE_STEP_ROWS = 16_384  # rows of the main block's merge written with each live report (under a millisecond)
+_AT_ONCE_SHARE = 1  # a recent block as large as the main block (a bulk block, a young index) is merged into it at once
 _SNAPSHOT_FORMAT = 5
 _SNAPSHOT_MAGIC = b"fleet-logbook-index\n"
 _WHOLE_ARCHIVE_FORMAT = 4  # snapshots made before columns were compressed one by one: still read
@@ -46,43 +51,61 @@ POSITION_COLUMNS: dict[str, np.dtype] = {
 VALUE_COLUMN = {"value": np.dtype(np.int32)}
 
 
-# A block of rows as parallel columns: (ship slot, occurred, recorded, value columns by name).
-Rows = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 # Each ship's latest row at a moment: (found, occurred, recorded, value columns by name), one entry per ship.
 Latest = tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, np.ndarray]]
 
 
 class _Track:
-    """Rows of (ship, occurred, recorded, values...) with a sorted main block and an unsorted tail."""
+    """Rows of (ship, occurred, recorded, values...): sorted blocks, each newer in the log than the one before
+    (the main block, the block being merged into it, the recent block), then an unsorted tail of live rows.
+
+    A live report goes to the tail (a list append). Every ``_TAIL_LIMIT`` reports the tail is sorted into the
+    recent block, a merge that costs the recent block's rows, not the main block's. Once the recent block holds
+    ``_RECENT_LIMIT`` rows it is merged into the main block a piece at a time, one piece with each report
+    folded after, while both blocks go on answering; the merged block takes the main block's place when it is
+    done. So no report waits for the whole index to be sorted again, and memory grows by one copy of the main
+    block while a merge runs, not two. Rows added in bulk (``extend``) are sorted together at the next
+    ``compact``; a block as large as the main one is merged into it at once."""
 
     def __init__(self, columns: Mapping[str, np.dtype], *, steady: bool = False):
-        """``steady``: rows are rare (a ship's name, type, ...), so the answer at a moment is kept and given
-        again for the next moments until a row's time or recording lies between them."""
+        """``steady``: rows are rare (a ship's name, type, ...), so they all go to the main block at each
+        compaction, and the answer at a moment is kept and given again for the next moments until a row's
+        time or recording lies between them."""
         self.columns = dict(columns)
         self._steady = steady
         self._latest_kept: dict[bool, tuple[int, int | None, int, Latest]] = {}  # by "as known then" or not
         self._occurred_sorted = self._recorded_sorted = np.empty(0, np.int64)
-        self.ship = np.empty(0, np.int32)
-        self.occurred = np.empty(0, np.int64)
-        self.recorded = np.empty(0, np.int64)
-        self.values = {name: np.empty(0, dtype) for name, dtype in self.columns.items()}
-        self.grid = TimeGrid(self.ship, self.occurred)
-        self._cells: tuple[int, int, np.ndarray] | None = None  # (first, width, rows per cell) of a large main block
+        self.main = SortedRows.empty(self.columns)
+        self._merge: Merge | None = None  # the main block and ``_merging`` becoming one
+        self._merging: SortedRows | None = None
+        self._retired: list[np.ndarray] = []  # the columns of a main block just replaced, let go one at a time
+        self.recent = SortedRows.empty(self.columns)
         self._tail: list[tuple[int, ...]] = []
         self._tail_arrays: Rows | None = None
-        self._pending: list[Rows] = []  # blocks added in bulk, merged at the next compaction
+        self._pending: list[Rows] = []  # blocks added in bulk, sorted in at the next compaction
+
+    @property
+    def ship(self) -> np.ndarray:
+        """The main block's ship column (``arrays()`` gives every row)."""
+        return self.main.ship
 
     def __len__(self) -> int:
-        return len(self.ship) + len(self._tail) + sum(len(block[0]) for block in self._pending)
+        return sum(len(block) for block in self._blocks()) + len(self._tail) + sum(len(b[0]) for b in self._pending)
 
     @property
     def nbytes(self) -> int:
-        arrays: list[np.ndarray] = [self.ship, self.occurred, self.recorded, *self.values.values()]
-        return sum(a.nbytes for a in arrays) + self.grid.nbytes
+        return sum(block.nbytes for block in self._blocks())
+
+    def _blocks(self) -> list[SortedRows]:
+        """The sorted blocks, oldest in the log first."""
+        blocks = [self.main] if self._merging is None else [self.main, self._merging]
+        return blocks + [self.recent] if len(self.recent) else blocks
 
     def append(self, ship: int, occurred: int, recorded: int, *values: int) -> None:
         self._tail.append((ship, occurred, recorded, *values))
         self._tail_arrays = None
+        if self._merge is not None or self._retired:
+            self._merge_step()
         if len(self._tail) >= _TAIL_LIMIT:
             self.compact()
 
@@ -98,39 +121,70 @@ class _Track:
             self._tail, self._tail_arrays = [], None
 
     def compact(self) -> None:
-        """Merge the tail and any bulk blocks into the sorted main block (one sort for all of them)."""
+        """Sort the tail and any bulk blocks (one sort for all of them) into the recent block, and start
+        merging the recent block into the main block once it has grown (see the class)."""
         self._tail_to_pending()
         if not self._pending:
             return
         blocks, self._pending = self._pending, []
-        self._set_main(np.concatenate([self.ship] + [b[0] for b in blocks]),
-                       np.concatenate([self.occurred] + [b[1] for b in blocks]),
-                       np.concatenate([self.recorded] + [b[2] for b in blocks]),
-                       {n: np.concatenate([self.values[n]] + [b[3][n] for b in blocks]) for n in self.columns})
+        block = blocks[0] if len(blocks) == 1 else (
+            np.concatenate([b[0] for b in blocks]), np.concatenate([b[1] for b in blocks]),
+            np.concatenate([b[2] for b in blocks]), {n: np.concatenate([b[3][n] for b in blocks]) for n in self.columns})
+        del blocks
+        self.recent = merged(self.recent, SortedRows.of_block(block))
+        self._latest_kept = {}
+        if self._steady or not len(self.main):
+            self._settle()
+            return
+        if self._merge is not None and len(self.recent) >= _RECENT_LIMIT:
+            self._end_merge(self._merge.finish())  # more came in bulk than the merge could take in the meantime
+        if self._merge is None and len(self.recent) >= _RECENT_LIMIT:
+            if _AT_ONCE_SHARE * len(self.recent) >= len(self.main):  # no stall worth spreading
+                self._settle()
+            else:
+                self._merging, self.recent = self.recent, SortedRows.empty(self.columns)
+                self._merge = Merge(self.main, self._merging, self._density_cells(len(self.main) + len(self._merging)),
+                                    _MERGE_STEP_ROWS)
 
-    def _set_main(self, ship: np.ndarray, occurred: np.ndarray, recorded: np.ndarray,
-                  values: Mapping[str, np.ndarray]) -> None:
-        order = np.lexsort((occurred, ship))  # stable: equal (ship, time) keep log order
-        self.ship, self.occurred, self.recorded = ship[order], occurred[order], recorded[order]
-        self.values = {n: v[order] for n, v in values.items()}
-        self._rekey()
+    def _merge_step(self) -> None:
+        """One piece of the running merge, or, once it is done, the merged block in the main block's place
+        (the replaced block's columns are let go one with each report after: returning hundreds of
+        megabytes to the system at once is itself a stall)."""
+        if self._retired:
+            self._retired.pop()
+        elif self._merge is not None and self._merge.step():
+            replaced = self.main
+            self._end_merge(self._merge.finish())
+            self._retired = [replaced.grid.grid, replaced.ship, replaced.occurred, replaced.recorded,
+                             *replaced.values.values()]
 
-    def _rekey(self) -> None:
-        self.grid = TimeGrid(self.ship, self.occurred)
+    def _end_merge(self, main: SortedRows) -> None:
+        self._merge = self._merging = None
+        self._set_main(main)
+
+    def _settle(self) -> None:
+        """Everything sorted into the main block, now (a snapshot, a bulk block, a steady track)."""
+        self.compact()
+        if self._merge is not None:
+            self._end_merge(self._merge.finish())
+        if len(self.recent):
+            recent, self.recent = self.recent, SortedRows.empty(self.columns)
+            self._set_main(merged(self.main, recent, self._density_cells(len(self.main) + len(recent))))
+
+    @staticmethod
+    def _density_cells(rows: int) -> int | None:
+        return _DENSITY_CELLS if rows > _EXACT_DENSITY_ROWS else None
+
+    def _set_main(self, main: SortedRows) -> None:
+        self.main = main.with_cells(self._density_cells(len(main)))
         self._latest_kept = {}
         if self._steady:
-            self._occurred_sorted, self._recorded_sorted = np.sort(self.occurred), np.sort(self.recorded)
-        self._cells = None
-        if len(self.occurred) > _EXACT_DENSITY_ROWS:
-            first, last = self.grid.first, self.grid.last
-            cells = min(_DENSITY_CELLS, last - first + 1)
-            width = (last - first) // cells + 1
-            self._cells = (first, width, np.bincount((self.occurred - first) // width, minlength=cells))
+            self._occurred_sorted, self._recorded_sorted = np.sort(main.occurred), np.sort(main.recorded)
 
     def time_span(self) -> tuple[int, int] | None:
         """The first and last ``occurred`` of any row (without sorting the rows added since the last
         compaction: asked at every live batch, it must not cost a sort of the whole index)."""
-        spans = [(self.grid.first, self.grid.last)] if len(self.ship) else []
+        spans = [(block.grid.first, block.grid.last) for block in self._blocks() if len(block)]
         blocks = list(self._pending) + ([self._tail_columns()] if self._tail else [])
         spans += [(int(block[1].min()), int(block[1].max())) for block in blocks if len(block[1])]
         if not spans:
@@ -140,18 +194,19 @@ class _Track:
     def occurred_counts(self, start: int, end: int, bins: int) -> np.ndarray:
         """How many rows occurred in each of ``bins`` equal slices of [start, end] (the last slice closed).
 
-        Exact up to ``_EXACT_DENSITY_ROWS`` sorted rows; beyond, the sorted rows are counted by the
-        fine cells made at compaction (65,536 over the rows' span), so a row may be counted in the slice
-        next to its own when it lies within one cell (half a second in a day) of their border."""
+        Exact for blocks up to ``_EXACT_DENSITY_ROWS`` rows; a larger sorted block is counted by the fine
+        cells made when it was sorted (65,536 over its span), so a row may be counted in the slice next to
+        its own when it lies within one cell (half a second in a day) of their border."""
         counts = np.zeros(bins, np.int64)
         blocks = list(self._pending) + ([self._tail_columns()] if self._tail else [])
         for block in blocks:
             counts += _slice_counts(block[1], start, end, bins)
-        if self._cells is None:
-            counts += _slice_counts(self.occurred, start, end, bins)
-        else:
-            first, width, cells = self._cells
-            counts += _slice_counts(first + width * np.arange(len(cells), dtype=np.int64), start, end, bins, cells)
+        for rows in self._blocks():
+            if rows.cells is None:
+                counts += _slice_counts(rows.occurred, start, end, bins)
+            else:
+                first, width, cells = rows.cells
+                counts += _slice_counts(first + width * np.arange(len(cells), dtype=np.int64), start, end, bins, cells)
         return counts
 
     def _tail_columns(self) -> Rows:
@@ -175,11 +230,22 @@ class _Track:
             if kept_count == ship_count and self._same_rows_qualify(kept_at, at, kept_known, known_at):
                 return answer
         ships = np.arange(ship_count, dtype=np.int64)
-        found, pos = self._latest_in_main(ships, at, known_at)
-        out_occ = np.where(found, self.occurred[pos] if len(pos) and len(self.occurred) else 0, 0)
-        out_rec = np.where(found, self.recorded[pos] if len(pos) and len(self.recorded) else 0, 0)
+        main, *later = self._blocks()
+        found, pos = main.latest(ships, at, known_at, _FALLBACK_AFTER_STEPS)
+        some = len(pos) and len(main)
+        out_occ = np.where(found, main.occurred[pos] if some else 0, 0)
+        out_rec = np.where(found, main.recorded[pos] if some else 0, 0)
         out_values = {n: np.where(found, v[pos], _NONE) if len(v) else np.full(ship_count, _NONE, v.dtype)
-                      for n, v in self.values.items()}
+                      for n, v in main.values.items()}
+        for block in later:  # a later block wins a tie in time: its rows are later in the log
+            block_found, block_pos = block.latest(ships, at, known_at, _FALLBACK_AFTER_STEPS)
+            take = np.flatnonzero(block_found & (~found | (block.occurred[block_pos] >= out_occ)))
+            if take.size:
+                rows = block_pos[take]
+                found[take] = True
+                out_occ[take], out_rec[take] = block.occurred[rows], block.recorded[rows]
+                for n, v in block.values.items():
+                    out_values[n][take] = v[rows]
         if self._tail:
             self._merge_tail(found, out_occ, out_rec, out_values, at, known_at)
         if keep:
@@ -199,34 +265,6 @@ class _Track:
             if low != high:
                 return False
         return True
-
-    def _latest_in_main(self, ships: np.ndarray, at: int, known_at: int | None) -> tuple[np.ndarray, np.ndarray]:
-        n = len(ships)
-        if not len(self.ship):
-            return np.zeros(n, bool), np.zeros(n, np.int64)
-        starts = self.grid.starts(ships)
-        pos = self.grid.first_after(ships, at, self.occurred) - 1
-        found = pos >= starts
-        pos = np.maximum(pos, 0)
-        if known_at is None:
-            return found, pos
-        for _ in range(_FALLBACK_AFTER_STEPS):
-            late = np.flatnonzero(found & (self.recorded[pos] > known_at))
-            if not late.size:
-                return found, pos
-            earlier = pos[late] - 1
-            still = earlier >= starts[late]
-            pos[late] = np.maximum(earlier, 0)
-            found[late] = still
-        late = np.flatnonzero(found & (self.recorded[pos] > known_at))
-        for ship_slot in late:
-            start = int(starts[ship_slot])
-            known = np.flatnonzero(self.recorded[start:pos[ship_slot] + 1] <= known_at)
-            if known.size:
-                pos[ship_slot] = start + known[-1]
-            else:
-                found[ship_slot] = False
-        return found, pos
 
     def _merge_tail(self, found: np.ndarray, out_occ: np.ndarray, out_rec: np.ndarray,
                     out_values: dict[str, np.ndarray], at: int, known_at: int | None) -> None:
@@ -253,65 +291,85 @@ class _Track:
     def window_rows(self, ship_count: int, start: int, end: int, known_at: int | None,
                     columns: tuple[str, ...] | None = None, only: np.ndarray | None = None) -> Rows:
         """Rows of every ship with ``start < occurred <= end`` (recorded by ``known_at``), ship after ship in
-        time order: main-block rows (arrays) plus matching tail rows, as (ship, occurred, recorded, values).
-        Only the value ``columns`` asked for are gathered (all by default); with ``only`` (ship slots,
-        ascending), only those ships' rows."""
+        time order (log order between rows of one time), as (ship, occurred, recorded, values). Only the
+        value ``columns`` asked for are gathered (all by default); with ``only`` (ship slots, ascending),
+        only those ships' rows."""
         wanted = tuple(self.columns) if columns is None else columns
         if self._pending:
             self.compact()
-        parts = []
-        tail_rows = False
-        if len(self.ship):
-            ships = np.arange(ship_count, dtype=np.int64) if only is None else only
-            lo = self.grid.first_after(ships, start, self.occurred)
-            hi = np.maximum(self.grid.first_after(ships, end, self.occurred), lo)
-            lengths = hi - lo
-            total = int(lengths.sum())
-            rows = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
-            parts.append((self.ship[rows], self.occurred[rows], self.recorded[rows],
-                          {n: self.values[n][rows] for n in wanted}))
+        ships = np.arange(ship_count, dtype=np.int64) if only is None else only
+        parts = [block.rows(block.window(ships, start, end), wanted) for block in self._blocks() if len(block)]
         if self._tail:
             ship, occurred, recorded, values = self._tail_columns()
             chosen = (occurred > start) & (occurred <= end)
             if only is not None:
                 chosen &= np.isin(ship, only)
             rows = np.flatnonzero(chosen)
-            if rows.size:
-                tail_rows = True
-                parts.append((ship[rows], occurred[rows], recorded[rows], {n: values[n][rows] for n in wanted}))
+            rows = rows[np.lexsort((occurred[rows], ship[rows]))]  # stable: log order between rows of one time
+            parts.append((ship[rows], occurred[rows], recorded[rows], {n: values[n][rows] for n in wanted}))
+        parts = [part for part in parts if len(part[0])]
         if not parts:
             return (np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64),
                     {n: np.empty(0, self.columns[n]) for n in wanted})
-        if not tail_rows:
-            ship, occurred, recorded, values = parts[0]
-        else:  # tail rows join their ships' runs in time order (stable: log order breaks ties)
-            ship, occurred, recorded = (np.concatenate([p[i] for p in parts]) for i in range(3))
-            values = {n: np.concatenate([p[3][n] for p in parts]) for n in wanted}
-            order = np.lexsort((occurred, ship))
-            ship, occurred, recorded = ship[order], occurred[order], recorded[order]
-            values = {n: v[order] for n, v in values.items()}
+        ship, occurred, recorded, values = _in_ship_time_order(parts, start, end)
         if known_at is not None:
             known = recorded <= known_at
             ship, occurred, recorded = ship[known], occurred[known], recorded[known]
             values = {n: v[known] for n, v in values.items()}
         return ship, occurred, recorded, values
 
-    def rows_of(self, ship: int) -> np.ndarray:
-        """Main-block row numbers of one ship (sorted by time); compacts first."""
+    def ship_rows(self, ship: int) -> Rows:
+        """One ship's rows in time order (log order between rows of one time)."""
+        if self._pending:
+            self.compact()
+        parts = [block.rows(block.of_ship(ship), tuple(self.columns)) for block in self._blocks() if len(block)]
+        if self._tail:
+            tail_ship, occurred, recorded, values = self._tail_columns()
+            rows = np.flatnonzero(tail_ship == ship)
+            rows = rows[np.argsort(occurred[rows], kind="stable")]
+            parts.append((tail_ship[rows], occurred[rows], recorded[rows], {n: v[rows] for n, v in values.items()}))
+        parts = [p for p in parts if len(p[0])]
+        if not parts:
+            return (np.empty(0, np.int32), np.empty(0, np.int64), np.empty(0, np.int64),
+                    {n: np.empty(0, d) for n, d in self.columns.items()})
+        times = np.concatenate([p[1] for p in parts]) if len(parts) > 1 else parts[0][1]
+        return _in_ship_time_order(parts, int(times.min()) - 1, int(times.max()))
+
+    def ships_between(self, start: int, end: int) -> np.ndarray:
+        """The slots of the ships with a row with ``start <= occurred <= end``, ascending."""
         self.compact()
-        slot = np.array([ship], np.int64)
-        return np.arange(int(self.grid.starts(slot)[0]), int(self.grid.ends(slot)[0]))
+        found = [np.unique(block.ship[(block.occurred >= start) & (block.occurred <= end)]) for block in self._blocks()]
+        return np.unique(np.concatenate(found))
 
     def arrays(self) -> dict[str, np.ndarray]:
-        self.compact()
-        return {"ship": self.ship, "occurred": self.occurred, "recorded": self.recorded,
-                **{f"v_{n}": v for n, v in self.values.items()}}
+        """Every row, sorted (everything is merged into the main block first)."""
+        self._settle()
+        return {"ship": self.main.ship, "occurred": self.main.occurred, "recorded": self.main.recorded,
+                **{f"v_{n}": v for n, v in self.main.values.items()}}
 
     def load(self, arrays: Mapping[str, np.ndarray]) -> None:
-        self.ship, self.occurred, self.recorded = arrays["ship"], arrays["occurred"], arrays["recorded"]
-        self.values = {n: arrays[f"v_{n}"] for n in self.columns}
-        self._tail, self._tail_arrays = [], None
-        self._rekey()
+        self._merge = self._merging = None
+        self.recent = SortedRows.empty(self.columns)
+        self._tail, self._tail_arrays, self._pending = [], None, []
+        self._set_main(SortedRows(arrays["ship"], arrays["occurred"], arrays["recorded"],
+                                  {n: arrays[f"v_{n}"] for n in self.columns}))
+
+
+def _in_ship_time_order(parts: list[Rows], start: int, end: int) -> Rows:
+    """Parts (in log order, each sorted by ship then time, every time in (start, end]) as one block sorted by
+    ship then time, a part's rows after an earlier part's of the same ship and time."""
+    if len(parts) == 1:
+        return parts[0]
+    ship, occurred, recorded = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    values = {n: np.concatenate([p[3][n] for p in parts]) for n in parts[0][3]}
+    span = end - start
+    if span > 0 and (int(ship.max(initial=0)) + 1) * span < 2**62:  # one key, sorted stably (the parts are runs)
+        key = ship.astype(np.int64) * span
+        key += occurred - start - 1
+        order = np.argsort(key, kind="stable")
+    else:
+        order = np.lexsort((occurred, ship))
+    return ship[order], occurred[order], recorded[order], {n: v[order] for n, v in values.items()}
 
 
 @dataclass(frozen=True)
@@ -501,32 +559,26 @@ class TemporalIndex:
     def track(self, mmsi: int, start: int, end: int, known_at: int | None = None) -> Track:
         """One ship's reports with ``start <= occurred <= end`` (recorded by ``known_at``), in time order."""
         slot = self._slot.get(mmsi)
-        rows = self.positions.rows_of(slot) if slot is not None else np.empty(0, np.int64)
-        track = self.positions
-        occurred = track.occurred[rows]
+        _, occurred, recorded, v = self.positions.ship_rows(slot if slot is not None else len(self.mmsis))
         keep = (occurred >= start) & (occurred <= end)
         if known_at is not None:
-            keep &= track.recorded[rows] <= known_at
-        rows = rows[keep]
-        v = {n: values[rows] for n, values in track.values.items()}
-        return Track(mmsi=mmsi, occurred=track.occurred[rows], recorded=track.recorded[rows],
+            keep &= recorded <= known_at
+        v = {n: values[keep] for n, values in v.items()}
+        return Track(mmsi=mmsi, occurred=occurred[keep], recorded=recorded[keep],
                      lat=v["lat"] / 10_000_000, lon=v["lon"] / 10_000_000, sog=_tenths_to_float(v["sog"]),
                      cog=_tenths_to_float(v["cog"]), heading=np.where(v["heading"] >= 0, v["heading"], np.nan),
                      status=v["status"].astype(np.int8))
 
     def ships_reporting(self, start: int, end: int) -> list[int]:
         """The MMSIs of the ships with at least one report with ``start <= occurred <= end``, sorted."""
-        track = self.positions
-        track.compact()
-        ships = np.unique(track.ship[(track.occurred >= start) & (track.occurred <= end)])
-        return sorted(self.mmsis[int(slot)] for slot in ships)
+        return sorted(self.mmsis[int(slot)] for slot in self.positions.ships_between(start, end))
 
     def report_times(self, mmsi: int) -> np.ndarray:
         """The sorted ``occurred_at`` of all of one ship's reports."""
         slot = self._slot.get(mmsi)
         if slot is None:
             return np.empty(0, np.int64)
-        times: np.ndarray = self.positions.occurred[self.positions.rows_of(slot)]
+        times: np.ndarray = self.positions.ship_rows(slot)[1]
         return times
 
     def report_density(self, start: int, end: int, bins: int) -> np.ndarray:
