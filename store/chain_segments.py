@@ -149,22 +149,22 @@ def walk_segment(path: str, start: int, end: int) -> Segment:
 
 def _walk(connection: sqlite3.Connection, segment: Segment) -> None:
     if segment.start == 1:
-        previous: bytes | None = GENESIS_HASH
+        segment.started_from = GENESIS_HASH
     else:
         row = connection.execute("SELECT hash FROM events WHERE position = ?", (segment.start - 1,)).fetchone()
         if row is None or type(row[0]) is not bytes:
             return
-        previous = row[0]
-    segment.started_from = segment.last_hash = previous
+        segment.started_from = row[0]
+    segment.last_hash = segment.started_from
     while segment.reached <= segment.end:
         first, last = segment.reached, min(segment.reached + _PAGE - 1, segment.end)
         rows = connection.execute(CANONICAL_QUERY, (first, last)).fetchall()
         if len(rows) != last - first + 1:  # positions are the integer key: a row fewer is a position missing
             return
-        previous = chain_page(rows, segment.last_hash, segment.last_version, segment.first_seen)
-        if previous is None:
+        reached_hash = chain_page(rows, segment.last_hash, segment.last_version, segment.first_seen)
+        if reached_hash is None:
             return
-        segment.reached, segment.last_hash = last + 1, previous
+        segment.reached, segment.last_hash = last + 1, reached_hash
 
 
 def chain_page(rows: list[tuple[bytes | None, int, int, bytes]], previous: bytes, versions: dict[int, int],
