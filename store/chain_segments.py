@@ -26,6 +26,7 @@ import hashlib
 import multiprocessing
 import os
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
@@ -57,7 +58,8 @@ the events table the outer loop, in position order. Needs ``name_parts`` on the 
 def name_parts(connection: sqlite3.Connection) -> None:
     """Each interned name's share of the canonical bytes, its separators on both sides, in temporary tables of
     this connection (a read-only connection may make them: they are not in the store's file). A name row
-    that is not well formed has no share, so an event naming it gets no canonical bytes."""
+    that is not well formed has no share, so an event naming it gets no canonical bytes; nor has a name two
+    rows share (the plain walk follows a stream's versions by its name, a segment by its id)."""
     factory = connection.text_factory
     connection.text_factory = _utf8_or_none  # a name that is not UTF-8 text is not well formed
     try:
@@ -68,8 +70,9 @@ def name_parts(connection: sqlite3.Connection) -> None:
             connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, part TEXT NOT NULL)")
             connection.execute(f"DELETE FROM temp.{table}")
             parts = [(key, part(*values)) for key, *values in connection.execute(query)]
+            shared = {text for text, rows in Counter(text for _, text in parts).items() if rows > 1}
             connection.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)",
-                                   [(key, text) for key, text in parts if text is not None])
+                                   [(key, text) for key, text in parts if text is not None and text not in shared])
     finally:
         connection.text_factory = factory
 
@@ -139,8 +142,10 @@ def walk_segment(path: str, start: int, end: int) -> Segment:
     except sqlite3.Error:
         return segment
     collecting = gc.isenabled()
-    gc.disable()  # each page is 20,000 new tuples: the cyclic collector ran over the whole heap for them (an eighth
-    try:          # of a segment's time), though a walk makes no cycles
+    # Each page is 20,000 new row tuples: the cyclic collector ran over the whole heap for them (an eighth of a
+    # segment's time), though a walk makes no cycles.
+    gc.disable()
+    try:
         name_parts(connection)
         _walk(connection, segment)
     except sqlite3.Error:

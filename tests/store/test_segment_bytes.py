@@ -139,6 +139,25 @@ def logbook(store_path):
     return store_path
 
 
+def _two_streams_of_one_name(path) -> None:
+    """Stream names' unique index taken out of the schema, then one ship's stream renamed to another's."""
+    connection = sqlite3.connect(path)
+    version = connection.execute("PRAGMA schema_version").fetchone()[0]
+    connection.execute("PRAGMA writable_schema = ON")
+    connection.execute("DELETE FROM sqlite_master WHERE name = 'sqlite_autoindex_streams_1'")
+    connection.execute("UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL UNIQUE', 'NOT NULL')"
+                       " WHERE name = 'streams'")
+    connection.execute(f"PRAGMA schema_version = {version + 1}")
+    connection.commit()
+    connection.close()
+    connection = sqlite3.connect(path)
+    for statement in [*drop_triggers(), "UPDATE streams SET name = 'ship-219000001' WHERE name = 'ship-219000002'",
+                      *restore_triggers()]:
+        connection.execute(statement)
+    connection.commit()
+    connection.close()
+
+
 # Rows of the wrong kind whose hashes a forger then recomputed, from the first event on, over the bytes
 # SQLite's own concatenation makes of them: only the check of each field's storage class (or of the text's
 # UTF-8) stops the segment there, at the position the plain walk names.
@@ -157,14 +176,21 @@ WRONG_KINDS = {
                               "4: its stream is not valid UTF-8"),  # the ship's first report is at position 4
     "layout as bytes": ("UPDATE event_types SET layout = CAST(layout AS BLOB) WHERE name = 'PositionReported'",
                         "2: its layout is stored as bytes"),
+    # Two stream rows of one name (its unique index taken out of the schema): one stream to the plain walk,
+    # whose versions then repeat, where a segment following streams by id would see two sound ones.
+    "two streams of one name": (_two_streams_of_one_name, "3: stream ship-219000001 jumps from version 2 to 1"),
 }
+
+STOPS_SOONER = {"two streams of one name": 1}  # a segment stops at the first event of either stream of that name
 
 
 @pytest.mark.parametrize("case", list(WRONG_KINDS))
 def test_a_row_of_the_wrong_kind_stops_its_segment_even_with_its_chain_recomputed(logbook, case):
     change, named = WRONG_KINDS[case]
+    if callable(change):
+        change(logbook)
     connection = sqlite3.connect(logbook)
-    for statement in [*drop_triggers(), change]:
+    for statement in [*drop_triggers(), *([] if callable(change) else [change])]:
         connection.execute(statement)
     previous = GENESIS_HASH
     for position, canonical in connection.execute(
@@ -191,5 +217,5 @@ def test_a_row_of_the_wrong_kind_stops_its_segment_even_with_its_chain_recompute
     else:
         assert f"position {named}" in f"position {plain.first_bad_position}: {plain.problem}"
     assert segmented.as_json() == plain.as_json()
-    bad = plain.first_bad_position or AT
-    assert walk_segment(str(logbook), 1, bad - 1).whole and not walk_segment(str(logbook), 1, bad).whole
+    stops = STOPS_SOONER.get(case, plain.first_bad_position or AT)
+    assert walk_segment(str(logbook), 1, stops - 1).whole and not walk_segment(str(logbook), 1, stops).whole
