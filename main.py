@@ -121,7 +121,7 @@ def command_verify(args: argparse.Namespace) -> int:
             forgotten = store.forget_witness()
             print(f"forgot the witnessed head {forgotten.text}" if forgotten else "no head was witnessed",
                   file=sys.stderr)
-        report = store.verify(expect_head=args.expect_head)
+        report = store.verify(expect_head=args.expect_head, full=args.full)
     finally:
         store.close()
     if args.json:
@@ -525,6 +525,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--json", action="store_true")
     verify.add_argument("--expect-head", dest="expect_head", type=_head, metavar="POSITION:HASH",
                         help="also check that the log holds this head (e.g. the chain head printed on a report)")
+    verify.add_argument("--full", action="store_true",
+                        help="SQLite's full integrity check (every index against its table; slow on a large store)"
+                             " instead of its quick check")
     verify.add_argument("--forget-witness", dest="forget_witness", action="store_true",
                         help="forget the head witnessed for this store (it was replaced on purpose), then verify")
     verify.set_defaults(run=command_verify)

@@ -4,8 +4,15 @@ A chain link depends only on the stored hash before it, so a segment can be walk
 before its first position: each segment recomputes every hash in it and compares it with the stored one,
 which also proves the stored hash the next segment started from (the seam). Stream versions are checked
 inside a segment; a stream's first event in a segment is checked against the segments before it once they
-are all back. A worker reads plain rows (no joins: the few interned names are looked up once each) and
-hashes them with ``domain.hash_chain``, the one definition of the canonical bytes.
+are all back.
+
+At ten million events the per-event work is what counts, so SQLite builds each event's canonical bytes
+itself, in C (``CANONICAL_QUERY``): the event's own fields in ``domain.hash_chain``'s order and separators,
+with each interned name's share (its separators around it; a type's text from ``canonical_type_text``)
+made once per name in Python and joined in from temporary tables. SQLite also checks that every field has
+the storage class a well-formed row has; Python only checks that the text is UTF-8 and the stream's
+version, and hashes ``previous + bytes``. The bytes are the ones ``domain.hash_chain.canonical_text_from``
+defines, held to it by a property test (tests/store/test_segment_bytes.py).
 
 Workers look for the first thing that is not as it should be and stop there; what it is, and the exact
 words for it, are left to the plain walk of ``store.verification``, run again from the start of that segment
@@ -14,34 +21,91 @@ one process, only found sooner.
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import multiprocessing
 import os
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from domain.hash_chain import GENESIS_HASH, canonical_text_from, canonical_type_text, chain_hash
+from domain.hash_chain import GENESIS_HASH, SEPARATOR, canonical_type_text
 
 SEGMENT_FROM = 400_000  # below this many events one process walks the chain (starting processes costs more)
 _PAGE = 20_000
-_QUERY = ("SELECT position, event_id, stream, version, type, occurred_at, recorded_at, metadata, payload, hash"
-          " FROM events WHERE position >= ? AND position <= ? ORDER BY position LIMIT ?")
-# The kinds of a well-formed row (anything else is judged by the plain walk, which names it).
-_KINDS = (int, bytes, int, int, int, int, int, int, str, bytes)
+
+# The event's own fields of a well-formed row, by storage class (the event id also by its length): a row of
+# any other kind gets no canonical bytes, which stops the segment, and the plain walk names what is wrong.
+_WELL_FORMED = " AND ".join([
+    "typeof(e.event_id) = 'blob'", "length(e.event_id) = 16", "typeof(e.version) = 'integer'",
+    "typeof(e.occurred_at) = 'integer'", "typeof(e.recorded_at) = 'integer'", "typeof(e.payload) = 'text'"])
+# domain.hash_chain.canonical_text_from in SQL: integers in decimal, the event id in lowercase hex, texts as
+# stored, joined by the unit separator (the names' shares bring their own); a name part missing makes it NULL.
+_CANONICAL = " || ".join([
+    "e.position", "char(31)", "lower(hex(e.event_id))", "s.part", "e.version", "t.part", "e.occurred_at", "char(31)",
+    "e.recorded_at", "m.part", "e.payload"])
+CANONICAL_QUERY = (
+    f"SELECT CASE WHEN {_WELL_FORMED} THEN CAST({_CANONICAL} AS BLOB) END, e.stream, e.version, e.hash"
+    " FROM main.events AS e LEFT JOIN temp.stream_parts AS s ON s.id = e.stream"
+    " LEFT JOIN temp.type_parts AS t ON t.id = e.type LEFT JOIN temp.metadata_parts AS m ON m.id = e.metadata"
+    " WHERE e.position >= ? AND e.position <= ? ORDER BY e.position")
+"""Each event of a run of positions: its canonical bytes (None when the row is not well formed or a name it
+refers to is gone or not well formed), its stream (by id), its version and its stored hash. LEFT JOINs keep
+the events table the outer loop, in position order. Needs ``name_parts`` on the connection first."""
+
+
+def name_parts(connection: sqlite3.Connection) -> None:
+    """Each interned name's share of the canonical bytes, its separators on both sides, in temporary tables of
+    this connection (a read-only connection may make them: they are not in the store's file). A name row
+    that is not well formed has no share, so an event naming it gets no canonical bytes; nor has a name two
+    rows share (the plain walk follows a stream's versions by its name, a segment by its id)."""
+    factory = connection.text_factory
+    connection.text_factory = _utf8_or_none  # a name that is not UTF-8 text is not well formed
+    try:
+        for table, query, part in (("stream_parts", "SELECT id, name FROM main.streams", _name_part),
+                                   ("type_parts", "SELECT id, name, schema_version, layout FROM main.event_types",
+                                    _type_part),
+                                   ("metadata_parts", "SELECT id, json FROM main.event_metadata", _name_part)):
+            connection.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY, part TEXT NOT NULL)")
+            connection.execute(f"DELETE FROM temp.{table}")
+            parts = [(key, part(*values)) for key, *values in connection.execute(query)]
+            shared = {text for text, rows in Counter(text for _, text in parts).items() if rows > 1}
+            connection.executemany(f"INSERT INTO temp.{table} VALUES (?, ?)",
+                                   [(key, text) for key, text in parts if text is not None and text not in shared])
+    finally:
+        connection.text_factory = factory
+
+
+def _name_part(name: object) -> str | None:
+    return f"{SEPARATOR}{name}{SEPARATOR}" if type(name) is str else None
+
+
+def _type_part(name: object, schema_version: object, layout: object) -> str | None:
+    if type(name) is not str or type(schema_version) is not int or type(layout) is not str:
+        return None
+    return f"{SEPARATOR}{canonical_type_text(name, schema_version, layout)}{SEPARATOR}"
+
+
+def _utf8_or_none(raw: bytes) -> str | None:
+    try:
+        return raw.decode()
+    except UnicodeDecodeError:
+        return None
 
 
 @dataclass
 class Segment:
     """What a worker proved of positions ``start``..``end``: everything before ``reached`` holds (``reached``
-    is ``end + 1`` when all of it does), ``last_hash`` is the hash it computed at ``reached - 1``, and per
-    stream (by id) its first version and position in the segment and its last version."""
+    is ``end + 1`` when all of it does; a page that does not hold wholly is not counted), ``last_hash`` is the
+    hash at ``reached - 1``, and per stream (by id) its first and its last version in the segment."""
 
     start: int
     end: int
     started_from: bytes = b""
     reached: int = 0
     last_hash: bytes = b""
-    first_seen: dict[int, tuple[int, int]] = field(default_factory=dict)
+    first_seen: dict[int, int] = field(default_factory=dict)
     last_version: dict[int, int] = field(default_factory=dict)
 
     @property
@@ -77,88 +141,67 @@ def walk_segment(path: str, start: int, end: int) -> Segment:
         connection = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, check_same_thread=False)
     except sqlite3.Error:
         return segment
+    collecting = gc.isenabled()
+    # Each page is 20,000 new row tuples: the cyclic collector ran over the whole heap for them (an eighth of a
+    # segment's time), though a walk makes no cycles.
+    gc.disable()
     try:
+        name_parts(connection)
         _walk(connection, segment)
     except sqlite3.Error:
         pass  # what cannot be read is for the plain walk to name
     finally:
         connection.close()
+        if collecting:
+            gc.enable()
     return segment
-
-
-class _Names:
-    """The interned names a row refers to (streams, event types, metadata), looked up once each."""
-
-    def __init__(self, connection: sqlite3.Connection):
-        self._connection = connection
-        self.streams: dict[int, str | None] = {}
-        self.types: dict[int, str | None] = {}
-        self.metadata: dict[int, str | None] = {}
-
-    def stream(self, key: int) -> str | None:
-        if key not in self.streams:
-            self.streams[key] = self._text("SELECT name FROM streams WHERE id = ?", key)
-        return self.streams[key]
-
-    def type_text(self, key: int) -> str | None:
-        if key not in self.types:
-            row = self._connection.execute("SELECT name, schema_version, layout FROM event_types WHERE id = ?",
-                                           (key,)).fetchone()
-            well_formed = row is not None and tuple(map(type, row)) == (str, int, str)
-            self.types[key] = canonical_type_text(*row) if well_formed else None
-        return self.types[key]
-
-    def metadata_json(self, key: int) -> str | None:
-        if key not in self.metadata:
-            self.metadata[key] = self._text("SELECT json FROM event_metadata WHERE id = ?", key)
-        return self.metadata[key]
-
-    def _text(self, query: str, key: int) -> str | None:
-        row = self._connection.execute(query, (key,)).fetchone()
-        return row[0] if row is not None and type(row[0]) is str else None
 
 
 def _walk(connection: sqlite3.Connection, segment: Segment) -> None:
     if segment.start == 1:
-        previous = GENESIS_HASH
+        segment.started_from = GENESIS_HASH
     else:
         row = connection.execute("SELECT hash FROM events WHERE position = ?", (segment.start - 1,)).fetchone()
         if row is None or type(row[0]) is not bytes:
             return
-        previous = row[0]
-    segment.started_from = segment.last_hash = previous
-    expected = segment.start
-    versions = segment.last_version
-    first_seen = segment.first_seen
-    names = _Names(connection)
-    streams, types, metadata = names.streams, names.types, names.metadata
-    kinds = _KINDS
+        segment.started_from = row[0]
+    segment.last_hash = segment.started_from
+    while segment.reached <= segment.end:
+        first, last = segment.reached, min(segment.reached + _PAGE - 1, segment.end)
+        rows = connection.execute(CANONICAL_QUERY, (first, last)).fetchall()
+        if len(rows) != last - first + 1:  # positions are the integer key: a row fewer is a position missing
+            return
+        reached_hash = chain_page(rows, segment.last_hash, segment.last_version, segment.first_seen)
+        if reached_hash is None:
+            return
+        segment.reached, segment.last_hash = last + 1, reached_hash
+
+
+def chain_page(rows: list[tuple[bytes | None, int, int, bytes]], previous: bytes, versions: dict[int, int],
+               first_seen: dict[int, int]) -> bytes | None:
+    """The hash after the last of ``rows`` (of ``CANONICAL_QUERY``) when every one continues the chain from
+    ``previous``, else None; ``versions`` and ``first_seen`` follow each stream's versions."""
+    sha256 = hashlib.sha256
+    last_version = versions.get
+    for canonical, stream, version, stored in rows:
+        if canonical is None or not (canonical.isascii() or _utf8(canonical)):
+            return None
+        last = last_version(stream)
+        if last is None:
+            first_seen[stream] = version
+        elif version != last + 1:
+            return None
+        previous = sha256(previous + canonical).digest()
+        if previous != stored:
+            return None
+        versions[stream] = version
+    return previous
+
+
+def _utf8(data: bytes) -> bool:
+    """Whether text SQLite holds is UTF-8 (the plain walk cannot read it otherwise, and names it)."""
     try:
-        while expected <= segment.end:
-            rows = connection.execute(_QUERY, (expected, segment.end, _PAGE)).fetchall()
-            if not rows:
-                break
-            for row in rows:
-                position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload, stored = row
-                if position != expected or tuple(map(type, row)) != kinds or len(event_id) != 16:
-                    return
-                stream_name = streams[stream] if stream in streams else names.stream(stream)
-                type_text = types[type_id] if type_id in types else names.type_text(type_id)
-                metadata_json = metadata[metadata_id] if metadata_id in metadata else names.metadata_json(metadata_id)
-                if stream_name is None or type_text is None or metadata_json is None:
-                    return
-                last = versions.get(stream)
-                if last is None:
-                    first_seen[stream] = (version, position)
-                elif version != last + 1:
-                    return
-                digest = chain_hash(previous, canonical_text_from(position, event_id.hex(), stream_name, version,
-                                                                  type_text, occurred, recorded, metadata_json,
-                                                                  payload))
-                if digest != stored:
-                    return
-                previous = digest
-                versions[stream] = version
-                expected += 1
-    finally:
-        segment.reached, segment.last_hash = expected, previous
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True

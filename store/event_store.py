@@ -513,16 +513,18 @@ class EventStore:
             digest = connection.execute(select(events.c.hash).where(events.c.position == position)).scalar()
         return None if digest is None else bytes(digest)
 
-    def verify(self, *, after: VerifyReport | None = None, expect_head: WitnessedHead | None = None) -> VerifyReport:
+    def verify(self, *, after: VerifyReport | None = None, expect_head: WitnessedHead | None = None,
+               full: bool = False) -> VerifyReport:
         """Recompute the hash chain and check positions, versions, triggers, SQLite's integrity, and that the
-        log still holds the head witnessed outside it (and ``expect_head``, a head given by hand).
+        log still holds the head witnessed outside it (and ``expect_head``, a head given by hand). ``full``:
+        SQLite's full integrity check (every index against its table) instead of its quick check.
 
         Given an earlier passing report, only the events after its head are checked (and not SQLite's
         whole-file check nor the witness): what a watch over a growing log re-runs every few seconds.
         """
         if after is not None and after.ok:
             return self._verify_log(after.head_position + 1, after.head_hash, after.stream_versions, whole=False)
-        report = self._verify_log()
+        report = self._verify_log(full=full)
         if self._witness is not None:
             report = self._against(report, "head_witness", *self._witnessed(self._witness))
         if expect_head is not None:
@@ -530,9 +532,12 @@ class EventStore:
         return report
 
     def _verify_log(self, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
-                    stream_versions: dict[str, int] | None = None, *, whole: bool = True) -> VerifyReport:
-        """The engine's own checks and the chain from a position on (``whole``: with SQLite's file check)."""
-        return verify_log(self._engine, from_position, previous_hash, stream_versions, sqlite_check=whole)
+                    stream_versions: dict[str, int] | None = None, *, whole: bool = True,
+                    full: bool = False) -> VerifyReport:
+        """The engine's own checks and the chain from a position on (``whole``: with SQLite's file check,
+        ``full``: its full one)."""
+        return verify_log(self._engine, from_position, previous_hash, stream_versions, sqlite_check=whole,
+                          full=full)
 
     @staticmethod
     def _witnessed(witness: StoreWitness) -> tuple[WitnessedHead | str | None, str]:

@@ -196,8 +196,9 @@ class PostgresEventStore(EventStore):
                 column: statement.excluded[column] for column in ("log_position", "head_hash", "created_at", "data")}))
 
     def _verify_log(self, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
-                    stream_versions: dict[str, int] | None = None, *, whole: bool = True) -> VerifyReport:
-        return verify_postgres(self._engine, from_position, previous_hash, stream_versions)
+                    stream_versions: dict[str, int] | None = None, *, whole: bool = True,
+                    full: bool = False) -> VerifyReport:
+        return verify_postgres(self._engine, from_position, previous_hash, stream_versions)  # no file to check
 
     def listener(self) -> HeadListener:
         """A new LISTEN connection announcing this store's appends (the caller closes it)."""

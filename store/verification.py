@@ -1,5 +1,5 @@
 """Verifying the log: gap-free positions, consecutive stream versions, the hash chain, the immutability
-triggers and SQLite's own integrity check. The first event that breaks a rule is named by position."""
+triggers and SQLite's own check of the file. The first event that breaks a rule is named by position."""
 from __future__ import annotations
 
 import re
@@ -42,23 +42,26 @@ class VerifyReport:
 
 
 def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
-               stream_versions: dict[str, int] | None = None, *, sqlite_check: bool = True,
+               stream_versions: dict[str, int] | None = None, *, sqlite_check: bool = True, full: bool = False,
                segment_from: int = SEGMENT_FROM, workers: int | None = None) -> VerifyReport:
     """Recompute the whole chain (or continue it from a known-good position) and check the store.
 
-    ``sqlite_check=False`` leaves out SQLite's own integrity check (it reads the whole file), for the
+    SQLite's own check of the whole file is ``PRAGMA quick_check`` (every page, record and constraint; at
+    ten million events 2–3 s), or with ``full`` ``PRAGMA integrity_check``, which also looks every row up in
+    every index (30 s of one core at ten million events); ``sqlite_check=False`` leaves it out, for the
     frequent re-checks of a log's new tail. A whole log of ``segment_from`` events or more in a file is
-    walked in segments by ``workers`` processes (``store.chain_segments``) while SQLite's integrity check
-    runs alongside; the findings are the same as one process's walk.
+    walked in segments by ``workers`` processes (``store.chain_segments``) while SQLite's check runs
+    alongside; the findings are the same as one process's walk.
     """
     checks: dict[str, str] = {}
+    sqlite_name = SQLITE_CHECKS[full]
     try:
         with engine.connect() as connection:
             triggers = {name for name, sql in connection.exec_driver_sql(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'") if _refuses(name, sql)}
     except DamagedStoreError as error:
         triggers = set()
-        checks["sqlite_integrity"] = f"damaged: {error}"
+        checks[sqlite_name] = f"damaged: {error}"
     missing = sorted(EXPECTED_TRIGGERS - triggers)
     checks["immutability_triggers"] = "ok" if not missing else "missing: " + ", ".join(missing)
     path = _file_of(engine)
@@ -66,13 +69,13 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
     segmented = head >= segment_from and path is not None
     alongside: list[BaseException] = []
     integrity: threading.Thread | None = None
-    if sqlite_check and "sqlite_integrity" not in checks:
+    if sqlite_check and sqlite_name not in checks:
         if segmented:  # SQLite reads the file without the interpreter lock while the segments are walked
-            integrity = threading.Thread(target=_integrity_alongside, args=(engine, checks, alongside),
-                                         name="sqlite integrity check")
+            integrity = threading.Thread(target=_integrity_alongside, args=(engine, checks, full, alongside),
+                                         name="sqlite file check")
             integrity.start()
         else:
-            _integrity_check(engine, checks)
+            _integrity_check(engine, checks, full)
     try:
         with collector_paused():
             if segmented:
@@ -99,28 +102,33 @@ def verify_log(engine: Engine, from_position: int = 1, previous_hash: bytes = GE
 
 
 INTEGRITY_MMAP_BYTES = 1 << 34  # SQLite maps at most the file's size (and at most its compiled-in limit)
+# The name of SQLite's check in a report's checks, by whether it is the full one.
+SQLITE_CHECKS = {False: "sqlite_quick_check", True: "sqlite_integrity"}
 
 
-def _integrity_check(engine: Engine, checks: dict[str, str]) -> None:
-    """SQLite's own check of the whole file (every page, every index against its table), into ``checks``."""
+def _integrity_check(engine: Engine, checks: dict[str, str], full: bool) -> None:
+    """SQLite's own check of the whole file, into ``checks``: every page, record and constraint, and with
+    ``full`` every index against its table."""
+    name = SQLITE_CHECKS[full]
     try:
         with engine.connect() as connection:
-            # Read through a memory map while it checks: at ten million events the check spent two thirds of
-            # its time in read calls (48 s, 31 s mapped). Only this connection maps, and only for the check.
+            # Read through a memory map while it checks: at ten million events the full check spent two thirds
+            # of its time in read calls (48 s, 31 s mapped). Only this connection maps, and only for the check.
             connection.exec_driver_sql(f"PRAGMA mmap_size = {INTEGRITY_MMAP_BYTES}")
             try:
-                integrity = [row[0] for row in connection.exec_driver_sql("PRAGMA integrity_check")]
+                pragma = "integrity_check" if full else "quick_check"
+                found = [row[0] for row in connection.exec_driver_sql(f"PRAGMA {pragma}")]
             finally:
                 connection.exec_driver_sql("PRAGMA mmap_size = 0")
-        checks["sqlite_integrity"] = "ok" if integrity == ["ok"] else "; ".join(integrity[:5])
+        checks[name] = "ok" if found == ["ok"] else "; ".join(found[:5])
     except DamagedStoreError as error:
-        checks["sqlite_integrity"] = f"damaged: {error}"
+        checks[name] = f"damaged: {error}"
 
 
-def _integrity_alongside(engine: Engine, checks: dict[str, str], failures: list[BaseException]) -> None:
+def _integrity_alongside(engine: Engine, checks: dict[str, str], full: bool, failures: list[BaseException]) -> None:
     """``_integrity_check`` on its own thread: what fails it is handed to the caller, which raises it."""
     try:
-        _integrity_check(engine, checks)
+        _integrity_check(engine, checks, full)
     except Exception as error:  # a thread boundary: the walk's caller raises it after joining
         failures.append(error)
 
@@ -159,7 +167,7 @@ def _walk_in_segments(engine: Engine, path: str, head: int, workers: int | None
     resume = head + 1
     for segment in segments:
         holds = segment.whole and segment.started_from == previous and all(
-            version == versions.get(stream, 0) + 1 for stream, (version, _) in segment.first_seen.items())
+            version == versions.get(stream, 0) + 1 for stream, version in segment.first_seen.items())
         if not holds:
             resume = segment.start
             break
