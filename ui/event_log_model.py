@@ -102,6 +102,7 @@ class EventLogModel(QAbstractTableModel):
         self._arrived: list[RecordedEvent] = []  # matching events committed while a page was sought
         self._texts: dict[int, tuple[str, ...]] = {}  # row -> display texts, made on first paint
         self._names: dict[int, str | None] = {}      # mmsi -> name, asked of the source once per reset
+        self._fleet_named = False                    # the fleet's names were read into _names since the reset
         self._late = QColor(theme.ACCENT)
         self._dim = QColor(theme.DIM_TEXT)
         self._changing = False  # inside a reset or an insertion: fetchMore must not nest another
@@ -117,6 +118,7 @@ class EventLogModel(QAbstractTableModel):
         """Read another store's log: the query's first page is sought there at once."""
         self._logbook, self._fleet = logbook, fleet
         self._names.clear()
+        self._fleet_named = False
         self.set_query(self._query)
 
     def set_query(self, query: EventQuery | None) -> None:
@@ -130,6 +132,7 @@ class EventLogModel(QAbstractTableModel):
             self._events = []
             self._texts.clear()
             self._names.clear()
+            self._fleet_named = False
             self._searched_to = 0
             self._at_end = query is None
             self._stopped = False
@@ -378,11 +381,20 @@ class EventLogModel(QAbstractTableModel):
         return ship_with_mmsi(name, mmsi)
 
     def _name_of(self, mmsi: int, occurred_at: int) -> str | None:
+        """The ship's name as the log knows it last (at the end of its reports, or when the event occurred if
+        later). Every positioned ship's name comes from one picture of the fleet: asking the store for each
+        ship of a page held the GUI thread for seconds at 10,000 ships."""
         if mmsi not in self._names:
             span = self._fleet.time_range()
             at = max(occurred_at, span[1]) if span else occurred_at
-            ship = self._fleet.ship_details(mmsi, at)
-            self._names[mmsi] = ship.name if ship is not None else None
+            if span is not None and at == span[1] and not self._fleet_named:
+                self._fleet_named = True
+                fleet = self._fleet.state_at(at)
+                for number, name in zip(fleet.mmsi.tolist(), fleet.names):
+                    self._names.setdefault(int(number), name or None)
+            if mmsi not in self._names:  # a ship with no position report, or an event after the last report
+                ship = self._fleet.ship_details(mmsi, at)
+                self._names[mmsi] = ship.name if ship is not None else None
         return self._names[mmsi]
 
     def _learn_name(self, event: RecordedEvent) -> None:
