@@ -12,8 +12,8 @@ from typing import Iterable
 
 from PySide6.QtCore import QDateTime, QModelIndex, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QTableView, QToolButton,
+                               QVBoxLayout, QWidget)
 
 from app.event_log import SEARCH_STEP, EventQuery
 from domain.display_text import visible
@@ -109,6 +109,8 @@ class EventLogPanel(QWidget):
         self.count_label.setObjectName("eventCount")
         self.search_label = plain_label(QLabel())  # may quote the store's error
         self.search_label.setObjectName("eventSearch")
+        # It shares the filters' row and gives way to them: the dock is never wider for it (the map keeps its room).
+        self.search_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.stop_button = QToolButton()
         self.stop_button.setObjectName("eventSearchStop")
         self.stop_button.clicked.connect(self._stop_or_continue)
@@ -135,15 +137,14 @@ class EventLogPanel(QWidget):
         filters.addWidget(self.ship_box, 1)
         filters.addWidget(self.selected_only)
         filters.addWidget(self.type_button)
-        filters.addStretch(1)
+        filters.addWidget(self.search_label, 1)
+        filters.addWidget(self.stop_button)
         times = QHBoxLayout()
         times.addWidget(self.from_enabled)
         times.addWidget(self.from_edit)
         times.addWidget(self.to_enabled)
         times.addWidget(self.to_edit)
         times.addStretch(1)
-        times.addWidget(self.search_label)
-        times.addWidget(self.stop_button)
         times.addWidget(self.count_label)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -350,5 +351,5 @@ class EventLogPanel(QWidget):
         if rows == 0 and self.model.searching:
             self.count_label.setText("")  # the search label says what is happening
             return
-        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        more = "+" if self.model.canFetchMore(QModelIndex()) or not self.model.at_end else ""  # stopped: maybe more
         self.count_label.setText(f"{rows:,}{more} event{'' if rows == 1 and not more else 's'}")
