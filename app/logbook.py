@@ -30,12 +30,18 @@ class Logbook:
     def read_only(self) -> bool:
         return self._store.read_only
 
-    def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
-        """Up to ``limit`` events matching ``query`` with log position > ``after_position``, in log order."""
+    def event_page(self, query: EventQuery, after_position: int, limit: int, *,
+                   to_position: int | None = None) -> list[RecordedEvent]:
+        """Up to ``limit`` events matching ``query`` with log position > ``after_position`` (and at most
+        ``to_position``, when given), in log order."""
         return self._store.read_page(after_position=after_position, limit=limit,
                                      stream_id=None if query.mmsi is None else ship_stream(query.mmsi),
                                      type_names=query.types, occurred_from=query.occurred_from,
-                                     occurred_to=query.occurred_to)
+                                     occurred_to=query.occurred_to, to_position=to_position)
+
+    def head_position(self) -> int:
+        """The position of the newest event in the log (0: none yet)."""
+        return self._store.head().position
 
     def ship_history(self, mmsi: int, *, occurred_from: int | None = None,
                      occurred_to: int | None = None) -> Iterator[RecordedEvent]:

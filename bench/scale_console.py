@@ -4,9 +4,11 @@ The figures of ``make bench``'s console and state groups, at ten times the ships
 ``"ships": 10000``: a scrub step with the whole fleet in view (ships as dots) and zoomed in on the Channel
 (symbols, names and the trails of the ships in view), a pan over the Channel, ``state_at`` (half of the
 moments "as known then"), the fleet table's sort and filter, the longest GUI stall while a 10,000,000-event
-store opens, and the memory of the console (``gui --screenshot`` in its own process) with that store open,
-with what the index, the map and the table each hold. First, live mode (``bench.live_fold``): a national
-feed folded report by report into an index of 10,000,000 reports.
+store opens, the event log's pages of a time window early, midway and late in the log and of one that
+holds nothing, with the longest GUI stall while they are sought (``bench.event_log_figures``), and the memory
+of the console (``gui --screenshot`` in its own process) with that store open, with what the index, the map
+and the table each hold. First, live mode (``bench.live_fold``): a national feed folded report by report
+into an index of 10,000,000 reports.
 
 Building the 10,000,000-event store takes many minutes; with ``FLEET_BENCH_SCALE_STORE`` naming a file,
 the store is kept there and a later run opens it instead (it then opens from its index snapshot).
@@ -28,6 +30,7 @@ from app.fleet_service import FleetService
 from bench import live_fold
 from bench.console_figures import (console_app, gui_block_while_opening, pan_timings, scrub_timings, shown_window,
                                    store_of, synthetic_index, zoned_store)
+from bench.event_log_figures import event_log_figures
 from bench.figures import emit
 from bench.process_memory import run_measured
 from bench.rules_figures import zone_definitions
@@ -170,6 +173,7 @@ def _opening_figures(app, ships: int, events: int, index_mb: float) -> None:
             block_ms, ready_s = gui_block_while_opening(app, path)
             emit("open_gui_block_max_ms", block_ms, "ms", events=events, ships=ships, ready_s=round(ready_s, 2),
                  snapshot=True)
+        event_log_figures(app, path, ships, events)  # the console opens it read-only: the store stays as made
         picture = Path(folder) / "console.png"
         measured = run_measured([sys.executable, "main.py", "gui", "--db", str(path), "--screenshot", str(picture)],
                                 cwd=ROOT)

@@ -28,6 +28,7 @@ from store.collector import collector_paused
 from store.copied_rows import StoredRow, prepare_copied
 from store.event_ids import random_uuid_bytes
 from store.event_filters import event_conditions
+from store.occurred_blocks import OccurredBlocks
 from store.errors import ConcurrencyError, ReadOnlyStoreError, StoreBusyError, StoreError
 from store.head_witness import StoreWitness, WitnessedHead, WitnessUnreadableError, judge
 from store.interning import Interned, Learned
@@ -139,6 +140,9 @@ class EventStore:
         self._write_lock = threading.Lock()
         # Stream versions as of a log head this process wrote; valid while the head has not moved since.
         self._versions_at: tuple[int, dict[int, int]] = (-1, {})
+        # The time span of each full block of positions, learned as time windows are read (never stale: a
+        # full block of an append-only log never changes). Public so that a test can use smaller blocks.
+        self.occurred_blocks = OccurredBlocks()
 
     def close(self) -> None:
         """Witness the head as last seen, release the file, and leave it as a closed store should be."""
@@ -411,17 +415,42 @@ class EventStore:
 
     def read_page(self, *, after_position: int = 0, limit: int = 500, stream_id: str | None = None,
                   type_names: Iterable[str] | None = None, occurred_from: int | None = None,
-                  occurred_to: int | None = None) -> list[RecordedEvent]:
-        """Up to ``limit`` events after a log position that match the filters, in log order (one page of
-        the on-screen event log: it asks for the next page after the last position it holds)."""
+                  occurred_to: int | None = None, to_position: int | None = None) -> list[RecordedEvent]:
+        """Up to ``limit`` events after a log position (and at most ``to_position``, when given) that match the
+        filters, in log order (one page of the on-screen event log: it asks for the next page after the last
+        position it holds). A time window reads only the blocks of positions whose events can have occurred
+        in it (``store.occurred_blocks``): the log has no index on that clock."""
         with self._connect() as connection:
             conditions = event_conditions(connection, stream_names=None if stream_id is None else [stream_id],
                                           type_names=type_names, occurred_from=occurred_from, occurred_to=occurred_to)
             if conditions is None:
                 return []
-            query = (select(*self._COLUMNS).where(events.c.position > after_position, *conditions)
-                     .order_by(events.c.position).limit(limit))
-            return self._decode_rows(connection, connection.execute(query).all())
+            if occurred_from is None and occurred_to is None:
+                return self._page_between(connection, conditions, after_position, to_position, limit)
+            last = self._head(connection).position if to_position is None else to_position
+            found: list[RecordedEvent] = []
+            for low, high in self.occurred_blocks.runs(after_position + 1, last, occurred_from, occurred_to,
+                                                       lambda first, final: self._occurred_span(connection, first, final)):
+                found += self._page_between(connection, conditions, low - 1, high, limit - len(found))
+                if len(found) >= limit:
+                    break
+            return found
+
+    def _page_between(self, connection: Connection, conditions: list[ColumnElement[bool]], after_position: int,
+                      to_position: int | None, limit: int) -> list[RecordedEvent]:
+        bounds = [events.c.position > after_position]
+        if to_position is not None:
+            bounds.append(events.c.position <= to_position)
+        query = select(*self._COLUMNS).where(*bounds, *conditions).order_by(events.c.position).limit(limit)
+        return self._decode_rows(connection, connection.execute(query).all())
+
+    @staticmethod
+    def _occurred_span(connection: Connection, first: int, last: int) -> tuple[int | None, int | None, int]:
+        """The earliest and latest occurred time of the events at positions [first, last], and their count."""
+        low, high, count = connection.execute(
+            select(func.min(events.c.occurred_at), func.max(events.c.occurred_at), func.count())
+            .where(events.c.position.between(first, last))).one()
+        return low, high, count
 
     def _paged(self, conditions: list[ColumnElement[bool]], from_position: int, page: int) -> Iterator[RecordedEvent]:
         position = from_position

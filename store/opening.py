@@ -17,7 +17,7 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.pool import QueuePool, StaticPool
 
 from store.errors import DamagedStoreError, NotAStoreError, StoreError, StoreNotFoundError
 from store.event_store import EventStore
@@ -223,7 +223,10 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
                                creator=lambda: sqlite3.connect(":memory:", check_same_thread=False))
     else:
         target = read_only_uri(path) if read_only else str(path)
-        engine = create_engine("sqlite://", creator=lambda: sqlite3.connect(
+        # A queue of connections any thread may take in turn. (For a "sqlite://" URL SQLAlchemy would choose a
+        # connection per thread, which closes some other thread's connection, even mid-read, once more than
+        # five threads have read: a console's workers crashed the process that way.)
+        engine = create_engine("sqlite://", poolclass=QueuePool, creator=lambda: sqlite3.connect(
             target, uri=read_only, check_same_thread=False, timeout=busy_timeout_ms / 1000))
 
     @event.listens_for(engine, "connect")

@@ -97,8 +97,12 @@ class EmptyLogbook:
     operator = ""
     read_only = True
 
-    def event_page(self, query: EventQuery, after_position: int, limit: int) -> list[RecordedEvent]:
+    def event_page(self, query: EventQuery, after_position: int, limit: int, *,
+                   to_position: int | None = None) -> list[RecordedEvent]:
         return []
+
+    def head_position(self) -> int:
+        return 0
 
     def add_note(self, text: str, *, mmsi: int | None = None) -> RecordedEvent:
         raise ReadOnlyStoreError(NOT_YET)

@@ -3,7 +3,8 @@
 ``EventLogPanel`` shows an ``EventLogModel`` (lazy: a page of the log at a time) under a row of filters.
 Events committed later reach it through a ``LiveBridge`` (the source calls back on any thread; the bridge
 hops to the GUI thread by a queued signal). Double-clicking a row emits ``eventActivated(RecordedEvent)``
-so the window can move the timeline to when it happened and select its ship.
+so the window can move the timeline to when it happened and select its ship. Pages are sought on a worker:
+while one is, the panel says how far the search has read, and Stop keeps what it found (Continue seeks on).
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from typing import Iterable
 
 from PySide6.QtCore import QDateTime, QModelIndex, QTimer, QTimeZone, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel,
-                               QLineEdit, QMenu, QTableView, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QMenu, QSizePolicy, QTableView, QToolButton,
+                               QVBoxLayout, QWidget)
 
-from app.event_log import EventQuery
+from app.event_log import SEARCH_STEP, EventQuery
+from domain.display_text import visible
 from domain.events import RecordedEvent, registered_event_types
 from domain.time import MICROS_PER_HOUR
 from ui.event_log_model import HEADERS, PAGE_SIZE, TYPE_NAMES, Column, EventLogModel, type_name
@@ -62,7 +64,7 @@ class EventLogPanel(QWidget):
     eventActivated = Signal(object)  # RecordedEvent, when the operator double-clicks a row
 
     def __init__(self, fleet: FleetView, logbook: Logbook, parent: QWidget | None = None, *, live: bool = True,
-                 page_size: int = PAGE_SIZE):
+                 page_size: int = PAGE_SIZE, search_step: int = SEARCH_STEP):
         super().__init__(parent)
         self.setObjectName("eventLogPanel")
         self.setStyleSheet(_STYLE)
@@ -70,7 +72,7 @@ class EventLogPanel(QWidget):
         self._selected_ship: int | None = None
         self._ship_problem = ""
 
-        self.model = EventLogModel(logbook, fleet, page_size, self)
+        self.model = EventLogModel(logbook, fleet, page_size, self, search_step=search_step)
 
         self.ship_box = QLineEdit()
         self.ship_box.setPlaceholderText("Ship name or MMSI")
@@ -105,6 +107,13 @@ class EventLogPanel(QWidget):
         self.to_edit.setEnabled(False)
         self.count_label = plain_label(QLabel())  # may quote the ship typed in the filter
         self.count_label.setObjectName("eventCount")
+        self.search_label = plain_label(QLabel())  # may quote the store's error
+        self.search_label.setObjectName("eventSearch")
+        # It shares the filters' row and gives way to them: the dock is never wider for it (the map keeps its room).
+        self.search_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.stop_button = QToolButton()
+        self.stop_button.setObjectName("eventSearchStop")
+        self.stop_button.clicked.connect(self._stop_or_continue)
 
         self.view = QTableView()
         self.view.setModel(self.model)
@@ -128,7 +137,8 @@ class EventLogPanel(QWidget):
         filters.addWidget(self.ship_box, 1)
         filters.addWidget(self.selected_only)
         filters.addWidget(self.type_button)
-        filters.addStretch(1)
+        filters.addWidget(self.search_label, 1)
+        filters.addWidget(self.stop_button)
         times = QHBoxLayout()
         times.addWidget(self.from_enabled)
         times.addWidget(self.from_edit)
@@ -143,7 +153,7 @@ class EventLogPanel(QWidget):
         layout.addLayout(times)
         layout.addWidget(self.view)
 
-        for signal in (self.model.rowsInserted, self.model.modelReset):
+        for signal in (self.model.rowsInserted, self.model.modelReset, self.model.searchChanged):
             signal.connect(self._update_count)
         self._update_type_button()
         self._update_count()
@@ -217,9 +227,11 @@ class EventLogPanel(QWidget):
             self.view.scrollToBottom()
 
     def shutdown(self) -> None:
-        """Stop listening for new events (call when the window closes); idempotent."""
+        """Stop listening for new events and seeking pages (call when the window closes, before the store
+        does); idempotent."""
         if self.bridge is not None:
             self.bridge.close()
+        self.model.shutdown()
 
     # --- the query ---------------------------------------------------------------------------------------
 
@@ -307,10 +319,37 @@ class EventLogPanel(QWidget):
             text = f"{len(checked)} types"
         self.type_button.setText(text)
 
+    def _stop_or_continue(self) -> None:
+        if self.model.searching:
+            self.model.stop_search()
+        else:
+            self.model.resume_search()
+
+    def _update_search(self) -> None:
+        model = self.model
+        if model.searching:
+            progress = model.progress
+            done = "" if progress is None else f" {100 * progress.fraction:.0f}%"
+            self.search_label.setText(f"Searching the log…{done}")
+            self.stop_button.setText("Stop")
+            self.stop_button.setToolTip("Stop searching; keep the events found so far")
+        elif model.stopped:
+            failure = model.failure
+            self.search_label.setText("Search stopped" if failure is None else
+                                      f"The log could not be read: {visible(str(failure))}")
+            self.stop_button.setText("Continue" if failure is None else "Try again")
+            self.stop_button.setToolTip("Search on from where it stopped")
+        self.search_label.setVisible(model.searching or model.stopped)
+        self.stop_button.setVisible(model.searching or model.stopped)
+
     def _update_count(self, *_args) -> None:
+        self._update_search()
         if self._ship_problem:
             self.count_label.setText(self._ship_problem)
             return
         rows = self.model.rowCount()
-        more = "+" if self.model.canFetchMore(QModelIndex()) else ""
+        if rows == 0 and self.model.searching:
+            self.count_label.setText("")  # the search label says what is happening
+            return
+        more = "+" if self.model.canFetchMore(QModelIndex()) or not self.model.at_end else ""  # stopped: maybe more
         self.count_label.setText(f"{rows:,}{more} event{'' if rows == 1 and not more else 's'}")

@@ -1,26 +1,32 @@
 """The event log as a lazy Qt table model: the audit trail, one page of the log at a time.
 
-The model never holds the whole log. It keeps the pages fetched so far and asks the ``Logbook`` for
-the next one (``event_page(query, last position, limit)``) only when the view scrolls to the bottom
-(``canFetchMore``/``fetchMore``). A new query resets the model and fetches the first page. Events that
-commit later are appended at the end when they match the query and the model has already reached the end
-of the log; otherwise the next ``fetchMore`` picks them up.
+The model never holds the whole log. It keeps the pages fetched so far and asks for the next one only when
+the view scrolls to the bottom (``canFetchMore``/``fetchMore``). A page is sought on a worker
+(``app.event_log.find_page``, which reads the log in steps): a filter that matches little in ten million
+events must not freeze the console while the log is read for it. While a page is sought the model says so
+(``searching``, ``progress``, ``searchChanged``); a new query resets the model and supersedes the search in
+hand, whose late page is never shown (the newest request wins); ``stop_search`` keeps what was found.
+Events that commit later are appended at the end when they match the query and the model has already
+reached the end of the log (those that commit while the last page is sought are kept until it arrives);
+otherwise the next ``fetchMore`` picks them up.
 """
 from __future__ import annotations
 
+import time
 from enum import IntEnum
 from typing import Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from app.event_log import EventQuery
+from app.event_log import SEARCH_STEP, EventPage, EventQuery, SearchProgress, find_page
 from domain.event_text import TYPE_NAMES, is_late, operator_of, summary_of, type_name  # noqa: F401
 from domain.events import OPERATIONS_STREAM, OperatorNoteAdded, RecordedEvent, ShipDetailsChanged, ShipRegistered
 from ui import theme
 from app.fleet_view import FleetView
 from app.logbook import Logbook
 from domain.display_text import visible, visible_lines
+from ui.background_work import BackgroundRun, WorkOfOneKind
 from ui.formatting import format_age, format_moment, ship_with_mmsi
 from ui.plain_text import text_tooltip
 
@@ -69,22 +75,34 @@ def mmsi_of_stream(stream_id: str) -> int | None:
 
 
 class EventLogModel(QAbstractTableModel):
-    """The events matching a query, in log order, fetched a page at a time.
+    """The events matching a query, in log order, fetched a page at a time on a worker.
 
     ``query`` None means "nothing to show" (e.g. 'selected ship only' with no ship selected).
     """
 
-    def __init__(self, logbook: Logbook, fleet: FleetView, page_size: int = PAGE_SIZE, parent=None):
+    searchChanged = Signal()  # a search for a page began, got further, ended, stopped or failed
+
+    def __init__(self, logbook: Logbook, fleet: FleetView, page_size: int = PAGE_SIZE, parent=None, *,
+                 search_step: int = SEARCH_STEP):
         super().__init__(parent)
         self._logbook = logbook  # the pages of events
         self._fleet = fleet      # the ships' names
         self._page_size = page_size
+        self._search_step = search_step  # positions a search reads between its reports
         self._query: EventQuery | None = EventQuery()
         self._events: list[RecordedEvent] = []
-        self._last_position = 0
+        self._searched_to = 0    # every matching event up to this position is held
         self._at_end = True
+        self._search: BackgroundRun | None = None
+        self._searches = WorkOfOneKind.of(self, "eventLogPage")
+        self._progress: SearchProgress | None = None
+        self._stopped = False
+        self._closed = False  # shut down: the store may be closing, nothing more is sought
+        self.failure: Exception | None = None  # why the last search could not read the log
+        self._arrived: list[RecordedEvent] = []  # matching events committed while a page was sought
         self._texts: dict[int, tuple[str, ...]] = {}  # row -> display texts, made on first paint
         self._names: dict[int, str | None] = {}      # mmsi -> name, asked of the source once per reset
+        self._fleet_named = False                    # the fleet's names were read into _names since the reset
         self._late = QColor(theme.ACCENT)
         self._dim = QColor(theme.DIM_TEXT)
         self._changing = False  # inside a reset or an insertion: fetchMore must not nest another
@@ -97,44 +115,154 @@ class EventLogModel(QAbstractTableModel):
         return self._query
 
     def set_source(self, logbook: Logbook, fleet: FleetView) -> None:
-        """Read another store's log (the next ``set_query`` fetches its first page)."""
+        """Read another store's log: the query's first page is sought there at once."""
         self._logbook, self._fleet = logbook, fleet
         self._names.clear()
+        self._fleet_named = False
+        self.set_query(self._query)
 
     def set_query(self, query: EventQuery | None) -> None:
-        """Show the events matching ``query`` (None: none): one reset that already holds the first page."""
-        page = [] if query is None else self._logbook.event_page(query, 0, self._page_size)
+        """Show the events matching ``query`` (None: none): the model is reset to no rows and its first page
+        sought (any search in hand for an older query is superseded: its page will never be shown)."""
+        self._end_search()
         self._changing = True
         try:
             self.beginResetModel()
             self._query = query
-            self._events = page
+            self._events = []
             self._texts.clear()
             self._names.clear()
-            self._last_position = page[-1].position if page else 0
-            self._at_end = query is None or len(page) < self._page_size
+            self._fleet_named = False
+            self._searched_to = 0
+            self._at_end = query is None
+            self._stopped = False
+            self.failure = None
             self.endResetModel()
         finally:
             self._changing = False
+        if query is not None and not self._closed:
+            self._seek()
+        else:
+            self.searchChanged.emit()
 
     def refresh(self) -> None:
         """Fetch the current query again from the start."""
         self.set_query(self._query)
 
+    # --- the search for a page ------------------------------------------------------------------------
+
+    @property
+    def searching(self) -> bool:
+        """A page is being sought on a worker."""
+        return self._search is not None
+
+    @property
+    def progress(self) -> SearchProgress | None:
+        """How far the search in hand has read (None before its first step)."""
+        return self._progress
+
+    @property
+    def stopped(self) -> bool:
+        """The operator stopped the search (or it failed): no more is sought until ``resume_search``."""
+        return self._stopped
+
+    def stop_search(self) -> None:
+        """Stop seeking: the events found so far are shown, and nothing more is sought until asked."""
+        if self._search is not None:
+            self._search.cancel()
+
+    def resume_search(self) -> None:
+        """Seek on from where a stopped search got to."""
+        if self._stopped and self._search is None and self._query is not None and not self._closed:
+            self._stopped = False
+            self.failure = None
+            self._seek()
+
+    def shutdown(self, wait_s: float = 5.0) -> None:
+        """Drop the search in hand and wait (a little) for its worker to let go of the store: call before
+        the store closes."""
+        run = self._search
+        self._closed = True
+        self._end_search()
+        self.searchChanged.emit()
+        if run is not None:
+            run.done.wait(wait_s)
+
+    def wait_for_page(self, timeout_s: float = 60.0) -> bool:
+        """Wait, handling events, until the search in hand has delivered its page (for a picture of the
+        console, or a benchmark: the console itself never waits); False if it did not in time."""
+        deadline = time.monotonic() + timeout_s
+        while self._search is not None and time.monotonic() < deadline:
+            self._search.done.wait(0.005)
+            QCoreApplication.processEvents()
+        return self._search is None
+
+    def _seek(self) -> None:
+        query, after, limit, logbook, step = (self._query, self._searched_to, self._page_size, self._logbook,
+                                              self._search_step)
+        assert query is not None
+        run = BackgroundRun(lambda progress, cancelled: find_page(logbook, query, after, limit, progress, cancelled,
+                                                                  step=step), self)
+        run.progressed.connect(self._on_progress)
+        run.finished.connect(self._on_page)
+        run.failed.connect(self._on_failed)
+        for ended in (run.finished, run.failed, run.discarded):
+            ended.connect(run.deleteLater)
+        self._search = run
+        self._progress = None
+        self._searches.start(run)
+        self.searchChanged.emit()
+
+    def _end_search(self) -> None:
+        if self._search is not None:
+            self._search.supersede()
+            self._search = None
+            self._progress = None
+        self._arrived = []
+
+    def _is_current(self) -> bool:
+        return self._search is not None and self.sender() is self._search
+
+    def _on_progress(self, progress: SearchProgress) -> None:
+        if self._is_current():
+            self._progress = progress
+            self.searchChanged.emit()
+
+    def _on_page(self, page: EventPage) -> None:
+        if not self._is_current():
+            return  # a page of a query since replaced (the work kind also discards those)
+        self._search, self._progress = None, None
+        arrived, self._arrived = self._arrived, []
+        fresh = [event for event in page.events if event.position > self._searched_to]
+        self._searched_to = max(self._searched_to, page.searched_to)
+        self._at_end = page.at_end
+        self._stopped = page.stopped
+        if page.at_end:  # what committed while the last stretch was read, beyond where it read
+            seen = {event.position for event in fresh}
+            fresh += sorted((event for event in arrived if event.position > self._searched_to
+                             and event.position not in seen), key=lambda event: event.position)
+        if fresh:
+            self._insert(fresh)
+        self.searchChanged.emit()
+
+    def _on_failed(self, error: Exception) -> None:
+        if not self._is_current():
+            return
+        self._search, self._progress, self._arrived = None, None, []
+        self._stopped = True
+        self.failure = error
+        self.searchChanged.emit()
+
     # --- lazy loading ---------------------------------------------------------------------------------
 
     def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> bool:
-        return not parent.isValid() and not self._at_end
+        return not parent.isValid() and not self._at_end and not self._stopped and not self._closed
 
     def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> None:
-        if parent.isValid() or self._at_end or self._query is None or self._changing:
-            return  # (a listener asking for more while rows are being inserted or reset waits for the next ask)
-        page = self._logbook.event_page(self._query, self._last_position, self._page_size)
-        if len(page) < self._page_size:
-            self._at_end = True
-        page = [event for event in page if event.position > self._last_position]
-        if page:
-            self._insert(page)
+        if (parent.isValid() or not self.canFetchMore() or self._query is None or self._changing
+                or self._search is not None):
+            return  # (asked again while a page is sought, or while rows are being inserted: the page will come)
+        self._seek()
 
     @property
     def at_end(self) -> bool:
@@ -142,13 +270,20 @@ class EventLogModel(QAbstractTableModel):
         return self._at_end
 
     def add_events(self, events: Iterable[RecordedEvent]) -> int:
-        """Append newly committed events that match the query (only once the model holds the end of the log)."""
-        fresh = [event for event in events if event.position > self._last_position]
+        """Append newly committed events that match the query (only once the model holds the end of the log;
+        while its last page is sought they wait for it)."""
+        fresh = [event for event in events if event.position > self._searched_to]
         for event in fresh:
             self._learn_name(event)
-        if not self._at_end or self._query is None:
+        if self._query is None or not fresh:
             return 0
         matching = [event for event in fresh if matches(self._query, event)]
+        if self._search is not None:
+            self._arrived += matching
+            return 0
+        if not self._at_end:
+            return 0
+        self._searched_to = max(event.position for event in fresh)
         if matching:
             self._insert(sorted(matching, key=lambda event: event.position))
         return len(matching)
@@ -159,7 +294,7 @@ class EventLogModel(QAbstractTableModel):
         try:
             self.beginInsertRows(_ROOT, first, first + len(events) - 1)
             self._events.extend(events)
-            self._last_position = events[-1].position
+            self._searched_to = max(self._searched_to, events[-1].position)
             self.endInsertRows()
         finally:
             self._changing = False
@@ -246,11 +381,20 @@ class EventLogModel(QAbstractTableModel):
         return ship_with_mmsi(name, mmsi)
 
     def _name_of(self, mmsi: int, occurred_at: int) -> str | None:
+        """The ship's name as the log knows it last (at the end of its reports, or when the event occurred if
+        later). Every positioned ship's name comes from one picture of the fleet: asking the store for each
+        ship of a page held the GUI thread for seconds at 10,000 ships."""
         if mmsi not in self._names:
             span = self._fleet.time_range()
             at = max(occurred_at, span[1]) if span else occurred_at
-            ship = self._fleet.ship_details(mmsi, at)
-            self._names[mmsi] = ship.name if ship is not None else None
+            if span is not None and at == span[1] and not self._fleet_named:
+                self._fleet_named = True
+                fleet = self._fleet.state_at(at)
+                for number, name in zip(fleet.mmsi.tolist(), fleet.names):
+                    self._names.setdefault(int(number), name or None)
+            if mmsi not in self._names:  # a ship with no position report, or an event after the last report
+                ship = self._fleet.ship_details(mmsi, at)
+                self._names[mmsi] = ship.name if ship is not None else None
         return self._names[mmsi]
 
     def _learn_name(self, event: RecordedEvent) -> None:

@@ -53,6 +53,8 @@ def launch(session: ConsoleSession, *, at: int | None = None, screenshot: Path |
         window = MainWindow(source, at)  # no saved layout: a screenshot looks the same on every machine
         try:
             _arrange(window, ship, panel, mark, view)
+            if window.docks.event_log is not None:  # its page is sought on a worker: the picture shows it
+                window.docks.event_log.model.wait_for_page()
             save_screenshot(window, Path(screenshot))
         finally:
             window.close()

@@ -145,6 +145,16 @@ def test_reads_by_type_and_stream_page_after_a_position(log):
     assert log.count_by_type() == {"ShipRegistered": 1, "PositionReported": 2, "OperatorNoteAdded": 1}
 
 
+def test_a_time_windows_page_reads_up_to_a_position_and_past_blocks_that_missed_it(log):
+    log.append_batch([report(219000001, minute) for minute in (50, 51, 52, 53, 1, 2, 54, 3)])
+    log.append_batch([report(219000002, 2)])
+    window = dict(occurred_from=T0, occurred_to=T0 + 3 * MINUTE)
+    assert [e.position for e in log.read_page(**window)] == [5, 6, 8, 9]
+    assert [e.position for e in log.read_page(after_position=5, limit=2, **window)] == [6, 8]
+    assert [e.position for e in log.read_page(to_position=7, **window)] == [5, 6]
+    assert log.read_page(occurred_from=T0 + 60 * MINUTE) == []
+
+
 def test_a_snapshot_is_used_only_while_it_matches_the_log(log):
     log.append_batch([report(219000001, 0), report(219000001, 1)])
     head = log.head()

@@ -43,9 +43,20 @@ def panel(qtbot, source):
     widget.shutdown()
 
 
-def read_to_end(model: EventLogModel) -> list:
+WAIT_MS = 10_000
+
+
+def settled(qtbot, model: EventLogModel) -> EventLogModel:
+    """The model once the page it seeks (on a worker) has arrived."""
+    qtbot.waitUntil(lambda: not model.searching, timeout=WAIT_MS)
+    return model
+
+
+def read_to_end(qtbot, model: EventLogModel) -> list:
+    settled(qtbot, model)
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
+        settled(qtbot, model)
     return model.events()
 
 
@@ -75,6 +86,7 @@ def test_opening_the_log_loads_only_its_first_page(qtbot, whole_fleet, monkeypat
     panel.resize(1000, 400)
     panel.show()
     qtbot.waitExposed(panel)
+    settled(qtbot, panel.model)
     assert panel.model.rowCount() == PAGE_SIZE
     assert pages.count == 1
     assert panel.model.canFetchMore(QModelIndex())
@@ -90,46 +102,48 @@ def test_scrolling_to_the_bottom_fetches_the_next_page(qtbot, whole_fleet):
     panel.resize(1000, 400)
     panel.show()
     qtbot.waitExposed(panel)
-    with qtbot.waitSignal(panel.model.rowsInserted):
+    settled(qtbot, panel.model)
+    with qtbot.waitSignal(panel.model.rowsInserted, timeout=WAIT_MS):
         panel.view.scrollToBottom()
     assert panel.model.rowCount() == 2 * PAGE_SIZE
     assert positions(panel.model.events()) == positions(logged(source)[:2 * PAGE_SIZE])
     panel.shutdown()
 
 
-def test_a_large_log_holds_only_the_pages_asked_for(qapp, whole_fleet, monkeypatch):
+def test_a_large_log_holds_only_the_pages_asked_for(qtbot, whole_fleet, monkeypatch):
     source = whole_fleet
     pages = Calls(monkeypatch, source.logbook, "event_page")
-    model = EventLogModel(source.logbook, source.fleet, page_size=500)
+    model = settled(qtbot, EventLogModel(source.logbook, source.fleet, page_size=500))
     for _ in range(2):
         model.fetchMore(QModelIndex())
+        settled(qtbot, model)
     assert model.rowCount() == 1_500 < len(logged(source))
     assert pages.count == 3
     assert positions(model.events()) == positions(logged(source)[:1_500])
 
 
-def test_reading_to_the_end_holds_the_whole_log_in_order_once(qapp, source):
+def test_reading_to_the_end_holds_the_whole_log_in_order_once(qtbot, qapp, source):
     model = EventLogModel(source.logbook, source.fleet, page_size=97)
-    assert positions(read_to_end(model)) == positions(logged(source))
+    assert positions(read_to_end(qtbot, model)) == positions(logged(source))
     assert not model.canFetchMore(QModelIndex())
 
 
 # --- filters ----------------------------------------------------------------------------------------------------
 
 
-def test_filtering_by_mmsi_shows_exactly_that_ships_events(panel, source):
+def test_filtering_by_mmsi_shows_exactly_that_ships_events(qtbot, panel, source):
     mmsi = a_ship(source)
     panel.set_ship_filter(str(mmsi))
     expected = [e for e in logged(source) if e.stream_id == f"ship-{mmsi}"]
     assert expected
-    assert positions(read_to_end(panel.model)) == positions(expected)
+    assert positions(read_to_end(qtbot, panel.model)) == positions(expected)
 
 
-def test_filtering_by_a_unique_name_finds_the_ship(panel, source):
+def test_filtering_by_a_unique_name_finds_the_ship(qtbot, panel, source):
     panel.set_ship_filter("late relay")
     assert panel.query().mmsi == LATE_MMSI
     expected = [e for e in logged(source) if e.stream_id == f"ship-{LATE_MMSI}"]
-    assert positions(read_to_end(panel.model)) == positions(expected)
+    assert positions(read_to_end(qtbot, panel.model)) == positions(expected)
 
 
 def test_a_name_matching_several_ships_shows_nothing_and_says_why(panel):
@@ -144,26 +158,27 @@ def test_typing_a_ship_applies_the_filter_after_a_pause(qtbot, panel, source):
     with qtbot.waitSignal(panel.model.modelReset):
         qtbot.keyClicks(panel.ship_box, str(mmsi))
     qtbot.waitUntil(lambda: panel.model.query is not None and panel.model.query.mmsi == mmsi)
+    settled(qtbot, panel.model)
     assert {e.stream_id for e in panel.model.events()} == {f"ship-{mmsi}"}
 
 
-def test_selected_ship_only_follows_the_selection(panel, source):
+def test_selected_ship_only_follows_the_selection(qtbot, panel, source):
     first, second = a_ship(source, 4), a_ship(source, 6)
     panel.set_selected_ship(first)
     panel.selected_only.setChecked(True)
     assert not panel.ship_box.isEnabled()
-    assert positions(read_to_end(panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{first}"])
+    assert positions(read_to_end(qtbot, panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{first}"])
     panel.set_selected_ship(second)
-    assert positions(read_to_end(panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{second}"])
+    assert positions(read_to_end(qtbot, panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{second}"])
     panel.set_selected_ship(None)
     assert panel.model.rowCount() == 0
     assert panel.count_label.text() == "no ship selected"
 
 
-def test_filtering_by_type_shows_exactly_those_types(panel, source):
+def test_filtering_by_type_shows_exactly_those_types(qtbot, panel, source):
     panel.set_types({"ShipRegistered"})
     expected = [e for e in logged(source) if e.type == "ShipRegistered"]
-    assert positions(read_to_end(panel.model)) == positions(expected)
+    assert positions(read_to_end(qtbot, panel.model)) == positions(expected)
     assert panel.type_button.text() == "Registered"
 
 
@@ -172,22 +187,22 @@ def test_unticking_a_type_in_the_menu_hides_it(qtbot, panel, source):
         panel.type_actions["PositionReported"].setChecked(False)
     assert panel.query().types == frozenset(panel.type_actions) - {"PositionReported"}
     expected = [e for e in logged(source) if e.type != "PositionReported"]
-    assert positions(read_to_end(panel.model)) == positions(expected)
+    assert positions(read_to_end(qtbot, panel.model)) == positions(expected)
 
 
-def test_filtering_by_time_shows_exactly_what_occurred_within(panel, source):
+def test_filtering_by_time_shows_exactly_what_occurred_within(qtbot, panel, source):
     start, end = at(30), at(60)
     panel.set_time_range(start, end)
     query = panel.query()
     assert (query.occurred_from, query.occurred_to) == (start, end + 999)
     expected = [e for e in logged(source) if start <= e.occurred_at <= end + 999]
     assert expected and len(expected) < len(logged(source))
-    assert positions(read_to_end(panel.model)) == positions(expected)
+    assert positions(read_to_end(qtbot, panel.model)) == positions(expected)
     panel.set_time_range(None, None)
     assert panel.query() == EventQuery()
 
 
-def test_ship_type_and_time_filters_combine(panel, source):
+def test_ship_type_and_time_filters_combine(qtbot, panel, source):
     mmsi = LATE_MMSI
     panel.set_ship_filter(str(mmsi))
     panel.set_types({"PositionReported"})
@@ -195,23 +210,23 @@ def test_ship_type_and_time_filters_combine(panel, source):
     expected = [e for e in logged(source) if e.stream_id == f"ship-{mmsi}" and e.type == "PositionReported"
                 and at(50) <= e.occurred_at <= at(100) + 999]
     assert len(expected) == 6
-    assert positions(read_to_end(panel.model)) == positions(expected)
+    assert positions(read_to_end(qtbot, panel.model)) == positions(expected)
 
 
-def test_full_history_clears_other_filters(panel, source):
+def test_full_history_clears_other_filters(qtbot, panel, source):
     panel.set_types({"ShipRegistered"})
     panel.set_time_range(at(10), at(20))
     mmsi = a_ship(source, 2)
     panel.show_ship_history(mmsi)
     assert panel.query() == EventQuery(mmsi=mmsi)
-    assert positions(read_to_end(panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{mmsi}"])
+    assert positions(read_to_end(qtbot, panel.model)) == positions([e for e in logged(source) if e.stream_id == f"ship-{mmsi}"])
 
 
 # --- what a row says --------------------------------------------------------------------------------------------
 
 
-def test_a_row_says_when_where_and_who(panel, source):
-    events = read_to_end(panel.model)
+def test_a_row_says_when_where_and_who(qtbot, panel, source):
+    events = read_to_end(qtbot, panel.model)
     row = next(i for i, e in enumerate(events) if isinstance(e.event, PositionReported) and e.event.mmsi == LATE_MMSI
                and e.occurred_at == T0)
     text = {column: panel.model.index(row, column).data() for column in Column}
@@ -223,8 +238,8 @@ def test_a_row_says_when_where_and_who(panel, source):
     assert text[Column.SOURCE] == "test"
 
 
-def test_a_late_report_shows_when_it_was_recorded(panel, source):
-    events = read_to_end(panel.model)
+def test_a_late_report_shows_when_it_was_recorded(qtbot, panel, source):
+    events = read_to_end(qtbot, panel.model)
     late = [i for i, e in enumerate(events) if e.recorded_at - e.occurred_at > MICROS_PER_MINUTE]
     assert late
     for row in late:
@@ -246,7 +261,7 @@ def test_summaries_read_as_an_operator_would_say_them(source):
 
 
 def test_a_new_event_that_matches_appears_at_the_end(qtbot, panel, source):
-    read_to_end(panel.model)
+    read_to_end(qtbot, panel.model)
     rows = panel.model.rowCount()
     report = PositionReported(mmsi=LATE_MMSI, occurred_at=at(200), lat=50.5, lon=-1.5, sog=9.0, cog=45.0)
     with qtbot.waitSignal(panel.model.rowsInserted):
@@ -256,7 +271,7 @@ def test_a_new_event_that_matches_appears_at_the_end(qtbot, panel, source):
 
 
 def test_a_note_from_another_thread_shows_the_watch_and_operator(qtbot, panel, source):
-    read_to_end(panel.model)
+    read_to_end(qtbot, panel.model)
     source.operator = "Sam Reyes"
     worker = threading.Thread(target=source.logbook.add_note, args=("Handover to the night watch",))
     with qtbot.waitSignal(panel.model.rowsInserted):
@@ -271,7 +286,7 @@ def test_a_note_from_another_thread_shows_the_watch_and_operator(qtbot, panel, s
 
 def test_a_new_event_that_does_not_match_is_not_added(qtbot, panel, source):
     panel.set_ship_filter(str(LATE_MMSI))
-    read_to_end(panel.model)
+    read_to_end(qtbot, panel.model)
     rows = panel.model.rowCount()
     other = PositionReported(mmsi=a_ship(source), occurred_at=at(200), lat=50.5, lon=-1.5)
     mine = PositionReported(mmsi=LATE_MMSI, occurred_at=at(201), lat=50.5, lon=-1.5)
@@ -290,8 +305,8 @@ def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, 
         append_from_another_thread(source, [(report, at(200))])
     with qtbot.waitSignal(panel.bridge.eventsArrived):
         note = source.logbook.add_note("bridge check")
-    assert panel.model.rowCount() == 100
-    assert positions(read_to_end(panel.model)) == positions(logged(source))
+    assert settled(qtbot, panel.model).rowCount() == 100
+    assert positions(read_to_end(qtbot, panel.model)) == positions(logged(source))
     assert panel.model.events()[-1] == note
     panel.shutdown()
 
@@ -310,6 +325,7 @@ def test_closing_stops_listening(qtbot, source, monkeypatch):
 
 
 def test_double_clicking_a_row_emits_its_event(qtbot, panel):
+    settled(qtbot, panel.model)
     panel.view.scrollTo(panel.model.index(3, 0))
     qtbot.waitExposed(panel)
     rect = panel.view.visualRect(panel.model.index(3, Column.SUMMARY))
@@ -319,14 +335,16 @@ def test_double_clicking_a_row_emits_its_event(qtbot, panel):
     assert activated.args == [panel.model.event_at(3)]
 
 
-def test_the_model_passes_the_model_tester_through_pages_queries_and_live_events(qtmodeltester, source):
+def test_the_model_passes_the_model_tester_through_pages_queries_and_live_events(qtbot, qtmodeltester, source):
     model = EventLogModel(source.logbook, source.fleet, page_size=50)
     qtmodeltester.check(model, force_py=True)
-    model.fetchMore(QModelIndex())
+    settled(qtbot, model).fetchMore(QModelIndex())
     model.set_query(EventQuery(mmsi=LATE_MMSI))
-    read_to_end(model)
+    read_to_end(qtbot, model)
     added = append(source, [(PositionReported(mmsi=LATE_MMSI, occurred_at=at(300), lat=50.0, lon=-1.0), at(300))])
     model.add_events(added)
     model.set_query(EventQuery(types=frozenset({"ShipRegistered"}), occurred_from=at(0), occurred_to=at(60)))
+    settled(qtbot, model)
     model.set_query(None)
     model.set_query(EventQuery())
+    settled(qtbot, model)

@@ -171,7 +171,7 @@ def test_a_note_added_through_the_dialog_reaches_the_log_and_the_event_log(qtbot
     event_log = EventLogPanel(source.fleet, source.logbook)
     qtbot.addWidget(event_log)
     event_log.set_ship_filter(str(MMSI))
-    assert event_log.model.at_end
+    qtbot.waitUntil(lambda: event_log.model.at_end, timeout=10_000)  # its page is sought on a worker
     rows = event_log.model.rowCount()
     panel.show_ship(MMSI, at(120))
     panel.note_button.click()
@@ -213,8 +213,7 @@ def test_full_history_asks_for_the_ships_events(qtbot, panel, source):
     with qtbot.waitSignal(panel.historyRequested) as requested:
         panel.history_button.click()
     assert requested.args == [MMSI]
-    while event_log.model.canFetchMore():
-        event_log.model.fetchMore()
+    qtbot.waitUntil(lambda: event_log.model.at_end, timeout=10_000)  # its pages are sought on a worker
     assert [e.position for e in event_log.model.events()] == [e.position for e in logged(source)
                                                                  if e.stream_id == f"ship-{MMSI}"]
 
