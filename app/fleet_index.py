@@ -6,7 +6,7 @@ ignored and the index is rebuilt from the events.
 from __future__ import annotations
 
 import logging
-from typing import Callable, Protocol
+from typing import BinaryIO, Callable, Protocol
 
 import numpy as np
 
@@ -86,6 +86,18 @@ def save_snapshot(store: EventStore, index: TemporalIndex) -> bool:
     if store.read_only or index.log_position == 0:
         return False
     return save_snapshot_bytes(store, index.log_position, index.to_bytes())
+
+
+def save_snapshot_file(store: EventStore, position: int, file: BinaryIO, size: int) -> bool:
+    """Store the first ``size`` bytes of ``file`` (an index's snapshot at log ``position``), read a piece at a
+    time, as the snapshot, tied to the hash at ``position``."""
+    if store.read_only or position == 0:
+        return False
+    digest = store.hash_at(position)
+    if digest is None:
+        return False
+    store.save_snapshot_file(SNAPSHOT_NAME, position, digest, file, size)
+    return True
 
 
 def save_snapshot_bytes(store: EventStore, position: int, data: bytes) -> bool:

@@ -20,7 +20,7 @@ from typing import BinaryIO, Callable
 from domain.events import NewEvent, PositionReported
 from domain.progress import PositionProgress
 from domain.temporal_index import TemporalIndex
-from app.fleet_index import SNAPSHOT_NAME, catch_up, save_snapshot_bytes
+from app.fleet_index import SNAPSHOT_NAME, catch_up, save_snapshot_file
 from app.spilled_index import SpilledIndex, report_columns
 from store import AppendResult, EventStore, StoreError
 
@@ -84,13 +84,10 @@ class ImportIndex:
                 return False
             if self._store.read_only or self._index.log_position == 0:
                 return False
-            path = Path(self._folder.name) / "snapshot"
-            with open(path, "w+b") as out:
+            with open(Path(self._folder.name) / "snapshot", "w+b") as out:
                 self._index.write_snapshot(out)
-            self._index.close()
-            data = path.read_bytes()
-            path.unlink()
-            return save_snapshot_bytes(self._store, self._index.log_position, data)
+                self._index.close()
+                return save_snapshot_file(self._store, self._index.log_position, out, out.tell())
         except StoreError as error:
             log.warning("the index snapshot was not saved: %s", error)
             return False

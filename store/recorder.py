@@ -8,7 +8,7 @@ copied from one to the other keeps its positions, event ids and hashes.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import BinaryIO, Iterable, Iterator, Protocol, Sequence, runtime_checkable
 
 from domain.events import NewEvent, RecordedEvent
 from store.event_store import AppendResult, Head
@@ -45,6 +45,7 @@ class Recorder(Protocol):
     def quarantined(self, *, limit: int | None = None, offset: int = 0) -> list[QuarantinedRecord]: ...
 
     def save_snapshot(self, name: str, log_position: int, head_hash: bytes, data: bytes) -> None: ...
+    def save_snapshot_file(self, name: str, log_position: int, head_hash: bytes, file: BinaryIO, size: int) -> None: ...
     def load_snapshot(self, name: str) -> tuple[int, bytes] | None: ...
 
     def verify(self, *, after: VerifyReport | None = None, expect_head: WitnessedHead | None = None) -> VerifyReport: ...
