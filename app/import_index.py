@@ -108,12 +108,10 @@ class ImportIndex:
         """The index from the store's snapshot, copied into the index's folder; from nothing when there is
         none or it is unreadable (the index is then read from the whole log)."""
         folder = Path(self._folder.name)
-        loaded = self._store.load_snapshot(SNAPSHOT_NAME)
-        if loaded is None:
-            return SpilledIndex(folder)
         path = folder / "start"
-        path.write_bytes(loaded[1])
-        del loaded
+        with open(path, "wb") as copy:
+            if self._store.load_snapshot_into(SNAPSHOT_NAME, copy) is None:
+                return SpilledIndex(folder)
         try:
             return SpilledIndex(folder, self._opened(path))
         except (ValueError, KeyError) as error:

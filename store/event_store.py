@@ -653,6 +653,27 @@ class EventStore:
             return None
         return row.log_position, bytes(row.data)
 
+    def load_snapshot_into(self, name: str, file: BinaryIO) -> int | None:
+        """``load_snapshot`` with the data written to ``file`` a piece at a time rather than returned: the
+        snapshot's log position, or None (nothing written) when absent or no longer matching the log."""
+        try:
+            with self._connect() as connection, connection.begin():  # one read of the log: the row stays as checked
+                row = connection.exec_driver_sql("SELECT rowid, log_position, head_hash FROM snapshots WHERE name = ?",
+                                                 (name,)).first()
+                if row is None:
+                    return None
+                stored = connection.execute(select(events.c.hash).where(events.c.position == row.log_position)).scalar()
+                if row.log_position and (stored is None or bytes(stored) != bytes(row.head_hash)):
+                    return None
+                driver = connection.connection.driver_connection
+                assert driver is not None, "an open connection has its driver's"
+                with driver.blobopen("snapshots", "data", row.rowid, readonly=True) as blob:
+                    while piece := blob.read(_BLOB_PIECE):
+                        file.write(piece)
+                return int(row.log_position)
+        except sqlite3.Error as error:
+            raise StoreError(f"the store failed, the snapshot was not read: {error}") from None
+
     @property
     def engine(self) -> Engine:
         return self._engine

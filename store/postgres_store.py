@@ -200,6 +200,14 @@ class PostgresEventStore(EventStore):
         file.seek(0)
         self.save_snapshot(name, log_position, head_hash, file.read(size))
 
+    def load_snapshot_into(self, name: str, file: BinaryIO) -> int | None:
+        """``load_snapshot``, its data written to ``file`` (a server gives the value whole)."""
+        loaded = self.load_snapshot(name)
+        if loaded is None:
+            return None
+        file.write(loaded[1])
+        return loaded[0]
+
     def _verify_log(self, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
                     stream_versions: dict[str, int] | None = None, *, whole: bool = True) -> VerifyReport:
         return verify_postgres(self._engine, from_position, previous_hash, stream_versions)
