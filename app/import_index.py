@@ -116,10 +116,11 @@ class ImportIndex:
             return SpilledIndex(folder, self._opened(path))
         except (ValueError, KeyError) as error:
             problem = error
+        self._close_start()
         try:  # a snapshot of an older format: rewritten in today's (it is loaded whole, once)
             path.write_bytes(TemporalIndex.from_bytes(path.read_bytes()).to_bytes())
             return SpilledIndex(folder, self._opened(path))
-        except (ValueError, KeyError) as again:
+        except (ValueError, KeyError, OSError, EOFError) as again:
             log.warning("ignoring an unreadable index snapshot: %s (%s)", problem, again)
         self._close_start()
         return SpilledIndex(folder)

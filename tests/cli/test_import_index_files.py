@@ -110,7 +110,7 @@ def test_index_files_that_cannot_be_written_cost_the_snapshot_and_not_one_event(
     assert [ship["mmsi"] for ship in json.loads(out)["ships"]] == [state.mmsi for state in log.ships_at(middle)]
 
 
-def test_a_damaged_snapshot_in_the_store_is_read_from_the_log_instead(tmp_path, capsys):
+def test_a_damaged_snapshot_in_the_store_is_read_from_the_log_instead(tmp_path, capsys, caplog):
     first = write_national_day(tmp_path / "AIS_2024_01_01.zip", rows=3_000, ships=100)
     second = write_national_day(tmp_path / "AIS_2024_01_02.zip", rows=3_000, ships=100, seed=14)
     db = str(tmp_path / "damaged.sqlite")
@@ -119,8 +119,54 @@ def test_a_damaged_snapshot_in_the_store_is_read_from_the_log_instead(tmp_path, 
         position, blob = store.load_snapshot(SNAPSHOT_NAME)
         store.save_snapshot(SNAPSHOT_NAME, position, store.hash_at(position), blob[:len(blob) - 40])
     assert run(capsys, "import", str(second.path), "--db", db)[0] == 0
+    assert "ignoring an unreadable index snapshot" in caplog.text
     position, snapshot = _stored_snapshot(db)
     log = _fold_of_the_log(db)
     assert position == log.log_position and snapshot.report_count == log.report_count == 6_000
     for at in (first.first, first.last, second.last):
         assert snapshot.ships_at(at) == log.ships_at(at)
+
+
+def test_a_snapshot_of_the_older_format_is_carried_into_the_next_imports(tmp_path, capsys, caplog):
+    first = write_national_day(tmp_path / "AIS_2024_01_01.zip", rows=3_000, ships=100)
+    second = write_national_day(tmp_path / "AIS_2024_01_02.zip", rows=3_000, ships=100, seed=14)
+    db = str(tmp_path / "older.sqlite")
+    assert run(capsys, "import", str(first.path), "--db", db)[0] == 0
+    with open_store(db) as store:
+        position, blob = store.load_snapshot(SNAPSHOT_NAME)
+        store.save_snapshot(SNAPSHOT_NAME, position, store.hash_at(position), _whole_archive(blob))
+    assert run(capsys, "import", str(second.path), "--db", db)[0] == 0
+    assert "unreadable" not in caplog.text  # carried over, not read again from the log
+    position, snapshot = _stored_snapshot(db)
+    log = _fold_of_the_log(db)
+    assert position == log.log_position and snapshot.report_count == log.report_count == 6_000
+    for at in (first.first, first.last, second.last):
+        assert snapshot.ships_at(at) == log.ships_at(at)
+
+
+def _whole_archive(blob: bytes) -> bytes:
+    """A snapshot in the format before columns were compressed one by one (format 4: one zlib-compressed
+    numpy archive of the same stored columns), from one of today's."""
+    import io
+    import zlib
+
+    import numpy as np
+
+    from domain.snapshot_stream import SnapshotReader
+
+    reader = SnapshotReader(io.BytesIO(blob))
+    header = {key: reader.header[key] for key in ("mmsis", "names", "log_position")}
+    columns = {key: np.frombuffer(zlib.decompress(blob[offset:offset + length]), dtype)
+               for key, dtype, offset, length in _directory(blob, reader.header)}
+    archive = io.BytesIO()
+    np.savez(archive, header=np.frombuffer(json.dumps({"format": 4, **header}).encode(), np.uint8), **columns)
+    return zlib.compress(archive.getvalue())
+
+
+def _directory(blob: bytes, header: dict):
+    from domain.temporal_index import SNAPSHOT_PREAMBLE, snapshot_head_size
+
+    offset = SNAPSHOT_PREAMBLE + snapshot_head_size(blob[:SNAPSHOT_PREAMBLE])
+    for key, dtype, _, length in header["columns"]:
+        yield key, dtype, offset, length
+        offset += length
