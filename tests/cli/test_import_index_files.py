@@ -170,3 +170,20 @@ def _directory(blob: bytes, header: dict):
     for key, dtype, _, length in header["columns"]:
         yield key, dtype, offset, length
         offset += length
+
+
+def test_a_snapshot_the_store_refuses_only_warns_and_leaves_no_index_files(tmp_path, capsys, caplog, monkeypatch):
+    from store.errors import StoreBusyError
+    from store.event_store import EventStore
+
+    day = write_national_day(tmp_path / "AIS_2024_01_01.zip", rows=3_000, ships=100)
+    db = str(tmp_path / "busy.sqlite")
+
+    def refused(store, *args, **kwargs):  # another process holds the store's write lock as the snapshot is saved
+        raise StoreBusyError("another process kept the store busy; the snapshot was not saved")
+
+    monkeypatch.setattr(EventStore, "save_snapshot_file", refused)
+    code, out, _ = run(capsys, "import", str(day.path), "--db", db)
+    assert code == 0 and json.loads(out)["appended"] == _fold_of_the_log(db).log_position > day.rows
+    assert "the index snapshot was not saved: another process kept the store busy" in caplog.text
+    assert _index_files(tmp_path) == [] and _stored_snapshot(db) is None
