@@ -188,6 +188,7 @@ def command_import(args: argparse.Namespace) -> int:
 
     previous = signal.signal(signal.SIGINT, ask_to_stop)
     store = arguments.open_at(args.db, create=True)
+    following = None
     try:
         check_inputs(args.files, options)  # a file that cannot be imported refuses it before the index is read
         following = _index_following_import(store, cancelled=lambda: stop["asked"])
@@ -207,6 +208,8 @@ def command_import(args: argparse.Namespace) -> int:
                            f"({error.summary.appended:,} events); run the same import again to complete it") from None
     finally:
         signal.signal(signal.SIGINT, previous)
+        if following is not None:
+            following.close()  # its files on disk, when the import ended before saving the snapshot
         store.close()
     _end_progress_line()
     print(json.dumps(summary.to_json()))

@@ -6,7 +6,9 @@ ignored and the index is rebuilt from the events.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import BinaryIO, Callable, Protocol
+
+import numpy as np
 
 from domain.events import RecordedEvent
 from domain.progress import PositionProgress as Progress
@@ -17,6 +19,21 @@ from store.position_blocks import read_for_index
 
 SNAPSHOT_NAME = "temporal-index"
 log = logging.getLogger(__name__)
+
+
+class FoldingIndex(Protocol):
+    """What the log is folded into: a ``TemporalIndex``, or an import's ``SpilledIndex``."""
+
+    @property
+    def log_position(self) -> int: ...
+
+    def add(self, recorded: RecordedEvent) -> None: ...
+
+    def extend_positions(self, mmsi: np.ndarray, occurred: np.ndarray, recorded: np.ndarray, lat: np.ndarray,
+                         lon: np.ndarray, sog: np.ndarray, cog: np.ndarray, heading: np.ndarray, status: np.ndarray,
+                         last_position: int) -> None: ...
+
+    def compact(self) -> None: ...
 
 
 class IndexBuildCancelled(Exception):
@@ -39,7 +56,7 @@ def open_index(store: EventStore, *, use_snapshot: bool = True, progress: Progre
     return index
 
 
-def catch_up(store: EventStore, index: TemporalIndex, *, progress: Progress | None = None,
+def catch_up(store: EventStore, index: FoldingIndex, *, progress: Progress | None = None,
              cancelled: Callable[[], bool] = lambda: False) -> None:
     """Fold every event after ``index.log_position`` into the index."""
     head = store.head().position
@@ -50,7 +67,7 @@ def catch_up(store: EventStore, index: TemporalIndex, *, progress: Progress | No
         progress(head, head)
 
 
-def _fold_log(store: EventStore, index: TemporalIndex, head: int, progress: Progress | None,
+def _fold_log(store: EventStore, index: FoldingIndex, head: int, progress: Progress | None,
               cancelled: Callable[[], bool]) -> None:
     for item in read_for_index(store, index.log_position + 1):
         if cancelled():
@@ -69,6 +86,18 @@ def save_snapshot(store: EventStore, index: TemporalIndex) -> bool:
     if store.read_only or index.log_position == 0:
         return False
     return save_snapshot_bytes(store, index.log_position, index.to_bytes())
+
+
+def save_snapshot_file(store: EventStore, position: int, file: BinaryIO, size: int) -> bool:
+    """Store the first ``size`` bytes of ``file`` (an index's snapshot at log ``position``), read a piece at a
+    time, as the snapshot, tied to the hash at ``position``."""
+    if store.read_only or position == 0:
+        return False
+    digest = store.hash_at(position)
+    if digest is None:
+        return False
+    store.save_snapshot_file(SNAPSHOT_NAME, position, digest, file, size)
+    return True
 
 
 def save_snapshot_bytes(store: EventStore, position: int, data: bytes) -> bool:

@@ -35,6 +35,7 @@ _MERGE_STEP_ROWS = 16_384  # rows of the main block's merge written with each li
 _AT_ONCE_SHARE = 1  # a recent block as large as the main block (a bulk block, a young index) is merged into it at once
 _SNAPSHOT_FORMAT = 5
 _SNAPSHOT_MAGIC = b"fleet-logbook-index\n"
+SNAPSHOT_PREAMBLE = len(_SNAPSHOT_MAGIC) + 8  # the magic line, then the header's length in 8 bytes
 _WHOLE_ARCHIVE_FORMAT = 4  # snapshots made before columns were compressed one by one: still read
 _EXACT_DENSITY_ROWS = 1_000_000  # above this many sorted rows, density is counted from fine time cells
 _DENSITY_CELLS = 65_536
@@ -49,6 +50,12 @@ POSITION_COLUMNS: dict[str, np.dtype] = {
     "status": np.dtype(np.int8),  # navigational status code, -1 = not available
 }
 VALUE_COLUMN = {"value": np.dtype(np.int32)}
+# The snapshot's tracks in the order it stores them, by the prefix of their column keys: position reports
+# first, then the rare rows (names, ship types, destinations, callsigns).
+POSITIONS_PREFIX = "p_"
+SNAPSHOT_TRACKS: tuple[tuple[str, Mapping[str, np.dtype]], ...] = (
+    (POSITIONS_PREFIX, POSITION_COLUMNS), ("n_", VALUE_COLUMN), ("t_", VALUE_COLUMN), ("d_", VALUE_COLUMN),
+    ("c_", VALUE_COLUMN))
 
 
 # Each ship's latest row at a moment: (found, occurred, recorded, value columns by name), one entry per ship.
@@ -485,11 +492,15 @@ class TemporalIndex:
                          lon: np.ndarray, sog: np.ndarray, cog: np.ndarray, heading: np.ndarray, status: np.ndarray,
                          last_position: int) -> None:
         """Bulk-add position reports already in index units (see ``POSITION_COLUMNS``), in log order."""
-        distinct, inverse = np.unique(mmsi, return_inverse=True)
-        slots = np.array([self.slot_of(int(m)) for m in distinct], dtype=np.int32)[inverse]
+        slots = self.slots_of_reports(mmsi)
         self.positions.extend(slots, occurred, recorded, {"lat": lat, "lon": lon, "sog": sog, "cog": cog,
                                                           "heading": heading, "status": status})
         self.log_position = max(self.log_position, last_position)
+
+    def slots_of_reports(self, mmsi: np.ndarray) -> np.ndarray:
+        """The slots of a run of reports' ships (int32), ships first seen allotted theirs in MMSI order."""
+        distinct, inverse = np.unique(mmsi, return_inverse=True)
+        return np.array([self.slot_of(int(m)) for m in distinct], dtype=np.int32)[inverse]
 
     def compact(self) -> None:
         for track in self._tracks():
@@ -506,8 +517,8 @@ class TemporalIndex:
         return sum(track.nbytes for _, track in self._tracks_by_prefix()) + 8 * len(self.mmsis)
 
     def _tracks_by_prefix(self) -> tuple[tuple[str, _Track], ...]:
-        return (("p_", self.positions), ("n_", self.ship_names), ("t_", self.ship_types), ("d_", self.destinations),
-                ("c_", self.callsigns))
+        tracks = (self.positions, self.ship_names, self.ship_types, self.destinations, self.callsigns)
+        return tuple((prefix, track) for (prefix, _), track in zip(SNAPSHOT_TRACKS, tracks))
 
     def _tracks(self) -> tuple[_Track, ...]:
         return tuple(track for _, track in self._tracks_by_prefix())
@@ -622,20 +633,20 @@ class TemporalIndex:
         self.compact()
         directory, chunks = [], []
         for prefix, track in self._tracks_by_prefix():
-            columns = track.arrays()
-            for name, column in columns.items():
-                if name == "recorded":
-                    column = column - columns["occurred"]
-                if name in _DELTA_COLUMNS:
-                    column = _differences(column)
-                column = np.ascontiguousarray(column)
+            for key, column in stored_columns(prefix, track.arrays()):
                 chunks.append(zlib.compress(column.view(np.uint8).data, 1))
-                directory.append([prefix + name, column.dtype.str, len(column), len(chunks[-1])])
+                directory.append(column_entry(key, column, len(chunks[-1])))
                 del column
-        header = {"format": _SNAPSHOT_FORMAT, "mmsis": self.mmsis, "names": self._names,
-                  "log_position": self.log_position, "columns": directory}
-        head = json.dumps(header).encode()
-        return b"".join([_SNAPSHOT_MAGIC, len(head).to_bytes(8, "big"), head, *chunks])
+        return b"".join([snapshot_head(self.mmsis, self._names, self.log_position, directory), *chunks])
+
+    def track_arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        """The sorted columns of the track a snapshot stores under ``prefix`` (``SNAPSHOT_TRACKS``)."""
+        return dict(self._tracks_by_prefix())[prefix].arrays()
+
+    @property
+    def texts(self) -> list[str]:
+        """The names, callsigns and destinations by their code (the vocabulary a snapshot stores)."""
+        return self._names
 
     @classmethod
     def from_bytes(cls, blob: bytes) -> "TemporalIndex":
@@ -644,13 +655,8 @@ class TemporalIndex:
             return cls._from_whole_archive(blob)
         view = memoryview(blob)
         start = len(_SNAPSHOT_MAGIC) + 8
-        try:
-            size = int.from_bytes(view[len(_SNAPSHOT_MAGIC):start], "big")
-            header = json.loads(bytes(view[start:start + size]).decode())
-        except (ValueError, UnicodeDecodeError) as error:
-            raise ValueError(f"not an index snapshot: {error}") from None
-        if header.get("format") != _SNAPSHOT_FORMAT:
-            raise ValueError(f"index snapshot format {header.get('format')} is not {_SNAPSHOT_FORMAT}")
+        size = int.from_bytes(view[len(_SNAPSHOT_MAGIC):start], "big")
+        header = snapshot_header(bytes(view[start:start + size]))
         offset = start + size
         stored: dict[str, np.ndarray] = {}
 
@@ -683,7 +689,16 @@ class TemporalIndex:
             return cls._from_columns(header, {key: data[key] for key in data.files if key != "header"})
 
     @classmethod
-    def _from_columns(cls, header: dict[str, Any], stored: dict[str, np.ndarray]) -> "TemporalIndex":
+    def from_snapshot_columns(cls, header: dict[str, Any], stored: dict[str, np.ndarray], *,
+                              positions: bool = True) -> "TemporalIndex":
+        """The index from a snapshot's header and stored columns (see ``snapshot_header``); without
+        ``positions``, its position reports are left out (their columns need not be given) and the index
+        holds the ships, texts and rare rows alone."""
+        return cls._from_columns(header, stored, () if positions else (POSITIONS_PREFIX,))
+
+    @classmethod
+    def _from_columns(cls, header: dict[str, Any], stored: dict[str, np.ndarray],
+                      left_out: tuple[str, ...] = ()) -> "TemporalIndex":
         """The index from a snapshot's header and stored columns (which are released as they are read)."""
         index = cls()
         for mmsi in header["mmsis"]:
@@ -691,27 +706,97 @@ class TemporalIndex:
         for name in header["names"]:
             index._name_value(name)
         for prefix, track in index._tracks_by_prefix():
+            if prefix in left_out:
+                continue
             columns: dict[str, np.ndarray] = {}
-            for name in ("ship", "occurred", "recorded", *(f"v_{n}" for n in track.columns)):
+            for name, dtype in track_dtypes(track.columns).items():
                 values = stored.pop(prefix + name)
-                if name in _DELTA_COLUMNS:
-                    values = np.cumsum(values)
-                if name == "recorded":
-                    values = values + columns["occurred"]
-                dtype = np.dtype(np.int32) if name == "ship" else np.dtype(np.int64) if name in ("occurred", "recorded") \
-                    else track.columns[name[2:]]
-                columns[name] = values.astype(dtype, copy=False)
+                columns[name] = loaded_column(name, values, dtype, columns.get("occurred"))
                 del values
             track.load(columns)
         index.log_position = index.snapshot_position = header["log_position"]
         return index
 
 
-def _differences(column: np.ndarray) -> np.ndarray:
-    """Each value less the one before (the first less 0), in 64 bits, made in one array."""
+def track_dtypes(columns: Mapping[str, np.dtype]) -> dict[str, np.dtype]:
+    """A track's columns in the order a snapshot stores them, with their types in the index."""
+    return {"ship": np.dtype(np.int32), "occurred": np.dtype(np.int64), "recorded": np.dtype(np.int64),
+            **{f"v_{name}": dtype for name, dtype in columns.items()}}
+
+
+def stored_column(name: str, column: np.ndarray, occurred: np.ndarray | None = None, previous: int = 0) -> np.ndarray:
+    """A track's column as a snapshot stores it: the recording lag instead of the recording time (``occurred``
+    is the track's time column), and ship, time and position as differences from the row before.
+    ``previous``: the value of the row before this part of the column, when a column is stored in parts."""
+    if name == "recorded":
+        assert occurred is not None
+        column = column - occurred
+    if name in _DELTA_COLUMNS:
+        column = _differences(column, previous)
+    return np.ascontiguousarray(column)
+
+
+def loaded_column(name: str, values: np.ndarray, dtype: np.dtype, occurred: np.ndarray | None = None,
+                  previous: int = 0) -> np.ndarray:
+    """The inverse of ``stored_column``: a stored column (or a part of it, after a row worth ``previous``)
+    in the index's own units and type."""
+    if name in _DELTA_COLUMNS:
+        values = np.cumsum(values)
+        if previous:
+            values += previous
+    if name == "recorded":
+        assert occurred is not None
+        values = values + occurred
+    return values.astype(dtype, copy=False)
+
+
+def stored_columns(prefix: str, columns: Mapping[str, np.ndarray]) -> Iterable[tuple[str, np.ndarray]]:
+    """A track's sorted columns (``_Track.arrays``) as a snapshot stores them, one at a time, keyed by prefix."""
+    for name in columns:
+        yield prefix + name, stored_column(name, columns[name], columns["occurred"])
+
+
+def column_entry(key: str, stored: np.ndarray, compressed_length: int) -> list[Any]:
+    """A stored column's line in the snapshot's directory: key, type, rows, compressed bytes."""
+    return [key, stored.dtype.str, len(stored), compressed_length]
+
+
+def snapshot_head(mmsis: list[int], texts: list[str], log_position: int, directory: list[list[Any]]) -> bytes:
+    """What a snapshot holds before its compressed columns (which follow in the directory's order)."""
+    header = {"format": _SNAPSHOT_FORMAT, "mmsis": mmsis, "names": texts, "log_position": log_position,
+              "columns": directory}
+    head = json.dumps(header).encode()
+    return b"".join([_SNAPSHOT_MAGIC, len(head).to_bytes(8, "big"), head])
+
+
+def snapshot_header(head: bytes) -> dict[str, Any]:
+    """The header of a snapshot (its JSON after the magic line and length); ValueError if it is not one of
+    this format."""
+    try:
+        header = json.loads(head.decode())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError(f"not an index snapshot: {error}") from None
+    if not isinstance(header, dict) or header.get("format") != _SNAPSHOT_FORMAT:
+        found = header.get("format") if isinstance(header, dict) else None
+        raise ValueError(f"index snapshot format {found} is not {_SNAPSHOT_FORMAT}")
+    return header
+
+
+def snapshot_head_size(start: bytes) -> int:
+    """How many bytes of header follow the first ``SNAPSHOT_PREAMBLE`` bytes of a snapshot; ValueError when
+    they are not a snapshot's of this format."""
+    if len(start) != SNAPSHOT_PREAMBLE or not start.startswith(_SNAPSHOT_MAGIC):
+        raise ValueError("not an index snapshot of this format")
+    return int.from_bytes(start[len(_SNAPSHOT_MAGIC):], "big")
+
+
+
+def _differences(column: np.ndarray, previous: int = 0) -> np.ndarray:
+    """Each value less the one before (the first less ``previous``), in 64 bits, made in one array."""
     out = np.empty(len(column), np.int64)
     if len(column):
-        out[0] = column[0]
+        out[:1] = column[:1]
+        out[:1] -= np.int64(previous)
         np.subtract(column[1:], column[:-1], out=out[1:], dtype=np.int64)
     return out
 

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
 from sqlalchemy import ColumnElement, func, insert, select
 from sqlalchemy.engine import Connection, Engine
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 _INSERT_EVENT = ("INSERT INTO events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, "
                  "payload, hash, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
+
+_BLOB_PIECE = 1 << 20  # bytes of a snapshot written into its blob at once
 
 # An events row as inserted: (position, event id, stream id, version, type id, occurred_at, recorded_at,
 # metadata id, payload JSON, hash, dedupe key), in the column order of _INSERT_EVENT.
@@ -648,6 +651,32 @@ class EventStore:
         except OperationalError as error:
             raise _write_refused(error, busy="the snapshot was not saved", failed="the snapshot was not saved") from None
 
+    def save_snapshot_file(self, name: str, log_position: int, head_hash: bytes, file: BinaryIO, size: int) -> None:
+        """``save_snapshot`` with the data read from ``file`` (its first ``size`` bytes) a piece at a time into
+        SQLite's blob: a snapshot of tens of megabytes is never held whole in memory, nor copied for SQLite."""
+        if self.read_only:
+            return
+        try:
+            with self._connect() as connection, connection.begin():
+                connection.execute(insert(snapshots).prefix_with("OR REPLACE").values(
+                    name=name, log_position=log_position, head_hash=head_hash, created_at=now_micros(),
+                    data=func.zeroblob(size)))
+                row = connection.exec_driver_sql("SELECT rowid FROM snapshots WHERE name = ?", (name,)).scalar()
+                file.seek(0)
+                written = 0
+                driver = connection.connection.driver_connection
+                assert driver is not None, "an open connection has its driver's"
+                with driver.blobopen("snapshots", "data", row) as blob:
+                    while written < size and (piece := file.read(min(_BLOB_PIECE, size - written))):
+                        blob.write(piece)
+                        written += len(piece)
+                if written != size:
+                    raise StoreError(f"the snapshot was not saved: its file ended after {written:,} of {size:,} bytes")
+        except OperationalError as error:
+            raise _write_refused(error, busy="the snapshot was not saved", failed="the snapshot was not saved") from None
+        except sqlite3.Error as error:  # the blob's own writes are not SQLAlchemy's
+            raise StoreError(f"the store failed, the snapshot was not saved: {error}") from None
+
     def load_snapshot(self, name: str) -> tuple[int, bytes] | None:
         """The snapshot's log position and data, or None when absent or no longer matching the log."""
         with self._connect() as connection:
@@ -659,6 +688,27 @@ class EventStore:
         if row.log_position and (stored is None or bytes(stored) != bytes(row.head_hash)):
             return None
         return row.log_position, bytes(row.data)
+
+    def load_snapshot_into(self, name: str, file: BinaryIO) -> int | None:
+        """``load_snapshot`` with the data written to ``file`` a piece at a time rather than returned: the
+        snapshot's log position, or None (nothing written) when absent or no longer matching the log."""
+        try:
+            with self._connect() as connection, connection.begin():  # one read of the log: the row stays as checked
+                row = connection.exec_driver_sql("SELECT rowid, log_position, head_hash FROM snapshots WHERE name = ?",
+                                                 (name,)).first()
+                if row is None:
+                    return None
+                stored = connection.execute(select(events.c.hash).where(events.c.position == row.log_position)).scalar()
+                if row.log_position and (stored is None or bytes(stored) != bytes(row.head_hash)):
+                    return None
+                driver = connection.connection.driver_connection
+                assert driver is not None, "an open connection has its driver's"
+                with driver.blobopen("snapshots", "data", row.rowid, readonly=True) as blob:
+                    while piece := blob.read(_BLOB_PIECE):
+                        file.write(piece)
+                return int(row.log_position)
+        except sqlite3.Error as error:
+            raise StoreError(f"the store failed, the snapshot was not read: {error}") from None
 
     @property
     def engine(self) -> Engine:

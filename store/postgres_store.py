@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator, Mapping, Sequence
+from typing import BinaryIO, Iterator, Mapping, Sequence
 
 import psycopg
 from psycopg import errors as pg_errors
@@ -194,6 +194,19 @@ class PostgresEventStore(EventStore):
         with self._connect() as connection, connection.begin():
             connection.execute(statement.on_conflict_do_update(index_elements=[snapshots.c.name], set_={
                 column: statement.excluded[column] for column in ("log_position", "head_hash", "created_at", "data")}))
+
+    def save_snapshot_file(self, name: str, log_position: int, head_hash: bytes, file: BinaryIO, size: int) -> None:
+        """``save_snapshot`` of the first ``size`` bytes of ``file`` (a server takes the value whole)."""
+        file.seek(0)
+        self.save_snapshot(name, log_position, head_hash, file.read(size))
+
+    def load_snapshot_into(self, name: str, file: BinaryIO) -> int | None:
+        """``load_snapshot``, its data written to ``file`` (a server gives the value whole)."""
+        loaded = self.load_snapshot(name)
+        if loaded is None:
+            return None
+        file.write(loaded[1])
+        return loaded[0]
 
     def _verify_log(self, from_position: int = 1, previous_hash: bytes = GENESIS_HASH,
                     stream_versions: dict[str, int] | None = None, *, whole: bool = True,

@@ -57,8 +57,8 @@ def test_a_stale_snapshot_is_caught_up_from_its_position_by_the_next_import(ais_
         import_files(store, [ais_samples / "stonesoup_SolentAIS_20160112_130211.csv"], ImportOptions())
         assert store.head().position > stale_at
         reached: list[int] = []
-        following = ImportIndex(store, progress=lambda done, end: reached.append(done))
-        assert following.index.log_position == store.head().position
+        with ImportIndex(store, progress=lambda done, end: reached.append(done)) as following:
+            assert following.log_position == store.head().position
     finally:
         store.close()
     assert reached and min(reached) > stale_at  # it read only what came after the snapshot

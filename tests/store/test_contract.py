@@ -165,6 +165,21 @@ def test_a_snapshot_is_used_only_while_it_matches_the_log(log):
     assert log.load_snapshot("never-saved") is None
 
 
+def test_a_snapshot_saved_from_a_file_is_its_first_bytes_and_is_read_into_one_while_it_matches_the_log(log):
+    import io
+
+    log.append_batch([report(219000001, 0), report(219000001, 1)])
+    head = log.head()
+    log.save_snapshot("index", 1, log.hash_at(1), b"older")
+    data = bytes(range(256)) * 9_000  # larger than a piece written at once
+    log.save_snapshot_file("index", head.position, head.hash, io.BytesIO(data + b"not the snapshot's"), len(data))
+    assert log.load_snapshot("index") == (2, data)
+    into = io.BytesIO()
+    assert log.load_snapshot_into("index", into) == 2 and into.getvalue() == data
+    log.save_snapshot("index", 1, bytes(32), b"stale")
+    assert log.load_snapshot_into("index", into) is None and log.load_snapshot_into("never-saved", into) is None
+
+
 def test_the_store_keeps_its_own_settings(log):
     log.set_info("demo_fleet", "200 ships")
     log.set_info("demo_fleet", "300 ships")
