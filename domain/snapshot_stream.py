@@ -17,7 +17,8 @@ from typing import Any, BinaryIO, Callable, Iterable
 
 import numpy as np
 
-from domain.temporal_index import (POSITION_COLUMNS, POSITIONS_PREFIX, SNAPSHOT_PREAMBLE, SNAPSHOT_TRACKS, Rows,
+from domain.sorted_rows import Rows
+from domain.temporal_index import (POSITION_COLUMNS, POSITIONS_PREFIX, SNAPSHOT_PREAMBLE, SNAPSHOT_TRACKS,
                                    TemporalIndex, column_entry, loaded_column, snapshot_head, snapshot_head_size,
                                    snapshot_header, stored_column, stored_columns, track_dtypes)
 
