@@ -122,10 +122,12 @@ class Interned:
             chunk = wanted[start:start + _IN_CHUNK]
             for stream_id, name in connection.execute(select(streams.c.id, streams.c.name).where(streams.c.name.in_(chunk))):
                 learned.stream_ids[name] = learned.found_streams[name] = stream_id
-        for name in wanted:
-            if name not in learned.stream_ids:
-                stream_id = insert_row(connection, streams, {"name": name})
+        missing = [{"name": name} for name in wanted if name not in learned.stream_ids]
+        if missing:  # one statement for all of them (a national feed's first hour brings thousands of ships)
+            for stream_id, name in connection.execute(insert(streams).returning(streams.c.id, streams.c.name), missing):
                 learned.stream_ids[name] = learned.new_streams[name] = stream_id
+            if len(learned.new_streams) != len(missing):
+                raise StoreError(f"the store gave ids for {len(learned.new_streams)} of {len(missing)} new streams")
         return learned
 
     def learn(self, learned: Learned) -> None:
