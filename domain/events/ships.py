@@ -164,12 +164,7 @@ class PositionReported(ShipEvent):
         its second look at every field."""
         if not _plain_position(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status):
             return None
-        report = object.__new__(cls)
-        set_field = object.__setattr__
-        set_field(report, "occurred_at", occurred_at)
-        set_field(report, "mmsi", mmsi)
-        set_field(report, "heading", heading)
-        set_field(report, "nav_status", nav_status)
+        report = cls.from_checked(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status)
         _set_rounded(report, lat, lon, sog, cog)
         return report
 

@@ -5,6 +5,7 @@ import json
 import socket
 import threading
 import time
+from pathlib import Path
 
 import main
 from tests.cli.test_commands import run
@@ -93,7 +94,9 @@ def test_listen_needs_a_port_it_can_use(tmp_path, capsys):
     assert code == 2 and "HOST:PORT" in err
 
 
-def test_ctrl_c_stops_an_import_after_the_batch_in_hand_and_says_so(tmp_path):
+def interrupted_import(tmp_path) -> tuple[int, dict, Path]:
+    """An import of 60,000 rows in its own process, sent Ctrl+C once 5,000 events are in the log: its exit
+    code, the summary it printed and the store."""
     import signal
     import subprocess
     import sys
@@ -117,8 +120,14 @@ def test_ctrl_c_stops_an_import_after_the_batch_in_hand_and_says_so(tmp_path):
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     out, _ = process.communicate(timeout=60)
-    summary = json.loads(out.strip().splitlines()[-1])
-    assert process.returncode == 130 and summary["cancelled"] is True
+    return process.returncode, json.loads(out.strip().splitlines()[-1]), db
+
+
+def test_ctrl_c_stops_an_import_after_the_batch_in_hand_and_says_so(tmp_path):
+    from store import open_store
+
+    returncode, summary, db = interrupted_import(tmp_path)
+    assert returncode == 130 and summary["cancelled"] is True
     assert 0 < summary["appended"] < 60_000 and summary["read"] < 60_000
     with open_store(db) as store:
         assert store.verify().ok and store.head().position == summary["appended"]

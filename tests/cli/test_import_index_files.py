@@ -5,22 +5,17 @@ from __future__ import annotations
 
 import errno
 import json
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import main
 from app.fleet_index import SNAPSHOT_NAME, open_index
 from app.position_spill import PositionSpill
 from bench.national_day import write_national_day
 from domain.events import PositionReported
 from domain.temporal_index import TemporalIndex
 from domain.time import MICROS_PER_HOUR, format_instant
-from store import StoreError, open_store
-from tests.app.test_ais_import import noaa_row, write_noaa
+from store import open_store
 from tests.cli.test_commands import run
+from tests.cli.test_import_commands import interrupted_import
 
 
 def _index_files(folder: Path) -> list[str]:
@@ -57,24 +52,8 @@ def test_a_second_day_on_top_of_the_first_leaves_one_snapshot_of_both_and_no_ind
 
 
 def test_ctrl_c_leaves_no_index_files_and_no_snapshot_of_more_than_was_committed(tmp_path):
-    rows = [noaa_row(366000000 + ship, second) for second in range(5_000) for ship in range(1, 13)]
-    path = write_noaa(tmp_path / "long.csv", rows)
-    db = tmp_path / "interrupted.sqlite"
-    process = subprocess.Popen([sys.executable, str(main.__file__), "import", str(path), "--db", str(db)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with open_store(db, read_only=True) as peek:
-                if peek.head().position >= 5_000:
-                    break
-        except StoreError:
-            pass
-        time.sleep(0.05)
-    process.send_signal(signal.SIGINT)
-    out, _ = process.communicate(timeout=60)
-    summary = json.loads(out.strip().splitlines()[-1])
-    assert process.returncode == 130 and 0 < summary["appended"] < 60_000
+    returncode, summary, db = interrupted_import(tmp_path)
+    assert returncode == 130 and 0 < summary["appended"] < 60_000
     assert _index_files(tmp_path) == []
     stored = _stored_snapshot(db)
     assert stored is not None
