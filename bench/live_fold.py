@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
 from bench.console_figures import synthetic_index
 from bench.figures import emit
+from bench.process_memory import reset_high_water_mark, status_mb
 from bench.synthetic_fleet import fleet_mmsis
 from domain.events import PositionReported, RecordedEvent
 from domain.temporal_index import TemporalIndex
@@ -31,7 +31,6 @@ LIVE = 1_500_000      # live reports folded: enough for the index to reorganise 
 FEED_PER_S = 400      # a national feed's reports a second (their times only: the fold runs flat out)
 TAIL_MOMENTS = (0, 30_000, 65_535, 131_100)
 QUERIES = 300
-STATUS = Path("/proc/self/status")
 
 
 def run(scale: float) -> None:
@@ -43,17 +42,17 @@ def run(scale: float) -> None:
     reports = live_reports(index, ships, live)
     index.compact()
     folds, working = np.full(live, np.nan), np.full(live, np.nan)  # written now: not counted as the fold's memory
-    held_mb = _memory_mb("VmRSS")
-    _reset_peak_memory()
+    held_mb = status_mb("self", "VmRSS")
+    peak_from_now = reset_high_water_mark()  # else the mark still holds the index's build: no figure
     state_p99 = _fold_timings(index, reports, folds, working)
-    peak_mb = _memory_mb("VmHWM")
+    peak_mb = status_mb("self", "VmHWM")
     emit("live_fold_max_ms", float(np.max(folds)), "ms", events=events, ships=ships, live_reports=live,
          p99_9=round(float(np.percentile(folds, 99.9)), 3), over_16_ms=int(np.count_nonzero(folds > 16)),
          mean_us=round(float(np.mean(folds)) * 1_000, 2), processor_max_ms=round(float(np.max(working)), 3),
          processor_over_16_ms=int(np.count_nonzero(working > 16)))
     emit("live_state_at_p99_ms", max(state_p99.values()), "ms", events=events, ships=ships,
          after_live_reports={str(k): round(v, 3) for k, v in state_p99.items()})
-    if peak_mb is not None and held_mb is not None:
+    if peak_from_now and peak_mb is not None and held_mb is not None:
         emit("live_fold_peak_extra_mb", peak_mb - held_mb, "MB", events=events, ships=ships, live_reports=live,
              index_mb_before=round(index_mb, 1), index_mb_after=round(index.nbytes / 1e6, 1))
 
@@ -111,18 +110,3 @@ def _state_at_p99(index: TemporalIndex) -> float:
     return float(np.percentile(timings, 99))
 
 
-def _memory_mb(field: str) -> float | None:
-    """This process's resident memory (``VmRSS``) or its high-water mark (``VmHWM``), from Linux's /proc."""
-    try:
-        found = re.search(rf"^{field}:\s+(\d+) kB", STATUS.read_text(), re.MULTILINE)
-    except OSError:
-        return None
-    return int(found.group(1)) / 1_000 if found else None
-
-
-def _reset_peak_memory() -> None:
-    """Start the high-water mark again from what is resident now (Linux: 5 written to clear_refs)."""
-    try:
-        Path("/proc/self/clear_refs").write_text("5")
-    except OSError:
-        pass

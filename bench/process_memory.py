@@ -44,11 +44,32 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-def _high_water_mb(pid: int) -> float:
+def status_mb(pid: int | str, field: str) -> float | None:
+    """A process's memory figure from Linux's /proc (``VmRSS`` resident now, ``VmHWM`` its high-water mark),
+    in MB; None when it cannot be read (the process ended, or no /proc)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:  # the process ended between being listed and being read
-        return 0.0
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+def reset_high_water_mark() -> bool:
+    """Start this process's high-water mark again from what is resident now (Linux: 5 written to
+    clear_refs); False when the system does not allow it (the mark then still counts what came before)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
+def _high_water_mb(pid: int) -> float:
+    """A process's peak so far, 0 once it has ended (it was read while it ran)."""
+    return status_mb(pid, "VmHWM") or 0.0
     for line in status.splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024

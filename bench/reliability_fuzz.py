@@ -25,6 +25,7 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.process_memory import status_mb
 from bench.reliability_common import EXIT_CODES, Findings, command, shown, user_env
 from bench.reliability_mutations import Case, make_case, newline_bomb
 
@@ -189,16 +190,6 @@ def fuzz_in_process(number: int, case: Case | None = None) -> Outcome:
     return _outcome(number, case, "in-process", code, crashed, seconds, peak, out.getvalue(), detail)
 
 
-def _high_water_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass  # the process is gone: its peak is unknown, said as 0
-    return 0.0
-
-
 def _children(pid: int) -> list[int]:
     try:
         return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -217,7 +208,7 @@ def fuzz_in_a_process(number: int, case: Case | None = None, timeout: float = 12
     reader = _Drain(process)
     while process.poll() is None and time.perf_counter() - started < timeout:
         for pid in [process.pid, *_children(process.pid)]:
-            peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
+            peaks[pid] = max(peaks.get(pid, 0.0), (status_mb(pid, "VmHWM") or 0.0))
         time.sleep(0.05)
     hung = process.poll() is None
     if hung:
