@@ -16,8 +16,8 @@ from domain.hash_chain import GENESIS_HASH, canonical_text_from, canonical_type_
 from store import open_store
 from store.chain_segments import CANONICAL_QUERY, chain_page, name_parts, walk_segment
 from store.verification import verify_log
-from tests.fleet_events import MINUTE, T0, registered, report
-from tests.store.test_tamper import drop_triggers, restore_triggers
+from tests.fleet_events import MINUTE, T0, registered
+from tests.store.test_tamper import AT, EVENTS, drop_triggers, logbook, restore_triggers  # noqa: F401  (logbook: a fixture)
 
 INT64 = st.integers(-2**63, 2**63 - 1)
 # Any character a store's text can hold (no lone surrogates: they cannot be stored as UTF-8), with the
@@ -126,17 +126,7 @@ def test_a_page_holds_only_when_every_row_continues_the_chain_and_its_stream():
         assert chain_page(broken, GENESIS_HASH, {}, {}) is None
 
 
-AT = 150
-EVENTS = 300
 
-
-@pytest.fixture
-def logbook(store_path):
-    store = open_store(store_path)
-    store.append_batch([registered(219000001, 0, "ARIA")]
-                       + [report(219000000 + i % 5, i) for i in range(1, EVENTS)])
-    store.close()
-    return store_path
 
 
 def _two_streams_of_one_name(path) -> None:

@@ -8,8 +8,7 @@ import pytest
 from store import StoreError, open_store
 from store.chain_segments import bounds
 from store.verification import verify_log
-from tests.fleet_events import registered, report
-from tests.store.test_tamper import AT, CASES, EVENTS, edit
+from tests.store.test_tamper import AT, CASES, EVENTS, edit, logbook  # noqa: F401  (logbook: a fixture)
 
 
 WITNESSED = {"deleted tail", "rewritten tail, chain recomputed"}  # the log's own walk holds; its head is not the one seen
@@ -56,11 +55,3 @@ def test_a_tampered_first_event_of_a_segment_is_named_at_its_position(logbook):
     assert segmented == plain and plain["first_bad_position"] == AT + 1
 
 
-@pytest.fixture
-def logbook(store_path):
-    """The tamper tests' store: 300 events, position 1 a registration, the rest reports of five ships."""
-    store = open_store(store_path)
-    store.append_batch([registered(219000001, 0, "ARIA")]
-                       + [report(219000000 + i % 5, i) for i in range(1, EVENTS)])
-    store.close()
-    return store_path
