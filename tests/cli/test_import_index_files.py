@@ -89,15 +89,22 @@ def test_index_files_that_cannot_be_written_cost_the_snapshot_and_not_one_event(
     assert [ship["mmsi"] for ship in json.loads(out)["ships"]] == [state.mmsi for state in log.ships_at(middle)]
 
 
-def test_a_damaged_snapshot_in_the_store_is_read_from_the_log_instead(tmp_path, capsys, caplog):
+def _second_day_after_the_first_snapshot_is(replaced, tmp_path, capsys):
+    """Two national days imported one after the other, the snapshot the first left replaced in between by
+    ``replaced(blob)``: the two days and the store."""
     first = write_national_day(tmp_path / "AIS_2024_01_01.zip", rows=3_000, ships=100)
     second = write_national_day(tmp_path / "AIS_2024_01_02.zip", rows=3_000, ships=100, seed=14)
-    db = str(tmp_path / "damaged.sqlite")
+    db = str(tmp_path / "two-days.sqlite")
     assert run(capsys, "import", str(first.path), "--db", db)[0] == 0
     with open_store(db) as store:
         position, blob = store.load_snapshot(SNAPSHOT_NAME)
-        store.save_snapshot(SNAPSHOT_NAME, position, store.hash_at(position), blob[:len(blob) - 40])
+        store.save_snapshot(SNAPSHOT_NAME, position, store.hash_at(position), replaced(blob))
     assert run(capsys, "import", str(second.path), "--db", db)[0] == 0
+    return first, second, db
+
+
+def test_a_damaged_snapshot_in_the_store_is_read_from_the_log_instead(tmp_path, capsys, caplog):
+    first, second, db = _second_day_after_the_first_snapshot_is(lambda blob: blob[:len(blob) - 40], tmp_path, capsys)
     assert "ignoring an unreadable index snapshot" in caplog.text
     position, snapshot = _stored_snapshot(db)
     log = _fold_of_the_log(db)
@@ -107,14 +114,7 @@ def test_a_damaged_snapshot_in_the_store_is_read_from_the_log_instead(tmp_path, 
 
 
 def test_a_snapshot_of_the_older_format_is_carried_into_the_next_imports(tmp_path, capsys, caplog):
-    first = write_national_day(tmp_path / "AIS_2024_01_01.zip", rows=3_000, ships=100)
-    second = write_national_day(tmp_path / "AIS_2024_01_02.zip", rows=3_000, ships=100, seed=14)
-    db = str(tmp_path / "older.sqlite")
-    assert run(capsys, "import", str(first.path), "--db", db)[0] == 0
-    with open_store(db) as store:
-        position, blob = store.load_snapshot(SNAPSHOT_NAME)
-        store.save_snapshot(SNAPSHOT_NAME, position, store.hash_at(position), _whole_archive(blob))
-    assert run(capsys, "import", str(second.path), "--db", db)[0] == 0
+    first, second, db = _second_day_after_the_first_snapshot_is(_whole_archive, tmp_path, capsys)
     assert "unreadable" not in caplog.text  # carried over, not read again from the log
     position, snapshot = _stored_snapshot(db)
     log = _fold_of_the_log(db)
