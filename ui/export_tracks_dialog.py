@@ -7,15 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Sequence
 
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QLabel, QLineEdit,
+                               QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from app.fleet_view import FleetView
 from app.track_export import (TrackExportCancelled, TrackExportError, TrackExportRequest, TrackExportResult,
                               export_tracks, track_format)
 from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
+from ui.export_form import lay_out_export_dialog
 from ui.plain_text import plain_label, show_message
 from ui.timeline_jump import utc_time_edit
 
@@ -65,24 +65,11 @@ class ExportTracksDialog(QDialog):
             ships.addWidget(button)
         form.addRow("Ships", ships)
         form.addRow("Thin to", self.simplify)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.path_edit, 1)
-        file_row.addWidget(browse)
-        form.addRow("File", file_row)
-        hint = QLabel("The file name picks the format: .geojson (a LineString per ship with its times), .kml "
-                      "(a gx:Track per ship, coloured by type) or .gpx (a track per ship, a segment per run of "
-                      "reports, speed and course as extensions).")
-        hint.setWordWrap(True)
-        hint.setObjectName("dimLabel")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        lay_out_export_dialog(self, form, self.path_edit, browse,
+                              "The file name picks the format: .geojson (a LineString per ship with its times), .kml "
+                              "(a gx:Track per ship, coloured by type) or .gpx (a track per ship, a segment per run of "
+                              "reports, speed and course as extensions).",
+                              self.message)
         self.resize(600, self.sizeHint().height())
         self.request: TrackExportRequest | None = None
 

@@ -13,9 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox,
-                               QFileDialog, QFormLayout, QGridLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QDialog, QFileDialog, QFormLayout, QGridLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from app.audit_report import SECTION_TITLES, SECTIONS, ReportError, ReportRequest
 from app.report_files import ReportCancelled, ReportFileError
@@ -23,6 +22,7 @@ from app.report_export import ExportResult, report_format
 from app.version import app_version
 from domain.display_text import visible, visible_lines
 from ui.background_work import BackgroundRun, run_with_progress
+from ui.export_form import lay_out_export_dialog
 from ui.plain_text import plain_label, show_message
 from ui.timeline_jump import utc_time_edit
 
@@ -112,23 +112,10 @@ class ReportDialog(QDialog):
         self.content_note.setWordWrap(True)
         content.addWidget(self.content_note, 2, 0, 1, 2)
         form.addRow("Content", content)
-        file_row = QHBoxLayout()
-        file_row.addWidget(self.path_edit, 1)
-        file_row.addWidget(browse)
-        form.addRow("File", file_row)
-        hint = QLabel("The file name picks the format: .pdf (summary, map, ships, listing, integrity), "
-                      ".csv (one row per event) or .json (events, summary and integrity).")
-        hint.setWordWrap(True)
-        hint.setObjectName("dimLabel")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(hint)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        lay_out_export_dialog(self, form, self.path_edit, browse,
+                              "The file name picks the format: .pdf (summary, map, ships, listing, integrity), "
+                              ".csv (one row per event) or .json (events, summary and integrity).",
+                              self.message)
         self.ship_list.textEdited.connect(lambda _text: self.listed.setChecked(True))
         self.path_edit.textChanged.connect(self._offer_content)
         self._offer_content()
