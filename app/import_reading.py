@@ -40,6 +40,12 @@ class DecidedBatch:
     passed_over: dict[str, int]
     bytes_read: int
 
+    def followed_by(self, later: "DecidedBatch") -> "DecidedBatch":
+        """This batch with the next one of the same file appended to it (the reader's figures: the later's)."""
+        self.decisions.extend(later.decisions)
+        self.lines_read, self.passed_over, self.bytes_read = later.lines_read, later.passed_over, later.bytes_read
+        return self
+
 
 @dataclass(frozen=True)
 class ReadingJob:
@@ -63,23 +69,28 @@ class ReadingFailed(Exception):
 def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
     """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child.
 
-    A thread of this process receives the batches and rebuilds their events while the caller appends the
-    batch before: rebuilding is Python's work and appending mostly SQLite's (which lets Python run
-    meanwhile), so the two overlap. At most ``_AHEAD`` batches wait, so a slow store holds the child back."""
+    The child sends what it decided in chunks of at most ``SENT_CHUNK`` lines (its memory stays small); a
+    thread of this process rebuilds their events and gathers them into batches of ``job.batch_size`` lines
+    (one transaction each) while the caller appends the batch before: rebuilding is Python's work and
+    appending mostly SQLite's (which lets Python run meanwhile), so the two overlap. The thread begins a
+    batch only once the caller has taken the one before, so at most two batches are held (one being
+    appended, one ready) and a slow store holds the child back."""
     context = multiprocessing.get_context("spawn")  # never fork a process that may run Qt or SQLite threads
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sending), name="import reader", daemon=True)
     child.start()
     sending.close()
-    ready: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=_AHEAD)
+    ready: queue.Queue[tuple[str, Any]] = queue.Queue()
+    taken = threading.Semaphore(1)  # released as each batch is taken: the thread may begin the next one
     stopped = threading.Event()
-    receiver = threading.Thread(target=_receive, args=(job, receiving, ready, stopped), name="import receiver",
-                                daemon=True)
+    receiver = threading.Thread(target=_receive, args=(job, receiving, ready, taken, stopped),
+                                name="import receiver", daemon=True)
     receiver.start()
     try:
         while True:
             kind, value = ready.get()
             if kind == "batch":
+                taken.release()
                 yield value
             elif kind == "done":
                 return
@@ -94,52 +105,78 @@ def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
         child.join(10)
 
 
-_AHEAD = 2
+SENT_CHUNK = 5_000  # lines the child decides and sends at a time
 
 
-def _receive(job: ReadingJob, receiving, ready: queue.Queue, stopped: threading.Event) -> None:
+def _receive(job: ReadingJob, receiving, ready: queue.Queue, taken: threading.Semaphore,
+             stopped: threading.Event) -> None:
     """The receiving thread: each message of the child, as ("batch", DecidedBatch), ("done", None) or
     ("error", the exception the caller raises), until the file ends, the child fails or the caller stops."""
     metadata = dict(job.metadata)
 
     def hand_over(kind: str, value: Any) -> bool:
+        if stopped.is_set():
+            return False
+        ready.put((kind, value))
+        return True
+
+    def may_begin() -> bool:
+        """Wait until the caller has taken the batch before (or is stopped)."""
         while not stopped.is_set():
-            try:
-                ready.put((kind, value), timeout=0.1)
+            if taken.acquire(timeout=0.1):
                 return True
-            except queue.Full:
-                continue
         return False
 
     try:
-        _receive_all(job, receiving, metadata, hand_over, stopped)
+        _receive_all(job, receiving, metadata, hand_over, may_begin, stopped)
     except Exception as error:  # a thread's edge: the caller raises it (it would otherwise wait for ever)
         hand_over("error", ReadingFailed(f"{job.path}: {type(error).__name__}: {error}"))
 
 
 def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_over: Callable[[str, Any], bool],
-                 stopped: threading.Event) -> None:
+                 may_begin: Callable[[], bool], stopped: threading.Event) -> None:
+    """Gather the child's chunks into batches of ``job.batch_size`` lines; what was gathered when the file
+    ends, or the child fails, is handed over before the end is told."""
+    gathering: DecidedBatch | None = None
+    lines_before = 0  # the lines of the batches handed over
+
+    def hand_over_gathered() -> bool:
+        nonlocal gathering, lines_before
+        if gathering is None:
+            return True
+        batch, gathering = gathering, None
+        lines_before = batch.lines_read
+        return hand_over("batch", batch)
+
     while not stopped.is_set():
+        if gathering is None and not may_begin():
+            return
         try:
             message = pickle.loads(receiving.recv_bytes())
         except (EOFError, OSError):  # it died, at a message's edge or inside one (or was stopped)
-            hand_over("error", ReadingFailed(f"{job.path}: the reading process ended unexpectedly"))
+            if hand_over_gathered():
+                hand_over("error", ReadingFailed(f"{job.path}: the reading process ended unexpectedly"))
             return
         kind = message[0]
         if kind == "batch":
             _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
                 message
             decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
-            if not hand_over("batch", DecidedBatch(decisions, lines_read, passed_over, bytes_read)):
+            chunk = DecidedBatch(decisions, lines_read, passed_over, bytes_read)
+            gathering = chunk if gathering is None else gathering.followed_by(chunk)
+            if gathering.lines_read - lines_before >= job.batch_size and not hand_over_gathered():
                 return
         elif kind == "done":
-            hand_over("done", None)
+            if hand_over_gathered():
+                hand_over("done", None)
             return
         elif kind == "ended":
-            hand_over("error", InputEndedEarly(*message[1:]))
+            if hand_over_gathered():
+                hand_over("error", InputEndedEarly(*message[1:]))
             return
         else:
-            hand_over("error", ReadingFailed(message[1]))
+            if hand_over_gathered():
+                hand_over("error", ReadingFailed(message[1]))
             return
 
 
@@ -190,9 +227,10 @@ def _child_main(job: ReadingJob, sending) -> None:
                                        future_tolerance=job.future_tolerance, position_entry=entry)
         entry.plain_metadata = recorder.metadata
         pending: list = []
+        chunk = min(job.batch_size, SENT_CHUNK)
         try:
             for seen in reader:
-                if len(pending) >= job.batch_size and seen.origin.line != pending[-1].origin.line:
+                if len(pending) >= chunk and seen.origin.line != pending[-1].origin.line:
                     _send_batch(sending, recorder, pending, reader, held_back=1)  # seen's line is not in this batch
                     pending = []
                 pending.append(seen)

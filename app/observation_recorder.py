@@ -204,6 +204,16 @@ class Decisions:
         self.lines.clear()
         self.event_lines.clear()
 
+    def extend(self, later: "Decisions") -> None:
+        """Take in the decisions of the lines that follow these (the later's line starts shift by the events
+        already here)."""
+        offset = len(self.events)
+        self.events.extend(later.events)
+        self.quarantine.extend(later.quarantine)
+        self.skipped.update(later.skipped)
+        self.lines.update(later.lines)
+        self.event_lines.extend(start + offset for start in later.event_lines)
+
     def line_fates(self, appended: bool | set[int]) -> Counter[str]:
         """What became of every line: ``lines`` plus, of the lines that gave events, those with at least one
         event appended as stored, the rest as already in the log. ``appended`` is True when every event was,

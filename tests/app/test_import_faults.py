@@ -108,8 +108,10 @@ def test_a_full_disk_stops_the_import_saying_exactly_what_was_committed(tmp_path
         assert kinds(store)["PositionReported"] == 12_000 and store.verify().ok
 
 
-def test_a_reading_process_that_dies_stops_the_import_with_what_was_committed(tmp_path, store):
-    path = write_noaa(tmp_path / "big.csv", many_rows(20_000))
+@pytest.mark.parametrize("batch_size, rows", [(1_000, 20_000), (12_000, 60_000)],
+                         ids=["a chunk a batch", "chunks gathered into batches"])
+def test_a_reading_process_that_dies_stops_the_import_with_what_was_committed(tmp_path, store, batch_size, rows):
+    path = write_noaa(tmp_path / "big.csv", many_rows(rows))
 
     def kill_the_reader(progress) -> None:
         if progress.read > 4_000:
@@ -117,12 +119,32 @@ def test_a_reading_process_that_dies_stops_the_import_with_what_was_committed(tm
                 child.kill()
 
     with pytest.raises(ImportFailed) as failed:
-        import_files(store, [path], ImportOptions(parallel=True, batch_size=1_000), progress=kill_the_reader)
+        import_files(store, [path], ImportOptions(parallel=True, batch_size=batch_size), progress=kill_the_reader)
     summary = failed.value.summary
     assert "ended unexpectedly" in str(failed.value) and str(path) in str(failed.value)
-    assert 0 < summary.appended == store.head().position and accounted(summary)
+    assert 0 < summary.appended == store.head().position < rows and accounted(summary)
     import_files(store, [path])
-    assert kinds(store)["PositionReported"] == 20_000 and store.verify().ok
+    assert kinds(store)["PositionReported"] == rows and store.verify().ok
+
+
+def test_a_second_process_sends_chunks_that_the_import_gathers_into_whole_batches(tmp_path):
+    rows = many_rows(42_000)
+    rows[20_000] = rows[20_000].replace(",50.", ",95.", 1)  # a latitude out of range: quarantined, the rest goes on
+    path = write_noaa(tmp_path / "day.csv", rows)
+    with open_store(tmp_path / "here.sqlite") as here, open_store(tmp_path / "child.sqlite") as child:
+        writes = []
+
+        def counted(events):
+            writes.append(len(events))
+            return child.append_batch(events)
+
+        in_child = import_files(child, [path], ImportOptions(parallel=True, batch_size=12_000), append=counted)
+        in_process = import_files(here, [path], ImportOptions(parallel=False, batch_size=12_000))
+        assert content(child) == content(here) and child.quarantined() and child.verify().ok
+        assert (in_child.read, in_child.lines, in_child.appended, in_child.quarantined) == \
+            (in_process.read, in_process.lines, in_process.appended, in_process.quarantined)
+        registrations, *batches, last = writes  # a batch that registers ships appends the registrations first
+        assert registrations == 7 and batches and all(size >= 12_000 - 7 for size in batches) and last > 0
 
 
 def test_rows_with_nul_bytes_or_bytes_that_are_no_text_are_quarantined_with_their_line_and_the_rest_imported(

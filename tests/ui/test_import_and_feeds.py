@@ -9,6 +9,7 @@ import pytest
 from pyais.encode import encode_dict
 from PySide6.QtWidgets import QPushButton
 
+from app.ais_import import DEFAULT_BATCH
 from tests.ui.fleet_store import channel_fleet
 from ui.import_dialog import summary_text
 from ui.main_window import MainWindow
@@ -52,11 +53,14 @@ def test_importing_the_solent_recording_fills_the_map_without_blocking_the_windo
     assert "Appended: " in summary_text(summary)
 
 
+LONG_ROWS = 2 * DEFAULT_BATCH + 10_000  # three batches: Cancel, pressed at the first progress, stops before the last
+
+
 def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, tmp_path):
     header = ("MMSI,BaseDateTime,LAT,LON,SOG,COG,Heading,VesselName,IMO,CallSign,VesselType,Status,Length,Width,"
               "Draft,Cargo,TransceiverClass\n")
     rows = "".join(f"{366000001 + s % 7},2017-02-01T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d},50.0,-1.0,"
-                   f"5,90,90,X,,,,,,,,,A\n" for s in range(40_000))
+                   f"5,90,90,X,,,,,,,,,A\n" for s in range(LONG_ROWS))
     path = tmp_path / "long.csv"
     path.write_text(header + rows)
     results = []
@@ -68,7 +72,7 @@ def test_cancelling_an_import_keeps_what_was_committed(qtbot, window, service, t
     qtbot.waitUntil(lambda: bool(results), timeout=60_000)
     run.dialog.close()
     (summary,) = results
-    assert summary.cancelled and 0 < summary.appended < 40_000
+    assert summary.cancelled and 0 < summary.appended < LONG_ROWS
     assert service.fleet.store.head().position == summary.appended and service.fleet.store.verify().ok
 
 
