@@ -185,11 +185,12 @@ def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[
     out = []
     append = out.append
     from_checked = PositionReported.from_checked  # the child built (and so validated) each of these reports
+    new_event = NewEvent.plain
     for item in items:
         if type(item) is tuple:
             mmsi, occurred, lat, lon, sog, cog, heading, status, key, payload = item
-            append(NewEvent(from_checked(mmsi, occurred, lat, lon, sog, cog, heading, status), recorded_at, metadata,
-                            key, None, payload))
+            append(new_event(from_checked(mmsi, occurred, lat, lon, sog, cog, heading, status), recorded_at, metadata,
+                             key, payload))
         else:
             append(item)
     return out

@@ -15,7 +15,7 @@ import re
 from typing import Any, Callable, Mapping, Sequence
 
 from domain import ais
-from domain.events import UPCASTERS, Event, ShipEvent, build_event, payload_fields
+from domain.events import UPCASTERS, Event, PositionReported, ShipEvent, build_event, payload_fields
 
 CODED_MARK = "#"
 FROM_STREAM_MARK = "@"
@@ -44,6 +44,12 @@ def layout_of(event_type: type[Event]) -> str:
 
 def payload_encoder(event_type: type[Event]) -> Callable[[Event], str]:
     """A function turning an event of this class into its stored payload text."""
+    if event_type is PositionReported and _POSITION_SPELLED_OUT:
+        return _encode_position
+    return _general_payload_encoder(event_type)
+
+
+def _general_payload_encoder(event_type: type[Event]) -> Callable[[Event], str]:
     fields = _stored_fields(event_type)
     values_of: Callable[[Event], Sequence[Any]] = (operator.attrgetter(*fields) if len(fields) > 1
                                                    else lambda event: (getattr(event, fields[0]),))
@@ -67,6 +73,21 @@ def payload_encoder(event_type: type[Event]) -> Callable[[Event], str]:
         return _encode_array(list(values))
 
     return encode
+
+
+_STATUS_CODES = _CODES["nav_status"]
+_POSITION_SPELLED_OUT = layout_of(PositionReported) == "@mmsi,lat,lon,sog,cog,heading,nav_status#"  # else the general
+
+
+def _encode_position(report: Event) -> str:
+    """A position report's payload: what the general encoder writes for its layout (lat, lon, sog, cog,
+    heading, nav_status coded), spelled out in one format string — every import row and live sentence is one
+    (tests/store/test_payload_encoding.py holds the two equal)."""
+    assert type(report) is PositionReported
+    sog, cog, heading, status = report.sog, report.cog, report.heading, report.nav_status
+    return (f"[{report.lat!r},{report.lon!r},{'null' if sog is None else repr(sog)},"
+            f"{'null' if cog is None else repr(cog)},{'null' if heading is None else heading},"
+            f"{'null' if status is None else _STATUS_CODES[status]}]")
 
 
 def encode_metadata(metadata: Mapping[str, Any]) -> str:

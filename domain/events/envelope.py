@@ -44,6 +44,29 @@ class NewEvent:
     def stream_id(self) -> str:
         return self.event.stream_id
 
+    @classmethod
+    def plain(cls, event: Event, recorded_at: int, metadata: Mapping[str, Any], dedupe_key: bytes | None,
+              payload_json: str | None) -> "NewEvent":
+        """The same as the constructor (no event id), made faster for the hot path of an import, which builds
+        one for every row: the checks are the constructor's, the frozen fields are set directly."""
+        if type(recorded_at) is not int or metadata is not _last_checked[0] or not (
+                dedupe_key is None or type(dedupe_key) is bytes):
+            return cls(event, recorded_at, metadata, dedupe_key, None, payload_json)  # checks it, says what is wrong
+        item = _new(cls)
+        _set_event(item, event)
+        _set_recorded_at(item, recorded_at)
+        _set_metadata(item, metadata)
+        _set_dedupe_key(item, dedupe_key)
+        _set_event_id(item, None)
+        _set_payload_json(item, payload_json)
+        return item
+
+
+_new = object.__new__
+_set_event, _set_recorded_at, _set_metadata, _set_dedupe_key, _set_event_id, _set_payload_json = (
+    getattr(NewEvent, name).__set__ for name in ("event", "recorded_at", "metadata", "dedupe_key", "event_id",
+                                                  "payload_json"))
+
 
 @dataclass(frozen=True, slots=True)
 class RecordedEvent:

@@ -1,8 +1,11 @@
 """Events refuse impossible facts at construction and map AIS 'not available' values to None."""
+import re
+
 import pytest
+from hypothesis import given, strategies as st
 
 from domain.errors import InvalidEvent, PositionUnavailable, UnknownEventType
-from domain.events import (OperatorNoteAdded, PositionReported, ShipDetailsChanged, ShipRegistered, event_class,
+from domain.events import (NewEvent, OperatorNoteAdded, PositionReported, ShipDetailsChanged, ShipRegistered, event_class,
                            register, registered_event_types)
 
 
@@ -127,3 +130,18 @@ def test_an_event_class_that_names_no_stream_is_refused_when_registered():
         register(Streamless)
     with pytest.raises(UnknownEventType):
         event_class("Streamless")
+
+
+@given(recorded_at=st.integers(0, 2**53) | st.floats(0, 1e15) | st.none(),
+       metadata=st.dictionaries(st.text(max_size=3) | st.integers(0, 3), st.text(max_size=3), max_size=3),
+       dedupe_key=st.none() | st.binary(max_size=16) | st.text(max_size=3), payload=st.none() | st.text(max_size=8))
+def test_the_fast_new_event_is_the_constructors_or_its_error(recorded_at, metadata, dedupe_key, payload) -> None:
+    report = PositionReported(mmsi=366_000_001, occurred_at=1_704_067_200_000_000, lat=50.0, lon=-1.0)
+    for _ in range(2):  # the second time, the metadata is the one checked last
+        try:
+            made = NewEvent(report, recorded_at, metadata, dedupe_key, None, payload)
+        except InvalidEvent as error:
+            with pytest.raises(InvalidEvent, match=re.escape(error.reason)):
+                NewEvent.plain(report, recorded_at, metadata, dedupe_key, payload)
+            return
+        assert NewEvent.plain(report, recorded_at, metadata, dedupe_key, payload) == made
