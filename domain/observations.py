@@ -25,7 +25,7 @@ VOYAGE_FIELDS: tuple[str, ...] = ("destination", "draught", "eta")
 POSITION_NOT_AVAILABLE = "position not available"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Origin:
     """Where an observation came from: the file or feed as the user named it, the 1-based line (NMEA) or
     physical line of the row (CSV), and the raw text, cut to ``MAX_RAW_CHARS``."""
@@ -33,6 +33,13 @@ class Origin:
     source: str
     line: int | None
     raw: str
+
+    def __init__(self, source: str, line: int | None, raw: str) -> None:
+        # Every input record makes one: its frozen slots are set through their descriptors (the generated
+        # __init__ looks each one up by name, at twice the cost).
+        _set_source(self, source)
+        _set_line(self, line)
+        _set_raw(self, raw)
 
     @classmethod
     def of(cls, source: str, line: int | None, raw: str | bytes) -> "Origin":
@@ -42,7 +49,7 @@ class Origin:
         return cls(source, line, raw if len(raw) <= MAX_RAW_CHARS else raw[:MAX_RAW_CHARS] + "…")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class PositionSeen:
     """A ship reported its position (already a valid ``PositionReported``). ``heard_by``: the receiving
     stations whose copies of the one transmission were merged into this report (empty when not known)."""
@@ -50,6 +57,16 @@ class PositionSeen:
     report: PositionReported
     origin: Origin
     heard_by: tuple[str, ...] = ()
+
+    def __init__(self, report: PositionReported, origin: Origin, heard_by: tuple[str, ...] = ()) -> None:
+        _set_report(self, report)  # as ``Origin``: one for every position record
+        _set_origin(self, origin)
+        _set_heard_by(self, heard_by)
+
+
+_set_source, _set_line, _set_raw = (getattr(Origin, name).__set__ for name in ("source", "line", "raw"))
+_set_report, _set_origin, _set_heard_by = (getattr(PositionSeen, name).__set__
+                                           for name in ("report", "origin", "heard_by"))
 
 
 @dataclass(frozen=True, slots=True)
