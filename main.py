@@ -189,6 +189,7 @@ def command_import(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, ask_to_stop)
     store = arguments.open_at(args.db, create=True)
     following = None
+    head_before = store.head().position
     try:
         check_inputs(args.files, options)  # a file that cannot be imported refuses it before the index is read
         following = _index_following_import(store, cancelled=lambda: stop["asked"])
@@ -206,6 +207,11 @@ def command_import(args: argparse.Namespace) -> int:
         print(json.dumps(error.summary.to_json()))
         raise CommandError(f"import stopped: {error}. The summary printed says what was committed before it "
                            f"({error.summary.appended:,} events); run the same import again to complete it") from None
+    except KeyboardInterrupt:  # a second Ctrl+C: stopped at once, the batch in hand rolled back
+        _end_progress_line()
+        print(f"interrupted at once: {_grown_since(store, head_before)}; the batch in hand was rolled back. "
+              "Run the same import again to complete it", file=sys.stderr)
+        return 130
     finally:
         signal.signal(signal.SIGINT, previous)
         if following is not None:
@@ -218,6 +224,18 @@ def command_import(args: argparse.Namespace) -> int:
     if summary.cancelled:
         return 130
     return EXIT_ERROR if summary.ended_early else EXIT_OK
+
+
+def _grown_since(store, head_before: int) -> str:
+    """What the log holds beyond ``head_before``, read back from the store (the batches committed before an
+    import was stopped at once: exact however far its own count had got)."""
+    from store import StoreError
+
+    try:
+        grown = store.head().position - head_before
+    except StoreError as error:
+        return f"what was committed could not be read back ({error})"
+    return f"the log holds {grown:,} more events than before the import (the batches it committed)"
 
 
 def _index_following_import(store, *, cancelled):

@@ -126,6 +126,43 @@ def interrupted_import(tmp_path) -> tuple[int, dict, Path]:
     return process.returncode, json.loads(out.strip().splitlines()[-1]), db
 
 
+def test_a_second_ctrl_c_stops_an_import_at_once_and_says_what_the_log_holds_of_it(tmp_path):
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from store import StoreError, open_store
+    from tests.app.test_ais_import import noaa_row, write_noaa
+
+    rows = [noaa_row(366000000 + ship, second) for second in range(INTERRUPTED_ROWS // 12) for ship in range(1, 13)]
+    path = write_noaa(tmp_path / "long.csv", rows)
+    db = tmp_path / "twice.sqlite"
+    process = subprocess.Popen([sys.executable, str(main.__file__), "import", str(path), "--db", str(db)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with open_store(db, read_only=True) as peek:
+                if peek.head().position >= 5_000:
+                    break
+        except StoreError:
+            pass
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    time.sleep(0.2)  # two signals at once are one to Python
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    with open_store(db) as store:
+        held = store.head().position
+        assert process.returncode == 130 and store.verify().ok and 0 < held < INTERRUPTED_ROWS
+    said = re.search(r"interrupted at once: the log holds ([\d,]+) more events than before the import", err)
+    if said:  # the second Ctrl+C came within the batch in hand (the usual case)
+        assert int(said[1].replace(",", "")) == held and out == "" and "Traceback" not in err
+    else:  # the batch in hand ended between the two: the first one's stop, with its summary
+        assert json.loads(out.strip().splitlines()[-1])["appended"] == held
+
+
 def test_ctrl_c_stops_an_import_after_the_batch_in_hand_and_says_so(tmp_path):
     from store import open_store
 
