@@ -196,6 +196,7 @@ def command_import(args: argparse.Namespace) -> int:
         summary = import_files(store, args.files, options, append=following.append,
                                progress=_import_progress_printer(), cancelled=lambda: stop["asked"])
         following.save()  # the first state or gui after the import starts from it (a cache: the log stays the truth)
+        _save_occurred_spans(store)
     except IndexBuildCancelled:
         _end_progress_line()
         print("interrupted before the import began: nothing was written", file=sys.stderr)
@@ -224,6 +225,17 @@ def command_import(args: argparse.Namespace) -> int:
     if summary.cancelled:
         return 130
     return EXIT_ERROR if summary.ended_early else EXIT_OK
+
+
+def _save_occurred_spans(store) -> None:
+    """Leave the time spans of the blocks the import filled, so the event log's first search of a time
+    window in a later session skips the blocks they rule out (a cache: not saving it is no error)."""
+    from store import StoreError
+
+    try:
+        store.save_occurred_spans()
+    except StoreError as error:
+        print(f"note: the spans of the log's blocks were not saved: {error}", file=sys.stderr)
 
 
 def _grown_since(store, head_before: int) -> str:

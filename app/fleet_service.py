@@ -13,6 +13,7 @@ process go one at a time, so batches fold in log order; a batch whose first posi
 """
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from contextlib import contextmanager
@@ -22,7 +23,9 @@ from app.event_bus import EventBus, Subscriber
 from app.fleet_index import Progress, catch_up, open_index, save_snapshot_bytes
 from domain.events import NewEvent, RecordedEvent
 from domain.temporal_index import TemporalIndex
-from store import AppendResult, EventStore
+from store import AppendResult, EventStore, StoreError
+
+log = logging.getLogger(__name__)
 
 FOLD_CHUNK = 500  # events folded per hold of the index's lock (about 10 ms): the longest a scrub waits for a fold
 
@@ -106,6 +109,7 @@ class FleetService:
         index's lock, the write to the store is made outside it."""
         if self.store.read_only:
             return False
+        self._save_occurred_spans()
         with self._lock:
             if self._index.log_position == self._stored_position:
                 return False  # the stored snapshot is this index already (at 10 million reports, 100 MB to write)
@@ -114,6 +118,14 @@ class FleetService:
         if saved:
             self._stored_position = position
         return saved
+
+    def _save_occurred_spans(self) -> None:
+        """Save the time spans of the log's blocks learned since (from appends and the event log's searches):
+        the next session's first search of a time window starts knowing them. A cache: a failure is logged."""
+        try:
+            self.store.save_occurred_spans()
+        except StoreError as error:
+            log.warning("the spans of the log's blocks were not saved: %s", error)
 
     # --- hearing and reading --------------------------------------------------------------------------------
 

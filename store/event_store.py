@@ -38,6 +38,7 @@ from store.schema import events, quarantine, snapshots, store_info, streams
 from store.verification import VerifyReport, verify_log
 
 _KEY_CHUNK = 5_000
+OCCURRED_SPANS = "occurred-spans"  # the snapshot holding the time spans of the log's blocks of positions
 WITNESS_EVERY_S = 1.0  # a busy writer rewrites its witness file at most this often (and always at close)
 log = logging.getLogger(__name__)
 _INSERT_EVENT = ("INSERT INTO events (position, event_id, stream, version, type, occurred_at, recorded_at, metadata, "
@@ -91,6 +92,10 @@ class AppendResult:
                 for item, row in zip(self._items, self._rows))
         return self._appended
 
+    def occurred_times(self) -> list[int]:
+        """When each appended event occurred, in log order."""
+        return [row[5] for row in self._rows]
+
     def recorded(self, at: int) -> RecordedEvent:
         """The ``at``-th appended event as stored (without building every other one, as ``appended`` does)."""
         if self._appended is not None:
@@ -143,9 +148,13 @@ class EventStore:
         self._write_lock = threading.Lock()
         # Stream versions as of a log head this process wrote; valid while the head has not moved since.
         self._versions_at: tuple[int, dict[int, int]] = (-1, {})
-        # The time span of each full block of positions, learned as time windows are read (never stale: a
-        # full block of an append-only log never changes). Public so that a test can use smaller blocks.
+        # The time span of each full block of positions, learned from this process's writes, from the spans a
+        # session before saved, and as time windows are read (never stale: a full block of an append-only log
+        # never changes). Public so that a test can use smaller blocks.
         self.occurred_blocks = OccurredBlocks()
+        self._spans_lock = threading.Lock()
+        self._spans_loaded = False
+        self._spans_saved = 0  # blocks whose spans the store holds saved
 
     def close(self) -> None:
         """Witness the head as last seen, release the file, and leave it as a closed store should be."""
@@ -239,6 +248,7 @@ class EventStore:
                 head = result.head
                 if head is not None:
                     self._versions_at = (head.position, versions)
+                self._committed(result)
                 return result
         except IntegrityError as error:
             message = str(error.orig)
@@ -250,6 +260,13 @@ class EventStore:
         except OperationalError as error:
             raise _write_refused(error, busy="the batch was not written, try again",
                                  failed="none of the batch was written") from None
+
+    def _committed(self, result: AppendResult) -> None:
+        """What this process learns from a write of its own once it is committed: the time spans of the blocks
+        of positions it filled (for the event log's time windows)."""
+        head = result.head
+        if head is not None and result.count:
+            self.occurred_blocks.learn_appended(head.position - result.count + 1, result.occurred_times())
 
     def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
                   check_stored: bool) -> tuple[AppendResult, Learned, dict[int, int]]:
@@ -423,6 +440,8 @@ class EventStore:
         filters, in log order (one page of the on-screen event log: it asks for the next page after the last
         position it holds). A time window reads only the blocks of positions whose events can have occurred
         in it (``store.occurred_blocks``): the log has no index on that clock."""
+        if occurred_from is not None or occurred_to is not None:
+            self._saved_spans_taken()
         with self._connect() as connection:
             conditions = event_conditions(connection, stream_names=None if stream_id is None else [stream_id],
                                           type_names=type_names, occurred_from=occurred_from, occurred_to=occurred_to)
@@ -640,6 +659,34 @@ class EventStore:
                     for r in connection.execute(query)]
 
     # --- snapshots (caches, never truth) --------------------------------------------------------------------
+
+    def save_occurred_spans(self) -> bool:
+        """Save the time spans of the blocks of positions known, among the snapshots (a cache: a later
+        session's first search of a time window then skips the blocks they rule out instead of reading its
+        way there); False when the store is read-only or holds them all already."""
+        if self.read_only:
+            return False
+        self._saved_spans_taken()  # never save fewer than the store holds
+        known = self.occurred_blocks.known_blocks
+        if known <= self._spans_saved:
+            return False
+        head = self.head()
+        self.save_snapshot(OCCURRED_SPANS, head.position, head.hash, self.occurred_blocks.to_bytes())
+        self._spans_saved = known
+        return True
+
+    def _saved_spans_taken(self) -> None:
+        """Learn, once, the spans a session before saved (when they still match the log)."""
+        with self._spans_lock:
+            if self._spans_loaded:
+                return
+            self._spans_loaded = True
+            try:
+                saved = self.load_snapshot(OCCURRED_SPANS)
+                if saved is not None:
+                    self._spans_saved = self.occurred_blocks.take(saved[1], saved[0])
+            except (StoreError, ValueError) as error:  # a cache: without it, reads learn the spans again
+                log.warning("ignoring the saved spans of the log's blocks: %s", error)
 
     def save_snapshot(self, name: str, log_position: int, head_hash: bytes, data: bytes) -> None:
         if self.read_only:

@@ -8,18 +8,21 @@ every block whose span misses the window and scans only the runs of blocks that 
 
 Exact by construction: a block is skipped only when its span, read from the block itself, proves that none
 of its events occurred in the window. A block not yet full (the head's) is never remembered and always
-scanned. Spans are learned lazily, a stretch of blocks at a time as reads reach them, so the first read of
-a window costs about what a plain scan up to its events did, and every later read of any window is cheap.
+scanned. Spans are learned three ways: by the writer, from the events it has just committed (a block whose
+every event it appended itself); lazily, a stretch of blocks at a time as reads reach them (the first read
+of a window then costs about what a plain scan up to its events did); and from the spans a store saved
+(``to_bytes`` / ``take``), so that a later session starts knowing them.
 """
 from __future__ import annotations
 
 import threading
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
 BLOCK_SIZE = 4_096   # positions a block: 10,000,000 events are 2,444 blocks, 39 KB of spans
 STRETCH = 64         # blocks whose spans are learned before the runs among them are read
+_SPANS_MAGIC = b"FLOG-SPANS-1\n"
 
 # The span of the block of positions [first, last]: (earliest occurred, latest occurred, events in it).
 SpanReader = Callable[[int, int], tuple[int | None, int | None, int]]
@@ -40,12 +43,72 @@ class OccurredBlocks:
         self._earliest = np.zeros(0, np.int64)
         self._latest = np.zeros(0, np.int64)
         self._known = np.zeros(0, bool)
+        # The block the last appends ended inside: (the position after them, block, earliest, latest so far).
+        self._open_block: tuple[int, int, int, int] | None = None
 
     @property
     def known_blocks(self) -> int:
         """How many blocks' spans are held (each stays true for as long as the log exists)."""
         with self._lock:
             return int(np.count_nonzero(self._known))
+
+    def learn_appended(self, first_position: int, occurred: Sequence[int]) -> None:
+        """Learn the spans of the blocks that events just committed (at ``first_position`` onwards, their
+        occurred times in log order) fill. A block is learned only when these appends and the ones before
+        them, in this process, hold every one of its events: appends that do not follow the last ones on
+        (another writer appended in between) drop the block they began in, which reads learn instead."""
+        size, count = self.block_size, len(occurred)
+        if not count:
+            return
+        start = 0  # index into occurred of the first event of the block in hand
+        carried = self._open_block
+        self._open_block = None
+        if carried is not None and carried[0] != first_position:
+            carried = None
+        if carried is None and (first_position - 1) % size:
+            start = size - (first_position - 1) % size  # the block they began in is not wholly ours
+        while start < count:
+            block = (first_position - 1 + start) // size
+            end = (block + 1) * size - (first_position - 1)  # index just after the block's last position
+            chunk = occurred[start:min(end, count)]
+            low, high = min(chunk), max(chunk)
+            if carried is not None:
+                low, high = min(low, carried[2]), max(high, carried[3])
+                carried = None
+            if end <= count:
+                self._learn(block, low, high)
+            else:
+                self._open_block = (first_position + count, block, low, high)
+            start = end
+
+    def to_bytes(self) -> bytes:
+        """The spans known, to be saved with the store (``take`` reads them back)."""
+        with self._lock:
+            held = int(np.flatnonzero(self._known)[-1]) + 1 if self._known.any() else 0
+            header = np.array([self.block_size, held], np.int64)
+            return b"".join((_SPANS_MAGIC, header.tobytes(), self._earliest[:held].tobytes(),
+                             self._latest[:held].tobytes(), np.packbits(self._known[:held]).tobytes()))
+
+    def take(self, data: bytes, up_to_position: int) -> int:
+        """Learn the spans ``to_bytes`` wrote (for blocks of this size, of a log whose positions they were read
+        from: the store checks that before it hands them over), of the blocks wholly at or before
+        ``up_to_position``; how many blocks they gave. Raises ValueError for data that are not such spans."""
+        if not data.startswith(_SPANS_MAGIC) or len(data) < len(_SPANS_MAGIC) + 16:
+            raise ValueError("not the spans of blocks of positions")
+        at = len(_SPANS_MAGIC)
+        block_size, held = (int(value) for value in np.frombuffer(data, np.int64, 2, at))
+        at += 16
+        if held < 0 or len(data) != at + 16 * held + (held + 7) // 8:
+            raise ValueError("spans of blocks of positions cut short or too long")
+        if block_size != self.block_size:
+            return 0  # spans of other blocks: learned again as reads need them
+        earliest = np.frombuffer(data, np.int64, held, at)
+        latest = np.frombuffer(data, np.int64, held, at + 8 * held)
+        known = np.unpackbits(np.frombuffer(data, np.uint8, (held + 7) // 8, at + 16 * held), count=held).astype(bool)
+        known[up_to_position // block_size:] = False  # a block must be whole by that position to be learned
+        for block in np.flatnonzero(known).tolist():
+            self._learn(block, int(earliest[block]), int(latest[block]))
+        return int(np.count_nonzero(known))
 
     def runs(self, first: int, last: int, occurred_from: int | None, occurred_to: int | None,
              span_of: SpanReader) -> Iterator[tuple[int, int]]:

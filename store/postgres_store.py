@@ -101,6 +101,7 @@ class PostgresEventStore(EventStore):
                 self._names.learn(learned)
                 if head is not None:
                     self._versions_at = (head.position, versions)
+                self._committed(result)
                 return result
         except _DuplicateObservation:
             if check_stored:

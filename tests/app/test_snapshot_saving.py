@@ -20,3 +20,19 @@ def test_an_index_read_from_the_stored_snapshot_is_not_saved_again_until_the_log
         assert service.save_snapshot()
         assert store.load_snapshot(SNAPSHOT_NAME)[0] == service.event_count
         assert not service.save_snapshot()
+
+
+def test_a_console_leaves_the_spans_of_the_blocks_its_appends_and_searches_learned(tmp_path):
+    from store.event_store import OCCURRED_SPANS
+    from store.occurred_blocks import OccurredBlocks
+
+    path = tmp_path / "fleet.sqlite"
+    with open_store(path) as store:
+        store.append_batch([report(219000001, minute, 50.0, 1.0) for minute in range(5_000)])  # learned while written
+    with open_store(path) as store:
+        service = FleetService.open(store)
+        service.append([report(219000001, 5_000 + minute, 50.0, 1.0) for minute in range(5_000)])
+        assert store.read_page(occurred_from=0, limit=1)  # a time window: reads learn the first block
+        service.save_snapshot()
+        position, data = store.load_snapshot(OCCURRED_SPANS)
+        assert OccurredBlocks().take(data, position) == 2  # the first block read, the second appended here

@@ -163,6 +163,23 @@ def test_a_second_ctrl_c_stops_an_import_at_once_and_says_what_the_log_holds_of_
         assert json.loads(out.strip().splitlines()[-1])["appended"] == held
 
 
+def test_an_import_leaves_the_time_spans_of_the_blocks_it_filled_for_the_event_logs_next_search(tmp_path, capsys):
+    from store import open_store
+    from store.event_store import OCCURRED_SPANS
+    from store.occurred_blocks import BLOCK_SIZE, OccurredBlocks
+    from tests.app.test_ais_import import noaa_row, write_noaa
+
+    rows = [noaa_row(366000000 + ship, second) for second in range(1_000) for ship in range(1, 11)]
+    path = write_noaa(tmp_path / "day.csv", rows)
+    db = tmp_path / "day.sqlite"
+    code, out, _ = run(capsys, "import", str(path), "--db", str(db))
+    assert code == 0
+    with open_store(db, read_only=True) as store:
+        position, data = store.load_snapshot(OCCURRED_SPANS)
+        assert position == store.head().position == json.loads(out)["appended"]
+        assert OccurredBlocks().take(data, position) == position // BLOCK_SIZE == 2
+
+
 def test_ctrl_c_stops_an_import_after_the_batch_in_hand_and_says_so(tmp_path):
     from store import open_store
 

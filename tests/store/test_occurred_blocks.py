@@ -102,3 +102,69 @@ def test_a_blocks_span_is_learned_once_and_a_block_not_yet_full_is_read_every_ti
 def test_blocks_need_a_size():
     with pytest.raises(ValueError):
         OccurredBlocks(block_size=0)
+
+
+# --- spans learned from the writer's own appends, saved and taken back ------------------------------------------
+
+def block_spans(occurred: list[int], block_size: int) -> dict[int, tuple[int, int]]:
+    """The span of every full block of these occurred times, straight from them."""
+    return {block: (min(held), max(held)) for block in range(len(occurred) // block_size)
+            for held in [occurred[block * block_size:(block + 1) * block_size]]}
+
+
+@settings(max_examples=200, deadline=None)
+@given(occurred=st.lists(st.integers(0, 10**6), max_size=80), block_size=st.integers(1, 9),
+       cuts=st.sets(st.integers(1, 79), max_size=12), foreign=st.sets(st.integers(0, 12), max_size=4))
+def test_a_writer_learns_exactly_the_spans_of_the_blocks_its_own_appends_filled(occurred, block_size, cuts, foreign):
+    blocks = OccurredBlocks(block_size=block_size)
+    edges = [0, *sorted(c for c in cuts if c < len(occurred)), len(occurred)]
+    touched_by_others: set[int] = set()
+    for batch, (start, end) in enumerate(zip(edges, edges[1:])):
+        if start == end:
+            continue
+        if batch in foreign:  # another writer appended these: this process never sees them
+            touched_by_others.update(range(start // block_size, (end - 1) // block_size + 1))
+            continue
+        blocks.learn_appended(start + 1, occurred[start:end])
+    spans = block_spans(occurred, block_size)
+    expected = {block: span for block, span in spans.items() if block not in touched_by_others}
+    learned = OccurredBlocks(block_size=block_size)
+    assert learned.take(blocks.to_bytes(), len(occurred)) == len(expected) == blocks.known_blocks
+    for block, (low, high) in expected.items():  # each learned span is exact: the window of its edges needs it
+        first = block * block_size + 1
+        assert list(blocks.runs(first, first + block_size - 1, high + 1, None, lambda *_: (None, None, 0))) == []
+        assert list(blocks.runs(first, first + block_size - 1, None, low - 1, lambda *_: (None, None, 0))) == []
+        assert list(blocks.runs(first, first + block_size - 1, low, low, lambda *_: (None, None, 0))) != []
+        assert list(blocks.runs(first, first + block_size - 1, high, high, lambda *_: (None, None, 0))) != []
+
+
+def test_spans_taken_back_are_only_those_of_blocks_whole_by_the_position_they_were_saved_at():
+    blocks = OccurredBlocks(block_size=4)
+    blocks.learn_appended(1, list(range(12)))
+    assert blocks.known_blocks == 3
+    assert OccurredBlocks(block_size=4).take(blocks.to_bytes(), 8) == 2
+    assert OccurredBlocks(block_size=8).take(blocks.to_bytes(), 12) == 0  # other blocks: learned again by reads
+    for broken in (b"", b"not spans", blocks.to_bytes()[:-1], blocks.to_bytes() + b"\0"):
+        with pytest.raises(ValueError):
+            OccurredBlocks(block_size=4).take(broken, 12)
+
+
+def test_the_spans_an_import_learned_let_the_next_session_skip_to_a_late_window_without_reading_its_way(tmp_path):
+    path = tmp_path / "log.sqlite"
+    with open_store(path) as store:
+        store.occurred_blocks = OccurredBlocks(block_size=8, stretch=1)
+        for start in range(0, 120, 25):  # appends that end inside blocks
+            store.append_batch([report(SHIPS[i % 3], i, lat=50 + i / 1000) for i in range(start, min(start + 25, 120))])
+        assert store.occurred_blocks.known_blocks == 15
+        assert store.save_occurred_spans() and not store.save_occurred_spans()  # nothing new the second time
+    with open_store(path, read_only=True) as store:
+        store.occurred_blocks = OccurredBlocks(block_size=8, stretch=1)
+        late = store.read_page(occurred_from=T0 + 110 * MINUTE, occurred_to=T0 + 111 * MINUTE, limit=1)
+        assert [e.occurred_at for e in late] == [T0 + 110 * MINUTE]
+        assert store.occurred_blocks.known_blocks == 15  # taken from the save, not read: a read learns a block
+    with open_store(path) as store:  # the log grew under the saved spans: they still hold for what they cover
+        store.append_batch([report(SHIPS[0], 200, lat=51.0)])
+    with open_store(path, read_only=True) as store:
+        store.occurred_blocks = OccurredBlocks(block_size=8, stretch=1)
+        assert [e.occurred_at for e in store.read_page(occurred_from=T0 + 200 * MINUTE, limit=5)] == [T0 + 200 * MINUTE]
+        assert store.occurred_blocks.known_blocks == 15
