@@ -57,6 +57,7 @@ def store_of(path: Path, ships: int, events: int) -> None:
         store.append_batch(registrations(ships))
         for batch in position_batches(position_columns(ships, events), 20_000):
             store.append_batch(batch)
+        store.save_occurred_spans()  # as an import leaves them
     finally:
         store.close()
 
