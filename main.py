@@ -187,44 +187,47 @@ def command_import(args: argparse.Namespace) -> int:
         stop["asked"] = True
 
     previous = signal.signal(signal.SIGINT, ask_to_stop)
-    store = arguments.open_at(args.db, create=True)
-    following = None
-    head_before = store.head().position
     try:
-        check_inputs(args.files, options)  # a file that cannot be imported refuses it before the index is read
-        following = _index_following_import(store, cancelled=lambda: stop["asked"])
-        summary = import_files(store, args.files, options, append=following.append,
-                               progress=_import_progress_printer(), cancelled=lambda: stop["asked"])
-        following.save()  # the first state or gui after the import starts from it (a cache: the log stays the truth)
-        _save_occurred_spans(store)
-    except IndexBuildCancelled:
+        store = arguments.open_at(args.db, create=True)
+        following = None
+        head_before = store.head().position
+        try:
+            check_inputs(args.files, options)  # a file that cannot be imported refuses it before the index is read
+            following = _index_following_import(store, cancelled=lambda: stop["asked"])
+            summary = import_files(store, args.files, options, append=following.append,
+                                   progress=_import_progress_printer(), cancelled=lambda: stop["asked"])
+            following.save()  # the first state or gui after the import starts from it (a cache: the log stays the truth)
+            _save_occurred_spans(store)
+        except IndexBuildCancelled:
+            _end_progress_line()
+            print("interrupted before the import began: nothing was written", file=sys.stderr)
+            return 130
+        except ImportRefused as error:
+            raise CommandError(f"import refused, nothing written: {error}") from None
+        except ImportFailed as error:  # what was committed before the error is in the log: say exactly what
+            _end_progress_line()
+            print(json.dumps(error.summary.to_json()))
+            raise CommandError(f"import stopped: {error}. The summary printed says what was committed before it "
+                               f"({error.summary.appended:,} events); run the same import again to complete it") from None
+        except KeyboardInterrupt:  # a second Ctrl+C: stopped at once, the batch in hand rolled back
+            _end_progress_line()
+            print(f"interrupted at once: {_grown_since(store, head_before)}; the batch in hand was rolled back. "
+                  "Run the same import again to complete it", file=sys.stderr)
+            return 130
+        finally:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the import has ended: a Ctrl+C now would cut its summary
+            if following is not None:
+                following.close()  # its files on disk, when the import ended before saving the snapshot
+            store.close()
         _end_progress_line()
-        print("interrupted before the import began: nothing was written", file=sys.stderr)
-        return 130
-    except ImportRefused as error:
-        raise CommandError(f"import refused, nothing written: {error}") from None
-    except ImportFailed as error:  # what was committed before the error is in the log: say exactly what
-        _end_progress_line()
-        print(json.dumps(error.summary.to_json()))
-        raise CommandError(f"import stopped: {error}. The summary printed says what was committed before it "
-                           f"({error.summary.appended:,} events); run the same import again to complete it") from None
-    except KeyboardInterrupt:  # a second Ctrl+C: stopped at once, the batch in hand rolled back
-        _end_progress_line()
-        print(f"interrupted at once: {_grown_since(store, head_before)}; the batch in hand was rolled back. "
-              "Run the same import again to complete it", file=sys.stderr)
-        return 130
+        print(json.dumps(summary.to_json()))
+        for ended in summary.ended_early:
+            print(f"error: {ended}; run the import again on the whole file to complete it", file=sys.stderr)
+        if summary.cancelled:
+            return 130
+        return EXIT_ERROR if summary.ended_early else EXIT_OK
     finally:
         signal.signal(signal.SIGINT, previous)
-        if following is not None:
-            following.close()  # its files on disk, when the import ended before saving the snapshot
-        store.close()
-    _end_progress_line()
-    print(json.dumps(summary.to_json()))
-    for ended in summary.ended_early:
-        print(f"error: {ended}; run the import again on the whole file to complete it", file=sys.stderr)
-    if summary.cancelled:
-        return 130
-    return EXIT_ERROR if summary.ended_early else EXIT_OK
 
 
 def _save_occurred_spans(store) -> None:
