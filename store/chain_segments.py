@@ -27,6 +27,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+import multiprocessing.pool
 import os
 import sqlite3
 from collections import Counter
@@ -201,10 +202,10 @@ def bounds(head: int, parts: int) -> list[tuple[int, int]]:
 
 # Run first in each walking process, before anything there imports sqlite3 (whose import initialises SQLite,
 # after which SQLite refuses these settings and nothing changes): SQLite's memory statistics off, and its
-# connections without mutexes (such a process uses each connection from one thread). The SQLite Debian
-# builds has no lookaside memory, so each string it makes for the canonical bytes (a dozen an event) is a
-# malloc and a free that took a global mutex for the statistics: at ten million events about a fifth of the
-# segments' time. A library without these functions is left as it is.
+# connections without mutexes (such a process uses each connection from one thread). The SQLite of Debian
+# is built without lookaside memory, so each string it makes for the canonical bytes (a dozen an event) is a
+# malloc and a free that took a global mutex for the statistics: about a fifth of SQLite's time. A library
+# without these functions is left as it is.
 _QUIET_SQLITE = """
 import ctypes, importlib.util
 try:
@@ -222,9 +223,14 @@ def walk_segments(path: str, head: int, workers: int | None = None) -> list[Segm
     # More segments than workers, so that one slowed down (by SQLite's check of the file alongside, or by
     # other work on the machine) holds up little.
     parts = bounds(head, max(workers * 2, head // SEGMENT_EVENTS))
-    context = multiprocessing.get_context("spawn")  # never fork a process that may hold SQLite or Qt threads
-    with context.Pool(workers, initializer=exec, initargs=(_QUIET_SQLITE, {})) as pool:
+    with walking_processes(workers) as pool:
         return pool.starmap(walk_segment, [(path, start, end) for start, end in parts], chunksize=1)
+
+
+def walking_processes(workers: int) -> multiprocessing.pool.Pool:
+    """A pool of new processes (never forked from one that may hold SQLite or Qt threads), each of whose SQLite
+    is set up for walking first."""
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=exec, initargs=(_QUIET_SQLITE, {}))
 
 
 def walk_segment(path: str, start: int, end: int) -> Segment:
