@@ -7,14 +7,16 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
+import numpy as np
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.events import NewEvent, OperatorNoteAdded
-from domain.hash_chain import GENESIS_HASH, canonical_text_from, canonical_type_text, chain_hash
+from domain.hash_chain import GENESIS_HASH, canonical_text_from, canonical_type_text
 from store import open_store
-from store.chain_segments import CANONICAL_QUERY, chain_page, name_parts, walk_segment
+from store.chain_segments import INLINE_PARTS, StreamVersions, canonical_query, chain_page, name_parts, walk_segment
 from store.verification import verify_log
 from tests.fleet_events import MINUTE, T0, registered
 from tests.store.test_tamper import AT, EVENTS, drop_triggers, logbook, restore_triggers  # noqa: F401  (logbook: a fixture)
@@ -44,8 +46,8 @@ events = st.lists(st.tuples(st.binary(min_size=16, max_size=16), TEXTS, INT64, T
 
 
 @settings(max_examples=300)
-@given(rows=events, first=st.integers(1, 2**62))
-def test_sqlite_builds_exactly_the_canonical_bytes_of_the_domain(schema, rows, first):
+@given(rows=events, first=st.integers(1, 2**62), inline=st.sampled_from([INLINE_PARTS, 0]))
+def test_sqlite_builds_exactly_the_canonical_bytes_of_the_domain(schema, rows, first, inline):
     connection = sqlite3.connect(":memory:")
     try:
         for sql in schema:
@@ -66,7 +68,8 @@ def test_sqlite_builds_exactly_the_canonical_bytes_of_the_domain(schema, rows, f
                                                 canonical_type_text(type_name, schema_version, layout), occurred,
                                                 recorded, metadata, payload).encode())
         name_parts(connection)
-        built = [row[0] for row in connection.execute(CANONICAL_QUERY, (first, first + len(rows) - 1))]
+        query, values = canonical_query(connection, inline)  # types and metadata chosen by a CASE, or joined
+        built = [row[0] for row in connection.execute(query, (first, first + len(rows) - 1, *values))]
     finally:
         connection.close()
     assert built == expected
@@ -104,29 +107,113 @@ def test_a_segment_walks_what_the_writer_wrote_to_the_writers_head(tmp_path_fact
     assert segment.whole and segment.last_hash == head.hash
 
 
-def _page(*events: tuple[bytes | None, int, int]) -> list[tuple[bytes | None, int, int, bytes]]:
-    """Rows as ``CANONICAL_QUERY`` gives them, (bytes, stream, version), chained from the genesis hash."""
-    rows, previous = [], GENESIS_HASH
+def _page(*events: tuple[bytes | None, int, int], previous: bytes = GENESIS_HASH
+          ) -> list[tuple[bytes | None, int | None, bytes]]:
+    """Rows as ``canonical_query`` gives them, (bytes, stream << 32 | version, hash), chained from ``previous``
+    (the stream and version None when either is outside 1..2**31-1)."""
+    rows = []
     for canonical, stream, version in events:
-        previous = chain_hash(previous, (canonical or b"").decode("utf-8", "replace"))
-        rows.append((canonical, stream, version, previous))
+        previous = hashlib.sha256(previous + (canonical or b"")).digest()  # a forger's hash, over any bytes
+        in_range = 1 <= stream < 2**31 and 1 <= version < 2**31
+        rows.append((canonical, stream << 32 | version if in_range else None, previous))
     return rows
 
 
 def test_a_page_holds_only_when_every_row_continues_the_chain_and_its_stream():
     sound = _page((b"1\x1fa", 7, 1), (b"2\x1fb", 8, 4), (b"3\x1fc \xc3\xa6", 7, 2))
-    versions: dict[int, int] = {}
-    first_seen: dict[int, int] = {}
-    assert chain_page(sound, GENESIS_HASH, versions, first_seen) == sound[-1][3]
-    assert versions == {7: 2, 8: 4} and first_seen == {7: 1, 8: 4}
+    streams = StreamVersions(np.array([7, 8, 9]))
+    assert chain_page(sound, GENESIS_HASH, streams) == sound[-1][2]
+    assert streams.first_seen() == {7: 1, 8: 4} and streams.last_version() == {7: 2, 8: 4}
     for broken in (_page((b"1\x1fa", 7, 1), (None, 7, 2)),  # a row that is not well formed
                    _page((b"1\x1fa", 7, 1), (b"2\x1fb", 7, 3)),  # a version skipped, hashes recomputed
                    _page((b"1\x1fa", 7, 1), (b"2\x1f\xff", 8, 1)),  # not UTF-8
-                   [*sound[:2], (sound[2][0], 7, 2, bytes(32))]):  # a stored hash that is not the chain's
-        assert chain_page(broken, GENESIS_HASH, {}, {}) is None
+                   [*sound[:1], (sound[1][0], None, sound[1][2])],  # a stream or version out of range
+                   [*sound[:2], (sound[2][0], sound[2][1], bytes(32))]):  # a stored hash that is not the chain's
+        assert chain_page(broken, GENESIS_HASH, StreamVersions(np.array([7, 8, 9]))) is None
 
 
+def _walked_one_by_one(pages, previous: bytes) -> tuple[int, bytes, dict[int, int], dict[int, int]]:
+    """How many of ``pages`` hold, judged row by row as the plain walk does (each row's bytes UTF-8, its hash
+    the chain's, its stream's version one more than the last), with the hash and the streams' first and last
+    versions after the pages that hold."""
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for held, rows in enumerate(pages):
+        page_first, page_last, page_previous = dict(first), dict(last), previous
+        for canonical, packed, stored in rows:
+            if canonical is None or packed is None:
+                return held, previous, first, last
+            try:
+                canonical.decode()
+            except UnicodeDecodeError:
+                return held, previous, first, last
+            stream, version = packed >> 32, packed & 0xFFFFFFFF
+            if stream in page_last and version != page_last[stream] + 1:
+                return held, previous, first, last
+            page_first.setdefault(stream, version)
+            page_last[stream] = version
+            page_previous = hashlib.sha256(page_previous + canonical).digest()
+            if page_previous != stored:
+                return held, previous, first, last
+        first, last, previous = page_first, page_last, page_previous
+    return len(pages), previous, first, last
 
+
+ASCII = st.text(st.characters(max_codepoint=127), max_size=6).map(str.encode)
+FAULTS = st.sampled_from(["none", "bytes", "version", "stream's versions shifted", "hash", "not well formed",
+                          "not UTF-8", "out of range"])
+
+
+@settings(max_examples=200)
+@given(data=st.data(), streams=st.integers(1, 6), sizes=st.lists(st.integers(1, 80), min_size=1, max_size=4))
+def test_a_page_judged_at_once_agrees_with_a_walk_row_by_row(data, streams, sizes):
+    """Pages of random streams' events, each page with a random fault or none, some faults where a forger
+    recomputed the chain after them: the page judged as a whole holds exactly when every row of it does."""
+    versions = {stream: data.draw(st.integers(1, 5)) for stream in range(1, streams + 1)}
+    previous = start = data.draw(st.binary(min_size=32, max_size=32))
+    position, pages = 1, []
+    for size in sizes:
+        events = []
+        for _ in range(size):
+            stream = data.draw(st.integers(1, streams))
+            events.append([f"{position}\x1f{stream}".encode() + data.draw(ASCII),
+                           stream, versions[stream]])
+            versions[stream] += 1
+            position += 1
+        fault, at = data.draw(FAULTS), data.draw(st.integers(0, size - 1))
+        if fault == "bytes":
+            events[at][0] += b"!"
+        elif fault == "stream's versions shifted":  # consecutive within the page, not after the page before
+            shift = data.draw(st.sampled_from([-1, 1, 2]))
+            for event in events:
+                event[2] += shift if event[1] == events[at][1] else 0
+            versions[events[at][1]] += shift
+        elif fault == "version":
+            events[at][2] += data.draw(st.sampled_from([-1, 1, 2]))
+        elif fault == "not well formed":
+            events[at][0] = None
+        elif fault == "not UTF-8":
+            events[at][0] += b"\xff"
+        rows = _page(*[tuple(event) for event in events], previous=previous)
+        if fault == "bytes" and data.draw(st.booleans()):
+            events[at][0] = events[at][0][:-1]  # the forger's stored hash is over the bytes the row had
+            rows = [(events[i][0], rows[i][1], rows[i][2]) if i == at else rows[i] for i in range(size)]
+        if fault == "hash":
+            rows[at] = (rows[at][0], rows[at][1], bytes(32))
+        if fault == "out of range":
+            rows[at] = (rows[at][0], None, rows[at][2])
+        previous = rows[-1][2]
+        pages.append(rows)
+
+    judged = StreamVersions(np.arange(1, streams + 1))
+    held, reached = 0, start
+    for rows in pages:
+        after = chain_page(rows, reached, judged)
+        if after is None:
+            break
+        held, reached = held + 1, after
+    assert (held, reached, judged.first_seen() if held else {}, judged.last_version() if held else {}) == \
+        _walked_one_by_one(pages, start)
 
 
 def _two_streams_of_one_name(path) -> None:
