@@ -105,29 +105,31 @@ class LogFollower:
     def _run(self) -> None:
         backoff = 1.0
         listener: Listener | None = None
-        while not self._stop.is_set():
-            try:
-                if listener is None:
-                    listener = self._shared.listener()
-                    self._catch_up()  # what NOTIFY told others while this console did not listen
-                    backoff = 1.0
-                self._wait_for_news(listener)
-                if self._stop.is_set():
-                    break
-                self._catch_up()
-            except StoreError as error:
-                if listener is not None:
-                    listener.close()
-                    listener = None
-                when = format_instant(self._clock())[11:19]
-                self._set_state(False, f"shared: {self._shared.describe()} · lost the server at {when} UTC "
-                                       f"({_first_line(error)}); showing the fleet as last known, retrying in "
-                                       f"{backoff:.0f} s")
-                log.warning("shared store unreachable: %s", error)
-                self._stop.wait(backoff)
-                backoff = min(backoff * 2, self._max_backoff_s)
-        if listener is not None:
-            listener.close()
+        try:
+            while not self._stop.is_set():
+                try:
+                    if listener is None:
+                        listener = self._shared.listener()
+                        self._catch_up()  # what NOTIFY told others while this console did not listen
+                        backoff = 1.0
+                    self._wait_for_news(listener)
+                    if self._stop.is_set():
+                        break
+                    self._catch_up()
+                except StoreError as error:
+                    if listener is not None:
+                        listener.close()
+                        listener = None
+                    when = format_instant(self._clock())[11:19]
+                    self._set_state(False, f"shared: {self._shared.describe()} · lost the server at {when} UTC "
+                                           f"({_first_line(error)}); showing the fleet as last known, retrying in "
+                                           f"{backoff:.0f} s")
+                    log.warning("shared store unreachable: %s", error)
+                    self._stop.wait(backoff)
+                    backoff = min(backoff * 2, self._max_backoff_s)
+        finally:  # however the thread ends, its connection to the server is not left open behind it
+            if listener is not None:
+                listener.close()
 
     def _wait_for_news(self, listener: Listener) -> None:
         """Until an append is announced or ``poll_s`` has passed, in short waits so that a stop is quick."""

@@ -21,8 +21,12 @@ class HeadListener:
         args, kwargs = conninfo
         try:
             self._connection = psycopg.connect(*args, **{**kwargs, "autocommit": True})  # type: ignore[arg-type]
-            self._connection.execute(f"LISTEN {CHANNEL}")
         except psycopg.Error as error:
+            raise StoreUnreachableError(f"cannot listen to the store's server: {error}".strip()) from None
+        try:
+            self._connection.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error as error:  # connected, but refused: the connection is not left open behind
+            self.close()
             raise StoreUnreachableError(f"cannot listen to the store's server: {error}".strip()) from None
 
     def wait(self, timeout: float) -> int | None:
