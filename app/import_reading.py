@@ -157,8 +157,7 @@ def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_o
             if hand_over_gathered():
                 hand_over("error", ReadingFailed(f"{job.path}: the reading process ended unexpectedly"))
             return
-        kind = message[0]
-        if kind == "batch":
+        if message[0] == "batch":
             _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
                 message
             decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
@@ -166,18 +165,20 @@ def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_o
             gathering = chunk if gathering is None else gathering.followed_by(chunk)
             if gathering.lines_read - lines_before >= job.batch_size and not hand_over_gathered():
                 return
-        elif kind == "done":
-            if hand_over_gathered():
-                hand_over("done", None)
-            return
-        elif kind == "ended":
-            if hand_over_gathered():
-                hand_over("error", InputEndedEarly(*message[1:]))
-            return
-        else:
-            if hand_over_gathered():
-                hand_over("error", ReadingFailed(message[1]))
-            return
+            continue
+        if hand_over_gathered():
+            hand_over(*_ending(message))
+        return
+
+
+def _ending(message: tuple) -> tuple[str, Any]:
+    """What the caller is told of the child's last message: the file read to its end, or why not."""
+    kind = message[0]
+    if kind == "done":
+        return "done", None
+    if kind == "ended":
+        return "error", InputEndedEarly(*message[1:])
+    return "error", ReadingFailed(message[1])
 
 
 def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[NewEvent]:

@@ -207,13 +207,11 @@ def bounds(head: int, parts: int) -> list[tuple[int, int]]:
 # malloc and a free that took a global mutex for the statistics: about a fifth of SQLite's time. A library
 # without these functions is left as it is.
 _QUIET_SQLITE = """
-import ctypes, importlib.util
-try:
+import contextlib, ctypes, importlib.util
+with contextlib.suppress(AttributeError, OSError):
     library = ctypes.CDLL(importlib.util.find_spec("_sqlite3").origin)
     library.sqlite3_config(2)  # SQLITE_CONFIG_MULTITHREAD
     library.sqlite3_config(9, ctypes.c_int(0))  # SQLITE_CONFIG_MEMSTATUS, off
-except (AttributeError, OSError):
-    pass
 """
 
 

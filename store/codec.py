@@ -12,7 +12,7 @@ import dataclasses
 import json
 import operator
 import re
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, cast
 
 from domain import ais
 from domain.events import UPCASTERS, Event, PositionReported, ShipEvent, build_event, payload_fields
@@ -45,7 +45,7 @@ def layout_of(event_type: type[Event]) -> str:
 def payload_encoder(event_type: type[Event]) -> Callable[[Event], str]:
     """A function turning an event of this class into its stored payload text."""
     if event_type is PositionReported and _POSITION_SPELLED_OUT:
-        return _encode_position
+        return cast(Callable[[Event], str], _encode_position)  # only ever given position reports
     return _general_payload_encoder(event_type)
 
 
@@ -79,11 +79,10 @@ _STATUS_CODES = _CODES["nav_status"]
 _POSITION_SPELLED_OUT = layout_of(PositionReported) == "@mmsi,lat,lon,sog,cog,heading,nav_status#"  # else the general
 
 
-def _encode_position(report: Event) -> str:
+def _encode_position(report: PositionReported) -> str:
     """A position report's payload: what the general encoder writes for its layout (lat, lon, sog, cog,
     heading, nav_status coded), spelled out in one format string — every import row and live sentence is one
     (tests/store/test_payload_encoding.py holds the two equal)."""
-    assert type(report) is PositionReported
     sog, cog, heading, status = report.sog, report.cog, report.heading, report.nav_status
     return (f"[{report.lat!r},{report.lon!r},{'null' if sog is None else repr(sog)},"
             f"{'null' if cog is None else repr(cog)},{'null' if heading is None else heading},"

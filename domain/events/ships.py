@@ -164,9 +164,9 @@ class PositionReported(ShipEvent):
         its second look at every field."""
         if not _plain_position(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status):
             return None
-        return cls.from_checked(mmsi, occurred_at, round(lat * 10_000_000) / 10_000_000,
-                                round(lon * 10_000_000) / 10_000_000, None if sog is None else round(sog * 10) / 10,
-                                None if cog is None else (round(cog * 10) / 10) % 360.0, heading, nav_status)
+        report = cls.from_checked(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status)
+        _set_rounded(report, lat, lon, sog, cog)
+        return report
 
     def _check_coordinates(self) -> None:
         for name, sentinel, limit in (("lat", ais.LAT_NOT_AVAILABLE, 90.0), ("lon", ais.LON_NOT_AVAILABLE, 180.0)):
@@ -244,7 +244,8 @@ def _plain_position(mmsi: object, occurred_at: object, lat: object, lon: object,
 
 
 def _set_rounded(report: PositionReported, lat: float, lon: float, sog: float | None, cog: float | None) -> None:
-    """Set a plainly valid report's position to 1e-7 degree and its speed and course to tenths (as ``plain``)."""
+    """Set a plainly valid report's position to 1e-7 degree and its speed and course to tenths, as
+    ``quantise_degrees`` and ``quantise_tenths`` round them (written out: every import row passes here)."""
     _set_lat(report, round(lat * 10_000_000) / 10_000_000)
     _set_lon(report, round(lon * 10_000_000) / 10_000_000)
     _set_sog(report, None if sog is None else round(sog * 10) / 10)
