@@ -146,7 +146,6 @@ class EventStore:
         self._on_close = on_close
         self._names = Interned()
         self._write_lock = threading.Lock()
-        self._closed = False
         # Stream versions as of a log head this process wrote; valid while the head has not moved since.
         self._versions_at: tuple[int, dict[int, int]] = (-1, {})
         # The time span of each full block of positions, learned from this process's writes, from the spans a
@@ -158,14 +157,10 @@ class EventStore:
         self._spans_saved = 0  # blocks whose spans the store holds saved
 
     def close(self) -> None:
-        """Witness the head as last seen, release the file, and leave it as a closed store should be; what
-        asks the store anything after is told it is closed (again: nothing)."""
-        if self._closed:
-            return
+        """Witness the head as last seen, release the file, and leave it as a closed store should be."""
         try:
             self.witness_head()
         finally:
-            self._closed = True
             self._engine.dispose()
             if self._on_close is not None:
                 self._on_close()
@@ -186,8 +181,6 @@ class EventStore:
         return None if self._witness is None else self._witness.key
 
     def _connect(self) -> Connection:
-        if self._closed:  # a connection made now would open a new pool that nothing ever closes
-            raise StoreError(f"{self.describe()} is closed")
         return self._engine.connect()
 
     # --- writing --------------------------------------------------------------------------------------------
