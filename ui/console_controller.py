@@ -93,5 +93,6 @@ class ConsoleController(QObject):
         self._loads = []
         self.window.commands.settings_target = None
         if self.session is not None:
+            self.window.stop_following()  # nothing the window has queued reads the store once it is closed
             self.session.close()
             self.session = None

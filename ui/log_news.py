@@ -61,7 +61,10 @@ class LogNews(QObject):
         self.refresh_density()
 
     def close(self) -> None:
-        """Stop listening; idempotent."""
+        """Stop listening, and drop what was still to be taken in (its timers would read the store); idempotent."""
+        self._take_in_timer.stop()
+        self.density_timer.stop()
+        self._earliest = None
         if self.bridge is not None:
             self.bridge.close()
             self.bridge.deleteLater()

@@ -207,10 +207,15 @@ class MainWindow(QMainWindow):
             width = min(self.fleet_table.preferred_width(), max(320, self.width() * 2 // 5))
             self.resizeDocks([self.fleet_dock], [width], Qt.Orientation.Horizontal)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    def stop_following(self) -> None:
+        """Stop moving the moment, taking in news and seeking pages: call before the source's store closes
+        (nothing queued may read it after). Idempotent; the window closing does it too."""
         self.timeline.pause()
         self.docks.shutdown()
         self.news.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_following()
         self.settings.set(WINDOW_GEOMETRY, self.saveGeometry())
         self.settings.set(WINDOW_STATE, self.saveState())
         self.settings.sync()
