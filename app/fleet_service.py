@@ -109,11 +109,11 @@ class FleetService:
         index's lock, the write to the store is made outside it."""
         if self.store.read_only:
             return False
-        self._save_occurred_spans()
         with self._lock:
             if self._index.log_position == self._stored_position:
                 return False  # the stored snapshot is this index already (at 10 million reports, 100 MB to write)
             position, data = self._index.log_position, self._index.to_bytes()
+        self._save_occurred_spans()  # with the index, when the log has grown: an unchanged log asks nothing of the store
         saved = save_snapshot_bytes(self.store, position, data)
         if saved:
             self._stored_position = position
