@@ -17,9 +17,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
 
-from sqlalchemy import ColumnElement, func, insert, select
+from sqlalchemy import ColumnElement, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
 
 from domain.events import Event, NewEvent, RecordedEvent
 from domain.hash_chain import GENESIS_HASH, chain_hash, canonical_text_from
@@ -155,15 +156,27 @@ class EventStore:
         self._spans_lock = threading.Lock()
         self._spans_loaded = False
         self._spans_saved = 0  # blocks whose spans the store holds saved
+        self._closed = False
+        if not isinstance(engine.pool, StaticPool):  # an in-memory store's one connection is the store itself
+            event.listen(engine, "checkin", self._handed_back)
 
     def close(self) -> None:
         """Witness the head as last seen, release the file, and leave it as a closed store should be."""
         try:
             self.witness_head()
         finally:
+            self._closed = True
             self._engine.dispose()
             if self._on_close is not None:
                 self._on_close()
+
+    def _handed_back(self, dbapi_connection: Any, record: Any) -> None:
+        """Close a connection handed back after the store was closed. ``dispose`` closes only the idle ones and
+        lets the pool go: one a reader still held (a console's worker finishing a page while the window
+        closes), or one a late reader opened afterwards, would go back to a pool no one will close, and stay
+        open on the server until the garbage collector happened on it."""
+        if self._closed and dbapi_connection is not None:
+            record.invalidate()
 
     def __enter__(self) -> "EventStore":
         return self
