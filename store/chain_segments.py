@@ -27,12 +27,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
-import multiprocessing.pool
 import os
 import sqlite3
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Callable, Sequence
 from urllib.parse import quote
 
 import numpy as np
@@ -215,20 +216,35 @@ with contextlib.suppress(AttributeError, OSError):
 """
 
 
-def walk_segments(path: str, head: int, workers: int | None = None) -> list[Segment]:
-    """Walk 1..head in segments, in parallel processes; the segments in order."""
+def walk_segments(path: str, head: int, workers: int | None = None,
+                  walk: Callable[[str, int, int], Segment] | None = None) -> list[Segment]:
+    """Walk 1..head in segments, in parallel processes; the segments in order (``walk``: how a process walks
+    one, ``walk_segment``).
+
+    A walking process that dies (killed by the operator or for want of memory) proves nothing of the segments
+    not yet back: they are returned unwalked, and the plain walk checks the log from the first of them, naming
+    what it finds in its own words (before, the walk waited for the dead process's answer for ever)."""
     workers = workers or max(1, min(os.cpu_count() or 1, 8))
     # More segments than workers, so that one slowed down (by SQLite's check of the file alongside, or by
     # other work on the machine) holds up little.
     parts = bounds(head, max(workers * 2, head // SEGMENT_EVENTS))
-    with walking_processes(workers) as pool:
-        return pool.starmap(walk_segment, [(path, start, end) for start, end in parts], chunksize=1)
+    starts, ends = [start for start, _ in parts], [end for _, end in parts]
+    walked: list[Segment] = []
+    try:
+        with walking_processes(workers) as pool:
+            for segment in pool.map(walk or walk_segment, [path] * len(parts), starts, ends):
+                walked.append(segment)
+    except BrokenProcessPool:
+        pass  # the segments not back are left to the plain walk
+    return walked + [Segment(start, end, reached=start) for start, end in parts[len(walked):]]
 
 
-def walking_processes(workers: int) -> multiprocessing.pool.Pool:
+def walking_processes(workers: int) -> ProcessPoolExecutor:
     """A pool of new processes (never forked from one that may hold SQLite or Qt threads), each of whose SQLite
-    is set up for walking first."""
-    return multiprocessing.get_context("spawn").Pool(workers, initializer=exec, initargs=(_QUIET_SQLITE, {}))
+    is set up for walking first. Unlike ``multiprocessing.Pool``, it tells of a process that died instead of
+    waiting for its answer for ever."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=exec,
+                               initargs=(_QUIET_SQLITE, {}))
 
 
 def walk_segment(path: str, start: int, end: int) -> Segment:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
+import os
 import sqlite3
 
 import pytest
 
 from store import StoreError, open_store
-from store.chain_segments import bounds, walking_processes
+from store import verification
+from store.chain_segments import bounds, walk_segment, walk_segments, walking_processes
 from store.verification import verify_log
 from tests.store.test_tamper import AT, CASES, EVENTS, edit, logbook  # noqa: F401  (logbook: a fixture)
 
@@ -76,5 +78,25 @@ def _sqlite_memory_counted() -> int:
 def test_a_walking_process_has_sqlite_keep_no_memory_statistics():
     """Each of SQLite's allocations took a global mutex for them: a fifth of a segment's SQLite time."""
     with walking_processes(1) as pool:
-        assert pool.apply(_sqlite_memory_counted) == 0
+        assert pool.submit(_sqlite_memory_counted).result() == 0
     assert _sqlite_memory_counted() > 0  # this process's SQLite, set up as usual, keeps them
+
+
+def _dies_past_the_first_segment(path: str, start: int, end: int):
+    """A walking process killed while it walks."""
+    if start > 1:
+        os._exit(7)
+    return walk_segment(path, start, end)
+
+
+def test_a_walking_process_that_dies_leaves_its_segments_to_the_plain_walk(logbook, monkeypatch):
+    head = EVENTS
+    segments = walk_segments(str(logbook), head, workers=2, walk=_dies_past_the_first_segment)  # returns: no hang
+    assert [(segment.start, segment.end) for segment in segments] == bounds(head, 4)
+    assert not any(segment.whole for segment in segments[1:])  # nothing past the death is taken as proven
+
+    plain, _ = _both(logbook)
+    monkeypatch.setattr(verification, "walk_segments", lambda path, head, workers: walk_segments(
+        path, head, workers, walk=_dies_past_the_first_segment))
+    _, segmented = _both(logbook)
+    assert segmented == plain and plain["ok"]  # the plain walk did the rest, with the same findings
