@@ -19,7 +19,15 @@ class QuarantinedRecord:
     id: int | None = None
 
 
+def storable(text: str | None) -> str | None:
+    """Text as every store can keep it: a NUL character (a binary row's raw text holds them) written as
+    ``\\x00``, as undecodable bytes are. PostgreSQL's text cannot hold NUL: a shared store refused the whole
+    batch of quarantined records, and so the import, of a file with such a row."""
+    return text.replace("\x00", "\\x00") if text is not None and "\x00" in text else text
+
+
 def quarantine_rows(records: Sequence[QuarantinedRecord], now: int) -> list[dict[str, Any]]:
     """The rows of the quarantine table for ``records`` (those with no time of their own set aside ``now``)."""
-    return [{"source": r.source, "line": r.line, "field": r.field, "raw": r.raw, "reason": r.reason,
-             "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key} for r in records]
+    return [{"source": storable(r.source), "line": r.line, "field": storable(r.field), "raw": storable(r.raw),
+             "reason": storable(r.reason), "quarantined_at": r.quarantined_at or now, "dedupe_key": r.dedupe_key}
+            for r in records]
