@@ -661,6 +661,11 @@ class EventStore:
             raise _write_refused(error, busy="nothing was quarantined, try again",
                                  failed="nothing was quarantined") from None
 
+    def quarantine_count(self) -> int:
+        """How many records are set aside."""
+        with self._connect() as connection:
+            return int(connection.execute(select(func.count()).select_from(quarantine)).scalar() or 0)
+
     def quarantined(self, *, limit: int | None = None, offset: int = 0) -> list[QuarantinedRecord]:
         query = select(quarantine).order_by(quarantine.c.id).offset(offset)
         if limit is not None:
