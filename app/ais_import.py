@@ -222,9 +222,8 @@ class _ImportRun:
         appended: bool | set[int] = False
         if decisions.events:
             appended = self._append(decisions.events)
-        if decisions.quarantine:
-            self.store.quarantine(decisions.quarantine)  # a record quarantined by an earlier run is not added twice
-            summary.quarantined += len(decisions.quarantine)
+        if decisions.quarantine:  # a record an earlier run set aside is not added, nor counted, twice
+            summary.quarantined += self.store.quarantine(decisions.quarantine)
         self._fates.update(decisions.line_fates(appended))
         summary.read = self._read_before + lines_read
         self._passed_now = passed_over

@@ -343,16 +343,17 @@ class LiveIngest:
             self.stats.duplicates += result.duplicates
             return result.written
 
+        set_aside = 0
         try:
             if decisions.events:  # a registration another writer made first is re-decided as of its time
                 append_redeciding_lost_registrations(decisions.events, write, lambda: known_particulars(self.store),
                                                      recorder.particulars)
-            if decisions.quarantine:
-                self.store.quarantine(decisions.quarantine)
+            if decisions.quarantine:  # a record replayed from the spool is already set aside: counted once
+                set_aside = self.store.quarantine(decisions.quarantine)
         except (StoreError, OSError) as error:
             self._failed(error)
             return False
-        self.stats.quarantined += len(decisions.quarantine)
+        self.stats.quarantined += set_aside
         self.stats.skipped = self.stats.skipped + decisions.skipped  # a new counter: a reader never sees one change
         if self.stats.problem:
             self._notice(f"{self.feed.name}: the store takes events again; appending the spooled lines")

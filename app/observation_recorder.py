@@ -243,7 +243,9 @@ class ObservationRecorder:
     recorder takes its decisions into it, so a batch never registers a ship twice and later observations
     see the changes decided before them. ``keyed_quarantine`` gives
     quarantine rows a dedupe key from (file name, line, text, reason): right for files, which may be
-    imported again; a live feed has no lines to re-read.
+    imported again. A live feed's lines have no numbers; its rows are keyed by the feed, the time the line
+    arrived, its text and the reason instead, so the same lines replayed from the feed's spool (after a
+    kill between the commit of their batch and its release) are not set aside twice.
     """
 
     def __init__(self, kind: str, particulars: ParticularsHistory, *, metadata: Mapping[str, Any],
@@ -336,8 +338,12 @@ class ObservationRecorder:
                              f"{self._future_tolerance // 1_000_000} s after this computer's clock)", "time", into)
 
     def _reject(self, origin: Origin, reason: str, field_name: str | None, into: Decisions) -> None:
-        key = _key("quarantine", Path(origin.source).name, origin.line, origin.raw, reason, field_name) \
-            if self._keyed_quarantine else None
+        if self._keyed_quarantine:
+            key: bytes | None = _key("quarantine", Path(origin.source).name, origin.line, origin.raw, reason, field_name)
+        elif origin.received_at is not None:  # a live feed's line, named by when it arrived
+            key = _key("quarantine", origin.source, "received", origin.received_at, origin.raw, reason, field_name)
+        else:
+            key = None
         into.quarantine.append(QuarantinedRecord(source=origin.source, line=origin.line, raw=origin.raw, reason=reason,
                                                  field=field_name, dedupe_key=key))
 

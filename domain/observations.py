@@ -28,25 +28,29 @@ POSITION_NOT_AVAILABLE = "position not available"
 @dataclass(frozen=True, slots=True, init=False)
 class Origin:
     """Where an observation came from: the file or feed as the user named it, the 1-based line (NMEA) or
-    physical line of the row (CSV), and the raw text, cut to ``MAX_RAW_CHARS``."""
+    physical line of the row (CSV), and the raw text, cut to ``MAX_RAW_CHARS``. A live feed's lines have no
+    number; ``received_at`` (µs) is when the line (the last line of a message in fragments) arrived, which
+    names it as a line number names a file's: a replay of the feed's spool receives it again at that time."""
 
     source: str
     line: int | None
     raw: str
+    received_at: int | None = None
 
-    def __init__(self, source: str, line: int | None, raw: str) -> None:
+    def __init__(self, source: str, line: int | None, raw: str, received_at: int | None = None) -> None:
         # Every input record makes one: its frozen slots are set through their descriptors (the generated
         # __init__ looks each one up by name, at twice the cost).
         _set_source(self, source)
         _set_line(self, line)
         _set_raw(self, raw)
+        _set_received_at(self, received_at)
 
     @classmethod
-    def of(cls, source: str, line: int | None, raw: str | bytes) -> "Origin":
+    def of(cls, source: str, line: int | None, raw: str | bytes, received_at: int | None = None) -> "Origin":
         if isinstance(raw, bytes):
             raw = raw.decode("utf-8", errors="backslashreplace")
         raw = raw.rstrip("\r\n")
-        return cls(source, line, raw if len(raw) <= MAX_RAW_CHARS else raw[:MAX_RAW_CHARS] + "…")
+        return cls(source, line, raw if len(raw) <= MAX_RAW_CHARS else raw[:MAX_RAW_CHARS] + "…", received_at)
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -64,7 +68,8 @@ class PositionSeen:
         _set_heard_by(self, heard_by)
 
 
-_set_source, _set_line, _set_raw = (getattr(Origin, name).__set__ for name in ("source", "line", "raw"))
+_set_source, _set_line, _set_raw, _set_received_at = (getattr(Origin, name).__set__
+                                                    for name in ("source", "line", "raw", "received_at"))
 _set_report, _set_origin, _set_heard_by = (getattr(PositionSeen, name).__set__
                                            for name in ("report", "origin", "heard_by"))
 

@@ -69,18 +69,18 @@ class NmeaDecoder:
             self.tally[COMMENTS] += 1
             return []
         if too_long:
-            return [Rejected(Origin.of(self.source_name, line_number, text),
+            return [Rejected(Origin.of(self.source_name, line_number, text, received_at),
                              f"line too long: cut at {len(line):,} bytes, far beyond any NMEA sentence")]
         if not text.isascii():
             if not (text.startswith(_BYTE_ORDER_MARK) and text[3:].isascii()):
-                return [Rejected(Origin.of(self.source_name, line_number, text),
+                return [Rejected(Origin.of(self.source_name, line_number, text, received_at),
                                  "not NMEA: binary or non-ASCII bytes")]
             text = text[3:].lstrip()  # a UTF-8 byte order mark some editors put before the first line
             if not text or text[0] == _COMMENT:
                 self.tally[COMMENTS if text else BLANK] += 1
                 return []
         raw = text.decode("ascii")
-        origin = Origin.of(self.source_name, line_number, raw)
+        origin = Origin.of(self.source_name, line_number, raw, received_at)
         own_time = None
         if text[0] not in _SENTENCE_START_BYTES:
             before = _before_sentence(text)
@@ -104,14 +104,14 @@ class NmeaDecoder:
             return ais_observations(fragment.payload, fragment.fill_bits, occurred_at, origin)
         fragments = self._fragments
         orphans, incomplete = fragments.orphans, fragments.incomplete
-        message, quarantined = fragments.add(fragment, line_number, raw)
+        message, quarantined = fragments.add(fragment, line_number, raw, received_at)
         # An incomplete message's record points at its last fragment's line, tallied as a fragment until now.
         self.tally[FRAGMENTS] -= fragments.incomplete - incomplete
         if message is None:
             if fragments.orphans == orphans:
                 self.tally[FRAGMENTS] += 1  # this line waits for the rest of its message
             return quarantined  # type: ignore[return-value]
-        whole = Origin.of(self.source_name, message.line, message.raw)
+        whole = Origin.of(self.source_name, message.line, message.raw, message.received_at)
         return [*quarantined, *ais_observations(message.payload, message.fill_bits, occurred_at, whole)]
 
     def _other_sentence(self, sentence: Sentence, own_time: int | None, origin: Origin) -> Seen:

@@ -22,26 +22,29 @@ MAX_WAITING_MESSAGES = 64  # message ids 0-9 on two channels from a few talkers:
 
 
 class Message(NamedTuple):
-    """A complete AIS message: its payload, fill bits, and the line of its last fragment with the raw text
-    of all its fragments (one per line), which is what its observations point back to."""
+    """A complete AIS message: its payload, fill bits, and the line of its last fragment (or, from a live
+    feed, when it arrived) with the raw text of all its fragments (one per line), which is what its
+    observations point back to."""
 
     payload: bytes
     fill_bits: int
     line: int | None
     raw: str
+    received_at: int | None = None
 
 
 class _Waiting:
     """A message with some of its fragments received."""
 
-    __slots__ = ("count", "received", "payloads", "raws", "line")
+    __slots__ = ("count", "received", "payloads", "raws", "line", "received_at")
 
-    def __init__(self, count: int, payload: bytes, raw: str, line: int | None):
+    def __init__(self, count: int, payload: bytes, raw: str, line: int | None, received_at: int | None):
         self.count = count
         self.received = 1
         self.payloads = [payload]
         self.raws = [raw]
         self.line = line
+        self.received_at = received_at
 
 
 class FragmentAssembler:
@@ -58,9 +61,11 @@ class FragmentAssembler:
         self.orphans = 0
         self.incomplete = 0
 
-    def add(self, fragment: AisFragment, line: int | None, raw: str) -> tuple[Message | None, list[Rejected]]:
-        """Take one fragment of a multi-sentence message (count > 1): the message when this fragment
-        completes it, and whatever this fragment shows to be broken (orphans, incomplete messages)."""
+    def add(self, fragment: AisFragment, line: int | None, raw: str,
+            received_at: int | None = None) -> tuple[Message | None, list[Rejected]]:
+        """Take one fragment of a multi-sentence message (count > 1), read from ``line`` (or received at
+        ``received_at``): the message when this fragment completes it, and whatever this fragment shows to
+        be broken (orphans, incomplete messages)."""
         key = (fragment.address, fragment.sequence, fragment.channel)
         quarantined: list[Rejected] = []
         waiting = self._waiting.get(key)
@@ -71,24 +76,25 @@ class FragmentAssembler:
             elif len(self._waiting) >= self._capacity:
                 oldest = next(iter(self._waiting))
                 quarantined.append(self._incomplete(self._waiting.pop(oldest)))
-            self._waiting[key] = _Waiting(fragment.count, fragment.payload, raw, line)
+            self._waiting[key] = _Waiting(fragment.count, fragment.payload, raw, line, received_at)
             return None, quarantined
         if waiting is None or waiting.count != fragment.count or waiting.received + 1 != fragment.number:
             if waiting is not None:
                 del self._waiting[key]
                 quarantined.append(self._incomplete(waiting))
             self.orphans += 1
-            quarantined.append(Rejected(Origin.of(self._source, line, raw),
+            quarantined.append(Rejected(Origin.of(self._source, line, raw, received_at),
                                         f"orphaned fragment {fragment.number} of {fragment.count}"))
             return None, quarantined
         waiting.received += 1
         waiting.payloads.append(fragment.payload)
         waiting.raws.append(raw)
-        waiting.line = line
+        waiting.line, waiting.received_at = line, received_at
         if waiting.received < waiting.count:
             return None, quarantined
         del self._waiting[key]
-        return Message(b"".join(waiting.payloads), fragment.fill_bits, line, "\n".join(waiting.raws)), quarantined
+        return (Message(b"".join(waiting.payloads), fragment.fill_bits, line, "\n".join(waiting.raws), received_at),
+                quarantined)
 
     def __len__(self) -> int:
         """How many messages wait for more fragments."""
@@ -102,5 +108,5 @@ class FragmentAssembler:
 
     def _incomplete(self, waiting: _Waiting) -> Rejected:
         self.incomplete += 1
-        return Rejected(Origin.of(self._source, waiting.line, "\n".join(waiting.raws)),
+        return Rejected(Origin.of(self._source, waiting.line, "\n".join(waiting.raws), waiting.received_at),
                         f"incomplete message: fragment {waiting.received + 1} of {waiting.count} never arrived")

@@ -188,6 +188,30 @@ def test_a_replay_after_a_kill_between_commit_and_release_appends_nothing_twice(
     assert log_content(store) == clean_ingest(tmp_path, 40)
 
 
+BROKEN = [b"!AIVDM,1,1,,A,13aG?P0P00PD;88MD5MTDww@2<0L,0*00",  # its checksum does not match
+          b"\x00\x01 not NMEA at all",
+          b"!AIVDM,2,2,7,B,00000000000,2*2C"]  # the second fragment of a message whose first never came
+
+
+def test_a_replay_after_a_kill_between_commit_and_release_sets_nothing_aside_twice(store):
+    """A live feed's lines have no numbers: its quarantined records are named by when their line arrived."""
+    clock = receipt_clock()
+    good = sentences(30)
+    received = [FeedLine(line, clock()) for line in good[:10] + BROKEN[:1] + good[10:20] + BROKEN[1:] + good[20:]]
+    first = LiveIngest(ReceivedLines(received), store, clock=lambda: T).run()
+    set_aside = [(record.raw, record.reason) for record in store.quarantined()]
+    assert first.quarantined == 3 and len(set_aside) == 3
+    spool = Spool.acquire(store.path)  # killed before it released anything: every line is replayed
+    for line in received:
+        spool.append(line)
+    spool.close()
+    replay = LiveIngest(ReceivedLines([]), store, clock=lambda: T).run()
+    assert replay.replayed == len(received) and replay.appended == 0 and replay.complete
+    assert replay.quarantined == 0 and [(record.raw, record.reason) for record in store.quarantined()] == set_aside
+    again = LiveIngest(ReceivedLines([FeedLine(BROKEN[0], clock())]), store, clock=lambda: T).run()
+    assert again.quarantined == 1 and store.quarantine_count() == 4  # the same text heard later is another record
+
+
 KILLED_MID_MESSAGE = """
 import os, signal, sys
 from app.live_ingest import LiveIngest

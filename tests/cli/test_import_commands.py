@@ -52,6 +52,10 @@ def test_quarantine_lists_what_imports_set_aside_with_file_line_field_and_reason
     assert "-200" in record["raw"] and record["reason"]
     code, out, _ = run(capsys, "quarantine", "--db", db)
     assert f"{bad}:3 [lon]" in out
+    code, out, _ = run(capsys, "import", str(bad), "--db", db)  # again: the line is set aside, but not anew
+    again = json.loads(out)
+    assert code == 0 and again["quarantined"] == 0 and again["lines"]["quarantined"] == 1
+    assert len(run(capsys, "quarantine", "--db", db, "--json")[1].splitlines()) == 1
 
 
 def test_an_unknown_csv_layout_is_refused_with_the_headers_found(tmp_path, capsys):
