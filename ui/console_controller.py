@@ -2,6 +2,8 @@
 state in the status bar, switches stores on File › Open, and closes everything on exit."""
 from __future__ import annotations
 
+import logging
+import threading
 from typing import Callable
 
 from PySide6.QtCore import QObject, QTimer
@@ -16,6 +18,7 @@ from ui.store_loading import open_with_progress
 STATUS_POLL_MS = 2_000
 STATUS_MS = 8_000
 CLOSE_WAIT_S = 30.0
+log = logging.getLogger(__name__)
 
 
 class ConsoleController(QObject):
@@ -27,6 +30,7 @@ class ConsoleController(QObject):
         self.session: ConsoleSession | None = None
         self.loader: BackgroundRun | None = None
         self._loads: list[tuple[ConsoleSession, BackgroundRun]] = []  # every load started, until it ended
+        self._closing: list[threading.Thread] = []  # sessions switched away from, closing off the GUI thread
         self._status_timer = QTimer(self)
         self._status_timer.setInterval(STATUS_POLL_MS)
         self._status_timer.timeout.connect(self._show_session_state)
@@ -51,9 +55,18 @@ class ConsoleController(QObject):
         if previous is not None:
             if self.window.commands.settings_target is previous:
                 self.window.commands.settings_target = None
-            previous.close()
+            self._close_in_background(previous)
         # The jobs start on the next turn of the event loop: the switch itself is a frame's work already.
         QTimer.singleShot(0, lambda: self._start_jobs(session))
+
+    def _close_in_background(self, session: ConsoleSession) -> None:
+        """Close a session switched away from on a thread of its own: it waits for its jobs and saves its index
+        snapshot (at ten million reports, seconds of compressing and writing when its log has grown), none of
+        which the window, already showing the other store, needs. ``close`` waits for it."""
+        self._closing = [thread for thread in self._closing if thread.is_alive()]
+        closing = threading.Thread(target=_close_logging_failure, args=(session,), name="closing a store")
+        closing.start()
+        self._closing.append(closing)
 
     def _start_jobs(self, session: ConsoleSession) -> None:
         if session is not self.session:
@@ -96,3 +109,14 @@ class ConsoleController(QObject):
             self.window.stop_following()  # nothing the window has queued reads the store once it is closed
             self.session.close()
             self.session = None
+        for closing in self._closing:  # the stores switched away from, closed before the program ends
+            closing.join(CLOSE_WAIT_S)
+        self._closing = []
+
+
+def _close_logging_failure(session: ConsoleSession) -> None:
+    """Close ``session`` on a thread of its own (a failure there is logged: no one is waiting to be told)."""
+    try:
+        session.close()
+    except Exception:
+        log.exception("closing the store switched away from failed")

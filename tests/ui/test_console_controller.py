@@ -1,6 +1,7 @@
 """The console over a real store: it opens off the GUI thread, shows the fleet, and an operator's note
 goes into the store and shows up in the event log."""
 import os
+import threading
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -97,3 +98,30 @@ def test_ships_with_open_alerts_are_ringed_on_the_map_from_the_windows_board(qtb
                                      recorded_at=raised, metadata={"source": "rules"})])
     window.display.refresh()
     assert window.map_view.alerts.marked == {}  # acknowledged and rectified: off the map
+
+
+def test_a_store_switched_away_from_closes_off_the_gui_thread_and_before_the_program_ends(qtbot, console, tmp_path,
+                                                                                          monkeypatch):
+    """Its close saves the index snapshot: at ten million reports, seconds the window must not freeze for."""
+    window, controller, session = console
+    release, closed_on = threading.Event(), []
+    close = session.close
+
+    def slow_close():  # as a large index compressed and written
+        closed_on.append(threading.current_thread())
+        release.wait(10)
+        close()
+
+    monkeypatch.setattr(session, "close", slow_close)
+    other_path = tmp_path / "other.sqlite"
+    with open_store(other_path) as other_store:
+        seed_history(other_store, ships=60, hours=0.5, seed=5, end=NOW)
+    other = ConsoleSession(other_path, clock=lambda: NOW, live=False)
+    controller.open(other)
+    qtbot.waitUntil(lambda: controller.session is other and window.source is other.console, timeout=20_000)
+    assert len(window.display.fleet) == 60  # the other store is shown while the first one still closes
+    qtbot.waitUntil(lambda: bool(closed_on), timeout=5_000)
+    assert closed_on[0] is not threading.main_thread() and session.store is not None
+    release.set()
+    controller.close()  # waits for it
+    assert session.store is None and not closed_on[0].is_alive()
