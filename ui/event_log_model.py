@@ -8,7 +8,10 @@ events must not freeze the console while the log is read for it. While a page is
 hand, whose late page is never shown (the newest request wins); ``stop_search`` keeps what was found.
 Events that commit later are appended at the end when they match the query and the model has already
 reached the end of the log (those that commit while the last page is sought are kept until it arrives);
-otherwise the next ``fetchMore`` picks them up.
+otherwise the next ``fetchMore`` picks them up. At most a page of them is appended at once: an import
+commits tens of thousands of events a batch, and holding them all would grow the model with the log (ten
+million rows for a national day) and stall the window for each batch; the model then no longer holds the
+end of the log, and the rest is read a page at a time as the view scrolls to it.
 """
 from __future__ import annotations
 
@@ -99,7 +102,8 @@ class EventLogModel(QAbstractTableModel):
         self._stopped = False
         self._closed = False  # shut down: the store may be closing, nothing more is sought
         self.failure: Exception | None = None  # why the last search could not read the log
-        self._arrived: list[RecordedEvent] = []  # matching events committed while a page was sought
+        self._arrived: list[RecordedEvent] = []  # matching events committed while a page was sought (a page at most)
+        self._arrivals_cut = False  # more arrived than were kept: the page's end is not the log's
         self._texts: dict[int, tuple[str, ...]] = {}  # row -> display texts, made on first paint
         self._names: dict[int, str | None] = {}      # mmsi -> name, asked of the source once per reset
         self._fleet_named = False                    # the fleet's names were read into _names since the reset
@@ -219,6 +223,7 @@ class EventLogModel(QAbstractTableModel):
             self._search = None
             self._progress = None
         self._arrived = []
+        self._arrivals_cut = False
 
     def _is_current(self) -> bool:
         return self._search is not None and self.sender() is self._search
@@ -233,14 +238,20 @@ class EventLogModel(QAbstractTableModel):
             return  # a page of a query since replaced (the work kind also discards those)
         self._search, self._progress = None, None
         arrived, self._arrived = self._arrived, []
+        cut, self._arrivals_cut = self._arrivals_cut, False
         fresh = [event for event in page.events if event.position > self._searched_to]
         self._searched_to = max(self._searched_to, page.searched_to)
         self._at_end = page.at_end
         self._stopped = page.stopped
         if page.at_end:  # what committed while the last stretch was read, beyond where it read
             seen = {event.position for event in fresh}
-            fresh += sorted((event for event in arrived if event.position > self._searched_to
-                             and event.position not in seen), key=lambda event: event.position)
+            later = sorted((event for event in arrived if event.position > self._searched_to
+                            and event.position not in seen), key=lambda event: event.position)
+            if cut:  # more committed than were kept: the rest is read as the view scrolls to it
+                self._at_end = False
+                if later:
+                    self._searched_to = later[-1].position
+            fresh += later
         if fresh:
             self._insert(fresh)
         self.searchChanged.emit()
@@ -270,22 +281,31 @@ class EventLogModel(QAbstractTableModel):
         return self._at_end
 
     def add_events(self, events: Iterable[RecordedEvent]) -> int:
-        """Append newly committed events that match the query (only once the model holds the end of the log;
-        while its last page is sought they wait for it)."""
+        """Append newly committed events that match the query, a page of them at most (only once the model
+        holds the end of the log; while its last page is sought they wait for it); how many were appended."""
         fresh = [event for event in events if event.position > self._searched_to]
         for event in fresh:
-            self._learn_name(event)
+            if isinstance(event.event, (ShipRegistered, ShipDetailsChanged)):
+                self._learn_name(event)
         if self._query is None or not fresh:
             return 0
         matching = [event for event in fresh if matches(self._query, event)]
         if self._search is not None:
-            self._arrived += matching
+            room = self._page_size - len(self._arrived)
+            self._arrivals_cut = self._arrivals_cut or len(matching) > room
+            self._arrived += matching[:max(room, 0)]
             return 0
         if not self._at_end:
             return 0
-        self._searched_to = max(event.position for event in fresh)
+        matching.sort(key=lambda event: event.position)
+        if len(matching) > self._page_size:  # a bulk commit: a page now, the rest as the view scrolls to it
+            matching = matching[:self._page_size]
+            self._at_end = False
+            self._searched_to = matching[-1].position
+        else:
+            self._searched_to = max(event.position for event in fresh)
         if matching:
-            self._insert(sorted(matching, key=lambda event: event.position))
+            self._insert(matching)
         return len(matching)
 
     def _insert(self, events: list[RecordedEvent]) -> None:

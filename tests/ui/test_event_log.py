@@ -311,6 +311,37 @@ def test_new_events_wait_for_fetch_more_until_the_log_is_read_to_its_end(qtbot, 
     panel.shutdown()
 
 
+def _bulk(source, count: int):
+    """A batch as an import commits it: many reports in one append."""
+    return append(source, [(PositionReported(mmsi=LATE_MMSI, occurred_at=at(300) + i * 1_000_000, lat=50.0,
+                                             lon=-1.0 + i / 100_000), at(300) + i * 1_000_000)
+                           for i in range(count)])
+
+
+def test_a_bulk_commit_adds_a_page_and_leaves_the_rest_to_be_read_as_the_view_scrolls(qtbot, source):
+    """An import's batch is tens of thousands of events: the model must not hold them all (a national day
+    would be ten million rows) nor stall the window inserting them."""
+    model = EventLogModel(source.logbook, source.fleet, page_size=40)
+    read_to_end(qtbot, model)
+    held = model.rowCount()
+    assert model.add_events(_bulk(source, 150)) == 40
+    assert model.rowCount() == held + 40 and model.canFetchMore(QModelIndex())
+    assert positions(read_to_end(qtbot, model)) == positions(logged(source))  # all of it, in order, once
+
+
+def test_a_bulk_commit_while_the_last_page_is_sought_is_kept_to_a_page_too(qtbot, source):
+    model = EventLogModel(source.logbook, source.fleet, page_size=40)
+    query = EventQuery(mmsi=LATE_MMSI)
+    before = [event for event in logged(source) if query.matches(event)]
+    assert len(before) < 40  # the page sought is the last one
+    model.set_query(query)  # sought on a worker meanwhile
+    assert model.searching
+    model.add_events(_bulk(source, 150))
+    settled(qtbot, model)
+    assert model.rowCount() == len(before) + 40 and model.canFetchMore(QModelIndex())
+    assert positions(read_to_end(qtbot, model)) == positions(event for event in logged(source) if query.matches(event))
+
+
 def test_closing_stops_listening(qtbot, source, monkeypatch):
     subscriptions = Subscriptions(monkeypatch, source)
     panel = EventLogPanel(source.fleet, source.logbook)
