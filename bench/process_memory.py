@@ -7,6 +7,7 @@ process, a report's drawing process) is charged both, added up.
 from __future__ import annotations
 
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,14 +25,19 @@ class CommandRun:
 def run_measured(command: Sequence[str], *, cwd: Path, poll_s: float = 0.2) -> CommandRun:
     """Run ``command`` to its end; its output, wall time and peak memory. A failing command raises."""
     started = time.perf_counter()
-    process = subprocess.Popen(list(command), cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peaks: dict[int, float] = {}
-    while process.poll() is None:
-        for pid in [process.pid, *_children(process.pid)]:
-            peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
-        time.sleep(poll_s)
-    out, err = process.communicate()
-    seconds = time.perf_counter() - started
+    # The output goes to files, not pipes: a command that wrote more than a pipe holds while this loop only
+    # polled would wait for ever for a reader.
+    with tempfile.TemporaryFile("w+") as out_file, tempfile.TemporaryFile("w+") as err_file:
+        process = subprocess.Popen(list(command), cwd=cwd, stdout=out_file, stderr=err_file, text=True)
+        peaks: dict[int, float] = {}
+        while process.poll() is None:
+            for pid in [process.pid, *_children(process.pid)]:
+                peaks[pid] = max(peaks.get(pid, 0.0), _high_water_mb(pid))
+            time.sleep(poll_s)
+        seconds = time.perf_counter() - started
+        out_file.seek(0)
+        err_file.seek(0)
+        out, err = out_file.read(), err_file.read()
     if process.returncode != 0:
         raise RuntimeError(f"{' '.join(command[1:3])} failed ({process.returncode}): {err.strip()}")
     return CommandRun(out, seconds, sum(peaks.values()), len(peaks))
