@@ -15,7 +15,7 @@ import threading
 import time
 from typing import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance, Slot
 from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 
 from domain.display_text import visible
@@ -77,12 +77,21 @@ class BackgroundRun(QObject):
             result = self._work(self._progress, self.cancelled)
         except Exception as error:  # a thread boundary: the failure is reported, as itself, on the GUI thread
             self._send_progress()
-            self._ended.emit(False, error)
+            self._tell(self._ended, False, error)
         else:
             self._send_progress()
-            self._ended.emit(True, result)
+            self._tell(self._ended, True, result)
         finally:
             self.done.set()
+
+    def _tell(self, signal: SignalInstance, *values: object) -> None:
+        """Emit one of the run's own signals from the worker thread. The run may be gone: its owner (a window
+        closed while its event log sought a page) deleted it while the work ran. No one is left to tell, so
+        the work is asked to stop, and ends quietly instead of raising on a pool thread."""
+        try:
+            signal.emit(*values)
+        except RuntimeError:  # "Signal source has been deleted"
+            self._cancel.set()
 
     def _progress(self, value: object) -> None:
         """The work's ``progress`` (worker thread): kept as the newest, sent on now and then. A GUI thread that
@@ -98,7 +107,7 @@ class BackgroundRun(QObject):
                 return  # nothing new, or a delivery on its way will take the newest
             self._progress_queued = True
             self._progress_sent_at = time.monotonic()
-        self._reported.emit()
+        self._tell(self._reported)
 
     @Slot()
     def _deliver_progress(self) -> None:

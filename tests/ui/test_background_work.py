@@ -124,6 +124,32 @@ def test_new_work_of_a_kind_supersedes_the_old_whose_late_result_is_ignored(qtbo
     assert not first.dialog.isVisible() and not second.dialog.isVisible()
 
 
+def test_a_run_whose_owner_is_deleted_while_it_works_ends_quietly(qtbot):
+    """A window closed while its event log seeks a page deletes the run with it: the work still reports."""
+    owner = QWidget()
+    go_on, reported = threading.Event(), threading.Event()
+
+    def work(progress, cancelled):
+        go_on.wait(WAIT_MS / 1000)
+        progress(1)
+        reported.set()
+        return "late"
+
+    run = BackgroundRun(work, owner)
+    run.start()
+    owner.deleteLater()
+    qtbot.waitUntil(lambda: not _alive(run), timeout=WAIT_MS)  # the owner took the run with it
+    go_on.set()
+    assert run.done.wait(WAIT_MS / 1000) and reported.is_set()
+    assert run.cancelled()  # nobody is left to tell: the run says it was stopped
+
+
+def _alive(run: BackgroundRun) -> bool:
+    from shiboken6 import isValid
+
+    return isValid(run)
+
+
 def test_other_work_of_another_kind_is_left_running(qtbot):
     parent = QWidget()
     qtbot.addWidget(parent)
