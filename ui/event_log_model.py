@@ -11,7 +11,8 @@ reached the end of the log (those that commit while the last page is sought are 
 otherwise the next ``fetchMore`` picks them up. At most a page of them is appended at once: an import
 commits tens of thousands of events a batch, and holding them all would grow the model with the log (ten
 million rows for a national day) and stall the window for each batch; the model then no longer holds the
-end of the log, and the rest is read a page at a time as the view scrolls to it.
+end of the log, and the rest is read a page at a time as the view scrolls to it. So it is, too, once the
+model holds ``LIVE_ROWS_MAX`` rows, however the news came.
 """
 from __future__ import annotations
 
@@ -34,6 +35,10 @@ from ui.formatting import format_age, format_moment, ship_with_mmsi
 from ui.plain_text import text_tooltip
 
 PAGE_SIZE = 500
+# Rows beyond which news no longer grows the model: a national feed commits about a hundred events a second,
+# which a model following the end of the log would hold for ever (ten million in a day). Past it the rest of
+# the log is read a page at a time as the view scrolls to it, as any other page.
+LIVE_ROWS_MAX = 40 * PAGE_SIZE
 EVENT_ROLE = Qt.ItemDataRole.UserRole + 1  # the RecordedEvent of the row, on every cell
 
 
@@ -86,11 +91,12 @@ class EventLogModel(QAbstractTableModel):
     searchChanged = Signal()  # a search for a page began, got further, ended, stopped or failed
 
     def __init__(self, logbook: Logbook, fleet: FleetView, page_size: int = PAGE_SIZE, parent=None, *,
-                 search_step: int = SEARCH_STEP):
+                 search_step: int = SEARCH_STEP, live_rows_max: int = LIVE_ROWS_MAX):
         super().__init__(parent)
         self._logbook = logbook  # the pages of events
         self._fleet = fleet      # the ships' names
         self._page_size = page_size
+        self._live_rows_max = live_rows_max
         self._search_step = search_step  # positions a search reads between its reports
         self._query: EventQuery | None = EventQuery()
         self._events: list[RecordedEvent] = []
@@ -298,10 +304,12 @@ class EventLogModel(QAbstractTableModel):
         if not self._at_end:
             return 0
         matching.sort(key=lambda event: event.position)
-        if len(matching) > self._page_size:  # a bulk commit: a page now, the rest as the view scrolls to it
-            matching = matching[:self._page_size]
+        room = min(self._page_size, self._live_rows_max - len(self._events))
+        if len(matching) > room:  # a bulk commit, or a model grown large: the rest as the view scrolls to it
+            matching = matching[:max(room, 0)]
             self._at_end = False
-            self._searched_to = matching[-1].position
+            if matching:
+                self._searched_to = matching[-1].position
         else:
             self._searched_to = max(event.position for event in fresh)
         if matching:

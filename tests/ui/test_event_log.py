@@ -342,6 +342,16 @@ def test_a_bulk_commit_while_the_last_page_is_sought_is_kept_to_a_page_too(qtbot
     assert positions(read_to_end(qtbot, model)) == positions(event for event in logged(source) if query.matches(event))
 
 
+def test_news_stops_growing_a_model_that_holds_many_rows_and_the_rest_is_read_on_scrolling(qtbot, source):
+    """A national feed commits a hundred events a second: a model following the log's end would hold them all."""
+    model = EventLogModel(source.logbook, source.fleet, page_size=40, live_rows_max=120)
+    held = len(read_to_end(qtbot, model))
+    assert held > 120
+    assert model.add_events(_bulk(source, 3)) == 0 and model.rowCount() == held
+    assert model.canFetchMore(QModelIndex())
+    assert positions(read_to_end(qtbot, model)) == positions(logged(source))
+
+
 def test_closing_stops_listening(qtbot, source, monkeypatch):
     subscriptions = Subscriptions(monkeypatch, source)
     panel = EventLogPanel(source.fleet, source.logbook)
