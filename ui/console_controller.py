@@ -9,6 +9,7 @@ from typing import Callable
 from PySide6.QtCore import QObject, QTimer
 
 from app.console_session import LoadCancelled
+from app.errors import StoreError
 from domain.display_text import visible
 from ui.background_work import BackgroundRun
 from ui.console_session import ConsoleSession
@@ -115,8 +116,9 @@ class ConsoleController(QObject):
 
 
 def _close_logging_failure(session: ConsoleSession) -> None:
-    """Close ``session`` on a thread of its own (a failure there is logged: no one is waiting to be told)."""
+    """Close ``session`` on a thread of its own. The store refusing the close (its head witness not written: a
+    full disk, a server gone) is logged: no one is waiting to be told."""
     try:
         session.close()
-    except Exception:
-        log.exception("closing the store switched away from failed")
+    except (StoreError, OSError) as error:
+        log.warning("closing the store switched away from failed: %s", error)
