@@ -168,7 +168,6 @@ class LiveIngest:
             name = self._spool.written_by if self._earlier is not None and self._spool.written_by else self.feed.name
             self._decoder = NmeaDecoder(name)
             self._recorder = ObservationRecorder("nmea", known_particulars(self.store), clock=self._clock,
-                                                 keyed_quarantine=False,
                                                  metadata={"source": "feed", "feed": name, "format": "nmea",
                                                            "operator": self._operator})
         return self._decoder, self._recorder

@@ -241,16 +241,16 @@ class ObservationRecorder:
     ``particulars`` is what the log already says of each ship, by time (see ``known_particulars``); each
     static or voyage observation is decided against the ship's particulars as of its own time, and the
     recorder takes its decisions into it, so a batch never registers a ship twice and later observations
-    see the changes decided before them. ``keyed_quarantine`` gives
-    quarantine rows a dedupe key from (file name, line, text, reason): right for files, which may be
-    imported again. A live feed's lines have no numbers; its rows are keyed by the feed, the time the line
-    arrived, its text and the reason instead, so the same lines replayed from the feed's spool (after a
-    kill between the commit of their batch and its release) are not set aside twice.
+    see the changes decided before them. Quarantine rows get a dedupe key from what names their line and
+    why they were set aside: (file name, line, text, reason) for a file, which may be imported again; for a
+    live feed, whose lines have no numbers, (feed, the time the line arrived, text, reason), so the same lines
+    replayed from the feed's spool (after a kill between the commit of their batch and its release) are not
+    set aside twice either.
     """
 
     def __init__(self, kind: str, particulars: ParticularsHistory, *, metadata: Mapping[str, Any],
                  clock: Callable[[], int] = now_micros, future_tolerance: int = DEFAULT_FUTURE_TOLERANCE,
-                 keyed_quarantine: bool = True, position_entry: PositionEntry | None = None):
+                 position_entry: PositionEntry | None = None):
         """``position_entry`` makes the entry of a position report (report, recorded at, metadata, dedupe key);
         by default a ``NewEvent``. A reading process gives one that makes what it sends instead."""
         self.kind = kind
@@ -259,7 +259,6 @@ class ObservationRecorder:
         self._particulars = particulars
         self._clock = clock
         self._future_tolerance = future_tolerance
-        self._keyed_quarantine = keyed_quarantine
         self._latest_allowed = clock() + future_tolerance
 
     @property
@@ -338,12 +337,10 @@ class ObservationRecorder:
                              f"{self._future_tolerance // 1_000_000} s after this computer's clock)", "time", into)
 
     def _reject(self, origin: Origin, reason: str, field_name: str | None, into: Decisions) -> None:
-        if self._keyed_quarantine:
-            key: bytes | None = _key("quarantine", Path(origin.source).name, origin.line, origin.raw, reason, field_name)
-        elif origin.received_at is not None:  # a live feed's line, named by when it arrived
+        if origin.received_at is None:  # a file's line, named by its number
+            key = _key("quarantine", Path(origin.source).name, origin.line, origin.raw, reason, field_name)
+        else:  # a live feed's line, named by when it arrived
             key = _key("quarantine", origin.source, "received", origin.received_at, origin.raw, reason, field_name)
-        else:
-            key = None
         into.quarantine.append(QuarantinedRecord(source=origin.source, line=origin.line, raw=origin.raw, reason=reason,
                                                  field=field_name, dedupe_key=key))
 

@@ -426,9 +426,10 @@ class EventLogModel(QAbstractTableModel):
         return self._names[mmsi]
 
     def _learn_name(self, event: RecordedEvent) -> None:
+        """The name a registration or a change of particulars (the caller picks those) gives its ship."""
         name = getattr(event.event, "name", None)
         mmsi = mmsi_of_stream(event.stream_id)
-        if name and mmsi is not None and isinstance(event.event, (ShipRegistered, ShipDetailsChanged)):
+        if name and mmsi is not None:
             self._names[mmsi] = name
 
 
