@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from app.ais_import import ImportOptions, ImportRefused, import_files
+from app.ais_import import DEFAULT_BATCH, ImportOptions, ImportRefused, import_files
 from domain.time import MICROS_PER_SECOND, parse_instant
 from store import StoreError, open_store
 
@@ -166,28 +166,31 @@ def test_importing_in_any_split_or_twice_gives_the_same_log_content(tmp_path_fac
 
 
 def test_a_killed_import_leaves_the_store_consistent_and_a_rerun_completes_it(tmp_path):
-    rows = [noaa_row(366000000 + ship, second, lat=50 + second / 1e5) for second in range(6_000) for ship in range(1, 11)]
+    # Three transactions' worth of rows: the kill lands after the first commit and well before the last.
+    seconds = 3 * DEFAULT_BATCH // 10
+    rows = [noaa_row(366000000 + ship, second, lat=50 + second / 1e5) for second in range(seconds)
+            for ship in range(1, 11)]
     path = write_noaa(tmp_path / "long.csv", rows)
     db = tmp_path / "killed.sqlite"
     process = subprocess.Popen([sys.executable, str(ROOT / "main.py"), "import", str(path), "--db", str(db)],
                                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:  # wait until some batches are in, then kill without warning
+    deadline, committed = time.monotonic() + 180, 0
+    while not committed and time.monotonic() < deadline:  # wait for the first batch, then kill without warning
         try:
             with open_store(db, read_only=True) as peek:
-                if peek.head().position >= 10_000:
-                    break
+                committed = peek.head().position
         except StoreError:  # not created yet, or still being set up by the importer
             pass
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
+    assert committed, "no batch was committed within the wait"
     with open_store(db) as store:
         assert store.verify().ok
         partial = store.head().position
-        assert 0 < partial < 60_000, "the import was not stopped half-way"
+        assert committed <= partial < len(rows), "the import was not stopped half-way"
         import_files(store, [path])
-        assert kinds(store)["PositionReported"] == 60_000 and store.verify().ok
+        assert kinds(store)["PositionReported"] == len(rows) and store.verify().ok
 
 
 def test_a_file_read_in_a_second_process_gives_the_same_log_content_as_one_read_here(tmp_path, ais_samples):
