@@ -18,7 +18,7 @@ from app.fleet_view import FleetView
 from bench.figures import emit
 from bench.synthetic_fleet import position_batches, position_columns, registrations
 from store import open_store
-from store.opening import CACHE_KIB
+from store.page_cache import cache_for_streams
 
 BATCH = 20_000
 
@@ -30,7 +30,7 @@ def run(scale: float) -> None:
         path = Path(folder) / "bench.sqlite"
         appended, seconds = _append(path, ships, events)
         emit("append_events_per_s", appended / seconds, "events/s", events=appended, ships=ships)
-        raw_rate = _raw_sqlite(path, Path(folder) / "raw.sqlite")
+        raw_rate = _raw_sqlite(path, Path(folder) / "raw.sqlite", ships)
         emit("raw_sqlite_rows_per_s", raw_rate, "rows/s", events=appended, ships=ships)
         emit("append_vs_raw", (appended / seconds) / raw_rate, "ratio", events=appended, ships=ships)
         _state_and_open(path, appended, ships)
@@ -52,14 +52,14 @@ def _append(path: Path, ships: int, events: int) -> tuple[int, float]:
         store.close()
 
 
-def _raw_sqlite(source: Path, target: Path) -> float:
+def _raw_sqlite(source: Path, target: Path, ships: int) -> float:
     """The same rows through plain sqlite3.executemany into the same schema: the ceiling."""
     open_store(target).close()
     connection = sqlite3.connect(target, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("PRAGMA synchronous = FULL")
     connection.execute("PRAGMA foreign_keys = ON")
-    connection.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # the store's own setting, for a fair ceiling
+    connection.execute(f"PRAGMA cache_size = -{cache_for_streams(ships)}")  # what the store gives such a write
     connection.execute("ATTACH DATABASE ? AS source", (str(source),))
     for table in ("streams", "event_types", "event_metadata"):
         connection.execute(f"INSERT INTO main.{table} SELECT * FROM source.{table}")

@@ -23,6 +23,7 @@ from store.errors import DamagedStoreError, NotAStoreError, StoreError, StoreNot
 from store.event_store import EventStore
 from store.head_witness import StoreWitness
 from store.migrations import LATEST_REVISION, MIGRATIONS_DIR
+from store.page_cache import READ_CACHE_KIB
 from store.shared_location import is_postgres_location
 from store.schema import APPLICATION_ID, metadata
 from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion, companions_present, pending_log,
@@ -30,7 +31,6 @@ from store.sqlite_file import (COMPANIONS, SqliteHeader, check_length, companion
 
 BUSY_TIMEOUT_MS = 10_000
 OUR_TABLES = frozenset(metadata.tables) | {"alembic_version"}
-CACHE_KIB = 65_536  # per connection: keeps the hot index pages of a multi-million-event log in memory
 
 
 def store_path(location: str | Path) -> Path | None:
@@ -237,7 +237,7 @@ def _engine(path: Path | None, *, read_only: bool, busy_timeout_ms: int) -> Engi
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = -{READ_CACHE_KIB}")  # writes grow it (store.page_cache)
         if not read_only and path is not None:
             try:
                 cursor.execute("PRAGMA journal_mode = WAL")
