@@ -20,11 +20,12 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping
 
-from app.observation_recorder import Decisions, ObservationRecorder, ParticularsHistory
+from app.observation_recorder import (Decisions, ObservationRecorder, ParticularsHistory, keyed_position_event,
+                                      position_key_of)
 from domain.events import NewEvent, PositionReported
 from domain.time import now_micros
 from feeds.input_files import InputEndedEarly
-from store.codec import payload_encoder
+from store.codec import position_payload_of
 
 PARALLEL_FROM_BYTES = 8 * 1024 * 1024  # below this, starting a process costs more than it saves
 
@@ -197,20 +198,25 @@ def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[
     return out
 
 
-class _PositionTuples:
+class PositionTuples:
     """The child's entry for a position report with the file's own metadata: a plain tuple of its fields,
     dedupe key and stored payload (encoded here, by the store's encoder, so the appending process need not),
-    cheap to build and to send; a report with other metadata (the stations that heard it) stays an event."""
+    cheap to build and to send; a report with other metadata (the stations that heard it) stays an event.
+    Each number is written out once, for both the key and the payload."""
 
-    def __init__(self) -> None:
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
         self.plain_metadata: Mapping[str, Any] | None = None  # the recorder's own (set once it is made)
-        self._encode = payload_encoder(PositionReported)
+        self._event = keyed_position_event(kind)
 
-    def __call__(self, report: PositionReported, recorded_at: int, metadata: Mapping[str, Any], key: bytes):
+    def __call__(self, report: PositionReported, recorded_at: int, metadata: Mapping[str, Any]):
         if metadata is not self.plain_metadata:
-            return NewEvent(report, recorded_at, metadata, key)
-        return (report.mmsi, report.occurred_at, report.lat, report.lon, report.sog, report.cog, report.heading,
-                report.nav_status, key, self._encode(report))
+            return self._event(report, recorded_at, metadata)
+        mmsi, occurred, heading, status = report.mmsi, report.occurred_at, report.heading, report.nav_status
+        lat, lon, sog, cog = repr(report.lat), repr(report.lon), repr(report.sog), repr(report.cog)
+        return (mmsi, occurred, report.lat, report.lon, report.sog, report.cog, heading, status,
+                position_key_of(self.kind, mmsi, occurred, lat, lon, sog, cog, heading, status),
+                position_payload_of(lat, lon, sog, cog, heading, status))
 
 
 def _child_main(job: ReadingJob, sending) -> None:
@@ -224,7 +230,7 @@ def _child_main(job: ReadingJob, sending) -> None:
         _send(sending, ("failed", str(error)))
         return
     try:
-        entry = _PositionTuples()
+        entry = PositionTuples(reader.kind)
         recorder = ObservationRecorder(reader.kind, job.particulars, metadata=job.metadata, clock=now_micros,
                                        future_tolerance=job.future_tolerance, position_entry=entry)
         entry.plain_metadata = recorder.metadata

@@ -46,9 +46,9 @@ SKIPPED = "skipped"  # a well-formed record the fleet does not use (counted in s
 _OUTCOMES = (None, UNCHANGED, SKIPPED, QUARANTINED)  # by precedence: a line keeps the highest it reached
 _NO_LINE = -1
 _blake2b = hashlib.blake2b
-# The entry decided for a position report: (report, recorded at, metadata, dedupe key) -> an event to append,
-# or what a reading process sends in its place.
-PositionEntry = Callable[[PositionReported, int, Mapping[str, Any], bytes], Any]
+# The entry decided for a position report: (report, recorded at, metadata) -> an event to append, keyed by
+# ``position_key``, or what a reading process sends in its place.
+PositionEntry = Callable[[PositionReported, int, Mapping[str, Any]], Any]
 
 
 def _key(*parts: object) -> bytes:
@@ -65,13 +65,29 @@ def _timed_key(occurred_at: int, *parts: object) -> bytes:
 
 def position_key(kind: str, report: PositionReported) -> bytes:
     """The dedupe key of a position report from a source of ``kind``: ``_timed_key`` of the source kind and
-    every field of the report, spelled out in one format string (the hot path of every import and feed:
-    the same text as joining the fields' ``str``, made faster)."""
-    occurred = report.occurred_at
-    text = (f"{kind}\x1f{report.mmsi}\x1f{occurred}\x1f{report.lat}\x1f{report.lon}\x1f{report.sog}\x1f{report.cog}"
-            f"\x1f{report.heading}\x1f{report.nav_status}")
+    every field of the report (see ``position_key_of``)."""
+    return position_key_of(kind, report.mmsi, report.occurred_at, repr(report.lat), repr(report.lon), repr(report.sog),
+                           repr(report.cog), report.heading, report.nav_status)
+
+
+def position_key_of(kind: str, mmsi: int, occurred: int, lat: str, lon: str, sog: str, cog: str, heading: int | None,
+                    nav_status: str | None) -> bytes:
+    """``position_key`` with the report's numbers already written out (``repr``, which is what ``str`` writes
+    and 'None' when not available): a reading process writes them once for both the key and the payload.
+    The hot path of every import and feed: the same text as joining the fields' ``str``, in one format
+    string."""
+    text = f"{kind}\x1f{mmsi}\x1f{occurred}\x1f{lat}\x1f{lon}\x1f{sog}\x1f{cog}\x1f{heading}\x1f{nav_status}"
     return ((occurred if occurred > 0 else 0) // 1_000_000 % (1 << 40)).to_bytes(5, "big") + \
         _blake2b(text.encode(), digest_size=11).digest()
+
+
+def keyed_position_event(kind: str) -> PositionEntry:
+    """The entry of a position report from a source of ``kind``: the event to append, keyed by ``position_key``."""
+
+    def entry(report: PositionReported, recorded_at: int, metadata: Mapping[str, Any]) -> NewEvent:
+        return NewEvent(report, recorded_at, metadata, position_key(kind, report))
+
+    return entry
 
 
 def registration_key(mmsi: int) -> bytes:
@@ -251,11 +267,11 @@ class ObservationRecorder:
     def __init__(self, kind: str, particulars: ParticularsHistory, *, metadata: Mapping[str, Any],
                  clock: Callable[[], int] = now_micros, future_tolerance: int = DEFAULT_FUTURE_TOLERANCE,
                  position_entry: PositionEntry | None = None):
-        """``position_entry`` makes the entry of a position report (report, recorded at, metadata, dedupe key);
-        by default a ``NewEvent``. A reading process gives one that makes what it sends instead."""
+        """``position_entry`` makes the entry of a position report (report, recorded at, metadata); by default a
+        ``NewEvent`` keyed by ``position_key``. A reading process gives one that makes what it sends instead."""
         self.kind = kind
         self.metadata = dict(metadata)
-        self._position_entry: PositionEntry = position_entry or NewEvent
+        self._position_entry: PositionEntry = position_entry or keyed_position_event(kind)
         self._particulars = particulars
         self._clock = clock
         self._future_tolerance = future_tolerance
@@ -273,7 +289,7 @@ class ObservationRecorder:
         splits a line), so each line's fate is told once."""
         now = self._clock() if recorded_at is None else recorded_at
         self._latest_allowed = max(self._latest_allowed, self._clock() + self._future_tolerance)
-        events, metadata, kind, entry = into.events, self.metadata, self.kind, self._position_entry
+        events, metadata, entry = into.events, self.metadata, self._position_entry
         lines, event_lines = into.lines, into.event_lines
         line, fate, first = _NO_LINE, 0, len(events)  # the line in hand, the highest fate it reached, its first event
         for seen in observations:
@@ -290,7 +306,7 @@ class ObservationRecorder:
                     fate = 3
                     continue
                 events.append(entry(report, now, metadata if not seen.heard_by else
-                                    {**metadata, "stations": list(seen.heard_by)}, position_key(kind, report)))
+                                    {**metadata, "stations": list(seen.heard_by)}))
             elif type(seen) is ParticularsSeen:
                 if seen.occurred_at > self._latest_allowed:
                     self._reject_future(seen.origin, seen.occurred_at, into)

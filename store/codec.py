@@ -81,12 +81,17 @@ _POSITION_SPELLED_OUT = layout_of(PositionReported) == "@mmsi,lat,lon,sog,cog,he
 
 def _encode_position(report: PositionReported) -> str:
     """A position report's payload: what the general encoder writes for its layout (lat, lon, sog, cog,
-    heading, nav_status coded), spelled out in one format string — every import row and live sentence is one
-    (tests/store/test_payload_encoding.py holds the two equal)."""
-    sog, cog, heading, status = report.sog, report.cog, report.heading, report.nav_status
-    return (f"[{report.lat!r},{report.lon!r},{'null' if sog is None else repr(sog)},"
-            f"{'null' if cog is None else repr(cog)},{'null' if heading is None else heading},"
-            f"{'null' if status is None else _STATUS_CODES[status]}]")
+    heading, nav_status coded), spelled out (tests/store/test_payload_encoding.py holds the two equal)."""
+    return position_payload_of(repr(report.lat), repr(report.lon), repr(report.sog), repr(report.cog), report.heading,
+                               report.nav_status)
+
+
+def position_payload_of(lat: str, lon: str, sog: str, cog: str, heading: int | None, nav_status: str | None) -> str:
+    """A position report's payload from its numbers already written out (``repr``: 'None' when not available),
+    in one format string: every import row and live sentence is one, and a reading process writes the numbers
+    once for both the payload and the dedupe key."""
+    return (f"[{lat},{lon},{'null' if sog == 'None' else sog},{'null' if cog == 'None' else cog},"
+            f"{'null' if heading is None else heading},{'null' if nav_status is None else _STATUS_CODES[nav_status]}]")
 
 
 def encode_metadata(metadata: Mapping[str, Any]) -> str:
