@@ -27,7 +27,7 @@ from app.observation_recorder import (
     ObservationRecorder, ParticularsHistory, append_redeciding_lost_registrations, known_particulars,
     remember_particulars,
 )
-from domain.events import NewEvent
+from domain.events.report_entries import Appendable
 from domain.time import now_micros
 from feeds.formats import open_reader
 from feeds.input_files import InputEndedEarly
@@ -151,7 +151,7 @@ def check_inputs(paths: Sequence[str | Path], options: ImportOptions) -> list[_I
 
 
 def import_files(store: EventStore, paths: Sequence[str | Path], options: ImportOptions = ImportOptions(), *,
-                 append: Callable[[Sequence[NewEvent]], AppendResult] | None = None,
+                 append: Callable[[Sequence[Appendable]], AppendResult] | None = None,
                  progress: Callable[[ImportProgress], None] | None = None,
                  cancelled: Callable[[], bool] = lambda: False, clock: Callable[[], int] = now_micros,
                  operator: str | None = None) -> ImportSummary:
@@ -192,7 +192,7 @@ def import_files(store: EventStore, paths: Sequence[str | Path], options: Import
 class _ImportRun:
     """The running totals of one import, its writes and its progress reports."""
 
-    def __init__(self, store: EventStore, write: Callable[[Sequence[NewEvent]], AppendResult],
+    def __init__(self, store: EventStore, write: Callable[[Sequence[Appendable]], AppendResult],
                  particulars: ParticularsHistory, progress: Callable[[ImportProgress], None] | None,
                  started: float, files: int, total_bytes: int):
         self.store, self.write, self.particulars, self.progress, self.started = \
@@ -236,13 +236,13 @@ class _ImportRun:
                                          self.total_bytes, summary.read, summary.appended, summary.quarantined,
                                          time.monotonic() - self.started))
 
-    def _write(self, events: Sequence[NewEvent]) -> Sequence[NewEvent]:
+    def _write(self, events: Sequence[Appendable]) -> Sequence[Appendable]:
         result = self.write(events)
         self.summary.appended += result.count
         self.summary.duplicates += result.duplicates
         return result.written
 
-    def _append(self, events: list[NewEvent]) -> bool | set[int]:
+    def _append(self, events: list[Appendable]) -> bool | set[int]:
         """Append a batch (see ``append_redeciding_lost_registrations``)."""
         return append_redeciding_lost_registrations(events, self._write, lambda: known_particulars(self.store),
                                                     self.particulars)

@@ -15,13 +15,14 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Sequence
 
 from domain.events import NewEvent, PositionReported
+from domain.events.report_entries import Appendable, ReportEntry, report_entry
 from domain.progress import PositionProgress
 from domain.temporal_index import TemporalIndex
 from app.fleet_index import SNAPSHOT_NAME, catch_up, save_snapshot_file
-from app.spilled_index import SpilledIndex, report_columns
+from app.spilled_index import SpilledIndex, entry_columns
 from store import AppendResult, EventStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class ImportIndex:
         """The log position the index has folded up to."""
         return self._index.log_position
 
-    def append(self, events: list[NewEvent] | tuple[NewEvent, ...]) -> AppendResult:
+    def append(self, events: Sequence[Appendable]) -> AppendResult:
         """Append a batch to the store, then fold what was appended into the index."""
         result = self._store.append_batch(events)
         head = result.head
@@ -161,7 +162,7 @@ def _fold(index: SpilledIndex, result: AppendResult) -> None:
     first = head.position - result.count + 1
     start = 0
     for at, item in enumerate(written):
-        if type(item.event) is not PositionReported:
+        if type(item) is not tuple and type(item.event) is not PositionReported:  # type: ignore[union-attr]
             if at > start:
                 _fold_positions(index, written[start:at], first + at - 1)
             index.add(result.recorded(at))
@@ -170,7 +171,13 @@ def _fold(index: SpilledIndex, result: AppendResult) -> None:
         _fold_positions(index, written[start:], head.position)
 
 
-def _fold_positions(index: SpilledIndex, items, last_position: int) -> None:
-    """Position reports in the index's units (``domain.temporal_index.POSITION_COLUMNS``)."""
-    index.extend_positions(*report_columns([item.event for item in items], [item.recorded_at for item in items]),
-                           last_position)
+def _fold_positions(index: SpilledIndex, items: Sequence[Appendable], last_position: int) -> None:
+    """Position reports (entries, or events: a report heard by several stations, a file read in this process)
+    in the index's units (``domain.temporal_index.POSITION_COLUMNS``)."""
+    entries = [item if type(item) is tuple else _entry_of(item) for item in items]  # type: ignore[arg-type]
+    index.extend_positions(*entry_columns(entries), last_position)
+
+
+def _entry_of(item: NewEvent) -> ReportEntry:
+    report: PositionReported = item.event  # type: ignore[assignment]
+    return report_entry(report, item.dedupe_key or b"", item.payload_json or "", item.recorded_at, item.metadata)

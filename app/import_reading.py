@@ -3,7 +3,8 @@
 Parsing a file (CSV cells, NMEA payloads) and building events costs about as much as appending them, and
 Python runs only one of the two at a time in a process. For a large file, a child process reads the file
 and decides its entries while this process appends them: the child sends each decided batch down a pipe,
-position reports as plain tuples (cheap to send) and the rare other events as objects. The child never
+position reports as ``ReportEntry`` tuples (cheap to send, and appended as they come) and the rare other
+events as objects. The child never
 touches the store — it is sent what the log knows of each ship's particulars at the start — so stopping
 it at any moment (Cancel, Ctrl+C, the parent killed) cannot harm the log. A file that ends early (a
 truncated archive) ends the batches with ``InputEndedEarly``, after the batch of everything read, just as
@@ -22,7 +23,8 @@ from typing import Any, Callable, Iterator, Mapping
 
 from app.observation_recorder import (Decisions, ObservationRecorder, ParticularsHistory, keyed_position_event,
                                       position_key_of)
-from domain.events import NewEvent, PositionReported
+from domain.events import PositionReported
+from domain.events.report_entries import report_entry
 from domain.time import now_micros
 from feeds.input_files import InputEndedEarly
 from store.codec import position_payload_of
@@ -71,11 +73,10 @@ def read_in_child(job: ReadingJob) -> Iterator[DecidedBatch]:
     """Decided batches of ``job``'s file, read by a child process. Closing the iterator stops the child.
 
     The child sends what it decided in chunks of at most ``SENT_CHUNK`` lines (its memory stays small); a
-    thread of this process rebuilds their events and gathers them into batches of ``job.batch_size`` lines
-    (one transaction each) while the caller appends the batch before: rebuilding is Python's work and
-    appending mostly SQLite's (which lets Python run meanwhile), so the two overlap. The thread begins a
-    batch only once the caller has taken the one before, so at most two batches are held (one being
-    appended, one ready) and a slow store holds the child back."""
+    thread of this process receives them and gathers them into batches of ``job.batch_size`` lines (one
+    transaction each) while the caller appends the batch before. The thread begins a batch only once the
+    caller has taken the one before, so at most two batches are held (one being appended, one ready) and a
+    slow store holds the child back."""
     context = multiprocessing.get_context("spawn")  # never fork a process that may run Qt or SQLite threads
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(target=_child_main, args=(job, sending), name="import reader", daemon=True)
@@ -113,7 +114,6 @@ def _receive(job: ReadingJob, receiving, ready: queue.Queue, taken: threading.Se
              stopped: threading.Event) -> None:
     """The receiving thread: each message of the child, as ("batch", DecidedBatch), ("done", None) or
     ("error", the exception the caller raises), until the file ends, the child fails or the caller stops."""
-    metadata = dict(job.metadata)
 
     def hand_over(kind: str, value: Any) -> bool:
         if stopped.is_set():
@@ -129,12 +129,12 @@ def _receive(job: ReadingJob, receiving, ready: queue.Queue, taken: threading.Se
         return False
 
     try:
-        _receive_all(job, receiving, metadata, hand_over, may_begin, stopped)
+        _receive_all(job, receiving, hand_over, may_begin, stopped)
     except Exception as error:  # a thread's edge: the caller raises it (it would otherwise wait for ever)
         hand_over("error", ReadingFailed(f"{job.path}: {type(error).__name__}: {error}"))
 
 
-def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_over: Callable[[str, Any], bool],
+def _receive_all(job: ReadingJob, receiving, hand_over: Callable[[str, Any], bool],
                  may_begin: Callable[[], bool], stopped: threading.Event) -> None:
     """Gather the child's chunks into batches of ``job.batch_size`` lines; what was gathered when the file
     ends, or the child fails, is handed over before the end is told."""
@@ -159,9 +159,8 @@ def _receive_all(job: ReadingJob, receiving, metadata: Mapping[str, Any], hand_o
                 hand_over("error", ReadingFailed(f"{job.path}: the reading process ended unexpectedly"))
             return
         if message[0] == "batch":
-            _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read, recorded_at = \
-                message
-            decisions = Decisions(_events(items, metadata, recorded_at), quarantine, skipped, lines, event_lines)
+            _, items, quarantine, skipped, lines, event_lines, lines_read, passed_over, bytes_read = message
+            decisions = Decisions(items, quarantine, skipped, lines, event_lines)
             chunk = DecidedBatch(decisions, lines_read, passed_over, bytes_read)
             gathering = chunk if gathering is None else gathering.followed_by(chunk)
             if gathering.lines_read - lines_before >= job.batch_size and not hand_over_gathered():
@@ -182,27 +181,12 @@ def _ending(message: tuple) -> tuple[str, Any]:
     return "error", ReadingFailed(message[1])
 
 
-def _events(items: list, metadata: Mapping[str, Any], recorded_at: int) -> list[NewEvent]:
-    """Rebuild the batch's events (position reports come as tuples: their fields, dedupe key and payload)."""
-    out = []
-    append = out.append
-    from_checked = PositionReported.from_checked  # the child built (and so validated) each of these reports
-    new_event = NewEvent.plain
-    for item in items:
-        if type(item) is tuple:
-            mmsi, occurred, lat, lon, sog, cog, heading, status, key, payload = item
-            append(new_event(from_checked(mmsi, occurred, lat, lon, sog, cog, heading, status), recorded_at, metadata,
-                             key, payload))
-        else:
-            append(item)
-    return out
-
-
 class PositionTuples:
-    """The child's entry for a position report with the file's own metadata: a plain tuple of its fields,
-    dedupe key and stored payload (encoded here, by the store's encoder, so the appending process need not),
-    cheap to build and to send; a report with other metadata (the stations that heard it) stays an event.
-    Each number is written out once, for both the key and the payload."""
+    """The child's entry for a position report with the file's own metadata: its ``ReportEntry``, a plain
+    tuple of its fields, dedupe key, stored payload (encoded here, by the store's encoder, so the appending
+    process need not) and envelope, cheap to build, to send, and to append as it is; a report with other
+    metadata (the stations that heard it) stays an event. Each number is written out once, for both the key
+    and the payload."""
 
     def __init__(self, kind: str) -> None:
         self.kind = kind
@@ -212,11 +196,11 @@ class PositionTuples:
     def __call__(self, report: PositionReported, recorded_at: int, metadata: Mapping[str, Any]):
         if metadata is not self.plain_metadata:
             return self._event(report, recorded_at, metadata)
-        mmsi, occurred, heading, status = report.mmsi, report.occurred_at, report.heading, report.nav_status
         lat, lon, sog, cog = repr(report.lat), repr(report.lon), repr(report.sog), repr(report.cog)
-        return (mmsi, occurred, report.lat, report.lon, report.sog, report.cog, heading, status,
-                position_key_of(self.kind, mmsi, occurred, lat, lon, sog, cog, heading, status),
-                position_payload_of(lat, lon, sog, cog, heading, status))
+        key = position_key_of(self.kind, report.mmsi, report.occurred_at, lat, lon, sog, cog, report.heading,
+                              report.nav_status)
+        return report_entry(report, key, position_payload_of(lat, lon, sog, cog, report.heading, report.nav_status),
+                            recorded_at, metadata)
 
 
 def _child_main(job: ReadingJob, sending) -> None:
@@ -262,7 +246,7 @@ def _send_batch(sending, recorder: ObservationRecorder, pending: list, reader, h
     recorder.decide(pending, decisions, recorded_at=recorded_at)
     _send(sending, ("batch", decisions.events, decisions.quarantine, decisions.skipped, decisions.lines,
                     decisions.event_lines,
-                    reader.lines_read - held_back, dict(reader.passed_over()), reader.bytes_read, recorded_at))
+                    reader.lines_read - held_back, dict(reader.passed_over()), reader.bytes_read))
 
 
 def _send(sending, message: tuple) -> None:

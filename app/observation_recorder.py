@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from domain.events import NewEvent, PositionReported, ShipDetailsChanged, ShipRegistered
+from domain.events.report_entries import Appendable
 from domain.observations import (STATIC_FIELDS, VOYAGE_FIELDS, Origin, ParticularsSeen, PositionSeen, Rejected, Seen,
                                  Skipped)
 from domain.time import MICROS_PER_MINUTE, format_instant, now_micros
@@ -178,9 +179,11 @@ class ParticularsHistory:
             times, changes, latest = ship
             self._ships[mmsi] = (list(times), [dict(change) for change in changes], dict(latest))
 
-    def remember(self, events: Iterable[NewEvent]) -> None:
+    def remember(self, events: Iterable[Appendable]) -> None:
         """Take in the registrations and changes among ``events`` (decided elsewhere)."""
         for item in events:
+            if type(item) is tuple:  # a position report's entry
+                continue
             event = item.event
             if type(event) is ShipRegistered or type(event) is ShipDetailsChanged:
                 self.add(event.mmsi, event.occurred_at,
@@ -195,7 +198,7 @@ def known_particulars(store: EventStore) -> ParticularsHistory:
     return history
 
 
-def remember_particulars(particulars: ParticularsHistory, events: Iterable[NewEvent]) -> None:
+def remember_particulars(particulars: ParticularsHistory, events: Iterable[Appendable]) -> None:
     """Fold the registrations and changes among ``events`` into ``particulars`` (as a recorder does when it
     decides them), for events decided elsewhere."""
     particulars.remember(events)
@@ -208,7 +211,7 @@ class Decisions:
     ``event_lines`` holds, for each line that gave events, the index of its first event in ``events``
     (whether it is stored or already in the log is known once the events are appended)."""
 
-    events: list[NewEvent] = field(default_factory=list)
+    events: list[Appendable] = field(default_factory=list)
     quarantine: list[QuarantinedRecord] = field(default_factory=list)
     skipped: Counter[str] = field(default_factory=Counter)
     lines: Counter[str] = field(default_factory=Counter)
@@ -363,8 +366,10 @@ class ObservationRecorder:
 
 
 
-def is_registration(item: NewEvent) -> bool:
+def is_registration(item: Appendable) -> bool:
     """Whether ``item`` is a registration an import decided (keyed by the ship alone)."""
+    if type(item) is tuple:  # a position report's entry
+        return False
     event = item.event
     return type(event) is ShipRegistered and item.dedupe_key == registration_key(event.mmsi)
 
@@ -391,7 +396,8 @@ def redecide_lost_registration(registration: NewEvent, voyage: NewEvent | None,
                     particulars_key(kind, registered.mmsi, registered.occurred_at, said))  # type: ignore[attr-defined]
 
 
-def append_redeciding_lost_registrations(events: list[NewEvent], write: Callable[[Sequence[NewEvent]], Sequence[NewEvent]],
+def append_redeciding_lost_registrations(events: list[Appendable],
+                                         write: Callable[[Sequence[Appendable]], Sequence[Appendable]],
                                          read_log: Callable[[], ParticularsHistory],
                                          particulars: ParticularsHistory) -> bool | set[int]:
     """Append a batch through ``write`` (which returns the events it appended): True when all of it was
@@ -430,7 +436,7 @@ def append_redeciding_lost_registrations(events: list[NewEvent], write: Callable
             voyage = events[index] if index < len(events) and _voyage_of(events[index], item) else None
             index += voyage is not None
             correction = redecide_lost_registration(item, voyage, in_log)
-        elif type(item.event) is ShipDetailsChanged and item.event.mmsi in lost_ships:
+        elif type(item) is not tuple and type(item.event) is ShipDetailsChanged and item.event.mmsi in lost_ships:
             correction = _redecide_change(item, in_log)  # it was decided against what the lost registration said
             if correction is item:
                 in_log.add(item.event.mmsi, item.event.occurred_at, item.event.changed_fields())
@@ -468,8 +474,10 @@ def _redecide_change(change: NewEvent, in_log: ParticularsHistory) -> NewEvent |
                     change.recorded_at, change.metadata, change.dedupe_key)
 
 
-def _voyage_of(item: NewEvent, registration: NewEvent) -> bool:
+def _voyage_of(item: Appendable, registration: NewEvent) -> bool:
     """Whether ``item`` is the voyage data decided with ``registration`` (right after it: same ship and time)."""
+    if type(item) is tuple:  # a position report's entry
+        return False
     event, registered = item.event, registration.event
     return (type(event) is ShipDetailsChanged and event.mmsi == registered.mmsi  # type: ignore[attr-defined]
             and event.occurred_at == registered.occurred_at and item.metadata is registration.metadata)

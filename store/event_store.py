@@ -15,14 +15,15 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, cast
 
 from sqlalchemy import ColumnElement, event, func, insert, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import StaticPool
 
-from domain.events import Event, NewEvent, RecordedEvent
+from domain.events import Event, NewEvent, PositionReported, RecordedEvent, ship_stream
+from domain.events.report_entries import DEDUPE_KEY, Appendable, as_event
 from domain.hash_chain import GENESIS_HASH, chain_hash, canonical_text_from
 from domain.time import format_instant, now_micros
 from store.codec import decode_event
@@ -66,10 +67,11 @@ class AppendResult:
     """What a write did: the events now in the log, and how many were already there (duplicates).
 
     The ``RecordedEvent`` objects are built on first access from the rows that were inserted: an import
-    of millions of events that nobody inspects one by one does not pay for them.
+    of millions of events that nobody inspects one by one does not pay for them (nor for the events of the
+    position reports it appended as entries).
     """
 
-    def __init__(self, items: Sequence[NewEvent] = (), rows: Sequence[EventRow] = (), duplicates: int = 0):
+    def __init__(self, items: Sequence[Appendable] = (), rows: Sequence[EventRow] = (), duplicates: int = 0):
         self._items = items
         self._rows = rows
         self.duplicates = duplicates
@@ -80,18 +82,15 @@ class AppendResult:
         return len(self._rows)
 
     @property
-    def written(self) -> Sequence[NewEvent]:
-        """The events of the batch that were appended (the same objects that were passed in, in order;
-        those dropped as already stored are not among them)."""
+    def written(self) -> Sequence[Appendable]:
+        """The events and report entries of the batch that were appended (the same objects that were passed
+        in, in order; those dropped as already stored are not among them)."""
         return self._items
 
     @property
     def appended(self) -> tuple[RecordedEvent, ...]:
         if self._appended is None:
-            self._appended = tuple(
-                RecordedEvent(row[0], uuid.UUID(bytes=row[1]), item.event.stream_id, row[3], item.event.TYPE,
-                              item.event.SCHEMA_VERSION, row[5], row[6], item.metadata, item.event, row[9])
-                for item, row in zip(self._items, self._rows))
+            self._appended = tuple(_recorded(as_event(item), row) for item, row in zip(self._items, self._rows))
         return self._appended
 
     def occurred_times(self) -> list[int]:
@@ -102,9 +101,7 @@ class AppendResult:
         """The ``at``-th appended event as stored (without building every other one, as ``appended`` does)."""
         if self._appended is not None:
             return self._appended[at]
-        item, row = self._items[at], self._rows[at]
-        return RecordedEvent(row[0], uuid.UUID(bytes=row[1]), item.event.stream_id, row[3], item.event.TYPE,
-                             item.event.SCHEMA_VERSION, row[5], row[6], item.metadata, item.event, row[9])
+        return _recorded(as_event(self._items[at]), self._rows[at])
 
     @property
     def head(self) -> Head | None:
@@ -112,6 +109,12 @@ class AppendResult:
             return None
         last = self._rows[-1]
         return Head(last[0], last[9])
+
+
+def _recorded(item: NewEvent, row: EventRow) -> RecordedEvent:
+    event = item.event
+    return RecordedEvent(row[0], uuid.UUID(bytes=row[1]), event.stream_id, row[3], event.TYPE, event.SCHEMA_VERSION,
+                         row[5], row[6], item.metadata, event, row[9])
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,11 +210,12 @@ class EventStore:
         expected = {} if expected_version is None else {stream_id: expected_version}
         return self._write(list(new_events), expected)
 
-    def append_batch(self, new_events: Iterable[NewEvent]) -> AppendResult:
-        """Append events to any streams in one transaction, skipping already-stored observations."""
+    def append_batch(self, new_events: Iterable[Appendable]) -> AppendResult:
+        """Append events (and position reports as entries) to any streams in one transaction, skipping
+        already-stored observations."""
         return self._write(list(new_events), {})
 
-    def _write(self, items: list[NewEvent], expected: Mapping[str, int]) -> AppendResult:
+    def _write(self, items: list[Appendable], expected: Mapping[str, int]) -> AppendResult:
         if self.read_only:
             raise ReadOnlyStoreError("this store is open read-only: nothing can be appended")
         if not items and not expected:
@@ -252,7 +256,7 @@ class EventStore:
         except OperationalError as error:
             raise _write_refused(error, busy="nothing was written, try again", failed="nothing was written") from None
 
-    def _write_once(self, items: list[NewEvent], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
+    def _write_once(self, items: list[Appendable], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
         try:
             with self._write_lock, self._connect() as connection:
                 connection.execution_options(sqlite_begin="IMMEDIATE")
@@ -282,11 +286,12 @@ class EventStore:
         if head is not None and result.count:
             self.occurred_blocks.learn_appended(head.position - result.count + 1, result.occurred_times())
 
-    def _write_in(self, connection: Connection, items: list[NewEvent], expected: Mapping[str, int],
+    def _write_in(self, connection: Connection, items: list[Appendable], expected: Mapping[str, int],
                   check_stored: bool) -> tuple[AppendResult, Learned, dict[int, int]]:
         head = self._head(connection)
         items, duplicates = self._drop_duplicates(connection, items, check_stored)
-        stream_names = [item.event.stream_id for item in items]
+        stream_names = [ship_stream(item[0]) if type(item) is tuple else item.event.stream_id  # type: ignore[union-attr]
+                        for item in items]
         learned = self._names.resolve(connection, set(stream_names))
         stream_ids = learned.stream_ids
         touched = set(stream_names) | set(expected)
@@ -312,47 +317,58 @@ class EventStore:
         connection.exec_driver_sql(_INSERT_EVENT, rows)
 
     @staticmethod
-    def _prepare_rows(items: Sequence[NewEvent], stream_names: Sequence[str], stream_ids: Mapping[str, int],
+    def _prepare_rows(items: Sequence[Appendable], stream_names: Sequence[str], stream_ids: Mapping[str, int],
                       versions: dict[int, int], learned: Learned, event_ids: bytes, head: Head,
                       rows: list[EventRow]) -> bytes:
-        """Number, encode and chain the batch into insertable rows (the hot loop of every append)."""
+        """Number, encode and chain the batch into insertable rows (the hot loop of every append). A report
+        entry brings its payload encoded; an event is encoded here unless it does."""
         position, previous = head.position, head.hash
         last_class: type[Event] | None = None
         last_metadata: Mapping[str, Any] | None = None
+        event_class: type[Event]
+        key: bytes | None
+        payload_json: str | None
         for i, item in enumerate(items):
-            event = item.event
+            if type(item) is tuple:
+                _, occurred, _, _, _, _, _, _, key, payload_json, recorded, metadata = item
+                event_class = PositionReported
+                event_id = event_ids[16 * i:16 * i + 16]
+            else:
+                new = cast(NewEvent, item)
+                event = new.event
+                event_class, occurred, key, payload_json, recorded, metadata = (
+                    type(event), event.occurred_at, new.dedupe_key, new.payload_json, new.recorded_at, new.metadata)
+                event_id = new.event_id.bytes if new.event_id else event_ids[16 * i:16 * i + 16]
+            if event_class is not last_class:  # batches are long runs of one type and one metadata set
+                last_class = event_class
+                type_id, _, _, type_text, encode = learned.type_for(event_class)
+            if payload_json is None:
+                payload_json = encode(event)
+            if metadata is not last_metadata:
+                last_metadata = metadata
+                metadata_id, metadata_json = learned.metadata_for(metadata)
             stream_name = stream_names[i]
             stream = stream_ids[stream_name]
             version = versions.get(stream, 0) + 1
             versions[stream] = version
-            if type(event) is not last_class:  # batches are long runs of one type and one metadata set
-                last_class = type(event)
-                type_id, _, _, type_text, encode = learned.type_for(last_class)
-            if item.metadata is not last_metadata:
-                last_metadata = item.metadata
-                metadata_id, metadata_json = learned.metadata_for(last_metadata)
-            payload_json = item.payload_json
-            if payload_json is None:
-                payload_json = encode(event)
-            event_id = item.event_id.bytes if item.event_id else event_ids[16 * i:16 * i + 16]
             position += 1
-            occurred, recorded = event.occurred_at, item.recorded_at
             previous = chain_hash(previous, canonical_text_from(position, event_id.hex(), stream_name, version,
                                                                 type_text, occurred, recorded, metadata_json,
                                                                 payload_json))
             rows.append((position, event_id, stream, version, type_id, occurred, recorded, metadata_id, payload_json,
-                         previous, item.dedupe_key))
+                         previous, key))
         return previous
 
-    def _drop_duplicates(self, connection: Connection, items: list[NewEvent],
-                         check_stored: bool) -> tuple[list[NewEvent], int]:
+    def _drop_duplicates(self, connection: Connection, items: list[Appendable],
+                         check_stored: bool) -> tuple[list[Appendable], int]:
         """Drop repeats of an observation within the batch and, when asked, those already in the log."""
+        keys = [item[DEDUPE_KEY] if type(item) is tuple else item.dedupe_key  # type: ignore[union-attr]
+                for item in items]
         seen: set[bytes] = set()
         if check_stored:
-            seen = self._stored_keys(connection, list({item.dedupe_key for item in items if item.dedupe_key is not None}))
-        kept: list[NewEvent] = []
-        for item in items:
-            key = item.dedupe_key
+            seen = self._stored_keys(connection, list({key for key in keys if key is not None}))
+        kept: list[Appendable] = []
+        for item, key in zip(items, keys):
             if key is not None:
                 if key in seen:
                     continue

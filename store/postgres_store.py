@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from domain.events import NewEvent
+from domain.events.report_entries import Appendable
 from domain.hash_chain import GENESIS_HASH
 from domain.time import now_micros
 from store.errors import ReadOnlyStoreError, StoreBusyError, StoreError, StoreUnreachableError
@@ -88,7 +89,7 @@ class PostgresEventStore(EventStore):
 
     # --- writing --------------------------------------------------------------------------------------------
 
-    def _write_once(self, items: list[NewEvent], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
+    def _write_once(self, items: list[Appendable], expected: Mapping[str, int], check_stored: bool) -> AppendResult:
         try:
             with self._write_lock, self._connect() as connection:
                 with connection.begin():

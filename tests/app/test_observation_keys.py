@@ -6,7 +6,8 @@ from hypothesis import given, strategies as st
 from app.import_reading import PositionTuples
 from app.observation_recorder import _timed_key, position_key
 from domain import ais
-from domain.events import PositionReported
+from domain.events import NewEvent, PositionReported
+from domain.events.report_entries import report_event
 from store.codec import payload_encoder
 
 reports = st.builds(
@@ -36,10 +37,13 @@ def test_a_reading_process_sends_the_key_and_payload_the_appending_process_would
     what ``position_key`` and the store's own encoder make of the same report."""
     entry = PositionTuples(kind)
     entry.plain_metadata = metadata = {"source": "import"}
-    *fields, key, payload = entry(report, 1, metadata)
+    sent = entry(report, 1, metadata)
+    *fields, key, payload, recorded_at, sent_metadata = sent
     assert tuple(fields) == (report.mmsi, report.occurred_at, report.lat, report.lon, report.sog, report.cog,
                              report.heading, report.nav_status)
     assert key == position_key(kind, report)
     assert payload == payload_encoder(PositionReported)(report)
+    assert (recorded_at, sent_metadata) == (1, metadata)
+    assert report_event(sent) == NewEvent(report, 1, metadata, key, None, payload)  # the event it stands for
     other = entry(report, 1, {"source": "import", "stations": ["a", "b"]})  # heard by stations: stays an event
     assert other.dedupe_key == position_key(kind, report) and other.event is report
