@@ -48,13 +48,23 @@ class InputEndedEarly(InputFileError):
         self.name, self.after_line, self.byte, self.why = name, after_line, byte, why
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Line:
     """One line of input: its 1-based number, its bytes without the line ending, and whether it was cut."""
 
     number: int
     data: bytes
     too_long: bool = False
+
+    def __init__(self, number: int, data: bytes, too_long: bool = False) -> None:
+        # Every line read makes one: its frozen slots are set through their descriptors (the generated
+        # __init__ sets each one by name, at half again the cost).
+        _set_number(self, number)
+        _set_data(self, data)
+        _set_too_long(self, too_long)
+
+
+_set_number, _set_data, _set_too_long = (getattr(Line, name).__set__ for name in ("number", "data", "too_long"))
 
 
 class InputFile:

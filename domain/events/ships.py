@@ -164,9 +164,10 @@ class PositionReported(ShipEvent):
         its second look at every field."""
         if not _plain_position(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status):
             return None
-        report = cls.from_checked(mmsi, occurred_at, lat, lon, sog, cog, heading, nav_status)
-        _set_rounded(report, lat, lon, sog, cog)
-        return report
+        # rounded as ``_set_rounded`` rounds, before the report is made (each slot is then set once)
+        return cls.from_checked(mmsi, occurred_at, round(lat * 10_000_000) / 10_000_000,
+                                round(lon * 10_000_000) / 10_000_000, None if sog is None else round(sog * 10) / 10,
+                                None if cog is None else (round(cog * 10) / 10) % 360.0, heading, nav_status)
 
     def _check_coordinates(self) -> None:
         for name, sentinel, limit in (("lat", ais.LAT_NOT_AVAILABLE, 90.0), ("lon", ais.LON_NOT_AVAILABLE, 180.0)):
