@@ -5,22 +5,12 @@ from hypothesis import given, strategies as st
 
 from app.import_reading import PositionTuples
 from app.observation_recorder import _timed_key, position_key
-from domain import ais
 from domain.events import NewEvent, PositionReported
+from tests.report_strategies import position_reports
 from domain.events.report_entries import report_event
 from store.codec import payload_encoder
 
-reports = st.builds(
-    PositionReported,
-    mmsi=st.integers(100_000_000, 999_999_999),
-    occurred_at=st.integers(-2**40, 2**52),
-    lat=st.floats(-90, 90, allow_nan=False),
-    lon=st.floats(-180, 180, allow_nan=False),
-    sog=st.none() | st.floats(0, ais.SOG_MAX, allow_nan=False),
-    cog=st.none() | st.floats(0, 359.94, allow_nan=False),
-    heading=st.none() | st.integers(0, 359),
-    nav_status=st.none() | st.sampled_from(sorted(ais.NAV_STATUS_CODES)),
-)
+reports = position_reports()
 
 
 @given(report=reports, kind=st.sampled_from(["noaa-csv", "dma-csv", "nmea", "csv"]))

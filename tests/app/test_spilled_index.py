@@ -11,12 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.spilled_index import SpilledIndex, entry_columns, report_columns
-from domain import ais
 from domain.events import PositionReported, RecordedEvent
 from domain.events.report_entries import report_entry
 from domain.snapshot_stream import SnapshotReader
 from domain.temporal_index import SNAPSHOT_PREAMBLE, TemporalIndex, snapshot_head_size
 from tests.domain.test_temporal_index import recorded_log, reports
+from tests.report_strategies import position_reports
 
 
 def _fold(index: TemporalIndex | SpilledIndex, batch: list[RecordedEvent], one_by_one: bool) -> None:
@@ -113,20 +113,9 @@ def _day_of_reports(ships: int, per_ship: int):
             yield report(219_000_000 + ship, minute + ship / 100, lat=50 + ship / 10, lon=-1 - minute / 100)
 
 
-position_reports = st.builds(
-    PositionReported,
-    mmsi=st.integers(100_000_000, 999_999_999),
-    occurred_at=st.integers(0, 2**52),
-    lat=st.floats(-90, 90, allow_nan=False),
-    lon=st.floats(-180, 180, allow_nan=False),
-    sog=st.none() | st.floats(0, ais.SOG_MAX, allow_nan=False),
-    cog=st.none() | st.floats(0, 359.94, allow_nan=False),
-    heading=st.none() | st.integers(0, 359),
-    nav_status=st.none() | st.sampled_from(sorted(ais.NAV_STATUS_CODES)),
-)
 
 
-@given(st.lists(st.tuples(position_reports, st.integers(0, 2**52)), max_size=40))
+@given(st.lists(st.tuples(position_reports(occurred_at=st.integers(0, 2**52)), st.integers(0, 2**52)), max_size=40))
 def test_entries_fold_to_the_columns_of_the_reports_they_stand_for(reports_recorded) -> None:
     """The import folds the reports its reading process sent as entries a column at a time; the columns are
     the ones the reports themselves give, value for value (rounding included)."""

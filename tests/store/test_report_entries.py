@@ -8,27 +8,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.observation_recorder import position_key
-from domain import ais
 from domain.events import NewEvent, PositionReported, ShipRegistered
 from domain.events.report_entries import as_event, report_entry
 from store import open_store
 from store.codec import payload_encoder
+from tests.report_strategies import position_reports
 
 T0 = 1_700_000_000_000_000
 METADATA = {"source": "import", "file": "day.csv"}
 _encode = payload_encoder(PositionReported)
 
-reports = st.builds(
-    PositionReported,
-    mmsi=st.integers(100_000_000, 100_000_020),
-    occurred_at=st.integers(T0, T0 + 86_400_000_000),
-    lat=st.floats(-90, 90, allow_nan=False),
-    lon=st.floats(-180, 180, allow_nan=False),
-    sog=st.none() | st.floats(0, ais.SOG_MAX, allow_nan=False),
-    cog=st.none() | st.floats(0, 359.94, allow_nan=False),
-    heading=st.none() | st.integers(0, 359),
-    nav_status=st.none() | st.sampled_from(sorted(ais.NAV_STATUS_CODES)),
-)
+reports = position_reports(mmsi=st.integers(100_000_000, 100_000_020),
+                           occurred_at=st.integers(T0, T0 + 86_400_000_000))
 
 
 def _as_entry(report: PositionReported, recorded_at: int):
