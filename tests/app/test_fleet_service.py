@@ -6,8 +6,11 @@ from app.fleet_index import open_index, save_snapshot
 from app.console import Console
 from app.fleet_service import FleetService
 from app.fleet_view import FleetView
+from domain.events import PositionReported
+from domain.events.report_entries import report_entry
 from domain.fleet_state import replay
 from store import open_store
+from store.codec import payload_encoder
 from tests.fleet_events import MINUTE, T0, registered, renamed, report
 
 
@@ -155,3 +158,20 @@ def test_the_operator_defaults_to_the_named_variable_then_the_os_user(monkeypatc
     assert default_operator() == "duty officer"
     monkeypatch.delenv(OPERATOR_VARIABLE)
     assert default_operator()  # the OS user, whoever runs the tests
+
+
+def test_reports_appended_as_entries_move_the_fleet_as_events_do(store):
+    """A console's import appends what its reading process sent: position reports as entries. The map, the
+    index and the subscribers see the events they stand for."""
+    service = FleetService.open(store)
+    fleet = FleetView(service)
+    heard = []
+    service.subscribe(lambda events: heard.extend((e.type, e.event) for e in events))
+    reports = [report(219000001, 1, lat=50.5), report(219000002, 2, lat=51.25)]
+    entries = [report_entry(item.event, item.dedupe_key, payload_encoder(PositionReported)(item.event),
+                            item.recorded_at, item.metadata) for item in reports]
+    service.append([registered(219000001, 0, "ARIA"), *entries])
+    (aria, other) = fleet.state_at(T0 + 5 * MINUTE).ship_states()
+    assert (aria.name, aria.lat, other.mmsi, other.lat) == ("ARIA", 50.5, 219000002, 51.25)
+    assert heard[1:] == [("PositionReported", item.event) for item in reports]
+    assert service.append(entries).duplicates == 2
