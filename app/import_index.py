@@ -15,14 +15,16 @@ from __future__ import annotations
 import logging
 import tempfile
 from pathlib import Path
-from typing import BinaryIO, Callable, Sequence
+from typing import BinaryIO, Callable, Sequence, cast
+
+import numpy as np
 
 from domain.events import NewEvent, PositionReported
-from domain.events.report_entries import Appendable, ReportEntry, report_entry
+from domain.events.report_entries import Appendable, ReportEntry
 from domain.progress import PositionProgress
 from domain.temporal_index import TemporalIndex
 from app.fleet_index import SNAPSHOT_NAME, catch_up, save_snapshot_file
-from app.spilled_index import SpilledIndex, entry_columns
+from app.spilled_index import SpilledIndex, entry_columns, report_columns
 from store import AppendResult, EventStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -155,29 +157,37 @@ def _index_folder(store: EventStore) -> tempfile.TemporaryDirectory[str]:
 
 
 def _fold(index: SpilledIndex, result: AppendResult) -> None:
-    """Fold a committed batch in, in log order: runs of position reports as columns, the rest one by one."""
+    """Fold a committed batch in, in log order: runs of position reports as columns (a run of entries, or of
+    events: a report heard by several stations, a file read in this process), the rest one by one."""
     written = result.written
     head = result.head
     assert head is not None
     first = head.position - result.count + 1
-    start = 0
+    start, entries = 0, True  # the run of reports in hand, and whether it is of entries
+
+    def fold_run(end: int) -> None:
+        if end > start:
+            index.extend_positions(*_run_columns(written[start:end], entries), first + end - 1)
+
     for at, item in enumerate(written):
-        if type(item) is not tuple and type(item.event) is not PositionReported:  # type: ignore[union-attr]
-            if at > start:
-                _fold_positions(index, written[start:at], first + at - 1)
+        if type(item) is tuple:
+            if not entries:
+                fold_run(at)
+                start, entries = at, True
+        elif type(item.event) is PositionReported:  # type: ignore[union-attr]
+            if entries:
+                fold_run(at)
+                start, entries = at, False
+        else:
+            fold_run(at)
             index.add(result.recorded(at))
             start = at + 1
-    if start < len(written):
-        _fold_positions(index, written[start:], head.position)
+    fold_run(len(written))
 
 
-def _fold_positions(index: SpilledIndex, items: Sequence[Appendable], last_position: int) -> None:
-    """Position reports (entries, or events: a report heard by several stations, a file read in this process)
-    in the index's units (``domain.temporal_index.POSITION_COLUMNS``)."""
-    entries = [item if type(item) is tuple else _entry_of(item) for item in items]  # type: ignore[arg-type]
-    index.extend_positions(*entry_columns(entries), last_position)
-
-
-def _entry_of(item: NewEvent) -> ReportEntry:
-    report: PositionReported = item.event  # type: ignore[assignment]
-    return report_entry(report, item.dedupe_key or b"", item.payload_json or "", item.recorded_at, item.metadata)
+def _run_columns(run: Sequence[Appendable], entries: bool) -> tuple[np.ndarray, ...]:
+    """The index columns of a run of position reports: all of them entries, or all events."""
+    if entries:
+        return entry_columns(cast(Sequence[ReportEntry], run))
+    events = cast(Sequence[NewEvent], run)
+    return report_columns([item.event for item in events], [item.recorded_at for item in events])

@@ -99,23 +99,37 @@ class SpilledIndex:
         self._spill.close()
 
 
+def report_columns(reports: Sequence[PositionReported], recorded_at: Sequence[int]) -> tuple[np.ndarray, ...]:
+    """Reports as the columns ``extend_positions`` takes (MMSI, times, then ``POSITION_COLUMNS`` in index
+    units), converted as ``TemporalIndex.add`` converts one report."""
+    return _index_columns([r.mmsi for r in reports], [r.occurred_at for r in reports], recorded_at,
+                          [r.lat for r in reports], [r.lon for r in reports], [r.sog for r in reports],
+                          [r.cog for r in reports], [r.heading for r in reports], [r.nav_status for r in reports])
+
+
 def entry_columns(entries: Sequence[ReportEntry]) -> tuple[np.ndarray, ...]:
-    """``report_columns`` of the reports these entries stand for (their recording times their own), built a
-    column at a time: an import folds ten million of them."""
-    n = len(entries)
-    if not n:
+    """``report_columns`` of the reports these entries stand for (their recording times their own), taken
+    from the entries a field at a time: an import folds ten million of them."""
+    if not entries:
         return report_columns([], [])
     mmsi, occurred, lat, lon, sog, cog, heading, status, _, _, recorded, _ = zip(*entries)
+    return _index_columns(mmsi, occurred, recorded, lat, lon, sog, cog, heading, status)
+
+
+def _index_columns(mmsi: Sequence[int], occurred: Sequence[int], recorded: Sequence[int], lat: Sequence[float],
+                   lon: Sequence[float], sog: Sequence[float | None], cog: Sequence[float | None],
+                   heading: Sequence[int | None], status: Sequence[str | None]) -> tuple[np.ndarray, ...]:
+    """The fields of reports, one sequence each, in index units: positions in 1e-7 degree, speed and course
+    in tenths, rounded as ``round`` rounds (half to even), what is not available as -1."""
     none, codes = _NOT_AVAILABLE, ais.NAV_STATUS_CODES
     return (np.array(mmsi, np.int64), np.array(occurred, np.int64), np.array(recorded, np.int64),
             np.rint(np.array(lat, np.float64) * 10_000_000).astype(np.int32),
             np.rint(np.array(lon, np.float64) * 10_000_000).astype(np.int32),
             _tenths_or_none(sog), _tenths_or_none(cog), _whole_or_none(heading),
-            np.fromiter((none if name is None else codes[name] for name in status), np.int64, n))
+            np.fromiter((none if name is None else codes[name] for name in status), np.int64, len(status)))
 
 
 def _tenths_or_none(values: Sequence[float | None]) -> np.ndarray:
-    """Values in tenths, rounded as ``round`` rounds (half to even); not available (None) as -1."""
     floats = np.array(values, np.float64)  # None becomes NaN
     missing = np.isnan(floats)
     return np.where(missing, _NOT_AVAILABLE, np.rint(np.where(missing, 0.0, floats) * 10)).astype(np.int64)
@@ -124,20 +138,3 @@ def _tenths_or_none(values: Sequence[float | None]) -> np.ndarray:
 def _whole_or_none(values: Sequence[int | None]) -> np.ndarray:
     floats = np.array(values, np.float64)  # None becomes NaN (a heading is at most 359: exact as a float)
     return np.where(np.isnan(floats), _NOT_AVAILABLE, floats).astype(np.int64)
-
-
-def report_columns(reports: Sequence[PositionReported], recorded_at: Sequence[int]) -> tuple[np.ndarray, ...]:
-    """Reports as the columns ``extend_positions`` takes (MMSI, times, then ``POSITION_COLUMNS`` in index
-    units), converted as ``TemporalIndex.add`` converts one report."""
-    n = len(reports)
-    none = _NOT_AVAILABLE
-    codes = ais.NAV_STATUS_CODES
-    return (np.fromiter((r.mmsi for r in reports), np.int64, n),
-            np.fromiter((r.occurred_at for r in reports), np.int64, n),
-            np.fromiter(recorded_at, np.int64, n),
-            np.fromiter((round(r.lat * 10_000_000) for r in reports), np.int64, n).astype(np.int32),
-            np.fromiter((round(r.lon * 10_000_000) for r in reports), np.int64, n).astype(np.int32),
-            np.fromiter((none if r.sog is None else round(r.sog * 10) for r in reports), np.int64, n),
-            np.fromiter((none if r.cog is None else round(r.cog * 10) for r in reports), np.int64, n),
-            np.fromiter((none if r.heading is None else r.heading for r in reports), np.int64, n),
-            np.fromiter((none if r.nav_status is None else codes[r.nav_status] for r in reports), np.int64, n))
