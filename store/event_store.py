@@ -239,7 +239,8 @@ class EventStore:
         with self._write_transaction() as connection:
             head = self._head(connection)
             if rows:
-                self._insert_rows(connection, prepare_copied(connection, head.position, head.hash, rows))
+                copied = prepare_copied(connection, head.position, head.hash, rows)
+                self._insert_rows(connection, copied, streams=len({row[2] for row in copied}))
         return Head(rows[-1].position, rows[-1].hash) if rows else head
 
     @contextmanager
@@ -306,14 +307,15 @@ class EventStore:
         with collector_paused():
             self._prepare_rows(items, stream_names, stream_ids, versions, learned, event_ids, head, rows)
         if rows:
-            self._insert_rows(connection, rows)
+            self._insert_rows(connection, rows, streams=len(touched))
         return AppendResult(items, rows, duplicates), learned, versions
 
-    def _insert_rows(self, connection: Connection, rows: list[EventRow]) -> None:
-        """Insert a prepared batch. Driver-level executemany: the rows are already plain tuples in column
-        order, so SQLAlchemy's per-parameter type processing (a third of the append time) is skipped. The
-        connection's page cache is first grown to hold a page of the (stream, version) index per ship written."""
-        fit_cache_to_write(connection, len({row[2] for row in rows}))
+    def _insert_rows(self, connection: Connection, rows: list[EventRow], *, streams: int) -> None:
+        """Insert a prepared batch on ``streams`` streams. Driver-level executemany: the rows are already plain
+        tuples in column order, so SQLAlchemy's per-parameter type processing (a third of the append time) is
+        skipped. The connection's page cache is first grown to hold a page of the (stream, version) index per
+        ship written."""
+        fit_cache_to_write(connection, streams)
         connection.exec_driver_sql(_INSERT_EVENT, rows)
 
     @staticmethod

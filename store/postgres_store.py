@@ -129,8 +129,9 @@ class PostgresEventStore(EventStore):
         except psycopg.Error as error:
             raise refused(error, "nothing was written") from None
 
-    def _insert_rows(self, connection: Connection, rows: list[EventRow]) -> None:
-        """COPY the prepared rows in (several times faster than an executemany over the network)."""
+    def _insert_rows(self, connection: Connection, rows: list[EventRow], *, streams: int) -> None:
+        """COPY the prepared rows in (several times faster than an executemany over the network); the server
+        sizes its own cache, so ``streams`` is not needed here."""
         raw = connection.connection.driver_connection
         assert raw is not None
         try:
